@@ -1,0 +1,2 @@
+export { modules } from './modules.js';
+export { schema, printedSchema } from './schema.js';

@@ -1,0 +1,1 @@
+export { SEEDED_USERS } from '@safecity/core';

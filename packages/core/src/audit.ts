@@ -1,0 +1,173 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { and, asc, gt, sql } from 'drizzle-orm';
+import type { Db } from './db.js';
+import { auditLog } from './tables.js';
+
+export interface AuditInput {
+  operation?: string;
+  entityType: string;
+  entityId: string;
+  jurisdictionCode?: string | null;
+  before?: unknown;
+  after?: unknown;
+  purpose?: string | null;
+}
+
+export interface AuditActor {
+  id: string;
+  roles: string[];
+}
+
+const GENESIS = '0'.repeat(64);
+/** Serializes appends to the chain; held only for the end of the writing transaction. */
+const AUDIT_LOCK_KEY = 727_001;
+
+/** Canonical JSON: sorted keys, so jsonb's reordering cannot change a hash. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (typeof value === 'object') {
+    const keys = Object.keys(value as object).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const ID_KEYS = /(idNumber|residentId|identityNumber|id_number)$/i;
+const PHONE_KEYS = /(phone|mobile)$/i;
+
+/** GB 11643 numbers keep their first 4 and last 4 characters: 6201**********123X. */
+export function maskResidentId(id: string): string {
+  if (id.length < 8) return '*'.repeat(id.length);
+  return id.slice(0, 4) + '*'.repeat(id.length - 8) + id.slice(-4);
+}
+export function maskPhone(p: string): string {
+  return p.length <= 7 ? '*'.repeat(p.length) : p.slice(0, 3) + '*'.repeat(p.length - 7) + p.slice(-4);
+}
+
+/** Personal identifiers never enter the audit log in clear. */
+export function maskPersonal(value: unknown): unknown {
+  if (value === null || value === undefined) return value ?? null;
+  if (Array.isArray(value)) return value.map(maskPersonal);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (typeof v === 'string' && ID_KEYS.test(k)) out[k] = maskResidentId(v);
+      else if (typeof v === 'string' && PHONE_KEYS.test(k)) out[k] = maskPhone(v);
+      else if (k === 'idNumberHash' || k === 'idNumberCipher') continue;
+      else out[k] = maskPersonal(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+interface Row {
+  id: string;
+  at: Date;
+  actorId: string;
+  actorRoles: string[];
+  operation: string;
+  entityType: string;
+  entityId: string;
+  jurisdictionCode: string | null;
+  before: unknown;
+  after: unknown;
+  purpose: string | null;
+  requestId: string;
+  prevHash: string;
+}
+
+export function hashEntry(row: Row): string {
+  const body = canonicalJson({
+    id: row.id,
+    at: row.at.toISOString(),
+    actorId: row.actorId,
+    actorRoles: row.actorRoles,
+    operation: row.operation,
+    entityType: row.entityType,
+    entityId: row.entityId,
+    jurisdictionCode: row.jurisdictionCode,
+    before: row.before,
+    after: row.after,
+    purpose: row.purpose,
+    requestId: row.requestId,
+  });
+  return createHash('sha256').update(row.prevHash).update('\n').update(body).digest('hex');
+}
+
+/**
+ * Appends entries to the chain inside the caller's transaction (3 statements whatever the count).
+ * Must run in a transaction: the advisory lock is released at commit or rollback.
+ */
+export async function appendAudit(tx: Db, actor: AuditActor, requestId: string, defaultOperation: string, entries: AuditInput[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+  const last = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(sql`${auditLog.seq} desc`).limit(1);
+  let prevHash = last[0]?.hash ?? GENESIS;
+  // Millisecond precision: what PostgreSQL stores is what we hash.
+  const at = new Date(Math.floor(Date.now()));
+  const rows = entries.map((e) => {
+    const row: Row = {
+      id: randomUUID(),
+      at,
+      actorId: actor.id,
+      actorRoles: actor.roles,
+      operation: e.operation ?? defaultOperation,
+      entityType: e.entityType,
+      entityId: e.entityId,
+      jurisdictionCode: e.jurisdictionCode ?? null,
+      before: normalizeJson(maskPersonal(e.before ?? null)),
+      after: normalizeJson(maskPersonal(e.after ?? null)),
+      purpose: e.purpose ?? null,
+      requestId,
+      prevHash,
+    };
+    const hash = hashEntry(row);
+    prevHash = hash;
+    return { ...row, hash };
+  });
+  await tx.insert(auditLog).values(rows);
+}
+
+function normalizeJson(v: unknown): unknown {
+  return v === undefined ? null : JSON.parse(JSON.stringify(v));
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  checked: number;
+  /** The first entry whose hash or link does not hold. */
+  firstBrokenSeq: number | null;
+  reason: string | null;
+}
+
+/** Recomputes the chain in pages; an altered, inserted or removed entry breaks it. */
+export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVerification> {
+  let prevHash = GENESIS;
+  let checked = 0;
+  let afterSeq = 0;
+  for (;;) {
+    const page = await db.select().from(auditLog).where(and(gt(auditLog.seq, afterSeq))).orderBy(asc(auditLog.seq)).limit(pageSize);
+    for (const r of page) {
+      if (r.prevHash !== prevHash) return { ok: false, checked, firstBrokenSeq: r.seq, reason: 'link to the previous entry is broken (an entry was removed or inserted)' };
+      const expected = hashEntry({ ...r, actorRoles: r.actorRoles ?? [], before: r.before, after: r.after });
+      if (expected !== r.hash) return { ok: false, checked, firstBrokenSeq: r.seq, reason: 'entry content does not match its hash (altered)' };
+      prevHash = r.hash;
+      checked++;
+    }
+    if (page.length < pageSize) break;
+    afterSeq = page[page.length - 1].seq;
+  }
+  return { ok: true, checked, firstBrokenSeq: null, reason: null };
+}
+
+/** SQL run by `migrate` after the drizzle migrations: refuse UPDATE and DELETE on the log. */
+export const AUDIT_APPEND_ONLY_SQL = [
+  `create or replace function audit_log_append_only() returns trigger language plpgsql as $$
+   begin raise exception 'audit_log is append-only'; end $$`,
+  `drop trigger if exists audit_log_append_only on audit_log`,
+  `create trigger audit_log_append_only before update or delete on audit_log for each row execute function audit_log_append_only()`,
+];

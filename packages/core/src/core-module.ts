@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm';
+import { AUDIT_APPEND_ONLY_SQL } from './audit.js';
+import { cityDivisions } from './divisions.js';
+import { CoreErrors } from './errors.js';
+import { registerCoreSchema } from './graphql/core-schema.js';
+import { defineModule } from './module.js';
+import { coreTables, jurisdictions } from './tables.js';
+
+/** The demo city: 兰州市 (Lanzhou, seed 000), with grids drawn in 城关区 and 七里河区. */
+export const DEMO_CITY = { code: '620100', name: '兰州市', gridDistricts: ['620102', '620103'] };
+
+/** Codes top-level (non-union) errors carry, besides the catalog's. */
+const TOP_LEVEL_CODES = ['CORE_RESIDENT_ID_INVALID', 'CORE_CREDIT_CODE_INVALID', 'CORE_DIVISION_CODE_INVALID'];
+
+export const coreModule = defineModule({
+  name: 'core',
+  tables: coreTables,
+  permissions: {
+    'jurisdiction:manage': { description: 'Draw grids and rename divisions in one’s jurisdiction.', roles: ['city_admin', 'district_officer'] },
+    'audit:read': { description: 'Read the audit log of one’s jurisdiction.', roles: ['city_admin', 'auditor'] },
+    'audit:verify': { description: 'Verify the audit hash chain.', roles: ['city_admin', 'auditor'] },
+    'events:subscribe': {
+      description: 'Subscribe to committed domain events in one’s jurisdiction.',
+      roles: ['city_admin', 'district_officer', 'grid_worker', 'assessor', 'auditor', 'department_service', 'credit_officer'],
+    },
+  },
+  errorCodes: [...CoreErrors.all, ...TOP_LEVEL_CODES],
+  register: (builder) => void registerCoreSchema(builder),
+  subscribers: [],
+  postMigrateSql: AUDIT_APPEND_ONLY_SQL,
+  async seed(ctx) {
+    const divisions = await cityDivisions(DEMO_CITY.code, { gridDistricts: DEMO_CITY.gridDistricts, gridsPerCommunity: 3 });
+    for (let i = 0; i < divisions.length; i += 1000) {
+      await ctx.db
+        .insert(jurisdictions)
+        .values(divisions.slice(i, i + 1000))
+        .onConflictDoNothing();
+    }
+    ctx.log.info({ count: divisions.length }, 'jurisdictions seeded');
+  },
+});
+
+export { sql };

@@ -1,0 +1,68 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import type { Logger } from 'drizzle-orm/logger';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+
+/** Either backend: drizzle on PGlite (embedded) or on postgres.js (server). */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Raw client for COPY, dumps and admin statements. */
+  raw: unknown;
+  close(): Promise<void>;
+}
+
+/** Counts SQL statements per request (or per test scope) without touching call sites. */
+export const statementCounter = new AsyncLocalStorage<{ count: number; log?: string[] }>();
+
+export function countStatements<T>(fn: () => Promise<T>, keepLog = false): Promise<{ result: T; count: number; log: string[] }> {
+  const store = { count: 0, log: keepLog ? ([] as string[]) : undefined };
+  return statementCounter.run(store, async () => {
+    const result = await fn();
+    return { result, count: store.count, log: store.log ?? [] };
+  });
+}
+
+const countingLogger: Logger = {
+  logQuery(query: string) {
+    const s = statementCounter.getStore();
+    if (s) {
+      s.count++;
+      s.log?.push(query);
+    }
+  },
+};
+
+export interface DatabaseOptions {
+  /** postgres:// URL of a server; otherwise PGlite. */
+  url?: string | null;
+  /** PGlite data dir, 'memory://', or undefined for memory. */
+  dataDir?: string;
+  /** A PGlite dump (from dumpDataDir) to start from: a migrated snapshot for tests. */
+  loadDataDir?: Blob | File;
+  maxConnections?: number;
+}
+
+export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.url) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const client = postgres(opts.url, {
+      max: opts.maxConnections ?? 10,
+      onnotice: () => {},
+      // Dates as strings for `date` columns keep calendar days free of time zones.
+      types: {},
+    });
+    const db = drizzle({ client, logger: countingLogger }) as unknown as Db;
+    return { db, kind: 'postgres', raw: client, close: () => client.end({ timeout: 5 }) };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const dataDir = opts.dataDir && opts.dataDir !== 'memory://' ? opts.dataDir : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir });
+  const db = drizzle({ client, logger: countingLogger }) as unknown as Db;
+  return { db, kind: 'pglite', raw: client, close: () => client.close() };
+}

@@ -1,0 +1,64 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * An expected failure: a member of a mutation's `Success | Error` union.
+ * Codes form a closed set per module (see defineErrors); the api publishes
+ * the union of all modules' codes as the `ErrorCode` enum.
+ */
+export class DomainError extends Error {
+  readonly code: string;
+  readonly field: string | null;
+  readonly details: Record<string, unknown> | null;
+  constructor(code: string, message: string, opts: { field?: string | null; details?: Record<string, unknown> } = {}) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.field = opts.field ?? null;
+    this.details = opts.details ?? null;
+  }
+}
+
+export type ErrorCatalog<P extends string, K extends string> = {
+  readonly prefix: P;
+  readonly codes: Record<K, string>;
+  /** All full codes, e.g. POPULATION_RESIDENT_ID_INVALID */
+  readonly all: string[];
+  error(key: K, message?: string, opts?: { field?: string; details?: Record<string, unknown> }): DomainError;
+  code(key: K): `${P}_${K}`;
+};
+
+/** Declares a module's closed set of error codes with their default messages. */
+export function defineErrors<P extends string, K extends string>(prefix: P, codes: Record<K, string>): ErrorCatalog<P, K> {
+  const full = (k: K) => `${prefix}_${k}` as `${P}_${K}`;
+  return {
+    prefix,
+    codes,
+    all: (Object.keys(codes) as K[]).map(full),
+    error: (key, message, opts) => new DomainError(full(key), message ?? codes[key], opts),
+    code: full,
+  };
+}
+
+/** Codes shared by every module. */
+export const CoreErrors = defineErrors('CORE', {
+  NOT_FOUND: 'No such record in your jurisdiction.',
+  FORBIDDEN: 'You do not have permission for this operation.',
+  INPUT_INVALID: 'The input is invalid.',
+  INPUT_TOO_LONG: 'A text input is longer than allowed.',
+  ID_MALFORMED: 'The id is not a valid id of the expected type.',
+  VERSION_CONFLICT: 'The record was changed by someone else since you read it; reload and retry.',
+  IDEMPOTENCY_KEY_REUSED: 'This idempotency key was already used for a different request.',
+  JURISDICTION_OUT_OF_SCOPE: 'The jurisdiction is outside your jurisdiction.',
+  JURISDICTION_UNKNOWN: 'No such jurisdiction.',
+  PURPOSE_REQUIRED: 'A purpose is required for this access.',
+});
+
+export const notFound = (what = 'record') => CoreErrors.error('NOT_FOUND', `No such ${what} in your jurisdiction.`);
+
+/** Top-level (non-union) errors: authentication and authorization. */
+export function unauthenticated(message = 'Authentication required.') {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+export function forbidden(message = 'You do not have permission for this field.') {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+}

@@ -1,0 +1,66 @@
+/**
+ * The catalog of domain events modules exchange. It lives in core because it is the
+ * contract between modules that never import each other (like Medusa's declared links):
+ * the emitter and the subscriber both see these payload types, neither sees the other.
+ * Every payload carries `jurisdictionCode` so subscriptions can be filtered by scope.
+ */
+export type MajorEventKind = 'major_criminal_case' | 'major_safety_accident' | 'major_mass_incident' | 'staff_duty_crime';
+
+export interface DomainEvents {
+  // population
+  residenceRegistered: { registrationId: string; personId: string; dwellingId: string; jurisdictionCode: string; date: string };
+  residenceDeregistered: { registrationId: string; personId: string; dwellingId: string; jurisdictionCode: string; date: string; reason: string };
+  revisitOverdue: { subjectType: 'dwelling' | 'tenant'; subjectId: string; jurisdictionCode: string; dueDate: string; daysOverdue: number };
+  // patrol
+  alertRecorded: { alertId: string; type: string; occurredAt: string; jurisdictionCode: string; major: boolean };
+  jointDutyActivated: { activationId: string; jurisdictionCode: string; day: string; triggeringAlertIds: string[]; pointIds: string[]; deadline: string };
+  /** A major incident at a unit or place; assessment turns it into vetoes and plaque revocations. */
+  majorIncidentRecorded: {
+    incidentId: string;
+    kind: MajorEventKind;
+    occurredAt: string;
+    jurisdictionCode: string;
+    /** The unit it happened at, when known: by credit code and/or name. */
+    unit: { creditCode: string | null; name: string | null } | null;
+    place: string | null;
+    description: string;
+  };
+  // assessment
+  unitAssessed: {
+    assessmentId: string;
+    unitId: string;
+    unitName: string;
+    creditCode: string | null;
+    jurisdictionCode: string;
+    periodStart: string;
+    periodEnd: string;
+    passed: boolean;
+    total: number;
+    grade: string | null;
+  };
+  unitVetoed: {
+    assessmentId: string;
+    unitId: string;
+    unitName: string;
+    creditCode: string | null;
+    jurisdictionCode: string;
+    periodStart: string;
+    periodEnd: string;
+    ruleSetVersion: number;
+    eventIds: string[];
+    explanation: string;
+  };
+  plaqueRevoked: { plaqueId: string; unitId: string; unitName: string; creditCode: string | null; jurisdictionCode: string; eventId: string; at: string };
+  rectificationOverdue: { orderId: string; unitId: string; unitName: string; creditCode: string | null; jurisdictionCode: string; deadline: string };
+  // credit
+  blacklistEntryProposed: { entryId: string; subjectId: string; creditCode: string; jurisdictionCode: string; reason: string };
+}
+
+export type EventName = keyof DomainEvents;
+
+export interface EmittedEvent<N extends EventName = EventName> {
+  name: N;
+  payload: DomainEvents[N];
+  /** The id of the audit-bearing request that emitted it. */
+  requestId: string;
+}

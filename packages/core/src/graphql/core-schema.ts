@@ -1,0 +1,250 @@
+import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { Repeater } from 'graphql-yoga';
+import type { Builder } from '../builder.js';
+import { inScope, isInScope, requireActor, type Ctx } from '../context.js';
+import { verifyAuditChain } from '../audit.js';
+import type { DomainEvents, EventName } from '../events.js';
+import { LEVELS, scopePrefix, withinSql } from '../jurisdiction.js';
+import {
+  createGrid,
+  getAncestors,
+  getJurisdiction,
+  getParent,
+  jurisdictionLoader,
+  listJurisdictions,
+  renameJurisdiction,
+  type JurisdictionRow,
+} from '../jurisdiction-service.js';
+import { paginate } from '../pagination.js';
+import { auditLog } from '../tables.js';
+import { z } from 'zod';
+
+export const EVENT_NAMES: EventName[] = [
+  'residenceRegistered',
+  'residenceDeregistered',
+  'revisitOverdue',
+  'alertRecorded',
+  'jointDutyActivated',
+  'majorIncidentRecorded',
+  'unitAssessed',
+  'unitVetoed',
+  'plaqueRevoked',
+  'rectificationOverdue',
+  'blacklistEntryProposed',
+];
+
+/** Subscribes to in-process or Redis topics, yielding only events inside the caller's jurisdiction. */
+export function scopedEvents<N extends EventName>(ctx: Ctx, names: N[]): AsyncIterable<{ name: N; payload: DomainEvents[N] }> {
+  requireActor(ctx);
+  return new Repeater(async (push, stop) => {
+    const iterators = names.map((name) => ctx.platform.pubsub.subscribe(name)[Symbol.asyncIterator]());
+    let done = false;
+    stop.then(() => {
+      done = true;
+      for (const it of iterators) void it.return?.();
+    });
+    await Promise.all(
+      iterators.map(async (it, i) => {
+        while (!done) {
+          const r = await it.next();
+          if (r.done) break;
+          const payload = r.value as DomainEvents[N];
+          if (isInScope(ctx, (payload as { jurisdictionCode?: string }).jurisdictionCode)) await push({ name: names[i], payload });
+        }
+      }),
+    );
+    stop();
+  });
+}
+
+export function registerCoreSchema(builder: Builder) {
+  const Level = builder.enumType('JurisdictionLevel', { values: LEVELS });
+
+  const Jurisdiction = builder.loadableNodeRef('Jurisdiction', {
+    id: { resolve: (j: JurisdictionRow) => j.code },
+    load: (codes: string[], ctx: Ctx) => jurisdictionLoader(ctx).loadMany(codes),
+  });
+  Jurisdiction.implement({
+    description: 'A division of the jurisdiction tree (属地): city → district/county → sub-district/town → community/village → grid.',
+    fields: (t) => ({
+      code: t.field({ type: 'DivisionCode', resolve: (j) => j.code }),
+      name: t.exposeString('name'),
+      level: t.field({ type: Level, resolve: (j) => j.level as (typeof LEVELS)[number] }),
+      depth: t.exposeInt('depth'),
+      version: t.exposeInt('version', { description: 'Send it back with a change (optimistic concurrency).' }),
+      parent: t.field({ type: Jurisdiction, nullable: true, description: 'Null above your jurisdiction.', resolve: (j, _a, ctx) => getParent(ctx, j) }),
+      ancestors: t.field({ type: [Jurisdiction], description: 'Root first, within your jurisdiction.', resolve: (j, _a, ctx) => getAncestors(ctx, j) }),
+      children: t.connection({
+        type: Jurisdiction,
+        resolve: (j, args, ctx) => listJurisdictions(ctx, { parentCode: j.code }, args),
+      }),
+    }),
+  });
+
+  const Viewer = builder.objectRef<{ ctx: Ctx }>('Viewer').implement({
+    fields: (t) => ({
+      id: t.string({ resolve: ({ ctx }) => requireActor(ctx).id }),
+      roles: t.stringList({ resolve: ({ ctx }) => requireActor(ctx).roles }),
+      permissions: t.stringList({ resolve: ({ ctx }) => [...requireActor(ctx).permissions].sort() }),
+      jurisdiction: t.field({ type: Jurisdiction, resolve: ({ ctx }) => getJurisdiction(ctx, requireActor(ctx).jurisdictionCode) }),
+    }),
+  });
+
+  builder.queryFields((t) => ({
+    me: t.field({ type: Viewer, resolve: (_r, _a, ctx) => ({ ctx }) }),
+    jurisdiction: t.field({
+      type: Jurisdiction,
+      description: 'A jurisdiction in your subtree (NOT_FOUND otherwise).',
+      args: { code: t.arg({ type: 'DivisionCode', required: true }) },
+      resolve: (_r, { code }, ctx) => getJurisdiction(ctx, code),
+    }),
+    jurisdictions: t.connection({
+      type: Jurisdiction,
+      description: 'Jurisdictions in your subtree, in code order.',
+      args: {
+        parentCode: t.arg({ type: 'DivisionCode' }),
+        level: t.arg({ type: Level }),
+        nameContains: t.arg.string({ validate: z.string().max(50) }),
+      },
+      resolve: (_r, args, ctx) => listJurisdictions(ctx, args, args),
+    }),
+  }));
+
+  builder.mutationFields((t) => ({
+    createGrid: t.field({
+      type: Jurisdiction,
+      description: 'Draws a new grid (网格) in a community of your jurisdiction.',
+      authScopes: { permission: 'jurisdiction:manage' },
+      args: {
+        communityCode: t.arg({ type: 'DivisionCode', required: true }),
+        name: t.arg.string({ required: true, validate: z.string().trim().min(1).max(60) }),
+        idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
+      },
+      resolve: (_r, { idempotencyKey, ...input }, ctx) => createGrid(ctx, input, idempotencyKey),
+    }),
+    renameJurisdiction: t.field({
+      type: Jurisdiction,
+      authScopes: { permission: 'jurisdiction:manage' },
+      args: {
+        code: t.arg({ type: 'DivisionCode', required: true }),
+        name: t.arg.string({ required: true, validate: z.string().trim().min(1).max(60) }),
+        version: t.arg.int({ required: true, description: 'The version you read.' }),
+        idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
+      },
+      resolve: (_r, { idempotencyKey, ...input }, ctx) => renameJurisdiction(ctx, input, idempotencyKey),
+    }),
+  }));
+
+  // ---- audit ----
+  type AuditRow = typeof auditLog.$inferSelect;
+  const AuditEntry = builder.objectRef<AuditRow>('AuditEntry').implement({
+    description: 'One append-only, hash-chained audit record. Personal identifiers are masked.',
+    fields: (t) => ({
+      seq: t.exposeInt('seq'),
+      id: t.exposeID('id'),
+      at: t.field({ type: 'DateTime', resolve: (r) => r.at }),
+      actorId: t.exposeString('actorId'),
+      actorRoles: t.exposeStringList('actorRoles'),
+      operation: t.exposeString('operation'),
+      entityType: t.exposeString('entityType'),
+      entityId: t.exposeString('entityId'),
+      jurisdictionCode: t.exposeString('jurisdictionCode', { nullable: true }),
+      before: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.before }),
+      after: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.after }),
+      purpose: t.exposeString('purpose', { nullable: true }),
+      requestId: t.exposeString('requestId'),
+      hash: t.exposeString('hash'),
+      prevHash: t.exposeString('prevHash'),
+    }),
+  });
+
+  const AuditFilter = builder.inputType('AuditFilter', {
+    fields: (t) => ({
+      entityType: t.string({ validate: z.string().max(60) }),
+      entityId: t.string({ validate: z.string().max(200) }),
+      actorId: t.string({ validate: z.string().max(200) }),
+      operation: t.string({ validate: z.string().max(100) }),
+      jurisdictionCode: t.field({ type: 'DivisionCode' }),
+      from: t.field({ type: 'DateTime' }),
+      to: t.field({ type: 'DateTime' }),
+    }),
+  });
+
+  const ChainVerification = builder.objectRef<Awaited<ReturnType<typeof verifyAuditChain>>>('AuditChainVerification').implement({
+    fields: (t) => ({
+      ok: t.exposeBoolean('ok'),
+      checked: t.exposeInt('checked'),
+      firstBrokenSeq: t.exposeInt('firstBrokenSeq', { nullable: true }),
+      reason: t.exposeString('reason', { nullable: true }),
+    }),
+  });
+
+  builder.queryFields((t) => ({
+    auditLog: t.connection({
+      type: AuditEntry,
+      description: 'The audit log within your jurisdiction, newest first.',
+      authScopes: { permission: 'audit:read' },
+      args: { filter: t.arg({ type: AuditFilter }) },
+      resolve: (_r, args, ctx) => {
+        const f = args.filter ?? {};
+        const actor = requireActor(ctx);
+        // Entries without a jurisdiction (system-wide) are visible to city-level scopes only.
+        const scope = scopePrefix(actor.jurisdictionCode).length <= 4 ? sql`(${inScope(ctx, auditLog.jurisdictionCode)} or ${auditLog.jurisdictionCode} is null)` : inScope(ctx, auditLog.jurisdictionCode);
+        const conds: (SQL | undefined)[] = [
+          scope,
+          f.entityType ? eq(auditLog.entityType, f.entityType) : undefined,
+          f.entityId ? eq(auditLog.entityId, f.entityId) : undefined,
+          f.actorId ? eq(auditLog.actorId, f.actorId) : undefined,
+          f.operation ? eq(auditLog.operation, f.operation) : undefined,
+          f.jurisdictionCode ? withinSql(auditLog.jurisdictionCode, f.jurisdictionCode) : undefined,
+          f.from ? gte(auditLog.at, f.from) : undefined,
+          f.to ? lte(auditLog.at, f.to) : undefined,
+        ];
+        return paginate<AuditRow>({
+          args,
+          direction: 'desc',
+          maxPageSize: ctx.platform.config.limits.maxPageSize,
+          keys: [{ column: auditLog.seq, of: (r) => r.seq }],
+          fetch: (cursor, orderBy, limit) =>
+            ctx.db
+              .select()
+              .from(auditLog)
+              .where(and(...conds, cursor))
+              .orderBy(...orderBy)
+              .limit(limit),
+        });
+      },
+    }),
+    verifyAuditChain: t.field({
+      type: ChainVerification,
+      description: 'Recomputes the whole hash chain: an altered, inserted or removed entry is reported.',
+      authScopes: { permission: 'audit:verify' },
+      resolve: (_r, _a, ctx) => verifyAuditChain(ctx.db),
+    }),
+  }));
+
+  // ---- events ----
+  const EventNameEnum = builder.enumType('DomainEventName', { values: EVENT_NAMES });
+  const DomainEventMessage = builder.objectRef<{ name: EventName; payload: unknown }>('DomainEventMessage').implement({
+    description: 'A committed domain event inside your jurisdiction.',
+    fields: (t) => ({
+      name: t.field({ type: EventNameEnum, resolve: (m) => m.name }),
+      jurisdictionCode: t.string({ resolve: (m) => (m.payload as { jurisdictionCode: string }).jurisdictionCode }),
+      payload: t.field({ type: 'JSON', resolve: (m) => m.payload }),
+    }),
+  });
+  builder.subscriptionFields((t) => ({
+    domainEvents: t.field({
+      type: DomainEventMessage,
+      description: 'Committed domain events inside your jurisdiction, delivered after commit.',
+      authScopes: { permission: 'events:subscribe' },
+      args: { names: t.arg({ type: [EventNameEnum], required: true }) },
+      subscribe: (_r, { names }, ctx) => scopedEvents(ctx, names),
+      resolve: (m) => m,
+    }),
+  }));
+
+  return { Jurisdiction };
+}
+
+export { asc };

@@ -1,0 +1,77 @@
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+
+/**
+ * Jurisdictions are keyed by division codes (GB/T 2260 and the 12-digit statistical codes):
+ * province 620000, city 620100, district/county 620102, sub-district/town 620102001,
+ * community/village 620102001001, and our grids 620102001001001 (community code + 3 digits).
+ * The significant prefix of a code is a materialized path: every code in a subtree starts
+ * with it, so a subtree is `code LIKE prefix || '%'` served by a text_pattern_ops index.
+ */
+export const LEVELS = ['province', 'city', 'district', 'subdistrict', 'community', 'grid'] as const;
+export type JurisdictionLevel = (typeof LEVELS)[number];
+
+const DIVISION_CODE = /^(\d{6}|\d{9}|\d{12}|\d{15})$/;
+
+export function isDivisionCode(code: string): boolean {
+  if (!DIVISION_CODE.test(code)) return false;
+  if (code.startsWith('00')) return false;
+  if (code.length === 6 && code.slice(2, 4) === '00' && code.slice(4) !== '00') return false;
+  return true;
+}
+
+export function levelOf(code: string): JurisdictionLevel {
+  switch (code.length) {
+    case 6:
+      if (code.endsWith('0000')) return 'province';
+      if (code.endsWith('00')) return 'city';
+      return 'district';
+    case 9:
+      return 'subdistrict';
+    case 12:
+      return 'community';
+    case 15:
+      return 'grid';
+    default:
+      throw new Error(`not a division code: ${code}`);
+  }
+}
+
+/** The prefix every code in the subtree of `code` starts with. */
+export function scopePrefix(code: string): string {
+  const level = levelOf(code);
+  if (level === 'province') return code.slice(0, 2);
+  if (level === 'city') return code.slice(0, 4);
+  return code;
+}
+
+/** The parent's code, or null at a province. */
+export function parentCode(code: string): string | null {
+  switch (levelOf(code)) {
+    case 'province':
+      return null;
+    case 'city':
+      return `${code.slice(0, 2)}0000`;
+    case 'district':
+      return `${code.slice(0, 4)}00`;
+    case 'subdistrict':
+      return code.slice(0, 6);
+    case 'community':
+      return code.slice(0, 9);
+    case 'grid':
+      return code.slice(0, 12);
+  }
+}
+
+/** Does `code` lie inside the subtree of `scopeCode` (itself included)? */
+export function isWithin(code: string, scopeCode: string): boolean {
+  return code.startsWith(scopePrefix(scopeCode));
+}
+
+/** SQL: the column's division code lies within the subtree of `scopeCode`. */
+export function withinSql(column: AnyColumn | SQL, scopeCode: string): SQL {
+  return sql`${column} like ${escapeLike(scopePrefix(scopeCode)) + '%'}`;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,16 @@
+import { sql } from 'drizzle-orm';
+import { withCore } from './app.js';
+import type { Database } from './db.js';
+import type { ModuleDescriptor } from './module.js';
+
+/** Applies the committed drizzle migrations, then each module's idempotent post-migrate SQL. */
+export async function migrate(database: Database, migrationsFolder: string, modules: ModuleDescriptor[]): Promise<void> {
+  if (database.kind === 'pglite') {
+    const { migrate: run } = await import('drizzle-orm/pglite/migrator');
+    await run(database.db as never, { migrationsFolder });
+  } else {
+    const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
+    await run(database.db as never, { migrationsFolder });
+  }
+  for (const m of withCore(modules)) for (const stmt of m.postMigrateSql ?? []) await database.db.execute(sql.raw(stmt));
+}

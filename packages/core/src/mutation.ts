@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { appendAudit, canonicalJson, type AuditInput } from './audit.js';
+import { requireActor, type Ctx, type TxCtx } from './context.js';
+import type { Db } from './db.js';
+import { CoreErrors } from './errors.js';
+import type { DomainEvents, EmittedEvent, EventName } from './events.js';
+import { idempotencyKeys } from './tables.js';
+
+export interface MutationOptions {
+  /** The operation name recorded in the audit log (the GraphQL mutation name). */
+  operation: string;
+  /** A retried key returns the first result and writes nothing twice. */
+  idempotencyKey?: string | null;
+  /** The input, hashed to detect reuse of a key for a different request. */
+  input?: unknown;
+  /** Run as this actor (seeds and sweeps run as `system`). */
+  system?: boolean;
+}
+
+class IdempotentReplay extends Error {}
+
+/**
+ * The one way to write: a transaction holding the writes, their audit entries and the
+ * subscribers of the events they emit. After commit the events are published to
+ * GraphQL subscriptions. Anything thrown rolls everything back.
+ */
+export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: TxCtx) => Promise<T>): Promise<T> {
+  // Called from a subscriber or another service inside a transaction: join it.
+  if (isTx(ctx)) return fn(ctx);
+  const actor = opts.system ? { id: 'system', roles: ['system'] } : requireActor(ctx);
+  const requestHash = opts.idempotencyKey ? createHash('sha256').update(opts.operation).update(canonicalJson(opts.input ?? null)).digest('hex') : '';
+  let emitted: EmittedEvent[] = [];
+  let result: T;
+  try {
+    result = await ctx.platform.database.db.transaction(async (db) => {
+      const txDb = db as unknown as Db;
+      if (opts.idempotencyKey) {
+        const prior = await findKey(txDb, actor.id, opts.idempotencyKey);
+        if (prior) return replay<T>(prior, opts.operation, requestHash);
+      }
+      const audits: AuditInput[] = [];
+      const events: EmittedEvent[] = [];
+      const tx: TxCtx = {
+        ...ctx,
+        db: txDb,
+        loaders: new Map(), // loaders must not serve rows read before this transaction's writes
+        audit: (entry) => void audits.push(entry),
+        emitted: events,
+        async emit<N extends EventName>(name: N, payload: DomainEvents[N]) {
+          events.push({ name, payload, requestId: ctx.requestId });
+          for (const s of ctx.platform.subscribers.get(name) ?? []) {
+            await s.handle(tx, payload);
+          }
+        },
+      };
+      const value = await fn(tx);
+      await appendAudit(txDb, { id: actor.id, roles: [...actor.roles] }, ctx.requestId, opts.operation, audits);
+      if (opts.idempotencyKey) {
+        const stored = await txDb
+          .insert(idempotencyKeys)
+          .values({ actorId: actor.id, key: opts.idempotencyKey, operation: opts.operation, requestHash, result: toJson(value) })
+          .onConflictDoNothing()
+          .returning({ key: idempotencyKeys.key });
+        // A concurrent request with the same key won: roll back ours and answer with theirs.
+        if (stored.length === 0) throw new IdempotentReplay();
+      }
+      emitted = events;
+      return value;
+    });
+  } catch (e) {
+    if (!(e instanceof IdempotentReplay)) throw e;
+    const prior = await findKey(ctx.platform.database.db, actor.id, opts.idempotencyKey!);
+    return replay<T>(prior!, opts.operation, requestHash);
+  }
+  for (const ev of emitted) publish(ctx, ev);
+  return result;
+}
+
+export function isTx(ctx: Ctx): ctx is TxCtx {
+  return typeof (ctx as Partial<TxCtx>).emit === 'function';
+}
+
+function publish(ctx: Ctx, ev: EmittedEvent) {
+  try {
+    ctx.platform.pubsub.publish(ev.name, ev.payload);
+  } catch (e) {
+    ctx.log.error({ err: e, event: ev.name }, 'event publish failed after commit');
+  }
+}
+
+async function findKey(db: Db, actorId: string, key: string) {
+  const rows = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.actorId, actorId), eq(idempotencyKeys.key, key))).limit(1);
+  return rows[0] ?? null;
+}
+
+function replay<T>(prior: { operation: string; requestHash: string; result: unknown }, operation: string, requestHash: string): T {
+  if (prior.operation !== operation || prior.requestHash !== requestHash) {
+    throw CoreErrors.error('IDEMPOTENCY_KEY_REUSED', undefined, { field: 'idempotencyKey' });
+  }
+  return fromJson(prior.result) as T;
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+function toJson(v: unknown): unknown {
+  return v === undefined ? null : JSON.parse(JSON.stringify(v));
+}
+/** Instants come back as Dates so resolvers see the same shapes as on the first call. */
+function fromJson(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v), (_k, val) => (typeof val === 'string' && ISO_INSTANT.test(val) ? new Date(val) : val));
+}
+
+/** Records an audit entry outside a mutation (e.g. revealing personal data on a read). */
+export async function recordAccess(ctx: Ctx, entry: AuditInput & { operation: string }): Promise<void> {
+  const actor = requireActor(ctx);
+  await ctx.platform.database.db.transaction(async (db) => {
+    await appendAudit(db as unknown as Db, { id: actor.id, roles: [...actor.roles] }, ctx.requestId, entry.operation, [entry]);
+  });
+}
+
+export { sql };

@@ -1,0 +1,88 @@
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { CoreErrors } from './errors.js';
+
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+type KeyValue = string | number;
+
+export interface KeysetOptions<Row> {
+  args: ConnectionArgs;
+  /**
+   * The stable order: sort keys ending with a unique one (the id). All ascending or all
+   * descending, so a row comparison `(k1, k2) > ($1, $2)` can use the matching index.
+   */
+  keys: { column: AnyColumn | SQL; of: (row: Row) => KeyValue | Date }[];
+  direction?: 'asc' | 'desc';
+  /** Runs the query with the cursor condition (if any), the order and the limit. */
+  fetch: (cursor: SQL | undefined, orderBy: SQL[], limit: number) => Promise<Row[]>;
+  defaultPageSize?: number;
+  maxPageSize?: number;
+}
+
+const encode = (values: KeyValue[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+function decode(cursor: string, n: number): KeyValue[] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v;
+  } catch {
+    /* fallthrough */
+  }
+  throw CoreErrors.error('INPUT_INVALID', 'Malformed cursor.', { field: 'after' });
+}
+
+/** Keyset (cursor) pagination over a stable order: constant cost per page at any depth. */
+export async function paginate<Row>(o: KeysetOptions<Row>): Promise<Page<Row>> {
+  const { args } = o;
+  const max = o.maxPageSize ?? 100;
+  const backward = args.last != null && args.first == null;
+  const size = Math.min(Math.max((backward ? args.last : args.first) ?? o.defaultPageSize ?? 20, 0), max);
+  if (((backward ? args.last : args.first) ?? 0) > max) {
+    throw CoreErrors.error('INPUT_INVALID', `A page holds at most ${max} items.`, { field: backward ? 'last' : 'first' });
+  }
+  const asc = (o.direction ?? 'asc') === 'asc' ? !backward : backward;
+  const cols = sql.join(
+    o.keys.map((k) => sql`${k.column}`),
+    sql`, `,
+  );
+  const cursor = backward ? args.before : args.after;
+  let where: SQL | undefined;
+  if (cursor) {
+    const values = decode(cursor, o.keys.length);
+    const vals = sql.join(
+      values.map((v) => sql`${v}`),
+      sql`, `,
+    );
+    where = asc ? sql`(${cols}) > (${vals})` : sql`(${cols}) < (${vals})`;
+  }
+  const orderBy = o.keys.map((k) => (asc ? sql`${k.column} asc` : sql`${k.column} desc`));
+  const rows = await o.fetch(where, orderBy, size + 1);
+  const hasMore = rows.length > size;
+  const pageRows = rows.slice(0, size);
+  if (backward) pageRows.reverse();
+  const edges = pageRows.map((node) => ({
+    cursor: encode(o.keys.map((k) => {
+      const v = k.of(node);
+      return v instanceof Date ? v.toISOString() : v;
+    })),
+    node,
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: backward ? !!args.before : hasMore,
+      hasPreviousPage: backward ? hasMore : !!args.after,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { stdnum } from 'stdnum';
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { isDivisionCode } from './jurisdiction.js';
+
+/** GB 11643 resident identity number: 18 characters, ISO 7064 MOD 11-2 check character (stdnum's cn.ric). */
+export function isValidResidentId(value: string): boolean {
+  return /^\d{17}[\dX]$/.test(value) && stdnum.CN.ric.validate(value).isValid;
+}
+
+/** GB 32100-2015 unified social credit code (stdnum's cn.uscc). */
+export function isValidCreditCode(value: string): boolean {
+  return /^[0-9A-HJ-NPQRTUWXY]{18}$/.test(value) && stdnum.CN.uscc.validate(value).isValid;
+}
+
+/** Birth date (YYYY-MM-DD) and gender encoded in a resident identity number. */
+export function residentIdFacts(id: string): { birthDate: string; gender: 'male' | 'female'; areaCode: string } {
+  const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+  return { birthDate, gender: Number(id[16]) % 2 === 1 ? 'male' : 'female', areaCode: id.slice(0, 6) };
+}
+
+/**
+ * Thrown by scalar parsing. Deliberately not a GraphQLError: graphql-js keeps a plain
+ * error as `originalError` when it wraps coercion failures, so the code survives to the
+ * response (see the error-code plugin in app.ts).
+ */
+export class InputError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+function inputError(code: string, message: string) {
+  return new InputError(code, message);
+}
+
+function stringScalar(opts: {
+  name: string;
+  description: string;
+  normalize?: (s: string) => string;
+  check: (s: string) => boolean;
+  code: string;
+  message: (s: string) => string;
+}) {
+  const parse = (v: unknown) => {
+    if (typeof v !== 'string') throw inputError(opts.code, `${opts.name} must be a string.`);
+    const s = opts.normalize ? opts.normalize(v) : v;
+    if (!opts.check(s)) throw inputError(opts.code, opts.message(v));
+    return s;
+  };
+  return new GraphQLScalarType({
+    name: opts.name,
+    description: opts.description,
+    serialize: (v) => v as string,
+    parseValue: parse,
+    parseLiteral: (ast: ValueNode) => {
+      if (ast.kind !== Kind.STRING) throw inputError(opts.code, `${opts.name} must be a string.`);
+      return parse(ast.value);
+    },
+  });
+}
+
+const upper = (s: string) => s.trim().toUpperCase();
+
+export const ResidentIdNumberScalar = stringScalar({
+  name: 'ResidentIdNumber',
+  description: 'GB 11643 resident identity number (居民身份证号): 18 characters, the last an ISO 7064 MOD 11-2 check character (0-9 or X).',
+  normalize: upper,
+  check: isValidResidentId,
+  code: 'CORE_RESIDENT_ID_INVALID',
+  message: () => 'Not a valid resident identity number (GB 11643: 17 digits and a check character).',
+});
+
+export const CreditCodeScalar = stringScalar({
+  name: 'CreditCode',
+  description: 'GB 32100-2015 unified social credit code (统一社会信用代码): 18 characters of 0-9 and A-Z without I, O, Z, S, V, the last a check character.',
+  normalize: upper,
+  check: isValidCreditCode,
+  code: 'CORE_CREDIT_CODE_INVALID',
+  message: () => 'Not a valid unified social credit code (GB 32100-2015).',
+});
+
+export const DivisionCodeScalar = stringScalar({
+  name: 'DivisionCode',
+  description: 'Administrative division code: 6 digits (GB/T 2260), 9 (town), 12 (village/community, statistical code) or 15 (grid).',
+  normalize: (s) => s.trim(),
+  check: isDivisionCode,
+  code: 'CORE_DIVISION_CODE_INVALID',
+  message: (s) => `Not a division code: ${JSON.stringify(s).slice(0, 40)}.`,
+});
+
+export const IdempotencyKeyScalar = stringScalar({
+  name: 'IdempotencyKey',
+  description: 'A client-chosen key (8-128 characters of A-Z a-z 0-9 - _ : .); a retried key returns the first result.',
+  check: (s) => /^[A-Za-z0-9\-_:.]{8,128}$/.test(s),
+  code: 'CORE_INPUT_INVALID',
+  message: () => 'An idempotency key has 8 to 128 characters of A-Z a-z 0-9 - _ : .',
+});

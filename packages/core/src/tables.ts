@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** The jurisdiction tree (属地). `code` is a division code; see jurisdiction.ts for the path rule. */
+export const jurisdictions = pgTable(
+  'jurisdictions',
+  {
+    code: text('code').primaryKey(),
+    name: text('name').notNull(),
+    level: text('level').notNull(),
+    parentCode: text('parent_code'),
+    depth: integer('depth').notNull(),
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('jurisdictions_code_prefix_idx').using('btree', sql`${t.code} text_pattern_ops`),
+    index('jurisdictions_parent_idx').on(t.parentCode, t.code),
+  ],
+);
+
+/**
+ * Append-only audit log, chained by hash: hash = sha256(prevHash || canonical(entry)).
+ * A trigger (installed by migrate) refuses UPDATE and DELETE; verifyAuditChain detects
+ * anything that got past it.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    id: uuid('id').notNull().unique(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    actorId: text('actor_id').notNull(),
+    actorRoles: text('actor_roles').array().notNull(),
+    operation: text('operation').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    jurisdictionCode: text('jurisdiction_code'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    purpose: text('purpose'),
+    requestId: text('request_id').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('audit_log_entity_idx').on(t.entityType, t.entityId, t.seq),
+    index('audit_log_actor_idx').on(t.actorId, t.seq),
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_jurisdiction_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`),
+  ],
+);
+
+/** A retried idempotency key returns the first result and writes nothing twice. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    actorId: text('actor_id').notNull(),
+    key: text('key').notNull(),
+    operation: text('operation').notNull(),
+    requestHash: text('request_hash').notNull(),
+    result: jsonb('result'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.actorId, t.key] })],
+);
+
+export const coreTables = { jurisdictions, auditLog, idempotencyKeys };

@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { inject } from 'vitest';
+import { buildSchema, createApp, createPlatform, systemContext, type App } from '../app.js';
+import { mintDevToken, SEEDED_USERS, type Role, type TokenClaims } from '../auth.js';
+import { loadConfig, type Config } from '../config.js';
+import type { Ctx, Platform } from '../context.js';
+import { countStatements, createDatabase, type Database } from '../db.js';
+import { migrate } from '../migrate.js';
+import type { ModuleDescriptor } from '../module.js';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    safecity: { pgliteSnapshot: string | null; templateDatabase: string | null; adminUrl: string | null };
+  }
+}
+
+export function repoRoot(from = process.cwd()): string {
+  let dir = resolve(from);
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('not inside the SafeCity workspace');
+    dir = up;
+  }
+  return dir;
+}
+
+export const migrationsFolder = () => process.env.SAFECITY_MIGRATIONS ?? join(repoRoot(), 'packages/api/migrations');
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/**
+ * A fresh database for one test file: a copy of the migrated, jurisdiction-seeded template
+ * made once by the global setup. PGlite by default; a PostgreSQL server when
+ * TEST_DATABASE_URL is set (a new database, dropped on close).
+ */
+export async function createTestDatabase(): Promise<Database> {
+  const provided = safeInject();
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const { default: postgres } = await import('postgres');
+    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    const name = `safecity_t_${randomBytes(6).toString('hex')}`;
+    const template = provided?.templateDatabase;
+    await admin.unsafe(template ? `create database ${name} template ${template}` : `create database ${name}`);
+    const db = await createDatabase({ url: withDatabase(serverUrl, name), maxConnections: 5 });
+    if (!template) await migrate(db, migrationsFolder(), []);
+    return {
+      ...db,
+      async close() {
+        await db.close();
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await admin.end();
+      },
+    };
+  }
+  const snapshot = provided?.pgliteSnapshot;
+  if (snapshot && existsSync(snapshot)) {
+    return createDatabase({ loadDataDir: new Blob([readFileSync(snapshot)]) });
+  }
+  const db = await createDatabase({ dataDir: 'memory://' });
+  await migrate(db, migrationsFolder(), []);
+  return db;
+}
+
+function safeInject() {
+  try {
+    return inject('safecity');
+  } catch {
+    return undefined;
+  }
+}
+
+export interface GqlResult<T = any> {
+  status: number;
+  data: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  extensions?: Record<string, any>;
+  headers: Headers;
+}
+
+export interface TestServer {
+  url: string;
+  platform: Platform;
+  database: Database;
+  app: App;
+  config: Config;
+  /** POST a GraphQL operation through the real HTTP server. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<GqlResult<T>>;
+  /** A development token (HS256) for a role; jurisdiction defaults per role as seeded. */
+  token(role: Role, jurisdiction?: string, extra?: Partial<TokenClaims>): Promise<string>;
+  /** A context for calling services directly as a role (setup code, not assertions). */
+  ctxAs(role: Role | null, jurisdiction?: string): Promise<Ctx>;
+  /** Counts SQL statements run by `fn` (through drizzle). */
+  countStatements: typeof countStatements;
+  /** Opens a GraphQL-over-SSE subscription; resolves once the stream is open. */
+  subscribe(query: string, variables: Record<string, unknown>, token: string): Promise<{ next(timeoutMs?: number): Promise<any>; close(): void }>;
+  close(): Promise<void>;
+}
+
+
+export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv }): Promise<TestServer> {
+  const base = loadConfig({ ...(opts.env ?? {}), NODE_ENV: 'test', VITEST: '1' } as NodeJS.ProcessEnv);
+  const config: Config = { ...base, ...opts.config, auth: { ...base.auth, ...opts.config?.auth }, limits: { ...base.limits, ...opts.config?.limits } };
+  const database = await createTestDatabase();
+  const platform = await createPlatform({ modules: opts.modules, config, database });
+  const schema = buildSchema(opts.modules);
+  const app = createApp({ platform, schema });
+  const server: Server = await app.listen(0, '127.0.0.1');
+  const port = (server.address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const secret = config.auth.devSecret ?? 'unused';
+  const token = (role: Role, jurisdiction?: string, extra?: Partial<TokenClaims>) =>
+    mintDevToken(secret, { sub: SEEDED_USERS[role].sub, roles: [role], jurisdiction: jurisdiction ?? SEEDED_USERS[role].jurisdiction, ...extra });
+  const subscriptions = new Set<AbortController>();
+  return {
+    url,
+    platform,
+    database,
+    app,
+    config,
+    countStatements,
+    token,
+    async ctxAs(role, jurisdiction) {
+      if (!role) return systemContext(platform, null);
+      const actor = await app.auth.authenticate(`Bearer ${await token(role, jurisdiction)}`);
+      return systemContext(platform, actor);
+    },
+    async gql(query, variables, o = {}) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...o.headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: unknown; errors?: GqlResult['errors']; extensions?: Record<string, unknown> };
+      return { status: res.status, data: (body.data ?? null) as never, errors: body.errors, extensions: body.extensions, headers: res.headers };
+    },
+    async subscribe(query, variables, tok) {
+      const ac = new AbortController();
+      subscriptions.add(ac);
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${tok}` },
+        body: JSON.stringify({ query, variables }),
+        signal: ac.signal,
+      });
+      if (!res.ok || !res.body) throw new Error(`subscription failed: ${res.status} ${await res.text()}`);
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      const queue: any[] = [];
+      const waiters: ((v: any) => void)[] = [];
+      void (async () => {
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            buffer += value;
+            let i: number;
+            while ((i = buffer.indexOf('\n\n')) >= 0) {
+              const chunk = buffer.slice(0, i);
+              buffer = buffer.slice(i + 2);
+              const data = chunk
+                .split('\n')
+                .filter((l) => l.startsWith('data:'))
+                .map((l) => l.slice(5).trim())
+                .join('\n');
+              if (!data) continue;
+              const msg = JSON.parse(data);
+              const w = waiters.shift();
+              if (w) w(msg);
+              else queue.push(msg);
+            }
+          }
+        } catch {
+          /* aborted */
+        }
+      })();
+      // Yoga opens the source before the first event; give the subscribe a moment to register.
+      await new Promise((r) => setTimeout(r, 150));
+      return {
+        next(timeoutMs = 5000) {
+          if (queue.length) return Promise.resolve(queue.shift());
+          return new Promise((resolve, reject) => {
+            const t = setTimeout(() => reject(new Error('no subscription event within timeout')), timeoutMs);
+            waiters.push((v) => {
+              clearTimeout(t);
+              resolve(v);
+            });
+          });
+        },
+        close() {
+          ac.abort();
+          subscriptions.delete(ac);
+        },
+      };
+    },
+    async close() {
+      for (const ac of subscriptions) ac.abort();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await (platform as Platform & { close?: () => Promise<void> }).close?.();
+      await database.close();
+    },
+  };
+}
+
+export { countStatements, SEEDED_USERS };
