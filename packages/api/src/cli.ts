@@ -15,6 +15,7 @@ import {
   seedAll,
   shutdownGracefully,
   systemContext,
+  verifyAuditChain,
   type Role,
 } from '@safecity/core';
 import { SEEDED_USERS } from './users.js';
@@ -122,6 +123,14 @@ async function main() {
       process.stdout.write(`${token}\n`);
       return;
     }
+    case 'verify-audit': {
+      const { database, platform } = await open();
+      const result = await verifyAuditChain(database.db);
+      console.log(JSON.stringify(result));
+      await platform.close();
+      await database.close();
+      process.exit(result.ok ? 0 : 1);
+    }
     case 'print-schema': {
       const out = printedSchema();
       if (has(args, 'check')) {
@@ -156,6 +165,7 @@ async function main() {
   migrate                      apply migrations
   seed [module ...]            apply migrations and seed the demo city (idempotent)
   token <role>                 mint a local-development token (roles: ${ROLE_NAMES.join(', ')})
+  verify-audit                 recompute the audit hash chain (exit 1 when broken)
   print-schema [--write|--check]
   generate-migration [name] [--reset]
 ${moduleCommands.join('\n')}`);

@@ -109,13 +109,37 @@ export function systemContext(platform: Platform, actor: Ctx['actor'] = null): C
 
 const requestIds = new WeakMap<Request, string>();
 
+/**
+ * graphql ships CJS and ESM builds; CJS plugins (graphql-armor) and ESM code hold different
+ * GraphQLError classes, so errors are recognised by tag, not instanceof.
+ */
+export function isGraphQLError(e: unknown): e is GraphQLError {
+  return !!e && typeof e === 'object' && Object.prototype.toString.call(e) === '[object GraphQLError]';
+}
+
+/** The first code found along the originalError chain. */
 function codeOf(err: GraphQLError): string | undefined {
-  const own = err.extensions?.code as string | undefined;
-  if (own) return own;
-  const orig = err.originalError as (Error & { code?: unknown }) | undefined;
-  if (orig instanceof DomainError) return orig.code;
-  if (orig && typeof orig.code === 'string' && /^[A-Z_]+$/.test(orig.code)) return orig.code;
+  let cur: unknown = err;
+  for (let i = 0; cur && i < 5; i++) {
+    const c = cur as { extensions?: { code?: unknown }; code?: unknown; originalError?: unknown };
+    if (typeof c.extensions?.code === 'string') return c.extensions.code;
+    if (cur instanceof DomainError) return cur.code;
+    if (typeof c.code === 'string' && /^[A-Z][A-Z_]+$/.test(c.code)) return c.code;
+    cur = c.originalError;
+  }
   return undefined;
+}
+
+/** Whether the chain holds a thrown non-GraphQL error that is not one of ours (a bug or an outage). */
+function isUnexpected(err: GraphQLError): boolean {
+  let cur: unknown = err.originalError;
+  for (let i = 0; cur && i < 5; i++) {
+    if (cur instanceof DomainError) return false;
+    const c = cur as { code?: unknown; originalError?: unknown };
+    if (!isGraphQLError(cur)) return !(typeof c.code === 'string' && /^[A-Z][A-Z_]+$/.test(c.code));
+    cur = c.originalError;
+  }
+  return false;
 }
 
 /** Gives every error in a response a code: clients branch on codes, not messages. */
@@ -126,7 +150,7 @@ function useErrorCodes(): Plugin {
       const r = result as { errors?: readonly GraphQLError[] };
       if (!r.errors?.length) return;
       const errors = r.errors.map((e) => {
-        if (!(e instanceof GraphQLError)) return e;
+        if (!isGraphQLError(e)) return e;
         let code = codeOf(e);
         if (!code) {
           if (/depth limit|Query depth/i.test(e.message)) code = 'QUERY_TOO_DEEP';
@@ -194,26 +218,26 @@ export function createApp(o: AppOptions): App {
       info: (...a: unknown[]) => log.info(a.map(String).join(' ')),
       warn: (...a: unknown[]) => log.warn(a.map(String).join(' ')),
       // Expected failures (coded GraphQL errors) are answers, not incidents.
-      error: (...a: unknown[]) => (a.some((x) => x instanceof GraphQLError && x.extensions?.code && x.extensions.code !== 'INTERNAL_SERVER_ERROR') ? log.debug(a.map(String).join(' ')) : log.error(a.map(String).join(' '))),
+      error: (...a: unknown[]) => (a.some((x) => isGraphQLError(x) && x.extensions?.code && x.extensions.code !== 'INTERNAL_SERVER_ERROR') ? log.debug(a.map(String).join(' ')) : log.error(a.map(String).join(' '))),
     },
     graphiql: config.production ? false : { title: 'SafeCity 平安建设', defaultQuery: o.graphiqlQuery, headers: o.graphiqlHeaders ? JSON.stringify(o.graphiqlHeaders, null, 2) : undefined },
     maskedErrors: {
       maskError(error, message) {
         const e = error as GraphQLError;
-        const orig = (e?.originalError ?? error) as Error;
+        const orig = isGraphQLError(e) ? e.originalError : (error as Error);
         if (orig instanceof DomainError) {
           return new GraphQLError(orig.message, { nodes: e.nodes, path: e.path, extensions: { code: orig.code, field: orig.field } });
         }
-        if (orig instanceof GraphQLError) return e instanceof GraphQLError ? e : orig;
-        if (e instanceof GraphQLError && !e.originalError) return e;
-        if (e instanceof GraphQLError && codeOf(e) && codeOf(e) !== 'INTERNAL_SERVER_ERROR') return e;
-        log.error({ err: orig, path: e?.path }, 'unexpected error');
-        return new GraphQLError(message, { nodes: e?.nodes, path: e?.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+        if (isGraphQLError(e) && !isUnexpected(e)) return e;
+        log.error({ err: orig ?? error, path: isGraphQLError(e) ? e.path : undefined, requestId: statementCounter.getStore()?.requestId }, 'unexpected error');
+        return new GraphQLError(message, { nodes: isGraphQLError(e) ? e.nodes : undefined, path: isGraphQLError(e) ? e.path : undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
     context: async ({ request }) => {
       const requestId = request.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
       requestIds.set(request, requestId);
+      const store = statementCounter.getStore();
+      if (store) store.requestId = requestId;
       const actor = await auth.authenticate(request.headers.get('authorization'));
       return {
         platform,

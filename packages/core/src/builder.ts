@@ -45,7 +45,7 @@ export function createBuilder(opts: { errorCodes: string[] }) {
       }),
       unauthorizedError: (_parent, ctx) => (ctx.actor ? forbidden() : unauthenticated()),
     },
-    errors: { defaultTypes: [DomainError] },
+    errors: { defaultTypes: [DomainError], unsafelyHandleInputErrors: true },
     validation: {
       validationError: (result) => {
         const issue = result.issues[0];

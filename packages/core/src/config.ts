@@ -48,7 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     limits: {
       maxDepth: Number(env.GRAPHQL_MAX_DEPTH || 10),
-      maxCost: Number(env.GRAPHQL_MAX_COST || 20000),
+      maxCost: Number(env.GRAPHQL_MAX_COST || 50000),
       maxAliases: Number(env.GRAPHQL_MAX_ALIASES || 20),
       maxTokens: Number(env.GRAPHQL_MAX_TOKENS || 3000),
       maxPageSize: Number(env.GRAPHQL_MAX_PAGE_SIZE || 100),

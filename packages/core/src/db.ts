@@ -15,7 +15,7 @@ export interface Database {
 }
 
 /** Counts SQL statements per request (or per test scope) without touching call sites. */
-export const statementCounter = new AsyncLocalStorage<{ count: number; log?: string[] }>();
+export const statementCounter = new AsyncLocalStorage<{ count: number; log?: string[]; requestId?: string }>();
 
 export function countStatements<T>(fn: () => Promise<T>, keepLog = false): Promise<{ result: T; count: number; log: string[] }> {
   const store = { count: 0, log: keepLog ? ([] as string[]) : undefined };

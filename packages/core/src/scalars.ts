@@ -1,5 +1,5 @@
 import { stdnum } from 'stdnum';
-import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { isDivisionCode } from './jurisdiction.js';
 
 /** GB 11643 resident identity number: 18 characters, ISO 7064 MOD 11-2 check character (stdnum's cn.ric). */
@@ -54,9 +54,15 @@ function stringScalar(opts: {
     description: opts.description,
     serialize: (v) => v as string,
     parseValue: parse,
+    // Literals are checked during validation, which reports a GraphQLError as it is: keep the code there.
     parseLiteral: (ast: ValueNode) => {
-      if (ast.kind !== Kind.STRING) throw inputError(opts.code, `${opts.name} must be a string.`);
-      return parse(ast.value);
+      try {
+        if (ast.kind !== Kind.STRING) throw inputError(opts.code, `${opts.name} must be a string.`);
+        return parse(ast.value);
+      } catch (e) {
+        const err = e as InputError;
+        throw new GraphQLError(err.message, { nodes: ast, extensions: { code: err.code } });
+      }
     },
   });
 }

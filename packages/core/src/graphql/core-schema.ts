@@ -114,6 +114,7 @@ export function registerCoreSchema(builder: Builder) {
     createGrid: t.field({
       type: Jurisdiction,
       description: 'Draws a new grid (网格) in a community of your jurisdiction.',
+      errors: {},
       authScopes: { permission: 'jurisdiction:manage' },
       args: {
         communityCode: t.arg({ type: 'DivisionCode', required: true }),
@@ -124,6 +125,7 @@ export function registerCoreSchema(builder: Builder) {
     }),
     renameJurisdiction: t.field({
       type: Jurisdiction,
+      errors: {},
       authScopes: { permission: 'jurisdiction:manage' },
       args: {
         code: t.arg({ type: 'DivisionCode', required: true }),
