@@ -53,6 +53,8 @@ function has(args: string[], name: string): boolean {
 }
 
 async function open() {
+  // The embedded database lives at the repository root whatever directory pnpm runs us from.
+  process.env.PGLITE_DATA_DIR ??= join(here, '../../../.data/pglite');
   const config = loadConfig();
   const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const platform = await createPlatform({ modules, config, database });
