@@ -10,6 +10,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
+    reporters: ['default', './scripts/vitest-summary.ts'],
     include: ['packages/*/tests/**/*.test.ts', 'bench/tests/**/*.test.ts'],
     globalSetup: ['packages/api/tests/global-setup.ts'],
     testTimeout: 60_000,

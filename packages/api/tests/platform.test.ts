@@ -211,6 +211,16 @@ describe('query limits', () => {
     const ok = await s.gql(`{ probe }`, {}, { token: officer });
     expect(ok.data.probe).toBe(runs + 1);
   });
+
+  it('nested pages whose worst case exceeds the node limit are refused before any resolver runs', async () => {
+    const runs = probe.resolverRuns;
+    const q = `query($n: Int) { probe jurisdictions(first: $n) { edges { node { children(first: $n) { edges { node { children(first: $n) { edges { node { code } } } } } } } } } }`;
+    const big = await s.gql(q, { n: 100 }, { token: officer });
+    expect(big.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', worstCaseNodes: 100 + 100 * 100 + 100 * 100 * 100 });
+    expect(probe.resolverRuns).toBe(runs);
+    const small = await s.gql(q, { n: 5 }, { token: officer });
+    expect(small.errors).toBeUndefined();
+  });
 });
 
 describe('authentication', () => {

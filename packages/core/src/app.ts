@@ -17,6 +17,7 @@ import { coreModule } from './core-module.js';
 import type { Database } from './db.js';
 import { statementCounter } from './db.js';
 import { DomainError } from './errors.js';
+import { useNodeLimit } from './node-limit.js';
 import type { EventName } from './events.js';
 import type { ModuleDescriptor, Subscriber } from './module.js';
 
@@ -255,6 +256,7 @@ export function createApp(o: AppOptions): App {
       maxDepthPlugin({ n: config.limits.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: config.limits.maxAliases }),
       costLimitPlugin({ maxCost: config.limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true }),
+      useNodeLimit({ maxNodes: config.limits.maxNodes, defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
       useErrorCodes(),
       useRequestFacts(!config.production),
     ],

@@ -17,7 +17,7 @@ export interface Config {
     /** HS256 secret, accepted only in local-development mode. */
     devSecret: string | null;
   };
-  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxPageSize: number };
+  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxPageSize: number; maxNodes: number };
   logLevel: string;
 }
 
@@ -52,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: Number(env.GRAPHQL_MAX_ALIASES || 20),
       maxTokens: Number(env.GRAPHQL_MAX_TOKENS || 3000),
       maxPageSize: Number(env.GRAPHQL_MAX_PAGE_SIZE || 100),
+      maxNodes: Number(env.GRAPHQL_MAX_NODES || 50000),
     },
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' || env.VITEST ? 'warn' : 'info'),
   };

@@ -14,6 +14,7 @@ export * from './jurisdiction-service.js';
 export * from './migrate.js';
 export * from './module.js';
 export * from './mutation.js';
+export * from './node-limit.js';
 export * from './pagination.js';
 export * from './scalars.js';
 export * from './seed.js';
