@@ -59,6 +59,23 @@ describe('jurisdiction isolation (属地管理)', () => {
     expect(city.data.jurisdictions.edges.length).toBeGreaterThan(5);
   });
 
+  it('pages through a stable order with cursors, forwards and backwards', async () => {
+    const q = `query($f: Int, $a: String, $l: Int, $b: String) { jurisdictions(parentCode: "620102", first: $f, after: $a, last: $l, before: $b) { edges { cursor node { code } } pageInfo { hasNextPage hasPreviousPage endCursor startCursor } } }`;
+    const all = await s.gql(q, { f: 100 }, { token: officer });
+    const codes = all.data.jurisdictions.edges.map((e: any) => e.node.code);
+    expect(codes.length).toBeGreaterThan(10);
+    expect([...codes].sort()).toEqual(codes);
+    const p1 = await s.gql(q, { f: 4 }, { token: officer });
+    const p2 = await s.gql(q, { f: 4, a: p1.data.jurisdictions.pageInfo.endCursor }, { token: officer });
+    expect(p1.data.jurisdictions.edges.map((e: any) => e.node.code)).toEqual(codes.slice(0, 4));
+    expect(p2.data.jurisdictions.edges.map((e: any) => e.node.code)).toEqual(codes.slice(4, 8));
+    expect(p2.data.jurisdictions.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    const back = await s.gql(q, { l: 2, b: p2.data.jurisdictions.pageInfo.startCursor }, { token: officer });
+    expect(back.data.jurisdictions.edges.map((e: any) => e.node.code)).toEqual(codes.slice(2, 4));
+    const tooBig = await s.gql(q, { f: 101 }, { token: officer });
+    expect(tooBig.errors?.[0].extensions?.code).toBe('CORE_INPUT_INVALID');
+  });
+
   it('a district officer cannot change another district, and nothing is written', async () => {
     const auditBefore = await countRows('audit_log');
     const r = await s.gql(
