@@ -219,7 +219,7 @@ export function createApp(o: AppOptions): App {
       info: (...a: unknown[]) => log.info(a.map(String).join(' ')),
       warn: (...a: unknown[]) => log.warn(a.map(String).join(' ')),
       // Expected failures (coded GraphQL errors) are answers, not incidents.
-      error: (...a: unknown[]) => (a.some((x) => isGraphQLError(x) && x.extensions?.code && x.extensions.code !== 'INTERNAL_SERVER_ERROR') ? log.debug(a.map(String).join(' ')) : log.error(a.map(String).join(' '))),
+      error: (...a: unknown[]) => (a.some((x) => isGraphQLError(x) && !isUnexpected(x)) ? log.debug(a.map(String).join(' ')) : log.error(a.map(String).join(' '))),
     },
     graphiql: config.production ? false : { title: 'SafeCity 平安建设', defaultQuery: o.graphiqlQuery, headers: o.graphiqlHeaders ? JSON.stringify(o.graphiqlHeaders, null, 2) : undefined },
     maskedErrors: {

@@ -1,0 +1,116 @@
+import { and, eq, inArray, like } from 'drizzle-orm';
+import {
+  assertWritableJurisdiction,
+  CoreErrors,
+  groupBy,
+  indexBy,
+  inScope,
+  jurisdictions,
+  loader,
+  notFound,
+  paginate,
+  runMutation,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+  type TxCtx,
+} from '@safecity/core';
+import { CreditErrors } from '../errors.js';
+import { chinaDate, type SubjectKind } from '../rules.js';
+import { creditRecords, creditSubjects, type RecordRow, type SubjectRow } from '../tables.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids from clients are checked before they reach a uuid column (a malformed one is simply not found). */
+export const isUuid = (s: string) => UUID.test(s);
+
+export const today = (ctx: Ctx) => chinaDate(ctx.now());
+
+export function subjectLoader(ctx: Ctx) {
+  return loader<string, SubjectRow>(ctx, 'credit.subject', async (ids) => {
+    const valid = ids.filter(isUuid);
+    const rows = valid.length ? await ctx.db.select().from(creditSubjects).where(and(inArray(creditSubjects.id, valid), inScope(ctx, creditSubjects.jurisdictionCode))) : [];
+    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('credit subject'));
+  });
+}
+
+/** Subjects by credit code inside the caller's scope; null when none. */
+export function subjectByCodeLoader(ctx: Ctx) {
+  return loader<string, SubjectRow | null>(ctx, 'credit.subjectByCode', async (codes) => {
+    const rows = await ctx.db.select().from(creditSubjects).where(and(inArray(creditSubjects.creditCode, [...codes]), inScope(ctx, creditSubjects.jurisdictionCode)));
+    return indexBy(codes, rows, (r) => r.creditCode);
+  });
+}
+
+export async function getSubjectByCode(ctx: Ctx, code: string): Promise<SubjectRow> {
+  const s = await subjectByCodeLoader(ctx).load(code);
+  if (!s) throw CreditErrors.error('SUBJECT_UNKNOWN', undefined, { field: 'creditCode' });
+  return s;
+}
+
+export function recordsBySubjectLoader(ctx: Ctx) {
+  return loader<string, RecordRow[]>(ctx, 'credit.recordsBySubject', async (ids) => {
+    const rows = await ctx.db.select().from(creditRecords).where(inArray(creditRecords.subjectId, [...ids])).orderBy(creditRecords.date, creditRecords.id);
+    return groupBy(ids, rows, (r) => r.subjectId).map((list) => list.reverse());
+  });
+}
+
+export async function listSubjects(ctx: Ctx, filter: { jurisdictionCode?: string | null; nameContains?: string | null }, args: ConnectionArgs) {
+  return paginate<SubjectRow>({
+    args,
+    maxPageSize: ctx.platform.config.limits.maxPageSize,
+    keys: [{ column: creditSubjects.creditCode, of: (r) => r.creditCode }],
+    fetch: (cursor, orderBy, limit) =>
+      ctx.db
+        .select()
+        .from(creditSubjects)
+        .where(
+          and(
+            inScope(ctx, creditSubjects.jurisdictionCode),
+            filter.jurisdictionCode ? withinSql(creditSubjects.jurisdictionCode, filter.jurisdictionCode) : undefined,
+            filter.nameContains ? like(creditSubjects.name, `%${filter.nameContains.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
+            cursor,
+          ),
+        )
+        .orderBy(...orderBy)
+        .limit(limit),
+  });
+}
+
+export interface RegisterSubjectInput {
+  creditCode: string;
+  name: string;
+  kind: SubjectKind;
+  jurisdictionCode: string;
+  onFileSince?: string | null;
+}
+
+export async function registerCreditSubject(ctx: Ctx, input: RegisterSubjectInput, idempotencyKey?: string | null): Promise<SubjectRow> {
+  return runMutation(ctx, { operation: 'registerCreditSubject', idempotencyKey, input }, async (tx) => {
+    assertWritableJurisdiction(tx, input.jurisdictionCode);
+    const [j] = await tx.db.select({ code: jurisdictions.code }).from(jurisdictions).where(eq(jurisdictions.code, input.jurisdictionCode));
+    if (!j) throw CoreErrors.error('JURISDICTION_UNKNOWN', undefined, { field: 'jurisdictionCode' });
+    const [row] = await tx.db
+      .insert(creditSubjects)
+      .values({ ...input, onFileSince: input.onFileSince ?? today(tx), createdAt: tx.now() })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw CreditErrors.error('SUBJECT_EXISTS', undefined, { field: 'creditCode' });
+    tx.audit({ entityType: 'CreditSubject', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
+    return row;
+  });
+}
+
+/** The subject of an event's unit, created (with the event's name and jurisdiction) if missing. */
+export async function ensureSubject(tx: TxCtx, s: { creditCode: string; name: string; jurisdictionCode: string }): Promise<SubjectRow> {
+  const [created] = await tx.db
+    .insert(creditSubjects)
+    .values({ creditCode: s.creditCode, name: s.name, kind: 'enterprise', jurisdictionCode: s.jurisdictionCode, onFileSince: today(tx), createdAt: tx.now() })
+    .onConflictDoNothing()
+    .returning();
+  if (created) {
+    tx.audit({ entityType: 'CreditSubject', entityId: created.id, jurisdictionCode: created.jurisdictionCode, after: created });
+    return created;
+  }
+  const [existing] = await tx.db.select().from(creditSubjects).where(eq(creditSubjects.creditCode, s.creditCode));
+  return existing;
+}
