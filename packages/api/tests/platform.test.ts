@@ -1,7 +1,6 @@
 import { generateKeyPair, exportSPKI, SignJWT } from 'jose';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, jurisdictions, mintDevToken } from '@safecity/core';
+import { auditLog, jurisdictions, mintDevToken, sql } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { emitterModule, probe, reactorModule } from './fixtures/probe-modules.js';
 
