@@ -1,0 +1,147 @@
+import { and, eq, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
+import { inScope, isWithin, jurisdictions, loader, paginate, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { PatrolErrors } from '../errors.js';
+import { addDays, assessMember, daysFrom, shanghaiTime, weeklyShiftPlan, type MemberAssessment, type ShiftPlan } from '../rules/index.js';
+import { alerts, communityFeedback, disciplineRecords, patrolBlocks, patrolMembers, patrolTeams, type BlockRow, type MemberRow } from '../tables.js';
+import { assertJurisdictionWritable, blockLoader, memberLoader, teamLoader } from './common.js';
+
+export async function createPatrolBlock(
+  ctx: Ctx,
+  input: { name: string; jurisdictionCode: string; communityCodes: string[]; vehicles?: number | null; weeklyPatrolHours: number },
+  idempotencyKey?: string | null,
+): Promise<BlockRow> {
+  return runMutation(ctx, { operation: 'createPatrolBlock', idempotencyKey, input }, async (tx) => {
+    await assertJurisdictionWritable(tx, input.jurisdictionCode);
+    const codes = [...new Set(input.communityCodes)];
+    const found = codes.length
+      ? await tx.db
+          .select({ code: jurisdictions.code })
+          .from(jurisdictions)
+          .where(and(inArray(jurisdictions.code, codes), eq(jurisdictions.level, 'community')))
+      : [];
+    const ok = new Set(found.map((f) => f.code));
+    const bad = codes.findIndex((c) => !ok.has(c) || !isWithin(c, input.jurisdictionCode));
+    if (codes.length === 0 || bad >= 0) throw PatrolErrors.error('BLOCK_COMMUNITY_INVALID', undefined, { field: `input.communityCodes.${Math.max(bad, 0)}` });
+    const [row] = await tx.db
+      .insert(patrolBlocks)
+      .values({ name: input.name, jurisdictionCode: input.jurisdictionCode, communityCodes: codes, vehicles: input.vehicles ?? 0, weeklyPatrolHours: input.weeklyPatrolHours })
+      .returning();
+    tx.audit({ entityType: 'PatrolBlock', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
+    return row;
+  });
+}
+
+export async function listPatrolBlocks(ctx: Ctx, filter: { jurisdictionCode?: string | null }, args: ConnectionArgs) {
+  const conds: (SQL | undefined)[] = [inScope(ctx, patrolBlocks.jurisdictionCode), filter.jurisdictionCode ? withinSql(patrolBlocks.jurisdictionCode, filter.jurisdictionCode) : undefined];
+  return paginate<BlockRow>({
+    args,
+    maxPageSize: ctx.platform.config.limits.maxPageSize,
+    keys: [
+      { column: patrolBlocks.name, of: (r) => r.name },
+      { column: patrolBlocks.id, of: (r) => r.id },
+    ],
+    fetch: (cursor, orderBy, limit) =>
+      ctx.db
+        .select()
+        .from(patrolBlocks)
+        .where(and(...conds, cursor))
+        .orderBy(...orderBy)
+        .limit(limit),
+  });
+}
+
+/** Members of each block's teams, batched over the blocks of a request. */
+export const membersByBlockLoader = (ctx: Ctx) =>
+  loader<string, MemberRow[]>(ctx, 'patrol.membersByBlock', async (ids) => {
+    const rows = await ctx.db
+      .select({ member: patrolMembers, blockId: patrolTeams.blockId })
+      .from(patrolMembers)
+      .innerJoin(patrolTeams, eq(patrolTeams.id, patrolMembers.teamId))
+      .where(and(inArray(patrolTeams.blockId, [...ids]), inScope(ctx, patrolMembers.jurisdictionCode)))
+      .orderBy(patrolMembers.name, patrolMembers.id);
+    return ids.map((id) => rows.filter((r) => r.blockId === id).map((r) => r.member));
+  });
+
+function inBlock(block: BlockRow): SQL {
+  return or(...block.communityCodes.map((c) => withinSql(alerts.jurisdictionCode, c)))!;
+}
+
+/**
+ * The weekly plan of a block: its weekly patrol hours spread over the hours of the week in
+ * proportion to the block's incidents of the `weeks` weeks before `until`.
+ */
+export async function blockShiftPlan(ctx: Ctx, block: BlockRow, opts: { weeks?: number | null; until?: Date | null }): Promise<ShiftPlan & { from: Date; until: Date }> {
+  const until = opts.until ?? ctx.now();
+  const weeks = Math.min(Math.max(opts.weeks ?? 4, 1), 52);
+  const from = new Date(until.getTime() - weeks * 7 * 24 * 3_600_000);
+  const incidents = await ctx.db
+    .select({ id: alerts.id, occurredAt: alerts.occurredAt })
+    .from(alerts)
+    .where(and(inBlock(block), inScope(ctx, alerts.jurisdictionCode), gte(alerts.occurredAt, from), lt(alerts.occurredAt, until)))
+    .orderBy(alerts.occurredAt, alerts.id);
+  return { from, until, ...weeklyShiftPlan({ availableHours: block.weeklyPatrolHours, incidents }) };
+}
+
+export async function recordDisciplineRecord(ctx: Ctx, input: { memberId: string; day: string; description: string; deduction: number }, idempotencyKey?: string | null) {
+  return runMutation(ctx, { operation: 'recordDisciplineRecord', idempotencyKey, input }, async (tx) => {
+    const member = await memberLoader(tx).load(input.memberId);
+    await assertJurisdictionWritable(tx, member.jurisdictionCode, 'input.memberId');
+    const [row] = await tx.db
+      .insert(disciplineRecords)
+      .values({ memberId: member.id, day: input.day, description: input.description, deduction: input.deduction, jurisdictionCode: member.jurisdictionCode, recordedBy: requireActor(tx).id })
+      .returning();
+    tx.audit({ entityType: 'DisciplineRecord', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
+    return row;
+  });
+}
+
+export async function recordCommunityFeedback(ctx: Ctx, input: { memberId: string; day: string; rating: number; note?: string | null }, idempotencyKey?: string | null) {
+  return runMutation(ctx, { operation: 'recordCommunityFeedback', idempotencyKey, input }, async (tx) => {
+    if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) throw PatrolErrors.error('FEEDBACK_RATING_INVALID', undefined, { field: 'input.rating' });
+    const member = await memberLoader(tx).load(input.memberId);
+    await assertJurisdictionWritable(tx, member.jurisdictionCode, 'input.memberId');
+    const [row] = await tx.db
+      .insert(communityFeedback)
+      .values({ memberId: member.id, day: input.day, rating: input.rating, note: input.note ?? '', jurisdictionCode: member.jurisdictionCode, recordedBy: requireActor(tx).id })
+      .returning();
+    tx.audit({ entityType: 'CommunityFeedback', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
+    return row;
+  });
+}
+
+/**
+ * A member's assessment for [from, to] (Shanghai days): the incidents of the member's block
+ * against the previous period of equal length, discipline deductions, community feedback.
+ */
+export async function memberAssessment(ctx: Ctx, input: { memberId: string; from: string; to: string }): Promise<MemberAssessment & { blockIncidents: number; blockIncidentsPrevious: number; blockId: string | null }> {
+  const member = await memberLoader(ctx).load(input.memberId);
+  const team = await teamLoader(ctx).load(member.teamId);
+  const block = team.blockId ? await blockLoader(ctx).load(team.blockId) : null;
+  const len = daysFrom(input.from, input.to).length;
+  const count = async (from: string, to: string) =>
+    block
+      ? (
+          await ctx.db
+            .select({ id: alerts.id })
+            .from(alerts)
+            .where(and(inBlock(block), inScope(ctx, alerts.jurisdictionCode), gte(alerts.occurredAt, shanghaiTime(from)), lt(alerts.occurredAt, shanghaiTime(addDays(to, 1)))))
+        ).length
+      : 0;
+  const blockIncidents = await count(input.from, input.to);
+  const blockIncidentsPrevious = await count(addDays(input.from, -len), addDays(input.from, -1));
+  const discipline = await ctx.db
+    .select({ deduction: disciplineRecords.deduction })
+    .from(disciplineRecords)
+    .where(and(eq(disciplineRecords.memberId, member.id), gte(disciplineRecords.day, input.from), lte(disciplineRecords.day, input.to)));
+  const feedback = await ctx.db
+    .select({ rating: communityFeedback.rating })
+    .from(communityFeedback)
+    .where(and(eq(communityFeedback.memberId, member.id), gte(communityFeedback.day, input.from), lte(communityFeedback.day, input.to)));
+  const result = assessMember({
+    blockIncidents,
+    blockIncidentsPrevious,
+    disciplineDeductions: discipline.reduce((a, d) => a + d.deduction, 0),
+    feedbackRatings: feedback.map((f) => f.rating),
+  });
+  return { ...result, blockIncidents, blockIncidentsPrevious, blockId: block?.id ?? null };
+}

@@ -1,0 +1,177 @@
+import { and, eq, gt, inArray, lt, type SQL } from 'drizzle-orm';
+import { inScope, isWithin, loader, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { PatrolErrors } from '../errors.js';
+import { assessShift, coverageGaps, daysFrom, generateRoster, shanghaiTime, addDays, shiftsOf, type Task, type ShiftKey, type TaskCompliance, type Gap, type RosterEntry } from '../rules/index.js';
+import { checkpoints, dutyLogs, patrolMembers, patrolTeams, type CheckpointRow, type DutyLogRow, type TeamRow } from '../tables.js';
+import { assertCoordinates, assertJurisdictionWritable, blockLoader, checkpointLoader, teamLoader, teamsByCheckpointLoader } from './common.js';
+
+export const CHECKPOINT_KINDS = ['city_ring', 'intercity_entrance', 'temporary_duty_point'] as const;
+export type CheckpointKind = (typeof CHECKPOINT_KINDS)[number];
+/** 四级巡控: the level a patrol team works at. */
+export const TEAM_LEVELS = ['city_bureau', 'branch_bureau', 'police_station', 'community'] as const;
+export type TeamLevel = (typeof TEAM_LEVELS)[number];
+
+/** Longest range a roster, compliance or gap query covers. */
+export const MAX_RANGE_DAYS = 62;
+
+export async function createCheckpoint(
+  ctx: Ctx,
+  input: { name: string; kind: CheckpointKind; latitude: number; longitude: number; jurisdictionCode: string },
+  idempotencyKey?: string | null,
+): Promise<CheckpointRow> {
+  return runMutation(ctx, { operation: 'createCheckpoint', idempotencyKey, input }, async (tx) => {
+    assertCoordinates(input.latitude, input.longitude);
+    await assertJurisdictionWritable(tx, input.jurisdictionCode);
+    const [row] = await tx.db.insert(checkpoints).values(input).returning();
+    tx.audit({ entityType: 'Checkpoint', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
+    return row;
+  });
+}
+
+export async function createPatrolTeam(
+  ctx: Ctx,
+  input: { name: string; level: TeamLevel; jurisdictionCode: string; checkpointId?: string | null; blockId?: string | null; vehicles?: number | null },
+  idempotencyKey?: string | null,
+): Promise<TeamRow> {
+  return runMutation(ctx, { operation: 'createPatrolTeam', idempotencyKey, input }, async (tx) => {
+    await assertJurisdictionWritable(tx, input.jurisdictionCode);
+    if (input.checkpointId) {
+      const cp = await checkpointLoader(tx).load(input.checkpointId);
+      if (!isWithin(cp.jurisdictionCode, input.jurisdictionCode) && !isWithin(input.jurisdictionCode, cp.jurisdictionCode)) {
+        throw PatrolErrors.error('TEAM_CHECKPOINT_MISMATCH', undefined, { field: 'input.checkpointId' });
+      }
+    }
+    if (input.blockId) await blockLoader(tx).load(input.blockId);
+    const [row] = await tx.db
+      .insert(patrolTeams)
+      .values({ name: input.name, level: input.level, jurisdictionCode: input.jurisdictionCode, checkpointId: input.checkpointId ?? null, blockId: input.blockId ?? null, vehicles: input.vehicles ?? 0 })
+      .returning();
+    tx.audit({ entityType: 'PatrolTeam', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
+    return row;
+  });
+}
+
+export async function addPatrolMember(ctx: Ctx, input: { teamId: string; name: string; badgeNumber?: string | null }, idempotencyKey?: string | null) {
+  return runMutation(ctx, { operation: 'addPatrolMember', idempotencyKey, input }, async (tx) => {
+    const team = await teamLoader(tx).load(input.teamId);
+    await assertJurisdictionWritable(tx, team.jurisdictionCode, 'input.teamId');
+    const [row] = await tx.db.insert(patrolMembers).values({ teamId: team.id, name: input.name, badgeNumber: input.badgeNumber ?? null, jurisdictionCode: team.jurisdictionCode }).returning();
+    tx.audit({ entityType: 'PatrolMember', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
+    return row;
+  });
+}
+
+export async function listCheckpoints(ctx: Ctx, filter: { jurisdictionCode?: string | null; kind?: CheckpointKind | null }, args: ConnectionArgs) {
+  const conds: (SQL | undefined)[] = [
+    inScope(ctx, checkpoints.jurisdictionCode),
+    filter.jurisdictionCode ? withinSql(checkpoints.jurisdictionCode, filter.jurisdictionCode) : undefined,
+    filter.kind ? eq(checkpoints.kind, filter.kind) : undefined,
+  ];
+  return paginate<CheckpointRow>({
+    args,
+    maxPageSize: ctx.platform.config.limits.maxPageSize,
+    keys: [
+      { column: checkpoints.jurisdictionCode, of: (r) => r.jurisdictionCode },
+      { column: checkpoints.id, of: (r) => r.id },
+    ],
+    fetch: (cursor, orderBy, limit) =>
+      ctx.db
+        .select()
+        .from(checkpoints)
+        .where(and(...conds, cursor))
+        .orderBy(...orderBy)
+        .limit(limit),
+  });
+}
+
+export async function listPatrolTeams(ctx: Ctx, filter: { jurisdictionCode?: string | null; level?: TeamLevel | null }, args: ConnectionArgs) {
+  const conds: (SQL | undefined)[] = [
+    inScope(ctx, patrolTeams.jurisdictionCode),
+    filter.jurisdictionCode ? withinSql(patrolTeams.jurisdictionCode, filter.jurisdictionCode) : undefined,
+    filter.level ? eq(patrolTeams.level, filter.level) : undefined,
+  ];
+  return paginate<TeamRow>({
+    args,
+    maxPageSize: ctx.platform.config.limits.maxPageSize,
+    keys: [{ column: patrolTeams.id, of: (r) => r.id }],
+    fetch: (cursor, orderBy, limit) =>
+      ctx.db
+        .select()
+        .from(patrolTeams)
+        .where(and(...conds, cursor))
+        .orderBy(...orderBy)
+        .limit(limit),
+  });
+}
+
+function assertRange(from: string, to: string) {
+  if (to < from || daysFrom(from, to).length > MAX_RANGE_DAYS) {
+    throw PatrolErrors.error('RANGE_TOO_LONG', `A range runs forward over at most ${MAX_RANGE_DAYS} days.`, { field: 'to' });
+  }
+}
+
+/** The three-shift roster of a checkpoint, from its three teams in the order they were formed. */
+export async function checkpointRoster(ctx: Ctx, checkpoint: CheckpointRow, opts: { from: string; to: string; startOffset?: number | null }): Promise<RosterEntry[]> {
+  assertRange(opts.from, opts.to);
+  const teams = await teamsByCheckpointLoader(ctx).load(checkpoint.id);
+  if (teams.length !== 3) throw PatrolErrors.error('ROSTER_TEAMS_INVALID', `The checkpoint has ${teams.length} teams; a three-shift roster needs three.`, { details: { teams: teams.length } });
+  return generateRoster({ checkpointId: checkpoint.id, teamIds: teams.map((t) => t.id), from: opts.from, to: opts.to, startOffset: opts.startOffset ?? 0 });
+}
+
+/** Duty logs at checkpoints overlapping a Shanghai date range: one statement for all checkpoints of a request. */
+function dutyAtCheckpoints(ctx: Ctx, from: string, to: string) {
+  const start = shanghaiTime(from);
+  const end = shanghaiTime(addDays(to, 1));
+  return loader<string, DutyLogRow[]>(ctx, `patrol.dutyAt:${from}:${to}`, async (ids) => {
+    const rows = await ctx.db
+      .select()
+      .from(dutyLogs)
+      .where(and(inArray(dutyLogs.checkpointId, [...ids]), lt(dutyLogs.startAt, end), gt(dutyLogs.endAt, start), inScope(ctx, dutyLogs.jurisdictionCode)));
+    const by = new Map<string, DutyLogRow[]>();
+    for (const r of rows) by.set(r.checkpointId!, [...(by.get(r.checkpointId!) ?? []), r]);
+    return ids.map((id) => by.get(id) ?? []);
+  });
+}
+
+export interface ShiftComplianceRow {
+  date: string;
+  shift: ShiftKey;
+  startsAt: Date;
+  endsAt: Date;
+  /** The team whose logs were assessed; null when nobody logged duty in the shift. */
+  teamId: string | null;
+  tasks: TaskCompliance[];
+  compliant: boolean;
+}
+
+/** Per shift of each day and per team on duty in it: did the team meet the task minimums? */
+export async function shiftCompliance(ctx: Ctx, checkpoint: CheckpointRow, opts: { from: string; to: string }): Promise<ShiftComplianceRow[]> {
+  assertRange(opts.from, opts.to);
+  const logs = await dutyAtCheckpoints(ctx, opts.from, opts.to).load(checkpoint.id);
+  const out: ShiftComplianceRow[] = [];
+  for (const date of daysFrom(opts.from, opts.to)) {
+    for (const w of shiftsOf(date)) {
+      const inShift = logs.filter((l) => l.startAt < w.endsAt && l.endAt > w.startsAt);
+      const teamIds = [...new Set(inShift.map((l) => l.teamId))].sort();
+      if (teamIds.length === 0) {
+        out.push({ date, ...w, teamId: null, ...assessShift([], { start: w.startsAt, end: w.endsAt }) });
+        continue;
+      }
+      for (const teamId of teamIds) {
+        const teamLogs = inShift.filter((l) => l.teamId === teamId).map((l) => ({ task: l.task as Task, start: l.startAt, end: l.endAt }));
+        out.push({ date, ...w, teamId, ...assessShift(teamLogs, { start: w.startsAt, end: w.endsAt }) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Minutes with nobody on duty at the checkpoint, over a range of Shanghai days (gaps over midnight stay whole). */
+export async function checkpointCoverageGaps(ctx: Ctx, checkpoint: CheckpointRow, opts: { from: string; to: string }): Promise<Gap[]> {
+  assertRange(opts.from, opts.to);
+  const logs = await dutyAtCheckpoints(ctx, opts.from, opts.to).load(checkpoint.id);
+  return coverageGaps(
+    logs.map((l) => ({ start: l.startAt, end: l.endAt })),
+    { start: shanghaiTime(opts.from), end: shanghaiTime(addDays(opts.to, 1)) },
+  );
+}

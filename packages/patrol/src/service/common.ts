@@ -1,0 +1,85 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { CoreErrors, assertWritableJurisdiction, groupBy, inScope, indexBy, jurisdictions, loader, notFound, type Ctx } from '@safecity/core';
+import { PatrolErrors } from '../errors.js';
+import { isInsideChina, isValidCoordinate } from '../rules/index.js';
+import { activations, alerts, checkpoints, patrolBlocks, patrolMembers, patrolTeams, type ActivationRow, type AlertRow, type BlockRow, type CheckpointRow, type MemberRow, type TeamRow } from '../tables.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string) => UUID.test(s);
+
+/** A Relay global id of the expected type, decoded to the row id. */
+export function idOf(gid: { typename: string; id: string }, typename: string, field: string): string {
+  if (gid.typename !== typename || !isUuid(gid.id)) throw CoreErrors.error('ID_MALFORMED', `Expected the id of a ${typename}.`, { field });
+  return gid.id;
+}
+
+/** Impossible coordinates are refused with a code before anything is written. */
+export function assertCoordinates(latitude: number, longitude: number, field = 'input.latitude'): void {
+  if (!isValidCoordinate(latitude, longitude)) throw PatrolErrors.error('COORDINATES_INVALID', undefined, { field, details: { latitude, longitude } });
+  if (!isInsideChina(latitude, longitude)) throw PatrolErrors.error('COORDINATES_OUTSIDE_CHINA', undefined, { field, details: { latitude, longitude } });
+}
+
+/** Writes go into existing jurisdictions of the caller's subtree. */
+export async function assertJurisdictionWritable(ctx: Ctx, code: string, field = 'input.jurisdictionCode'): Promise<{ code: string; level: string }> {
+  assertWritableJurisdiction(ctx, code);
+  const [j] = await ctx.db.select({ code: jurisdictions.code, level: jurisdictions.level }).from(jurisdictions).where(eq(jurisdictions.code, code));
+  if (!j) throw CoreErrors.error('JURISDICTION_UNKNOWN', `No jurisdiction ${code}.`, { field });
+  return j;
+}
+
+/** A per-request loader of rows by id inside the caller's subtree; others are NOT_FOUND. */
+function scopedById<R extends { id: string }>(ctx: Ctx, key: string, what: string, fetch: (ids: string[]) => Promise<R[]>) {
+  return loader<string, R>(ctx, key, async (ids) => {
+    const valid = ids.filter(isUuid);
+    const rows = valid.length ? await fetch(valid) : [];
+    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound(what));
+  });
+}
+
+export const checkpointLoader = (ctx: Ctx) =>
+  scopedById<CheckpointRow>(ctx, 'patrol.checkpoint', 'checkpoint', (ids) => ctx.db.select().from(checkpoints).where(and(inArray(checkpoints.id, ids), inScope(ctx, checkpoints.jurisdictionCode))));
+export const teamLoader = (ctx: Ctx) =>
+  scopedById<TeamRow>(ctx, 'patrol.team', 'patrol team', (ids) => ctx.db.select().from(patrolTeams).where(and(inArray(patrolTeams.id, ids), inScope(ctx, patrolTeams.jurisdictionCode))));
+export const memberLoader = (ctx: Ctx) =>
+  scopedById<MemberRow>(ctx, 'patrol.member', 'patrol member', (ids) => ctx.db.select().from(patrolMembers).where(and(inArray(patrolMembers.id, ids), inScope(ctx, patrolMembers.jurisdictionCode))));
+export const alertLoader = (ctx: Ctx) =>
+  scopedById<AlertRow>(ctx, 'patrol.alert', 'alert', (ids) => ctx.db.select().from(alerts).where(and(inArray(alerts.id, ids), inScope(ctx, alerts.jurisdictionCode))));
+export const activationLoader = (ctx: Ctx) =>
+  scopedById<ActivationRow>(ctx, 'patrol.activation', 'activation', (ids) => ctx.db.select().from(activations).where(and(inArray(activations.id, ids), inScope(ctx, activations.jurisdictionCode))));
+export const blockLoader = (ctx: Ctx) =>
+  scopedById<BlockRow>(ctx, 'patrol.block', 'patrol block', (ids) => ctx.db.select().from(patrolBlocks).where(and(inArray(patrolBlocks.id, ids), inScope(ctx, patrolBlocks.jurisdictionCode))));
+
+/** Non-error values of a loadMany, in order (rows that vanished from scope are left out). */
+export function present<R>(rows: (R | Error)[]): R[] {
+  return rows.filter((r): r is R => !(r instanceof Error));
+}
+
+export const teamsByCheckpointLoader = (ctx: Ctx) =>
+  loader<string, TeamRow[]>(ctx, 'patrol.teamsByCheckpoint', async (ids) => {
+    const rows = await ctx.db
+      .select()
+      .from(patrolTeams)
+      .where(and(inArray(patrolTeams.checkpointId, [...ids]), inScope(ctx, patrolTeams.jurisdictionCode)))
+      .orderBy(patrolTeams.createdAt, patrolTeams.name, patrolTeams.id);
+    return groupBy(ids, rows, (r) => r.checkpointId!);
+  });
+
+export const teamsByBlockLoader = (ctx: Ctx) =>
+  loader<string, TeamRow[]>(ctx, 'patrol.teamsByBlock', async (ids) => {
+    const rows = await ctx.db
+      .select()
+      .from(patrolTeams)
+      .where(and(inArray(patrolTeams.blockId, [...ids]), inScope(ctx, patrolTeams.jurisdictionCode)))
+      .orderBy(patrolTeams.name, patrolTeams.id);
+    return groupBy(ids, rows, (r) => r.blockId!);
+  });
+
+export const membersByTeamLoader = (ctx: Ctx) =>
+  loader<string, MemberRow[]>(ctx, 'patrol.membersByTeam', async (ids) => {
+    const rows = await ctx.db
+      .select()
+      .from(patrolMembers)
+      .where(and(inArray(patrolMembers.teamId, [...ids]), inScope(ctx, patrolMembers.jurisdictionCode)))
+      .orderBy(patrolMembers.name, patrolMembers.id);
+    return groupBy(ids, rows, (r) => r.teamId);
+  });
