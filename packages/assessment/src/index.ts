@@ -1,11 +1,40 @@
-import { defineModule } from '@safecity/core';
+import { defineModule, on, systemContext } from '@safecity/core';
+import { AssessmentErrors } from './errors.js';
+import { registerAssessmentSchema } from './graphql.js';
+import { seedAssessment } from './seed.js';
+import { onMajorIncident } from './service/events.js';
+import { settleOverdueRectifications } from './service/rectification.js';
+import { APPEND_ONLY_SQL, assessmentTables } from './tables.js';
 
-/** The assessment module. (Skeleton: filled in by its own issue.) */
+/** Safe-unit assessment (平安创建考核): standards, scores, one-vote veto, cards, plaques, rectification, history. */
 export const assessmentModule = defineModule({
   name: 'assessment',
-  tables: {},
-  permissions: {},
-  errorCodes: [],
-  register: () => {},
-  subscribers: [],
+  tables: assessmentTables,
+  permissions: {
+    'assessment:read': { description: 'Read safe units, assessments, standards and rates in one’s jurisdiction.', roles: ['city_admin', 'district_officer', 'assessor', 'auditor', 'credit_officer'] },
+    'assessment:assess': { description: 'Register and assess units, record events, issue cards and rectification orders in one’s jurisdiction.', roles: ['city_admin', 'assessor'] },
+    'assessment:configure': { description: 'Publish standards, veto rule sets, batches and three-in-one weights.', roles: ['city_admin'] },
+    'assessment:history.read': { description: 'Read a unit’s full decision history and past standing.', roles: ['city_admin', 'assessor', 'auditor'] },
+  },
+  errorCodes: AssessmentErrors.all,
+  register(builder) {
+    registerAssessmentSchema(builder);
+  },
+  subscribers: [on('majorIncidentRecorded', 'assessment.recordMajorEvent', onMajorIncident)],
+  seed: seedAssessment,
+  postMigrateSql: APPEND_ONLY_SQL,
+  commands: {
+    sweep: {
+      description: 'Applies the overdue-rectification rule: moves units into the next batch and emits rectificationOverdue.',
+      usage: 'assessment:sweep',
+      async run(ctx, _args: string[]) {
+        const moved = await settleOverdueRectifications(systemContext(ctx.platform), { all: true });
+        ctx.log.info({ moved }, 'overdue rectifications settled');
+        console.log(`moved ${moved} unit(s) into their next batch`);
+      },
+    },
+  },
 });
+
+export { AssessmentErrors };
+export { isValidCreditCodeCheck, creditCodeWithCheck } from './rules/credit-code.js';

@@ -1,0 +1,61 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { indexBy, inScope, loader, notFound, type Ctx, type TxCtx } from '@safecity/core';
+import { chinaDateOf, type IsoDate } from '../rules/dates.js';
+import type { FactKind } from '../rules/standing.js';
+import { safeUnits, unitHistory } from '../tables.js';
+
+export type UnitRow = typeof safeUnits.$inferSelect;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string) => UUID.test(s);
+
+export const today = (ctx: Ctx): IsoDate => chinaDateOf(ctx.now());
+export const actorId = (ctx: Ctx) => ctx.actor?.id ?? 'system';
+
+/** Units in the caller's subtree; others (and malformed ids) are NOT_FOUND. */
+export function unitLoader(ctx: Ctx) {
+  return loader<string, UnitRow>(ctx, 'assessment.unit', async (ids) => {
+    const valid = ids.filter(isUuid);
+    const rows = valid.length ? await ctx.db.select().from(safeUnits).where(and(inArray(safeUnits.id, valid), inScope(ctx, safeUnits.jurisdictionCode))) : [];
+    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('safe unit'));
+  });
+}
+
+/** Locks a unit in the caller's subtree for a write. */
+export async function unitForWrite(tx: TxCtx, id: string): Promise<UnitRow> {
+  if (!isUuid(id)) throw notFound('safe unit');
+  const [row] = await tx.db.select().from(safeUnits).where(and(eq(safeUnits.id, id), inScope(tx, safeUnits.jurisdictionCode))).for('update');
+  if (!row) throw notFound('safe unit');
+  return row;
+}
+
+export interface FactInput {
+  kind: FactKind;
+  validOn: IsoDate;
+  refId: string | null;
+  summary: string;
+  data?: Record<string, unknown>;
+}
+
+/** Appends facts to the auditor's timeline of a unit. */
+export async function appendHistory(tx: TxCtx, unit: Pick<UnitRow, 'id' | 'jurisdictionCode'>, facts: FactInput[]): Promise<void> {
+  if (facts.length === 0) return;
+  const at = tx.now();
+  await tx.db.insert(unitHistory).values(
+    facts.map((f) => ({
+      unitId: unit.id,
+      jurisdictionCode: unit.jurisdictionCode,
+      kind: f.kind,
+      validOn: f.validOn,
+      recordedAt: at,
+      actorId: actorId(tx),
+      refId: f.refId,
+      summary: f.summary,
+      data: f.data ?? {},
+    })),
+  );
+}
+
+export function unitEventBase(unit: UnitRow) {
+  return { unitId: unit.id, unitName: unit.name, creditCode: unit.creditCode ?? null, jurisdictionCode: unit.jurisdictionCode };
+}

@@ -1,0 +1,114 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { assertWritableJurisdiction, isWithin, notFound, runMutation, scopePrefix, type Ctx, type DomainEvents, type MajorEventKind, type TxCtx } from '@safecity/core';
+import { EVENT_KIND_LABELS } from '../rules/categories.js';
+import { chinaDateOf } from '../rules/dates.js';
+import { majorEvents, plaques, safeUnits, unitAssessments } from '../tables.js';
+import { actorId, appendHistory, isUuid, unitEventBase, unitForWrite, type UnitRow } from './common.js';
+import type { MajorEventRow } from './assessments.js';
+
+/** A plaque falls with a major event at the unit from the start of the period it was awarded for. */
+export function revokesPlaque(plaqueFor: { periodStart: string }, event: { occurredOn: string }): boolean {
+  return event.occurredOn >= plaqueFor.periodStart;
+}
+
+interface NewEvent {
+  kind: MajorEventKind;
+  occurredAt: Date;
+  jurisdictionCode: string;
+  description: string;
+  place?: string | null;
+  source: 'patrol' | 'assessment';
+  sourceRef?: string | null;
+}
+
+/** Stores a major event; at a unit holding a plaque, revokes the plaque in the same transaction. */
+async function storeEvent(tx: TxCtx, unit: UnitRow | null, e: NewEvent): Promise<MajorEventRow | null> {
+  const [row] = await tx.db
+    .insert(majorEvents)
+    .values({
+      kind: e.kind,
+      occurredAt: e.occurredAt,
+      occurredOn: chinaDateOf(e.occurredAt),
+      jurisdictionCode: unit?.jurisdictionCode ?? e.jurisdictionCode,
+      unitId: unit?.id ?? null,
+      source: e.source,
+      sourceRef: e.sourceRef ?? crypto.randomUUID(),
+      place: e.place ?? null,
+      description: e.description,
+      recordedBy: actorId(tx),
+      recordedAt: tx.now(),
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) return null; // the same incident delivered twice
+  tx.audit({ entityType: 'MajorEvent', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
+  if (!unit) return row;
+  const what = `${EVENT_KIND_LABELS[e.kind]} "${row.description}" on ${row.occurredOn}`;
+  await appendHistory(tx, unit, [{ kind: 'major_event', validOn: row.occurredOn, refId: row.id, summary: `Major event recorded: ${what}.`, data: { kind: row.kind, source: row.source } }]);
+  const [active] = await tx.db
+    .select({ plaque: plaques, periodStart: unitAssessments.periodStart })
+    .from(plaques)
+    .innerJoin(unitAssessments, eq(unitAssessments.id, plaques.assessmentId))
+    .where(and(eq(plaques.unitId, unit.id), isNull(plaques.revokedAt)))
+    .for('update', { of: plaques });
+  if (active && revokesPlaque(active, row)) {
+    const reason = `Revoked because of the ${what} (event ${row.id}).`;
+    const [after] = await tx.db
+      .update(plaques)
+      .set({ revokedOn: row.occurredOn > active.plaque.awardedOn ? row.occurredOn : active.plaque.awardedOn, revokedAt: tx.now(), revokedByEventId: row.id, revokeReason: reason })
+      .where(and(eq(plaques.id, active.plaque.id), isNull(plaques.revokedAt)))
+      .returning();
+    tx.audit({ entityType: 'Plaque', entityId: after.id, jurisdictionCode: after.jurisdictionCode, before: active.plaque, after });
+    await appendHistory(tx, unit, [{ kind: 'plaque_revoked', validOn: after.revokedOn!, refId: after.id, summary: `Plaque revoked (摘牌): ${reason}`, data: { eventId: row.id } }]);
+    await tx.emit('plaqueRevoked', { plaqueId: after.id, ...unitEventBase(unit), eventId: row.id, at: after.revokedAt!.toISOString() });
+  }
+  return row;
+}
+
+/** Assessors record accidents, duty crimes and other major events at a unit or in a jurisdiction. */
+export async function recordMajorEvent(
+  ctx: Ctx,
+  input: { kind: MajorEventKind; occurredAt: Date; unitId?: string | null; jurisdictionCode?: string | null; description: string; place?: string | null },
+  idempotencyKey?: string | null,
+) {
+  return runMutation(ctx, { operation: 'recordMajorEvent', idempotencyKey, input }, async (tx) => {
+    let unit: UnitRow | null = null;
+    if (input.unitId) unit = await unitForWrite(tx, input.unitId);
+    const code = unit?.jurisdictionCode ?? input.jurisdictionCode;
+    if (!code) throw notFound('jurisdiction');
+    assertWritableJurisdiction(tx, code);
+    const row = await storeEvent(tx, unit, { ...input, jurisdictionCode: code, source: 'assessment' });
+    return row!;
+  });
+}
+
+/**
+ * patrol's majorIncidentRecorded → a major event here. The unit is found by credit code,
+ * else by exact name inside the incident's jurisdiction; otherwise it stays a jurisdiction event.
+ * Runs in the emitter's transaction, as a system reaction (not limited to the emitter's scope).
+ */
+export async function onMajorIncident(tx: TxCtx, p: DomainEvents['majorIncidentRecorded']): Promise<void> {
+  let unit: UnitRow | null = null;
+  if (p.unit?.creditCode) {
+    [unit = null] = await tx.db.select().from(safeUnits).where(eq(safeUnits.creditCode, p.unit.creditCode.toUpperCase())).limit(1);
+  }
+  if (!unit && p.unit?.name) {
+    const candidates = await tx.db
+      .select()
+      .from(safeUnits)
+      .where(and(eq(safeUnits.name, p.unit.name.trim()), sql`(${safeUnits.jurisdictionCode} like ${scopePrefix(p.jurisdictionCode) + '%'} or ${p.jurisdictionCode} like ${safeUnits.jurisdictionCode} || '%')`));
+    const inside = candidates.filter((u) => isWithin(u.jurisdictionCode, p.jurisdictionCode) || isWithin(p.jurisdictionCode, u.jurisdictionCode));
+    if (inside.length === 1) unit = inside[0];
+  }
+  await storeEvent(tx, unit, {
+    kind: p.kind,
+    occurredAt: new Date(p.occurredAt),
+    jurisdictionCode: p.jurisdictionCode,
+    description: p.description,
+    place: p.place,
+    source: 'patrol',
+    sourceRef: p.incidentId,
+  });
+}
+
+export { isUuid };
