@@ -1,11 +1,91 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { defineModule } from '@safecity/core';
+import { PopulationErrors } from './errors.js';
+import { registerPopulationSchema } from './graphql/index.js';
+import { seedPopulation } from './seed.js';
+import { exportRegistrationsCsv, importRegistrationsCsv } from './service/csv.js';
+import { sweepOverdueRevisits } from './service/revisits.js';
+import { tables } from './tables.js';
 
-/** The population module. (Skeleton: filled in by its own issue.) */
+/**
+ * The population module: floating population and rental housing (流动人口与出租屋).
+ *
+ * Decisions an operator should know:
+ * - Capacity: a registration above a dwelling's capacity is ACCEPTED AND FLAGGED
+ *   (`ResidenceRegistration.overCapacity`, `Dwelling.overCapacity`, filter `overCapacity`),
+ *   not refused: refusing would keep people who do live there off the register.
+ * - Revisit cadence: "half month" is a fixed 15 days; quarter and half year are 3 and 6
+ *   calendar months (clamped to month end). A visit on the due date is on time (rules.ts).
+ * - Identity numbers are stored as HMAC-SHA256 (search), masked text (display) and AES-256-GCM
+ *   ciphertext (audited reveal), keyed by SAFECITY_DATA_KEY (a public development key when unset;
+ *   required in production). See identity.ts.
+ * - Floating-population estimates (the registration rate's denominator) are recorded per community
+ *   and period; rates roll up by summing the communities of a subtree.
+ */
 export const populationModule = defineModule({
   name: 'population',
-  tables: {},
-  permissions: {},
-  errorCodes: [],
-  register: () => {},
+  tables,
+  permissions: {
+    'population:read': {
+      description: 'Read persons, dwellings, registrations, revisits and rates in one’s jurisdiction (identity numbers masked).',
+      roles: ['city_admin', 'district_officer', 'grid_worker', 'auditor', 'department_service'],
+    },
+    'population:write': { description: 'Register persons, dwellings, residences and revisits; import registrations.', roles: ['city_admin', 'district_officer', 'grid_worker'] },
+    'population:manage': { description: 'Record floating-population estimates and run the overdue sweep.', roles: ['city_admin', 'district_officer'] },
+    'population:export': { description: 'Export a jurisdiction’s registrations as CSV (audited).', roles: ['city_admin', 'district_officer', 'auditor'] },
+    'population:identity.reveal': { description: 'See full resident identity numbers, stating a purpose (each reveal is audited).', roles: ['city_admin', 'auditor'] },
+  },
+  errorCodes: PopulationErrors.all,
+  register: (builder) => registerPopulationSchema(builder),
   subscribers: [],
+  seed: seedPopulation,
+  commands: {
+    import: {
+      description: 'Import residence registrations from a CSV file (progress bar; bad rows reported, reruns add nothing).',
+      usage: 'population:import <file.csv> [--as grid_worker]',
+      async run(ctx, args) {
+        const file = args[0];
+        if (!file) throw new Error('usage: population:import <file.csv>');
+        const { default: cliProgress } = await import('cli-progress');
+        const bar = new cliProgress.SingleBar({ format: 'import |{bar}| {value}/{total} rows', clearOnComplete: false }, cliProgress.Presets.shades_classic);
+        let started = false;
+        const result = await importRegistrationsCsv(ctx, readFileSync(file, 'utf8'), {
+          maxBytes: 500_000_000,
+          onProgress: (done, total) => {
+            if (!started) bar.start(total, 0);
+            started = true;
+            bar.update(done);
+          },
+        });
+        bar.stop();
+        console.log(JSON.stringify({ ...result, errors: result.errors.length }, null, 2));
+        for (const e of result.errors) console.log(`line ${e.row}\t${e.column ?? ''}\t${e.code}\t${e.message}`);
+      },
+    },
+    export: {
+      description: 'Export a jurisdiction’s registrations as CSV (identity numbers masked).',
+      usage: 'population:export <jurisdictionCode> [out.csv] [--active]',
+      async run(ctx, args) {
+        const activeOnly = args.includes('--active');
+        const [code, out] = args.filter((a) => a !== '--active');
+        if (!code) throw new Error('usage: population:export <jurisdictionCode> [out.csv] [--active]');
+        const r = await exportRegistrationsCsv(ctx, { jurisdictionCode: code, activeOnly, limit: 10_000_000 });
+        if (out) {
+          writeFileSync(out, r.csv);
+          console.log(`wrote ${r.rows} registrations to ${out}`);
+        } else process.stdout.write(r.csv);
+      },
+    },
+    'sweep-overdue': {
+      description: 'Emit revisitOverdue for every overdue dwelling and tenant (once per due date).',
+      usage: 'population:sweep-overdue [YYYY-MM-DD]',
+      async run(ctx, args) {
+        console.log(JSON.stringify(await sweepOverdueRevisits(ctx, { asOf: args[0] ?? null })));
+      },
+    },
+  },
 });
+
+export { PopulationErrors } from './errors.js';
+export { generateCityScale, insertBatch, residentIdNumber, type CityScaleOptions, type CityScaleBatch, type CityScaleTable } from './seed.js';
+export * as populationRules from './rules.js';

@@ -1,0 +1,8 @@
+import type { Builder } from '@safecity/core';
+import { registerOperations } from './operations.js';
+import { registerTypes } from './types.js';
+
+/** The population module's part of the schema: a thin skin over the services. */
+export function registerPopulationSchema(builder: Builder) {
+  registerOperations(builder, registerTypes(builder));
+}

@@ -1,0 +1,101 @@
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { groupBy, inScope, indexBy, loader, notFound, type Ctx } from '@safecity/core';
+import { localDate } from '../rules.js';
+import { dwellings, persons, residenceRegistrations, revisits, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
+
+/** Today in the city (Asia/Shanghai), from the request clock. */
+export const today = (ctx: Ctx) => localDate(ctx.now());
+
+export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+/** Ids that can be UUIDs (others simply match nothing; a malformed id must not become a SQL error). */
+const uuids = (ids: readonly string[]) => { const ok = ids.filter(isUuid); return ok.length ? ok : ['00000000-0000-0000-0000-000000000000']; };
+
+/** Escapes LIKE metacharacters. */
+export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+// Loaders: one statement per nesting level, each filtered by the caller's jurisdiction.
+
+export function personLoader(ctx: Ctx) {
+  return loader<string, PersonRow>(ctx, 'population.person', async (ids) => {
+    const rows = await ctx.db.select().from(persons).where(and(inArray(persons.id, uuids(ids)), inScope(ctx, persons.jurisdictionCode)));
+    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('person'));
+  });
+}
+
+export function dwellingLoader(ctx: Ctx) {
+  return loader<string, DwellingRow>(ctx, 'population.dwelling', async (ids) => {
+    const rows = await ctx.db.select().from(dwellings).where(and(inArray(dwellings.id, uuids(ids)), inScope(ctx, dwellings.jurisdictionCode)));
+    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('dwelling'));
+  });
+}
+
+export function registrationLoader(ctx: Ctx) {
+  return loader<string, RegistrationRow>(ctx, 'population.registration', async (ids) => {
+    const rows = await ctx.db
+      .select()
+      .from(residenceRegistrations)
+      .where(and(inArray(residenceRegistrations.id, uuids(ids)), inScope(ctx, residenceRegistrations.jurisdictionCode)));
+    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('registration'));
+  });
+}
+
+export function revisitLoader(ctx: Ctx) {
+  return loader<string, RevisitRow>(ctx, 'population.revisit', async (ids) => {
+    const rows = await ctx.db.select().from(revisits).where(and(inArray(revisits.id, uuids(ids)), inScope(ctx, revisits.jurisdictionCode)));
+    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('revisit'));
+  });
+}
+
+/** Open registrations per dwelling (its current tenants), oldest first. */
+export function currentRegistrationsLoader(ctx: Ctx) {
+  return loader<string, RegistrationRow[]>(ctx, 'population.currentRegistrations', async (dwellingIds) => {
+    const rows = await ctx.db
+      .select()
+      .from(residenceRegistrations)
+      .where(and(inArray(residenceRegistrations.dwellingId, [...dwellingIds]), isNull(residenceRegistrations.endedOn), inScope(ctx, residenceRegistrations.jurisdictionCode)))
+      .orderBy(residenceRegistrations.registeredOn, residenceRegistrations.id);
+    return groupBy(dwellingIds, rows, (r) => r.dwellingId);
+  });
+}
+
+/** Every registration of a person or of a dwelling (history), newest first. */
+export function registrationHistoryLoader(ctx: Ctx, by: 'person' | 'dwelling') {
+  const col = by === 'person' ? residenceRegistrations.personId : residenceRegistrations.dwellingId;
+  return loader<string, RegistrationRow[]>(ctx, `population.registrationsBy.${by}`, async (ids) => {
+    const rows = await ctx.db
+      .select()
+      .from(residenceRegistrations)
+      .where(and(inArray(col, [...ids]), inScope(ctx, residenceRegistrations.jurisdictionCode)))
+      .orderBy(desc(residenceRegistrations.registeredOn), desc(residenceRegistrations.createdAt));
+    return groupBy(ids, rows, (r) => (by === 'person' ? r.personId : r.dwellingId));
+  });
+}
+
+/** The last visit of each dwelling: one statement (DISTINCT ON) for the whole page. */
+export function lastVisitLoader(ctx: Ctx) {
+  return loader<string, RevisitRow | null>(ctx, 'population.lastVisit', async (dwellingIds) => {
+    const rows = await ctx.db
+      .selectDistinctOn([revisits.dwellingId])
+      .from(revisits)
+      .where(and(inArray(revisits.dwellingId, [...dwellingIds]), inScope(ctx, revisits.jurisdictionCode)))
+      .orderBy(revisits.dwellingId, desc(revisits.visitedAt), desc(revisits.id));
+    return indexBy(dwellingIds, rows, (r) => r.dwellingId);
+  });
+}
+
+/** Locks a row in scope for a write, or NOT_FOUND. */
+export async function lockPerson(ctx: Ctx, id: string): Promise<PersonRow> {
+  if (!isUuid(id)) throw notFound('person');
+  const [row] = await ctx.db.select().from(persons).where(and(eq(persons.id, id), inScope(ctx, persons.jurisdictionCode))).for('update');
+  if (!row) throw notFound('person');
+  return row;
+}
+export async function lockDwelling(ctx: Ctx, id: string): Promise<DwellingRow> {
+  if (!isUuid(id)) throw notFound('dwelling');
+  const [row] = await ctx.db.select().from(dwellings).where(and(eq(dwellings.id, id), inScope(ctx, dwellings.jurisdictionCode))).for('update');
+  if (!row) throw notFound('dwelling');
+  return row;
+}
+
+
+export { sql };

@@ -1,0 +1,133 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { assertInScope, assertWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx } from '@safecity/core';
+import { PopulationErrors } from '../errors.js';
+import { periodRange, rate, RATE_TARGETS, type Rate } from '../rules.js';
+import { floatingPopulationEstimates } from '../tables.js';
+
+/** Records the estimated floating population of a community for a period (a later value supersedes, history kept). */
+export async function recordFloatingPopulationEstimate(ctx: Ctx, input: { jurisdictionCode: string; period: string; estimate: number; source?: string | null }, idempotencyKey?: string | null) {
+  return runMutation(ctx, { operation: 'recordFloatingPopulationEstimate', idempotencyKey, input }, async (tx) => {
+    assertWritableJurisdiction(tx, input.jurisdictionCode);
+    if (levelOf(input.jurisdictionCode) !== 'community') throw PopulationErrors.error('ESTIMATE_LEVEL', undefined, { field: 'input.jurisdictionCode' });
+    if (!periodRange(input.period)) throw PopulationErrors.error('PERIOD_INVALID', undefined, { field: 'input.period' });
+    const superseded = await tx.db
+      .update(floatingPopulationEstimates)
+      .set({ supersededAt: tx.now() })
+      .where(and(eq(floatingPopulationEstimates.jurisdictionCode, input.jurisdictionCode), eq(floatingPopulationEstimates.period, input.period), sql`${floatingPopulationEstimates.supersededAt} is null`))
+      .returning();
+    const [row] = await tx.db
+      .insert(floatingPopulationEstimates)
+      .values({ jurisdictionCode: input.jurisdictionCode, period: input.period, estimate: input.estimate, source: input.source ?? null, recordedBy: requireActor(tx).id, recordedAt: tx.now() })
+      .returning();
+    tx.audit({ entityType: 'FloatingPopulationEstimate', entityId: `${input.jurisdictionCode}:${input.period}`, jurisdictionCode: input.jurisdictionCode, before: superseded[0] ?? null, after: row });
+    return row;
+  });
+}
+
+export interface JurisdictionRates {
+  jurisdictionCode: string;
+  name: string;
+  registration: Rate;
+  consistency: Rate;
+  deregistration: Rate;
+  filing: Rate;
+  fiveOnes: Rate;
+}
+
+const CHILD_LENGTH: Record<string, number | null> = { province: 4, city: 6, district: 9, subdistrict: 12, community: 15, grid: null };
+
+/**
+ * The four rates (and the five-ones share) of a jurisdiction and of each of its children for a
+ * period, in one SQL statement: facts under the node are grouped by the child's code prefix
+ * (`left(code, n)`) and GROUPING SETS adds the node's total, so the roll-up happens in the
+ * database at any scale. Facts attached above the children's level count for the node only.
+ *
+ * - registration: floating persons with a registration open at the period's end / the estimates
+ *   recorded for the communities of the subtree for that period.
+ * - consistency: visits in the period whose people matched the register / visits in the period.
+ * - deregistration: of the known departures of the period (registrations deregistered in it, or
+ *   found gone on a visit in it), those deregistered by the period's end.
+ * - filing: dwellings listed by the period's end that were filed by then / those dwellings.
+ * - fiveOnes: urban-village buildings whose latest check by the end is complete / such buildings.
+ */
+export async function populationRates(ctx: Ctx, input: { jurisdictionCode: string; period: string }): Promise<{ period: string; start: string; end: string; total: JurisdictionRates; children: JurisdictionRates[] }> {
+  assertInScope(ctx, input.jurisdictionCode, 'jurisdiction');
+  const range = periodRange(input.period);
+  if (!range) throw PopulationErrors.error('PERIOD_INVALID', undefined, { field: 'period' });
+  const { start, end } = range;
+  const root = `${scopePrefix(input.jurisdictionCode)}%`;
+  const len = CHILD_LENGTH[levelOf(input.jurisdictionCode)] ?? input.jurisdictionCode.length;
+  const k = (col: string) => sql.raw(`left(${col}, ${Number(len)})`);
+  const endExclusive = sql`(${end}::date + 1)::timestamptz`;
+  const result = await ctx.db.execute(sql`
+    with facts as (
+      select ${k('r.jurisdiction_code')} as k, count(*) as reg_n, 0 as est, 0 as vm, 0 as vn, 0 as dm, 0 as dn, 0 as fm, 0 as fn, 0 as cm, 0 as cn
+        from residence_registrations r join persons p on p.id = r.person_id and p.kind = 'floating'
+       where r.jurisdiction_code like ${root} and r.registered_on <= ${end} and (r.ended_on is null or r.ended_on > ${end})
+       group by 1
+      union all
+      select ${k('e.jurisdiction_code')}, 0, sum(e.estimate), 0, 0, 0, 0, 0, 0, 0, 0
+        from floating_population_estimates e
+       where e.jurisdiction_code like ${root} and e.period = ${input.period} and e.superseded_at is null
+       group by 1
+      union all
+      select ${k('v.jurisdiction_code')}, 0, 0, count(*) filter (where v.matched), count(*), 0, 0, 0, 0, 0, 0
+        from revisits v
+       where v.jurisdiction_code like ${root} and v.visited_on between ${start} and ${end}
+       group by 1
+      union all
+      select ${k('r.jurisdiction_code')}, 0, 0, 0, 0,
+             count(*) filter (where r.end_kind = 'deregistered' and r.ended_on <= ${end}), count(*), 0, 0, 0, 0
+        from residence_registrations r
+       where r.jurisdiction_code like ${root}
+         and ((r.end_kind = 'deregistered' and r.ended_on between ${start} and ${end})
+              or exists (select 1 from revisit_tenants t where t.registration_id = r.id and t.outcome = 'departed' and t.visited_on between ${start} and ${end}))
+       group by 1
+      union all
+      select ${k('d.jurisdiction_code')}, 0, 0, 0, 0, 0, 0,
+             count(*) filter (where d.filing_status = 'filed' and d.filed_on <= ${end}), count(*), 0, 0
+        from dwellings d
+       where d.jurisdiction_code like ${root} and d.listed_on <= ${end}
+       group by 1
+      union all
+      select ${k('d.jurisdiction_code')}, 0, 0, 0, 0, 0, 0, 0, 0,
+             count(*) filter (where c.manager and c.electronic_lock and c.register_book and c.police_reminder_sign and c.responsibility_letter), count(*)
+        from dwellings d
+        left join lateral (select * from five_ones_checks c where c.dwelling_id = d.id and c.checked_at < ${endExclusive} order by c.checked_at desc limit 1) c on true
+       where d.jurisdiction_code like ${root} and d.urban_village_building and d.listed_on <= ${end}
+       group by 1
+    )
+    select k, grouping(k) as is_total,
+           sum(reg_n)::int as reg_n, sum(est)::int as est, sum(vm)::int as vm, sum(vn)::int as vn, sum(dm)::int as dm,
+           sum(dn)::int as dn, sum(fm)::int as fm, sum(fn)::int as fn, sum(cm)::int as cm, sum(cn)::int as cn
+      from facts group by grouping sets ((k), ())
+  `);
+  const rows = ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as Record<string, unknown>[];
+  const children = await ctx.db
+    .select({ code: jurisdictions.code, name: jurisdictions.name })
+    .from(jurisdictions)
+    .where(and(eq(jurisdictions.parentCode, input.jurisdictionCode), inScope(ctx, jurisdictions.code)))
+    .orderBy(asc(jurisdictions.code));
+  const [self] = await ctx.db.select({ name: jurisdictions.name }).from(jurisdictions).where(eq(jurisdictions.code, input.jurisdictionCode));
+  const byKey = new Map(rows.filter((r) => Number(r.is_total) === 0).map((r) => [String(r.k), r]));
+  const total = rows.find((r) => Number(r.is_total) === 1);
+  const build = (code: string, name: string, r: Record<string, unknown> | undefined): JurisdictionRates => {
+    const n = (key: string) => Number(r?.[key] ?? 0);
+    return {
+      jurisdictionCode: code,
+      name,
+      registration: rate(n('reg_n'), n('est'), RATE_TARGETS.registration),
+      consistency: rate(n('vm'), n('vn'), RATE_TARGETS.consistency),
+      deregistration: rate(n('dm'), n('dn'), RATE_TARGETS.deregistration),
+      filing: rate(n('fm'), n('fn'), RATE_TARGETS.filing),
+      fiveOnes: rate(n('cm'), n('cn'), RATE_TARGETS.fiveOnes),
+    };
+  };
+  return {
+    period: input.period,
+    start,
+    end,
+    total: build(input.jurisdictionCode, self?.name ?? input.jurisdictionCode, total),
+    children: children.map((c) => build(c.code, c.name, byKey.get(c.code))),
+  };
+}

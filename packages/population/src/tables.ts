@@ -1,0 +1,232 @@
+import { sql } from 'drizzle-orm';
+import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const day = (name: string) => date(name, { mode: 'string' });
+const jurIndex = (name: string, col: any) => index(name).using('btree', sql`${col} text_pattern_ops`);
+
+/**
+ * 实有人口. The identity number is never stored readable: `id_number_hash` (HMAC-SHA256 of the
+ * normalized number) serves exact search, `id_number_masked` display, `id_number_cipher`
+ * (AES-256-GCM) the audited reveal. `jurisdiction_code` follows the active registration.
+ * `last_visited_on` / `revisit_due_on` are derived (rules.ts) on every visit, tier change
+ * and registration, so the overdue list is an indexed range scan.
+ */
+export const persons = pgTable(
+  'persons',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    idNumberHash: text('id_number_hash').notNull(),
+    idNumberMasked: text('id_number_masked').notNull(),
+    idNumberCipher: text('id_number_cipher').notNull(),
+    birthDate: day('birth_date').notNull(),
+    gender: text('gender').notNull(),
+    kind: text('kind').notNull(),
+    inflowReason: text('inflow_reason'),
+    inflowDate: day('inflow_date'),
+    hukouPlaceCode: text('hukou_place_code').notNull(),
+    phone: text('phone'),
+    tier: text('tier').notNull(),
+    jurisdictionCode: text('jurisdiction_code').notNull(),
+    lastVisitedOn: day('last_visited_on'),
+    revisitDueOn: day('revisit_due_on'),
+    version: integer('version').notNull().default(1),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('persons_id_number_hash_key').on(t.idNumberHash),
+    jurIndex('persons_jur_idx', t.jurisdictionCode),
+    index('persons_jur_id_idx').on(t.jurisdictionCode, t.id),
+    index('persons_due_idx').on(t.revisitDueOn, t.id),
+    index('persons_name_idx').on(t.name),
+  ],
+);
+
+/** Tier history (append-only): who set which tier, when and why. */
+export const personTierHistory = pgTable(
+  'person_tier_history',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id').notNull(),
+    tier: text('tier').notNull(),
+    setBy: text('set_by').notNull(),
+    setAt: ts('set_at').notNull(),
+    reason: text('reason').notNull(),
+    jurisdictionCode: text('jurisdiction_code').notNull(),
+  },
+  (t) => [index('person_tier_history_person_idx').on(t.personId, t.setAt)],
+);
+
+/** 出租屋. The standard address (标准地址) is unique. */
+export const dwellings = pgTable(
+  'dwellings',
+  {
+    id: uuid('id').primaryKey(),
+    address: text('address').notNull(),
+    landlordId: uuid('landlord_id'),
+    jurisdictionCode: text('jurisdiction_code').notNull(),
+    rooms: integer('rooms').notNull(),
+    capacity: integer('capacity').notNull(),
+    filingNumber: text('filing_number'),
+    filingStatus: text('filing_status').notNull(),
+    filedOn: day('filed_on'),
+    dwellingClass: text('dwelling_class').notNull(),
+    urbanVillageBuilding: boolean('urban_village_building').notNull().default(false),
+    listedOn: day('listed_on').notNull(),
+    lastVisitedOn: day('last_visited_on'),
+    revisitDueOn: day('revisit_due_on').notNull(),
+    version: integer('version').notNull().default(1),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('dwellings_address_key').on(t.address),
+    jurIndex('dwellings_jur_idx', t.jurisdictionCode),
+    index('dwellings_jur_id_idx').on(t.jurisdictionCode, t.id),
+    index('dwellings_due_idx').on(t.revisitDueOn, t.id),
+  ],
+);
+
+/** Class history (append-only): 重点户 / 一般户 / 放心户 with who, when and why. */
+export const dwellingClassHistory = pgTable(
+  'dwelling_class_history',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    dwellingId: uuid('dwelling_id').notNull(),
+    dwellingClass: text('dwelling_class').notNull(),
+    setBy: text('set_by').notNull(),
+    setAt: ts('set_at').notNull(),
+    reason: text('reason').notNull(),
+    jurisdictionCode: text('jurisdiction_code').notNull(),
+  },
+  (t) => [index('dwelling_class_history_dwelling_idx').on(t.dwellingId, t.setAt)],
+);
+
+/**
+ * 居住登记. A registration is closed once (ended_on, end_kind 'changed' or 'deregistered'),
+ * never edited otherwise; a change opens a new row pointing at the previous one. At most one
+ * open registration per person (partial unique index). `import_key` makes CSV reruns no-ops.
+ */
+export const residenceRegistrations = pgTable(
+  'residence_registrations',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    dwellingId: uuid('dwelling_id').notNull(),
+    jurisdictionCode: text('jurisdiction_code').notNull(),
+    registeredOn: day('registered_on').notNull(),
+    overCapacity: boolean('over_capacity').notNull().default(false),
+    previousRegistrationId: uuid('previous_registration_id'),
+    endedOn: day('ended_on'),
+    endKind: text('end_kind'),
+    endReason: text('end_reason'),
+    source: text('source').notNull().default('api'),
+    importKey: text('import_key'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('residence_registrations_one_active').on(t.personId).where(sql`${t.endedOn} is null`),
+    uniqueIndex('residence_registrations_import_key').on(t.importKey),
+    index('residence_registrations_person_idx').on(t.personId, t.registeredOn),
+    index('residence_registrations_dwelling_idx').on(t.dwellingId, t.registeredOn),
+    jurIndex('residence_registrations_jur_idx', t.jurisdictionCode),
+  ],
+);
+
+/** 回访 of a dwelling; `matched` = the people found match the register (人户一致). */
+export const revisits = pgTable(
+  'revisits',
+  {
+    id: uuid('id').primaryKey(),
+    dwellingId: uuid('dwelling_id').notNull(),
+    jurisdictionCode: text('jurisdiction_code').notNull(),
+    visitorId: text('visitor_id').notNull(),
+    visitedAt: ts('visited_at').notNull(),
+    visitedOn: day('visited_on').notNull(),
+    matched: boolean('matched').notNull(),
+    notes: text('notes'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('revisits_dwelling_idx').on(t.dwellingId, t.visitedAt), jurIndex('revisits_jur_idx', t.jurisdictionCode), index('revisits_on_idx').on(t.visitedOn)],
+);
+
+/** The tenants a visit saw (their revisit clock restarts) or found gone (a known departure). */
+export const revisitTenants = pgTable(
+  'revisit_tenants',
+  {
+    revisitId: uuid('revisit_id').notNull(),
+    personId: uuid('person_id').notNull(),
+    registrationId: uuid('registration_id').notNull(),
+    outcome: text('outcome').notNull(),
+    jurisdictionCode: text('jurisdiction_code').notNull(),
+    visitedOn: day('visited_on').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.revisitId, t.personId] }), index('revisit_tenants_registration_idx').on(t.registrationId), jurIndex('revisit_tenants_jur_idx', t.jurisdictionCode)],
+);
+
+/** The estimated floating population of a community for a period: the registration rate's denominator. */
+export const floatingPopulationEstimates = pgTable(
+  'floating_population_estimates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    jurisdictionCode: text('jurisdiction_code').notNull(),
+    period: text('period').notNull(),
+    estimate: integer('estimate').notNull(),
+    source: text('source'),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: ts('recorded_at').notNull(),
+    /** Later estimates supersede earlier ones; history is kept. */
+    supersededAt: ts('superseded_at'),
+  },
+  (t) => [uniqueIndex('floating_population_estimates_current').on(t.jurisdictionCode, t.period).where(sql`${t.supersededAt} is null`), jurIndex('floating_population_estimates_jur_idx', t.jurisdictionCode)],
+);
+
+/** 五个一 checks of an urban-village building (append-only; the latest counts). */
+export const fiveOnesChecks = pgTable(
+  'five_ones_checks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    dwellingId: uuid('dwelling_id').notNull(),
+    jurisdictionCode: text('jurisdiction_code').notNull(),
+    manager: boolean('manager').notNull(),
+    electronicLock: boolean('electronic_lock').notNull(),
+    registerBook: boolean('register_book').notNull(),
+    policeReminderSign: boolean('police_reminder_sign').notNull(),
+    responsibilityLetter: boolean('responsibility_letter').notNull(),
+    checkedBy: text('checked_by').notNull(),
+    checkedAt: ts('checked_at').notNull(),
+  },
+  (t) => [index('five_ones_checks_dwelling_idx').on(t.dwellingId, t.checkedAt), jurIndex('five_ones_checks_jur_idx', t.jurisdictionCode)],
+);
+
+/** One revisitOverdue notice per subject and due date: the sweep is idempotent. */
+export const overdueNotices = pgTable(
+  'overdue_notices',
+  {
+    subjectType: text('subject_type').notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    dueOn: day('due_on').notNull(),
+    jurisdictionCode: text('jurisdiction_code').notNull(),
+    notifiedAt: ts('notified_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subjectType, t.subjectId, t.dueOn] })],
+);
+
+export const tables = {
+  persons,
+  personTierHistory,
+  dwellings,
+  dwellingClassHistory,
+  residenceRegistrations,
+  revisits,
+  revisitTenants,
+  floatingPopulationEstimates,
+  fiveOnesChecks,
+  overdueNotices,
+};
+
+export type PersonRow = typeof persons.$inferSelect;
+export type DwellingRow = typeof dwellings.$inferSelect;
+export type RegistrationRow = typeof residenceRegistrations.$inferSelect;
+export type RevisitRow = typeof revisits.$inferSelect;
