@@ -22,22 +22,12 @@ import { SEEDED_USERS } from './users.js';
 import { modules } from './modules.js';
 import { printedSchema } from './schema.js';
 import { generateMigration } from './generate-migrations.js';
+import { EXAMPLE_OPERATIONS } from './examples.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const MIGRATIONS = join(here, '../migrations');
 export const SCHEMA_FILE = join(here, '../schema.graphql');
 
-const EXAMPLE_QUERY = `# SafeCity 平安建设 API. The Authorization header below holds a development token
-# for the city administrator; mint others with: npm run cli -- token <role>
-query MyJurisdiction {
-  me { id roles jurisdiction { code name level } }
-  jurisdiction(code: "620102") {
-    name
-    level
-    children(first: 5) { edges { node { code name level children(first: 3) { edges { node { code name } } } } } }
-  }
-}
-`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -75,7 +65,7 @@ async function main() {
       const app = createApp({
         platform,
         schema: buildSchema(modules),
-        graphiqlQuery: EXAMPLE_QUERY,
+        graphiqlQuery: EXAMPLE_OPERATIONS,
         graphiqlHeaders: devToken ? { Authorization: `Bearer ${devToken}` } : undefined,
       });
       const server = await app.listen(config.port);
