@@ -1,6 +1,6 @@
 import { defineModule, on, systemContext } from '@safecity/core';
 import { AssessmentErrors } from './errors.js';
-import { registerAssessmentSchema } from './graphql.js';
+import { registerAssessmentSchema } from './graphql/index.js';
 import { seedAssessment } from './seed.js';
 import { onMajorIncident } from './service/events.js';
 import { settleOverdueRectifications } from './service/rectification.js';

@@ -60,6 +60,22 @@ async function decide(tx: TxCtx, d: Decision) {
   return { scored, veto, passed, grade, gradeBefore };
 }
 
+/** The assessment columns a decision fills: the same for a first assessment and for a correction. */
+function decidedColumns(d: Awaited<ReturnType<typeof decide>>) {
+  return {
+    items: d.scored.items,
+    total: d.scored.total,
+    passMark: d.scored.passMark,
+    scorePassed: d.scored.passed,
+    vetoed: d.veto.vetoed,
+    passed: d.passed,
+    grade: d.grade,
+    firedRules: d.veto.firedRules,
+    triggeringEventIds: d.veto.triggeringEvents.map((e) => e.id),
+    explanation: d.veto.explanation,
+  };
+}
+
 async function recordDecision(tx: TxCtx, unit: UnitRow, row: AssessmentRow, gradeBefore: string | null, kind: 'assessed' | 'corrected') {
   const facts: FactInput[] = [
     {
@@ -117,16 +133,7 @@ export async function assessUnit(ctx: Ctx, input: { unitId: string; periodStart:
         standardVersion: standard.version,
         ruleSetId: ruleSet.id,
         ruleSetVersion: ruleSet.version,
-        items: d.scored.items,
-        total: d.scored.total,
-        passMark: d.scored.passMark,
-        scorePassed: d.scored.passed,
-        vetoed: d.veto.vetoed,
-        passed: d.passed,
-        grade: d.grade,
-        firedRules: d.veto.firedRules,
-        triggeringEventIds: d.veto.triggeringEvents.map((e) => e.id),
-        explanation: d.veto.explanation,
+        ...decidedColumns(d),
         assessedBy: actorId(tx),
         recordedAt: tx.now(),
       })
@@ -162,16 +169,7 @@ export async function correctAssessment(ctx: Ctx, input: { assessmentId: string;
         ...orig,
         id: undefined,
         version: latest.version + 1,
-        items: d.scored.items,
-        total: d.scored.total,
-        passMark: d.scored.passMark,
-        scorePassed: d.scored.passed,
-        vetoed: d.veto.vetoed,
-        passed: d.passed,
-        grade: d.grade,
-        firedRules: d.veto.firedRules,
-        triggeringEventIds: d.veto.triggeringEvents.map((e) => e.id),
-        explanation: d.veto.explanation,
+        ...decidedColumns(d),
         correctionReason: reason,
         supersedesId: latest.id,
         assessedBy: actorId(tx),

@@ -1,0 +1,51 @@
+import { notFound, z, type Builder, type Ctx } from '@safecity/core';
+import { CATEGORIES, CATEGORY_KEYS, MAJOR_EVENT_KINDS } from '../rules/categories.js';
+import { assessmentLoader, type AssessmentRow, type MajorEventRow } from '../service/assessments.js';
+import { isUuid, unitLoader, type UnitRow } from '../service/common.js';
+import type { CardRow, InvestigationRow, OrderRow } from '../service/rectification.js';
+import type { BatchRow } from '../service/setup.js';
+
+export const READ = { permission: 'assessment:read' } as const;
+export const ASSESS = { permission: 'assessment:assess' } as const;
+export const CONFIGURE = { permission: 'assessment:configure' } as const;
+export const HISTORY = { permission: 'assessment:history.read' } as const;
+
+export const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const key = (t: any) => t.arg({ type: 'IdempotencyKey' });
+
+/** A global id of `typename`, or NOT_FOUND (nothing about other records leaks). */
+export function rawId(globalId: string, typename: string): string {
+  const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
+  const prefix = `${typename}:`;
+  if (!decoded.startsWith(prefix) || !isUuid(decoded.slice(prefix.length))) throw notFound(typename);
+  return decoded.slice(prefix.length);
+}
+
+/** The module's GraphQL types used by more than one subdomain file, created once per schema. */
+export function createRefs(builder: Builder) {
+  return {
+    CategoryEnum: builder.enumType('SafeUnitCategory', {
+      description: 'The 11 safe-cell categories (平安细胞).',
+      values: Object.fromEntries(CATEGORY_KEYS.map((k) => [k, { value: k, description: CATEGORIES[k].label }])),
+    }),
+    EventKind: builder.enumType('MajorEventKind', { values: MAJOR_EVENT_KINDS }),
+    VetoScope: builder.enumType('VetoScope', { values: ['unit', 'jurisdiction'] as const }),
+
+    SafeUnit: builder.loadableNodeRef('SafeUnit', {
+      id: { resolve: (u: UnitRow) => u.id },
+      load: (ids: string[], ctx: Ctx) => unitLoader(ctx).loadMany(ids),
+    }),
+    Assessment: builder.loadableNodeRef('Assessment', {
+      id: { resolve: (a: AssessmentRow) => a.id },
+      load: (ids: string[], ctx: Ctx) => assessmentLoader(ctx).loadMany(ids),
+    }),
+    Batch: builder.objectRef<BatchRow>('CreationBatch'),
+    MajorEvent: builder.objectRef<MajorEventRow>('MajorEvent'),
+    Card: builder.objectRef<CardRow>('YellowCard'),
+    Order: builder.objectRef<OrderRow>('RectificationOrder'),
+    Investigation: builder.objectRef<InvestigationRow>('ResponsibilityInvestigation'),
+  };
+}
+
+export type Refs = ReturnType<typeof createRefs>;

@@ -1,0 +1,104 @@
+import { z, type Builder } from '@safecity/core';
+import type { Category } from '../rules/categories.js';
+import { listRuleSets, listStandards, publishRuleSet, publishStandard, type RuleSetRow, type StandardRow } from '../service/setup.js';
+import { CONFIGURE, key, READ, text, type Refs } from './refs.js';
+
+/** Category standards and the one-vote veto rule sets, both published as immutable versions. */
+export function registerStandardSchema(builder: Builder, refs: Refs) {
+  const { CategoryEnum, EventKind, VetoScope } = refs;
+  const Escalation = builder.enumType('YellowCardEscalation', { values: ['red_card', 'veto_review', 'none'] as const });
+
+  const Standard = builder.objectRef<StandardRow>('AssessmentStandard').implement({
+    description: 'One version of a category standard; versions are never changed.',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      category: t.field({ type: CategoryEnum, resolve: (s) => s.category as Category }),
+      version: t.exposeInt('version'),
+      title: t.exposeString('title'),
+      items: t.field({ type: 'JSON', resolve: (s) => s.items }),
+      passMark: t.exposeFloat('passMark'),
+      effectiveFrom: t.field({ type: 'Date', resolve: (s) => s.effectiveFrom }),
+      publishedBy: t.exposeString('publishedBy'),
+    }),
+  });
+
+  const RuleSet = builder.objectRef<RuleSetRow>('VetoRuleSet').implement({
+    description: 'One version of the one-vote veto rules (一票否决), with the yellow-card and grade policies.',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      version: t.exposeInt('version'),
+      effectiveFrom: t.field({ type: 'Date', resolve: (r) => r.effectiveFrom }),
+      rules: t.field({ type: 'JSON', resolve: (r) => r.rules }),
+      yellowCardPolicy: t.field({ type: 'JSON', resolve: (r) => r.yellowCardPolicy }),
+      gradePolicy: t.field({ type: 'JSON', resolve: (r) => r.gradePolicy }),
+      note: t.exposeString('note', { nullable: true }),
+    }),
+  });
+
+  const DeductionRuleInput = builder.inputType('DeductionRuleInput', {
+    fields: (t) => ({ code: t.string({ required: true, validate: text(20) }), description: t.string({ required: true, validate: text(200) }), points: t.float({ required: true }) }),
+  });
+  const StandardItemInput = builder.inputType('StandardItemInput', {
+    fields: (t) => ({
+      code: t.string({ required: true, validate: text(20) }),
+      name: t.string({ required: true, validate: text(100) }),
+      maxPoints: t.float({ required: true }),
+      cap: t.float(),
+      deductions: t.field({ type: [DeductionRuleInput], required: true }),
+    }),
+  });
+  const VetoRuleInput = builder.inputType('VetoRuleInput', {
+    fields: (t) => ({
+      id: t.string({ required: true, validate: text(20) }),
+      description: t.string({ required: true, validate: text(200) }),
+      eventKinds: t.field({ type: [EventKind], required: true }),
+      scope: t.field({ type: VetoScope, required: true }),
+      categories: t.field({ type: [CategoryEnum] }),
+      minEvents: t.int(),
+    }),
+  });
+  const YellowCardPolicyInput = builder.inputType('YellowCardPolicyInput', {
+    fields: (t) => ({
+      rectificationWorkingDays: t.int({ required: true }),
+      repeatWindowDays: t.int({ required: true }),
+      repeatEscalatesTo: t.field({ type: Escalation, required: true }),
+    }),
+  });
+
+  builder.queryFields((t) => ({
+    assessmentStandards: t.field({ type: [Standard], authScopes: READ, args: { category: t.arg({ type: CategoryEnum }) }, resolve: (_r, a, ctx) => listStandards(ctx, a.category) }),
+    vetoRuleSets: t.field({ type: [RuleSet], authScopes: READ, resolve: (_r, _a, ctx) => listRuleSets(ctx) }),
+  }));
+
+  builder.mutationFields((t) => ({
+    publishAssessmentStandard: t.field({
+      type: Standard,
+      errors: {},
+      authScopes: CONFIGURE,
+      description: 'Publishes a new version of a category standard; past assessments keep the version they used.',
+      args: {
+        category: t.arg({ type: CategoryEnum, required: true }),
+        title: t.arg.string({ required: true, validate: text(200) }),
+        items: t.arg({ type: [StandardItemInput], required: true }),
+        passMark: t.arg.float({ required: true }),
+        effectiveFrom: t.arg({ type: 'Date', required: true }),
+        idempotencyKey: key(t),
+      },
+      resolve: (_r, { idempotencyKey, ...a }, ctx) =>
+        publishStandard(ctx, { ...a, items: a.items.map((i) => ({ ...i, cap: i.cap ?? null, deductions: i.deductions })) }, idempotencyKey as string | null),
+    }),
+    publishVetoRuleSet: t.field({
+      type: RuleSet,
+      errors: {},
+      authScopes: CONFIGURE,
+      args: {
+        rules: t.arg({ type: [VetoRuleInput], required: true }),
+        effectiveFrom: t.arg({ type: 'Date', required: true }),
+        yellowCardPolicy: t.arg({ type: YellowCardPolicyInput }),
+        note: t.arg.string({ validate: z.string().max(500) }),
+        idempotencyKey: key(t),
+      },
+      resolve: (_r, { idempotencyKey, ...a }, ctx) => publishRuleSet(ctx, a, idempotencyKey as string | null),
+    }),
+  }));
+}
