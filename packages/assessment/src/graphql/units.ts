@@ -1,29 +1,15 @@
 import { loader, notFound, z, type Builder, type Ctx } from '@safecity/core';
-import { inArray } from 'drizzle-orm';
 import { MAJOR_EVENT_KINDS, type Category } from '../rules/categories.js';
 import type { ScoredItem } from '../rules/scoring.js';
 import type { FiredRule } from '../rules/veto.js';
 import { assessmentLoader, assessmentsOfUnitLoader, assessUnit, correctAssessment, eventLoader, versionsLoader, type MajorEventRow } from '../service/assessments.js';
 import { unitLoader } from '../service/common.js';
 import { recordMajorEvent } from '../service/events.js';
-import { cardsOfUnitLoader, investigationsOfUnitLoader, ordersOfUnitLoader, settleOverdueRectifications } from '../service/rectification.js';
-import { createCreationBatch, listSafeUnits, registerSafeUnit, type BatchRow } from '../service/setup.js';
-import { creationBatches, safeUnits } from '../tables.js';
+import { cardsOfUnitLoader, currentBatchLoader, investigationsOfUnitLoader, ordersOfUnitLoader } from '../service/rectification.js';
+import { createCreationBatch, listSafeUnits, registerSafeUnit } from '../service/setup.js';
 import { ASSESS, CONFIGURE, key, rawId, READ, text, type Refs } from './refs.js';
 
 /** The current batch of units, after applying the overdue rule to them (one settle, one select). */
-function currentBatchLoader(ctx: Ctx) {
-  return loader<string, BatchRow>(ctx, 'assessment.currentBatch', async (unitIds) => {
-    await settleOverdueRectifications(ctx, { unitIds: [...unitIds] });
-    const units = await ctx.db.select({ id: safeUnits.id, batchId: safeUnits.batchId }).from(safeUnits).where(inArray(safeUnits.id, [...unitIds]));
-    const batchIds = [...new Set(units.map((u) => u.batchId))];
-    const batches = batchIds.length ? await ctx.db.select().from(creationBatches).where(inArray(creationBatches.id, batchIds)) : [];
-    const byId = new Map(batches.map((b) => [b.id, b]));
-    const byUnit = new Map(units.map((u) => [u.id, byId.get(u.batchId)!]));
-    return unitIds.map((id) => byUnit.get(id) ?? notFound('creation batch'));
-  });
-}
-
 /** Safe units, creation batches, major events, assessments and their corrections. */
 export function registerUnitSchema(builder: Builder, refs: Refs) {
   const { CategoryEnum, EventKind, VetoScope, SafeUnit, Assessment, Batch, MajorEvent, Card, Order, Investigation } = refs;

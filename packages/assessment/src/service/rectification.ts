@@ -5,9 +5,9 @@ import { addDays, type IsoDate } from '../rules/dates.js';
 import { movesToNextBatch } from '../rules/rectification.js';
 import { addWorkingDays } from '../rules/working-days.js';
 import { decideYellowCard } from '../rules/yellow-card.js';
-import { investigations, rectificationOrders, safeUnits, unitBatchMoves, yellowCards } from '../tables.js';
+import { creationBatches, investigations, rectificationOrders, safeUnits, unitBatchMoves, yellowCards } from '../tables.js';
 import { actorId, appendHistory, isUuid, today, unitEventBase, unitForWrite, type UnitRow } from './common.js';
-import { getBatch, nextBatch, ruleSetInForce } from './setup.js';
+import { getBatch, nextBatch, ruleSetInForce, type BatchRow } from './setup.js';
 
 export type OrderRow = typeof rectificationOrders.$inferSelect;
 export type CardRow = typeof yellowCards.$inferSelect;
@@ -202,3 +202,16 @@ export function investigationsOfUnitLoader(ctx: Ctx) {
 }
 
 export { sql };
+
+/** The unit's current batch, after settling overdue rectifications (the move is decided on read). */
+export function currentBatchLoader(ctx: Ctx) {
+  return loader<string, BatchRow>(ctx, 'assessment.currentBatch', async (unitIds) => {
+    await settleOverdueRectifications(ctx, { unitIds: [...unitIds] });
+    const units = await ctx.db.select({ id: safeUnits.id, batchId: safeUnits.batchId }).from(safeUnits).where(inArray(safeUnits.id, [...unitIds]));
+    const batchIds = [...new Set(units.map((u) => u.batchId))];
+    const batches = batchIds.length ? await ctx.db.select().from(creationBatches).where(inArray(creationBatches.id, batchIds)) : [];
+    const byId = new Map(batches.map((b) => [b.id, b]));
+    const byUnit = new Map(units.map((u) => [u.id, byId.get(u.batchId)!]));
+    return unitIds.map((id) => byUnit.get(id) ?? notFound('creation batch'));
+  });
+}
