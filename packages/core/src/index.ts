@@ -1,5 +1,6 @@
 export * from './app.js';
 export * from './audit.js';
+export * from './audit-service.js';
 export * from './auth.js';
 export * from './builder.js';
 export * from './config.js';

@@ -1,5 +1,4 @@
-import { inArray } from 'drizzle-orm';
-import { indexBy, loader, notFound, z, type Builder, type Ctx } from '@safecity/core';
+import { notFound, z, type Builder, type Ctx } from '@safecity/core';
 import {
   ENTRY_STATUSES,
   LIST_TYPES,
@@ -23,19 +22,11 @@ import { decideListProposal, decisionsByEntryLoader, entriesBySubjectLoader, ent
 import { proposeEligibleRedListEntries, recordCreditRecord } from './service/records.js';
 import { decideCreditRepair, repairsByEntryLoader, requestCreditRepair, type RepairView } from './service/repair.js';
 import { creditStanding, creditStandings, type CreditStandingView } from './service/standing.js';
-import { listSubjects, recordsBySubjectLoader, registerCreditSubject, subjectByCodeLoader, subjectLoader } from './service/subjects.js';
-import { creditSubjects, type DecisionRow, type RecordRow, type SubjectRow } from './tables.js';
+import { listSubjects, publishedSubjectLoader, recordsBySubjectLoader, registerCreditSubject, subjectByCodeLoader, subjectLoader } from './service/subjects.js';
+import { type DecisionRow, type RecordRow, type SubjectRow } from './tables.js';
 
 const DETAILS = { permission: 'credit:details.read' } as const;
 const text = (max: number) => z.string().trim().min(1).max(max);
-
-/** Name and code of published subjects, for anonymous readers (no jurisdiction scope: the lists are public). */
-function publishedSubjectLoader(ctx: Ctx) {
-  return loader<string, { name: string; creditCode: string }>(ctx, 'credit.publishedSubject', async (ids) => {
-    const rows = await ctx.db.select({ id: creditSubjects.id, name: creditSubjects.name, creditCode: creditSubjects.creditCode }).from(creditSubjects).where(inArray(creditSubjects.id, [...ids]));
-    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('credit subject'));
-  });
-}
 
 export function registerCreditSchema(builder: Builder) {
   const ListTypeEnum = builder.enumType('CreditListType', { values: LIST_TYPES, description: 'red 红名单 (守信激励) or black 黑名单 (失信惩戒).' });

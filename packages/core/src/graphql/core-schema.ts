@@ -1,10 +1,10 @@
-import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { Repeater } from 'graphql-yoga';
 import type { Builder } from '../builder.js';
-import { inScope, isInScope, requireActor, type Ctx } from '../context.js';
+import { isInScope, requireActor, type Ctx } from '../context.js';
+import { listAuditLog } from '../audit-service.js';
 import { verifyAuditChain } from '../audit.js';
 import type { DomainEvents, EventName } from '../events.js';
-import { LEVELS, scopePrefix, withinSql } from '../jurisdiction.js';
+import { LEVELS } from '../jurisdiction.js';
 import {
   createGrid,
   getAncestors,
@@ -15,8 +15,7 @@ import {
   renameJurisdiction,
   type JurisdictionRow,
 } from '../jurisdiction-service.js';
-import { paginate } from '../pagination.js';
-import { auditLog } from '../tables.js';
+import type { auditLog } from '../tables.js';
 import { z } from 'zod';
 
 export const EVENT_NAMES: EventName[] = [
@@ -187,35 +186,7 @@ export function registerCoreSchema(builder: Builder) {
       description: 'The audit log within your jurisdiction, newest first.',
       authScopes: { permission: 'audit:read' },
       args: { filter: t.arg({ type: AuditFilter }) },
-      resolve: (_r, args, ctx) => {
-        const f = args.filter ?? {};
-        const actor = requireActor(ctx);
-        // Entries without a jurisdiction (system-wide) are visible to city-level scopes only.
-        const scope = scopePrefix(actor.jurisdictionCode).length <= 4 ? sql`(${inScope(ctx, auditLog.jurisdictionCode)} or ${auditLog.jurisdictionCode} is null)` : inScope(ctx, auditLog.jurisdictionCode);
-        const conds: (SQL | undefined)[] = [
-          scope,
-          f.entityType ? eq(auditLog.entityType, f.entityType) : undefined,
-          f.entityId ? eq(auditLog.entityId, f.entityId) : undefined,
-          f.actorId ? eq(auditLog.actorId, f.actorId) : undefined,
-          f.operation ? eq(auditLog.operation, f.operation) : undefined,
-          f.jurisdictionCode ? withinSql(auditLog.jurisdictionCode, f.jurisdictionCode) : undefined,
-          f.from ? gte(auditLog.at, f.from) : undefined,
-          f.to ? lte(auditLog.at, f.to) : undefined,
-        ];
-        return paginate<AuditRow>({
-          args,
-          direction: 'desc',
-          maxPageSize: ctx.platform.config.limits.maxPageSize,
-          keys: [{ column: auditLog.seq, of: (r) => r.seq }],
-          fetch: (cursor, orderBy, limit) =>
-            ctx.db
-              .select()
-              .from(auditLog)
-              .where(and(...conds, cursor))
-              .orderBy(...orderBy)
-              .limit(limit),
-        });
-      },
+      resolve: (_r, args, ctx) => listAuditLog(ctx, args.filter ?? {}, args),
     }),
     verifyAuditChain: t.field({
       type: ChainVerification,
@@ -249,4 +220,3 @@ export function registerCoreSchema(builder: Builder) {
   return { Jurisdiction };
 }
 
-export { asc };

@@ -114,3 +114,11 @@ export async function ensureSubject(tx: TxCtx, s: { creditCode: string; name: st
   const [existing] = await tx.db.select().from(creditSubjects).where(eq(creditSubjects.creditCode, s.creditCode));
   return existing;
 }
+
+/** Name and code of published subjects, for anonymous readers (no jurisdiction scope: the lists are public). */
+export function publishedSubjectLoader(ctx: Ctx) {
+  return loader<string, { name: string; creditCode: string }>(ctx, 'credit.publishedSubject', async (ids) => {
+    const rows = await ctx.db.select({ id: creditSubjects.id, name: creditSubjects.name, creditCode: creditSubjects.creditCode }).from(creditSubjects).where(inArray(creditSubjects.id, [...ids]));
+    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('credit subject'));
+  });
+}

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { z, type Builder, type Ctx } from '@safecity/core';
 import { daysOverdue, DWELLING_CLASSES, FILING_STATUSES, INFLOW_REASONS, PERSON_KINDS, TENANT_TIERS, type Rate } from '../rules.js';
 import {
@@ -12,10 +11,10 @@ import {
   today,
 } from '../service/common.js';
 import { dwellingClassHistoryOf } from '../service/dwellings.js';
-import { revealIdNumber } from '../service/persons.js';
+import { revealIdNumber, tierHistoryLoader } from '../service/persons.js';
 import { revisitTenantsOf } from '../service/revisits.js';
 import type { JurisdictionRates } from '../service/rates.js';
-import { personTierHistory, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
+import { type personTierHistory, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
 
 /** Resolves to null where the record lies outside the caller's jurisdiction. */
 const orNull = <T>(p: Promise<T>) => p.catch(() => null);
@@ -111,7 +110,7 @@ export function registerTypes(builder: Builder) {
       registrations: t.field({ type: [Registration], description: 'Registration history inside your jurisdiction, newest first.', resolve: (p, _a, ctx) => registrationHistoryLoader(ctx, 'person').load(p.id) }),
       tierHistory: t.field({
         type: [TierChange],
-        resolve: (p, _a, ctx) => ctx.db.select().from(personTierHistory).where(eq(personTierHistory.personId, p.id)).orderBy(personTierHistory.setAt),
+        resolve: (p, _a, ctx) => tierHistoryLoader(ctx).load(p.id),
       }),
     }),
   });

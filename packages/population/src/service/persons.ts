@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
 import {
   appendAudit,
   assertVersion,
   assertWritableJurisdiction,
   CoreErrors,
+  groupBy,
   inScope,
   loader,
   paginate,
@@ -230,3 +231,11 @@ function rememberPerson(ctx: Ctx, p: PersonRow): string {
 }
 
 export { asc };
+
+/** Tier history of many persons in one statement, oldest first (a list page must not query per person). */
+export function tierHistoryLoader(ctx: Ctx) {
+  return loader<string, (typeof personTierHistory.$inferSelect)[]>(ctx, 'population.tierHistory', async (personIds) => {
+    const rows = await ctx.db.select().from(personTierHistory).where(inArray(personTierHistory.personId, [...personIds])).orderBy(personTierHistory.setAt);
+    return groupBy(personIds, rows, (r) => r.personId);
+  });
+}
