@@ -1,0 +1,180 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasTaskset, percentile, which } from './util.js';
+
+/** What a load generator sends: POSTs of JSON bodies in rotation; `__SEQ__` in a body becomes a unique number per request. */
+export interface RequestSpec {
+  url: string;
+  headers: Record<string, string>;
+  bodies: string[];
+}
+
+export interface LoadResult {
+  tool: 'wrk' | 'node-closed' | 'node-open';
+  concurrency?: number;
+  targetRps?: number;
+  requests: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Non-2xx answers, transport errors, and (open model) arrivals dropped above the outstanding cap. */
+  errors: number;
+}
+
+export const wrkPath = () => which('wrk');
+
+function luaString(s: string): string {
+  let eq = '=';
+  while (s.includes(`]${eq}]`)) eq += '=';
+  return `[${eq}[${s}]${eq}]`;
+}
+
+function wrkScript(spec: RequestSpec): string {
+  const u = new URL(spec.url);
+  const headers = Object.entries({ 'Content-Type': 'application/json', ...spec.headers })
+    .map(([k, v]) => `wrk.headers[ ${luaString(k)} ] = ${luaString(v)}`)
+    .join('\n');
+  const runId = randomBytes(4).toString('hex');
+  return `
+local bodies = { ${spec.bodies.map(luaString).join(',\n')} }
+local n = #bodies
+local counter = 0
+local threads = 0
+tid = 0
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+${headers}
+wrk.method = "POST"
+local path = ${luaString(u.pathname + u.search)}
+function request()
+  counter = counter + 1
+  local b = bodies[(counter % n) + 1]
+  b = (string.gsub(b, "__SEQ__", "${runId}" .. tid .. "_" .. counter))
+  return wrk.format("POST", path, nil, b)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("JSONRESULT {\\"requests\\":%d,\\"duration_us\\":%d,\\"p50\\":%d,\\"p99\\":%d,\\"non2xx\\":%d,\\"errors\\":%d}\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+end
+`;
+}
+
+let scriptDir: string | null = null;
+/** Closed model with wrk (one thread, `c` connections), pinned to `cpu` when taskset exists. */
+export async function runWrk(spec: RequestSpec, concurrency: number, seconds: number, cpu: number | null): Promise<LoadResult> {
+  scriptDir ??= mkdtempSync(join(tmpdir(), 'safecity-bench-'));
+  const file = join(scriptDir, `s-${randomBytes(4).toString('hex')}.lua`);
+  writeFileSync(file, wrkScript(spec));
+  const wrkArgs = ['-t1', `-c${concurrency}`, `-d${seconds}s`, '--timeout', '10s', '-s', file, spec.url];
+  const [cmd, args] = cpu != null && hasTaskset() ? ['taskset', ['-c', String(cpu), 'wrk', ...wrkArgs]] : ['wrk', wrkArgs];
+  const out = await new Promise<string>((resolve, reject) => {
+    const p = spawn(cmd as string, args as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let o = '';
+    p.stdout.on('data', (c) => (o += c));
+    p.stderr.on('data', (c) => (o += c));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(o) : reject(new Error(`wrk exited ${code}: ${o}`))));
+  });
+  const m = /JSONRESULT (\{.*\})/.exec(out);
+  if (!m) throw new Error(`wrk printed no result: ${out}`);
+  const r = JSON.parse(m[1]);
+  return { tool: 'wrk', concurrency, requests: r.requests, rps: r.requests / (r.duration_us / 1e6), p50Ms: r.p50 / 1000, p99Ms: r.p99 / 1000, errors: r.non2xx + r.errors };
+}
+
+function sender(spec: RequestSpec) {
+  const u = new URL(spec.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4096 });
+  const runId = randomBytes(4).toString('hex');
+  let counter = 0;
+  return (): Promise<boolean> => {
+    counter++;
+    const body = spec.bodies[counter % spec.bodies.length].replaceAll('__SEQ__', `${runId}n_${counter}`);
+    return new Promise((resolve) => {
+      const req = http.request(
+        { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...spec.headers } },
+        (res) => {
+          res.on('data', () => {});
+          res.on('end', () => resolve((res.statusCode ?? 0) < 300));
+          res.on('error', () => resolve(false));
+        },
+      );
+      req.setTimeout(10_000, () => req.destroy());
+      req.on('error', () => resolve(false));
+      req.end(body);
+    });
+  };
+}
+
+/** Closed model in Node (the fallback when wrk is missing): `c` loops, each sending its next request when the previous answered. */
+export async function runNodeClosed(spec: RequestSpec, concurrency: number, seconds: number): Promise<LoadResult> {
+  const send = sender(spec);
+  const lat: number[] = [];
+  let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        const ok = await send();
+        lat.push(performance.now() - t);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  lat.sort((a, b) => a - b);
+  return { tool: 'node-closed', concurrency, requests: lat.length, rps: lat.length / elapsed, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors };
+}
+
+/**
+ * Open model (what wrk2 does): arrivals on a fixed schedule at `rps`, latency measured from
+ * each request's scheduled time (no coordinated omission). Arrivals beyond `maxOutstanding`
+ * in flight are dropped and counted as errors.
+ */
+export async function runNodeOpen(spec: RequestSpec, rps: number, seconds: number, maxOutstanding = 1000): Promise<LoadResult> {
+  const send = sender(spec);
+  const lat: number[] = [];
+  let errors = 0;
+  let outstanding = 0;
+  const total = Math.max(1, Math.round(rps * seconds));
+  const interval = 1000 / rps;
+  const start = performance.now();
+  let issued = 0;
+  const pending: Promise<void>[] = [];
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (issued < total && start + issued * interval <= now) {
+        const scheduled = start + issued * interval;
+        issued++;
+        if (outstanding >= maxOutstanding) {
+          errors++;
+          continue;
+        }
+        outstanding++;
+        pending.push(
+          send().then((ok) => {
+            outstanding--;
+            lat.push(performance.now() - scheduled);
+            if (!ok) errors++;
+          }),
+        );
+      }
+      if (issued >= total) resolve();
+      else setTimeout(tick, Math.max(0, Math.min(1, start + issued * interval - performance.now())));
+    };
+    tick();
+  });
+  await Promise.all(pending);
+  const elapsed = (performance.now() - start) / 1000;
+  lat.sort((a, b) => a - b);
+  return { tool: 'node-open', targetRps: rps, requests: lat.length, rps: lat.length / elapsed, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors };
+}

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { hasTaskset, procUsage, sleep } from './util.js';
+import http from 'node:http';
+
+export type ServerId = 'A' | 'A-dev' | 'B' | 'C' | 'D';
+
+export interface RunningServer {
+  id: ServerId;
+  label: string;
+  url: string;
+  pid: number;
+  proc: ChildProcess;
+  log: () => string;
+  usage: () => { rssMiB: number; cpuSeconds: number };
+  stop: () => Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+
+export interface ServerOptions {
+  root: string;
+  databaseUrl: string;
+  port: number;
+  cpu: number | null;
+  publicKeyPem: string;
+}
+
+function command(id: ServerId, o: ServerOptions): { label: string; args: string[]; env: Record<string, string>; path: string } {
+  const tsx = ['--import', 'tsx'];
+  const base = { DATABASE_URL: o.databaseUrl, PORT: String(o.port), LOG_LEVEL: 'warn' };
+  switch (id) {
+    case 'A':
+    case 'A-dev':
+      return {
+        label: id === 'A' ? 'A SafeCity API (production)' : 'A SafeCity API (development, statement counts)',
+        args: [...tsx, join(o.root, 'packages/api/src/cli.ts'), 'serve'],
+        env: { ...base, NODE_ENV: id === 'A' ? 'production' : 'development', AUTH_PUBLIC_KEY: o.publicKeyPem, AUTH_PUBLIC_KEY_ALG: 'ES256' },
+        path: '/graphql',
+      };
+    case 'B': {
+      const cli = join(dirname(require.resolve('postgraphile/package.json')), 'cli.js');
+      return {
+        label: 'B PostGraphile 4.14.1',
+        args: [cli, '-c', o.databaseUrl, '-s', 'public', '-n', '127.0.0.1', '-p', String(o.port), '--disable-query-log', '--no-ignore-rbac', '--max-pool-size', '10', '--simple-collections', 'both', '--append-plugins', require.resolve('postgraphile-plugin-connection-filter')],
+        env: { NODE_ENV: 'production' },
+        path: '/graphql',
+      };
+    }
+    case 'C':
+      return { label: 'C raw SQL (node:http + postgres.js)', args: [...tsx, join(o.root, 'bench/servers/raw.ts')], env: { ...base, NODE_ENV: 'production' }, path: '/op' };
+    case 'D':
+      return { label: 'D Yoga { hello }', args: [...tsx, join(o.root, 'bench/servers/hello.ts')], env: { ...base, NODE_ENV: 'production' }, path: '/graphql' };
+  }
+}
+
+function probe(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/health', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** Starts one server as its own node process, pinned to `cpu` with taskset when available. */
+export async function startServer(id: ServerId, o: ServerOptions): Promise<RunningServer> {
+  const c = command(id, o);
+  const pin = o.cpu != null && hasTaskset();
+  const [cmd, args] = pin ? ['taskset', ['-c', String(o.cpu), process.execPath, ...c.args]] : [process.execPath, c.args];
+  const proc = spawn(cmd, args, { cwd: o.root, env: { ...process.env, ...c.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (b: Buffer) => {
+    out += b.toString();
+    if (out.length > 20_000) out = out.slice(-20_000);
+  };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  let exited: number | null = null;
+  proc.on('exit', (code) => (exited = code ?? -1));
+  const deadline = Date.now() + 120_000;
+  while (!(await probe(o.port))) {
+    if (exited !== null) throw new Error(`${c.label} exited with ${exited} before listening:\n${out}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`${c.label} did not listen on ${o.port} within 120 s:\n${out}`);
+    }
+    await sleep(200);
+  }
+  const pid = proc.pid!;
+  return {
+    id,
+    label: c.label + (pin ? ` [cpu ${o.cpu}]` : ''),
+    url: `http://127.0.0.1:${o.port}${c.path}`,
+    pid,
+    proc,
+    log: () => out,
+    usage: () => procUsage(pid),
+    async stop() {
+      if (exited !== null) return;
+      const done = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 12_000);
+      await done;
+      clearTimeout(t);
+    },
+  };
+}
