@@ -43,6 +43,8 @@ export interface DatabaseOptions {
   /** A PGlite dump (from dumpDataDir) to start from: a migrated snapshot for tests. */
   loadDataDir?: Blob | File;
   maxConnections?: number;
+  /** Server only: reuse named prepared statements for reads (default true). */
+  prepareStatements?: boolean;
 }
 
 export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
@@ -55,7 +57,18 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       // Dates as strings for `date` columns keep calendar days free of time zones.
       types: {},
     });
-    const db = drizzle({ client, logger: countingLogger }) as unknown as Db;
+    // drizzle sends every unnamed query unprepared (Parse + Describe each time); reads outside a
+    // transaction reuse a named server-side statement instead, cached per connection by text.
+    const prepared = new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop === 'unsafe') {
+          return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
+            target.unsafe(query, params as never, { ...options, prepare: opts.prepareStatements ?? true });
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const db = drizzle({ client: prepared, logger: countingLogger }) as unknown as Db;
     return { db, kind: 'postgres', raw: client, close: () => client.end({ timeout: 5 }) };
   }
   const { PGlite } = await import('@electric-sql/pglite');

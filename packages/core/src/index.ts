@@ -19,6 +19,7 @@ export * from './node-limit.js';
 export * from './pagination.js';
 export * from './scalars.js';
 export * from './seed.js';
+export * from './sql-helpers.js';
 export * from './tables.js';
 export { scopedEvents } from './graphql/core-schema.js';
 export { z } from 'zod';

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
+import { anyOf } from './sql-helpers.js';
+import { and, asc, eq, like, sql } from 'drizzle-orm';
 import { assertInScope, assertVersion, inScope, indexBy, isInScope, loader, type Ctx } from './context.js';
 import { CoreErrors, notFound } from './errors.js';
 import { levelOf, parentCode, type JurisdictionLevel } from './jurisdiction.js';
@@ -14,7 +15,7 @@ export function jurisdictionLoader(ctx: Ctx) {
     const rows = await ctx.db
       .select()
       .from(jurisdictions)
-      .where(and(inArray(jurisdictions.code, [...codes]), inScope(ctx, jurisdictions.code)));
+      .where(and(anyOf(jurisdictions.code, [...codes]), inScope(ctx, jurisdictions.code)));
     return indexBy(codes, rows, (r) => r.code).map((r) => r ?? notFound('jurisdiction'));
   });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
-import { isValidCreditCode, jurisdictions, runMutation, type Ctx } from '@safecity/core';
+import { and, eq } from 'drizzle-orm';
+import { anyOf, isValidCreditCode, jurisdictions, runMutation, type Ctx } from '@safecity/core';
 import { addDays, addYears, chinaDate, creditCodeCheckChar, recordValidUntil, ruleSetOn, type Polarity, type Severity } from './rules.js';
 import { creditListDecisions, creditListEntries, creditRecords, creditRepairRequests, creditSubjects } from './tables.js';
 
@@ -44,7 +44,7 @@ export async function seedCredit(ctx: Ctx): Promise<void> {
   const communities = await ctx.db
     .select({ code: jurisdictions.code })
     .from(jurisdictions)
-    .where(and(eq(jurisdictions.level, 'community'), inArray(jurisdictions.parentCode, await subdistrictsOf(ctx, ['620102', '620103']))));
+    .where(and(eq(jurisdictions.level, 'community'), anyOf(jurisdictions.parentCode, await subdistrictsOf(ctx, ['620102', '620103']))));
   const places = communities.length ? communities.map((c) => c.code) : ['620102', '620103'];
   const today = chinaDate(new Date());
   const rand = rng(620100);
@@ -162,6 +162,6 @@ export async function seedCredit(ctx: Ctx): Promise<void> {
 }
 
 async function subdistrictsOf(ctx: Ctx, districts: string[]): Promise<string[]> {
-  const rows = await ctx.db.select({ code: jurisdictions.code }).from(jurisdictions).where(inArray(jurisdictions.parentCode, districts));
+  const rows = await ctx.db.select({ code: jurisdictions.code }).from(jurisdictions).where(anyOf(jurisdictions.parentCode, districts));
   return rows.map((r) => r.code);
 }

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
-import { assertVersion, groupBy, inScope, loader, notFound, runMutation, withinSql, type Ctx, type TxCtx, type MajorEventKind } from '@safecity/core';
+import { and, asc, desc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import { anyOf, assertVersion, groupBy, inScope, loader, notFound, runMutation, withinSql, type Ctx, type TxCtx, type MajorEventKind } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import type { Category } from '../rules/categories.js';
 import type { IsoDate } from '../rules/dates.js';
@@ -184,7 +184,7 @@ export async function correctAssessment(ctx: Ctx, input: { assessmentId: string;
 export function assessmentLoader(ctx: Ctx) {
   return loader<string, AssessmentRow>(ctx, 'assessment.assessment', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length ? await ctx.db.select().from(unitAssessments).where(and(inArray(unitAssessments.id, valid), inScope(ctx, unitAssessments.jurisdictionCode))) : [];
+    const rows = valid.length ? await ctx.db.select().from(unitAssessments).where(and(anyOf(unitAssessments.id, valid), inScope(ctx, unitAssessments.jurisdictionCode))) : [];
     const m = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => m.get(id) ?? notFound('assessment'));
   });
@@ -196,7 +196,7 @@ export function assessmentsOfUnitLoader(ctx: Ctx) {
     const rows = await ctx.db
       .select()
       .from(unitAssessments)
-      .where(and(inArray(unitAssessments.unitId, [...unitIds]), inScope(ctx, unitAssessments.jurisdictionCode)))
+      .where(and(anyOf(unitAssessments.unitId, [...unitIds]), inScope(ctx, unitAssessments.jurisdictionCode)))
       .orderBy(desc(unitAssessments.periodEnd), asc(unitAssessments.chainId), asc(unitAssessments.version));
     return groupBy(unitIds, rows, (r) => r.unitId);
   });
@@ -205,7 +205,7 @@ export function assessmentsOfUnitLoader(ctx: Ctx) {
 /** The versions of one assessment, oldest first. */
 export function versionsLoader(ctx: Ctx) {
   return loader<string, AssessmentRow[]>(ctx, 'assessment.versions', async (chainIds) => {
-    const rows = await ctx.db.select().from(unitAssessments).where(inArray(unitAssessments.chainId, [...chainIds])).orderBy(asc(unitAssessments.version));
+    const rows = await ctx.db.select().from(unitAssessments).where(anyOf(unitAssessments.chainId, [...chainIds])).orderBy(asc(unitAssessments.version));
     return groupBy(chainIds, rows, (r) => r.chainId);
   });
 }
@@ -213,7 +213,7 @@ export function versionsLoader(ctx: Ctx) {
 export function eventLoader(ctx: Ctx) {
   return loader<string, MajorEventRow | null>(ctx, 'assessment.event', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length ? await ctx.db.select().from(majorEvents).where(inArray(majorEvents.id, valid)) : [];
+    const rows = valid.length ? await ctx.db.select().from(majorEvents).where(anyOf(majorEvents.id, valid)) : [];
     const m = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => m.get(id) ?? null);
   });

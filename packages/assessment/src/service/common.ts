@@ -1,5 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { indexBy, inScope, loader, notFound, type Ctx, type TxCtx } from '@safecity/core';
+import { and, eq } from 'drizzle-orm';
+import { anyOf, indexBy, inScope, loader, notFound, type Ctx, type TxCtx } from '@safecity/core';
 import { chinaDateOf, type IsoDate } from '../rules/dates.js';
 import type { FactKind } from '../rules/standing.js';
 import { safeUnits, unitHistory } from '../tables.js';
@@ -16,7 +16,7 @@ export const actorId = (ctx: Ctx) => ctx.actor?.id ?? 'system';
 export function unitLoader(ctx: Ctx) {
   return loader<string, UnitRow>(ctx, 'assessment.unit', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length ? await ctx.db.select().from(safeUnits).where(and(inArray(safeUnits.id, valid), inScope(ctx, safeUnits.jurisdictionCode))) : [];
+    const rows = valid.length ? await ctx.db.select().from(safeUnits).where(and(anyOf(safeUnits.id, valid), inScope(ctx, safeUnits.jurisdictionCode))) : [];
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('safe unit'));
   });
 }

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { assertVersion, groupBy, inScope, loader, notFound, runMutation, type Ctx, type TxCtx } from '@safecity/core';
+import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { anyOf, assertVersion, groupBy, inScope, loader, notFound, runMutation, type Ctx, type TxCtx } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import { addDays, type IsoDate } from '../rules/dates.js';
 import { movesToNextBatch } from '../rules/rectification.js';
@@ -107,7 +107,7 @@ export async function settleOverdueRectifications(ctx: Ctx, opts: { unitIds?: st
         isNull(rectificationOrders.completedOn),
         lt(rectificationOrders.deadline, day),
         isNull(unitBatchMoves.id),
-        opts.all ? undefined : inArray(rectificationOrders.unitId, opts.unitIds!.filter(isUuid)),
+        opts.all ? undefined : anyOf(rectificationOrders.unitId, opts.unitIds!.filter(isUuid)),
       ),
     )
     .orderBy(asc(rectificationOrders.deadline));
@@ -142,14 +142,14 @@ export async function settleOverdueRectifications(ctx: Ctx, opts: { unitIds?: st
 
 export function ordersOfUnitLoader(ctx: Ctx) {
   return loader<string, OrderRow[]>(ctx, 'assessment.ordersOfUnit', async (unitIds) => {
-    const rows = await ctx.db.select().from(rectificationOrders).where(and(inArray(rectificationOrders.unitId, [...unitIds]), inScope(ctx, rectificationOrders.jurisdictionCode))).orderBy(desc(rectificationOrders.issuedOn));
+    const rows = await ctx.db.select().from(rectificationOrders).where(and(anyOf(rectificationOrders.unitId, [...unitIds]), inScope(ctx, rectificationOrders.jurisdictionCode))).orderBy(desc(rectificationOrders.issuedOn));
     return groupBy(unitIds, rows, (r) => r.unitId);
   });
 }
 
 export function cardsOfUnitLoader(ctx: Ctx) {
   return loader<string, CardRow[]>(ctx, 'assessment.cardsOfUnit', async (unitIds) => {
-    const rows = await ctx.db.select().from(yellowCards).where(and(inArray(yellowCards.unitId, [...unitIds]), inScope(ctx, yellowCards.jurisdictionCode))).orderBy(desc(yellowCards.issuedOn));
+    const rows = await ctx.db.select().from(yellowCards).where(and(anyOf(yellowCards.unitId, [...unitIds]), inScope(ctx, yellowCards.jurisdictionCode))).orderBy(desc(yellowCards.issuedOn));
     return groupBy(unitIds, rows, (r) => r.unitId);
   });
 }
@@ -196,7 +196,7 @@ export async function concludeInvestigation(ctx: Ctx, input: { investigationId: 
 
 export function investigationsOfUnitLoader(ctx: Ctx) {
   return loader<string, InvestigationRow[]>(ctx, 'assessment.investigationsOfUnit', async (unitIds) => {
-    const rows = await ctx.db.select().from(investigations).where(and(inArray(investigations.unitId, [...unitIds]), inScope(ctx, investigations.jurisdictionCode))).orderBy(desc(investigations.openedOn));
+    const rows = await ctx.db.select().from(investigations).where(and(anyOf(investigations.unitId, [...unitIds]), inScope(ctx, investigations.jurisdictionCode))).orderBy(desc(investigations.openedOn));
     return groupBy(unitIds, rows, (r) => r.unitId!);
   });
 }
@@ -207,9 +207,9 @@ export { sql };
 export function currentBatchLoader(ctx: Ctx) {
   return loader<string, BatchRow>(ctx, 'assessment.currentBatch', async (unitIds) => {
     await settleOverdueRectifications(ctx, { unitIds: [...unitIds] });
-    const units = await ctx.db.select({ id: safeUnits.id, batchId: safeUnits.batchId }).from(safeUnits).where(inArray(safeUnits.id, [...unitIds]));
+    const units = await ctx.db.select({ id: safeUnits.id, batchId: safeUnits.batchId }).from(safeUnits).where(anyOf(safeUnits.id, [...unitIds]));
     const batchIds = [...new Set(units.map((u) => u.batchId))];
-    const batches = batchIds.length ? await ctx.db.select().from(creationBatches).where(inArray(creationBatches.id, batchIds)) : [];
+    const batches = batchIds.length ? await ctx.db.select().from(creationBatches).where(anyOf(creationBatches.id, batchIds)) : [];
     const byId = new Map(batches.map((b) => [b.id, b]));
     const byUnit = new Map(units.map((u) => [u.id, byId.get(u.batchId)!]));
     return unitIds.map((id) => byUnit.get(id) ?? notFound('creation batch'));

@@ -1,6 +1,7 @@
 import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import {
+  anyOf,
   groupBy,
   indexBy,
   inScope,
@@ -43,7 +44,7 @@ function selectEntries(db: Db, asOf: string) {
   return db
     .select({ entry: creditListEntries, verdictAction: verdict.action, verdictDate: verdict.effectiveDate, liftedOn: lift.effectiveDate })
     .from(creditListEntries)
-    .leftJoin(verdict, and(eq(verdict.entryId, creditListEntries.id), inArray(verdict.action, ['approve', 'reject']), lte(verdict.effectiveDate, day)))
+    .leftJoin(verdict, and(eq(verdict.entryId, creditListEntries.id), anyOf(verdict.action, ['approve', 'reject']), lte(verdict.effectiveDate, day)))
     .leftJoin(lift, and(eq(lift.entryId, creditListEntries.id), eq(lift.action, 'lift'), lte(lift.effectiveDate, day)));
 }
 
@@ -71,7 +72,7 @@ export function statusFromDecisions(e: EntryRow, decisions: DecisionRow[], asOf:
 export function entryLoader(ctx: Ctx, asOf = today(ctx)) {
   return loader<string, EntryView>(ctx, `credit.entry:${asOf}`, async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length ? await selectEntries(ctx.db, asOf).where(and(inArray(creditListEntries.id, valid), inScope(ctx, creditListEntries.jurisdictionCode))) : [];
+    const rows = valid.length ? await selectEntries(ctx.db, asOf).where(and(anyOf(creditListEntries.id, valid), inScope(ctx, creditListEntries.jurisdictionCode))) : [];
     return indexBy(ids, rows.map((r) => toView(r, asOf)), (r) => r.id).map((r) => r ?? notFound('credit list entry'));
   });
 }
@@ -79,7 +80,7 @@ export function entryLoader(ctx: Ctx, asOf = today(ctx)) {
 export function entriesBySubjectLoader(ctx: Ctx, asOf = today(ctx)) {
   return loader<string, EntryView[]>(ctx, `credit.entriesBySubject:${asOf}`, async (ids) => {
     const rows = await selectEntries(ctx.db, asOf)
-      .where(inArray(creditListEntries.subjectId, [...ids]))
+      .where(anyOf(creditListEntries.subjectId, [...ids]))
       .orderBy(sql`${creditListEntries.startDate} desc`, creditListEntries.id);
     return groupBy(ids, rows.map((r) => toView(r, asOf)), (r) => r.subjectId);
   });
@@ -88,13 +89,13 @@ export function entriesBySubjectLoader(ctx: Ctx, asOf = today(ctx)) {
 /** Active entries of many subjects in one statement (standing checks). */
 export async function activeEntriesOf(ctx: Ctx, subjectIds: string[], asOf: string): Promise<EntryView[][]> {
   if (subjectIds.length === 0) return [];
-  const rows = await selectEntries(ctx.db, asOf).where(and(inArray(creditListEntries.subjectId, subjectIds), eq(entryStatusSql(asOf), 'active')));
+  const rows = await selectEntries(ctx.db, asOf).where(and(anyOf(creditListEntries.subjectId, subjectIds), eq(entryStatusSql(asOf), 'active')));
   return groupBy(subjectIds, rows.map((r) => toView(r, asOf)), (r) => r.subjectId);
 }
 
 export function decisionsByEntryLoader(ctx: Ctx) {
   return loader<string, DecisionRow[]>(ctx, 'credit.decisionsByEntry', async (ids) => {
-    const rows = await ctx.db.select().from(creditListDecisions).where(inArray(creditListDecisions.entryId, [...ids])).orderBy(creditListDecisions.decidedAt, creditListDecisions.id);
+    const rows = await ctx.db.select().from(creditListDecisions).where(anyOf(creditListDecisions.entryId, [...ids])).orderBy(creditListDecisions.decidedAt, creditListDecisions.id);
     return groupBy(ids, rows, (r) => r.entryId);
   });
 }

@@ -1,5 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { groupBy, inScope, runMutation, type Ctx, type TxCtx } from '@safecity/core';
+import { and, eq } from 'drizzle-orm';
+import { anyOf, groupBy, inScope, runMutation, type Ctx, type TxCtx } from '@safecity/core';
 import { blacklistProposalForRecord, recordValidUntil, redListProposal, ruleSetOn, type Polarity, type RecordKind, type Severity } from '../rules.js';
 import { creditRecords, creditSubjects, type RecordRow, type SubjectRow } from '../tables.js';
 
@@ -94,7 +94,7 @@ export async function proposeEligibleRedListEntries(ctx: Ctx, idempotencyKey?: s
       const records = await tx.db
         .select({ subjectId: creditRecords.subjectId, polarity: creditRecords.polarity, date: creditRecords.date })
         .from(creditRecords)
-        .where(inArray(creditRecords.subjectId, batch.map((s) => s.id)));
+        .where(anyOf(creditRecords.subjectId, batch.map((s) => s.id)));
       const bySubject = groupBy(batch.map((s) => s.id), records, (r) => r.subjectId);
       for (const [k, s] of batch.entries()) {
         const red = redListProposal({ onFileSince: s.onFileSince, records: bySubject[k] as { polarity: Polarity; date: string }[] }, day);

@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { groupBy, inScope, loader, notFound, runMutation, type Ctx } from '@safecity/core';
+import { and, eq, isNull } from 'drizzle-orm';
+import { anyOf, groupBy, inScope, loader, notFound, runMutation, type Ctx } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
 import { isSelfDecision, repairRefusal, type ListType, type ReasonCategory, type RepairCondition } from '../rules.js';
 import { creditListDecisions, creditRepairRequests, type DecisionRow, type RepairRow } from '../tables.js';
@@ -14,7 +14,7 @@ export function repairsByEntryLoader(ctx: Ctx) {
       .select({ request: creditRepairRequests, decision: creditListDecisions })
       .from(creditRepairRequests)
       .leftJoin(creditListDecisions, eq(creditListDecisions.repairRequestId, creditRepairRequests.id))
-      .where(inArray(creditRepairRequests.entryId, [...ids]))
+      .where(anyOf(creditRepairRequests.entryId, [...ids]))
       .orderBy(creditRepairRequests.requestedAt, creditRepairRequests.id);
     return groupBy(
       ids,

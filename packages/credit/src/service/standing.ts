@@ -1,5 +1,5 @@
-import { and, inArray } from 'drizzle-orm';
-import { inScope, type Ctx } from '@safecity/core';
+import { and } from 'drizzle-orm';
+import { anyOf, inScope, type Ctx } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
 import { standingOf, type ListType, type Measure, type Standing } from '../rules.js';
 import { creditSubjects, type SubjectRow } from '../tables.js';
@@ -26,7 +26,7 @@ export async function creditStandings(ctx: Ctx, codes: string[], asOf?: string |
   const day = asOf ?? today(ctx);
   const unique = [...new Set(codes)];
   const subjects = unique.length
-    ? await ctx.db.select().from(creditSubjects).where(and(inArray(creditSubjects.creditCode, unique), inScope(ctx, creditSubjects.jurisdictionCode)))
+    ? await ctx.db.select().from(creditSubjects).where(and(anyOf(creditSubjects.creditCode, unique), inScope(ctx, creditSubjects.jurisdictionCode)))
     : [];
   const active = await activeEntriesOf(ctx, subjects.map((s) => s.id), day);
   const byCode = new Map(subjects.map((s, i) => [s.creditCode, { subject: s, entries: active[i] }]));

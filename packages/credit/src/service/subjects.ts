@@ -1,5 +1,6 @@
-import { and, eq, inArray, like } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
 import {
+  anyOf,
   assertWritableJurisdiction,
   CoreErrors,
   groupBy,
@@ -28,7 +29,7 @@ export const today = (ctx: Ctx) => chinaDate(ctx.now());
 export function subjectLoader(ctx: Ctx) {
   return loader<string, SubjectRow>(ctx, 'credit.subject', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length ? await ctx.db.select().from(creditSubjects).where(and(inArray(creditSubjects.id, valid), inScope(ctx, creditSubjects.jurisdictionCode))) : [];
+    const rows = valid.length ? await ctx.db.select().from(creditSubjects).where(and(anyOf(creditSubjects.id, valid), inScope(ctx, creditSubjects.jurisdictionCode))) : [];
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('credit subject'));
   });
 }
@@ -36,7 +37,7 @@ export function subjectLoader(ctx: Ctx) {
 /** Subjects by credit code inside the caller's scope; null when none. */
 export function subjectByCodeLoader(ctx: Ctx) {
   return loader<string, SubjectRow | null>(ctx, 'credit.subjectByCode', async (codes) => {
-    const rows = await ctx.db.select().from(creditSubjects).where(and(inArray(creditSubjects.creditCode, [...codes]), inScope(ctx, creditSubjects.jurisdictionCode)));
+    const rows = await ctx.db.select().from(creditSubjects).where(and(anyOf(creditSubjects.creditCode, [...codes]), inScope(ctx, creditSubjects.jurisdictionCode)));
     return indexBy(codes, rows, (r) => r.creditCode);
   });
 }
@@ -49,7 +50,7 @@ export async function getSubjectByCode(ctx: Ctx, code: string): Promise<SubjectR
 
 export function recordsBySubjectLoader(ctx: Ctx) {
   return loader<string, RecordRow[]>(ctx, 'credit.recordsBySubject', async (ids) => {
-    const rows = await ctx.db.select().from(creditRecords).where(inArray(creditRecords.subjectId, [...ids])).orderBy(creditRecords.date, creditRecords.id);
+    const rows = await ctx.db.select().from(creditRecords).where(anyOf(creditRecords.subjectId, [...ids])).orderBy(creditRecords.date, creditRecords.id);
     return groupBy(ids, rows, (r) => r.subjectId).map((list) => list.reverse());
   });
 }
@@ -118,7 +119,7 @@ export async function ensureSubject(tx: TxCtx, s: { creditCode: string; name: st
 /** Name and code of published subjects, for anonymous readers (no jurisdiction scope: the lists are public). */
 export function publishedSubjectLoader(ctx: Ctx) {
   return loader<string, { name: string; creditCode: string }>(ctx, 'credit.publishedSubject', async (ids) => {
-    const rows = await ctx.db.select({ id: creditSubjects.id, name: creditSubjects.name, creditCode: creditSubjects.creditCode }).from(creditSubjects).where(inArray(creditSubjects.id, [...ids]));
+    const rows = await ctx.db.select({ id: creditSubjects.id, name: creditSubjects.name, creditCode: creditSubjects.creditCode }).from(creditSubjects).where(anyOf(creditSubjects.id, [...ids]));
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('credit subject'));
   });
 }

@@ -1,5 +1,5 @@
-import { and, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { assertInScope, inScope, loader, levelOf, paginate, parentCode, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
+import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { anyOf, assertInScope, inScope, loader, levelOf, paginate, parentCode, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { checkInReport, decideActivation, pickRule, type ActivationRule, type PointReport } from '../rules/index.js';
 import { activationRules, activations, alerts, checkIns, checkpoints, type ActivationRow, type AlertRow, type CheckInRow } from '../tables.js';
@@ -13,7 +13,7 @@ function selfAndAncestors(code: string): string[] {
 }
 
 async function ruleFor(tx: Ctx, alertJurisdiction: string): Promise<ActivationRule> {
-  const configured = await tx.db.select().from(activationRules).where(inArray(activationRules.jurisdictionCode, selfAndAncestors(alertJurisdiction)));
+  const configured = await tx.db.select().from(activationRules).where(anyOf(activationRules.jurisdictionCode, selfAndAncestors(alertJurisdiction)));
   return pickRule(alertJurisdiction, configured);
 }
 
@@ -35,7 +35,7 @@ export async function activateJointDutyIfDue(tx: TxCtx, alert: AlertRow): Promis
   const qualifying = await tx.db
     .select({ id: alerts.id, occurredAt: alerts.occurredAt })
     .from(alerts)
-    .where(and(withinSql(alerts.jurisdictionCode, rule.jurisdictionCode), eq(alerts.day, alert.day), inArray(alerts.type, [...rule.types])));
+    .where(and(withinSql(alerts.jurisdictionCode, rule.jurisdictionCode), eq(alerts.day, alert.day), anyOf(alerts.type, [...rule.types])));
   const decision = decideActivation({ threshold: rule.threshold, qualifying, alreadyActivated: !!existing });
   if (!decision.activate) return null;
   const pointIds = rule.pointIds.length
@@ -135,7 +135,7 @@ export async function recordCheckIn(ctx: Ctx, input: { activationId: string; che
 
 export const checkInsByActivationLoader = (ctx: Ctx) =>
   loader<string, CheckInRow[]>(ctx, 'patrol.checkInsByActivation', async (ids) => {
-    const rows = await ctx.db.select().from(checkIns).where(inArray(checkIns.activationId, [...ids]));
+    const rows = await ctx.db.select().from(checkIns).where(anyOf(checkIns.activationId, [...ids]));
     return ids.map((id) => rows.filter((r) => r.activationId === id));
   });
 

@@ -1,5 +1,5 @@
-import { and, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
-import { assertInScope, inScope, paginate, requireActor, runMutation, scopeOf, withinSql, type ConnectionArgs, type Ctx, type MajorEventKind, type TxCtx } from '@safecity/core';
+import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { anyOf, assertInScope, inScope, paginate, requireActor, runMutation, scopeOf, withinSql, type ConnectionArgs, type Ctx, type MajorEventKind, type TxCtx } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { CRIMINAL_TYPES, oneYearEarlier, responseShare, shanghaiDay, yearOnYear, type AlertType, type ResponseShare, type YearOnYear } from '../rules/index.js';
 import { alerts, type AlertRow } from '../tables.js';
@@ -97,7 +97,7 @@ function alertConditions(ctx: Ctx, f: AlertFilter): (SQL | undefined)[] {
     f.jurisdictionCode ? withinSql(alerts.jurisdictionCode, f.jurisdictionCode) : undefined,
     f.from ? gte(alerts.occurredAt, f.from) : undefined,
     f.to ? lt(alerts.occurredAt, f.to) : undefined,
-    f.types?.length ? inArray(alerts.type, f.types) : undefined,
+    f.types?.length ? anyOf(alerts.type, f.types) : undefined,
     f.major != null ? eq(alerts.major, f.major) : undefined,
   ];
 }

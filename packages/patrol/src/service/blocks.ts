@@ -1,5 +1,5 @@
-import { and, eq, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
-import { inScope, isWithin, jurisdictions, loader, paginate, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { and, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { anyOf, inScope, isWithin, jurisdictions, loader, paginate, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { addDays, assessMember, daysFrom, shanghaiTime, weeklyShiftPlan, type MemberAssessment, type ShiftPlan } from '../rules/index.js';
 import { alerts, communityFeedback, disciplineRecords, patrolBlocks, patrolMembers, patrolTeams, type BlockRow, type MemberRow } from '../tables.js';
@@ -17,7 +17,7 @@ export async function createPatrolBlock(
       ? await tx.db
           .select({ code: jurisdictions.code })
           .from(jurisdictions)
-          .where(and(inArray(jurisdictions.code, codes), eq(jurisdictions.level, 'community')))
+          .where(and(anyOf(jurisdictions.code, codes), eq(jurisdictions.level, 'community')))
       : [];
     const ok = new Set(found.map((f) => f.code));
     const bad = codes.findIndex((c) => !ok.has(c) || !isWithin(c, input.jurisdictionCode));
@@ -57,7 +57,7 @@ export const membersByBlockLoader = (ctx: Ctx) =>
       .select({ member: patrolMembers, blockId: patrolTeams.blockId })
       .from(patrolMembers)
       .innerJoin(patrolTeams, eq(patrolTeams.id, patrolMembers.teamId))
-      .where(and(inArray(patrolTeams.blockId, [...ids]), inScope(ctx, patrolMembers.jurisdictionCode)))
+      .where(and(anyOf(patrolTeams.blockId, [...ids]), inScope(ctx, patrolMembers.jurisdictionCode)))
       .orderBy(patrolMembers.name, patrolMembers.id);
     return ids.map((id) => rows.filter((r) => r.blockId === id).map((r) => r.member));
   });

@@ -1,5 +1,5 @@
-import { and, eq, gt, inArray, lt, type SQL } from 'drizzle-orm';
-import { inScope, isWithin, loader, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { and, eq, gt, lt, type SQL } from 'drizzle-orm';
+import { anyOf, inScope, isWithin, loader, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { assessShift, coverageGaps, daysFrom, generateRoster, shanghaiTime, addDays, shiftsOf, type Task, type ShiftKey, type TaskCompliance, type Gap, type RosterEntry } from '../rules/index.js';
 import { checkpoints, dutyLogs, patrolMembers, patrolTeams, type CheckpointRow, type DutyLogRow, type TeamRow } from '../tables.js';
@@ -126,7 +126,7 @@ function dutyAtCheckpoints(ctx: Ctx, from: string, to: string) {
     const rows = await ctx.db
       .select()
       .from(dutyLogs)
-      .where(and(inArray(dutyLogs.checkpointId, [...ids]), lt(dutyLogs.startAt, end), gt(dutyLogs.endAt, start), inScope(ctx, dutyLogs.jurisdictionCode)));
+      .where(and(anyOf(dutyLogs.checkpointId, [...ids]), lt(dutyLogs.startAt, end), gt(dutyLogs.endAt, start), inScope(ctx, dutyLogs.jurisdictionCode)));
     const by = new Map<string, DutyLogRow[]>();
     for (const r of rows) by.set(r.checkpointId!, [...(by.get(r.checkpointId!) ?? []), r]);
     return ids.map((id) => by.get(id) ?? []);

@@ -1,5 +1,5 @@
-import { and, eq, gt, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
-import { assertInScope, inScope, indexBy, loader, notFound, paginate, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { and, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { anyOf, assertInScope, inScope, indexBy, loader, notFound, paginate, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import type { Task } from '../rules/index.js';
 import { dutyLogs, patrolMembers, type DutyLogRow } from '../tables.js';
@@ -95,6 +95,6 @@ export async function listDutyLogs(ctx: Ctx, filter: DutyLogFilter, args: Connec
 export const dutyLogLoader = (ctx: Ctx) =>
   loader<string, DutyLogRow>(ctx, 'patrol.dutyLog', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length ? await ctx.db.select().from(dutyLogs).where(and(inArray(dutyLogs.id, valid), inScope(ctx, dutyLogs.jurisdictionCode))) : [];
+    const rows = valid.length ? await ctx.db.select().from(dutyLogs).where(and(anyOf(dutyLogs.id, valid), inScope(ctx, dutyLogs.jurisdictionCode))) : [];
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('duty log'));
   });

@@ -1,5 +1,5 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { groupBy, inScope, indexBy, loader, notFound, type Ctx } from '@safecity/core';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { anyOf, groupBy, inScope, indexBy, loader, notFound, type Ctx } from '@safecity/core';
 import { localDate } from '../rules.js';
 import { dwellings, persons, residenceRegistrations, revisits, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
 
@@ -17,14 +17,14 @@ export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function personLoader(ctx: Ctx) {
   return loader<string, PersonRow>(ctx, 'population.person', async (ids) => {
-    const rows = await ctx.db.select().from(persons).where(and(inArray(persons.id, uuids(ids)), inScope(ctx, persons.jurisdictionCode)));
+    const rows = await ctx.db.select().from(persons).where(and(anyOf(persons.id, uuids(ids)), inScope(ctx, persons.jurisdictionCode)));
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('person'));
   });
 }
 
 export function dwellingLoader(ctx: Ctx) {
   return loader<string, DwellingRow>(ctx, 'population.dwelling', async (ids) => {
-    const rows = await ctx.db.select().from(dwellings).where(and(inArray(dwellings.id, uuids(ids)), inScope(ctx, dwellings.jurisdictionCode)));
+    const rows = await ctx.db.select().from(dwellings).where(and(anyOf(dwellings.id, uuids(ids)), inScope(ctx, dwellings.jurisdictionCode)));
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('dwelling'));
   });
 }
@@ -34,14 +34,14 @@ export function registrationLoader(ctx: Ctx) {
     const rows = await ctx.db
       .select()
       .from(residenceRegistrations)
-      .where(and(inArray(residenceRegistrations.id, uuids(ids)), inScope(ctx, residenceRegistrations.jurisdictionCode)));
+      .where(and(anyOf(residenceRegistrations.id, uuids(ids)), inScope(ctx, residenceRegistrations.jurisdictionCode)));
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('registration'));
   });
 }
 
 export function revisitLoader(ctx: Ctx) {
   return loader<string, RevisitRow>(ctx, 'population.revisit', async (ids) => {
-    const rows = await ctx.db.select().from(revisits).where(and(inArray(revisits.id, uuids(ids)), inScope(ctx, revisits.jurisdictionCode)));
+    const rows = await ctx.db.select().from(revisits).where(and(anyOf(revisits.id, uuids(ids)), inScope(ctx, revisits.jurisdictionCode)));
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('revisit'));
   });
 }
@@ -52,7 +52,7 @@ export function currentRegistrationsLoader(ctx: Ctx) {
     const rows = await ctx.db
       .select()
       .from(residenceRegistrations)
-      .where(and(inArray(residenceRegistrations.dwellingId, [...dwellingIds]), isNull(residenceRegistrations.endedOn), inScope(ctx, residenceRegistrations.jurisdictionCode)))
+      .where(and(anyOf(residenceRegistrations.dwellingId, [...dwellingIds]), isNull(residenceRegistrations.endedOn), inScope(ctx, residenceRegistrations.jurisdictionCode)))
       .orderBy(residenceRegistrations.registeredOn, residenceRegistrations.id);
     return groupBy(dwellingIds, rows, (r) => r.dwellingId);
   });
@@ -65,7 +65,7 @@ export function registrationHistoryLoader(ctx: Ctx, by: 'person' | 'dwelling') {
     const rows = await ctx.db
       .select()
       .from(residenceRegistrations)
-      .where(and(inArray(col, [...ids]), inScope(ctx, residenceRegistrations.jurisdictionCode)))
+      .where(and(anyOf(col, [...ids]), inScope(ctx, residenceRegistrations.jurisdictionCode)))
       .orderBy(desc(residenceRegistrations.registeredOn), desc(residenceRegistrations.createdAt));
     return groupBy(ids, rows, (r) => (by === 'person' ? r.personId : r.dwellingId));
   });
@@ -77,7 +77,7 @@ export function lastVisitLoader(ctx: Ctx) {
     const rows = await ctx.db
       .selectDistinctOn([revisits.dwellingId])
       .from(revisits)
-      .where(and(inArray(revisits.dwellingId, [...dwellingIds]), inScope(ctx, revisits.jurisdictionCode)))
+      .where(and(anyOf(revisits.dwellingId, [...dwellingIds]), inScope(ctx, revisits.jurisdictionCode)))
       .orderBy(revisits.dwellingId, desc(revisits.visitedAt), desc(revisits.id));
     return indexBy(dwellingIds, rows, (r) => r.dwellingId);
   });

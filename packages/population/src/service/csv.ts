@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { assertInScope, inScope, recordAccess, requireActor, runMutation, withinSql, type Ctx } from '@safecity/core';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { anyOf, assertInScope, inScope, recordAccess, requireActor, runMutation, withinSql, type Ctx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { hashResidentId, protectResidentId } from '../identity.js';
 import { checkRegistrationDate, IMPORT_COLUMNS, parseImportRow, REQUIRED_IMPORT_COLUMNS, tenantRevisitDue, type ImportRow, type RowError, type TenantTier } from '../rules.js';
@@ -73,13 +73,13 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
     const fail = (row: number, column: string, key: Parameters<typeof PopulationErrors.error>[0], message?: string) =>
       errors.push({ row, column, code: PopulationErrors.code(key), message: message ?? PopulationErrors.codes[key] });
     const addresses = [...new Set(batch.map((b) => b.value.dwellingAddress))];
-    const dws = await tx.db.select().from(dwellings).where(and(inArray(dwellings.address, addresses), inScope(tx, dwellings.jurisdictionCode)));
+    const dws = await tx.db.select().from(dwellings).where(and(anyOf(dwellings.address, addresses), inScope(tx, dwellings.jurisdictionCode)));
     const dwellingByAddress = new Map(dws.map((d) => [d.address, d]));
     const hashes = [...new Set(batch.map((b) => hashResidentId(b.value.idNumber)))];
-    const known = await tx.db.select().from(persons).where(inArray(persons.idNumberHash, hashes));
+    const known = await tx.db.select().from(persons).where(anyOf(persons.idNumberHash, hashes));
     const personByHash = new Map(known.map((p) => [p.idNumberHash, p]));
     const active = known.length
-      ? await tx.db.select().from(residenceRegistrations).where(and(inArray(residenceRegistrations.personId, known.map((p) => p.id)), isNull(residenceRegistrations.endedOn)))
+      ? await tx.db.select().from(residenceRegistrations).where(and(anyOf(residenceRegistrations.personId, known.map((p) => p.id)), isNull(residenceRegistrations.endedOn)))
       : [];
     const activeByPerson = new Map(active.map((r) => [r.personId, r]));
     const keys = batch.flatMap((b) => {
@@ -87,13 +87,13 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
       return d ? [importKeyOf(hashResidentId(b.value.idNumber), d.id, b.value.registeredOn)] : [];
     });
     const existingKeys = new Set(
-      keys.length ? (await tx.db.select({ k: residenceRegistrations.importKey }).from(residenceRegistrations).where(inArray(residenceRegistrations.importKey, keys))).map((r) => r.k) : [],
+      keys.length ? (await tx.db.select({ k: residenceRegistrations.importKey }).from(residenceRegistrations).where(anyOf(residenceRegistrations.importKey, keys))).map((r) => r.k) : [],
     );
     const tenants = dws.length
       ? await tx.db
           .select({ dwellingId: residenceRegistrations.dwellingId, n: sql<number>`count(*)::int` })
           .from(residenceRegistrations)
-          .where(and(inArray(residenceRegistrations.dwellingId, dws.map((d) => d.id)), isNull(residenceRegistrations.endedOn)))
+          .where(and(anyOf(residenceRegistrations.dwellingId, dws.map((d) => d.id)), isNull(residenceRegistrations.endedOn)))
           .groupBy(residenceRegistrations.dwellingId)
       : [];
     const tenantCount = new Map(tenants.map((t) => [t.dwellingId, Number(t.n)]));

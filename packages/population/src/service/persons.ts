@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
 import {
+  anyOf,
   appendAudit,
   assertVersion,
   assertWritableJurisdiction,
@@ -235,7 +236,7 @@ export { asc };
 /** Tier history of many persons in one statement, oldest first (a list page must not query per person). */
 export function tierHistoryLoader(ctx: Ctx) {
   return loader<string, (typeof personTierHistory.$inferSelect)[]>(ctx, 'population.tierHistory', async (personIds) => {
-    const rows = await ctx.db.select().from(personTierHistory).where(inArray(personTierHistory.personId, [...personIds])).orderBy(personTierHistory.setAt);
+    const rows = await ctx.db.select().from(personTierHistory).where(anyOf(personTierHistory.personId, [...personIds])).orderBy(personTierHistory.setAt);
     return groupBy(personIds, rows, (r) => r.personId);
   });
 }
