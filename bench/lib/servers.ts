@@ -35,7 +35,8 @@ function command(id: ServerId, o: ServerOptions): { label: string; args: string[
     case 'A-dev':
       return {
         label: id === 'A' ? 'A SafeCity API (production)' : 'A SafeCity API (development, statement counts)',
-        args: [...tsx, join(o.root, 'packages/api/src/cli.ts'), 'serve'],
+        // The production build (`npm run build`, an esbuild bundle), as the API would be deployed.
+        args: [join(o.root, 'packages/api/dist/cli.mjs'), 'serve'],
         env: { ...base, NODE_ENV: id === 'A' ? 'production' : 'development', AUTH_PUBLIC_KEY: o.publicKeyPem, AUTH_PUBLIC_KEY_ALG: 'ES256' },
         path: '/graphql',
       };
