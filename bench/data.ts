@@ -17,11 +17,13 @@ export interface Sizes {
   units: number;
   assessmentYears: number;
   creditSubjects: number;
+  /** Persons with no registration at all, for M1 (registerResidence): one per request of a load run. Not scaled. */
+  freshPersons: number;
 }
 
 export const SIZES: Record<'small' | 'city', Sizes> = {
-  small: { persons: 3000, dwellings: 900, registrations: 3600, visits: 15000, alerts: 3000, units: 70, assessmentYears: 5, creditSubjects: 500 },
-  city: { persons: 1_000_000, dwellings: 300_000, registrations: 1_200_000, visits: 5_000_000, alerts: 1_000_000, units: 700, assessmentYears: 5, creditSubjects: 50_000 },
+  small: { persons: 3000, dwellings: 900, registrations: 3600, visits: 15000, alerts: 3000, units: 70, assessmentYears: 5, creditSubjects: 500, freshPersons: 50_000 },
+  city: { persons: 1_000_000, dwellings: 300_000, registrations: 1_200_000, visits: 5_000_000, alerts: 1_000_000, units: 700, assessmentYears: 5, creditSubjects: 50_000, freshPersons: 200_000 },
 };
 
 /** `--scale 0.1` multiplies the city sizes; `--persons 100000` etc. set one size. */
@@ -30,7 +32,7 @@ export function sizesFor(size: 'small' | 'city', argv: string[]): Sizes {
   const i = argv.indexOf('--scale');
   if (i >= 0) {
     const k = Number(argv[i + 1]);
-    for (const key of Object.keys(s) as (keyof Sizes)[]) if (key !== 'assessmentYears') s[key] = Math.max(1, Math.round(s[key] * k));
+    for (const key of Object.keys(s) as (keyof Sizes)[]) if (key !== 'assessmentYears' && key !== 'freshPersons') s[key] = Math.max(1, Math.round(s[key] * k));
   }
   for (const key of Object.keys(s) as (keyof Sizes)[]) {
     const j = argv.indexOf(`--${key}`);

@@ -28,6 +28,14 @@ export const NS = { person: 0x10, dwelling: 0x11, registration: 0x12, revisit: 0
 export const personId = (i: number) => uuidOf(NS.person, i);
 export const dwellingId = (i: number) => uuidOf(NS.dwelling, i);
 export const registrationId = (i: number) => uuidOf(NS.registration, i);
+/**
+ * Fresh persons (no registration), n = 1..freshPersons, for M1. The id's last 12 hex digits are
+ * decimal: '00' + n in 9 digits + '0', so a load generator can put the per-request counter into
+ * the raw id (`__N9__`) and, since `Person:<prefix>00` is 33 bytes, into the base64url global id
+ * (`__N9B64__`, see lib/load.ts).
+ */
+export const FRESH_PREFIX = '00000014-0000-4000-8000-00';
+export const freshPersonId = (n: number) => `${FRESH_PREFIX}${String(n).padStart(9, '0')}0`;
 
 const TODAY = '2026-06-30';
 const day0 = Date.UTC(2021, 6, 1);
@@ -114,16 +122,19 @@ const population: Plan[] = [
   {
     table: 'persons',
     seed: 10,
-    count: (s) => s.persons,
+    count: (s) => s.persons + s.freshPersons,
     row: (p, r, ctx) => {
       const s = ctx.sizes;
+      // Persons past s.persons are the fresh pool of M1: no registration; they live (by
+      // jurisdiction) in the first grid, and their inflow date is before M1's registration date.
+      const fresh = p >= s.persons;
       const birth = dayStr(Date.UTC(1960, 0, 1) + (p % 16000) * 86_400_000);
       const area = HUKOU[p % HUKOU.length];
       const idn = residentId(area, birth, p);
       const floating = !area.startsWith('6201');
       const tier = p % 20 === 0 ? 'key' : p % 20 < 6 ? 'attention' : 'stable';
       return {
-        id: personId(p),
+        id: fresh ? freshPersonId(p - s.persons + 1) : personId(p),
         name: chineseName(r),
         id_number_hash: createHash('sha256').update(`bench:${idn}:${p}`).digest('hex'),
         id_number_masked: `${idn.slice(0, 4)}**********${idn.slice(14)}`,
@@ -136,7 +147,7 @@ const population: Plan[] = [
         hukou_place_code: area,
         phone: r.chance(0.8) ? `1${r.pick(['38', '39', '58', '86', '77'])}${String(r.int(0, 99999999)).padStart(8, '0')}` : null,
         tier,
-        jurisdiction_code: dwellingGrid(currentDwelling(p, s), ctx),
+        jurisdiction_code: fresh ? dwellingGrid(0, ctx) : dwellingGrid(currentDwelling(p, s), ctx),
         last_visited_on: null,
         revisit_due_on: addDays(registeredOn(p), CADENCE_DAYS[tier === 'attention' ? 'general' : tier === 'stable' ? 'trusted' : 'key']),
         version: 1,
@@ -195,6 +206,23 @@ const population: Plan[] = [
   },
 ];
 
+// The estimated floating population of every community for each year 2021-2025 (the registration rate's denominator).
+export const ESTIMATE_YEARS = [2021, 2022, 2023, 2024, 2025];
+population.push({
+  table: 'floating_population_estimates',
+  seed: 14,
+  count: (_s, ctx) => ctx.communities.length * ESTIMATE_YEARS.length,
+  row: (i, r, ctx) => ({
+    jurisdiction_code: ctx.communities[Math.floor(i / ESTIMATE_YEARS.length)],
+    period: String(ESTIMATE_YEARS[i % ESTIMATE_YEARS.length]),
+    estimate: r.int(1, 40),
+    source: 'bench',
+    recorded_by: 'bench',
+    recorded_at: '2021-01-05T00:00:00Z',
+    superseded_at: null,
+  }),
+});
+
 // ---------------------------------------------------------------- patrol
 const ALERT_TYPES = ['robbery', 'snatching', 'theft', 'fraud', 'fight', 'other'];
 const patrol: Plan[] = [
@@ -227,7 +255,8 @@ const patrol: Plan[] = [
 ];
 
 // ---------------------------------------------------------------- assessment
-export const CATEGORIES = ['district', 'scenic_spot', 'subdistrict', 'hospital', 'road_section', 'market', 'campus', 'financial_outlet', 'enterprise', 'residential_compound', 'community'];
+// The category keys of packages/assessment/src/rules/categories.ts (the SafeUnitCategory enum).
+export const CATEGORIES = ['district_county', 'scenic_spot', 'town_subdistrict', 'hospital', 'road_section', 'market', 'campus', 'financial_outlet', 'enterprise', 'residential_compound', 'village_community'];
 export const unitId = (u: number) => uuidOf(NS.unit, u);
 const assessment: Plan[] = [
   { table: 'creation_batches', seed: 30, count: () => 1, row: () => ({ id: uuidOf(NS.batch, 0), project_name: '平安细胞创建', seq: 1, jurisdiction_code: '620100', created_by: 'bench' }) },
@@ -298,7 +327,7 @@ const assessment: Plan[] = [
         vetoed,
         passed: total >= 60 && !vetoed,
         grade: total >= 90 ? 'A' : total >= 75 ? 'B' : total >= 60 ? 'C' : null,
-        fired_rules: vetoed ? [{ rule: 'major_criminal_case', eventIds: ev }] : [],
+        fired_rules: vetoed ? [{ ruleId: 'major_criminal_case', eventKinds: ['major_criminal_case'], scope: 'jurisdiction', eventIds: ev }] : [],
         triggering_event_ids: ev,
         explanation: vetoed ? '一票否决：重大刑事案件' : total >= 60 ? '达标' : '未达标',
         correction_reason: null,

@@ -25,6 +25,8 @@ export interface OpResult {
   statements?: { A?: number; B?: number; C?: number; source: string };
   openRps?: number;
   note?: string;
+  /** How B and C do the operation when it differs from A's work (e.g. a bench-only SQL function). */
+  peerNote?: string;
 }
 export interface Report {
   date: string;
@@ -63,7 +65,7 @@ export function renderReport(r: Report): string {
   L.push(`- load: ${r.loadTool}; warm-up ${r.timing.warmup} s, ${r.timing.runs} run(s) of ${r.timing.duration} s each, median; closed model at c=${cs.join(', c=')}; open model at 70% of the slowest peak of A/B/C`);
   L.push(`- peers: A = our API (NODE_ENV=production, ES256 tokens, jurisdiction scoping, masking); ${r.peers.B}, default options, no auth; C = node:http + postgres.js, one hand-written SQL per request, no auth; D = Yoga \`{ hello }\``);
   L.push(`- SQL statements per request: ${r.statementsSource}`);
-  L.push(`- equality checks (A = B = C, normalized): ${r.equality.length ? r.equality.map((e) => `${e.op} ${e.ok ? 'ok' : 'FAILED'}`).join(', ') : 'none'}`);
+  L.push(`- equality checks (A = B = C, normalized; writes: each server wrote once): ${r.equality.length ? r.equality.map((e) => `${e.op} ${e.ok ? 'ok' : 'FAILED'}`).join(', ') : 'none'}`);
   L.push('');
   const head = ['op', 'server', ...cs.map((c) => `rps c=${c}`), ...cs.map((c) => `p50/p99 ms c=${c}`), 'open rps', 'open p50 ms', 'open p99 ms', 'stmts/req', 'RSS MiB', 'CPU cores'];
   L.push(`| ${head.join(' | ')} |`);
@@ -97,6 +99,16 @@ export function renderReport(r: Report): string {
       .map(([id, n]) => `${id}: ${n}`)
       .join(', ');
     L.push(`| ${op.id} | ${op.title} | ${ratio(a?.peakRps, b?.peakRps)} | ${ratio(a?.peakRps, c?.peakRps)} | ${a?.open && b?.open ? ratio(a.open.p99Ms, b.open.p99Ms) : '–'} | ${op.statements?.A ?? '–'} (${op.nesting}) | ${errs || 'none'} |`);
+  }
+  const notes = r.results.filter((o) => o.peerNote);
+  if (notes.length) {
+    L.push('');
+    L.push('Peers doing it differently:');
+    for (const o of notes) L.push(`- ${o.id}: ${o.peerNote}`);
+  }
+  if (r.results.some((o) => o.kind === 'write')) {
+    L.push('');
+    L.push('Writes: every load run starts from the same data (the writes of the previous run are deleted); a request whose write did not take counts as an error whatever its HTTP status.');
   }
   if (r.skipped.length) {
     L.push('');

@@ -16,7 +16,7 @@ import { collectFacts } from './facts.js';
 import { operations, type Facts, type Operation, type Vars } from './ops.js';
 import { benchKeys } from './lib/auth.js';
 import { canonical, firstDiff } from './lib/equal.js';
-import { runNodeClosed, runNodeOpen, runWrk, wrkPath, type LoadResult, type RequestSpec } from './lib/load.js';
+import { materializeBody, runNodeClosed, runNodeOpen, runWrk, wrkPath, type LoadResult, type RequestSpec } from './lib/load.js';
 import { startServer, type RunningServer, type ServerId } from './lib/servers.js';
 import { arg, flag, gitCommit, hasTaskset, machine, median, post, sleep } from './lib/util.js';
 import { renderReport, type OpResult, type Report, type ServerResult } from './report.js';
@@ -98,16 +98,6 @@ async function main() {
     const facts: Facts = await collectFacts(sql);
     const schema = printedSchema();
     const stats = await pgStatStatements(sql);
-    await sql.end();
-
-    // 2. Tokens signed with a real ES256 key; the API verifies with the public key.
-    const keys = await benchKeys();
-    const tokenCache = new Map<string, string>();
-    const tokenFor = async (role: string, jurisdiction: string) => {
-      const k = `${role}@${jurisdiction}`;
-      if (!tokenCache.has(k)) tokenCache.set(k, await keys.sign({ sub: `bench-${role}`, roles: [role], jurisdiction }));
-      return tokenCache.get(k)!;
-    };
 
     const ops = operations.filter((o) => !only || only.includes(o.id));
     const skipped: { id: string; title: string; reason: string }[] = [];
@@ -119,6 +109,18 @@ async function main() {
         log(`skip ${op.id}: ${reason}`);
       } else active.push(op);
     }
+    // Before the servers start (PostGraphile introspects once): e.g. Q4's SQL function for B.
+    for (const op of active) await op.prepare?.(sql);
+    await sql.end();
+
+    // 2. Tokens signed with a real ES256 key; the API verifies with the public key.
+    const keys = await benchKeys();
+    const tokenCache = new Map<string, string>();
+    const tokenFor = async (role: string, jurisdiction: string) => {
+      const k = `${role}@${jurisdiction}`;
+      if (!tokenCache.has(k)) tokenCache.set(k, await keys.sign({ sub: `bench-${role}`, roles: [role], jurisdiction }));
+      return tokenCache.get(k)!;
+    };
 
     // 3. Servers: each its own process on cpu 1 (load generators on cpu 0), all on the same database.
     const pin = hasTaskset();
@@ -196,6 +198,28 @@ async function main() {
       equality.push({ op: op.id, variants: vs.length, ok: !detail, detail });
       log(`equality ${op.id}: ${detail ? `MISMATCH ${detail}` : `ok (${vs.length} variants)`}`);
     }
+    // Writes: each of A, B and C must make the write once (a fresh request number each), then
+    // the data is reset. No equality of answers beyond the echoed date.
+    const wsql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+    for (const op of active.filter((o) => o.kind === 'write' && o.write)) {
+      let detail: string | undefined;
+      const [v] = op.variants(facts);
+      let n = 0;
+      for (const peer of ['A', 'B', 'C'] as const) {
+        if (peer === 'B' && !op.b) continue;
+        if (peer === 'C' && !op.raw) continue;
+        try {
+          const before = await op.write!.count(wsql);
+          await targets[peer].call(op, materialize(v, ++n));
+          if ((await op.write!.count(wsql)) !== before + 1) detail ??= `${peer} answered but wrote nothing`;
+        } catch (e) {
+          detail ??= (e as Error).message;
+        }
+      }
+      await op.write!.reset(wsql);
+      equality.push({ op: op.id, variants: 1, ok: !detail, detail });
+      log(`write check ${op.id}: ${detail ? `FAILED ${detail}` : 'ok (A, B and C each wrote once)'}`);
+    }
     const equalityFailed = equality.filter((e) => !e.ok);
     if (equalityFailed.length) exitCode = 1;
 
@@ -224,13 +248,14 @@ async function main() {
       servers.push(dev);
       for (const op of active) {
         const counts: number[] = [];
-        for (const v of op.variants(facts).slice(0, 3)) {
-          const r = await post(dev.url, gqlBody(op.a.query, op.a.vars(v)), await headersA(op));
+        for (const [i, v] of op.variants(facts).slice(0, 3).entries()) {
+          const r = await post(dev.url, gqlBody(op.a.query, op.a.vars(op.write ? materialize(v, 10 + i) : v)), await headersA(op));
           const j = JSON.parse(r.body);
           if (typeof j.extensions?.sqlStatements === 'number') counts.push(j.extensions.sqlStatements);
         }
         statements.set(op.id, { A: counts.length ? Math.max(...counts) : undefined, C: op.raw ? 1 : undefined, source: 'A: extensions.sqlStatements; C: by construction' });
       }
+      for (const op of active) await op.write?.reset(wsql);
       await dev.stop();
       servers.splice(servers.indexOf(dev), 1);
     }
@@ -240,8 +265,16 @@ async function main() {
     log(`load generator: ${useWrk ? 'wrk (closed model)' : 'Node (closed model fallback)'}; open model: Node fixed-rate schedule`);
     const closed = (spec: RequestSpec, c: number, secs: number) => (useWrk ? runWrk(spec, c, secs, loadCpu) : runNodeClosed(spec, c, secs));
     const results: OpResult[] = [];
-    const measure = async (server: RunningServer, spec: RequestSpec): Promise<ServerResult> => {
-      await closed(spec, 10, timing.warmup);
+    // A write starts every load run from the same data and counts the writes that did not take.
+    const loadRun = async (op: Operation | null, run: () => Promise<LoadResult>): Promise<LoadResult> => {
+      if (!op?.write) return run();
+      await op.write.reset(wsql);
+      const r = await run();
+      const took = await op.write.count(wsql);
+      return { ...r, errors: Math.max(r.errors, r.requests - took) };
+    };
+    const measure = async (server: RunningServer, spec: RequestSpec, op: Operation | null = null): Promise<ServerResult> => {
+      await loadRun(op, () => closed(spec, 10, timing.warmup));
       const cpu0 = server.usage().cpuSeconds;
       const t0 = Date.now();
       let rssPeak = 0;
@@ -250,7 +283,7 @@ async function main() {
       try {
         for (const c of timing.concurrency) {
           byC[c] = [];
-          for (let r = 0; r < timing.runs; r++) byC[c].push(await closed(spec, c, timing.duration));
+          for (let r = 0; r < timing.runs; r++) byC[c].push(await loadRun(op, () => closed(spec, c, timing.duration)));
         }
       } finally {
         clearInterval(sampler);
@@ -279,7 +312,7 @@ async function main() {
         if (id === 'A') spec.headers = await headersA(op);
         specs[id] = spec;
         log(`${op.id} ${id}: closed model`);
-        row.servers[id] = await measure(targets[id].server, spec);
+        row.servers[id] = await measure(targets[id].server, spec, op);
       }
       const slowest = Math.min(...Object.values(row.servers).map((s) => s!.peakRps));
       const rate = Math.max(1, Math.floor(slowest * 0.7));
@@ -287,11 +320,14 @@ async function main() {
       for (const id of Object.keys(specs) as ('A' | 'B' | 'C')[]) {
         log(`${op.id} ${id}: open model at ${rate} rps`);
         const rs: LoadResult[] = [];
-        for (let r = 0; r < timing.runs; r++) rs.push(await runNodeOpen(specs[id]!, rate, timing.duration));
+        for (let r = 0; r < timing.runs; r++) rs.push(await loadRun(op, () => runNodeOpen(specs[id]!, rate, timing.duration)));
         row.servers[id]!.open = { rps: median(rs.map((x) => x.rps)), p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: median(rs.map((x) => x.p99Ms)), errors: rs.reduce((s, x) => s + x.errors, 0) };
       }
+      await op.write?.reset(wsql);
+      if (op.note) row.peerNote = op.note;
       results.push(row);
     }
+    await wsql.end();
     // D: the GraphQL floor, one row.
     {
       log('D { hello }: closed model');
@@ -369,6 +405,11 @@ async function declareRelationsForPostGraphile(sql: postgres.Sql) {
     const [r] = await sql`select to_regclass(${`public.${table}`}) is not null as ok`;
     if (r.ok) await sql.unsafe(`comment on table "${table}" is ${"'" + refs.map((x) => `@foreignKey ${x}`).join('\n') + "'"}`.replace("is '", "is E'"));
   }
+}
+
+/** A write's variables for request number `n` (the tokens the load generators fill in). */
+function materialize(v: Vars, n: number): Vars {
+  return JSON.parse(materializeBody(JSON.stringify(v), n));
 }
 
 function spawnSyncTaskset(pid: number, cpu: number) {

@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasTaskset, percentile, which } from './util.js';
 
-/** What a load generator sends: POSTs of JSON bodies in rotation; `__SEQ__` in a body becomes a unique number per request. */
+/**
+ * What a load generator sends: POSTs of JSON bodies in rotation; `__SEQ__` in a body becomes a
+ * unique string per request, `__N9__` the request's number in its run (1, 2, ...) in 9 digits and
+ * `__N9B64__` those 9 digits in base64url (for a global id; see freshPersonId in plans.ts).
+ */
 export interface RequestSpec {
   url: string;
   headers: Record<string, string>;
@@ -52,10 +56,30 @@ end
 ${headers}
 wrk.method = "POST"
 local path = ${luaString(u.pathname + u.search)}
+local b64c = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+local function b64url3(s)
+  local out = {}
+  for i = 1, #s, 3 do
+    local a, b, c = s:byte(i, i + 2)
+    local v = a * 65536 + b * 256 + c
+    for _, d in ipairs({ 262144, 4096, 64, 1 }) do
+      local k = math.floor(v / d) % 64
+      out[#out + 1] = b64c:sub(k + 1, k + 1)
+    end
+  end
+  return table.concat(out)
+end
 function request()
   counter = counter + 1
   local b = bodies[(counter % n) + 1]
-  b = (string.gsub(b, "__SEQ__", "${runId}" .. tid .. "_" .. counter))
+  if string.find(b, "__", 1, true) then
+    b = (string.gsub(b, "__SEQ__", "${runId}" .. tid .. "_" .. counter))
+    if string.find(b, "__N9", 1, true) then
+      local n9 = string.format("%09d", counter)
+      b = (string.gsub(b, "__N9B64__", b64url3(n9)))
+      b = (string.gsub(b, "__N9__", n9))
+    end
+  end
   return wrk.format("POST", path, nil, b)
 end
 function done(summary, latency, requests)
@@ -64,6 +88,13 @@ function done(summary, latency, requests)
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
 end
 `;
+}
+
+/** The per-request tokens of a body (see RequestSpec) for request number `n`; wrk's Lua does the same. */
+export function materializeBody(body: string, n: number, seq = `x${n}`): string {
+  if (!body.includes('__')) return body;
+  const n9 = String(n).padStart(9, '0');
+  return body.replaceAll('__SEQ__', seq).replaceAll('__N9B64__', Buffer.from(n9).toString('base64url')).replaceAll('__N9__', n9);
 }
 
 let scriptDir: string | null = null;
@@ -95,7 +126,7 @@ function sender(spec: RequestSpec) {
   let counter = 0;
   return (): Promise<boolean> => {
     counter++;
-    const body = spec.bodies[counter % spec.bodies.length].replaceAll('__SEQ__', `${runId}n_${counter}`);
+    const body = materializeBody(spec.bodies[counter % spec.bodies.length], counter, `${runId}n_${counter}`);
     return new Promise((resolve) => {
       const req = http.request(
         { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...spec.headers } },
