@@ -54,6 +54,8 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     const client = postgres(opts.url, {
       max: opts.maxConnections ?? 10,
       onnotice: () => {},
+      // A runaway statement must not hold a connection (and the CPU) after its client has gone.
+      connection: { application_name: 'safecity-api', statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS || 30000) },
       // Dates as strings for `date` columns keep calendar days free of time zones.
       types: {},
     });
