@@ -1,7 +1,7 @@
 import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { inScope, requireActor, type Ctx } from './context.js';
 import { scopePrefix, withinSql } from './jurisdiction.js';
-import { paginate, type ConnectionArgs } from './pagination.js';
+import { paginate, selectPage, type ConnectionArgs } from './pagination.js';
 import { auditLog } from './tables.js';
 
 export interface AuditFilter {
@@ -34,12 +34,6 @@ export function listAuditLog(ctx: Ctx, f: AuditFilter, args: ConnectionArgs) {
     direction: 'desc',
     maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [{ column: auditLog.seq, of: (r) => r.seq }],
-    fetch: (cursor, orderBy, limit) =>
-      ctx.db
-        .select()
-        .from(auditLog)
-        .where(and(...conds, cursor))
-        .orderBy(...orderBy)
-        .limit(limit),
+    fetch: selectPage(ctx.db, auditLog, conds),
   });
 }

@@ -1,4 +1,6 @@
-import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from './db.js';
 import { CoreErrors } from './errors.js';
 
 export interface ConnectionArgs {
@@ -85,4 +87,18 @@ export async function paginate<Row>(o: KeysetOptions<Row>): Promise<Page<Row>> {
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
   };
+}
+
+/**
+ * The usual `fetch` of `paginate`: every column of `table` under `conds` (undefined entries are
+ * skipped), with the cursor condition, order and limit the page needs.
+ */
+export function selectPage<T extends PgTable>(db: Db, table: T, conds: (SQL | undefined)[]) {
+  return (cursor: SQL | undefined, orderBy: SQL[], limit: number): Promise<T['$inferSelect'][]> =>
+    db
+      .select()
+      .from(table as PgTable)
+      .where(and(...conds, cursor))
+      .orderBy(...orderBy)
+      .limit(limit) as Promise<T['$inferSelect'][]>;
 }

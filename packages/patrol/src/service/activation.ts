@@ -1,5 +1,20 @@
 import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
-import { anyOf, assertInScope, inScope, loader, levelOf, paginate, parentCode, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
+import {
+  anyOf,
+  assertInScope,
+  inScope,
+  levelOf,
+  loader,
+  paginate,
+  parentCode,
+  requireActor,
+  runMutation,
+  selectPage,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+  type TxCtx,
+} from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { checkInReport, decideActivation, pickRule, type ActivationRule, type PointReport } from '../rules/index.js';
 import { activationRules, activations, alerts, checkIns, checkpoints, type ActivationRow, type AlertRow, type CheckInRow } from '../tables.js';
@@ -165,13 +180,7 @@ export async function listActivations(ctx: Ctx, filter: { jurisdictionCode?: str
       { column: activations.activatedAt, of: (r) => r.activatedAt },
       { column: activations.id, of: (r) => r.id },
     ],
-    fetch: (cursor, orderBy, limit) =>
-      ctx.db
-        .select()
-        .from(activations)
-        .where(and(...conds, cursor))
-        .orderBy(...orderBy)
-        .limit(limit),
+    fetch: selectPage(ctx.db, activations, conds),
   });
 }
 

@@ -1,5 +1,19 @@
 import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
-import { anyOf, assertInScope, inScope, paginate, requireActor, runMutation, scopeOf, withinSql, type ConnectionArgs, type Ctx, type MajorEventKind, type TxCtx } from '@safecity/core';
+import {
+  anyOf,
+  assertInScope,
+  inScope,
+  paginate,
+  requireActor,
+  runMutation,
+  scopeOf,
+  selectPage,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+  type MajorEventKind,
+  type TxCtx,
+} from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { CRIMINAL_TYPES, oneYearEarlier, responseShare, shanghaiDay, yearOnYear, type AlertType, type ResponseShare, type YearOnYear } from '../rules/index.js';
 import { alerts, type AlertRow } from '../tables.js';
@@ -113,13 +127,7 @@ export async function listAlerts(ctx: Ctx, filter: AlertFilter, args: Connection
       { column: alerts.occurredAt, of: (r) => r.occurredAt },
       { column: alerts.id, of: (r) => r.id },
     ],
-    fetch: (cursor, orderBy, limit) =>
-      ctx.db
-        .select()
-        .from(alerts)
-        .where(and(...conds, cursor))
-        .orderBy(...orderBy)
-        .limit(limit),
+    fetch: selectPage(ctx.db, alerts, conds),
   });
 }
 

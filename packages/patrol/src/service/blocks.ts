@@ -1,5 +1,18 @@
 import { and, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
-import { anyOf, inScope, isWithin, jurisdictions, loader, paginate, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import {
+  anyOf,
+  inScope,
+  isWithin,
+  jurisdictions,
+  loader,
+  paginate,
+  requireActor,
+  runMutation,
+  selectPage,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+} from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { addDays, assessMember, daysFrom, shanghaiTime, weeklyShiftPlan, type MemberAssessment, type ShiftPlan } from '../rules/index.js';
 import { alerts, communityFeedback, disciplineRecords, patrolBlocks, patrolMembers, patrolTeams, type BlockRow, type MemberRow } from '../tables.js';
@@ -40,13 +53,7 @@ export async function listPatrolBlocks(ctx: Ctx, filter: { jurisdictionCode?: st
       { column: patrolBlocks.name, of: (r) => r.name },
       { column: patrolBlocks.id, of: (r) => r.id },
     ],
-    fetch: (cursor, orderBy, limit) =>
-      ctx.db
-        .select()
-        .from(patrolBlocks)
-        .where(and(...conds, cursor))
-        .orderBy(...orderBy)
-        .limit(limit),
+    fetch: selectPage(ctx.db, patrolBlocks, conds),
   });
 }
 

@@ -1,5 +1,5 @@
 import { and, eq, gt, lt, type SQL } from 'drizzle-orm';
-import { anyOf, inScope, isWithin, loader, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { anyOf, inScope, isWithin, loader, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { assessShift, coverageGaps, daysFrom, generateRoster, shanghaiTime, addDays, shiftsOf, type Task, type ShiftKey, type TaskCompliance, type Gap, type RosterEntry } from '../rules/index.js';
 import { checkpoints, dutyLogs, patrolMembers, patrolTeams, type CheckpointRow, type DutyLogRow, type TeamRow } from '../tables.js';
@@ -74,13 +74,7 @@ export async function listCheckpoints(ctx: Ctx, filter: { jurisdictionCode?: str
       { column: checkpoints.jurisdictionCode, of: (r) => r.jurisdictionCode },
       { column: checkpoints.id, of: (r) => r.id },
     ],
-    fetch: (cursor, orderBy, limit) =>
-      ctx.db
-        .select()
-        .from(checkpoints)
-        .where(and(...conds, cursor))
-        .orderBy(...orderBy)
-        .limit(limit),
+    fetch: selectPage(ctx.db, checkpoints, conds),
   });
 }
 
@@ -94,13 +88,7 @@ export async function listPatrolTeams(ctx: Ctx, filter: { jurisdictionCode?: str
     args,
     maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [{ column: patrolTeams.id, of: (r) => r.id }],
-    fetch: (cursor, orderBy, limit) =>
-      ctx.db
-        .select()
-        .from(patrolTeams)
-        .where(and(...conds, cursor))
-        .orderBy(...orderBy)
-        .limit(limit),
+    fetch: selectPage(ctx.db, patrolTeams, conds),
   });
 }
 

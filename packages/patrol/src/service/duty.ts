@@ -1,5 +1,19 @@
 import { and, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
-import { anyOf, assertInScope, inScope, indexBy, loader, notFound, paginate, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import {
+  anyOf,
+  assertInScope,
+  indexBy,
+  inScope,
+  loader,
+  notFound,
+  paginate,
+  requireActor,
+  runMutation,
+  selectPage,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+} from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import type { Task } from '../rules/index.js';
 import { dutyLogs, patrolMembers, type DutyLogRow } from '../tables.js';
@@ -82,13 +96,7 @@ export async function listDutyLogs(ctx: Ctx, filter: DutyLogFilter, args: Connec
       { column: dutyLogs.startAt, of: (r) => r.startAt },
       { column: dutyLogs.id, of: (r) => r.id },
     ],
-    fetch: (cursor, orderBy, limit) =>
-      ctx.db
-        .select()
-        .from(dutyLogs)
-        .where(and(...conds, cursor))
-        .orderBy(...orderBy)
-        .limit(limit),
+    fetch: selectPage(ctx.db, dutyLogs, conds),
   });
 }
 

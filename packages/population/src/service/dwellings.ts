@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, exists, isNull, lte, sql, type SQL } from 'drizzle-orm';
-import { assertVersion, assertWritableJurisdiction, inScope, paginate, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import {
+  assertVersion,
+  assertWritableJurisdiction,
+  inScope,
+  paginate,
+  requireActor,
+  runMutation,
+  selectPage,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+} from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { addDays, daysOverdue, dwellingRevisitDue, type DwellingClass, type FilingStatus, type FiveOnes } from '../rules.js';
 import { dwellingClassHistory, dwellings, fiveOnesChecks, residenceRegistrations, type DwellingRow } from '../tables.js';
@@ -143,13 +154,7 @@ export function listDwellings(ctx: Ctx, f: DwellingFilter, args: ConnectionArgs)
       { column: dwellings.jurisdictionCode, of: (r) => r.jurisdictionCode },
       { column: dwellings.id, of: (r) => r.id },
     ],
-    fetch: (cursor, orderBy, limit) =>
-      ctx.db
-        .select()
-        .from(dwellings)
-        .where(and(...conds, cursor))
-        .orderBy(...orderBy)
-        .limit(limit),
+    fetch: selectPage(ctx.db, dwellings, conds),
   });
 }
 

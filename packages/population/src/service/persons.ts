@@ -12,6 +12,7 @@ import {
   paginate,
   requireActor,
   runMutation,
+  selectPage,
   withinSql,
   type ConnectionArgs,
   type Ctx,
@@ -154,13 +155,7 @@ export function listPersons(ctx: Ctx, f: PersonFilter, args: ConnectionArgs) {
       { column: persons.jurisdictionCode, of: (r) => r.jurisdictionCode },
       { column: persons.id, of: (r) => r.id },
     ],
-    fetch: (cursor, orderBy, limit) =>
-      ctx.db
-        .select()
-        .from(persons)
-        .where(and(...conds, cursor))
-        .orderBy(...orderBy)
-        .limit(limit),
+    fetch: selectPage(ctx.db, persons, conds),
   });
 }
 
