@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, gt, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
+import { rowsAsSelect } from './sql-helpers.js';
 import { auditLog } from './tables.js';
 
 export interface AuditInput {
@@ -129,7 +130,7 @@ export async function appendAudit(tx: Db, actor: AuditActor, requestId: string, 
     prevHash = hash;
     return { ...row, hash };
   });
-  await tx.insert(auditLog).values(rows);
+  await tx.insert(auditLog).select(rowsAsSelect(auditLog, rows));
 }
 
 function normalizeJson(v: unknown): unknown {

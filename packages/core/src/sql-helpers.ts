@@ -1,5 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { getTableColumns, getTableName, is, sql, SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 /**
  * `column = any($1::type[])`: one array parameter instead of `in ($1, …, $n)`. The statement text
@@ -8,4 +8,38 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
  */
 export function anyOf(column: PgColumn, values: readonly unknown[]): SQL {
   return sql`${column} = any(${sql.param([...values])}::${sql.raw(column.getSQLType())}[])`;
+}
+
+/**
+ * Many rows as one `select … from jsonb_to_recordset($1)`, for `db.insert(table).select(…)`:
+ * one parameter instead of rows × columns. drizzle builds a multi-row VALUES list value by value,
+ * which dominated bulk imports (a 500-row batch has thousands of parameters). Columns a row leaves
+ * out take their default (SQL default or $defaultFn), as they would with `.values()`.
+ */
+export function rowsAsSelect<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][]): SQL {
+  const columns = Object.entries(getTableColumns(table)) as [string, PgColumn][];
+  const records = rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, col] of columns) {
+      let v = (row as Record<string, unknown>)[key];
+      if (v === undefined && col.defaultFn) v = col.defaultFn();
+      if (v !== undefined) out[col.name] = v instanceof Date ? v.toISOString() : v;
+    }
+    return out;
+  });
+  const present = columns.filter(([, col]) => records.some((r) => col.name in r));
+  const serial = (col: PgColumn) => /serial$/.test(col.getSQLType());
+  const select = columns.map(([, col]) => {
+    const name = sql.identifier(col.name);
+    if (serial(col) && !present.some(([, c]) => c === col)) return sql`nextval(pg_get_serial_sequence(${getTableName(table)}, ${col.name}))`;
+    const isPresent = present.some(([, c]) => c === col);
+    const dflt = col.hasDefault && col.default !== undefined ? (is(col.default, SQL) ? col.default : sql`${col.default}::${sql.raw(col.getSQLType())}`) : null;
+    if (isPresent) return dflt ? sql`coalesce(x.${name}, ${dflt})` : sql`x.${name}`;
+    return dflt ?? sql`null::${sql.raw(col.getSQLType())}`;
+  });
+  const def = sql.join(
+    present.map(([, col]) => sql`${sql.identifier(col.name)} ${sql.raw(col.getSQLType().replace(/^(big|small)?serial$/, (_m, p) => (p === 'big' ? 'bigint' : p === 'small' ? 'smallint' : 'integer')))}`),
+    sql`, `,
+  );
+  return sql`select ${sql.join(select, sql`, `)} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(${def})`;
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { anyOf, assertInScope, inScope, recordAccess, requireActor, runMutation, withinSql, type Ctx } from '@safecity/core';
+import { anyOf, assertInScope, inScope, recordAccess, requireActor, rowsAsSelect, runMutation, withinSql, type Ctx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { hashResidentId, protectResidentId } from '../identity.js';
 import { checkRegistrationDate, IMPORT_COLUMNS, parseImportRow, REQUIRED_IMPORT_COLUMNS, tenantRevisitDue, type ImportRow, type RowError, type TenantTier } from '../rules.js';
@@ -166,10 +166,10 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
     }
     let created: { id: string; jurisdictionCode: string }[] = [];
     if (newPersons.length) {
-      created = await tx.db.insert(persons).values(newPersons).onConflictDoNothing().returning({ id: persons.id, jurisdictionCode: persons.jurisdictionCode });
-      if (created.length) await tx.db.insert(personTierHistory).values(created.map((p) => ({ personId: p.id, tier: 'stable', setBy: actor.id, setAt: tx.now(), reason: 'initial (import)', jurisdictionCode: p.jurisdictionCode })));
+      created = await tx.db.insert(persons).select(rowsAsSelect(persons, newPersons)).onConflictDoNothing().returning({ id: persons.id, jurisdictionCode: persons.jurisdictionCode });
+      if (created.length) await tx.db.insert(personTierHistory).select(rowsAsSelect(personTierHistory, created.map((p) => ({ personId: p.id, tier: 'stable', setBy: actor.id, setAt: tx.now(), reason: 'initial (import)', jurisdictionCode: p.jurisdictionCode }))));
     }
-    const inserted = regs.length ? await tx.db.insert(residenceRegistrations).values(regs).onConflictDoNothing().returning() : [];
+    const inserted = regs.length ? await tx.db.insert(residenceRegistrations).select(rowsAsSelect(residenceRegistrations, regs)).onConflictDoNothing().returning() : [];
     if (personUpdates.length) {
       const values = sql.join(personUpdates.map((u) => sql`(${u.id}::uuid, ${u.jurisdictionCode}, ${u.due}::date)`), sql`, `);
       await tx.db.execute(sql`update persons set jurisdiction_code = v.j, revisit_due_on = v.d from (values ${values}) as v(id, j, d) where persons.id = v.id`);
