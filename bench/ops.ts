@@ -309,8 +309,9 @@ export const RATES_SQL = `
     select left(r.jurisdiction_code, x.len), 0, 0, 0, 0, count(*) filter (where r.end_kind = 'deregistered' and r.ended_on <= x.e), count(*), 0, 0, 0, 0
       from x, residence_registrations r
      where r.jurisdiction_code like x.root
-       and ((r.end_kind = 'deregistered' and r.ended_on between x.s and x.e)
-            or exists (select 1 from revisit_tenants t where t.registration_id = r.id and t.outcome = 'departed' and t.visited_on between x.s and x.e))
+       and r.id in (select d.id from x xd, residence_registrations d where d.end_kind = 'deregistered' and d.ended_on between xd.s and xd.e
+                    union
+                    select t.registration_id from x xt, revisit_tenants t where t.outcome = 'departed' and t.visited_on between xt.s and xt.e)
      group by 1
     union all
     select left(d.jurisdiction_code, x.len), 0, 0, 0, 0, 0, 0, count(*) filter (where d.filing_status = 'filed' and d.filed_on <= x.e), count(*), 0, 0

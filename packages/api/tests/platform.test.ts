@@ -306,9 +306,16 @@ describe.runIf(!!process.env.REDIS_URL)('events through Redis', () => {
     const b = await startTestServer({ modules: [emitterModule], env: { REDIS_URL: process.env.REDIS_URL } });
     try {
       const sub = await b.subscribe(`subscription { domainEvents(names: [alertRecorded]) { payload } }`, {}, await b.token('district_officer', CHENGGUAN));
-      const r = await a.gql(`mutation { emitAlert(communityCode: "${CHANGJIAXIANG}") { ... on MutationEmitAlertSuccess { data } } }`, {}, { token: await a.token('district_officer', CHENGGUAN) });
-      const msg = await sub.next();
-      expect(msg.data.domainEvents.payload.alertId).toBe(r.data.emitAlert.data);
+      // The Redis SUBSCRIBE completes asynchronously: emit until one arrives (bounded), then
+      // check that what arrived is one of ours.
+      const emitted: string[] = [];
+      let msg: any = null;
+      for (let attempt = 0; attempt < 5 && !msg; attempt++) {
+        const r = await a.gql(`mutation { emitAlert(communityCode: "${CHANGJIAXIANG}") { ... on MutationEmitAlertSuccess { data } } }`, {}, { token: await a.token('district_officer', CHENGGUAN) });
+        emitted.push(r.data.emitAlert.data);
+        msg = await sub.next(1500).catch(() => null);
+      }
+      expect(emitted).toContain(msg?.data.domainEvents.payload.alertId);
       sub.close();
     } finally {
       await a.close();

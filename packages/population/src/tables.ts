@@ -131,6 +131,8 @@ export const residenceRegistrations = pgTable(
     index('residence_registrations_person_idx').on(t.personId, t.registeredOn),
     index('residence_registrations_dwelling_idx').on(t.dwellingId, t.registeredOn),
     jurIndex('residence_registrations_jur_idx', t.jurisdictionCode),
+    // The deregistration rate looks departures up by date (see service/rates.ts).
+    index('residence_registrations_deregistered_idx').on(t.endedOn).where(sql`${t.endKind} = 'deregistered'`),
   ],
 );
 
@@ -162,7 +164,12 @@ export const revisitTenants = pgTable(
     jurisdictionCode: text('jurisdiction_code').notNull(),
     visitedOn: day('visited_on').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.revisitId, t.personId] }), index('revisit_tenants_registration_idx').on(t.registrationId), jurIndex('revisit_tenants_jur_idx', t.jurisdictionCode)],
+  (t) => [
+    primaryKey({ columns: [t.revisitId, t.personId] }),
+    index('revisit_tenants_registration_idx').on(t.registrationId),
+    jurIndex('revisit_tenants_jur_idx', t.jurisdictionCode),
+    index('revisit_tenants_departed_idx').on(t.visitedOn).where(sql`${t.outcome} = 'departed'`),
+  ],
 );
 
 /** The estimated floating population of a community for a period: the registration rate's denominator. */

@@ -182,7 +182,7 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
         }
       })();
       // Yoga opens the source before the first event; give the subscribe a moment to register.
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 300));
       return {
         next(timeoutMs = 5000) {
           if (queue.length) return Promise.resolve(queue.shift());

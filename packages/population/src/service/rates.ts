@@ -80,8 +80,10 @@ export async function populationRates(ctx: Ctx, input: { jurisdictionCode: strin
              count(*) filter (where r.end_kind = 'deregistered' and r.ended_on <= ${end}), count(*), 0, 0, 0, 0
         from residence_registrations r
        where r.jurisdiction_code like ${root}
-         and ((r.end_kind = 'deregistered' and r.ended_on between ${start} and ${end})
-              or exists (select 1 from revisit_tenants t where t.registration_id = r.id and t.outcome = 'departed' and t.visited_on between ${start} and ${end}))
+         -- the period's departures come from two date indexes, not from a probe per registration
+         and r.id in (select d.id from residence_registrations d where d.end_kind = 'deregistered' and d.ended_on between ${start} and ${end}
+                      union
+                      select t.registration_id from revisit_tenants t where t.outcome = 'departed' and t.visited_on between ${start} and ${end})
        group by 1
       union all
       select ${k('d.jurisdiction_code')}, 0, 0, 0, 0, 0, 0,
