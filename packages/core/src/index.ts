@@ -23,3 +23,4 @@ export * from './sql-helpers.js';
 export * from './tables.js';
 export { scopedEvents } from './graphql/core-schema.js';
 export { z } from 'zod';
+export * from './readiness.js';

@@ -3,6 +3,7 @@ import type { Role } from './auth.js';
 import type { Builder } from './builder.js';
 import type { Ctx, TxCtx } from './context.js';
 import type { DomainEvents, EventName } from './events.js';
+import type { ReadinessCheck } from './readiness.js';
 
 export type Subscriber<N extends EventName = EventName> = {
   event: N;
@@ -34,6 +35,8 @@ export interface ModuleDescriptor {
   commands?: Record<string, ModuleCommand>;
   /** Idempotent SQL applied after migrations (triggers and the like that drizzle-kit does not model). */
   postMigrateSql?: string[];
+  /** Checks this module adds to `/readiness` (e.g. the holiday calendar running out). */
+  readiness?: ReadinessCheck[];
 }
 
 export interface ModuleCommand {
