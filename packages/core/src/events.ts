@@ -10,6 +10,13 @@ export interface DomainEvents {
   // population
   residenceRegistered: { registrationId: string; personId: string; dwellingId: string; jurisdictionCode: string; date: string };
   residenceDeregistered: { registrationId: string; personId: string; dwellingId: string; jurisdictionCode: string; date: string; reason: string };
+  /**
+   * 迁出: a person registered an arrival in another jurisdiction. Scoped to the side they left;
+   * it names the district they went to and nothing finer.
+   */
+  personMovedAway: { departureId: string; personId: string; registrationId: string | null; jurisdictionCode: string; toDistrictCode: string; date: string };
+  /** 迁入: the receiving side registered the arrival (the new registration's residenceRegistered follows). Says nothing of where from. */
+  personArrived: { personId: string; registrationId: string; dwellingId: string; jurisdictionCode: string; date: string };
   revisitOverdue: { subjectType: 'dwelling' | 'tenant'; subjectId: string; jurisdictionCode: string; dueDate: string; daysOverdue: number };
   // patrol
   alertRecorded: { alertId: string; type: string; occurredAt: string; jurisdictionCode: string; major: boolean };

@@ -5,7 +5,11 @@ export const PopulationErrors = defineErrors('POPULATION', {
   RESIDENT_ID_INVALID: 'Not a valid resident identity number (GB 11643: 17 digits and a check character).',
   BIRTH_DATE_MISMATCH: 'The birth date does not match the one encoded in the identity number.',
   GENDER_MISMATCH: 'The gender does not match the one encoded in the identity number.',
-  PERSON_EXISTS: 'A person with this identity number is already on the register.',
+  // Deliberately the same answer wherever the person is registered: it must not tell where.
+  PERSON_EXISTS: 'This identity number is already on the register. If the person has moved here, register the arrival (registerArrival).',
+  PERSON_NOT_ON_REGISTER: 'No person with this identity number is on the register: record the person (recordPerson), then register the residence.',
+  NOT_AN_ARRIVAL: 'The person is on the register in your jurisdiction: use registerResidence or changeResidence.',
+  ARRIVAL_BEFORE_CURRENT_REGISTRATION: 'The arrival date lies before the start of the person’s current registration.',
   INFLOW_REASON_REQUIRED: 'A floating person needs an inflow reason and an inflow date.',
   INFLOW_DATE_IN_FUTURE: 'The inflow date lies in the future.',
   ADDRESS_TAKEN: 'A dwelling with this standard address is already on the register.',

@@ -131,6 +131,35 @@ export function checkRegistrationDate(registeredOn: string, today: string, inflo
   return null;
 }
 
+// ---------------------------------------------------------------- moves (迁出 / 迁入)
+
+/**
+ * The district (区/县, the 6-digit code) a person moved to: all the sending side learns of the
+ * destination. The address, community and grid stay with the receiving side.
+ */
+export function destinationDistrict(dwellingJurisdictionCode: string): string {
+  return dwellingJurisdictionCode.slice(0, 6);
+}
+
+/**
+ * Whether an arrival (迁入) may be registered: only for a person registered outside the caller's
+ * jurisdiction (inside it, registerResidence / changeResidence apply), on a day that is not in the
+ * future, not before the inflow date and not before the registration it ends began.
+ */
+export function arrivalProblem(a: {
+  arrivedOn: string;
+  today: string;
+  inflowDate: string | null;
+  personInCallerScope: boolean;
+  currentRegistrationStartedOn: string | null;
+}): PopulationErrorKey | null {
+  if (a.personInCallerScope) return 'NOT_AN_ARRIVAL';
+  const bad = checkRegistrationDate(a.arrivedOn, a.today, a.inflowDate);
+  if (bad) return bad;
+  if (a.currentRegistrationStartedOn && a.arrivedOn < a.currentRegistrationStartedOn) return 'ARRIVAL_BEFORE_CURRENT_REGISTRATION';
+  return null;
+}
+
 /**
  * Capacity decision: a registration above the dwelling's capacity is accepted and flagged
  * (`overCapacity`), not refused. Refusing would keep people who do live there off the register,

@@ -103,7 +103,8 @@ export const dwellingClassHistory = pgTable(
 );
 
 /**
- * 居住登记. A registration is closed once (ended_on, end_kind 'changed' or 'deregistered'),
+ * 居住登记. A registration is closed once (ended_on, end_kind 'changed', 'deregistered' or
+ * 'moved_out': the person registered an arrival in another jurisdiction, see person_departures),
  * never edited otherwise; a change opens a new row pointing at the previous one. At most one
  * open registration per person (partial unique index). `import_key` makes CSV reruns no-ops.
  */
@@ -133,6 +134,38 @@ export const residenceRegistrations = pgTable(
     jurIndex('residence_registrations_jur_idx', t.jurisdictionCode),
     // The deregistration rate looks departures up by date (see service/rates.ts).
     index('residence_registrations_deregistered_idx').on(t.endedOn).where(sql`${t.endKind} = 'deregistered'`),
+    index('residence_registrations_moved_out_idx').on(t.endedOn).where(sql`${t.endKind} = 'moved_out'`),
+  ],
+);
+
+/**
+ * 迁出: the sending side's record of a person who registered an arrival (迁入) in another
+ * jurisdiction. It belongs to the jurisdiction the person left (`jurisdiction_code`) and keeps
+ * what that side needs once the person is out of its sight: who (name and masked number as
+ * they were), when, and the district they went to, never the new address.
+ * `arrival_registration_id` ties the move together for city-level audit; it is not shown to the
+ * sending side.
+ */
+export const personDepartures = pgTable(
+  'person_departures',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    jurisdictionCode: text('jurisdiction_code').notNull(),
+    registrationId: uuid('registration_id'),
+    personName: text('person_name').notNull(),
+    idNumberMasked: text('id_number_masked').notNull(),
+    movedOn: day('moved_on').notNull(),
+    toDistrictCode: text('to_district_code').notNull(),
+    arrivalRegistrationId: uuid('arrival_registration_id').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    jurIndex('person_departures_jur_idx', t.jurisdictionCode),
+    index('person_departures_jur_id_idx').on(t.jurisdictionCode, t.movedOn, t.id),
+    index('person_departures_person_idx').on(t.personId),
+    index('person_departures_registration_idx').on(t.registrationId),
   ],
 );
 
@@ -226,6 +259,7 @@ export const tables = {
   dwellings,
   dwellingClassHistory,
   residenceRegistrations,
+  personDepartures,
   revisits,
   revisitTenants,
   floatingPopulationEstimates,
@@ -237,3 +271,4 @@ export type PersonRow = typeof persons.$inferSelect;
 export type DwellingRow = typeof dwellings.$inferSelect;
 export type RegistrationRow = typeof residenceRegistrations.$inferSelect;
 export type RevisitRow = typeof revisits.$inferSelect;
+export type DepartureRow = typeof personDepartures.$inferSelect;

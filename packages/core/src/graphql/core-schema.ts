@@ -21,6 +21,8 @@ import { z } from 'zod';
 export const EVENT_NAMES: EventName[] = [
   'residenceRegistered',
   'residenceDeregistered',
+  'personMovedAway',
+  'personArrived',
   'revisitOverdue',
   'alertRecorded',
   'jointDutyActivated',

@@ -331,8 +331,8 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
     }),
   }));
 
-  type PopulationEventName = 'residenceRegistered' | 'residenceDeregistered' | 'revisitOverdue';
-  const PopulationEventName = builder.enumType('PopulationEventName', { values: ['residenceRegistered', 'residenceDeregistered', 'revisitOverdue'] as const });
+  type PopulationEventName = 'residenceRegistered' | 'residenceDeregistered' | 'personMovedAway' | 'personArrived' | 'revisitOverdue';
+  const PopulationEventName = builder.enumType('PopulationEventName', { values: ['residenceRegistered', 'residenceDeregistered', 'personMovedAway', 'personArrived', 'revisitOverdue'] as const });
   type Msg = { name: PopulationEventName; payload: DomainEvents[PopulationEventName] };
   const field = (k: string) => (m: Msg) => ((m.payload as Record<string, unknown>)[k] ?? null) as never;
   // Same encoding as the builder's relay ids, so clients can pass them to node(id:).
@@ -350,6 +350,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       dwellingId: t.id({ nullable: true, description: 'Global id of the Dwelling.', resolve: globalId('Dwelling', 'dwellingId') }),
       date: t.string({ nullable: true, resolve: field('date') }),
       reason: t.string({ nullable: true, resolve: field('reason') }),
+      toDistrictCode: t.string({ nullable: true, description: 'personMovedAway: the district the person went to.', resolve: field('toDistrictCode') }),
       subjectType: t.string({ nullable: true, resolve: field('subjectType') }),
       subjectId: t.id({
         nullable: true,

@@ -35,7 +35,10 @@ export function registerTypes(builder: Builder) {
     description: 'Inflow reason (流入原因, GB/T 31000 code table).',
     values: Object.fromEntries(Object.entries(INFLOW_REASONS).map(([k, label]) => [k, { value: k, description: label }])) as Record<keyof typeof INFLOW_REASONS, { value: keyof typeof INFLOW_REASONS; description: string }>,
   });
-  const RegistrationEnd = builder.enumType('RegistrationEnd', { values: ['changed', 'deregistered'] as const });
+  const RegistrationEnd = builder.enumType('RegistrationEnd', {
+    description: 'changed 变更 (another dwelling, same jurisdiction), deregistered 注销, moved_out 迁出 (an arrival was registered in another jurisdiction).',
+    values: ['changed', 'deregistered', 'moved_out'] as const,
+  });
 
   const Person = builder.loadableNodeRef('Person', {
     id: { resolve: (p: PersonRow) => p.id },
@@ -110,6 +113,7 @@ export function registerTypes(builder: Builder) {
       registrations: t.field({ type: [Registration], description: 'Registration history inside your jurisdiction, newest first.', resolve: (p, _a, ctx) => registrationHistoryLoader(ctx, 'person').load(p.id) }),
       tierHistory: t.field({
         type: [TierChange],
+        description: 'Tier changes recorded inside your jurisdiction, oldest first (after a move, the other side’s entries stay with it).',
         resolve: (p, _a, ctx) => tierHistoryLoader(ctx).load(p.id),
       }),
     }),
@@ -206,7 +210,7 @@ export function registerTypes(builder: Builder) {
     }),
   });
 
-  return { DwellingClass, TenantTier, PersonKind, FilingStatus, Gender, InflowReason, Person, Dwelling, Registration, Revisit, JurisdictionRatesRef };
+  return { DwellingClass, TenantTier, PersonKind, FilingStatus, Gender, InflowReason, Person, Dwelling, Registration, Revisit, JurisdictionRatesRef, TierChange };
 }
 
 export type PopulationTypes = ReturnType<typeof registerTypes>;

@@ -228,10 +228,18 @@ function rememberPerson(ctx: Ctx, p: PersonRow): string {
 
 export { asc };
 
-/** Tier history of many persons in one statement, oldest first (a list page must not query per person). */
+/**
+ * Tier history of many persons in one statement, oldest first (a list page must not query per person).
+ * Only the entries recorded inside the caller's jurisdiction: after a move (registerArrival) the
+ * entries of the side the person left stay with that side.
+ */
 export function tierHistoryLoader(ctx: Ctx) {
   return loader<string, (typeof personTierHistory.$inferSelect)[]>(ctx, 'population.tierHistory', async (personIds) => {
-    const rows = await ctx.db.select().from(personTierHistory).where(anyOf(personTierHistory.personId, [...personIds])).orderBy(personTierHistory.setAt);
+    const rows = await ctx.db
+      .select()
+      .from(personTierHistory)
+      .where(and(anyOf(personTierHistory.personId, [...personIds]), inScope(ctx, personTierHistory.jurisdictionCode)))
+      .orderBy(personTierHistory.setAt);
     return groupBy(personIds, rows, (r) => r.personId);
   });
 }

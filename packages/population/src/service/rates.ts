@@ -45,8 +45,8 @@ const CHILD_LENGTH: Record<string, number | null> = { province: 4, city: 6, dist
  * - registration: floating persons with a registration open at the period's end / the estimates
  *   recorded for the communities of the subtree for that period.
  * - consistency: visits in the period whose people matched the register / visits in the period.
- * - deregistration: of the known departures of the period (registrations deregistered in it, or
- *   found gone on a visit in it), those deregistered by the period's end.
+ * - deregistration: of the known departures of the period (registrations deregistered or moved out
+ *   in it, or found gone on a visit in it), those deregistered or moved out by the period's end.
  * - filing: dwellings listed by the period's end that were filed by then / those dwellings.
  * - fiveOnes: urban-village buildings whose latest check by the end is complete / such buildings.
  */
@@ -77,11 +77,14 @@ export async function populationRates(ctx: Ctx, input: { jurisdictionCode: strin
        group by 1
       union all
       select ${k('r.jurisdiction_code')}, 0, 0, 0, 0,
-             count(*) filter (where r.end_kind = 'deregistered' and r.ended_on <= ${end}), count(*), 0, 0, 0, 0
+             count(*) filter (where r.end_kind in ('deregistered', 'moved_out') and r.ended_on <= ${end}), count(*), 0, 0, 0, 0
         from residence_registrations r
        where r.jurisdiction_code like ${root}
          -- the period's departures come from two date indexes, not from a probe per registration
          and r.id in (select d.id from residence_registrations d where d.end_kind = 'deregistered' and d.ended_on between ${start} and ${end}
+                      union
+                      -- a move registered by the receiving side deregisters the old registration too
+                      select m.id from residence_registrations m where m.end_kind = 'moved_out' and m.ended_on between ${start} and ${end}
                       union
                       select t.registration_id from revisit_tenants t where t.outcome = 'departed' and t.visited_on between ${start} and ${end})
        group by 1
