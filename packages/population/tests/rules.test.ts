@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { isValidResidentId } from '@safecity/core';
 import {
   addMonths,
+  arrivalProblem,
   checkIdentity,
   checkRegistrationDate,
   daysOverdue,
+  destinationDistrict,
   dwellingRevisitDue,
   isOverCapacity,
   isOverdue,
@@ -125,5 +127,29 @@ describe('CSV rows', () => {
     const r = parseImportRow({ ...good, ...patch }, 7, '2025-06-01');
     expect(r.value).toBeNull();
     expect(r.errors).toContainEqual(expect.objectContaining({ row: 7, column, code }));
+  });
+});
+
+describe('moves between jurisdictions (迁出 / 迁入)', () => {
+  it.each([
+    ['620103001001001', '620103'], // a grid of 下西园社区 → 七里河区
+    ['620102001002', '620102'], // a community
+    ['620103', '620103'],
+  ])('the sending side learns only the district of %s: %s', (code, district) => {
+    expect(destinationDistrict(code)).toBe(district);
+  });
+
+  const base = { arrivedOn: '2025-06-01', today: '2025-06-10', inflowDate: '2024-11-20', personInCallerScope: false, currentRegistrationStartedOn: '2025-01-10' };
+  it.each([
+    [{}, null],
+    [{ currentRegistrationStartedOn: null }, null], // on the register elsewhere without an open registration
+    [{ arrivedOn: '2025-01-10' }, null], // the day the old registration began: allowed (it ends that day)
+    [{ personInCallerScope: true }, 'NOT_AN_ARRIVAL'],
+    [{ arrivedOn: '2025-06-11' }, 'REGISTRATION_DATE_IN_FUTURE'],
+    [{ arrivedOn: '2024-11-19', currentRegistrationStartedOn: null }, 'REGISTRATION_BEFORE_INFLOW'],
+    [{ arrivedOn: '2025-01-09' }, 'ARRIVAL_BEFORE_CURRENT_REGISTRATION'],
+    [{ personInCallerScope: true, arrivedOn: '2030-01-01' }, 'NOT_AN_ARRIVAL'], // the wrong operation is named first
+  ] as const)('arrival %o → %s', (patch, problem) => {
+    expect(arrivalProblem({ ...base, ...patch })).toBe(problem);
   });
 });

@@ -32,7 +32,6 @@ export function registerMoves(builder: Builder, T: PopulationTypes) {
         description: 'The tier changes your side recorded, oldest first.',
         resolve: (d, _a, ctx) => tierHistoryLoader(ctx).load(d.personId),
       }),
-      recordedBy: t.exposeString('recordedBy', { description: 'The receiving side’s officer who registered the arrival.' }),
     }),
   });
 
