@@ -7,6 +7,8 @@ import {
   createApp,
   createDatabase,
   createPlatform,
+  devTokenClaims,
+  isDivisionCode,
   loadConfig,
   migrate,
   mintDevToken,
@@ -107,9 +109,15 @@ async function main() {
         console.error('token mints local-development tokens only; this configuration verifies tokens with a public key or JWKS.');
         process.exit(2);
       }
+      const jurisdiction = flag(args, 'jurisdiction');
+      if (jurisdiction !== undefined && !isDivisionCode(jurisdiction)) {
+        console.error(`--jurisdiction ${jurisdiction}: not a division code`);
+        process.exit(2);
+      }
+      // Another jurisdiction than the seeded user's means another officer: a subject of its own.
       const token = await mintDevToken(
         config.auth.devSecret,
-        { sub: flag(args, 'sub') ?? SEEDED_USERS[role].sub, roles: [role], jurisdiction: flag(args, 'jurisdiction') ?? SEEDED_USERS[role].jurisdiction, name: SEEDED_USERS[role].name },
+        devTokenClaims(role, { jurisdiction, sub: flag(args, 'sub') }),
         { expiresIn: flag(args, 'ttl') ?? '8h', issuer: config.auth.issuer, audience: config.auth.audience },
       );
       process.stdout.write(`${token}\n`);
