@@ -5,7 +5,7 @@
  * benchmark gets 1M persons / 300k dwellings without holding them in memory.
  */
 import { sql } from 'drizzle-orm';
-import type { Ctx, Db } from '@safecity/core';
+import { devTokenClaims, type Ctx, type Db } from '@safecity/core';
 import { protectResidentId } from './identity.js';
 import { addDays, daysBetween, dwellingRevisitDue, localDate, tenantRevisitDue, type DwellingClass, type TenantTier } from './rules.js';
 
@@ -228,7 +228,7 @@ export async function* generateCityScale(o: CityScaleOptions): AsyncGenerator<Ci
       id: uuidOf(seed, stream, d),
       dwelling_id: dw.id,
       jurisdiction_code: dw.jurisdiction_code,
-      visitor_id: 'changjiaxiang-grid-worker',
+      visitor_id: visitorOf(dw.jurisdiction_code),
       visited_at: `${on}T0${Math.floor(r(stream, d, 2) * 8)}:30:00.000Z`, // 00:30-07:30 UTC = 08:30-15:30 in Lanzhou, same day
       visited_on: on,
       matched: r(stream, d, 3) < 0.9,
@@ -243,6 +243,9 @@ export async function* generateCityScale(o: CityScaleOptions): AsyncGenerator<Ci
   });
 }
 
+/** The community's grid worker: the seeded one in 畅家巷, elsewhere the subject a `token grid_worker --jurisdiction <community>` carries. */
+const visitorOf = (grid: string) => devTokenClaims('grid_worker', { jurisdiction: grid.slice(0, 12) }).sub;
+
 /** INSERT ... ON CONFLICT DO NOTHING of generated rows (one statement per batch). */
 export async function insertBatch(db: Db, batch: CityScaleBatch): Promise<void> {
   if (!batch.rows.length) return;
@@ -254,14 +257,29 @@ export async function insertBatch(db: Db, batch: CityScaleBatch): Promise<void> 
   await db.execute(sql`insert into ${sql.identifier(batch.table)} (${sql.raw(cols.map((c) => `"${c}"`).join(', '))}) values ${values} on conflict do nothing`);
 }
 
+/** The districts the demo persons and dwellings cover (the README says so; isolation is tried on them). */
+export const DEMO_DISTRICTS = ['620102', '620103'] as const;
+
 /**
- * The demo set: ~500 persons and 150 dwellings over the grids of 城关区 (620102) and 七里河区
- * (620103), estimates for the current year and five-ones checks. Idempotent (fixed ids).
+ * The demo grids: every other grid of each demo district, at most `perDistrict` each, interleaved
+ * (城关, 七里河, 城关, …) so the generator's round robin gives both districts the same share.
+ * The first grid of 城关区 is 畅家巷's, where the seeded grid worker works.
+ */
+export function demoGrids(gridCodes: readonly string[], perDistrict = 15): string[] {
+  const byDistrict = DEMO_DISTRICTS.map((d) => gridCodes.filter((c) => c.startsWith(d)).sort().filter((_, i) => i % 2 === 0).slice(0, perDistrict));
+  const out: string[] = [];
+  for (let i = 0; i < perDistrict; i++) for (const list of byDistrict) if (list[i]) out.push(list[i]);
+  return out;
+}
+
+/**
+ * The demo set: ~500 persons and 150 dwellings spread evenly over grids of 城关区 (620102) and
+ * 七里河区 (620103), estimates for the current year and five-ones checks. Idempotent (fixed ids).
  */
 export async function seedPopulation(ctx: Ctx): Promise<void> {
   const result = await ctx.db.execute(sql`select code from jurisdictions where level = 'grid' and (code like '620102%' or code like '620103%') order by code`);
   const rows = ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as { code: string }[];
-  const grids = rows.map((r) => r.code).filter((_, i) => i % 2 === 0).slice(0, 30);
+  const grids = demoGrids(rows.map((r) => r.code));
   for await (const batch of generateCityScale({ persons: 500, dwellings: 150, seed: 620100, grids: grids.length ? grids : undefined, batchSize: 500 })) {
     await insertBatch(ctx.db, batch);
   }
