@@ -8,7 +8,7 @@ export const PopulationErrors = defineErrors('POPULATION', {
   // Deliberately the same answer wherever the person is registered: it must not tell where.
   PERSON_EXISTS: 'This identity number is already on the register. If the person has moved here, register the arrival (registerArrival).',
   PERSON_NOT_ON_REGISTER: 'No person with this identity number is on the register: record the person (recordPerson), then register the residence.',
-  NOT_AN_ARRIVAL: 'The person is on the register in your jurisdiction: use registerResidence or changeResidence.',
+  NOT_AN_ARRIVAL: 'The person is on the register in this community: use registerResidence or changeResidence.',
   ARRIVAL_BEFORE_CURRENT_REGISTRATION: 'The arrival date lies before the start of the person’s current registration.',
   INFLOW_REASON_REQUIRED: 'A floating person needs an inflow reason and an inflow date.',
   INFLOW_DATE_IN_FUTURE: 'The inflow date lies in the future.',

@@ -141,19 +141,26 @@ export function destinationDistrict(dwellingJurisdictionCode: string): string {
   return dwellingJurisdictionCode.slice(0, 6);
 }
 
+/** The community (社区/村, 12 digits) of a code: the unit a grid worker registers for. */
+export function communityOf(code: string): string {
+  return code.slice(0, 12);
+}
+
 /**
- * Whether an arrival (迁入) may be registered: only for a person registered outside the caller's
- * jurisdiction (inside it, registerResidence / changeResidence apply), on a day that is not in the
- * future, not before the inflow date and not before the registration it ends began.
+ * Whether an arrival (迁入) may be registered: only for a person on the register in another
+ * community than the dwelling's (inside one community, registerResidence / changeResidence apply),
+ * on a day that is not in the future, not before the inflow date and not before the registration
+ * it ends began.
  */
 export function arrivalProblem(a: {
   arrivedOn: string;
   today: string;
   inflowDate: string | null;
-  personInCallerScope: boolean;
+  personJurisdictionCode: string;
+  dwellingJurisdictionCode: string;
   currentRegistrationStartedOn: string | null;
 }): PopulationErrorKey | null {
-  if (a.personInCallerScope) return 'NOT_AN_ARRIVAL';
+  if (communityOf(a.personJurisdictionCode) === communityOf(a.dwellingJurisdictionCode)) return 'NOT_AN_ARRIVAL';
   const bad = checkRegistrationDate(a.arrivedOn, a.today, a.inflowDate);
   if (bad) return bad;
   if (a.currentRegistrationStartedOn && a.arrivedOn < a.currentRegistrationStartedOn) return 'ARRIVAL_BEFORE_CURRENT_REGISTRATION';

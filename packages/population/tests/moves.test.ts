@@ -236,3 +236,36 @@ describe('the move from 城关区 to 七里河区', () => {
     expect(r.data.populationRates.total.deregistration).toEqual({ numerator: 1, denominator: 1 });
   });
 });
+
+describe('after the move', () => {
+  it('a CSV import on the side left neither moves the person back silently nor says where they are registered', async () => {
+    const csv = (address: string) => `name,idNumber,kind,hukouPlace,dwellingAddress,registeredOn,inflowReason,inflowDate\n马建国,${idNumber},floating,622901,${address},2025-07-01,work,2024-11-20\n`;
+    const r = await s.gql(`mutation($csv: String!) { importRegistrations(csv: $csv) { __typename ... on MutationImportRegistrationsSuccess { data { imported errors { row column code message } } } } }`, { csv: csv(ADDRESS_FROM) }, { token: tok.gwFrom });
+    const result = r.data.importRegistrations.data;
+    expect(result.imported).toBe(0);
+    expect(result.errors).toEqual([{ row: 2, column: 'idNumber', code: 'POPULATION_PERSON_EXISTS', message: expect.any(String) }]);
+    expect(JSON.stringify(result)).not.toMatch(/620103|七里河|下西园/);
+    const [{ j }] = await rows<{ j: string }>(s, sql`select jurisdiction_code as j from persons where id = ${raw('Person', personId)}`);
+    expect(j).toBe(XXY_GRID);
+  });
+
+  it('a page of departures costs the same statements for one departure as for several', async () => {
+    const statements = async (vars: Record<string, unknown>) => {
+      const r = await s.gql(DEPARTURES, vars, { token: tok.officerFrom });
+      expect(r.errors).toBeUndefined();
+      return { n: r.data.personDepartures.edges.length, statements: r.extensions?.sqlStatements };
+    };
+    const one = await statements({ n: idNumber });
+    for (let i = 0; i < 3; i++) {
+      const n = residentIdNumber('620421', `1985-0${i + 1}-15`, 31 + i);
+      const p = ok(await s.gql(RECORD_PERSON, { name: `随迁${i}`, idNumber: n, kind: 'floating', inflowReason: 'accompanying', inflowDate: '2024-12-01', hukou: '620421', j: CJX }, { token: tok.gwFrom }));
+      ok(await s.gql(REGISTER, { p: p.id, d: fromDwellingId, on: '2025-02-01' }, { token: tok.gwFrom }));
+      ok(await s.gql(ARRIVAL, { n, d: toDwellingId, on: '2025-08-01' }, { token: tok.gwTo }));
+    }
+    const many = await statements({});
+    expect(one.n).toBe(1);
+    expect(many.n).toBe(4);
+    expect(one.statements).toBeGreaterThan(0);
+    expect(many.statements).toBe(one.statements);
+  });
+});

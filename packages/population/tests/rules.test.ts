@@ -139,16 +139,26 @@ describe('moves between jurisdictions (迁出 / 迁入)', () => {
     expect(destinationDistrict(code)).toBe(district);
   });
 
-  const base = { arrivedOn: '2025-06-01', today: '2025-06-10', inflowDate: '2024-11-20', personInCallerScope: false, currentRegistrationStartedOn: '2025-01-10' };
+  const base = {
+    arrivedOn: '2025-06-01',
+    today: '2025-06-10',
+    inflowDate: '2024-11-20',
+    personJurisdictionCode: '620102001001001', // a grid of 畅家巷社区
+    dwellingJurisdictionCode: '620103001001002', // a grid of 下西园社区
+    currentRegistrationStartedOn: '2025-01-10',
+  };
   it.each([
     [{}, null],
     [{ currentRegistrationStartedOn: null }, null], // on the register elsewhere without an open registration
     [{ arrivedOn: '2025-01-10' }, null], // the day the old registration began: allowed (it ends that day)
-    [{ personInCallerScope: true }, 'NOT_AN_ARRIVAL'],
+    [{ dwellingJurisdictionCode: '620102001002001' }, null], // another community of the same district is another jurisdiction
+    [{ personJurisdictionCode: '620102' }, null], // recorded at district level, never registered in a community
+    [{ dwellingJurisdictionCode: '620102001001003' }, 'NOT_AN_ARRIVAL'], // another grid of the same community
+    [{ dwellingJurisdictionCode: '620102001001' }, 'NOT_AN_ARRIVAL'],
     [{ arrivedOn: '2025-06-11' }, 'REGISTRATION_DATE_IN_FUTURE'],
     [{ arrivedOn: '2024-11-19', currentRegistrationStartedOn: null }, 'REGISTRATION_BEFORE_INFLOW'],
     [{ arrivedOn: '2025-01-09' }, 'ARRIVAL_BEFORE_CURRENT_REGISTRATION'],
-    [{ personInCallerScope: true, arrivedOn: '2030-01-01' }, 'NOT_AN_ARRIVAL'], // the wrong operation is named first
+    [{ dwellingJurisdictionCode: '620102001001002', arrivedOn: '2030-01-01' }, 'NOT_AN_ARRIVAL'], // the wrong operation is named first
   ] as const)('arrival %o → %s', (patch, problem) => {
     expect(arrivalProblem({ ...base, ...patch })).toBe(problem);
   });

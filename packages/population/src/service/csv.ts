@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { anyOf, assertInScope, inScope, recordAccess, requireActor, rowsAsSelect, runMutation, withinSql, type Ctx } from '@safecity/core';
+import { anyOf, assertInScope, inScope, isInScope, recordAccess, requireActor, rowsAsSelect, runMutation, withinSql, type Ctx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { hashResidentId, protectResidentId } from '../identity.js';
 import { checkRegistrationDate, IMPORT_COLUMNS, parseImportRow, REQUIRED_IMPORT_COLUMNS, tenantRevisitDue, type ImportRow, type RowError, type TenantTier } from '../rules.js';
@@ -116,6 +116,12 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
         continue;
       }
       let person = personByHash.get(hash);
+      // On the register outside the caller's jurisdiction: a move, which registerArrival records on
+      // both sides. The import neither moves the person silently nor says where they are.
+      if (person && !isInScope(tx, person.jurisdictionCode)) {
+        fail(row, 'idNumber', 'PERSON_EXISTS');
+        continue;
+      }
       if (person) {
         const bad = checkRegistrationDate(value.registeredOn, today(tx), person.inflowDate);
         if (bad) {

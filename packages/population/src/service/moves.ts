@@ -12,7 +12,6 @@ import {
   anyOf,
   groupBy,
   inScope,
-  isInScope,
   jurisdictions,
   loader,
   paginate,
@@ -44,23 +43,31 @@ export async function registerArrival(ctx: Ctx, input: RegisterArrivalInput, ide
     const actor = requireActor(tx);
     // Found by its keyed hash, deliberately without the jurisdiction filter: the arrival is exactly
     // the case of a person registered elsewhere. Nothing of the other side is returned to the caller.
-    const [person] = await tx.db.select().from(persons).where(eq(persons.idNumberHash, hashResidentId(input.idNumber))).for('update');
-    if (!person) throw PopulationErrors.error('PERSON_NOT_ON_REGISTER', undefined, { field: 'input.idNumber' });
-    if (isInScope(tx, person.jurisdictionCode)) throw PopulationErrors.error('NOT_AN_ARRIVAL', undefined, { field: 'input.idNumber' });
+    const hash = hashResidentId(input.idNumber);
+    const [known] = await tx.db.select({ id: persons.id }).from(persons).where(eq(persons.idNumberHash, hash));
+    if (!known) throw PopulationErrors.error('PERSON_NOT_ON_REGISTER', undefined, { field: 'input.idNumber' });
     const dwelling = await lockDwelling(tx, input.dwellingId);
-    const [current] = await tx.db
-      .select()
-      .from(residenceRegistrations)
-      .where(and(eq(residenceRegistrations.personId, person.id), isNull(residenceRegistrations.endedOn)))
-      .for('update');
+    // Lock order registration → person, as changeResidence and deregisterResidence take them,
+    // so concurrent writes on the sending side wait instead of deadlocking.
+    const openOf = () =>
+      tx.db
+        .select()
+        .from(residenceRegistrations)
+        .where(and(eq(residenceRegistrations.personId, known.id), isNull(residenceRegistrations.endedOn)))
+        .for('update');
+    await openOf();
+    const [person] = await tx.db.select().from(persons).where(eq(persons.id, known.id)).for('update');
+    // Read again under the person's lock: a registration opened meanwhile is seen now.
+    const [current] = await openOf();
     const bad = arrivalProblem({
       arrivedOn: input.arrivedOn,
       today: today(tx),
       inflowDate: person.inflowDate,
-      personInCallerScope: false,
+      personJurisdictionCode: person.jurisdictionCode,
+      dwellingJurisdictionCode: dwelling.jurisdictionCode,
       currentRegistrationStartedOn: current?.registeredOn ?? null,
     });
-    if (bad) throw PopulationErrors.error(bad, undefined, { field: 'input.arrivedOn' });
+    if (bad) throw PopulationErrors.error(bad, undefined, { field: bad === 'NOT_AN_ARRIVAL' ? 'input.idNumber' : 'input.arrivedOn' });
 
     const from = current?.jurisdictionCode ?? person.jurisdictionCode;
     const toDistrictCode = destinationDistrict(dwelling.jurisdictionCode);
