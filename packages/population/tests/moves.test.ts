@@ -269,3 +269,27 @@ describe('after the move', () => {
     expect(many.statements).toBe(one.statements);
   });
 });
+
+describe('concurrent writes on both sides', () => {
+  it('an arrival racing a change of residence on the sending side ends with one open registration and no unexpected error', async () => {
+    const otherFrom = ok(await s.gql(RECORD_DWELLING, { address: '甘肃省兰州市城关区张掖路5号1单元101室', j: CJX_GRID, rooms: 2, capacity: 9, listedOn: '2024-10-01' }, { token: tok.gwFrom })).id;
+    const CHANGE = `mutation($id: ID!, $to: ID!) { r: changeResidence(registrationId: $id, toDwellingId: $to, changedOn: "2025-09-01", reason: "换房") { ${RESULT('MutationChangeResidenceSuccess', 'id')} } }`;
+    for (let i = 0; i < 4; i++) {
+      const n = residentIdNumber('621102', `1992-0${i + 1}-1${i}`, 51 + i);
+      const p = ok(await s.gql(RECORD_PERSON, { name: `并发${i}`, idNumber: n, kind: 'floating', inflowReason: 'work', inflowDate: '2024-12-01', hukou: '621102', j: CJX }, { token: tok.gwFrom }));
+      const reg = ok(await s.gql(REGISTER, { p: p.id, d: fromDwellingId, on: '2025-02-01' }, { token: tok.gwFrom }));
+      const [arrival, change] = await Promise.all([
+        s.gql(ARRIVAL, { n, d: toDwellingId, on: '2025-09-02' }, { token: tok.gwTo }),
+        s.gql(CHANGE, { id: reg.id, to: otherFrom }, { token: tok.gwFrom }),
+      ]);
+      // Each answers with its success or a coded domain error, never a masked failure (e.g. a deadlock).
+      for (const r of [arrival, change]) {
+        expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+        expect(['MutationRegisterArrivalSuccess', 'MutationChangeResidenceSuccess', 'DomainError']).toContain(r.data.r.__typename);
+      }
+      expect(arrival.data.r.__typename).toBe('MutationRegisterArrivalSuccess'); // the arrival ends whichever registration is open
+      const open = await rows<{ j: string }>(s, sql`select jurisdiction_code as j from residence_registrations where person_id = ${raw('Person', p.id)} and ended_on is null`);
+      expect(open).toEqual([{ j: XXY_GRID }]);
+    }
+  });
+});
