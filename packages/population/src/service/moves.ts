@@ -46,9 +46,8 @@ export async function registerArrival(ctx: Ctx, input: RegisterArrivalInput, ide
     const hash = hashResidentId(input.idNumber);
     const [known] = await tx.db.select({ id: persons.id }).from(persons).where(eq(persons.idNumberHash, hash));
     if (!known) throw PopulationErrors.error('PERSON_NOT_ON_REGISTER', undefined, { field: 'input.idNumber' });
-    const dwelling = await lockDwelling(tx, input.dwellingId);
-    // Lock order registration → person, as changeResidence and deregisterResidence take them,
-    // so concurrent writes on the sending side wait instead of deadlocking.
+    // Lock order registration → person → dwelling, as changeResidence takes them (registerResidence:
+    // person → dwelling), so concurrent writes on either side wait instead of deadlocking.
     const openOf = () =>
       tx.db
         .select()
@@ -59,6 +58,7 @@ export async function registerArrival(ctx: Ctx, input: RegisterArrivalInput, ide
     const [person] = await tx.db.select().from(persons).where(eq(persons.id, known.id)).for('update');
     // Read again under the person's lock: a registration opened meanwhile is seen now.
     const [current] = await openOf();
+    const dwelling = await lockDwelling(tx, input.dwellingId);
     const bad = arrivalProblem({
       arrivedOn: input.arrivedOn,
       today: today(tx),
