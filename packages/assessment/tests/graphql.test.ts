@@ -128,7 +128,7 @@ describe('safe-unit assessment through GraphQL', () => {
     expect(r.__typename).toBe('MutationAssessUnitSuccess');
     const a = r.data;
     expect(a).toMatchObject({ total: 98, scorePassed: true, vetoed: true, passed: false, ruleSetVersion: 1, standardVersion: 1 });
-    expect(a.firedRules).toEqual([{ ruleId: 'V1', scope: 'unit', eventKinds: ['major_criminal_case', 'major_safety_accident'], eventIds: [a.triggeringEvents[0].id] }]);
+    expect(a.firedRules).toEqual([{ ruleId: 'V1', scope: 'unit', eventKinds: ['major_criminal_case'], eventIds: [a.triggeringEvents[0].id] }]);
     expect(a.triggeringEvents).toEqual([expect.objectContaining({ kind: 'major_criminal_case', description: '持刀伤人案', occurredOn: '2025-05-01', source: 'patrol' })]);
     expect(a.explanation).toContain('持刀伤人案');
     expect(a.explanation).toContain('rule set version 1');

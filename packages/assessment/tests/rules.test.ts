@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidCreditCode } from '@safecity/core';
+import { holidayCalendar, isValidCreditCode, packageArrangement } from '@safecity/core';
 import { creditCodeWithCheck } from '../src/rules/credit-code.js';
 import { chinaDateOf, endOfChinaDay } from '../src/rules/dates.js';
 import { gradeAfter, gradeStep } from '../src/rules/grade.js';
@@ -83,6 +83,15 @@ describe('one-vote veto', () => {
     expect(decideVeto(rules, [ev('e9', 'major_mass_incident', '2025-05-05', null, '620103001001')], period, town).vetoed).toBe(false);
   });
 
+  it.each([
+    ['one criminal case', [ev('e1', 'major_criminal_case', '2025-06-01')], ['major_criminal_case']],
+    ['one accident', [ev('e1', 'major_safety_accident', '2025-06-01')], ['major_safety_accident']],
+    ['two cases', [ev('e1', 'major_criminal_case', '2025-06-01'), ev('e2', 'major_criminal_case', '2025-07-01')], ['major_criminal_case']],
+    ['an accident, then a case', [ev('e2', 'major_criminal_case', '2025-07-01'), ev('e1', 'major_safety_accident', '2025-06-01')], ['major_safety_accident', 'major_criminal_case']],
+  ])('eventKinds of a fired rule lists the kinds of the events that fired it: %s', (_n, events, kinds) => {
+    expect(decideVeto(rules, events, period, unit).firedRules[0].eventKinds).toEqual(kinds);
+  });
+
   it('explains in words which rule fired on which events under which version', () => {
     const d = decideVeto(rules, [ev('e1', 'major_criminal_case', '2025-06-01')], period, unit);
     expect(d.explanation).toContain('rule set version 7');
@@ -91,6 +100,9 @@ describe('one-vote veto', () => {
     expect(d.triggeringEvents.map((e) => e.id)).toEqual(['e1']);
   });
 });
+
+/** The package's 2025 arrangement, as core seeds it. */
+const cal2025 = holidayCalendar([packageArrangement(2025)]);
 
 describe('working days', () => {
   it.each([
@@ -102,14 +114,14 @@ describe('working days', () => {
     ['2025-10-09', 2, '2025-10-11'],
     ['2025-06-06', 1, '2025-06-09'],
   ])('%s + %i working days = %s', (from, n, deadline) => {
-    expect(addWorkingDays(from, n)).toBe(deadline);
+    expect(addWorkingDays(cal2025, from, n)).toBe(deadline);
   });
 });
 
 describe('yellow cards', () => {
   const policy = { rectificationWorkingDays: 4, repeatWindowDays: 365, repeatEscalatesTo: 'red_card' as const };
   it('first card: deadline in working days, no escalation', () => {
-    const d = decideYellowCard(policy, '2025-09-26', [], 2);
+    const d = decideYellowCard(cal2025, policy, '2025-09-26', [], 2);
     expect(d).toMatchObject({ rectificationDeadline: '2025-10-09', repeatOf: null, escalation: null });
   });
   it.each([
@@ -117,7 +129,7 @@ describe('yellow cards', () => {
     ['on the window edge', '2024-09-26', 'red_card'],
     ['outside the window', '2024-09-25', null],
   ])('earlier card %s', (_n, earlier, escalation) => {
-    expect(decideYellowCard(policy, '2025-09-26', [{ id: 'c0', issuedOn: earlier }], 2).escalation).toBe(escalation);
+    expect(decideYellowCard(cal2025, policy, '2025-09-26', [{ id: 'c0', issuedOn: earlier }], 2).escalation).toBe(escalation);
   });
 });
 
