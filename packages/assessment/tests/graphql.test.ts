@@ -148,11 +148,20 @@ describe('safe-unit assessment through GraphQL', () => {
   });
 
   it('a later rule set or standard does not change a past result', async () => {
-    await gql(
-      `mutation { publishVetoRuleSet(effectiveFrom: "2020-01-01", rules: [], yellowCardPolicy: { rectificationWorkingDays: 4, repeatWindowDays: 365, repeatEscalatesTo: red_card }) { __typename } }`,
+    // Effective before today over days set 1 governed: retroactive, in force once a second officer approves it.
+    const v2 = await gql(
+      `mutation { publishVetoRuleSet(effectiveFrom: "2020-01-01", retroactive: true, retroactiveReason: "新规追溯适用", rules: [], yellowCardPolicy: { rectificationWorkingDays: 4, repeatWindowDays: 365, repeatEscalatesTo: red_card }) {
+        ... on MutationPublishVetoRuleSetSuccess { data { id status } } } }`,
       {},
       admin,
     );
+    expect(v2.publishVetoRuleSet.data.status).toBe('pending_approval');
+    const approved = await gql(
+      `mutation($id: ID!) { decideVetoRuleSet(ruleSetId: $id, approve: true, reason: "经审核同意") { ... on MutationDecideVetoRuleSetSuccess { data { status } } } }`,
+      { id: v2.publishVetoRuleSet.data.id },
+      await s.token('city_admin', undefined, { sub: 'city-admin-2' }),
+    );
+    expect(approved.decideVetoRuleSet.data.status).toBe('in_force');
     await gql(
       `mutation { publishAssessmentStandard(category: hospital, title: "v2", passMark: 99, effectiveFrom: "2020-01-01", items: [
         { code: "A1", name: "组织领导", maxPoints: 40, deductions: [{ code: "d1", description: "台账缺失", points: 2 }] }, { code: "A2", name: "防范措施", maxPoints: 60, deductions: [] }]) { __typename } }`,

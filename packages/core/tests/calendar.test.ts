@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   addWorkingDays,
@@ -14,9 +12,8 @@ import {
   type YearArrangement,
 } from '@safecity/core';
 import { addDays } from '../src/china-day.js';
+import { FICTIONAL_2027 } from './fixtures/calendar.js';
 
-/** A made-up 2027 (see the fixture's comment): the real notice is not published yet. */
-export const FICTIONAL_2027 = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/fictional-2027.json'), 'utf8')) as YearArrangement;
 
 const packageYears = Array.from({ length: PACKAGE_YEARS.to - PACKAGE_YEARS.from + 1 }, (_, i) => packageArrangement(PACKAGE_YEARS.from + i));
 const through2026 = holidayCalendar(packageYears);

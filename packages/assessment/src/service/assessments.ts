@@ -7,7 +7,7 @@ import { gradeAfter, type GradePolicy } from '../rules/grade.js';
 import { scoreAssessment, type ItemScoreInput } from '../rules/scoring.js';
 import { decideVeto, type MajorEventFact } from '../rules/veto.js';
 import { assessmentStandards, majorEvents, plaques, unitAssessments, vetoRuleSets } from '../tables.js';
-import { actorId, appendHistory, isUuid, today, unitEventBase, unitForWrite, type FactInput, type UnitRow } from './common.js';
+import { actorId, appendHistory, isUuid, unitEventBase, unitForWrite, type FactInput, type UnitRow } from './common.js';
 import { ruleSetInForce, standardInForce, type RuleSetRow, type StandardRow } from './setup.js';
 
 export type AssessmentRow = typeof unitAssessments.$inferSelect;
@@ -94,7 +94,9 @@ async function recordDecision(tx: TxCtx, unit: UnitRow, row: AssessmentRow, grad
   if (row.passed) {
     const [active] = await tx.db.select().from(plaques).where(and(eq(plaques.unitId, unit.id), isNull(plaques.revokedAt)));
     if (!active) {
-      const [p] = await tx.db.insert(plaques).values({ unitId: unit.id, jurisdictionCode: unit.jurisdictionCode, assessmentId: row.id, awardedOn: today(tx), awardedAt: tx.now() }).returning();
+      // Valid time: the plaque is held from the end of the period it was earned for, however late
+      // the assessment is recorded (awardedAt keeps the recording instant: transaction time).
+      const [p] = await tx.db.insert(plaques).values({ unitId: unit.id, jurisdictionCode: unit.jurisdictionCode, assessmentId: row.id, awardedOn: row.periodEnd, awardedAt: tx.now() }).returning();
       tx.audit({ entityType: 'Plaque', entityId: p.id, jurisdictionCode: p.jurisdictionCode, after: p });
       facts.push({ kind: 'plaque_awarded', validOn: p.awardedOn, refId: p.id, summary: `Plaque awarded for passing ${row.periodStart}..${row.periodEnd}.`, data: { assessmentId: row.id } });
     }
