@@ -8,7 +8,9 @@ import { scoreAssessment, standardProblems, type StandardSpec } from '../src/rul
 import { standingOn, type HistoryFact } from '../src/rules/standing.js';
 import { threeInOne, weightsProblems } from '../src/rules/three-in-one.js';
 import { decideVeto, type MajorEventFact, type RuleSetSpec } from '../src/rules/veto.js';
+import { governedRetroactively, isSelfApproval, retroactiveWindow, ruleSetInForceOn, ruleSetStatus } from '../src/rules/rule-set-governance.js';
 import { addWorkingDays } from '../src/rules/working-days.js';
+import { revokesPlaque } from '../src/service/events.js';
 import { decideYellowCard } from '../src/rules/yellow-card.js';
 
 const spec: StandardSpec = {
@@ -209,5 +211,63 @@ describe('standing (bitemporal)', () => {
 describe('credit codes', () => {
   it.each(['91440500MA4UABCD1', '12620100438000123', '91620102MA71XY7Z8'.replace('Z', '2')])('check character of %s is accepted by core', (first17) => {
     expect(isValidCreditCode(creditCodeWithCheck(first17))).toBe(true);
+  });
+});
+
+describe('rule-set governance', () => {
+  const set = (id: string, version: number, effectiveFrom: string, inForce = true) => ({ id, version, effectiveFrom, inForce });
+  const v1 = set('v1', 1, '2024-01-01');
+  it.each([
+    ['effective from today', '2026-11-28', [v1], null],
+    ['effective in the future', '2027-01-01', [v1], null],
+    ['reaching back over days set 1 governed', '2025-01-01', [v1], { from: '2025-01-01', to: '2026-11-27' }],
+    ['reaching back before set 1: only set 1’s days count', '2020-01-01', [v1], { from: '2024-01-01', to: '2026-11-27' }],
+    ['the first set ever', '2020-01-01', [], null],
+    ['only a pending set before it', '2025-01-01', [set('p', 2, '2024-06-01', false)], null],
+    ['a set effective only after publication does not count', '2025-01-01', [set('f', 2, '2026-12-01')], null],
+  ])('retroactive window, %s', (_n, effectiveFrom, existing, window) => {
+    expect(retroactiveWindow(effectiveFrom, '2026-11-28', existing)).toEqual(window);
+  });
+
+  it.each([
+    ['not retroactive', false, null, 'in_force'],
+    ['retroactive, undecided', true, null, 'pending_approval'],
+    ['retroactive, approved', true, 'approve', 'in_force'],
+    ['retroactive, rejected', true, 'reject', 'rejected'],
+  ] as const)('status: %s', (_n, retroactive, verdict, status) => {
+    expect(ruleSetStatus({ retroactive }, verdict)).toBe(status);
+  });
+
+  it.each([
+    ['the day before v2', '2024-12-31', 'v1'],
+    ['v2’s first day', '2025-01-01', 'v2'],
+    ['before any set', '2023-12-31', null],
+  ])('in force on %s', (_n, day, id) => {
+    expect(ruleSetInForceOn([v1, set('v2', 2, '2025-01-01'), set('v3', 3, '2024-06-01', false)], day)?.id ?? null).toBe(id);
+  });
+
+  it.each([
+    ['decided under v1 in v2’s window', { periodEnd: '2025-12-31', ruleSetId: 'v1' }, true],
+    ['decided under v2 already', { periodEnd: '2025-12-31', ruleSetId: 'v2' }, false],
+    ['ended before v2 took effect', { periodEnd: '2024-12-31', ruleSetId: 'v1' }, false],
+    ['governed by a later set v4', { periodEnd: '2026-06-30', ruleSetId: 'v1' }, false],
+  ])('governed retroactively: %s', (_n, assessment, governed) => {
+    const v2 = set('v2', 2, '2025-01-01');
+    expect(governedRetroactively(assessment, v2, [v1, v2, set('v4', 4, '2026-01-01')])).toBe(governed);
+  });
+
+  it('the publisher is not the second officer', () => {
+    expect(isSelfApproval('city-admin', 'city-admin')).toBe(true);
+    expect(isSelfApproval('city-admin', 'city-admin-2')).toBe(false);
+  });
+});
+
+describe('plaques in valid time', () => {
+  it.each([
+    ['an event inside the period earned for', '2025-07-01', false],
+    ['an event on the award day (the period’s last day)', '2025-12-31', false],
+    ['an event the day after the award', '2026-01-01', true],
+  ])('%s', (_n, occurredOn, revokes) => {
+    expect(revokesPlaque({ awardedOn: '2025-12-31' }, { occurredOn })).toBe(revokes);
   });
 });

@@ -53,6 +53,8 @@ export interface Standing {
   grade: Grade | null;
   holdsPlaque: boolean;
   plaqueId: string | null;
+  /** The plaque's valid-time start: the end of the period it was earned for. */
+  plaqueHeldSince: IsoDate | null;
   yellowCards: number;
   overdueMoves: number;
 }
@@ -79,6 +81,7 @@ export function standingOn(facts: HistoryFact[], onDate: IsoDate, recordedBefore
   const assessments = currentAssessments(seen);
   let batchId: string | null = null;
   let plaqueId: string | null = null;
+  let plaqueHeldSince: IsoDate | null = null;
   let yellowCards = 0;
   let overdueMoves = 0;
   for (const f of seen) {
@@ -87,8 +90,8 @@ export function standingOn(facts: HistoryFact[], onDate: IsoDate, recordedBefore
       batchId = f.data.toBatchId as string;
       overdueMoves++;
     }
-    if (f.kind === 'plaque_awarded') plaqueId = f.refId;
-    if (f.kind === 'plaque_revoked' && f.refId === plaqueId) plaqueId = null;
+    if (f.kind === 'plaque_awarded') [plaqueId, plaqueHeldSince] = [f.refId, f.validOn];
+    if (f.kind === 'plaque_revoked' && f.refId === plaqueId) [plaqueId, plaqueHeldSince] = [null, null];
     if (f.kind === 'yellow_card') yellowCards++;
   }
   return {
@@ -98,6 +101,7 @@ export function standingOn(facts: HistoryFact[], onDate: IsoDate, recordedBefore
     grade: gradeAfter(assessments, policy).grade,
     holdsPlaque: plaqueId !== null,
     plaqueId,
+    plaqueHeldSince,
     yellowCards,
     overdueMoves,
   };
