@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { AUDIT_APPEND_ONLY_SQL } from './audit.js';
 import { registerCalendarSchema } from './calendar/graphql.js';
-import { CALENDAR_POST_MIGRATE_SQL } from './calendar/package-seed.js';
+import { calendarPostMigrateSql } from './calendar/package-seed.js';
 import { loadCalendarCommand } from './calendar/command.js';
 import { calendarReadiness } from './calendar/service.js';
 import { calendarTables } from './calendar/tables.js';
@@ -36,7 +36,9 @@ export const coreModule = defineModule({
     registerCalendarSchema(builder);
   },
   subscribers: [],
-  postMigrateSql: [...AUDIT_APPEND_ONLY_SQL, ...CALENDAR_POST_MIGRATE_SQL],
+  get postMigrateSql() {
+    return [...AUDIT_APPEND_ONLY_SQL, ...calendarPostMigrateSql()];
+  },
   readiness: [calendarReadiness],
   commands: { 'load-calendar': loadCalendarCommand },
   async seed(ctx) {
