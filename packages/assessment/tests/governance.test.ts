@@ -232,3 +232,24 @@ describe('plaques in valid time', () => {
     expect(await standing(unit, '2026-03-01')).toMatchObject({ holdsPlaque: false });
   });
 });
+
+describe('a correction that fails the period withdraws the plaque earned for it', () => {
+  it('withdraws it from its award day, audited, with the history saying why', async () => {
+    const unit = await register('更正医院');
+    const a = await assess(unit, '2025-01-01', '2025-12-31');
+    expect(await standing(unit, '2026-01-15')).toMatchObject({ holdsPlaque: true, plaqueHeldSince: '2025-12-31' });
+    const r = await ok(
+      `mutation($id: ID!, $items: [ItemScoreInput!]!) { correctAssessment(assessmentId: $id, version: 1, items: $items, reason: "台账造假，复核扣分") {
+        __typename ... on MutationCorrectAssessmentSuccess { data { version passed } } } }`,
+      { id: a.id, items: [{ itemCode: 'A1', points: 10 }, { itemCode: 'A2', points: 60 }] },
+      assessor,
+    );
+    expect(r.correctAssessment.data).toEqual({ version: 2, passed: false });
+    const [p] = await s.database.db.select().from(plaques).where(eq(plaques.unitId, unit));
+    expect(p).toMatchObject({ revokedOn: '2025-12-31', revokedByEventId: null });
+    expect(await standing(unit, '2026-01-15')).toMatchObject({ holdsPlaque: false });
+    const h = await ok(`query($u: ID!) { unitHistory(unitId: $u) { kind summary } }`, { u: gid('SafeUnit', unit) }, auditor);
+    expect(h.unitHistory.find((f: any) => f.kind === 'plaque_revoked').summary).toContain('台账造假');
+    expect(await rows(auditLog, and(eq(auditLog.entityType, 'Plaque'), eq(auditLog.entityId, p.id)))).toBe(2);
+  });
+});
