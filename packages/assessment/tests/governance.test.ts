@@ -91,18 +91,18 @@ afterAll(() => s?.close());
 describe('deadlines on the official calendar', () => {
   let unit: string;
   const CARD = `mutation($u: ID!) { issueYellowCard(unitId: $u, reason: "消防通道堵塞", issuedOn: "2026-11-27") {
-    __typename ... on DomainError { code message details } ... on MutationIssueYellowCardSuccess { data { rectificationDeadline } } } }`;
+    __typename ... on DomainError { code field message details } ... on MutationIssueYellowCardSuccess { data { rectificationDeadline } } } }`;
   const ORDER = `mutation($u: ID!, $n: Int!) { issueRectificationOrder(unitId: $u, items: ["整改"], issuedOn: "2026-11-27", workingDays: $n) {
-    __typename ... on DomainError { code details } ... on MutationIssueRectificationOrderSuccess { data { deadline } } } }`;
+    __typename ... on DomainError { code field details } ... on MutationIssueRectificationOrderSuccess { data { deadline } } } }`;
   beforeAll(async () => {
     unit = await register('日历医院');
   });
 
   it('a deadline that crosses into 2027 while 2027 is not loaded is refused with a code, writing nothing', async () => {
     const card = await ok(CARD, { u: gid('SafeUnit', unit) }, assessor);
-    expect(card.issueYellowCard).toMatchObject({ __typename: 'DomainError', code: 'CORE_CALENDAR_NOT_LOADED', details: { year: 2027 } });
+    expect(card.issueYellowCard).toMatchObject({ __typename: 'DomainError', code: 'CORE_CALENDAR_NOT_LOADED', field: 'issuedOn', details: { year: 2027 } });
     const order = await ok(ORDER, { u: gid('SafeUnit', unit), n: 30 }, assessor);
-    expect(order.issueRectificationOrder).toMatchObject({ code: 'CORE_CALENDAR_NOT_LOADED' });
+    expect(order.issueRectificationOrder).toMatchObject({ code: 'CORE_CALENDAR_NOT_LOADED', field: 'workingDays' });
     expect(await rows(yellowCards)).toBe(0);
     expect(await rows(rectificationOrders)).toBe(0);
     expect(await rows(auditLog, and(eq(auditLog.operation, 'issueYellowCard')))).toBe(0);
