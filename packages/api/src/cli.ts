@@ -18,6 +18,7 @@ import {
   shutdownGracefully,
   systemContext,
   verifyAuditChain,
+  withCore,
   type Role,
 } from '@safecity/core';
 import { SEEDED_USERS } from './users.js';
@@ -156,10 +157,10 @@ async function main() {
     }
     default: {
       const [mod, cmd] = command.split(':');
-      const m = modules.find((x) => x.name === mod);
+      const m = withCore(modules).find((x) => x.name === mod);
       const c = cmd ? m?.commands?.[cmd] : undefined;
       if (!c) {
-        const moduleCommands = modules.flatMap((x) => Object.entries(x.commands ?? {}).map(([k, v]) => `  ${`${x.name}:${k}`.padEnd(28)} ${v.description}`));
+        const moduleCommands = withCore(modules).flatMap((x) => Object.entries(x.commands ?? {}).map(([k, v]) => `  ${`${x.name}:${k}`.padEnd(28)} ${v.description}`));
         console.log(`usage: safecity <command>
   serve [--seed]               migrate, optionally seed, and serve on PORT (default 4000)
   migrate                      apply migrations

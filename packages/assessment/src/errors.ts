@@ -16,4 +16,8 @@ export const AssessmentErrors = defineErrors('ASSESSMENT', {
   INVESTIGATION_ALREADY_CONCLUDED: 'The investigation already has an outcome.',
   BATCH_EXISTS: 'The project already has a batch with this number.',
   DATE_IN_FUTURE: 'The date lies in the future.',
+  RULE_SET_RETROACTIVE_UNFLAGGED: 'The rule set takes effect before today over days an earlier set governed: publish it as retroactive, with a reason.',
+  RETROACTIVE_REASON_REQUIRED: 'A retroactive rule set needs a reason.',
+  RULE_SET_NOT_PENDING: 'Only a retroactive rule set awaiting approval can be decided.',
+  RULE_SET_SELF_APPROVAL: 'The officer who published a retroactive rule set may not decide it.',
 });

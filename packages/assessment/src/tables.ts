@@ -77,10 +77,29 @@ export const vetoRuleSets = pgTable(
     yellowCardPolicy: jsonb('yellow_card_policy').$type<YellowCardPolicy>().notNull(),
     gradePolicy: jsonb('grade_policy').$type<GradePolicy>().notNull(),
     note: text('note'),
+    /** Effective before the day it was published, over days an earlier set governed: in force only once approved. */
+    retroactive: boolean('retroactive').notNull().default(false),
+    retroactiveReason: text('retroactive_reason'),
     publishedBy: text('published_by').notNull(),
     publishedAt: instant('published_at').notNull(),
   },
   (t) => [uniqueIndex('veto_rule_sets_version_uq').on(t.version), index('veto_rule_sets_effective_idx').on(t.effectiveFrom)],
+);
+
+/** The second officer's verdict on a retroactive rule set (maker-checker): at most one, never changed. */
+export const vetoRuleSetDecisions = pgTable(
+  'veto_rule_set_decisions',
+  {
+    id: id(),
+    ruleSetId: uuid('rule_set_id').notNull(),
+    action: text('action').$type<'approve' | 'reject'>().notNull(),
+    reason: text('reason').notNull(),
+    /** How many decided assessments the approved set now governs (they keep their version; the unit history says so). */
+    affectedAssessments: integer('affected_assessments').notNull().default(0),
+    decidedBy: text('decided_by').notNull(),
+    decidedAt: instant('decided_at').notNull(),
+  },
+  (t) => [uniqueIndex('veto_rule_set_decisions_set_uq').on(t.ruleSetId)],
 );
 
 /**
@@ -306,6 +325,7 @@ export const assessmentTables = {
   safeUnits,
   assessmentStandards,
   vetoRuleSets,
+  vetoRuleSetDecisions,
   unitAssessments,
   majorEvents,
   yellowCards,
@@ -318,7 +338,7 @@ export const assessmentTables = {
   unitHistory,
 };
 
-const APPEND_ONLY = ['unit_assessments', 'unit_history', 'assessment_standards', 'veto_rule_sets', 'unit_batch_moves', 'major_events', 'yellow_cards', 'evaluation_weight_versions'];
+const APPEND_ONLY = ['unit_assessments', 'unit_history', 'assessment_standards', 'veto_rule_sets', 'veto_rule_set_decisions', 'unit_batch_moves', 'major_events', 'yellow_cards', 'evaluation_weight_versions'];
 
 /** History tables refuse UPDATE and DELETE: corrections are new rows. */
 export const APPEND_ONLY_SQL = [

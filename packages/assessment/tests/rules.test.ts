@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidCreditCode } from '@safecity/core';
+import { holidayCalendar, isValidCreditCode, packageArrangement } from '@safecity/core';
 import { creditCodeWithCheck } from '../src/rules/credit-code.js';
 import { chinaDateOf, endOfChinaDay } from '../src/rules/dates.js';
 import { gradeAfter, gradeStep } from '../src/rules/grade.js';
@@ -8,7 +8,9 @@ import { scoreAssessment, standardProblems, type StandardSpec } from '../src/rul
 import { standingOn, type HistoryFact } from '../src/rules/standing.js';
 import { threeInOne, weightsProblems } from '../src/rules/three-in-one.js';
 import { decideVeto, type MajorEventFact, type RuleSetSpec } from '../src/rules/veto.js';
+import { governedRetroactively, isSelfApproval, retroactiveWindow, ruleSetInForceOn, ruleSetStatus } from '../src/rules/rule-set-governance.js';
 import { addWorkingDays } from '../src/rules/working-days.js';
+import { revokesPlaque } from '../src/service/events.js';
 import { decideYellowCard } from '../src/rules/yellow-card.js';
 
 const spec: StandardSpec = {
@@ -83,6 +85,15 @@ describe('one-vote veto', () => {
     expect(decideVeto(rules, [ev('e9', 'major_mass_incident', '2025-05-05', null, '620103001001')], period, town).vetoed).toBe(false);
   });
 
+  it.each([
+    ['one criminal case', [ev('e1', 'major_criminal_case', '2025-06-01')], ['major_criminal_case']],
+    ['one accident', [ev('e1', 'major_safety_accident', '2025-06-01')], ['major_safety_accident']],
+    ['two cases', [ev('e1', 'major_criminal_case', '2025-06-01'), ev('e2', 'major_criminal_case', '2025-07-01')], ['major_criminal_case']],
+    ['an accident, then a case', [ev('e2', 'major_criminal_case', '2025-07-01'), ev('e1', 'major_safety_accident', '2025-06-01')], ['major_safety_accident', 'major_criminal_case']],
+  ])('eventKinds of a fired rule lists the kinds of the events that fired it: %s', (_n, events, kinds) => {
+    expect(decideVeto(rules, events, period, unit).firedRules[0].eventKinds).toEqual(kinds);
+  });
+
   it('explains in words which rule fired on which events under which version', () => {
     const d = decideVeto(rules, [ev('e1', 'major_criminal_case', '2025-06-01')], period, unit);
     expect(d.explanation).toContain('rule set version 7');
@@ -91,6 +102,9 @@ describe('one-vote veto', () => {
     expect(d.triggeringEvents.map((e) => e.id)).toEqual(['e1']);
   });
 });
+
+/** The package's 2025 arrangement, as core seeds it. */
+const cal2025 = holidayCalendar([packageArrangement(2025)]);
 
 describe('working days', () => {
   it.each([
@@ -102,14 +116,14 @@ describe('working days', () => {
     ['2025-10-09', 2, '2025-10-11'],
     ['2025-06-06', 1, '2025-06-09'],
   ])('%s + %i working days = %s', (from, n, deadline) => {
-    expect(addWorkingDays(from, n)).toBe(deadline);
+    expect(addWorkingDays(cal2025, from, n)).toBe(deadline);
   });
 });
 
 describe('yellow cards', () => {
   const policy = { rectificationWorkingDays: 4, repeatWindowDays: 365, repeatEscalatesTo: 'red_card' as const };
   it('first card: deadline in working days, no escalation', () => {
-    const d = decideYellowCard(policy, '2025-09-26', [], 2);
+    const d = decideYellowCard(cal2025, policy, '2025-09-26', [], 2);
     expect(d).toMatchObject({ rectificationDeadline: '2025-10-09', repeatOf: null, escalation: null });
   });
   it.each([
@@ -117,7 +131,7 @@ describe('yellow cards', () => {
     ['on the window edge', '2024-09-26', 'red_card'],
     ['outside the window', '2024-09-25', null],
   ])('earlier card %s', (_n, earlier, escalation) => {
-    expect(decideYellowCard(policy, '2025-09-26', [{ id: 'c0', issuedOn: earlier }], 2).escalation).toBe(escalation);
+    expect(decideYellowCard(cal2025, policy, '2025-09-26', [{ id: 'c0', issuedOn: earlier }], 2).escalation).toBe(escalation);
   });
 });
 
@@ -197,5 +211,63 @@ describe('standing (bitemporal)', () => {
 describe('credit codes', () => {
   it.each(['91440500MA4UABCD1', '12620100438000123', '91620102MA71XY7Z8'.replace('Z', '2')])('check character of %s is accepted by core', (first17) => {
     expect(isValidCreditCode(creditCodeWithCheck(first17))).toBe(true);
+  });
+});
+
+describe('rule-set governance', () => {
+  const set = (id: string, version: number, effectiveFrom: string, inForce = true) => ({ id, version, effectiveFrom, inForce });
+  const v1 = set('v1', 1, '2024-01-01');
+  it.each([
+    ['effective from today', '2026-11-28', [v1], null],
+    ['effective in the future', '2027-01-01', [v1], null],
+    ['reaching back over days set 1 governed', '2025-01-01', [v1], { from: '2025-01-01', to: '2026-11-27' }],
+    ['reaching back before set 1: only set 1’s days count', '2020-01-01', [v1], { from: '2024-01-01', to: '2026-11-27' }],
+    ['the first set ever', '2020-01-01', [], null],
+    ['only a pending set before it', '2025-01-01', [set('p', 2, '2024-06-01', false)], null],
+    ['a set effective only after publication does not count', '2025-01-01', [set('f', 2, '2026-12-01')], null],
+  ])('retroactive window, %s', (_n, effectiveFrom, existing, window) => {
+    expect(retroactiveWindow(effectiveFrom, '2026-11-28', existing)).toEqual(window);
+  });
+
+  it.each([
+    ['not retroactive', false, null, 'in_force'],
+    ['retroactive, undecided', true, null, 'pending_approval'],
+    ['retroactive, approved', true, 'approve', 'in_force'],
+    ['retroactive, rejected', true, 'reject', 'rejected'],
+  ] as const)('status: %s', (_n, retroactive, verdict, status) => {
+    expect(ruleSetStatus({ retroactive }, verdict)).toBe(status);
+  });
+
+  it.each([
+    ['the day before v2', '2024-12-31', 'v1'],
+    ['v2’s first day', '2025-01-01', 'v2'],
+    ['before any set', '2023-12-31', null],
+  ])('in force on %s', (_n, day, id) => {
+    expect(ruleSetInForceOn([v1, set('v2', 2, '2025-01-01'), set('v3', 3, '2024-06-01', false)], day)?.id ?? null).toBe(id);
+  });
+
+  it.each([
+    ['decided under v1 in v2’s window', { periodEnd: '2025-12-31', ruleSetId: 'v1' }, true],
+    ['decided under v2 already', { periodEnd: '2025-12-31', ruleSetId: 'v2' }, false],
+    ['ended before v2 took effect', { periodEnd: '2024-12-31', ruleSetId: 'v1' }, false],
+    ['governed by a later set v4', { periodEnd: '2026-06-30', ruleSetId: 'v1' }, false],
+  ])('governed retroactively: %s', (_n, assessment, governed) => {
+    const v2 = set('v2', 2, '2025-01-01');
+    expect(governedRetroactively(assessment, v2, [v1, v2, set('v4', 4, '2026-01-01')])).toBe(governed);
+  });
+
+  it('the publisher is not the second officer', () => {
+    expect(isSelfApproval('city-admin', 'city-admin')).toBe(true);
+    expect(isSelfApproval('city-admin', 'city-admin-2')).toBe(false);
+  });
+});
+
+describe('plaques in valid time', () => {
+  it.each([
+    ['an event inside the period earned for', '2025-07-01', false],
+    ['an event on the award day (the period’s last day)', '2025-12-31', false],
+    ['an event the day after the award', '2026-01-01', true],
+  ])('%s', (_n, occurredOn, revokes) => {
+    expect(revokesPlaque({ awardedOn: '2025-12-31' }, { occurredOn })).toBe(revokes);
   });
 });

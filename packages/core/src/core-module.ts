@@ -1,5 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { AUDIT_APPEND_ONLY_SQL } from './audit.js';
+import { registerCalendarSchema } from './calendar/graphql.js';
+import { calendarPostMigrateSql } from './calendar/package-seed.js';
+import { loadCalendarCommand } from './calendar/command.js';
+import { calendarReadiness } from './calendar/service.js';
+import { calendarTables } from './calendar/tables.js';
 import { cityDivisions } from './divisions.js';
 import { CoreErrors } from './errors.js';
 import { registerCoreSchema } from './graphql/core-schema.js';
@@ -14,7 +19,7 @@ const TOP_LEVEL_CODES = ['CORE_RESIDENT_ID_INVALID', 'CORE_CREDIT_CODE_INVALID',
 
 export const coreModule = defineModule({
   name: 'core',
-  tables: coreTables,
+  tables: { ...coreTables, ...calendarTables },
   permissions: {
     'jurisdiction:manage': { description: 'Draw grids and rename divisions in one’s jurisdiction.', roles: ['city_admin', 'district_officer'] },
     'audit:read': { description: 'Read the audit log of one’s jurisdiction.', roles: ['city_admin', 'auditor'] },
@@ -23,11 +28,19 @@ export const coreModule = defineModule({
       description: 'Subscribe to committed domain events in one’s jurisdiction.',
       roles: ['city_admin', 'district_officer', 'grid_worker', 'assessor', 'auditor', 'department_service', 'credit_officer'],
     },
+    'calendar:manage': { description: 'Load a year’s official holiday arrangement (the State Council’s notice).', roles: ['city_admin'] },
   },
   errorCodes: [...CoreErrors.all, ...TOP_LEVEL_CODES],
-  register: (builder) => void registerCoreSchema(builder),
+  register: (builder) => {
+    registerCoreSchema(builder);
+    registerCalendarSchema(builder);
+  },
   subscribers: [],
-  postMigrateSql: AUDIT_APPEND_ONLY_SQL,
+  get postMigrateSql() {
+    return [...AUDIT_APPEND_ONLY_SQL, ...calendarPostMigrateSql()];
+  },
+  readiness: [calendarReadiness],
+  commands: { 'load-calendar': loadCalendarCommand },
   async seed(ctx) {
     const divisions = await cityDivisions(DEMO_CITY.code, { gridDistricts: DEMO_CITY.gridDistricts, gridsPerCommunity: 3 });
     for (let i = 0; i < divisions.length; i += 1000) {

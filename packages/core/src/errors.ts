@@ -51,6 +51,9 @@ export const CoreErrors = defineErrors('CORE', {
   JURISDICTION_OUT_OF_SCOPE: 'The jurisdiction is outside your jurisdiction.',
   JURISDICTION_UNKNOWN: 'No such jurisdiction.',
   PURPOSE_REQUIRED: 'A purpose is required for this access.',
+  CALENDAR_NOT_LOADED: 'The official holiday arrangement for the year is not loaded.',
+  CALENDAR_ARRANGEMENT_INVALID: 'The holiday arrangement is not consistent.',
+  CALENDAR_YEAR_LOADED: 'The year is loaded already; replacing it needs its version and a reason.',
 });
 
 export const notFound = (what = 'record') => CoreErrors.error('NOT_FOUND', `No such ${what} in your jurisdiction.`);

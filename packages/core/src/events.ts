@@ -57,7 +57,8 @@ export interface DomainEvents {
     eventIds: string[];
     explanation: string;
   };
-  plaqueRevoked: { plaqueId: string; unitId: string; unitName: string; creditCode: string | null; jurisdictionCode: string; eventId: string; at: string };
+  /** `eventId` is null when a correction of the assessment withdrew the plaque. */
+  plaqueRevoked: { plaqueId: string; unitId: string; unitName: string; creditCode: string | null; jurisdictionCode: string; eventId: string | null; at: string };
   rectificationOverdue: { orderId: string; unitId: string; unitName: string; creditCode: string | null; jurisdictionCode: string; deadline: string };
   // credit
   blacklistEntryProposed: { entryId: string; subjectId: string; creditCode: string; jurisdictionCode: string; reason: string };

@@ -25,3 +25,5 @@ export { scopedEvents } from './graphql/core-schema.js';
 export { z } from 'zod';
 export * from './readiness.js';
 export * from './dev-subject.js';
+export * from './china-day.js';
+export * from './calendar/index.js';

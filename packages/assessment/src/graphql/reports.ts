@@ -51,6 +51,8 @@ export function registerReportSchema(builder: Builder, refs: Refs) {
       total: t.float({ nullable: true, resolve: (s) => s.lastAssessment?.total ?? null }),
       grade: t.exposeString('grade', { nullable: true }),
       holdsPlaque: t.exposeBoolean('holdsPlaque'),
+      plaqueId: t.exposeString('plaqueId', { nullable: true }),
+      plaqueHeldSince: t.field({ type: 'Date', nullable: true, description: 'Valid time: the end of the period the plaque was earned for.', resolve: (s) => s.plaqueHeldSince }),
       yellowCards: t.exposeInt('yellowCards'),
       overdueMoves: t.exposeInt('overdueMoves'),
     }),

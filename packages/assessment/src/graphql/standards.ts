@@ -1,6 +1,8 @@
-import { z, type Builder } from '@safecity/core';
+import { chinaDateOf, z, type Builder } from '@safecity/core';
 import type { Category } from '../rules/categories.js';
-import { listRuleSets, listStandards, publishRuleSet, publishStandard, type RuleSetRow, type StandardRow } from '../service/setup.js';
+import { ruleSetStatus } from '../rules/rule-set-governance.js';
+import { decideRuleSet, type RetroactiveEffect } from '../service/governance.js';
+import { listRuleSets, listStandards, publishRuleSet, publishStandard, type RuleSetDecisionRow, type RuleSetView, type StandardRow } from '../service/setup.js';
 import { CONFIGURE, key, READ, text, type Refs } from './refs.js';
 
 /** Category standards and the one-vote veto rule sets, both published as immutable versions. */
@@ -22,12 +24,52 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
     }),
   });
 
-  const RuleSet = builder.objectRef<RuleSetRow>('VetoRuleSet').implement({
+  const Status = builder.enumType('VetoRuleSetStatus', {
+    description: 'A retroactive set is in force only once a second officer approves it.',
+    values: ['in_force', 'pending_approval', 'rejected'] as const,
+  });
+  const Decision = builder.objectRef<RuleSetDecisionRow>('VetoRuleSetDecision').implement({
+    description: 'A second officer’s verdict on a retroactive rule set.',
+    fields: (t) => ({
+      action: t.exposeString('action'),
+      reason: t.exposeString('reason'),
+      affectedAssessments: t.exposeInt('affectedAssessments', { description: 'Decided assessments the approved set now governs (each keeps its version; see the unit history).' }),
+      decidedBy: t.exposeString('decidedBy'),
+      decidedAt: t.field({ type: 'DateTime', resolve: (d) => d.decidedAt }),
+    }),
+  });
+  const Effect = builder.objectRef<RetroactiveEffect>('RetroactiveRuleSetEffect').implement({
+    fields: (t) => ({
+      assessmentId: t.exposeString('assessmentId'),
+      unitId: t.exposeString('unitId'),
+      periodStart: t.field({ type: 'Date', resolve: (e) => e.periodStart }),
+      periodEnd: t.field({ type: 'Date', resolve: (e) => e.periodEnd }),
+      decidedUnderVersion: t.exposeInt('decidedUnderVersion'),
+      decidedPassed: t.exposeBoolean('decidedPassed'),
+      wouldPass: t.exposeBoolean('wouldPass'),
+      wouldVeto: t.exposeBoolean('wouldVeto'),
+      differs: t.exposeBoolean('differs', { description: 'The set would have decided the assessment differently.' }),
+    }),
+  });
+
+  const RuleSet = builder.objectRef<RuleSetView & { effects?: RetroactiveEffect[] }>('VetoRuleSet').implement({
     description: 'One version of the one-vote veto rules (一票否决), with the yellow-card and grade policies.',
     fields: (t) => ({
       id: t.exposeID('id'),
       version: t.exposeInt('version'),
       effectiveFrom: t.field({ type: 'Date', resolve: (r) => r.effectiveFrom }),
+      publishedOn: t.field({ type: 'Date', description: 'The China-time day it was published.', resolve: (r) => chinaDateOf(r.publishedAt) }),
+      publishedBy: t.exposeString('publishedBy'),
+      retroactive: t.exposeBoolean('retroactive', { description: 'Effective before its publication over days an earlier set governed.' }),
+      retroactiveReason: t.exposeString('retroactiveReason', { nullable: true }),
+      status: t.field({ type: Status, resolve: (r) => ruleSetStatus(r, r.decision?.action ?? null) }),
+      decision: t.field({ type: Decision, nullable: true, resolve: (r) => r.decision }),
+      retroactiveEffects: t.field({
+        type: [Effect],
+        nullable: true,
+        description: 'Only in the answer to the approval: the decided assessments the set now governs.',
+        resolve: (r) => r.effects ?? null,
+      }),
       rules: t.field({ type: 'JSON', resolve: (r) => r.rules }),
       yellowCardPolicy: t.field({ type: 'JSON', resolve: (r) => r.yellowCardPolicy }),
       gradePolicy: t.field({ type: 'JSON', resolve: (r) => r.gradePolicy }),
@@ -96,9 +138,24 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
         effectiveFrom: t.arg({ type: 'Date', required: true }),
         yellowCardPolicy: t.arg({ type: YellowCardPolicyInput }),
         note: t.arg.string({ validate: z.string().max(500) }),
+        retroactive: t.arg.boolean({ description: 'Required when the set takes effect before today over days an earlier set governed; it then awaits a second officer’s approval.' }),
+        retroactiveReason: t.arg.string({ validate: z.string().max(1000) }),
         idempotencyKey: key(t),
       },
-      resolve: (_r, { idempotencyKey, ...a }, ctx) => publishRuleSet(ctx, a, idempotencyKey as string | null),
+      resolve: async (_r, { idempotencyKey, ...a }, ctx) => ({ ...(await publishRuleSet(ctx, a, idempotencyKey as string | null)), decision: null }),
+    }),
+    decideVetoRuleSet: t.field({
+      type: RuleSet,
+      errors: {},
+      authScopes: CONFIGURE,
+      description: 'A second officer approves or rejects a retroactive rule set; the publisher may not. Approval puts it in force and marks the decided assessments it now governs in their unit histories.',
+      args: {
+        ruleSetId: t.arg.id({ required: true }),
+        approve: t.arg.boolean({ required: true }),
+        reason: t.arg.string({ required: true, validate: z.string().max(1000) }),
+        idempotencyKey: key(t),
+      },
+      resolve: (_r, { idempotencyKey, ...a }, ctx) => decideRuleSet(ctx, { ...a, ruleSetId: String(a.ruleSetId) }, idempotencyKey as string | null),
     }),
   }));
 }

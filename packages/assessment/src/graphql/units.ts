@@ -49,7 +49,7 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
   const Fired = builder.objectRef<FiredRule>('FiredVetoRule').implement({
     fields: (t) => ({
       ruleId: t.exposeString('ruleId'),
-      eventKinds: t.field({ type: [EventKind], resolve: (r) => r.eventKinds }),
+      eventKinds: t.field({ type: [EventKind], description: 'The kinds of the events that fired the rule.', resolve: (r) => r.eventKinds }),
       scope: t.field({ type: VetoScope, resolve: (r) => r.scope }),
       eventIds: t.exposeStringList('eventIds'),
     }),

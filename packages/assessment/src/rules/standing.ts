@@ -21,6 +21,7 @@ export const FACT_KINDS = [
   'batch_moved',
   'major_event',
   'investigation',
+  'retroactive_rule_set',
 ] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
@@ -52,6 +53,8 @@ export interface Standing {
   grade: Grade | null;
   holdsPlaque: boolean;
   plaqueId: string | null;
+  /** The plaque's valid-time start: the end of the period it was earned for. */
+  plaqueHeldSince: IsoDate | null;
   yellowCards: number;
   overdueMoves: number;
 }
@@ -78,6 +81,7 @@ export function standingOn(facts: HistoryFact[], onDate: IsoDate, recordedBefore
   const assessments = currentAssessments(seen);
   let batchId: string | null = null;
   let plaqueId: string | null = null;
+  let plaqueHeldSince: IsoDate | null = null;
   let yellowCards = 0;
   let overdueMoves = 0;
   for (const f of seen) {
@@ -86,8 +90,8 @@ export function standingOn(facts: HistoryFact[], onDate: IsoDate, recordedBefore
       batchId = f.data.toBatchId as string;
       overdueMoves++;
     }
-    if (f.kind === 'plaque_awarded') plaqueId = f.refId;
-    if (f.kind === 'plaque_revoked' && f.refId === plaqueId) plaqueId = null;
+    if (f.kind === 'plaque_awarded') [plaqueId, plaqueHeldSince] = [f.refId, f.validOn];
+    if (f.kind === 'plaque_revoked' && f.refId === plaqueId) [plaqueId, plaqueHeldSince] = [null, null];
     if (f.kind === 'yellow_card') yellowCards++;
   }
   return {
@@ -97,6 +101,7 @@ export function standingOn(facts: HistoryFact[], onDate: IsoDate, recordedBefore
     grade: gradeAfter(assessments, policy).grade,
     holdsPlaque: plaqueId !== null,
     plaqueId,
+    plaqueHeldSince,
     yellowCards,
     overdueMoves,
   };

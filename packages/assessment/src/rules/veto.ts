@@ -42,6 +42,7 @@ export interface UnitFacts {
 
 export interface FiredRule {
   ruleId: string;
+  /** The kinds of the events that fired the rule (not every kind the rule lists), in order of first occurrence. */
   eventKinds: MajorEventKind[];
   scope: 'unit' | 'jurisdiction';
   eventIds: string[];
@@ -83,7 +84,7 @@ export function decideVeto(ruleSet: RuleSetSpec, events: MajorEventFact[], perio
     if (rule.categories?.length && !rule.categories.includes(unit.category)) continue;
     const hits = inPeriod.filter((e) => matches(rule, e, unit)).sort((a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.id.localeCompare(b.id));
     if (hits.length === 0 || hits.length < (rule.minEvents ?? 1)) continue;
-    firedRules.push({ ruleId: rule.id, eventKinds: rule.eventKinds, scope: rule.scope, eventIds: hits.map((e) => e.id) });
+    firedRules.push({ ruleId: rule.id, eventKinds: [...new Set(hits.map((e) => e.kind))], scope: rule.scope, eventIds: hits.map((e) => e.id) });
     for (const e of hits) triggering.set(e.id, e);
     const where = rule.scope === 'unit' ? 'at the unit' : `within its jurisdiction ${unit.jurisdictionCode}`;
     sentences.push(`rule ${rule.id} (${rule.description}; ${where}) fired on ${hits.map(describeEvent).join(' and ')}`);

@@ -1,5 +1,5 @@
 import { addDays, type IsoDate } from './dates.js';
-import { addWorkingDays } from './working-days.js';
+import { addWorkingDays, type HolidayCalendar } from './working-days.js';
 
 /** Yellow-card (黄牌警告) policy, part of a rule set version. */
 export interface YellowCardPolicy {
@@ -20,9 +20,15 @@ export interface YellowCardDecision {
   explanation: string;
 }
 
-/** The deadline and the escalation of a new card, given the unit's earlier cards. */
-export function decideYellowCard(policy: YellowCardPolicy, issuedOn: IsoDate, earlier: { id: string; issuedOn: IsoDate }[], ruleSetVersion: number): YellowCardDecision {
-  const rectificationDeadline = addWorkingDays(issuedOn, policy.rectificationWorkingDays);
+/** The deadline (on the official calendar) and the escalation of a new card, given the unit's earlier cards. */
+export function decideYellowCard(
+  calendar: HolidayCalendar,
+  policy: YellowCardPolicy,
+  issuedOn: IsoDate,
+  earlier: { id: string; issuedOn: IsoDate }[],
+  ruleSetVersion: number,
+): YellowCardDecision {
+  const rectificationDeadline = addWorkingDays(calendar, issuedOn, policy.rectificationWorkingDays);
   const windowStart = addDays(issuedOn, -policy.repeatWindowDays);
   const prior = earlier.filter((c) => c.issuedOn >= windowStart && c.issuedOn <= issuedOn).sort((a, b) => b.issuedOn.localeCompare(a.issuedOn))[0];
   const escalation = prior && policy.repeatEscalatesTo !== 'none' ? policy.repeatEscalatesTo : null;

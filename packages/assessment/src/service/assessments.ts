@@ -7,7 +7,7 @@ import { gradeAfter, type GradePolicy } from '../rules/grade.js';
 import { scoreAssessment, type ItemScoreInput } from '../rules/scoring.js';
 import { decideVeto, type MajorEventFact } from '../rules/veto.js';
 import { assessmentStandards, majorEvents, plaques, unitAssessments, vetoRuleSets } from '../tables.js';
-import { actorId, appendHistory, isUuid, today, unitEventBase, unitForWrite, type FactInput, type UnitRow } from './common.js';
+import { actorId, appendHistory, isUuid, unitEventBase, unitForWrite, type FactInput, type UnitRow } from './common.js';
 import { ruleSetInForce, standardInForce, type RuleSetRow, type StandardRow } from './setup.js';
 
 export type AssessmentRow = typeof unitAssessments.$inferSelect;
@@ -94,9 +94,32 @@ async function recordDecision(tx: TxCtx, unit: UnitRow, row: AssessmentRow, grad
   if (row.passed) {
     const [active] = await tx.db.select().from(plaques).where(and(eq(plaques.unitId, unit.id), isNull(plaques.revokedAt)));
     if (!active) {
-      const [p] = await tx.db.insert(plaques).values({ unitId: unit.id, jurisdictionCode: unit.jurisdictionCode, assessmentId: row.id, awardedOn: today(tx), awardedAt: tx.now() }).returning();
+      // Valid time: the plaque is held from the end of the period it was earned for, however late
+      // the assessment is recorded (awardedAt keeps the recording instant: transaction time).
+      const [p] = await tx.db.insert(plaques).values({ unitId: unit.id, jurisdictionCode: unit.jurisdictionCode, assessmentId: row.id, awardedOn: row.periodEnd, awardedAt: tx.now() }).returning();
       tx.audit({ entityType: 'Plaque', entityId: p.id, jurisdictionCode: p.jurisdictionCode, after: p });
       facts.push({ kind: 'plaque_awarded', validOn: p.awardedOn, refId: p.id, summary: `Plaque awarded for passing ${row.periodStart}..${row.periodEnd}.`, data: { assessmentId: row.id } });
+    }
+  }
+  let withdrawn: typeof plaques.$inferSelect | null = null;
+  if (kind === 'corrected' && !row.passed) {
+    // A correction that fails the period the plaque was earned for withdraws it from its award
+    // day (valid time): it was never earned. Not an event, so revokedByEventId stays empty.
+    const [active] = await tx.db
+      .select({ plaque: plaques })
+      .from(plaques)
+      .innerJoin(unitAssessments, eq(unitAssessments.id, plaques.assessmentId))
+      .where(and(eq(plaques.unitId, unit.id), isNull(plaques.revokedAt), eq(unitAssessments.chainId, row.chainId)))
+      .for('update', { of: plaques });
+    if (active) {
+      const reason = `Withdrawn: the assessment of ${row.periodStart}..${row.periodEnd} it was earned for was corrected to version ${row.version}, failed (${row.correctionReason}).`;
+      [withdrawn] = await tx.db
+        .update(plaques)
+        .set({ revokedOn: active.plaque.awardedOn, revokedAt: tx.now(), revokeReason: reason })
+        .where(and(eq(plaques.id, active.plaque.id), isNull(plaques.revokedAt)))
+        .returning();
+      tx.audit({ entityType: 'Plaque', entityId: withdrawn.id, jurisdictionCode: withdrawn.jurisdictionCode, before: active.plaque, after: withdrawn });
+      facts.push({ kind: 'plaque_revoked', validOn: withdrawn.revokedOn!, refId: withdrawn.id, summary: `Plaque withdrawn (摘牌): ${reason}`, data: { assessmentId: row.id } });
     }
   }
   await appendHistory(tx, unit, facts);
@@ -104,6 +127,7 @@ async function recordDecision(tx: TxCtx, unit: UnitRow, row: AssessmentRow, grad
   const base = { assessmentId: row.id, ...unitEventBase(unit), periodStart: row.periodStart, periodEnd: row.periodEnd };
   await tx.emit('unitAssessed', { ...base, passed: row.passed, total: row.total, grade: row.grade });
   if (row.vetoed) await tx.emit('unitVetoed', { ...base, ruleSetVersion: row.ruleSetVersion, eventIds: row.triggeringEventIds, explanation: row.explanation });
+  if (withdrawn) await tx.emit('plaqueRevoked', { plaqueId: withdrawn.id, ...unitEventBase(unit), eventId: null, at: withdrawn.revokedAt!.toISOString() });
 }
 
 export async function assessUnit(ctx: Ctx, input: { unitId: string; periodStart: IsoDate; periodEnd: IsoDate; items: ItemScoreInput[] }, idempotencyKey?: string | null): Promise<AssessmentRow> {

@@ -2,13 +2,17 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { assertWritableJurisdiction, isWithin, notFound, runMutation, scopePrefix, type Ctx, type DomainEvents, type MajorEventKind, type TxCtx } from '@safecity/core';
 import { EVENT_KIND_LABELS } from '../rules/categories.js';
 import { chinaDateOf } from '../rules/dates.js';
-import { majorEvents, plaques, safeUnits, unitAssessments } from '../tables.js';
+import { majorEvents, plaques, safeUnits } from '../tables.js';
 import { actorId, appendHistory, isUuid, unitEventBase, unitForWrite, type UnitRow } from './common.js';
 import type { MajorEventRow } from './assessments.js';
 
-/** A plaque falls with a major event at the unit from the start of the period it was awarded for. */
-export function revokesPlaque(plaqueFor: { periodStart: string }, event: { occurredOn: string }): boolean {
-  return event.occurredOn >= plaqueFor.periodStart;
+/**
+ * A plaque falls only with a major event at the unit after the day it was awarded (valid time:
+ * the end of the period it was earned for). An event inside that period, recorded late, does not
+ * revoke it: it is a ground to correct the assessment.
+ */
+export function revokesPlaque(plaque: { awardedOn: string }, event: { occurredOn: string }): boolean {
+  return event.occurredOn > plaque.awardedOn;
 }
 
 interface NewEvent {
@@ -46,16 +50,15 @@ async function storeEvent(tx: TxCtx, unit: UnitRow | null, e: NewEvent): Promise
   const what = `${EVENT_KIND_LABELS[e.kind]} "${row.description}" on ${row.occurredOn}`;
   await appendHistory(tx, unit, [{ kind: 'major_event', validOn: row.occurredOn, refId: row.id, summary: `Major event recorded: ${what}.`, data: { kind: row.kind, source: row.source } }]);
   const [active] = await tx.db
-    .select({ plaque: plaques, periodStart: unitAssessments.periodStart })
+    .select({ plaque: plaques })
     .from(plaques)
-    .innerJoin(unitAssessments, eq(unitAssessments.id, plaques.assessmentId))
     .where(and(eq(plaques.unitId, unit.id), isNull(plaques.revokedAt)))
-    .for('update', { of: plaques });
-  if (active && revokesPlaque(active, row)) {
+    .for('update');
+  if (active && revokesPlaque(active.plaque, row)) {
     const reason = `Revoked because of the ${what} (event ${row.id}).`;
     const [after] = await tx.db
       .update(plaques)
-      .set({ revokedOn: row.occurredOn > active.plaque.awardedOn ? row.occurredOn : active.plaque.awardedOn, revokedAt: tx.now(), revokedByEventId: row.id, revokeReason: reason })
+      .set({ revokedOn: row.occurredOn, revokedAt: tx.now(), revokedByEventId: row.id, revokeReason: reason })
       .where(and(eq(plaques.id, active.plaque.id), isNull(plaques.revokedAt)))
       .returning();
     tx.audit({ entityType: 'Plaque', entityId: after.id, jurisdictionCode: after.jurisdictionCode, before: active.plaque, after });

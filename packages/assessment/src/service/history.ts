@@ -7,6 +7,7 @@ import { DEFAULT_WEIGHTS, threeInOne, weightsProblems, type EvaluationWeights } 
 import { evaluationWeightVersions, jurisdictionEvaluations, majorEvents, safeUnits, unitHistory, vetoRuleSets } from '../tables.js';
 import { actorId, today, unitLoader } from './common.js';
 import { settleOverdueRectifications } from './rectification.js';
+import { ruleSetApproved } from './setup.js';
 
 export type HistoryRow = typeof unitHistory.$inferSelect;
 
@@ -34,7 +35,7 @@ export async function getUnitStanding(ctx: Ctx, input: { unitId: string; onDate:
   const asRecordedOn = input.asRecordedOn ?? today(ctx);
   if (asRecordedOn >= today(ctx)) await settleOverdueRectifications(ctx, { unitIds: [unit.id] });
   const facts = await factsOf(ctx, unit.id);
-  const [policy] = await ctx.db.select({ p: vetoRuleSets.gradePolicy }).from(vetoRuleSets).where(sql`${vetoRuleSets.effectiveFrom} <= ${input.onDate}`).orderBy(desc(vetoRuleSets.effectiveFrom), desc(vetoRuleSets.version)).limit(1);
+  const [policy] = await ctx.db.select({ p: vetoRuleSets.gradePolicy }).from(vetoRuleSets).where(and(sql`${vetoRuleSets.effectiveFrom} <= ${input.onDate}`, ruleSetApproved)).orderBy(desc(vetoRuleSets.effectiveFrom), desc(vetoRuleSets.version)).limit(1);
   const standing = standingOn(facts as HistoryFact[], input.onDate, endOfChinaDay(asRecordedOn), policy?.p);
   return { unitId: unit.id, onDate: input.onDate, asRecordedOn, ...standing };
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
-import { anyOf, assertVersion, groupBy, inScope, loader, notFound, runMutation, type Ctx, type TxCtx } from '@safecity/core';
+import { anyOf, assertVersion, DomainError, groupBy, inScope, loader, notFound, officialCalendar, runMutation, type Ctx, type TxCtx } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import { addDays, type IsoDate } from '../rules/dates.js';
 import { movesToNextBatch } from '../rules/rectification.js';
@@ -12,6 +12,16 @@ import { getBatch, nextBatch, ruleSetInForce, type BatchRow } from './setup.js';
 export type OrderRow = typeof rectificationOrders.$inferSelect;
 export type CardRow = typeof yellowCards.$inferSelect;
 export type InvestigationRow = typeof investigations.$inferSelect;
+
+/** The calendar's refusal (a year not loaded) names the input that asked for the deadline. */
+function naming<T>(field: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'CORE_CALENDAR_NOT_LOADED') throw new DomainError(e.code, e.message, { field, details: e.details ?? undefined });
+    throw e;
+  }
+}
 
 async function createOrder(tx: TxCtx, unit: UnitRow, o: { items: string[]; issuedOn: IsoDate; deadline: IsoDate; yellowCardId?: string | null }) {
   const [row] = await tx.db
@@ -35,7 +45,8 @@ async function issueCardIn(tx: TxCtx, input: { unitId: string; reason: string; i
   const ruleSet = await ruleSetInForce(tx, issuedOn);
   if (!ruleSet) throw AssessmentErrors.error('NO_RULE_SET_IN_FORCE', `No veto rule set is in force on ${issuedOn}.`, { field: 'issuedOn' });
   const earlier = await tx.db.select({ id: yellowCards.id, issuedOn: yellowCards.issuedOn }).from(yellowCards).where(eq(yellowCards.unitId, unit.id));
-  const d = decideYellowCard(ruleSet.yellowCardPolicy, issuedOn, earlier, ruleSet.version);
+  const calendar = await officialCalendar(tx);
+  const d = naming('issuedOn', () => decideYellowCard(calendar, ruleSet.yellowCardPolicy, issuedOn, earlier, ruleSet.version));
   const [card] = await tx.db
     .insert(yellowCards)
     .values({
@@ -63,7 +74,8 @@ export async function issueRectificationOrder(ctx: Ctx, input: { unitId: string;
     const unit = await unitForWrite(tx, input.unitId);
     const issuedOn = input.issuedOn ?? today(tx);
     if (issuedOn > today(tx)) throw AssessmentErrors.error('DATE_IN_FUTURE', undefined, { field: 'issuedOn' });
-    const deadline = input.deadline ?? (input.workingDays ? addWorkingDays(issuedOn, input.workingDays) : null);
+    const calendar = input.workingDays ? await officialCalendar(tx) : null;
+    const deadline = input.deadline ?? (calendar && input.workingDays ? naming('workingDays', () => addWorkingDays(calendar, issuedOn, input.workingDays!)) : null);
     if (!deadline || deadline < issuedOn) throw AssessmentErrors.error('PERIOD_INVALID', 'Give a deadline on or after the issue day, or a number of working days.', { field: 'deadline' });
     return createOrder(tx, unit, { items: input.items, issuedOn, deadline });
   });

@@ -5,9 +5,10 @@ import { addDays, type IsoDate } from '../rules/dates.js';
 import type { Category } from '../rules/categories.js';
 import { DEFAULT_GRADE_POLICY, type GradePolicy } from '../rules/grade.js';
 import { standardProblems, type StandardItem } from '../rules/scoring.js';
+import { retroactiveWindow, ruleSetStatus, type RuleSetOnTimeline } from '../rules/rule-set-governance.js';
 import { ruleSetProblems, type VetoRule } from '../rules/veto.js';
 import { DEFAULT_YELLOW_CARD_POLICY, type YellowCardPolicy } from '../rules/yellow-card.js';
-import { assessmentStandards, creationBatches, safeUnits, vetoRuleSets } from '../tables.js';
+import { assessmentStandards, creationBatches, safeUnits, vetoRuleSetDecisions, vetoRuleSets } from '../tables.js';
 import { actorId, appendHistory, isUuid, today, type UnitRow } from './common.js';
 
 export type StandardRow = typeof assessmentStandards.$inferSelect;
@@ -36,7 +37,15 @@ export async function publishStandard(ctx: Ctx, input: { category: Category; tit
 
 export async function publishRuleSet(
   ctx: Ctx,
-  input: { rules: VetoRule[]; effectiveFrom: IsoDate; yellowCardPolicy?: YellowCardPolicy | null; gradePolicy?: GradePolicy | null; note?: string | null },
+  input: {
+    rules: VetoRule[];
+    effectiveFrom: IsoDate;
+    yellowCardPolicy?: YellowCardPolicy | null;
+    gradePolicy?: GradePolicy | null;
+    note?: string | null;
+    retroactive?: boolean | null;
+    retroactiveReason?: string | null;
+  },
   idempotencyKey?: string | null,
 ) {
   const problems = ruleSetProblems(input.rules);
@@ -44,8 +53,21 @@ export async function publishRuleSet(
   if (!Number.isInteger(yc.rectificationWorkingDays) || yc.rectificationWorkingDays < 1) problems.push('the rectification limit is a positive number of working days');
   if (!Number.isInteger(yc.repeatWindowDays) || yc.repeatWindowDays < 1) problems.push('the repeat window is a positive number of days');
   if (problems.length) throw AssessmentErrors.error('RULE_SET_INVALID', problems.join('; '), { field: 'rules', details: { problems } });
+  const retroactiveReason = input.retroactiveReason?.trim() || null;
+  if (input.retroactive && !retroactiveReason) throw AssessmentErrors.error('RETROACTIVE_REASON_REQUIRED', undefined, { field: 'retroactiveReason' });
   return runMutation(ctx, { operation: 'publishVetoRuleSet', idempotencyKey, input }, async (tx) => {
     await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext('veto_rule_sets'))`);
+    const window = retroactiveWindow(input.effectiveFrom, today(tx), await ruleSetTimeline(tx));
+    if (window && !input.retroactive) {
+      throw AssessmentErrors.error(
+        'RULE_SET_RETROACTIVE_UNFLAGGED',
+        `Effective from ${input.effectiveFrom}, published ${today(tx)}: it would govern ${window.from}..${window.to}, when an earlier set was in force. Publish it as retroactive with a reason; a second officer approves it.`,
+        { field: 'effectiveFrom', details: { window } },
+      );
+    }
+    if (!window && input.retroactive) {
+      throw AssessmentErrors.error('RULE_SET_INVALID', `Effective from ${input.effectiveFrom}, it governs no day an earlier set governed: it is not retroactive.`, { field: 'retroactive' });
+    }
     const [{ last }] = await tx.db.select({ last: max(vetoRuleSets.version) }).from(vetoRuleSets);
     const [row] = await tx.db
       .insert(vetoRuleSets)
@@ -56,6 +78,8 @@ export async function publishRuleSet(
         yellowCardPolicy: plain(yc),
         gradePolicy: plain(input.gradePolicy ?? DEFAULT_GRADE_POLICY),
         note: input.note ?? null,
+        retroactive: !!window,
+        retroactiveReason: window ? retroactiveReason : null,
         publishedBy: actorId(tx),
         publishedAt: tx.now(),
       })
@@ -76,8 +100,16 @@ export async function standardInForce(ctx: Ctx, category: string, on: IsoDate): 
   return row ?? null;
 }
 
+/** SQL: the rule set is in force once effective (a retroactive one only after its approval). */
+export const ruleSetApproved = sql`(not ${vetoRuleSets.retroactive} or exists (select 1 from ${vetoRuleSetDecisions} d where d.rule_set_id = ${vetoRuleSets.id} and d.action = 'approve'))`;
+
 export async function ruleSetInForce(ctx: Ctx, on: IsoDate): Promise<RuleSetRow | null> {
-  const [row] = await ctx.db.select().from(vetoRuleSets).where(lte(vetoRuleSets.effectiveFrom, on)).orderBy(desc(vetoRuleSets.effectiveFrom), desc(vetoRuleSets.version)).limit(1);
+  const [row] = await ctx.db
+    .select()
+    .from(vetoRuleSets)
+    .where(and(lte(vetoRuleSets.effectiveFrom, on), ruleSetApproved))
+    .orderBy(desc(vetoRuleSets.effectiveFrom), desc(vetoRuleSets.version))
+    .limit(1);
   return row ?? null;
 }
 
@@ -89,8 +121,22 @@ export async function listStandards(ctx: Ctx, category: string | null | undefine
     .orderBy(asc(assessmentStandards.category), asc(assessmentStandards.version));
 }
 
-export async function listRuleSets(ctx: Ctx) {
-  return ctx.db.select().from(vetoRuleSets).orderBy(asc(vetoRuleSets.version));
+export type RuleSetDecisionRow = typeof vetoRuleSetDecisions.$inferSelect;
+export type RuleSetView = RuleSetRow & { decision: RuleSetDecisionRow | null };
+
+/** Every version with its verdict, if any (one statement). */
+export async function listRuleSets(ctx: Ctx): Promise<RuleSetView[]> {
+  const rows = await ctx.db
+    .select({ set: vetoRuleSets, decision: vetoRuleSetDecisions })
+    .from(vetoRuleSets)
+    .leftJoin(vetoRuleSetDecisions, eq(vetoRuleSetDecisions.ruleSetId, vetoRuleSets.id))
+    .orderBy(asc(vetoRuleSets.version));
+  return rows.map((r) => ({ ...r.set, decision: r.decision }));
+}
+
+/** Every set on the timeline, with whether it is in force (for the pure governance rules). */
+export async function ruleSetTimeline(ctx: Ctx): Promise<(RuleSetOnTimeline & { row: RuleSetView })[]> {
+  return (await listRuleSets(ctx)).map((r) => ({ id: r.id, version: r.version, effectiveFrom: r.effectiveFrom, inForce: ruleSetStatus(r, r.decision?.action ?? null) === 'in_force', row: r }));
 }
 
 // ---- batches and units ----
