@@ -21,6 +21,7 @@ export const FACT_KINDS = [
   'batch_moved',
   'major_event',
   'investigation',
+  'veto_proposed',
 ] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 

@@ -30,6 +30,7 @@ export const EVENT_NAMES: EventName[] = [
   'plaqueRevoked',
   'rectificationOverdue',
   'blacklistEntryProposed',
+  'vetoProposed',
 ];
 
 /** Subscribes to in-process or Redis topics, yielding only events inside the caller's jurisdiction. */
