@@ -98,7 +98,8 @@ describe('disputes → assessment, through events only', () => {
     // one request, one transaction: the dispute's step and assessment's major event share the request id
     const entities = await s.database.db.select({ type: auditLog.entityType }).from(auditLog).where(sql`${auditLog.requestId} = 'mass-incident-1'`);
     expect(new Set(entities.map((e) => e.type))).toEqual(new Set(['Dispute', 'MajorEvent']));
-    const [event] = ((await s.database.db.execute(sql`select kind, source, source_ref, unit_id from major_events`)) as any).rows ?? [];
+    const result = (await s.database.db.execute(sql`select kind, source, source_ref, unit_id from major_events`)) as any;
+    const [event] = result.rows ?? result; // PGlite answers { rows }, postgres.js an array
     expect(event).toMatchObject({ kind: 'major_mass_incident', source: 'disputes', unit_id: expect.any(String) });
 
     const assessed = await ok(
