@@ -69,6 +69,17 @@ describe('a grid worker registers a dispute', () => {
     expect(await count('disputes')).toBe(before);
   });
 
+  it('a retried idempotency key registers once', async () => {
+    const before = await count('disputes');
+    const KEYED = REGISTER.replace('screeningRoundId: $round)', 'screeningRoundId: $round, idempotencyKey: "dispute-retry-1")');
+    const vars = { j: '620102001001', kind: 'family', source: 'walk_in', risk: 'low', mass: false, desc: '重试', parties: PARTIES };
+    const first = ok(await s.gql(KEYED, vars, { token: gridWorker }));
+    const second = ok(await s.gql(KEYED, vars, { token: gridWorker }));
+    expect(second.id).toBe(first.id);
+    expect(await count('disputes')).toBe(before + 1);
+    expect(failed(await s.gql(KEYED, { ...vars, desc: '另一件' }, { token: gridWorker })).code).toBe('CORE_IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('a grid worker cannot route or mediate', async () => {
     const d = ok(await s.gql(REGISTER, { j: '620102001001', kind: 'family', source: 'walk_in', risk: 'low', mass: false, desc: '家庭纠纷', parties: PARTIES }, { token: gridWorker }));
     const r = await s.gql(ROUTE, { d: d.id, o: orgs.centre, m: '王调解员' }, { token: gridWorker });

@@ -48,6 +48,21 @@ describe('disputes seed and rates', () => {
     expect(q1.data.disputeRates.total).toMatchObject({ screened: 6, resolved: 6, resolution: { percent: '100.00%' } });
   });
 
+  it('a page of disputes with parties, steps, organisations and rounds costs the same few statements at any size', async () => {
+    const PAGE = `query($n: Int) { disputes(first: $n) { edges { node { id kind parties { role name } steps { kind organisation { name } }
+      organisation { name } screeningRound { period findings { disputes } } } } } }`;
+    const costs: number[] = [];
+    for (const n of [2, 25]) {
+      const r = await s.gql(PAGE, { n }, { token: district });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.disputes.edges).toHaveLength(n === 2 ? 2 : 21); // 城关区 holds 21 seeded disputes
+      costs.push(r.extensions?.sqlStatements);
+    }
+    // one statement per kind of nested record, whatever the page size (the small page has no screening round)
+    expect(costs[0]).toBeLessThanOrEqual(7);
+    expect(costs[1]).toBeLessThanOrEqual(7);
+  });
+
   it('another district sees none of it', async () => {
     const other = await s.token('district_officer', '620103');
     const r = await s.gql(RATES, { j: '620102001', p: '2026' }, { token: other });
