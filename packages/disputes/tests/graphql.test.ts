@@ -96,11 +96,14 @@ describe('a town centre routes and mediates', () => {
     // an organisation of another branch does not cover the dispute (and another district's is not even visible)
     expect(failed(await s.gql(ROUTE, { d: d.id, o: orgs.west, m: '王调解员' }, { token: admin })).code).toBe('DISPUTES_ORGANISATION_NOT_COVERING');
     expect(failed(await s.gql(ROUTE, { d: d.id, o: orgs.west, m: '王调解员' }, { token: townCentre })).code).toBe('CORE_NOT_FOUND');
+    // the town does not assign the district's mediators: that is escalation
+    expect(failed(await s.gql(ROUTE, { d: d.id, o: orgs.district, m: '区调解员' }, { token: townCentre })).code).toBe('DISPUTES_ORGANISATION_NOT_COVERING');
     // no session before routing
     expect(failed(await s.gql(SESSION, { d: d.id, on: chinaDay(), outcome: 'continued', notes: '约谈' }, { token: townCentre })).code).toBe('DISPUTES_NOT_ROUTED');
 
     const routed = ok(await s.gql(ROUTE, { d: d.id, o: orgs.centre, m: '王调解员', v: d.version, k: 'peoples' }, { token: townCentre }));
     expect(routed).toMatchObject({ status: 'mediating', level: 'subdistrict', mediatorName: '王调解员', mediationKind: 'peoples', organisation: { id: orgs.centre } });
+    expect(failed(await s.gql(SESSION, { d: d.id, on: chinaDay(-1), outcome: 'continued', notes: '早于受理' }, { token: townCentre })).code).toBe('DISPUTES_DATE_BEFORE_REGISTRATION');
     ok(await s.gql(SESSION, { d: d.id, on: chinaDay(), outcome: 'continued', notes: '首次调解，双方各自陈述' }, { token: townCentre }));
     const done = ok(await s.gql(SESSION, { d: d.id, on: chinaDay(), outcome: 'agreement', notes: '达成协议', agreement: '三日内结清工资' }, { token: townCentre }));
     expect(done).toMatchObject({ status: 'resolved', resolvedOn: chinaDay(), agreement: '三日内结清工资', followUpDueOn: chinaDay(15) });

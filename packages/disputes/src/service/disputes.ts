@@ -1,5 +1,5 @@
 import { and, eq, gt, lt, lte, type SQL } from 'drizzle-orm';
-import { anyOf, assertVersion, assertWritableJurisdiction, inScope, isWithin, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
+import { anyOf, assertVersion, assertWritableJurisdiction, inScope, isInScope, isWithin, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { followUpDue, mediationDeadline, nextFollowUpAfterVisit } from '../rules/deadlines.js';
 import { handlingLevelOf, nextLevel, organisationCovers, type HandlingLevel } from '../rules/levels.js';
@@ -135,6 +135,11 @@ export async function routeDispute(
     assertOpen(before);
     const org = await organisationLoader(tx).load(input.organisationId);
     if (!organisationCovers(org, { jurisdictionCode: before.jurisdictionCode, level: before.level as HandlingLevel })) throw DisputesErrors.error('ORGANISATION_NOT_COVERING', undefined, { field: 'organisationId' });
+    // A level hands a case to its own organisations or refers it to a specialised committee; it does
+    // not assign the level above's mediators: that is what escalation is for.
+    if (!isInScope(tx, org.jurisdictionCode) && org.kind !== 'specialised_committee') {
+      throw DisputesErrors.error('ORGANISATION_NOT_COVERING', 'The organisation belongs to a level above yours: escalate the dispute instead.', { field: 'organisationId' });
+    }
     const on = input.on ?? today(tx);
     checkDate(tx, before, on, 'on');
     const level = handlingLevelOf(org.jurisdictionCode)!;
