@@ -28,6 +28,8 @@ export interface DomainEvents {
     source?: 'patrol' | 'disputes';
   };
   // disputes
+  /** A dispute moved one level up (逐级上报): its mediation failed, or its level's deadline passed (the sweep). */
+  disputeEscalated: { disputeId: string; jurisdictionCode: string; fromLevel: string; toLevel: string | null; on: string; reason: string };
   /**
    * A mediation centre proposes a comprehensive-governance veto (综治否决建议) against a unit;
    * an assessor decides. Assessment records it on the unit's history.

@@ -133,10 +133,17 @@ describe('an overdue dispute escalates to the district', () => {
     const again = await s.gql(`query($id: ID!) { node(id: $id) { ... on Dispute { level status escalations } } }`, { id: d.id }, { token: district });
     expect(again.data.node).toEqual({ level: 'subdistrict', status: 'mediating', escalations: 0 });
 
+    const sub = await s.subscribe(`subscription { domainEvents(names: [disputeEscalated]) { name jurisdictionCode payload } }`, {}, district);
     const SWEEP = `mutation { r: escalateOverdueDisputes { ${RESULT('MutationEscalateOverdueDisputesSuccess', 'asOf escalated closedFailed remaining')} } }`;
     expect(ok(await s.gql(SWEEP, {}, { token: otherDistrict }))).toMatchObject({ escalated: 0 }); // runs, but sees nothing of 620102
     const swept = ok(await s.gql(SWEEP, {}, { token: district }));
     expect(swept).toMatchObject({ asOf: chinaDay(), escalated: 1, closedFailed: 0, remaining: 0 });
+    try {
+      const msg = await sub.next();
+      expect(msg.data.domainEvents).toMatchObject({ name: 'disputeEscalated', jurisdictionCode: '620102001001', payload: { fromLevel: 'subdistrict', toLevel: 'district', on: chinaDay() } });
+    } finally {
+      sub.close();
+    }
     const after = await s.gql(`query($id: ID!) { node(id: $id) { ... on Dispute { ${DISPUTE_FIELDS} steps { kind level outcome } } } }`, { id: d.id }, { token: district });
     expect(after.data.node).toMatchObject({ level: 'district', status: 'escalated', escalations: 1, organisation: null, deadline: chinaDay(30) });
     expect(after.data.node.steps.at(-1)).toMatchObject({ kind: 'escalated', level: 'district', outcome: expect.stringContaining('deadline') });

@@ -30,6 +30,7 @@ export const EVENT_NAMES: EventName[] = [
   'plaqueRevoked',
   'rectificationOverdue',
   'blacklistEntryProposed',
+  'disputeEscalated',
   'vetoProposed',
 ];
 

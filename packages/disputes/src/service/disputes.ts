@@ -171,6 +171,8 @@ function assertVersionOf(d: DisputeRow, expected: number | null | undefined) {
  */
 export async function escalate(tx: TxCtx, before: DisputeRow, on: string, reason: string): Promise<DisputeRow> {
   const next = nextLevel(before.level as HandlingLevel);
+  // supervisors (跟踪督办) follow escalations live through domainEvents
+  await tx.emit('disputeEscalated', { disputeId: before.id, jurisdictionCode: before.jurisdictionCode, fromLevel: before.level, toLevel: next, on, reason });
   if (!next) {
     const after = await update(tx, before, { status: 'failed', closedOn: on });
     await addStep(tx, after, { kind: 'failure', on, outcome: `Closed without agreement at the city level: ${reason}` }, before);
