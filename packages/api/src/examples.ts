@@ -40,6 +40,21 @@ query PublishedBlackList {
   publishedCreditList(listType: black, first: 10) { edges { node { subjectName creditCode reasonCategory startDate endDate } } }
 }
 
+query Disputes {
+  disputes(first: 10, filter: { jurisdictionCode: "620102001" }) {
+    edges { node { id kind riskLevel status level deadline mediationKind organisation { name }
+      parties { role name personId } steps { kind on level outcome } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+
+query DisputeRates {
+  disputeRates(jurisdictionCode: "620102001", period: "2026") {
+    total { name screened resolved resolution { value percent } overdue escalated massIncidents }
+    children { name screened resolved resolution { percent } overdue }
+  }
+}
+
 query AuditTrail {
   auditLog(first: 5) { edges { node { at actorId operation entityType entityId } } }
   verifyAuditChain { ok checked }

@@ -1,6 +1,7 @@
 import type { ModuleDescriptor } from '@safecity/core';
 import { assessmentModule } from '@safecity/assessment';
 import { creditModule } from '@safecity/credit';
+import { disputesModule } from '@safecity/disputes';
 import { patrolModule } from '@safecity/patrol';
 import { populationModule } from '@safecity/population';
 
@@ -9,4 +10,4 @@ import { populationModule } from '@safecity/population';
  * adding a module is one line here. Core (jurisdictions, audit, idempotency) comes first
  * implicitly.
  */
-export const modules: ModuleDescriptor[] = [populationModule, patrolModule, assessmentModule, creditModule];
+export const modules: ModuleDescriptor[] = [populationModule, patrolModule, assessmentModule, creditModule, disputesModule];

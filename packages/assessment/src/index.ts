@@ -2,7 +2,7 @@ import { defineModule, on, systemContext } from '@safecity/core';
 import { AssessmentErrors } from './errors.js';
 import { registerAssessmentSchema } from './graphql/index.js';
 import { seedAssessment } from './seed.js';
-import { onMajorIncident } from './service/events.js';
+import { onMajorIncident, onVetoProposed } from './service/events.js';
 import { settleOverdueRectifications } from './service/rectification.js';
 import { APPEND_ONLY_SQL, assessmentTables } from './tables.js';
 
@@ -20,7 +20,7 @@ export const assessmentModule = defineModule({
   register(builder) {
     registerAssessmentSchema(builder);
   },
-  subscribers: [on('majorIncidentRecorded', 'assessment.recordMajorEvent', onMajorIncident)],
+  subscribers: [on('majorIncidentRecorded', 'assessment.recordMajorEvent', onMajorIncident), on('vetoProposed', 'assessment.recordVetoProposal', onVetoProposed)],
   seed: seedAssessment,
   postMigrateSql: APPEND_ONLY_SQL,
   commands: {

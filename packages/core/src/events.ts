@@ -31,6 +31,24 @@ export interface DomainEvents {
     unit: { creditCode: string | null; name: string | null } | null;
     place: string | null;
     description: string;
+    /** The emitting module (default patrol), kept with the event for auditors. */
+    source?: 'patrol' | 'disputes';
+  };
+  // disputes
+  /** A dispute moved one level up (逐级上报): its mediation failed, or its level's deadline passed (the sweep). */
+  disputeEscalated: { disputeId: string; jurisdictionCode: string; fromLevel: string; toLevel: string | null; on: string; reason: string };
+  /**
+   * A mediation centre proposes a comprehensive-governance veto (综治否决建议) against a unit;
+   * an assessor decides. Assessment records it on the unit's history.
+   */
+  vetoProposed: {
+    proposalId: string;
+    jurisdictionCode: string;
+    unit: { creditCode: string | null; name: string | null };
+    organisationName: string;
+    disputeId: string | null;
+    reason: string;
+    proposedOn: string;
   };
   // assessment
   unitAssessed: {

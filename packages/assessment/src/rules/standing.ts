@@ -22,6 +22,7 @@ export const FACT_KINDS = [
   'major_event',
   'investigation',
   'retroactive_rule_set',
+  'veto_proposed',
 ] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 

@@ -21,7 +21,7 @@ interface NewEvent {
   jurisdictionCode: string;
   description: string;
   place?: string | null;
-  source: 'patrol' | 'assessment';
+  source: 'patrol' | 'assessment' | 'disputes';
   sourceRef?: string | null;
 }
 
@@ -91,6 +91,20 @@ export async function recordMajorEvent(
  * Runs in the emitter's transaction, as a system reaction (not limited to the emitter's scope).
  */
 export async function onMajorIncident(tx: TxCtx, p: DomainEvents['majorIncidentRecorded']): Promise<void> {
+  const unit = await unitOfEvent(tx, p);
+  await storeEvent(tx, unit, {
+    kind: p.kind,
+    occurredAt: new Date(p.occurredAt),
+    jurisdictionCode: p.jurisdictionCode,
+    description: p.description,
+    place: p.place,
+    source: p.source ?? 'patrol',
+    sourceRef: p.incidentId,
+  });
+}
+
+/** The unit an event names: by credit code, else by exact name inside the event's jurisdiction (unique match only). */
+async function unitOfEvent(tx: TxCtx, p: { jurisdictionCode: string; unit: { creditCode: string | null; name: string | null } | null }): Promise<UnitRow | null> {
   let unit: UnitRow | null = null;
   if (p.unit?.creditCode) {
     [unit = null] = await tx.db.select().from(safeUnits).where(eq(safeUnits.creditCode, p.unit.creditCode.toUpperCase())).limit(1);
@@ -103,15 +117,25 @@ export async function onMajorIncident(tx: TxCtx, p: DomainEvents['majorIncidentR
     const inside = candidates.filter((u) => isWithin(u.jurisdictionCode, p.jurisdictionCode) || isWithin(p.jurisdictionCode, u.jurisdictionCode));
     if (inside.length === 1) unit = inside[0];
   }
-  await storeEvent(tx, unit, {
-    kind: p.kind,
-    occurredAt: new Date(p.occurredAt),
-    jurisdictionCode: p.jurisdictionCode,
-    description: p.description,
-    place: p.place,
-    source: 'patrol',
-    sourceRef: p.incidentId,
-  });
+  return unit;
+}
+
+/**
+ * disputes' vetoProposed → a pending proposal on the unit's timeline, for the assessor to
+ * decide (decideVetoProposal); the proposal itself does not veto.
+ */
+export async function onVetoProposed(tx: TxCtx, p: DomainEvents['vetoProposed']): Promise<void> {
+  const unit = await unitOfEvent(tx, p);
+  if (!unit) return; // not a unit under assessment: the proposal stays with the mediation centre
+  await appendHistory(tx, unit, [
+    {
+      kind: 'veto_proposed',
+      validOn: p.proposedOn,
+      refId: p.proposalId,
+      summary: `Comprehensive-governance veto proposed (综治否决建议) by ${p.organisationName}: ${p.reason}`,
+      data: { proposalId: p.proposalId, disputeId: p.disputeId, organisation: p.organisationName },
+    },
+  ]);
 }
 
 export { isUuid };

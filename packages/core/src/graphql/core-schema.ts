@@ -32,6 +32,8 @@ export const EVENT_NAMES: EventName[] = [
   'plaqueRevoked',
   'rectificationOverdue',
   'blacklistEntryProposed',
+  'disputeEscalated',
+  'vetoProposed',
 ];
 
 /** Subscribes to in-process or Redis topics, yielding only events inside the caller's jurisdiction. */

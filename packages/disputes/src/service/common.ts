@@ -1,0 +1,88 @@
+import { and, eq } from 'drizzle-orm';
+import { anyOf, groupBy, indexBy, inScope, loader, notFound, type Ctx } from '@safecity/core';
+import { disputeParties, disputes, disputeSteps, mediationOrganisations, screeningRounds, vetoProposals, type DisputeRow, type OrganisationRow, type PartyRow, type ProposalRow, type RoundRow, type StepRow } from '../tables.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string) => UUID.test(s);
+/** Ids that can be UUIDs (a malformed id matches nothing instead of becoming a SQL error). */
+const uuids = (ids: readonly string[]) => {
+  const ok = ids.filter(isUuid);
+  return ok.length ? ok : ['00000000-0000-0000-0000-000000000000'];
+};
+
+/** Today in the city (Asia/Shanghai, no daylight saving), from the request clock. */
+export const chinaDate = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+export const today = (ctx: Ctx) => chinaDate(ctx.now());
+export const actorId = (ctx: Ctx) => ctx.actor?.id ?? 'system';
+
+// Loaders: one statement per nesting level, each filtered by the caller's jurisdiction.
+
+export function disputeLoader(ctx: Ctx) {
+  return loader<string, DisputeRow>(ctx, 'disputes.dispute', async (ids) => {
+    const rows = await ctx.db.select().from(disputes).where(and(anyOf(disputes.id, uuids(ids)), inScope(ctx, disputes.jurisdictionCode)));
+    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('dispute'));
+  });
+}
+
+/**
+ * Organisations a caller can see: those inside their subtree, and those above it on their own
+ * branch (a community worker sees the town centre their disputes went to).
+ */
+export function organisationLoader(ctx: Ctx) {
+  return loader<string, OrganisationRow>(ctx, 'disputes.organisation', async (ids) => {
+    const rows = await ctx.db.select().from(mediationOrganisations).where(anyOf(mediationOrganisations.id, uuids(ids)));
+    const scope = ctx.actor?.jurisdictionCode ?? '';
+    const visible = rows.filter((o) => visibleOrganisation(o.jurisdictionCode, scope));
+    return indexBy(ids, visible, (r) => r.id).map((r) => r ?? notFound('mediation organisation'));
+  });
+}
+
+/** Inside the caller's subtree, or one of its ancestors (same branch). */
+export function visibleOrganisation(orgCode: string, scope: string): boolean {
+  const prefix = (c: string) => (c.length === 6 && c.endsWith('0000') ? c.slice(0, 2) : c.length === 6 && c.endsWith('00') ? c.slice(0, 4) : c);
+  return orgCode.startsWith(prefix(scope)) || scope.startsWith(prefix(orgCode));
+}
+
+export function roundLoader(ctx: Ctx) {
+  return loader<string, RoundRow>(ctx, 'disputes.round', async (ids) => {
+    const rows = await ctx.db.select().from(screeningRounds).where(and(anyOf(screeningRounds.id, uuids(ids)), inScope(ctx, screeningRounds.jurisdictionCode)));
+    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('screening round'));
+  });
+}
+
+export function proposalLoader(ctx: Ctx) {
+  return loader<string, ProposalRow>(ctx, 'disputes.proposal', async (ids) => {
+    const rows = await ctx.db.select().from(vetoProposals).where(and(anyOf(vetoProposals.id, uuids(ids)), inScope(ctx, vetoProposals.jurisdictionCode)));
+    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('veto proposal'));
+  });
+}
+
+export function partiesLoader(ctx: Ctx) {
+  return loader<string, PartyRow[]>(ctx, 'disputes.parties', async (ids) => {
+    const rows = await ctx.db
+      .select()
+      .from(disputeParties)
+      .where(and(anyOf(disputeParties.disputeId, uuids(ids)), inScope(ctx, disputeParties.jurisdictionCode)))
+      .orderBy(disputeParties.disputeId, disputeParties.seq);
+    return groupBy(ids, rows, (r) => r.disputeId);
+  });
+}
+
+export function stepsLoader(ctx: Ctx) {
+  return loader<string, StepRow[]>(ctx, 'disputes.steps', async (ids) => {
+    const rows = await ctx.db
+      .select()
+      .from(disputeSteps)
+      .where(and(anyOf(disputeSteps.disputeId, uuids(ids)), inScope(ctx, disputeSteps.jurisdictionCode)))
+      .orderBy(disputeSteps.disputeId, disputeSteps.seq);
+    return groupBy(ids, rows, (r) => r.disputeId);
+  });
+}
+
+/** Locks a dispute in the caller's subtree for a write, or NOT_FOUND. */
+export async function lockDispute(ctx: Ctx, id: string): Promise<DisputeRow> {
+  if (!isUuid(id)) throw notFound('dispute');
+  const [row] = await ctx.db.select().from(disputes).where(and(eq(disputes.id, id), inScope(ctx, disputes.jurisdictionCode))).for('update');
+  if (!row) throw notFound('dispute');
+  return row;
+}
