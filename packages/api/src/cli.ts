@@ -60,7 +60,7 @@ async function main() {
       await migrate(database, MIGRATIONS, modules);
       if (seed) await seedAll(platform, modules);
       const devToken = config.auth.devSecret
-        ? await mintDevToken(config.auth.devSecret, { ...SEEDED_USERS.city_admin, roles: ['city_admin'] }, { expiresIn: '30d' })
+        ? await mintDevToken(config.auth.devSecret, { ...SEEDED_USERS.city_admin, roles: ['city_admin'] }, { expiresIn: `${config.auth.maxTokenAgeSeconds}s` })
         : null;
       const app = createApp({
         platform,

@@ -1,4 +1,4 @@
-import { notFound, z, type Builder, type Ctx } from '@safecity/core';
+import { idOfType, notFound, z, type Builder, type Ctx } from '@safecity/core';
 import {
   ENTRY_STATUSES,
   LIST_TYPES,
@@ -231,8 +231,7 @@ export function registerCreditSchema(builder: Builder) {
   });
 
   const entryId = (id: { typename: string; id: string }) => {
-    if (id.typename !== 'CreditListEntry') throw notFound('credit list entry');
-    return id.id;
+    return idOfType(id, 'CreditListEntry', 'entryId');
   };
 
   builder.mutationFields((t) => ({
@@ -333,8 +332,7 @@ export function registerCreditSchema(builder: Builder) {
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
       resolve: (_r, { idempotencyKey, requestId, ...input }, ctx) => {
-        if (requestId.typename !== 'CreditRepairRequest') throw notFound('repair request');
-        return decideCreditRepair(ctx, { ...input, requestId: requestId.id }, idempotencyKey);
+        return decideCreditRepair(ctx, { ...input, requestId: idOfType(requestId, 'CreditRepairRequest', 'requestId') }, idempotencyKey);
       },
     }),
   }));

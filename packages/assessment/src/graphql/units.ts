@@ -135,11 +135,11 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       authScopes: CONFIGURE,
       args: {
         projectName: t.arg.string({ required: true, validate: text(100) }),
-        seq: t.arg.int({ required: true }),
+        seq: t.arg.int({ required: true, validate: z.number().int().min(1).max(10_000) }),
         name: t.arg.string({ required: true, validate: text(100) }),
         jurisdictionCode: t.arg({ type: 'DivisionCode', required: true }),
         leadUnit: t.arg.string({ required: true, validate: text(100) }),
-        participatingUnits: t.arg.stringList({ required: true }),
+        participatingUnits: t.arg.stringList({ required: true, validate: z.array(text(100)).max(100) }),
         targetDate: t.arg({ type: 'Date', required: true }),
         idempotencyKey: key(t),
       },

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { assertWritableJurisdiction, isWithin, notFound, runMutation, scopePrefix, type Ctx, type DomainEvents, type MajorEventKind, type TxCtx } from '@safecity/core';
+import { requireWritableJurisdiction, isWithin, notFound, runMutation, scopePrefix, type Ctx, type DomainEvents, type MajorEventKind, type TxCtx } from '@safecity/core';
 import { EVENT_KIND_LABELS } from '../rules/categories.js';
 import { chinaDateOf } from '../rules/dates.js';
 import { majorEvents, plaques, safeUnits, unitAssessments } from '../tables.js';
@@ -76,7 +76,7 @@ export async function recordMajorEvent(
     if (input.unitId) unit = await unitForWrite(tx, input.unitId);
     const code = unit?.jurisdictionCode ?? input.jurisdictionCode;
     if (!code) throw notFound('jurisdiction');
-    assertWritableJurisdiction(tx, code);
+    await requireWritableJurisdiction(tx, code);
     const row = await storeEvent(tx, unit, { ...input, jurisdictionCode: code, source: 'assessment' });
     return row!;
   });

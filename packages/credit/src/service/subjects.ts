@@ -1,7 +1,7 @@
 import { and, eq, like } from 'drizzle-orm';
 import {
   anyOf,
-  assertWritableJurisdiction,
+  requireWritableJurisdiction,
   CoreErrors,
   groupBy,
   indexBy,
@@ -87,9 +87,7 @@ export interface RegisterSubjectInput {
 
 export async function registerCreditSubject(ctx: Ctx, input: RegisterSubjectInput, idempotencyKey?: string | null): Promise<SubjectRow> {
   return runMutation(ctx, { operation: 'registerCreditSubject', idempotencyKey, input }, async (tx) => {
-    assertWritableJurisdiction(tx, input.jurisdictionCode);
-    const [j] = await tx.db.select({ code: jurisdictions.code }).from(jurisdictions).where(eq(jurisdictions.code, input.jurisdictionCode));
-    if (!j) throw CoreErrors.error('JURISDICTION_UNKNOWN', undefined, { field: 'jurisdictionCode' });
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     const [row] = await tx.db
       .insert(creditSubjects)
       .values({ ...input, onFileSince: input.onFileSince ?? today(tx), createdAt: tx.now() })

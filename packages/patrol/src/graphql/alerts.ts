@@ -188,7 +188,7 @@ export function registerAlertSchema(builder: Builder, r: Refs) {
       args: {
         jurisdictionCode: t.arg({ type: 'DivisionCode', required: true }),
         threshold: t.arg.int({ required: true, validate: z.number().int().min(1).max(100) }),
-        alertTypes: t.arg({ type: [r.AlertType], required: true, validate: z.array(z.string()).min(1) }),
+        alertTypes: t.arg({ type: [r.AlertType], required: true, validate: z.array(z.string()).min(1).max(20) }),
         pointIds: t.arg.globalIDList({ required: true }),
         deadlineMinutes: t.arg.int({ validate: z.number().int().min(1).max(240) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),

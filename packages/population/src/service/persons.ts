@@ -4,7 +4,7 @@ import {
   anyOf,
   appendAudit,
   assertVersion,
-  assertWritableJurisdiction,
+  requireWritableJurisdiction,
   CoreErrors,
   groupBy,
   inScope,
@@ -47,7 +47,7 @@ export async function recordPerson(ctx: Ctx, input: RecordPersonInput, idempoten
       throw PopulationErrors.error('INFLOW_REASON_REQUIRED', undefined, { field: input.inflowReason ? 'input.inflowDate' : 'input.inflowReason' });
     }
     if (input.inflowDate && input.inflowDate > today(tx)) throw PopulationErrors.error('INFLOW_DATE_IN_FUTURE', undefined, { field: 'input.inflowDate' });
-    assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await requireWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
     const stored = protectResidentId(input.idNumber);
     const tier = input.tier ?? 'stable';
     const [row] = await tx.db
