@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { anyOf, assertInScope, inScope, recordAccess, requireActor, rowsAsSelect, runMutation, withinSql, type Ctx } from '@safecity/core';
+import { anyOf, assertInScope, inScope, isWithin, recordAccess, requireActor, rowsAsSelect, runMutation, withinSql, type Ctx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { hashResidentId, protectResidentId } from '../identity.js';
+import { hashResidentId, protectPhone, protectResidentId } from '../identity.js';
 import { checkRegistrationDate, IMPORT_COLUMNS, parseImportRow, REQUIRED_IMPORT_COLUMNS, tenantRevisitDue, type ImportRow, type RowError, type TenantTier } from '../rules.js';
 import { dwellings, personTierHistory, persons, residenceRegistrations } from '../tables.js';
 import { today } from './common.js';
@@ -116,6 +116,12 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
         continue;
       }
       let person = personByHash.get(hash);
+      // An identity number resolves only inside the caller's jurisdiction, like a person id: a
+      // person on file elsewhere is neither registered here nor moved (that jurisdiction deregisters first).
+      if (person && !isWithin(person.jurisdictionCode, actor.jurisdictionCode)) {
+        fail(row, 'idNumber', 'PERSON_EXISTS', 'This person is on file outside your jurisdiction.');
+        continue;
+      }
       if (person) {
         const bad = checkRegistrationDate(value.registeredOn, today(tx), person.inflowDate);
         if (bad) {
@@ -137,7 +143,7 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
           inflowReason: value.inflowReason,
           inflowDate: value.inflowDate,
           hukouPlaceCode: value.hukouPlaceCode,
-          phone: value.phone,
+          ...protectPhone(value.phone),
           tier: 'stable',
           jurisdictionCode: d.jurisdictionCode,
           lastVisitedOn: null,
