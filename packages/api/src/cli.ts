@@ -12,6 +12,7 @@ import {
   mintDevToken,
   ROLE_NAMES,
   ROLES,
+  revokeToken,
   seedAll,
   shutdownGracefully,
   systemContext,
@@ -115,6 +116,24 @@ async function main() {
       process.stdout.write(`${token}\n`);
       return;
     }
+    case 'revoke-token': {
+      // An operator's emergency stop for a leaked token: same service, audit entry and effect as the revokeToken mutation.
+      const jti = flag(args, 'jti');
+      const sub = flag(args, 'sub');
+      const reason = flag(args, 'reason') ?? 'revoked by an operator (CLI)';
+      if (!jti === !sub) {
+        console.error('usage: revoke-token --jti ID | --sub SUBJECT [--reason TEXT]');
+        process.exit(2);
+      }
+      const { database, platform } = await open();
+      await migrate(database, MIGRATIONS, modules);
+      const operator = { id: `cli:${process.env.USER ?? 'operator'}`, roles: ['city_admin' as Role], jurisdictionCode: SEEDED_USERS.city_admin.jurisdiction, permissions: new Set(['auth:token.revoke']) };
+      const row = await revokeToken(systemContext(platform, operator), { jti, sub, reason });
+      console.log(JSON.stringify({ revoked: row }));
+      await platform.close();
+      await database.close();
+      return;
+    }
     case 'verify-audit': {
       const { database, platform } = await open();
       const result = await verifyAuditChain(database.db);
@@ -157,6 +176,8 @@ async function main() {
   migrate                      apply migrations
   seed [module ...]            apply migrations and seed the demo city (idempotent)
   token <role>                 mint a local-development token (roles: ${ROLE_NAMES.join(', ')})
+  revoke-token --jti ID | --sub SUBJECT [--reason TEXT]
+                               revoke one token or every token of a subject issued until now
   verify-audit                 recompute the audit hash chain (exit 1 when broken)
   print-schema [--write|--check]
   generate-migration [name] [--reset]
