@@ -48,7 +48,7 @@ export async function recordPerson(ctx: Ctx, input: RecordPersonInput, idempoten
       throw PopulationErrors.error('INFLOW_REASON_REQUIRED', undefined, { field: input.inflowReason ? 'input.inflowDate' : 'input.inflowReason' });
     }
     if (input.inflowDate && input.inflowDate > today(tx)) throw PopulationErrors.error('INFLOW_DATE_IN_FUTURE', undefined, { field: 'input.inflowDate' });
-    await requireWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     const stored = protectResidentId(input.idNumber);
     const tier = input.tier ?? 'stable';
     const [row] = await tx.db
