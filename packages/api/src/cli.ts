@@ -10,6 +10,7 @@ import {
   loadConfig,
   migrate,
   mintDevToken,
+  isRole,
   ROLE_NAMES,
   ROLES,
   revokeToken,
@@ -99,7 +100,7 @@ async function main() {
     }
     case 'token': {
       const role = args[0] as Role;
-      if (!ROLE_NAMES.includes(role)) {
+      if (!isRole(role)) {
         console.error(`usage: token <role> [--jurisdiction CODE] [--sub ID] [--ttl 8h]\nroles:\n${ROLE_NAMES.map((r) => `  ${r.padEnd(20)} ${ROLES[r]} (seeded at ${SEEDED_USERS[r].jurisdiction})`).join('\n')}`);
         process.exit(2);
       }
@@ -185,6 +186,10 @@ ${moduleCommands.join('\n')}`);
         process.exit(command === 'help' ? 0 : 2);
       }
       const as = (flag(args, 'as') ?? 'city_admin') as Role;
+      if (!isRole(as)) {
+        console.error(`--as takes one of the roles: ${ROLE_NAMES.join(', ')}`);
+        process.exit(2);
+      }
       const { database, platform, config } = await open();
       await migrate(database, MIGRATIONS, modules);
       const app = createApp({ platform, schema: buildSchema(modules) });

@@ -315,7 +315,7 @@ export function registerCreditSchema(builder: Builder) {
       args: {
         entryId: t.arg.globalID({ required: true }),
         statement: t.arg.string({ required: true, validate: text(2000) }),
-        conditions: t.arg({ type: [RepairConditionInput], required: true }),
+        conditions: t.arg({ type: [RepairConditionInput], required: true, validate: z.array(z.any()).max(20) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
       resolve: (_r, { idempotencyKey, entryId: id, ...input }, ctx) => requestCreditRepair(ctx, { ...input, entryId: entryId(id) }, idempotencyKey),

@@ -83,7 +83,7 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
       args: {
         category: t.arg({ type: CategoryEnum, required: true }),
         title: t.arg.string({ required: true, validate: text(200) }),
-        items: t.arg({ type: [StandardItemInput], required: true }),
+        items: t.arg({ type: [StandardItemInput], required: true, validate: z.array(z.any()).max(200) }),
         passMark: t.arg.float({ required: true, validate: POINTS_ARG }),
         effectiveFrom: t.arg({ type: 'Date', required: true }),
         idempotencyKey: key(t),
@@ -96,7 +96,7 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
       errors: {},
       authScopes: CONFIGURE,
       args: {
-        rules: t.arg({ type: [VetoRuleInput], required: true }),
+        rules: t.arg({ type: [VetoRuleInput], required: true, validate: z.array(z.any()).max(100) }),
         effectiveFrom: t.arg({ type: 'Date', required: true }),
         yellowCardPolicy: t.arg({ type: YellowCardPolicyInput }),
         note: t.arg.string({ validate: z.string().max(500) }),
