@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, createApp, creditCodeCheckCharacter, migrate, sql, type App } from '@safecity/core';
+import { auditLog, createApp, creditCodeCheckCharacter, migrate, runMutation, sql, type App, type DomainEvents } from '@safecity/core';
 import { migrationsFolder, startTestServer, type GqlResult, type TestServer } from '@safecity/core/testing';
 import { residentIdNumber } from '@safecity/population';
 import { buildSchema } from '@safecity/core';
@@ -123,6 +123,62 @@ describe('finding 1 (HIGH): natural keys resolve only inside the writer’s scop
   it('inside the writer’s scope the same credit code still finds the unit (the control)', async () => {
     const own = data(await record(officer102, '620102001001', { creditCode: CODE }), 'r');
     expect(await eventOf(own.id)).toEqual({ unit_id: unitId, jurisdiction_code: '620102001001' });
+  });
+});
+
+describe('finding 1: an identity number in a CSV import resolves only inside the importer’s jurisdiction', () => {
+  it('a person on file in 620103 is neither registered in 620102 nor moved there', async () => {
+    const idNumber = residentIdNumber('620103', '1985-06-01', 433);
+    const person = data(
+      await s.gql(
+        `mutation($id: ResidentIdNumber!) { r: recordPerson(name: "赵七里", idNumber: $id, kind: registered, hukouPlaceCode: "620103", jurisdictionCode: "620103001001") {
+          __typename ... on MutationRecordPersonSuccess { data { id } } ... on DomainError { code } } }`,
+        { id: idNumber },
+        { token: officer103 },
+      ),
+      'r',
+    );
+    data(
+      await s.gql(`mutation { r: recordDwelling(address: "城关区畅家巷1号101室", jurisdictionCode: "620102001001", rooms: 1, capacity: 2) { __typename ... on MutationRecordDwellingSuccess { data { id } } ... on DomainError { code } } }`, {}, { token: grid }),
+      'r',
+    );
+    const csv = ['name,idNumber,gender,birthDate,phone,kind,inflowReason,inflowDate,hukouPlace,dwellingAddress,registeredOn', `赵七里,${idNumber},,,,registered,,,620103,城关区畅家巷1号101室,2025-03-01`].join('\n');
+    const before = await count('residence_registrations');
+    const r = data(await s.gql(`mutation($csv: String!) { r: importRegistrations(csv: $csv) { __typename ... on MutationImportRegistrationsSuccess { data { imported errors { row column code } } } ... on DomainError { code } } }`, { csv }, { token: grid }), 'r');
+    expect(r).toEqual({ imported: 0, errors: [{ row: 2, column: 'idNumber', code: 'POPULATION_PERSON_EXISTS' }] });
+    expect(await count('residence_registrations')).toBe(before);
+    expect(await rows(sql`select jurisdiction_code from persons where id = ${rowid(person.id)}`)).toEqual([{ jurisdiction_code: '620103001001' }]);
+  });
+});
+
+describe('finding 1: a veto’s credit code resolves only in or above the veto’s jurisdiction', () => {
+  it('a unit of 620103 vetoed under the credit code of a 620102 company puts no record on that company', async () => {
+    const body = '91620102MA72XC02';
+    const code = `${body}1${creditCodeCheckCharacter(`${body}1`)}`;
+    data(
+      await s.gql(`mutation($c: CreditCode!) { r: registerCreditSubject(creditCode: $c, name: "城关区某公司", kind: enterprise, jurisdictionCode: "620102") { __typename ... on DomainError { code } } }`, { c: code }, { token: admin }),
+      'r',
+    );
+    const veto = (jurisdictionCode: string, assessmentId: string): DomainEvents['unitVetoed'] => ({
+      assessmentId,
+      unitId: assessmentId,
+      unitName: '冒名单位',
+      creditCode: code,
+      jurisdictionCode,
+      periodStart: '2025-01-01',
+      periodEnd: '2025-12-31',
+      ruleSetVersion: 1,
+      eventIds: [],
+      explanation: 'test',
+    });
+    const ctx = await s.ctxAs('assessor', '620103');
+    await runMutation(ctx, { operation: 'testVeto' }, (tx) => tx.emit('unitVetoed', veto('620103001', '00000000-0000-4000-8000-00000000a001')));
+    const records = () => rows(sql`select count(*)::int as n from credit_records r join credit_subjects s on s.id = r.subject_id where s.credit_code = ${code}`);
+    expect(await records()).toEqual([{ n: 0 }]);
+    // The control: the same veto inside the company's district does reach it.
+    const own = await s.ctxAs('assessor', '620102');
+    await runMutation(own, { operation: 'testVeto' }, (tx) => tx.emit('unitVetoed', veto('620102001', '00000000-0000-4000-8000-00000000a002')));
+    expect(await records()).toEqual([{ n: 1 }]);
   });
 });
 
@@ -355,6 +411,17 @@ describe('finding 7: invalid input is refused with a code and writes nothing', (
       { token: officer102 },
     );
     expect(codeOf(p, 'r')).toBe('CORE_JURISDICTION_UNKNOWN');
+  });
+
+  it('evaluateJurisdiction refuses a division code that does not exist', async () => {
+    const before = await count('jurisdiction_evaluations');
+    const r = await s.gql(
+      `mutation { r: evaluateJurisdiction(jurisdictionCode: "620102999", periodStart: "2025-01-01", periodEnd: "2025-12-31", safeCreation: 90, governance: 90, stability: 90) { __typename ... on DomainError { code field } } }`,
+      {},
+      { token: admin },
+    );
+    expect(codeOf(r, 'r')).toBe('CORE_JURISDICTION_UNKNOWN');
+    expect(await count('jurisdiction_evaluations')).toBe(before);
   });
 
   it('createCreationBatch refuses seq -1; publishAssessmentStandard refuses maxPoints 1e308', async () => {
