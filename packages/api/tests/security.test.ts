@@ -263,6 +263,13 @@ describe('finding 3: token lifetime and revocation', () => {
     expect((await s.gql('{ me { id } }', {}, { token: t2 })).status).toBe(200);
   });
 
+  it('reloading the revocation list is not counted in the request that triggers it', async () => {
+    await new Promise((r) => setTimeout(r, 300)); // the list (refreshed every 200 ms here) is stale
+    const first = await s.gql('{ me { id } }', {}, { token: admin });
+    const second = await s.gql('{ me { id } }', {}, { token: admin });
+    expect(first.extensions?.sqlStatements).toBe(second.extensions?.sqlStatements);
+  });
+
   it('only the city administrator revokes; jti and sub are exclusive', async () => {
     const refused = await s.gql(REVOKE, { sub: 'city-admin', reason: 'x' }, { token: officer102 });
     expect(refused.errors?.[0].extensions?.code).toMatch(/FORBIDDEN/);

@@ -3,7 +3,7 @@ import { gte } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { requirePermission, type Ctx } from './context.js';
-import type { Db } from './db.js';
+import { statementCounter, type Db } from './db.js';
 import { CoreErrors } from './errors.js';
 import { runMutation } from './mutation.js';
 import { tokenRevocations } from './tables.js';
@@ -60,7 +60,9 @@ export function createRevocationList(db: Db, auth: Pick<Config['auth'], 'maxToke
     loadedAt = Date.now();
   };
   const refresh = () =>
-    (loading ??= load()
+    // Outside the request's statement counter: the reload is the platform's, not the request's
+    // (a page's reported statement count must not depend on when the list was last reloaded).
+    (loading ??= statementCounter.exit(load)
       .catch((err) => {
         failedAt = Date.now();
         log?.warn({ err: { message: (err as Error).message } }, 'token revocations: reload failed; the last list stays in force');
