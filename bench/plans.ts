@@ -145,7 +145,8 @@ const population: Plan[] = [
         inflow_reason: floating ? r.pick(['work', 'business', 'study', 'relatives', 'other']) : null,
         inflow_date: floating ? registeredOn(p) : null,
         hukou_place_code: area,
-        phone: r.chance(0.8) ? `1${r.pick(['38', '39', '58', '86', '77'])}${String(r.int(0, 99999999)).padStart(8, '0')}` : null,
+        // Phones are stored masked + encrypted (issue #11); a plaintext `phone` would be encrypted by A's migrate at start.
+        ...benchPhone(r.chance(0.8) ? `1${r.pick(['38', '39', '58', '86', '77'])}${String(r.int(0, 99999999)).padStart(8, '0')}` : null),
         tier,
         jurisdiction_code: fresh ? dwellingGrid(0, ctx) : dwellingGrid(currentDwelling(p, s), ctx),
         last_visited_on: null,
@@ -452,3 +453,8 @@ credit.push({
 
 export const plans: Plan[] = [...population, ...patrol, ...assessment, ...credit];
 export { TODAY };
+
+/** The stored forms of a bench phone, like the identity numbers above (a stand-in ciphertext: the bench never reveals). */
+function benchPhone(phone: string | null) {
+  return phone ? { phone: null, phone_masked: `${phone.slice(0, 3)}****${phone.slice(-4)}`, phone_cipher: `bench:${Buffer.from(phone).toString('base64')}` } : { phone: null, phone_masked: null, phone_cipher: null };
+}

@@ -12,8 +12,10 @@ import {
   loadConfig,
   migrate,
   mintDevToken,
+  isRole,
   ROLE_NAMES,
   ROLES,
+  revokeToken,
   seedAll,
   shutdownGracefully,
   systemContext,
@@ -63,7 +65,7 @@ async function main() {
       await migrate(database, MIGRATIONS, modules);
       if (seed) await seedAll(platform, modules);
       const devToken = config.auth.devSecret
-        ? await mintDevToken(config.auth.devSecret, { ...SEEDED_USERS.city_admin, roles: ['city_admin'] }, { expiresIn: '30d' })
+        ? await mintDevToken(config.auth.devSecret, { ...SEEDED_USERS.city_admin, roles: ['city_admin'] }, { expiresIn: `${config.auth.maxTokenAgeSeconds}s` })
         : null;
       const app = createApp({
         platform,
@@ -101,7 +103,7 @@ async function main() {
     }
     case 'token': {
       const role = args[0] as Role;
-      if (!ROLE_NAMES.includes(role)) {
+      if (!isRole(role)) {
         console.error(`usage: token <role> [--jurisdiction CODE] [--sub ID] [--ttl 8h]\nroles:\n${ROLE_NAMES.map((r) => `  ${r.padEnd(20)} ${ROLES[r]} (seeded at ${SEEDED_USERS[r].jurisdiction})`).join('\n')}`);
         process.exit(2);
       }
@@ -122,6 +124,24 @@ async function main() {
         { expiresIn: flag(args, 'ttl') ?? '8h', issuer: config.auth.issuer, audience: config.auth.audience },
       );
       process.stdout.write(`${token}\n`);
+      return;
+    }
+    case 'revoke-token': {
+      // An operator's emergency stop for a leaked token: same service, audit entry and effect as the revokeToken mutation.
+      const jti = flag(args, 'jti');
+      const sub = flag(args, 'sub');
+      const reason = flag(args, 'reason') ?? 'revoked by an operator (CLI)';
+      if (!jti === !sub) {
+        console.error('usage: revoke-token --jti ID | --sub SUBJECT [--reason TEXT]');
+        process.exit(2);
+      }
+      const { database, platform } = await open();
+      await migrate(database, MIGRATIONS, modules);
+      const operator = { id: `cli:${process.env.USER ?? 'operator'}`, roles: ['city_admin' as Role], jurisdictionCode: SEEDED_USERS.city_admin.jurisdiction, permissions: new Set(['auth:token.revoke']) };
+      const row = await revokeToken(systemContext(platform, operator), { jti, sub, reason });
+      console.log(JSON.stringify({ revoked: row }));
+      await platform.close();
+      await database.close();
       return;
     }
     case 'verify-audit': {
@@ -166,6 +186,8 @@ async function main() {
   migrate                      apply migrations
   seed [module ...]            apply migrations and seed the demo city (idempotent)
   token <role>                 mint a local-development token (roles: ${ROLE_NAMES.join(', ')})
+  revoke-token --jti ID | --sub SUBJECT [--reason TEXT]
+                               revoke one token or every token of a subject issued until now
   verify-audit                 recompute the audit hash chain (exit 1 when broken)
   print-schema [--write|--check]
   generate-migration [name] [--reset]
@@ -173,6 +195,10 @@ ${moduleCommands.join('\n')}`);
         process.exit(command === 'help' ? 0 : 2);
       }
       const as = (flag(args, 'as') ?? 'city_admin') as Role;
+      if (!isRole(as)) {
+        console.error(`--as takes one of the roles: ${ROLE_NAMES.join(', ')}`);
+        process.exit(2);
+      }
       const { database, platform, config } = await open();
       await migrate(database, MIGRATIONS, modules);
       const app = createApp({ platform, schema: buildSchema(modules) });

@@ -270,7 +270,7 @@ describe('authentication', () => {
     const es = await startTestServer({ modules: [], env: { AUTH_PUBLIC_KEY: pem, AUTH_PUBLIC_KEY_ALG: 'ES256' } });
     try {
       const sign = (key: CryptoKey) =>
-        new SignJWT({ roles: ['city_admin'], jurisdiction: '620100' }).setProtectedHeader({ alg: 'ES256' }).setSubject('svc').setIssuer('safecity').setAudience('safecity-api').setExpirationTime('5m').sign(key);
+        new SignJWT({ roles: ['city_admin'], jurisdiction: '620100' }).setProtectedHeader({ alg: 'ES256' }).setSubject('svc').setIssuer('safecity').setAudience('safecity-api').setIssuedAt().setExpirationTime('5m').sign(key);
       const good = await es.gql(q, {}, { token: await sign(ours.privateKey) });
       expect(good.data.me.id).toBe('svc');
       const bad = await es.gql(q, {}, { token: await sign(theirs.privateKey) });

@@ -18,6 +18,8 @@ import type { Database } from './db.js';
 import { statementCounter } from './db.js';
 import { DomainError } from './errors.js';
 import { useNodeLimit } from './node-limit.js';
+import { useInputHygiene } from './input-hygiene.js';
+import { createRevocationList } from './revocation.js';
 import type { EventName } from './events.js';
 import type { ModuleDescriptor, Subscriber } from './module.js';
 
@@ -209,7 +211,7 @@ export interface App {
 export function createApp(o: AppOptions): App {
   const { platform } = o;
   const { config, log } = platform;
-  const auth = createAuthenticator(config.auth, platform.rolePermissions);
+  const auth = createAuthenticator(config.auth, platform.rolePermissions, { revocations: createRevocationList(platform.database.db, config.auth, log) });
   const yoga = createYoga<Record<string, unknown>, Ctx>({
     schema: o.schema,
     graphqlEndpoint: '/graphql',
@@ -252,6 +254,7 @@ export function createApp(o: AppOptions): App {
     },
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-safecity-client'] }),
+      useInputHygiene(),
       maxTokensPlugin({ n: config.limits.maxTokens }),
       maxDepthPlugin({ n: config.limits.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: config.limits.maxAliases }),

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, gt, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
+// Masking lives in masking.ts: one policy for answers, audit entries and logs.
+import { maskPersonal } from './masking.js';
 import { rowsAsSelect } from './sql-helpers.js';
 import { auditLog } from './tables.js';
 
@@ -33,36 +35,6 @@ export function canonicalJson(value: unknown): string {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-const ID_KEYS = /(idNumber|residentId|identityNumber|id_number)$/i;
-const PHONE_KEYS = /(phone|mobile)$/i;
-
-/** GB 11643 numbers keep their first 4 and last 4 characters: 6201**********123X. */
-export function maskResidentId(id: string): string {
-  if (id.length < 8) return '*'.repeat(id.length);
-  return id.slice(0, 4) + '*'.repeat(id.length - 8) + id.slice(-4);
-}
-export function maskPhone(p: string): string {
-  return p.length <= 7 ? '*'.repeat(p.length) : p.slice(0, 3) + '*'.repeat(p.length - 7) + p.slice(-4);
-}
-
-/** Personal identifiers never enter the audit log in clear. */
-export function maskPersonal(value: unknown): unknown {
-  if (value === null || value === undefined) return value ?? null;
-  if (Array.isArray(value)) return value.map(maskPersonal);
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (typeof v === 'string' && ID_KEYS.test(k)) out[k] = maskResidentId(v);
-      else if (typeof v === 'string' && PHONE_KEYS.test(k)) out[k] = maskPhone(v);
-      else if (k === 'idNumberHash' || k === 'idNumberCipher') continue;
-      else out[k] = maskPersonal(v);
-    }
-    return out;
-  }
-  return value;
 }
 
 interface Row {

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from './config.js';
 import { unauthenticated } from './errors.js';
 import { isDivisionCode } from './jurisdiction.js';
+import type { RevocationList } from './revocation.js';
 
 /** The seeded roles. Modules grant permissions to them in their descriptors. */
 export const ROLES = {
@@ -15,6 +17,14 @@ export const ROLES = {
 } as const;
 export type Role = keyof typeof ROLES;
 export const ROLE_NAMES = Object.keys(ROLES) as Role[];
+
+/**
+ * Whether `name` is one of the fixed roles. An own-property check of a frozen set: `"constructor"`,
+ * `"__proto__"` or `"toString"` are members of every object's prototype, not roles.
+ */
+export function isRole(name: unknown): name is Role {
+  return typeof name === 'string' && Object.hasOwn(ROLES, name);
+}
 
 /** The seeded user of each role: jurisdiction codes in the demo city (兰州市 620100). */
 export const SEEDED_USERS: Record<Role, { sub: string; jurisdiction: string; name: string }> = {
@@ -47,7 +57,12 @@ export interface Authenticator {
   authenticate(authorization: string | null | undefined): Promise<Actor | null>;
 }
 
-export function createAuthenticator(config: Config['auth'], rolePermissions: ReadonlyMap<string, ReadonlySet<string>>): Authenticator {
+export interface AuthenticatorOptions {
+  /** Revoked tokens (by jti or subject); checked on every request, cached tokens included. */
+  revocations?: RevocationList;
+}
+
+export function createAuthenticator(config: Config['auth'], rolePermissions: ReadonlyMap<string, ReadonlySet<string>>, opts: AuthenticatorOptions = {}): Authenticator {
   let keyPromise: Promise<{ key: JWTVerifyGetKey | CryptoKey | Uint8Array; algorithms: string[] }> | null = null;
   const key = () =>
     (keyPromise ??= (async () => {
@@ -58,10 +73,16 @@ export function createAuthenticator(config: Config['auth'], rolePermissions: Rea
       return { key: new TextEncoder().encode(config.devSecret!), algorithms: ['HS256'] };
     })());
 
-  // A token verified once stays valid until it expires: integrating services send the same token
-  // thousands of times, and a signature check costs more than the rest of a small request.
-  const verified = new Map<string, { actor: Actor; exp: number }>();
+  // A token verified once is cached until it expires (integrating services send the same token
+  // thousands of times, and a signature check costs more than the rest of a small request), but
+  // the revocation list is consulted on every request, so a revoked token stops within seconds.
+  const verified = new Map<string, { actor: Actor; exp: number; identity: { jti: string | null; sub: string; iat: number } }>();
   const MAX_CACHED = 10_000;
+  const maxAge = config.maxTokenAgeSeconds ?? 12 * 3600;
+  const skew = config.clockSkewSeconds ?? 60;
+  const refuseIfRevoked = async (identity: { jti: string | null; sub: string; iat: number }) => {
+    if (opts.revocations && (await opts.revocations.isRevoked(identity))) throw unauthenticated('Invalid token: revoked.');
+  };
 
   return {
     async authenticate(header) {
@@ -70,7 +91,11 @@ export function createAuthenticator(config: Config['auth'], rolePermissions: Rea
       if (!m) throw unauthenticated('Malformed Authorization header: expected "Bearer <JWT>".');
       const hit = verified.get(m[1]);
       if (hit) {
-        if (hit.exp * 1000 > Date.now()) return hit.actor;
+        const now = Date.now() / 1000;
+        if (hit.exp + skew > now && now - hit.identity.iat <= maxAge + skew) {
+          await refuseIfRevoked(hit.identity);
+          return hit.actor;
+        }
         verified.delete(m[1]);
       }
       let payload: JWTPayload;
@@ -80,26 +105,58 @@ export function createAuthenticator(config: Config['auth'], rolePermissions: Rea
           issuer: config.issuer,
           audience: config.audience,
           algorithms: k.algorithms,
-          requiredClaims: ['sub', 'exp'],
+          requiredClaims: ['sub', 'exp', 'iat'],
+          // jose refuses an `iat` in the future (beyond the tolerance) and one older than maxTokenAge.
+          maxTokenAge: maxAge,
+          clockTolerance: skew,
         }));
       } catch (e) {
         throw unauthenticated(`Invalid token: ${(e as { code?: string }).code ?? 'verification failed'}.`);
       }
+      const problem = tokenLifetimeProblem(payload, { maxAgeSeconds: maxAge, skewSeconds: skew, nowSeconds: Date.now() / 1000 });
+      if (problem) throw unauthenticated(`Invalid token: ${problem}.`);
       const actor = actorFromClaims(payload, rolePermissions);
+      const identity = { jti: typeof payload.jti === 'string' ? payload.jti : null, sub: payload.sub!, iat: payload.iat! };
+      await refuseIfRevoked(identity);
       if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value!);
-      verified.set(m[1], { actor, exp: payload.exp! });
+      verified.set(m[1], { actor, exp: payload.exp!, identity });
       return actor;
     },
   };
 }
 
+/**
+ * Pure rule: what is wrong with a token's lifetime, if anything. `iat` is required and may not lie
+ * in the future; a token may not ask to live longer than the maximum age (`exp − iat`), so an
+ * `exp` in the year 3000 is refused even while the token is young.
+ */
+export function tokenLifetimeProblem(payload: Pick<JWTPayload, 'iat' | 'exp'>, o: { maxAgeSeconds: number; skewSeconds: number; nowSeconds: number }): string | null {
+  if (typeof payload.iat !== 'number' || !Number.isFinite(payload.iat)) return 'iat missing';
+  if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) return 'exp missing';
+  if (payload.iat > o.nowSeconds + o.skewSeconds) return 'issued in the future';
+  if (payload.exp - payload.iat > o.maxAgeSeconds + o.skewSeconds) return `lifetime longer than ${o.maxAgeSeconds} s`;
+  if (o.nowSeconds - payload.iat > o.maxAgeSeconds + o.skewSeconds) return 'too old';
+  return null;
+}
+
+/**
+ * The actor of verified claims. Every role must be one of the fixed roles and every extra
+ * permission one some role is granted (own-property checks, never `in`): a token naming anything
+ * else is refused as a whole rather than half-honoured.
+ */
 export function actorFromClaims(payload: JWTPayload, rolePermissions: ReadonlyMap<string, ReadonlySet<string>>): Actor {
-  const roles = Array.isArray(payload.roles) ? (payload.roles as string[]).filter((r): r is Role => r in ROLES) : [];
+  const claimed: unknown[] = Array.isArray(payload.roles) ? payload.roles : [];
   const jurisdiction = typeof payload.jurisdiction === 'string' ? payload.jurisdiction : '';
-  if (!payload.sub || roles.length === 0 || !isDivisionCode(jurisdiction)) {
+  if (!payload.sub || typeof payload.sub !== 'string' || claimed.length === 0 || !isDivisionCode(jurisdiction)) {
     throw unauthenticated('Token lacks subject, a known role or a valid jurisdiction claim.');
   }
-  const permissions = new Set<string>(Array.isArray(payload.permissions) ? (payload.permissions as string[]) : []);
+  if (!claimed.every(isRole)) throw unauthenticated('Token names an unknown role.');
+  const roles = [...new Set(claimed as Role[])];
+  const known = new Set<string>();
+  for (const set of rolePermissions.values()) for (const p of set) known.add(p);
+  const extra: unknown[] = payload.permissions === undefined ? [] : Array.isArray(payload.permissions) ? payload.permissions : [null];
+  if (!extra.every((p) => typeof p === 'string' && known.has(p))) throw unauthenticated('Token names an unknown permission.');
+  const permissions = new Set<string>(extra as string[]);
   for (const r of roles) for (const p of rolePermissions.get(r) ?? []) permissions.add(p);
   return { id: payload.sub, roles, jurisdictionCode: jurisdiction, permissions };
 }
@@ -115,6 +172,7 @@ export async function mintDevToken(
     .setSubject(claims.sub)
     .setIssuer(opts.issuer ?? 'safecity')
     .setAudience(opts.audience ?? 'safecity-api')
+    .setJti(randomUUID())
     .setIssuedAt()
     .setExpirationTime(opts.expiresIn ?? '8h')
     .sign(new TextEncoder().encode(secret));

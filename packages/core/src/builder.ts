@@ -4,11 +4,26 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
-import { GraphQLError } from 'graphql';
+import { PothosValidationError } from '@pothos/core';
 import { DateTimeResolver, JSONResolver, LatitudeResolver, LocalDateResolver, LongitudeResolver } from 'graphql-scalars';
 import type { Ctx } from './context.js';
 import { CoreErrors, DomainError, forbidden, unauthenticated } from './errors.js';
+import { decodeGlobalId, encodeGlobalId } from './global-id.js';
 import { CreditCodeScalar, DivisionCodeScalar, IdempotencyKeyScalar, ResidentIdNumberScalar } from './scalars.js';
+
+/**
+ * Pothos refuses input it cannot map (an id of the wrong type for `t.arg.globalID({ for })`,
+ * a list where an object was expected) with a PothosValidationError: a client's fault, not ours.
+ * Giving the class a code makes every such refusal a coded answer (CORE_ID_MALFORMED for ids,
+ * CORE_INPUT_INVALID otherwise) instead of a masked INTERNAL_SERVER_ERROR, at this one place.
+ */
+if (!Object.getOwnPropertyDescriptor(PothosValidationError.prototype, 'code')) {
+  Object.defineProperty(PothosValidationError.prototype, 'code', {
+    get(this: Error) {
+      return /^ID: /.test(this.message) ? 'CORE_ID_MALFORMED' : 'CORE_INPUT_INVALID';
+    },
+  });
+}
 
 export interface SchemaTypes {
   Context: Ctx;
@@ -62,15 +77,9 @@ export function createBuilder(opts: { errorCodes: string[] }) {
       cursorType: 'String',
       edgesFieldOptions: { nullable: false },
       nodeFieldOptions: { nullable: false },
-      decodeGlobalID: (globalID: string) => {
-        const decoded = Buffer.from(globalID, 'base64url').toString('utf8');
-        const i = decoded.indexOf(':');
-        if (i <= 0 || !/^[A-Za-z]+$/.test(decoded.slice(0, i)) || decoded.length > 200) {
-          throw new GraphQLError('Malformed id.', { extensions: { code: CoreErrors.code('ID_MALFORMED') } });
-        }
-        return { typename: decoded.slice(0, i), id: decoded.slice(i + 1) };
-      },
-      encodeGlobalID: (typename: string, id: string | number | bigint) => Buffer.from(`${typename}:${id}`, 'utf8').toString('base64url'),
+      // One decoder for every id argument and node(id:): core's global-id.ts.
+      decodeGlobalID: (globalID: string) => decodeGlobalId(globalID),
+      encodeGlobalID: encodeGlobalId,
     },
   });
 

@@ -16,6 +16,12 @@ export interface Config {
     publicKeyAlg: 'ES256' | 'RS256';
     /** HS256 secret, accepted only in local-development mode. */
     devSecret: string | null;
+    /** The oldest token accepted (seconds since `iat`), and the longest `exp − iat` a token may ask for. */
+    maxTokenAgeSeconds: number;
+    /** Tolerated clock difference with the token issuer, in seconds (`iat`, `nbf`, `exp`). */
+    clockSkewSeconds: number;
+    /** How often each API instance reloads the revocation list, in milliseconds. */
+    revocationRefreshMs: number;
   };
   limits: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxPageSize: number; maxNodes: number };
   logLevel: string;
@@ -45,6 +51,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       publicKeyPem,
       publicKeyAlg: (env.AUTH_PUBLIC_KEY_ALG as 'ES256' | 'RS256') || 'ES256',
       devSecret: devMode ? env.AUTH_DEV_SECRET || LOCAL_DEV_SECRET : null,
+      maxTokenAgeSeconds: durationSeconds(env.AUTH_MAX_TOKEN_AGE, 12 * 3600),
+      clockSkewSeconds: durationSeconds(env.AUTH_CLOCK_SKEW, 60),
+      revocationRefreshMs: Number(env.AUTH_REVOCATION_REFRESH_MS || 5000),
     },
     limits: {
       maxDepth: Number(env.GRAPHQL_MAX_DEPTH || 10),
@@ -56,4 +65,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' || env.VITEST ? 'warn' : 'info'),
   };
+}
+
+/** `43200`, `90s`, `30m`, `12h` or `7d` as seconds; the fallback when unset. */
+export function durationSeconds(value: string | undefined, fallback: number): number {
+  if (!value) return fallback;
+  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(value.trim());
+  if (!m) throw new Error(`Not a duration: ${value} (use seconds or 30m, 12h, 7d).`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
 }

@@ -24,6 +24,7 @@ export const coreModule = defineModule({
     'jurisdiction:manage': { description: 'Draw grids and rename divisions in one’s jurisdiction.', roles: ['city_admin', 'district_officer'] },
     'audit:read': { description: 'Read the audit log of one’s jurisdiction.', roles: ['city_admin', 'auditor'] },
     'audit:verify': { description: 'Verify the audit hash chain.', roles: ['city_admin', 'auditor'] },
+    'auth:token.revoke': { description: 'Revoke API tokens by id or subject.', roles: ['city_admin'] },
     'events:subscribe': {
       description: 'Subscribe to committed domain events in one’s jurisdiction.',
       roles: ['city_admin', 'district_officer', 'grid_worker', 'assessor', 'auditor', 'department_service', 'credit_officer'],

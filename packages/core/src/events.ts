@@ -90,3 +90,33 @@ export interface EmittedEvent<N extends EventName = EventName> {
   /** The id of the audit-bearing request that emitted it. */
   requestId: string;
 }
+
+/**
+ * Who may receive each event: the permission that reads what it is about (declared here, next to
+ * the catalogue, so a new event cannot be added without saying who reads it). Subscriptions also
+ * deliver only events inside the subscriber's jurisdiction.
+ */
+export const EVENT_READ_PERMISSIONS: { readonly [N in EventName]: string } = {
+  residenceRegistered: 'population:read',
+  residenceDeregistered: 'population:read',
+  personMovedAway: 'population:read',
+  personArrived: 'population:read',
+  revisitOverdue: 'population:read',
+  alertRecorded: 'patrol:read',
+  jointDutyActivated: 'patrol:read',
+  majorIncidentRecorded: 'patrol:read',
+  unitAssessed: 'assessment:read',
+  unitVetoed: 'assessment:read',
+  plaqueRevoked: 'assessment:read',
+  rectificationOverdue: 'assessment:read',
+  blacklistEntryProposed: 'credit:read',
+  disputeEscalated: 'disputes:read',
+  vetoProposed: 'disputes:read',
+};
+
+/** Whether an actor with these permissions and this jurisdiction may receive the event. */
+export function mayReceiveEvent(name: EventName, payload: { jurisdictionCode?: string }, actor: { permissions: ReadonlySet<string>; jurisdictionCode: string }, isWithin: (code: string, root: string) => boolean): boolean {
+  const permission = Object.hasOwn(EVENT_READ_PERMISSIONS, name) ? EVENT_READ_PERMISSIONS[name] : null;
+  if (!permission || !actor.permissions.has(permission)) return false;
+  return typeof payload.jurisdictionCode === 'string' && isWithin(payload.jurisdictionCode, actor.jurisdictionCode);
+}

@@ -98,3 +98,15 @@ export async function renameJurisdiction(ctx: Ctx, input: { code: string; name: 
 }
 
 export { asc };
+
+/**
+ * Writes go into jurisdictions that exist and lie in the caller's subtree: the one check every
+ * service makes before writing a record with a division code (a well-formed but unknown code is
+ * CORE_JURISDICTION_UNKNOWN, an existing one outside the subtree CORE_JURISDICTION_OUT_OF_SCOPE).
+ */
+export async function requireWritableJurisdiction(ctx: Ctx, code: string, field = 'jurisdictionCode'): Promise<JurisdictionRow> {
+  if (!isInScope(ctx, code)) throw CoreErrors.error('JURISDICTION_OUT_OF_SCOPE', `Jurisdiction ${code} is outside your jurisdiction.`, { field });
+  const [row] = await ctx.db.select().from(jurisdictions).where(eq(jurisdictions.code, code));
+  if (!row) throw CoreErrors.error('JURISDICTION_UNKNOWN', `No jurisdiction ${code}.`, { field });
+  return row;
+}

@@ -3,7 +3,7 @@ import { withCore } from './app.js';
 import type { Database } from './db.js';
 import type { ModuleDescriptor } from './module.js';
 
-/** Applies the committed drizzle migrations, then each module's idempotent post-migrate SQL. */
+/** Applies the committed drizzle migrations, then each module's idempotent post-migrate SQL and data migration. */
 export async function migrate(database: Database, migrationsFolder: string, modules: ModuleDescriptor[]): Promise<void> {
   if (database.kind === 'pglite') {
     const { migrate: run } = await import('drizzle-orm/pglite/migrator');
@@ -13,4 +13,5 @@ export async function migrate(database: Database, migrationsFolder: string, modu
     await run(database.db as never, { migrationsFolder });
   }
   for (const m of withCore(modules)) for (const stmt of m.postMigrateSql ?? []) await database.db.execute(sql.raw(stmt));
+  for (const m of withCore(modules)) await m.postMigrate?.(database.db);
 }

@@ -2,6 +2,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Role } from './auth.js';
 import type { Builder } from './builder.js';
 import type { Ctx, TxCtx } from './context.js';
+import type { Db } from './db.js';
 import type { DomainEvents, EventName } from './events.js';
 import type { ReadinessCheck } from './readiness.js';
 
@@ -35,6 +36,11 @@ export interface ModuleDescriptor {
   commands?: Record<string, ModuleCommand>;
   /** Idempotent SQL applied after migrations (triggers and the like that drizzle-kit does not model). */
   postMigrateSql?: string[];
+  /**
+   * Idempotent data migration run by `migrate` after the SQL (work SQL cannot do, e.g. encrypting
+   * a column with the data key). Must be safe to run on every start.
+   */
+  postMigrate?(db: Db): Promise<void>;
   /** Checks this module adds to `/readiness` (e.g. the holiday calendar running out). */
   readiness?: ReadinessCheck[];
 }

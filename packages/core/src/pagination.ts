@@ -47,10 +47,16 @@ export async function paginate<Row>(o: KeysetOptions<Row>): Promise<Page<Row>> {
   const { args } = o;
   const max = o.maxPageSize ?? 100;
   const backward = args.last != null && args.first == null;
-  const size = Math.min(Math.max((backward ? args.last : args.first) ?? o.defaultPageSize ?? 20, 0), max);
-  if (((backward ? args.last : args.first) ?? 0) > max) {
-    throw CoreErrors.error('INPUT_INVALID', `A page holds at most ${max} items.`, { field: backward ? 'last' : 'first' });
+  const requested = backward ? args.last : args.first;
+  const field = backward ? 'last' : 'first';
+  // A negative page size is a client bug: answering an empty page would hide it.
+  if (requested != null && (!Number.isInteger(requested) || requested < 0)) {
+    throw CoreErrors.error('INPUT_INVALID', `${field} must be a whole number from 0 to ${max}.`, { field });
   }
+  if ((requested ?? 0) > max) {
+    throw CoreErrors.error('INPUT_INVALID', `A page holds at most ${max} items.`, { field });
+  }
+  const size = Math.min(requested ?? o.defaultPageSize ?? 20, max);
   const asc = (o.direction ?? 'asc') === 'asc' ? !backward : backward;
   const cols = sql.join(
     o.keys.map((k) => sql`${k.column}`),

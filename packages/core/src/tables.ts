@@ -65,4 +65,22 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.actorId, t.key] })],
 );
 
-export const coreTables = { jurisdictions, auditLog, idempotencyKeys };
+/**
+ * Revoked tokens: by `jti` (one token) or by `sub` (every token of the subject issued up to
+ * `revoked_at`). Rows are never deleted; a row older than the maximum token age no longer
+ * matters because every token it could match has expired, so the API loads only recent rows.
+ */
+export const tokenRevocations = pgTable(
+  'token_revocations',
+  {
+    id: uuid('id').primaryKey(),
+    jti: text('jti'),
+    sub: text('sub'),
+    reason: text('reason').notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }).notNull(),
+    revokedBy: text('revoked_by').notNull(),
+  },
+  (t) => [index('token_revocations_at_idx').on(t.revokedAt), index('token_revocations_jti_idx').on(t.jti), index('token_revocations_sub_idx').on(t.sub)],
+);
+
+export const coreTables = { jurisdictions, auditLog, idempotencyKeys, tokenRevocations };

@@ -1,4 +1,4 @@
-import { notFound, z, type Builder, type Ctx } from '@safecity/core';
+import { idOfType, notFound, z, type Builder, type Ctx } from '@safecity/core';
 import {
   ENTRY_STATUSES,
   LIST_TYPES,
@@ -231,8 +231,7 @@ export function registerCreditSchema(builder: Builder) {
   });
 
   const entryId = (id: { typename: string; id: string }) => {
-    if (id.typename !== 'CreditListEntry') throw notFound('credit list entry');
-    return id.id;
+    return idOfType(id, 'CreditListEntry', 'entryId');
   };
 
   builder.mutationFields((t) => ({
@@ -316,7 +315,7 @@ export function registerCreditSchema(builder: Builder) {
       args: {
         entryId: t.arg.globalID({ required: true }),
         statement: t.arg.string({ required: true, validate: text(2000) }),
-        conditions: t.arg({ type: [RepairConditionInput], required: true }),
+        conditions: t.arg({ type: [RepairConditionInput], required: true, validate: z.array(z.any()).max(20) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
       resolve: (_r, { idempotencyKey, entryId: id, ...input }, ctx) => requestCreditRepair(ctx, { ...input, entryId: entryId(id) }, idempotencyKey),
@@ -333,8 +332,7 @@ export function registerCreditSchema(builder: Builder) {
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
       resolve: (_r, { idempotencyKey, requestId, ...input }, ctx) => {
-        if (requestId.typename !== 'CreditRepairRequest') throw notFound('repair request');
-        return decideCreditRepair(ctx, { ...input, requestId: requestId.id }, idempotencyKey);
+        return decideCreditRepair(ctx, { ...input, requestId: idOfType(requestId, 'CreditRepairRequest', 'requestId') }, idempotencyKey);
       },
     }),
   }));

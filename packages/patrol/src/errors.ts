@@ -11,6 +11,7 @@ export const PatrolErrors = defineErrors('PATROL', {
   RANGE_TOO_LONG: 'The date range is too long.',
   POINT_NOT_IN_ACTIVATION: 'The checkpoint is not one of the points of this activation.',
   CHECK_IN_DUPLICATE: 'This point has already checked in for this activation.',
+  TOO_MANY_POINTS: 'A joint-duty rule names at most 100 temporary duty points.',
   POINT_NOT_TEMPORARY: 'Joint-duty points must be temporary duty points inside the jurisdiction.',
   BLOCK_COMMUNITY_INVALID: 'Blocks group communities (12-digit codes) inside the block jurisdiction.',
   FEEDBACK_RATING_INVALID: 'Ratings run from 1 to 5.',

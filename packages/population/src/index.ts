@@ -4,6 +4,7 @@ import { PopulationErrors } from './errors.js';
 import { registerPopulationSchema } from './graphql/index.js';
 import { seedPopulation } from './seed.js';
 import { exportRegistrationsCsv, importRegistrationsCsv } from './service/csv.js';
+import { encryptLegacyPhones } from './service/phone-migration.js';
 import { sweepOverdueRevisits } from './service/revisits.js';
 import { tables } from './tables.js';
 
@@ -37,6 +38,7 @@ export const populationModule = defineModule({
   },
   errorCodes: PopulationErrors.all,
   register: (builder) => registerPopulationSchema(builder),
+  postMigrate: async (db) => void (await encryptLegacyPhones(db)),
   subscribers: [],
   seed: seedPopulation,
   commands: {

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { devTokenClaims, type Ctx, type Db } from '@safecity/core';
-import { protectResidentId } from './identity.js';
+import { protectPhone, protectResidentId } from './identity.js';
 import { addDays, daysBetween, dwellingRevisitDue, localDate, tenantRevisitDue, type DwellingClass, type TenantTier } from './rules.js';
 
 // ------------------------------------------------------------------ deterministic randomness
@@ -166,7 +166,7 @@ export async function* generateCityScale(o: CityScaleOptions): AsyncGenerator<Ci
       inflow_reason: t ? weighted(INFLOW, r(S.person, k, 8)) : null,
       inflow_date: inflowDate,
       hukou_place_code: area,
-      phone: `1${pick(['3', '5', '7', '8', '9'], r(S.person, k, 9))}${String(Math.floor(r(S.person, k, 10) * 1e9)).padStart(9, '0')}`,
+      ...phoneColumns(`1${pick(['3', '5', '7', '8', '9'], r(S.person, k, 9))}${String(Math.floor(r(S.person, k, 10) * 1e9)).padStart(9, '0')}`),
       tier,
       jurisdiction_code: landlord ? grids[k % grids.length] : t!.dw.jurisdiction_code,
       last_visited_on: t?.seenOn ?? null,
@@ -297,4 +297,10 @@ export async function seedPopulation(ctx: Ctx): Promise<void> {
     select d.id, d.jurisdiction_code, true, (ascii(right(d.id::text, 1)) % 4) <> 0, true, (ascii(right(d.id::text, 2)) % 5) <> 0, true, 'seed', now()
       from dwellings d
      where d.urban_village_building and not exists (select 1 from five_ones_checks c where c.dwelling_id = d.id)`);
+}
+
+/** Seeded phones are stored like real ones: masked and encrypted, never in clear. */
+function phoneColumns(phone: string) {
+  const p = protectPhone(phone);
+  return { phone: null, phone_masked: p.phoneMasked, phone_cipher: p.phoneCipher };
 }

@@ -8,7 +8,7 @@ const jurIndex = (name: string, col: any) => index(name).using('btree', sql`${co
 /**
  * 实有人口. The identity number is never stored readable: `id_number_hash` (HMAC-SHA256 of the
  * normalized number) serves exact search, `id_number_masked` display, `id_number_cipher`
- * (AES-256-GCM) the audited reveal. `jurisdiction_code` follows the active registration.
+ * (AES-256-GCM) the audited reveal. Phone numbers likewise: `phone_masked` and `phone_cipher`. `jurisdiction_code` follows the active registration.
  * `last_visited_on` / `revisit_due_on` are derived (rules.ts) on every visit, tier change
  * and registration, so the overdue list is an indexed range scan.
  */
@@ -26,7 +26,11 @@ export const persons = pgTable(
     inflowReason: text('inflow_reason'),
     inflowDate: day('inflow_date'),
     hukouPlaceCode: text('hukou_place_code').notNull(),
+    /** Legacy plaintext phone: emptied by `migrate` (encryptLegacyPhones); never written. */
     phone: text('phone'),
+    /** Phone masked by core's policy (138****5678), and its AES-256-GCM ciphertext for the audited reveal. */
+    phoneMasked: text('phone_masked'),
+    phoneCipher: text('phone_cipher'),
     tier: text('tier').notNull(),
     jurisdictionCode: text('jurisdiction_code').notNull(),
     lastVisitedOn: day('last_visited_on'),
@@ -40,6 +44,8 @@ export const persons = pgTable(
     index('persons_jur_id_idx').on(t.jurisdictionCode, t.id),
     index('persons_due_idx').on(t.revisitDueOn, t.id),
     index('persons_name_idx').on(t.name),
+    // Empty once migrated: lets `migrate` find plaintext phones left over without a scan.
+    index('persons_legacy_phone_idx').on(t.id).where(sql`${t.phone} is not null`),
   ],
 );
 

@@ -1,7 +1,7 @@
-import { notFound, z, type Builder, type Ctx } from '@safecity/core';
+import { idOfType, z, type Builder, type Ctx } from '@safecity/core';
 import { CATEGORIES, CATEGORY_KEYS, MAJOR_EVENT_KINDS } from '../rules/categories.js';
 import { assessmentLoader, type AssessmentRow, type MajorEventRow } from '../service/assessments.js';
-import { isUuid, unitLoader, type UnitRow } from '../service/common.js';
+import { unitLoader, type UnitRow } from '../service/common.js';
 import type { CardRow, InvestigationRow, OrderRow } from '../service/rectification.js';
 import type { BatchRow } from '../service/setup.js';
 
@@ -14,12 +14,9 @@ export const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const key = (t: any) => t.arg({ type: 'IdempotencyKey' });
 
-/** A global id of `typename`, or NOT_FOUND (nothing about other records leaks). */
-export function rawId(globalId: string, typename: string): string {
-  const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
-  const prefix = `${typename}:`;
-  if (!decoded.startsWith(prefix) || !isUuid(decoded.slice(prefix.length))) throw notFound(typename);
-  return decoded.slice(prefix.length);
+/** The row id of a global id of `typename`; a malformed id or one of another type is CORE_ID_MALFORMED (core's one decoder). */
+export function rawId(globalId: string, typename: string, field = 'id'): string {
+  return idOfType(globalId, typename, field);
 }
 
 /** The module's GraphQL types used by more than one subdomain file, created once per schema. */

@@ -20,6 +20,9 @@ import { ASSESS, CONFIGURE, HISTORY, key, rawId, READ, type Refs } from './refs.
 type EvaluationRow = typeof jurisdictionEvaluations.$inferSelect;
 
 /** A unit's history and past standing, zero-case rates, and the three-in-one jurisdiction evaluation. */
+/** A weight of the three-in-one evaluation: a share between 0 and 1 (or a percentage up to 100). */
+const WEIGHT = z.number().min(0).max(100);
+
 export function registerReportSchema(builder: Builder, refs: Refs) {
   const { CategoryEnum, Batch, Assessment } = refs;
   const FactKind = builder.enumType('UnitHistoryKind', { values: FACT_KINDS });
@@ -114,7 +117,7 @@ export function registerReportSchema(builder: Builder, refs: Refs) {
       type: 'JSON',
       errors: {},
       authScopes: CONFIGURE,
-      args: { safeCreation: t.arg.float({ required: true }), governance: t.arg.float({ required: true }), stability: t.arg.float({ required: true }), effectiveFrom: t.arg({ type: 'Date', required: true }), idempotencyKey: key(t) },
+      args: { safeCreation: t.arg.float({ required: true, validate: WEIGHT }), governance: t.arg.float({ required: true, validate: WEIGHT }), stability: t.arg.float({ required: true, validate: WEIGHT }), effectiveFrom: t.arg({ type: 'Date', required: true }), idempotencyKey: key(t) },
       resolve: async (_r, { idempotencyKey, ...a }, ctx) => {
         const row = await configureEvaluationWeights(ctx, a, idempotencyKey as string | null);
         return { version: row.version, effectiveFrom: row.effectiveFrom, safeCreation: row.safeCreation, governance: row.governance, stability: row.stability };

@@ -6,6 +6,8 @@ import { listRuleSets, listStandards, publishRuleSet, publishStandard, type Rule
 import { CONFIGURE, key, READ, text, type Refs } from './refs.js';
 
 /** Category standards and the one-vote veto rule sets, both published as immutable versions. */
+const POINTS_ARG = z.number().min(0).max(1000);
+
 export function registerStandardSchema(builder: Builder, refs: Refs) {
   const { CategoryEnum, EventKind, VetoScope } = refs;
   const Escalation = builder.enumType('YellowCardEscalation', { values: ['red_card', 'veto_review', 'none'] as const });
@@ -77,32 +79,34 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
     }),
   });
 
+  // Points are small non-negative numbers: 1e308 or -1 is a typo, not a standard.
+  const POINTS = z.number().min(0).max(1000);
   const DeductionRuleInput = builder.inputType('DeductionRuleInput', {
-    fields: (t) => ({ code: t.string({ required: true, validate: text(20) }), description: t.string({ required: true, validate: text(200) }), points: t.float({ required: true }) }),
+    fields: (t) => ({ code: t.string({ required: true, validate: text(20) }), description: t.string({ required: true, validate: text(200) }), points: t.float({ required: true, validate: POINTS }) }),
   });
   const StandardItemInput = builder.inputType('StandardItemInput', {
     fields: (t) => ({
       code: t.string({ required: true, validate: text(20) }),
       name: t.string({ required: true, validate: text(100) }),
-      maxPoints: t.float({ required: true }),
-      cap: t.float(),
-      deductions: t.field({ type: [DeductionRuleInput], required: true }),
+      maxPoints: t.float({ required: true, validate: POINTS }),
+      cap: t.float({ validate: POINTS }),
+      deductions: t.field({ type: [DeductionRuleInput], required: true, validate: z.array(z.any()).max(100) }),
     }),
   });
   const VetoRuleInput = builder.inputType('VetoRuleInput', {
     fields: (t) => ({
       id: t.string({ required: true, validate: text(20) }),
       description: t.string({ required: true, validate: text(200) }),
-      eventKinds: t.field({ type: [EventKind], required: true }),
+      eventKinds: t.field({ type: [EventKind], required: true, validate: z.array(z.any()).min(1).max(20) }),
       scope: t.field({ type: VetoScope, required: true }),
-      categories: t.field({ type: [CategoryEnum] }),
-      minEvents: t.int(),
+      categories: t.field({ type: [CategoryEnum], validate: z.array(z.any()).max(20) }),
+      minEvents: t.int({ validate: z.number().int().min(1).max(1000) }),
     }),
   });
   const YellowCardPolicyInput = builder.inputType('YellowCardPolicyInput', {
     fields: (t) => ({
-      rectificationWorkingDays: t.int({ required: true }),
-      repeatWindowDays: t.int({ required: true }),
+      rectificationWorkingDays: t.int({ required: true, validate: z.number().int().min(1).max(365) }),
+      repeatWindowDays: t.int({ required: true, validate: z.number().int().min(1).max(3660) }),
       repeatEscalatesTo: t.field({ type: Escalation, required: true }),
     }),
   });
@@ -121,8 +125,8 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
       args: {
         category: t.arg({ type: CategoryEnum, required: true }),
         title: t.arg.string({ required: true, validate: text(200) }),
-        items: t.arg({ type: [StandardItemInput], required: true }),
-        passMark: t.arg.float({ required: true }),
+        items: t.arg({ type: [StandardItemInput], required: true, validate: z.array(z.any()).max(200) }),
+        passMark: t.arg.float({ required: true, validate: POINTS_ARG }),
         effectiveFrom: t.arg({ type: 'Date', required: true }),
         idempotencyKey: key(t),
       },
@@ -134,7 +138,7 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
       errors: {},
       authScopes: CONFIGURE,
       args: {
-        rules: t.arg({ type: [VetoRuleInput], required: true }),
+        rules: t.arg({ type: [VetoRuleInput], required: true, validate: z.array(z.any()).max(100) }),
         effectiveFrom: t.arg({ type: 'Date', required: true }),
         yellowCardPolicy: t.arg({ type: YellowCardPolicyInput }),
         note: t.arg.string({ validate: z.string().max(500) }),

@@ -114,9 +114,9 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
     }),
   });
 
-  const DeductionInput = builder.inputType('DeductionInput', { fields: (t) => ({ code: t.string({ required: true, validate: text(20) }), count: t.int({ required: true }) }) });
+  const DeductionInput = builder.inputType('DeductionInput', { fields: (t) => ({ code: t.string({ required: true, validate: text(20) }), count: t.int({ required: true, validate: z.number().int().min(0).max(1000) }) }) });
   const ItemScoreInput = builder.inputType('ItemScoreInput', {
-    fields: (t) => ({ itemCode: t.string({ required: true, validate: text(20) }), points: t.float(), deductions: t.field({ type: [DeductionInput] }) }),
+    fields: (t) => ({ itemCode: t.string({ required: true, validate: text(20) }), points: t.float({ validate: z.number().min(0).max(1000) }), deductions: t.field({ type: [DeductionInput], validate: z.array(z.any()).max(100) }) }),
   });
 
   builder.queryFields((t) => ({
@@ -135,11 +135,11 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       authScopes: CONFIGURE,
       args: {
         projectName: t.arg.string({ required: true, validate: text(100) }),
-        seq: t.arg.int({ required: true }),
+        seq: t.arg.int({ required: true, validate: z.number().int().min(1).max(10_000) }),
         name: t.arg.string({ required: true, validate: text(100) }),
         jurisdictionCode: t.arg({ type: 'DivisionCode', required: true }),
         leadUnit: t.arg.string({ required: true, validate: text(100) }),
-        participatingUnits: t.arg.stringList({ required: true }),
+        participatingUnits: t.arg.stringList({ required: true, validate: z.array(text(100)).max(100) }),
         targetDate: t.arg({ type: 'Date', required: true }),
         idempotencyKey: key(t),
       },
@@ -169,7 +169,7 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
         unitId: t.arg.id({ required: true }),
         periodStart: t.arg({ type: 'Date', required: true }),
         periodEnd: t.arg({ type: 'Date', required: true }),
-        items: t.arg({ type: [ItemScoreInput], required: true }),
+        items: t.arg({ type: [ItemScoreInput], required: true, validate: z.array(z.any()).max(200) }),
         idempotencyKey: key(t),
       },
       resolve: (_r, { idempotencyKey, ...a }, ctx) => assessUnit(ctx, { ...a, unitId: rawId(String(a.unitId), 'SafeUnit') }, idempotencyKey as string | null),
@@ -182,7 +182,7 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       args: {
         assessmentId: t.arg.id({ required: true }),
         version: t.arg.int({ required: true, description: 'The version you read.' }),
-        items: t.arg({ type: [ItemScoreInput], required: true }),
+        items: t.arg({ type: [ItemScoreInput], required: true, validate: z.array(z.any()).max(200) }),
         reason: t.arg.string({ validate: z.string().max(1000) }),
         idempotencyKey: key(t),
       },

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { assertWritableJurisdiction, isWithin, notFound, runMutation, scopePrefix, type Ctx, type DomainEvents, type MajorEventKind, type TxCtx } from '@safecity/core';
+import { requireWritableJurisdiction, inScope, isWithin, notFound, runMutation, scopePrefix, type Ctx, type DomainEvents, type MajorEventKind, type TxCtx } from '@safecity/core';
 import { EVENT_KIND_LABELS } from '../rules/categories.js';
 import { chinaDateOf } from '../rules/dates.js';
 import { majorEvents, plaques, safeUnits } from '../tables.js';
@@ -79,19 +79,21 @@ export async function recordMajorEvent(
     if (input.unitId) unit = await unitForWrite(tx, input.unitId);
     const code = unit?.jurisdictionCode ?? input.jurisdictionCode;
     if (!code) throw notFound('jurisdiction');
-    assertWritableJurisdiction(tx, code);
+    await requireWritableJurisdiction(tx, code);
     const row = await storeEvent(tx, unit, { ...input, jurisdictionCode: code, source: 'assessment' });
     return row!;
   });
 }
 
 /**
- * patrol's majorIncidentRecorded → a major event here. The unit is found by credit code,
- * else by exact name inside the incident's jurisdiction; otherwise it stays a jurisdiction event.
- * Runs in the emitter's transaction, as a system reaction (not limited to the emitter's scope).
+ * patrol's majorIncidentRecorded → a major event here. The unit is found by credit code, else by
+ * exact name, and only among units the emitting actor may write to (their subtree) that lie in or
+ * above the incident's jurisdiction: a natural key resolves inside the caller's scope exactly like
+ * an id would (`recordMajorEvent` with the unit's id needs the unit in scope). Otherwise the
+ * incident stays a jurisdiction event. Runs in the emitter's transaction.
  */
 export async function onMajorIncident(tx: TxCtx, p: DomainEvents['majorIncidentRecorded']): Promise<void> {
-  const unit = await unitOfEvent(tx, p);
+  const unit = await unitOfIncident(tx, p);
   await storeEvent(tx, unit, {
     kind: p.kind,
     occurredAt: new Date(p.occurredAt),
@@ -103,29 +105,12 @@ export async function onMajorIncident(tx: TxCtx, p: DomainEvents['majorIncidentR
   });
 }
 
-/** The unit an event names: by credit code, else by exact name inside the event's jurisdiction (unique match only). */
-async function unitOfEvent(tx: TxCtx, p: { jurisdictionCode: string; unit: { creditCode: string | null; name: string | null } | null }): Promise<UnitRow | null> {
-  let unit: UnitRow | null = null;
-  if (p.unit?.creditCode) {
-    [unit = null] = await tx.db.select().from(safeUnits).where(eq(safeUnits.creditCode, p.unit.creditCode.toUpperCase())).limit(1);
-  }
-  if (!unit && p.unit?.name) {
-    const candidates = await tx.db
-      .select()
-      .from(safeUnits)
-      .where(and(eq(safeUnits.name, p.unit.name.trim()), sql`(${safeUnits.jurisdictionCode} like ${scopePrefix(p.jurisdictionCode) + '%'} or ${p.jurisdictionCode} like ${safeUnits.jurisdictionCode} || '%')`));
-    const inside = candidates.filter((u) => isWithin(u.jurisdictionCode, p.jurisdictionCode) || isWithin(p.jurisdictionCode, u.jurisdictionCode));
-    if (inside.length === 1) unit = inside[0];
-  }
-  return unit;
-}
-
 /**
  * disputes' vetoProposed → a pending proposal on the unit's timeline, for the assessor to
  * decide (decideVetoProposal); the proposal itself does not veto.
  */
 export async function onVetoProposed(tx: TxCtx, p: DomainEvents['vetoProposed']): Promise<void> {
-  const unit = await unitOfEvent(tx, p);
+  const unit = await unitOfIncident(tx, p);
   if (!unit) return; // not a unit under assessment: the proposal stays with the mediation centre
   await appendHistory(tx, unit, [
     {
@@ -136,6 +121,31 @@ export async function onVetoProposed(tx: TxCtx, p: DomainEvents['vetoProposed'])
       data: { proposalId: p.proposalId, disputeId: p.disputeId, organisation: p.organisationName },
     },
   ]);
+}
+
+/** Pure rule: a unit an incident may be attached to: inside the writer's scope, and in or above the incident's jurisdiction. */
+export function unitMatchesIncident(unitCode: string, incidentCode: string, writerScope: string | null): boolean {
+  if (writerScope !== null && !isWithin(unitCode, writerScope)) return false;
+  return isWithin(unitCode, incidentCode) || isWithin(incidentCode, unitCode);
+}
+
+/** The unit an event names (an incident, a veto proposal): by credit code, else by exact name, in scope. */
+async function unitOfIncident(tx: TxCtx, p: { jurisdictionCode: string; unit: { creditCode: string | null; name: string | null } | null }): Promise<UnitRow | null> {
+  if (!p.unit?.creditCode && !p.unit?.name) return null;
+  // A system reaction (no actor) is bounded by the incident's jurisdiction alone.
+  const writerScope = tx.actor?.jurisdictionCode ?? null;
+  const near = sql`(${safeUnits.jurisdictionCode} like ${scopePrefix(p.jurisdictionCode) + '%'} or ${p.jurisdictionCode} like ${safeUnits.jurisdictionCode} || '%')`;
+  const scoped = writerScope ? and(near, inScope(tx, safeUnits.jurisdictionCode)) : near;
+  const pick = (rows: UnitRow[]) => {
+    const inside = rows.filter((u) => unitMatchesIncident(u.jurisdictionCode, p.jurisdictionCode, writerScope));
+    return inside.length === 1 ? inside[0] : null;
+  };
+  if (p.unit.creditCode) {
+    const unit = pick(await tx.db.select().from(safeUnits).where(and(eq(safeUnits.creditCode, p.unit.creditCode.trim().toUpperCase()), scoped)));
+    if (unit) return unit;
+  }
+  if (p.unit.name) return pick(await tx.db.select().from(safeUnits).where(and(eq(safeUnits.name, p.unit.name.trim()), scoped)));
+  return null;
 }
 
 export { isUuid };

@@ -1,11 +1,11 @@
 import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
-import { anyOf, assertVersion, DomainError, groupBy, inScope, loader, notFound, officialCalendar, runMutation, type Ctx, type TxCtx } from '@safecity/core';
+import { anyOf, assertVersion, CoreErrors, DomainError, groupBy, inScope, loader, notFound, officialCalendar, runMutation, type Ctx, type TxCtx } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import { addDays, type IsoDate } from '../rules/dates.js';
 import { movesToNextBatch } from '../rules/rectification.js';
 import { addWorkingDays } from '../rules/working-days.js';
 import { decideYellowCard } from '../rules/yellow-card.js';
-import { creationBatches, investigations, rectificationOrders, safeUnits, unitBatchMoves, yellowCards } from '../tables.js';
+import { creationBatches, investigations, majorEvents, rectificationOrders, safeUnits, unitBatchMoves, yellowCards } from '../tables.js';
 import { actorId, appendHistory, isUuid, today, unitEventBase, unitForWrite, type UnitRow } from './common.js';
 import { getBatch, nextBatch, ruleSetInForce, type BatchRow } from './setup.js';
 
@@ -175,9 +175,17 @@ export async function openInvestigation(ctx: Ctx, input: { unitId: string; subje
   return runMutation(ctx, { operation: 'openInvestigation', idempotencyKey, input }, async (tx) => {
     const unit = await unitForWrite(tx, input.unitId);
     const openedOn = input.openedOn ?? today(tx);
+    // The event investigated must be a major event the caller can see (not any string, not NULL by accident).
+    let eventId: string | null = null;
+    if (input.eventId != null) {
+      if (!isUuid(input.eventId)) throw CoreErrors.error('ID_MALFORMED', 'Expected the id of a MajorEvent.', { field: 'eventId' });
+      const [event] = await tx.db.select({ id: majorEvents.id }).from(majorEvents).where(and(eq(majorEvents.id, input.eventId), inScope(tx, majorEvents.jurisdictionCode)));
+      if (!event) throw CoreErrors.error('NOT_FOUND', 'No such major event in your jurisdiction.', { field: 'eventId' });
+      eventId = event.id;
+    }
     const [row] = await tx.db
       .insert(investigations)
-      .values({ unitId: unit.id, jurisdictionCode: unit.jurisdictionCode, subject: input.subject, eventId: input.eventId && isUuid(input.eventId) ? input.eventId : null, openedOn, recordedBy: actorId(tx), recordedAt: tx.now() })
+      .values({ unitId: unit.id, jurisdictionCode: unit.jurisdictionCode, subject: input.subject, eventId, openedOn, recordedBy: actorId(tx), recordedAt: tx.now() })
       .returning();
     tx.audit({ entityType: 'Investigation', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
     await appendHistory(tx, unit, [{ kind: 'investigation', validOn: openedOn, refId: row.id, summary: `Responsibility investigation opened: ${row.subject}.`, data: { stage: 'opened' } }]);

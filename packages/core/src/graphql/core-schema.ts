@@ -1,10 +1,10 @@
 import { Repeater } from 'graphql-yoga';
 import type { Builder } from '../builder.js';
-import { isInScope, requireActor, type Ctx } from '../context.js';
+import { requireActor, type Ctx } from '../context.js';
 import { listAuditLog } from '../audit-service.js';
 import { verifyAuditChain } from '../audit.js';
-import type { DomainEvents, EventName } from '../events.js';
-import { LEVELS } from '../jurisdiction.js';
+import { mayReceiveEvent, type DomainEvents, type EventName } from '../events.js';
+import { isWithin, LEVELS } from '../jurisdiction.js';
 import {
   createGrid,
   getAncestors,
@@ -16,6 +16,7 @@ import {
   type JurisdictionRow,
 } from '../jurisdiction-service.js';
 import type { auditLog } from '../tables.js';
+import { revokeToken, type RevocationRow } from '../revocation.js';
 import { z } from 'zod';
 
 export const EVENT_NAMES: EventName[] = [
@@ -36,9 +37,12 @@ export const EVENT_NAMES: EventName[] = [
   'vetoProposed',
 ];
 
-/** Subscribes to in-process or Redis topics, yielding only events inside the caller's jurisdiction. */
+/**
+ * Subscribes to in-process or Redis topics, yielding only events the caller may read
+ * (EVENT_READ_PERMISSIONS in events.ts) inside the caller's jurisdiction.
+ */
 export function scopedEvents<N extends EventName>(ctx: Ctx, names: N[]): AsyncIterable<{ name: N; payload: DomainEvents[N] }> {
-  requireActor(ctx);
+  const actor = requireActor(ctx);
   return new Repeater(async (push, stop) => {
     const iterators = names.map((name) => ctx.platform.pubsub.subscribe(name)[Symbol.asyncIterator]());
     let done = false;
@@ -52,7 +56,7 @@ export function scopedEvents<N extends EventName>(ctx: Ctx, names: N[]): AsyncIt
           const r = await it.next();
           if (r.done) break;
           const payload = r.value as DomainEvents[N];
-          if (isInScope(ctx, (payload as { jurisdictionCode?: string }).jurisdictionCode)) await push({ name: names[i], payload });
+          if (mayReceiveEvent(names[i], payload as { jurisdictionCode?: string }, actor, isWithin)) await push({ name: names[i], payload });
         }
       }),
     );
@@ -137,6 +141,34 @@ export function registerCoreSchema(builder: Builder) {
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
       resolve: (_r, { idempotencyKey, ...input }, ctx) => renameJurisdiction(ctx, input, idempotencyKey),
+    }),
+  }));
+
+  // ---- tokens ----
+  const TokenRevocation = builder.objectRef<RevocationRow>('TokenRevocation').implement({
+    description: 'A revoked token (by jti) or subject (every token issued up to revokedAt). Effective on every API instance within seconds.',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      jti: t.exposeString('jti', { nullable: true }),
+      sub: t.exposeString('sub', { nullable: true }),
+      reason: t.exposeString('reason'),
+      revokedAt: t.field({ type: 'DateTime', resolve: (r) => r.revokedAt }),
+      revokedBy: t.exposeString('revokedBy'),
+    }),
+  });
+  builder.mutationFields((t) => ({
+    revokeToken: t.field({
+      type: TokenRevocation,
+      description: 'Revokes one token (`jti`) or every token of a subject issued until now (`sub`); audited.',
+      errors: {},
+      authScopes: { permission: 'auth:token.revoke' },
+      args: {
+        jti: t.arg.string({ validate: z.string().trim().min(1).max(200) }),
+        sub: t.arg.string({ validate: z.string().trim().min(1).max(200) }),
+        reason: t.arg.string({ required: true, validate: z.string().trim().min(1).max(500) }),
+        idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
+      },
+      resolve: (_r, { idempotencyKey, ...input }, ctx) => revokeToken(ctx, input, idempotencyKey),
     }),
   }));
 

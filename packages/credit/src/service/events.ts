@@ -10,6 +10,7 @@ const ASSESSMENT_OFFICE = '平安建设考核办公室';
 export async function recordVeto(tx: TxCtx, p: DomainEvents['unitVetoed']): Promise<void> {
   if (!p.creditCode || !isValidCreditCode(p.creditCode)) return;
   const subject = await ensureSubject(tx, { creditCode: p.creditCode, name: p.unitName, jurisdictionCode: p.jurisdictionCode });
+  if (!subject) return;
   const day = today(tx);
   const record = await addRecord(
     tx,
@@ -33,6 +34,7 @@ export async function recordVeto(tx: TxCtx, p: DomainEvents['unitVetoed']): Prom
 export async function recordPass(tx: TxCtx, p: DomainEvents['unitAssessed']): Promise<void> {
   if (!p.passed || !p.creditCode || !isValidCreditCode(p.creditCode)) return;
   const subject = await ensureSubject(tx, { creditCode: p.creditCode, name: p.unitName, jurisdictionCode: p.jurisdictionCode });
+  if (!subject) return;
   const record = await addRecord(
     tx,
     subject,

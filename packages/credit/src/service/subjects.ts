@@ -1,11 +1,12 @@
 import { and, eq, like } from 'drizzle-orm';
 import {
   anyOf,
-  assertWritableJurisdiction,
+  requireWritableJurisdiction,
   CoreErrors,
   groupBy,
   indexBy,
   inScope,
+  isWithin,
   jurisdictions,
   loader,
   notFound,
@@ -87,9 +88,7 @@ export interface RegisterSubjectInput {
 
 export async function registerCreditSubject(ctx: Ctx, input: RegisterSubjectInput, idempotencyKey?: string | null): Promise<SubjectRow> {
   return runMutation(ctx, { operation: 'registerCreditSubject', idempotencyKey, input }, async (tx) => {
-    assertWritableJurisdiction(tx, input.jurisdictionCode);
-    const [j] = await tx.db.select({ code: jurisdictions.code }).from(jurisdictions).where(eq(jurisdictions.code, input.jurisdictionCode));
-    if (!j) throw CoreErrors.error('JURISDICTION_UNKNOWN', undefined, { field: 'jurisdictionCode' });
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     const [row] = await tx.db
       .insert(creditSubjects)
       .values({ ...input, onFileSince: input.onFileSince ?? today(tx), createdAt: tx.now() })
@@ -101,8 +100,13 @@ export async function registerCreditSubject(ctx: Ctx, input: RegisterSubjectInpu
   });
 }
 
-/** The subject of an event's unit, created (with the event's name and jurisdiction) if missing. */
-export async function ensureSubject(tx: TxCtx, s: { creditCode: string; name: string; jurisdictionCode: string }): Promise<SubjectRow> {
+/**
+ * The subject of an event's unit, created (with the event's name and jurisdiction) if missing.
+ * An existing subject is used only if it lies in or above the event's jurisdiction: a credit code
+ * resolves inside the emitter's scope like an id would, so a unit registered in one district under
+ * another district's company code cannot put records on that company. Null otherwise.
+ */
+export async function ensureSubject(tx: TxCtx, s: { creditCode: string; name: string; jurisdictionCode: string }): Promise<SubjectRow | null> {
   const [created] = await tx.db
     .insert(creditSubjects)
     .values({ creditCode: s.creditCode, name: s.name, kind: 'enterprise', jurisdictionCode: s.jurisdictionCode, onFileSince: today(tx), createdAt: tx.now() })
@@ -113,6 +117,10 @@ export async function ensureSubject(tx: TxCtx, s: { creditCode: string; name: st
     return created;
   }
   const [existing] = await tx.db.select().from(creditSubjects).where(eq(creditSubjects.creditCode, s.creditCode));
+  if (!existing || !(isWithin(s.jurisdictionCode, existing.jurisdictionCode) || isWithin(existing.jurisdictionCode, s.jurisdictionCode))) {
+    tx.log.warn({ jurisdictionCode: s.jurisdictionCode }, 'credit: an event names a credit code on file outside its jurisdiction; no record made');
+    return null;
+  }
   return existing;
 }
 

@@ -86,7 +86,7 @@ export function registerBlockSchema(builder: Builder, r: Refs) {
       args: {
         name: t.arg.string({ required: true, validate: z.string().trim().min(1).max(100) }),
         jurisdictionCode: t.arg({ type: 'DivisionCode', required: true }),
-        communityCodes: t.arg({ type: ['DivisionCode'], required: true }),
+        communityCodes: t.arg({ type: ['DivisionCode'], required: true, validate: z.array(z.any()).max(500) }),
         vehicles: t.arg.int({ validate: z.number().int().min(0).max(1000) }),
         weeklyPatrolHours: t.arg.int({ required: true, validate: z.number().int().min(0).max(100_000) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),

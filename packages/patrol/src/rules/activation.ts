@@ -16,6 +16,12 @@ export interface ActivationRule {
 }
 
 /** Seed 001 (Shantou): the 2nd robbery/snatching alert of a day; points staffed within 10 minutes. */
+/**
+ * The most temporary duty points one jurisdiction's joint-duty rule may call out: every point gets
+ * a check-in row per activation, and a district has a few dozen such points, not thousands.
+ */
+export const MAX_JOINT_DUTY_POINTS = 100;
+
 export const DEFAULT_ACTIVATION = { threshold: 2, types: ['robbery', 'snatching'] as readonly string[], deadlineMinutes: 10 };
 
 /** Counting unit when nothing is configured: the district (county) the alert lies in. */

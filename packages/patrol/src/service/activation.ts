@@ -16,7 +16,7 @@ import {
   type TxCtx,
 } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { checkInReport, decideActivation, pickRule, type ActivationRule, type PointReport } from '../rules/index.js';
+import { checkInReport, MAX_JOINT_DUTY_POINTS, decideActivation, pickRule, type ActivationRule, type PointReport } from '../rules/index.js';
 import { activationRules, activations, alerts, checkIns, checkpoints, type ActivationRow, type AlertRow, type CheckInRow } from '../tables.js';
 import { activationLoader, assertJurisdictionWritable, checkpointLoader } from './common.js';
 
@@ -101,6 +101,9 @@ export interface ConfigureJointDutyInput {
 /** Sets a jurisdiction's threshold, alert types, points and deadline (the previous setting stays in the audit log). */
 export async function configureJointDuty(ctx: Ctx, input: ConfigureJointDutyInput, idempotencyKey?: string | null) {
   return runMutation(ctx, { operation: 'configureJointDuty', idempotencyKey, input }, async (tx) => {
+    if (input.pointIds.length > MAX_JOINT_DUTY_POINTS) {
+      throw PatrolErrors.error('TOO_MANY_POINTS', undefined, { field: 'input.pointIds', details: { max: MAX_JOINT_DUTY_POINTS, given: input.pointIds.length } });
+    }
     await assertJurisdictionWritable(tx, input.jurisdictionCode);
     const points = await checkpointLoader(tx).loadMany(input.pointIds);
     points.forEach((p, i) => {

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { anyOf, CoreErrors, assertWritableJurisdiction, groupBy, inScope, indexBy, jurisdictions, loader, notFound, type Ctx } from '@safecity/core';
+import { anyOf, CoreErrors, idOfType, requireWritableJurisdiction, groupBy, inScope, indexBy, jurisdictions, loader, notFound, type Ctx } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { isInsideChina, isValidCoordinate } from '../rules/index.js';
 import { activations, alerts, checkpoints, patrolBlocks, patrolMembers, patrolTeams, type ActivationRow, type AlertRow, type BlockRow, type CheckpointRow, type MemberRow, type TeamRow } from '../tables.js';
@@ -9,8 +9,7 @@ export const isUuid = (s: string) => UUID.test(s);
 
 /** A Relay global id of the expected type, decoded to the row id. */
 export function idOf(gid: { typename: string; id: string }, typename: string, field: string): string {
-  if (gid.typename !== typename || !isUuid(gid.id)) throw CoreErrors.error('ID_MALFORMED', `Expected the id of a ${typename}.`, { field });
-  return gid.id;
+  return idOfType(gid, typename, field);
 }
 
 /** Impossible coordinates are refused with a code before anything is written. */
@@ -21,10 +20,7 @@ export function assertCoordinates(latitude: number, longitude: number, field = '
 
 /** Writes go into existing jurisdictions of the caller's subtree. */
 export async function assertJurisdictionWritable(ctx: Ctx, code: string, field = 'input.jurisdictionCode'): Promise<{ code: string; level: string }> {
-  assertWritableJurisdiction(ctx, code);
-  const [j] = await ctx.db.select({ code: jurisdictions.code, level: jurisdictions.level }).from(jurisdictions).where(eq(jurisdictions.code, code));
-  if (!j) throw CoreErrors.error('JURISDICTION_UNKNOWN', `No jurisdiction ${code}.`, { field });
-  return j;
+  return requireWritableJurisdiction(ctx, code, field);
 }
 
 /** A per-request loader of rows by id inside the caller's subtree; others are NOT_FOUND. */

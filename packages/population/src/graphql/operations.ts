@@ -292,8 +292,8 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
         visitedAt: t.arg({ type: 'DateTime', required: true }),
         matched: t.arg.boolean({ required: true, description: 'Whether the people found match the register.' }),
         notes: t.arg.string({ validate: z.string().max(1000) }),
-        tenantsSeen: t.arg.globalIDList({ for: T.Person, description: 'Default: every current tenant not listed as departed.' }),
-        departed: t.arg.globalIDList({ for: T.Person, description: 'Current tenants found to have moved away.' }),
+        tenantsSeen: t.arg.globalIDList({ for: T.Person, validate: z.array(z.any()).max(500), description: 'Default: every current tenant not listed as departed.' }),
+        departed: t.arg.globalIDList({ for: T.Person, validate: z.array(z.any()).max(500), description: 'Current tenants found to have moved away.' }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
       resolve: (_r, { idempotencyKey, dwellingId, tenantsSeen, departed, ...input }, ctx) =>

@@ -11,7 +11,7 @@ import {
   today,
 } from '../service/common.js';
 import { dwellingClassHistoryOf } from '../service/dwellings.js';
-import { revealIdNumber, tierHistoryLoader } from '../service/persons.js';
+import { maskedPhoneOf, revealIdNumber, revealPhone, tierHistoryLoader } from '../service/persons.js';
 import { revisitTenantsOf } from '../service/revisits.js';
 import type { JurisdictionRates } from '../service/rates.js';
 import { type personTierHistory, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
@@ -98,7 +98,13 @@ export function registerTypes(builder: Builder) {
       inflowReason: t.field({ type: InflowReason, nullable: true, resolve: (p) => p.inflowReason as never }),
       inflowDate: t.field({ type: 'Date', nullable: true, resolve: (p) => p.inflowDate }),
       hukouPlaceCode: t.field({ type: 'DivisionCode', description: 'Household-registration place (户籍地).', resolve: (p) => p.hukouPlaceCode }),
-      phone: t.exposeString('phone', { nullable: true }),
+      phone: t.string({
+        nullable: true,
+        description:
+          'The phone number, masked (138****5678). With `purpose`, a caller holding population:identity.reveal gets the full number; each reveal is written to the audit log with the purpose.',
+        args: { purpose: t.arg.string({ validate: z.string().trim().min(3).max(200) }) },
+        resolve: (p, args, ctx) => (args.purpose ? revealPhone(ctx, p, args.purpose) : maskedPhoneOf(p)),
+      }),
       tier: t.field({ type: TenantTier, resolve: (p) => p.tier as never }),
       jurisdictionCode: t.field({ type: 'DivisionCode', resolve: (p) => p.jurisdictionCode }),
       lastVisitedOn: t.field({ type: 'Date', nullable: true, resolve: (p) => p.lastVisitedOn }),

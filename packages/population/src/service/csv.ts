@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { anyOf, assertInScope, inScope, isInScope, recordAccess, requireActor, rowsAsSelect, runMutation, withinSql, type Ctx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { hashResidentId, protectResidentId } from '../identity.js';
+import { hashResidentId, protectPhone, protectResidentId } from '../identity.js';
 import { checkRegistrationDate, IMPORT_COLUMNS, parseImportRow, REQUIRED_IMPORT_COLUMNS, tenantRevisitDue, type ImportRow, type RowError, type TenantTier } from '../rules.js';
 import { dwellings, personTierHistory, persons, residenceRegistrations } from '../tables.js';
 import { today } from './common.js';
@@ -143,7 +143,7 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
           inflowReason: value.inflowReason,
           inflowDate: value.inflowDate,
           hukouPlaceCode: value.hukouPlaceCode,
-          phone: value.phone,
+          ...protectPhone(value.phone),
           tier: 'stable',
           jurisdictionCode: d.jurisdictionCode,
           lastVisitedOn: null,

@@ -4,11 +4,12 @@ import {
   anyOf,
   appendAudit,
   assertVersion,
-  assertWritableJurisdiction,
+  requireWritableJurisdiction,
   CoreErrors,
   groupBy,
   inScope,
   loader,
+  maskPhone,
   paginate,
   requireActor,
   runMutation,
@@ -19,7 +20,7 @@ import {
   type Db,
 } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { decryptResidentId, hashResidentId, protectResidentId } from '../identity.js';
+import { decryptPhone, decryptResidentId, hashResidentId, protectPhone, protectResidentId } from '../identity.js';
 import { addDays, checkIdentity, daysOverdue, tenantRevisitDue, type InflowReason, type PersonKind, type TenantTier } from '../rules.js';
 import { personTierHistory, persons, residenceRegistrations, type PersonRow } from '../tables.js';
 import { lockPerson, today } from './common.js';
@@ -47,7 +48,7 @@ export async function recordPerson(ctx: Ctx, input: RecordPersonInput, idempoten
       throw PopulationErrors.error('INFLOW_REASON_REQUIRED', undefined, { field: input.inflowReason ? 'input.inflowDate' : 'input.inflowReason' });
     }
     if (input.inflowDate && input.inflowDate > today(tx)) throw PopulationErrors.error('INFLOW_DATE_IN_FUTURE', undefined, { field: 'input.inflowDate' });
-    assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     const stored = protectResidentId(input.idNumber);
     const tier = input.tier ?? 'stable';
     const [row] = await tx.db
@@ -62,7 +63,7 @@ export async function recordPerson(ctx: Ctx, input: RecordPersonInput, idempoten
         inflowReason: input.inflowReason ?? null,
         inflowDate: input.inflowDate ?? null,
         hukouPlaceCode: input.hukouPlaceCode,
-        phone: input.phone ?? null,
+        ...protectPhone(input.phone),
         tier,
         jurisdictionCode: input.jurisdictionCode,
       })
@@ -89,7 +90,7 @@ export async function correctPersonDetails(
       .update(persons)
       .set({
         name: input.name ?? before.name,
-        phone: input.phone === undefined ? before.phone : input.phone,
+        ...(input.phone === undefined ? {} : protectPhone(input.phone)),
         hukouPlaceCode: input.hukouPlaceCode ?? before.hukouPlaceCode,
         version: before.version + 1,
       })
@@ -216,6 +217,39 @@ export function revealIdNumber(ctx: Ctx, person: PersonRow, purpose: string): Pr
       return rows.map((p) => decryptResidentId(p.idNumberCipher));
     },
   ).load(rememberPerson(ctx, person));
+}
+
+/**
+ * The full phone number: revealed like an identity number (population:identity.reveal, a stated
+ * purpose, one audit entry per person revealed). A row not yet migrated falls back to its legacy column.
+ */
+export function revealPhone(ctx: Ctx, person: PersonRow, purpose: string): Promise<string | null> {
+  const actor = requireActor(ctx);
+  if (!actor.permissions.has('population:identity.reveal')) throw CoreErrors.error('FORBIDDEN', 'Revealing phone numbers needs population:identity.reveal.');
+  if (!purpose.trim()) throw CoreErrors.error('PURPOSE_REQUIRED', undefined, { field: 'purpose' });
+  if (!person.phoneCipher && !person.phone) return Promise.resolve(null);
+  return loader<string, string>(
+    ctx,
+    `population.revealPhone:${purpose}`,
+    async (ids) => {
+      const rows = ids.map((id) => personsById.get(ctx)?.get(id)!);
+      await ctx.platform.database.db.transaction(async (db) => {
+        await appendAudit(
+          db as unknown as Db,
+          { id: actor.id, roles: [...actor.roles] },
+          ctx.requestId,
+          'revealPhoneNumber',
+          rows.map((p) => ({ entityType: 'Person', entityId: p.id, jurisdictionCode: p.jurisdictionCode, purpose })),
+        );
+      });
+      return rows.map((p) => (p.phoneCipher ? decryptPhone(p.phoneCipher) : p.phone!));
+    },
+  ).load(rememberPerson(ctx, person));
+}
+
+/** The phone as shown by default: masked by core's policy. */
+export function maskedPhoneOf(p: PersonRow): string | null {
+  return p.phoneMasked ?? (p.phone ? maskPhone(p.phone) : null);
 }
 
 const personsById = new WeakMap<Ctx, Map<string, PersonRow>>();
