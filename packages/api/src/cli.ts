@@ -59,6 +59,7 @@ async function main() {
       const { config, database, platform } = await open();
       await migrate(database, MIGRATIONS, modules);
       if (seed) await seedAll(platform, modules);
+      platform.outbox?.start(); // events a stopped or crashed process left unpublished go out now
       const devToken = config.auth.devSecret
         ? await mintDevToken(config.auth.devSecret, { ...SEEDED_USERS.city_admin, roles: ['city_admin'] }, { expiresIn: '30d' })
         : null;

@@ -4,6 +4,7 @@ import { cityDivisions } from './divisions.js';
 import { CoreErrors } from './errors.js';
 import { registerCoreSchema } from './graphql/core-schema.js';
 import { defineModule } from './module.js';
+import { OUTBOX_KEEP_SQL } from './outbox.js';
 import { coreTables, jurisdictions } from './tables.js';
 
 /** The demo city: 兰州市 (Lanzhou, seed 000), with grids drawn in 城关区 and 七里河区. */
@@ -27,7 +28,7 @@ export const coreModule = defineModule({
   errorCodes: [...CoreErrors.all, ...TOP_LEVEL_CODES],
   register: (builder) => void registerCoreSchema(builder),
   subscribers: [],
-  postMigrateSql: AUDIT_APPEND_ONLY_SQL,
+  postMigrateSql: [...AUDIT_APPEND_ONLY_SQL, ...OUTBOX_KEEP_SQL],
   async seed(ctx) {
     const divisions = await cityDivisions(DEMO_CITY.code, { gridDistricts: DEMO_CITY.gridDistricts, gridsPerCommunity: 3 });
     for (let i = 0; i < divisions.length; i += 1000) {

@@ -110,6 +110,7 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
   const config: Config = { ...base, ...opts.config, auth: { ...base.auth, ...opts.config?.auth }, limits: { ...base.limits, ...opts.config?.limits } };
   const database = await createTestDatabase();
   const platform = await createPlatform({ modules: opts.modules, config, database });
+  platform.outbox?.start();
   const schema = buildSchema(opts.modules);
   const app = createApp({ platform, schema });
   const server: Server = await app.listen(0, '127.0.0.1');
