@@ -17,8 +17,8 @@ import { coreModule } from './core-module.js';
 import type { Database } from './db.js';
 import { statementCounter } from './db.js';
 import { DomainError } from './errors.js';
-import { createEventBus } from './event-transport.js';
-import { createOutboxRelay, redisReadiness } from './outbox.js';
+import { createEventBus, eventsChannelOf } from './event-transport.js';
+import { createOutboxRelay, EVENTS_TOPIC, redisReadiness } from './outbox.js';
 import { useNodeLimit } from './node-limit.js';
 import type { EventName } from './events.js';
 import type { ModuleDescriptor, Subscriber } from './module.js';
@@ -65,7 +65,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform & { c
   const subscribers = new Map<EventName, Subscriber<any>[]>();
   for (const m of all) for (const s of m.subscribers) subscribers.set(s.event, [...(subscribers.get(s.event) ?? []), s]);
   const log = o.log ?? pino({ level: o.config.logLevel, base: { service: 'safecity-api' } });
-  const bus = await createEventBus(o.config.redisUrl, log);
+  const bus = await createEventBus(o.config.redisUrl, log, o.config.redisUrl ? (o.config.redisChannel ?? (await eventsChannelOf(o.database))) : EVENTS_TOPIC);
   const outbox = createOutboxRelay({ database: o.database, log }, bus.transport);
   return {
     config: o.config,

@@ -4,7 +4,7 @@ import type { Platform } from './context.js';
 import { statementCounter, type Db } from './db.js';
 import type { EmittedEvent, EventName } from './events.js';
 import type { ReadinessCheck } from './readiness.js';
-import { anyOf, rowsAsSelect } from './sql-helpers.js';
+import { rowsAsSelect } from './sql-helpers.js';
 import { eventOutbox } from './tables.js';
 
 /**
@@ -151,12 +151,16 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
   let failures = 0;
   let failingSince: number | null = null;
   let lastBacklog = 0;
+  let notReadySince: number | null = null;
 
   async function pass(): Promise<PassResult> {
     if (!transport.ready()) {
-      problems.problem('transport', { transport: transport.kind }, 'events wait in the outbox: the event transport is unreachable');
+      notReadySince ??= Date.now();
+      // Connecting at start-up is not an outage.
+      if (Date.now() - notReadySince > 2000) problems.problem('transport', { transport: transport.kind }, 'events wait in the outbox: the event transport is unreachable');
       return 'failed';
     }
+    notReadySince = null;
     const db = platform.database.db;
     return db.transaction(async (txAny) => {
       const tx = txAny as unknown as Db;
@@ -179,7 +183,7 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
           break;
         }
       }
-      if (delivered.length) await tx.update(eventOutbox).set({ publishedAt: sql`now()` }).where(anyOf(eventOutbox.id, delivered));
+      if (delivered.length) await tx.update(eventOutbox).set({ publishedAt: sql`now()` }).where(sql`${eventOutbox.id} = any(${sql.param(delivered)}::bigint[])`);
       lastBacklog = rows.length - delivered.length;
       if (failed) {
         problems.problem('deliver', { transport: transport.kind, err: { message: (failed as Error).message }, pending: lastBacklog }, 'event delivery failed; will retry');
