@@ -65,7 +65,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform & { c
   const subscribers = new Map<EventName, Subscriber<any>[]>();
   for (const m of all) for (const s of m.subscribers) subscribers.set(s.event, [...(subscribers.get(s.event) ?? []), s]);
   const log = o.log ?? pino({ level: o.config.logLevel, base: { service: 'safecity-api' } });
-  const bus = await createEventBus(o.config.redisUrl, log, o.config.redisUrl ? (o.config.redisChannel ?? (await eventsChannelOf(o.database))) : EVENTS_TOPIC);
+  const bus = await createEventBus(o.config.redisUrl, log, o.config.redisUrl ? (o.config.redisChannel ?? (await eventsChannelOf(o.database))) : EVENTS_TOPIC, o.database);
   const outbox = createOutboxRelay({ database: o.database, log }, bus.transport);
   return {
     config: o.config,
