@@ -223,3 +223,4 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
 }
 
 export { countStatements, SEEDED_USERS };
+export * from './redis-server.js';
