@@ -7,6 +7,7 @@ import {
   createApp,
   createDatabase,
   createPlatform,
+  DataDirectoryInUseError,
   loadConfig,
   migrate,
   mintDevToken,
@@ -178,6 +179,8 @@ ${moduleCommands.join('\n')}`);
 }
 
 main().catch((e) => {
-  console.error(e);
+  // A coded refusal (the data directory is someone else's) is an answer, not a crash: no stack.
+  if (e instanceof DataDirectoryInUseError) console.error(`${e.code}: ${e.message}`);
+  else console.error(e);
   process.exit(1);
 });

@@ -26,3 +26,4 @@ export { z } from 'zod';
 export * from './readiness.js';
 export * from './outbox.js';
 export * from './event-transport.js';
+export * from './data-dir-lock.js';
