@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventOutbox, sql } from '@safecity/core';
-import { hasRedisServer, startRedisServer, startTestServer, type RedisProcess, type TestServer } from '@safecity/core/testing';
+import { eventOutbox, jurisdictions, sql } from '@safecity/core';
+import { freePort, hasRedisServer, startRedisServer, startTestServer, type RedisProcess, type TestServer } from '@safecity/core/testing';
 import { emitterModule } from './fixtures/probe-modules.js';
 
 const CHENGGUAN = '620102';
@@ -55,6 +55,31 @@ describe('the outbox, in process', () => {
     }
   });
 
+  it('concurrent writes: every event once, ids increasing in delivery order', async () => {
+    const sub = await s.subscribe(SUBSCRIBE, {}, officer);
+    try {
+      // One community each: concurrent grids in one community would race for the same code.
+      const communities = await s.database.db
+        .select({ code: jurisdictions.code })
+        .from(jurisdictions)
+        .where(sql`${jurisdictions.level} = 'community' and ${jurisdictions.code} like '620102%'`)
+        .orderBy(jurisdictions.code)
+        .limit(12);
+      expect(communities).toHaveLength(12);
+      const results = await Promise.all(communities.map(({ code }) => s.gql(EMIT, { c: code }, { token: officer })));
+      const emitted = new Set(results.map((r) => r.data.emitAlert.data as string));
+      const got: { id: bigint; alertId: string }[] = [];
+      while (got.length < emitted.size) {
+        const m = await sub.next();
+        got.push({ id: BigInt(m.data.domainEvents.id), alertId: m.data.domainEvents.payload.alertId });
+      }
+      expect(new Set(got.map((g) => g.alertId))).toEqual(emitted);
+      for (let i = 1; i < got.length; i++) expect(got[i].id > got[i - 1].id).toBe(true);
+    } finally {
+      sub.close();
+    }
+  });
+
   it('keeps relayed rows: deleting from the outbox is refused', async () => {
     await s.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer });
     await expect(s.database.db.execute(sql`delete from event_outbox`)).rejects.toThrow();
@@ -75,6 +100,26 @@ describe('the outbox, in process', () => {
       await other.close();
     }
   });
+});
+
+describe('Redis configured but unreachable from the start', () => {
+  it('writes succeed, nothing crashes, readiness says degraded, and the events wait in the outbox', async () => {
+    const s = await startTestServer({ modules: [emitterModule], env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
+    try {
+      const officer = await s.token('district_officer', CHENGGUAN);
+      for (let i = 0; i < 3; i++) {
+        const r = await s.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer });
+        expect(r.data.emitAlert.__typename).toBe('MutationEmitAlertSuccess');
+      }
+      // The old code died ~3.5 s after such a write; vitest fails on any unhandled rejection.
+      await new Promise((r) => setTimeout(r, 4000));
+      const check = s.platform.readiness!.find((c) => c.name === 'redis')!;
+      expect(await check.check(s.platform)).toMatchObject({ status: 'degraded' });
+      expect((await outboxRows(s)).filter((r) => !r.publishedAt)).toHaveLength(3);
+    } finally {
+      await s.close();
+    }
+  }, 30_000);
 });
 
 describe.runIf(hasRedisServer())('the outbox through a Redis outage', () => {
