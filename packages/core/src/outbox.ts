@@ -215,6 +215,9 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
           again = false;
           r = await pass();
         } while (!stopped && (r === 'more' || (r === 'idle' && again)));
+        // Another instance is relaying and may have read its batch before our commit: look
+        // again shortly rather than at the next poll.
+        if (r === 'busy') next = Math.min(pollMs, 100);
         if (r === 'failed') {
           failures++;
           failingSince ??= Date.now();
