@@ -9,6 +9,7 @@ import {
   createPlatform,
   devTokenClaims,
   isDivisionCode,
+  DataDirectoryInUseError,
   loadConfig,
   migrate,
   mintDevToken,
@@ -64,6 +65,7 @@ async function main() {
       const { config, database, platform } = await open();
       await migrate(database, MIGRATIONS, modules);
       if (seed) await seedAll(platform, modules);
+      platform.outbox?.start(); // events a stopped or crashed process left unpublished go out now
       const devToken = config.auth.devSecret
         ? await mintDevToken(config.auth.devSecret, { ...SEEDED_USERS.city_admin, roles: ['city_admin'] }, { expiresIn: `${config.auth.maxTokenAgeSeconds}s` })
         : null;
@@ -212,6 +214,8 @@ ${moduleCommands.join('\n')}`);
 }
 
 main().catch((e) => {
-  console.error(e);
+  // A coded refusal (the data directory is someone else's) is an answer, not a crash: no stack.
+  if (e instanceof DataDirectoryInUseError) console.error(`${e.code}: ${e.message}`);
+  else console.error(e);
   process.exit(1);
 });

@@ -303,7 +303,8 @@ describe('gateway', () => {
 describe.runIf(!!process.env.REDIS_URL)('events through Redis', () => {
   it('an event committed on one server instance reaches a subscriber on another', async () => {
     const a = await startTestServer({ modules: [emitterModule], env: { REDIS_URL: process.env.REDIS_URL } });
-    const b = await startTestServer({ modules: [emitterModule], env: { REDIS_URL: process.env.REDIS_URL } });
+    // Instances of one platform share a database (events travel on the database's channel).
+    const b = await startTestServer({ modules: [emitterModule], env: { REDIS_URL: process.env.REDIS_URL }, database: a.database });
     try {
       const sub = await b.subscribe(`subscription { domainEvents(names: [alertRecorded]) { payload } }`, {}, await b.token('district_officer', CHENGGUAN));
       // The Redis SUBSCRIBE completes asynchronously: emit until one arrives (bounded), then
@@ -318,8 +319,8 @@ describe.runIf(!!process.env.REDIS_URL)('events through Redis', () => {
       expect(emitted).toContain(msg?.data.domainEvents.payload.alertId);
       sub.close();
     } finally {
-      await a.close();
       await b.close();
+      await a.close();
     }
   });
 });

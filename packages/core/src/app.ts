@@ -7,16 +7,18 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { sql } from 'drizzle-orm';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { createPubSub, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import pino, { type Logger } from 'pino';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import { createBuilder } from './builder.js';
 import type { Config } from './config.js';
-import type { Ctx, Platform, PubSubLike } from './context.js';
+import type { Ctx, Platform } from './context.js';
 import { coreModule } from './core-module.js';
 import type { Database } from './db.js';
 import { statementCounter } from './db.js';
 import { DomainError } from './errors.js';
+import { createEventBus, eventsChannelOf } from './event-transport.js';
+import { createOutboxRelay, EVENTS_TOPIC, redisReadiness } from './outbox.js';
 import { useNodeLimit } from './node-limit.js';
 import { useInputHygiene } from './input-hygiene.js';
 import { createRevocationList } from './revocation.js';
@@ -53,26 +55,6 @@ export function rolePermissionsOf(modules: ModuleDescriptor[]): Map<string, Set<
   return map;
 }
 
-export async function createPubSubFor(redisUrl: string | null): Promise<{ pubsub: PubSubLike; close(): Promise<void> }> {
-  if (!redisUrl) {
-    const pubsub = createPubSub();
-    return { pubsub: pubsub as unknown as PubSubLike, close: async () => {} };
-  }
-  const { createRedisEventTarget } = await import('@graphql-yoga/redis-event-target');
-  const { Redis } = await import('ioredis');
-  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
-  const pubsub = createPubSub({ eventTarget });
-  return {
-    pubsub: pubsub as unknown as PubSubLike,
-    close: async () => {
-      publishClient.disconnect();
-      subscribeClient.disconnect();
-    },
-  };
-}
-
 export interface PlatformOptions {
   modules: ModuleDescriptor[];
   config: Config;
@@ -84,16 +66,22 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform & { c
   const all = withCore(o.modules);
   const subscribers = new Map<EventName, Subscriber<any>[]>();
   for (const m of all) for (const s of m.subscribers) subscribers.set(s.event, [...(subscribers.get(s.event) ?? []), s]);
-  const ps = await createPubSubFor(o.config.redisUrl);
   const log = o.log ?? pino({ level: o.config.logLevel, base: { service: 'safecity-api' } });
+  const bus = await createEventBus(o.config.redisUrl, log, o.config.redisUrl ? (o.config.redisChannel ?? (await eventsChannelOf(o.database))) : EVENTS_TOPIC, o.database);
+  const outbox = createOutboxRelay({ database: o.database, log }, bus.transport);
   return {
     config: o.config,
     database: o.database,
     log,
-    pubsub: ps.pubsub,
+    pubsub: bus.pubsub,
     subscribers,
     rolePermissions: rolePermissionsOf(o.modules),
-    close: ps.close,
+    outbox,
+    readiness: o.config.redisUrl ? [redisReadiness] : [],
+    close: async () => {
+      await outbox.stop();
+      await bus.close();
+    },
   };
 }
 

@@ -6,6 +6,8 @@ export interface Config {
   /** PGlite data directory (persists across restarts); 'memory://' for an in-memory database. */
   dataDir: string;
   redisUrl: string | null;
+  /** Redis channel for committed events; default `safecity:events:<database name>`, so instances on one database share it. */
+  redisChannel: string | null;
   port: number;
   production: boolean;
   auth: {
@@ -42,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || null,
     dataDir: env.PGLITE_DATA_DIR || resolve(process.cwd(), '.data/pglite'),
     redisUrl: env.REDIS_URL || null,
+    redisChannel: env.REDIS_CHANNEL || null,
     port: Number(env.PORT || 4000),
     production,
     auth: {

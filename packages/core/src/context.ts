@@ -9,6 +9,8 @@ import { CoreErrors, DomainError, notFound, unauthenticated } from './errors.js'
 import type { DomainEvents, EmittedEvent, EventName } from './events.js';
 import { isWithin, withinSql } from './jurisdiction.js';
 import type { Subscriber } from './module.js';
+import type { OutboxRelay } from './outbox.js';
+import type { ReadinessCheck } from './readiness.js';
 
 export interface PubSubLike {
   publish(topic: string, payload: unknown): void;
@@ -23,6 +25,10 @@ export interface Platform {
   pubsub: PubSubLike;
   subscribers: ReadonlyMap<EventName, Subscriber<any>[]>;
   rolePermissions: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Relays committed events from the outbox (absent on hand-made platforms: events then wait in the outbox). */
+  outbox?: OutboxRelay;
+  /** Readiness checks of platform pieces (`redis` when configured), besides the modules'. */
+  readiness?: ReadinessCheck[];
 }
 
 /** The request context: services take it first. */

@@ -9,6 +9,7 @@ import { cityDivisions } from './divisions.js';
 import { CoreErrors } from './errors.js';
 import { registerCoreSchema } from './graphql/core-schema.js';
 import { defineModule } from './module.js';
+import { OUTBOX_KEEP_SQL } from './outbox.js';
 import { coreTables, jurisdictions } from './tables.js';
 
 /** The demo city: 兰州市 (Lanzhou, seed 000), with grids drawn in 城关区 and 七里河区. */
@@ -38,7 +39,7 @@ export const coreModule = defineModule({
   },
   subscribers: [],
   get postMigrateSql() {
-    return [...AUDIT_APPEND_ONLY_SQL, ...calendarPostMigrateSql()];
+    return [...AUDIT_APPEND_ONLY_SQL, ...OUTBOX_KEEP_SQL, ...calendarPostMigrateSql()];
   },
   readiness: [calendarReadiness],
   commands: { 'load-calendar': loadCalendarCommand },

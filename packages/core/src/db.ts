@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'drizzle-orm/logger';
+import { lockDataDirectory } from './data-dir-lock.js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 /** Either backend: drizzle on PGlite (embedded) or on postgres.js (server). */
@@ -77,7 +78,26 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const dataDir = opts.dataDir && opts.dataDir !== 'memory://' ? opts.dataDir : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir });
+  // One process per data directory: a second one stops here, before PGlite touches a file.
+  const lock = dataDir ? lockDataDirectory(dataDir) : null;
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir });
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
   const db = drizzle({ client, logger: countingLogger }) as unknown as Db;
-  return { db, kind: 'pglite', raw: client, close: () => client.close() };
+  return {
+    db,
+    kind: 'pglite',
+    raw: client,
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
 }

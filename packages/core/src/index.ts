@@ -31,3 +31,6 @@ export * from './readiness.js';
 export * from './dev-subject.js';
 export * from './china-day.js';
 export * from './calendar/index.js';
+export * from './outbox.js';
+export * from './event-transport.js';
+export * from './data-dir-lock.js';

@@ -5,6 +5,7 @@ import { requireActor, type Ctx, type TxCtx } from './context.js';
 import type { Db } from './db.js';
 import { CoreErrors } from './errors.js';
 import type { DomainEvents, EmittedEvent, EventName } from './events.js';
+import { writeOutbox } from './outbox.js';
 import { idempotencyKeys } from './tables.js';
 
 export interface MutationOptions {
@@ -22,8 +23,9 @@ class IdempotentReplay extends Error {}
 
 /**
  * The one way to write: a transaction holding the writes, their audit entries and the
- * subscribers of the events they emit. After commit the events are published to
- * GraphQL subscriptions. Anything thrown rolls everything back.
+ * subscribers of the events they emit, and the events themselves in the outbox. After commit
+ * the outbox relay delivers them to GraphQL subscriptions (in process or Redis) until delivered.
+ * Anything thrown rolls everything back, events included.
  */
 export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: TxCtx) => Promise<T>): Promise<T> {
   // Called from a subscriber or another service inside a transaction: join it.
@@ -56,6 +58,8 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
       };
       const value = await fn(tx);
       await appendAudit(txDb, { id: actor.id, roles: [...actor.roles] }, ctx.requestId, opts.operation, audits);
+      // Last, under the audit lock held until commit: outbox ids follow commit order.
+      await writeOutbox(txDb, events, audits.length > 0);
       if (opts.idempotencyKey) {
         const stored = await txDb
           .insert(idempotencyKeys)
@@ -73,20 +77,12 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
     const prior = await findKey(ctx.platform.database.db, actor.id, opts.idempotencyKey!);
     return replay<T>(prior!, opts.operation, requestHash);
   }
-  for (const ev of emitted) publish(ctx, ev);
+  if (emitted.length) ctx.platform.outbox?.kick();
   return result;
 }
 
 export function isTx(ctx: Ctx): ctx is TxCtx {
   return typeof (ctx as Partial<TxCtx>).emit === 'function';
-}
-
-function publish(ctx: Ctx, ev: EmittedEvent) {
-  try {
-    ctx.platform.pubsub.publish(ev.name, ev.payload);
-  } catch (e) {
-    ctx.log.error({ err: e, event: ev.name }, 'event publish failed after commit');
-  }
 }
 
 async function findKey(db: Db, actorId: string, key: string) {

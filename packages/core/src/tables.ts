@@ -83,4 +83,25 @@ export const tokenRevocations = pgTable(
   (t) => [index('token_revocations_at_idx').on(t.revokedAt), index('token_revocations_jti_idx').on(t.jti), index('token_revocations_sub_idx').on(t.sub)],
 );
 
-export const coreTables = { jurisdictions, auditLog, idempotencyKeys, tokenRevocations };
+
+/**
+ * The transactional outbox: every domain event is written here in the transaction of the change
+ * that raised it, then relayed after commit (in process or to Redis) until delivered. `id` is
+ * taken under the audit-chain lock, which is held until commit, so id order is commit order.
+ * Published rows are kept (marked `published_at`); nothing is deleted.
+ */
+export const eventOutbox = pgTable(
+  'event_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    payload: jsonb('payload').notNull(),
+    requestId: text('request_id').notNull(),
+    jurisdictionCode: text('jurisdiction_code'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('event_outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`)],
+);
+
+export const coreTables = { jurisdictions, auditLog, idempotencyKeys, tokenRevocations, eventOutbox };

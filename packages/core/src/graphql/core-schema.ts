@@ -5,6 +5,7 @@ import { listAuditLog } from '../audit-service.js';
 import { verifyAuditChain } from '../audit.js';
 import { mayReceiveEvent, type DomainEvents, type EventName } from '../events.js';
 import { isWithin, LEVELS } from '../jurisdiction.js';
+import { EVENTS_TOPIC, type EventEnvelope } from '../outbox.js';
 import {
   createGrid,
   getAncestors,
@@ -38,28 +39,33 @@ export const EVENT_NAMES: EventName[] = [
 ];
 
 /**
- * Subscribes to in-process or Redis topics, yielding only events the caller may read
- * (EVENT_READ_PERMISSIONS in events.ts) inside the caller's jurisdiction.
+ * Committed events the caller may read (EVENT_READ_PERMISSIONS in events.ts) inside the caller's
+ * jurisdiction, in commit order, each once: the relay delivers at least once (again after a crash
+ * between delivering and marking), and outbox ids grow in commit order on one topic, so anything at
+ * or below the last id seen is a repeat.
  */
-export function scopedEvents<N extends EventName>(ctx: Ctx, names: N[]): AsyncIterable<{ name: N; payload: DomainEvents[N] }> {
+export function scopedEvents<N extends EventName>(ctx: Ctx, names: N[]): AsyncIterable<{ id: string; name: N; payload: DomainEvents[N] }> {
   const actor = requireActor(ctx);
+  const wanted = new Set<string>(names);
   return new Repeater(async (push, stop) => {
-    const iterators = names.map((name) => ctx.platform.pubsub.subscribe(name)[Symbol.asyncIterator]());
+    const it = ctx.platform.pubsub.subscribe(EVENTS_TOPIC)[Symbol.asyncIterator]();
     let done = false;
     stop.then(() => {
       done = true;
-      for (const it of iterators) void it.return?.();
+      void it.return?.();
     });
-    await Promise.all(
-      iterators.map(async (it, i) => {
-        while (!done) {
-          const r = await it.next();
-          if (r.done) break;
-          const payload = r.value as DomainEvents[N];
-          if (mayReceiveEvent(names[i], payload as { jurisdictionCode?: string }, actor, isWithin)) await push({ name: names[i], payload });
-        }
-      }),
-    );
+    let lastId = 0n;
+    while (!done) {
+      const r = await it.next();
+      if (r.done) break;
+      const ev = r.value as EventEnvelope;
+      const id = BigInt(ev.id);
+      if (id <= lastId) continue;
+      lastId = id;
+      if (!wanted.has(ev.name)) continue;
+      const payload = ev.payload as DomainEvents[N];
+      if (mayReceiveEvent(ev.name as N, payload as { jurisdictionCode?: string }, actor, isWithin)) await push({ id: ev.id, name: ev.name as N, payload });
+    }
     stop();
   });
 }
@@ -234,9 +240,10 @@ export function registerCoreSchema(builder: Builder) {
 
   // ---- events ----
   const EventNameEnum = builder.enumType('DomainEventName', { values: EVENT_NAMES });
-  const DomainEventMessage = builder.objectRef<{ name: EventName; payload: unknown }>('DomainEventMessage').implement({
+  const DomainEventMessage = builder.objectRef<{ id: string; name: EventName; payload: unknown }>('DomainEventMessage').implement({
     description: 'A committed domain event inside your jurisdiction.',
     fields: (t) => ({
+      id: t.id({ description: 'The outbox id: grows in commit order; a repeat delivery carries the same id.', resolve: (m) => m.id }),
       name: t.field({ type: EventNameEnum, resolve: (m) => m.name }),
       jurisdictionCode: t.string({ resolve: (m) => (m.payload as { jurisdictionCode: string }).jurisdictionCode }),
       payload: t.field({ type: 'JSON', resolve: (m) => m.payload }),

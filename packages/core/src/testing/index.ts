@@ -105,11 +105,23 @@ export interface TestServer {
 }
 
 
-export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv }): Promise<TestServer> {
+/** Test databases share names (PGlite's are all `postgres`): each gets its own Redis channel. */
+const testChannels = new WeakMap<Database, string>();
+function testChannelOf(database: Database): string {
+  let c = testChannels.get(database);
+  if (!c) testChannels.set(database, (c = `safecity:test-events:${randomBytes(6).toString('hex')}`));
+  return c;
+}
+
+/**
+ * `database`: serve an existing database (several instances on one database); the caller closes it.
+ */
+export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv; database?: Database }): Promise<TestServer> {
   const base = loadConfig({ ...(opts.env ?? {}), NODE_ENV: 'test', VITEST: '1' } as NodeJS.ProcessEnv);
-  const config: Config = { ...base, ...opts.config, auth: { ...base.auth, ...opts.config?.auth }, limits: { ...base.limits, ...opts.config?.limits } };
-  const database = await createTestDatabase();
+  const database = opts.database ?? (await createTestDatabase());
+  const config: Config = { ...base, redisChannel: testChannelOf(database), ...opts.config, auth: { ...base.auth, ...opts.config?.auth }, limits: { ...base.limits, ...opts.config?.limits } };
   const platform = await createPlatform({ modules: opts.modules, config, database });
+  platform.outbox?.start();
   const schema = buildSchema(opts.modules);
   const app = createApp({ platform, schema });
   const server: Server = await app.listen(0, '127.0.0.1');
@@ -205,9 +217,10 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await (platform as Platform & { close?: () => Promise<void> }).close?.();
-      await database.close();
+      if (!opts.database) await database.close();
     },
   };
 }
 
 export { countStatements, SEEDED_USERS };
+export * from './redis-server.js';

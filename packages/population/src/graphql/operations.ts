@@ -333,7 +333,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
 
   type PopulationEventName = 'residenceRegistered' | 'residenceDeregistered' | 'personMovedAway' | 'personArrived' | 'revisitOverdue';
   const PopulationEventName = builder.enumType('PopulationEventName', { values: ['residenceRegistered', 'residenceDeregistered', 'personMovedAway', 'personArrived', 'revisitOverdue'] as const });
-  type Msg = { name: PopulationEventName; payload: DomainEvents[PopulationEventName] };
+  type Msg = { id: string; name: PopulationEventName; payload: DomainEvents[PopulationEventName] };
   const field = (k: string) => (m: Msg) => ((m.payload as Record<string, unknown>)[k] ?? null) as never;
   // Same encoding as the builder's relay ids, so clients can pass them to node(id:).
   const globalId = (type: string, k: string) => (m: Msg) => {
@@ -343,6 +343,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
   const PopulationEvent = builder.objectRef<Msg>('PopulationEvent').implement({
     description: 'A committed population event inside your jurisdiction.',
     fields: (t) => ({
+      eventId: t.id({ description: 'The event’s outbox id: grows in commit order; a repeat delivery carries the same id.', resolve: (m) => m.id }),
       name: t.field({ type: PopulationEventName, resolve: (m) => m.name }),
       jurisdictionCode: t.string({ resolve: field('jurisdictionCode') }),
       registrationId: t.id({ nullable: true, description: 'Global id of the ResidenceRegistration.', resolve: globalId('ResidenceRegistration', 'registrationId') }),

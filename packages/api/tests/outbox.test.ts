@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventOutbox, jurisdictions, sql } from '@safecity/core';
+import { freePort, hasRedisServer, startRedisServer, startTestServer, type RedisProcess, type TestServer } from '@safecity/core/testing';
+import { emitterModule } from './fixtures/probe-modules.js';
+
+const CHENGGUAN = '620102';
+const CHANGJIAXIANG = '620102001001'; // 畅家巷社区, 城关区
+const EMIT = `mutation($c: DivisionCode!, $fail: Boolean) { emitAlert(communityCode: $c, failAfterEmit: $fail) { __typename ... on MutationEmitAlertSuccess { data } ... on DomainError { code } } }`;
+const SUBSCRIBE = `subscription { domainEvents(names: [alertRecorded]) { id name payload } }`;
+
+async function outboxRows(s: TestServer) {
+  return s.database.db.select().from(eventOutbox).orderBy(eventOutbox.id);
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the outbox, in process', () => {
+  let s: TestServer;
+  let officer: string;
+  beforeAll(async () => {
+    s = await startTestServer({ modules: [emitterModule] });
+    officer = await s.token('district_officer', CHENGGUAN);
+  });
+  afterAll(() => s.close());
+
+  it('a committed write leaves its event in the outbox, delivered with its id and marked published; a rolled-back write leaves nothing', async () => {
+    const sub = await s.subscribe(SUBSCRIBE, {}, officer);
+    try {
+      const before = await outboxRows(s);
+      const failed = await s.gql(EMIT, { c: CHANGJIAXIANG, fail: true }, { token: officer });
+      expect(failed.data.emitAlert).toEqual({ __typename: 'DomainError', code: 'PROBE_REFUSED' });
+      expect(await outboxRows(s)).toEqual(before);
+
+      const ok = await s.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer, headers: { 'x-request-id': 'req-outbox-1' } });
+      const alertId = ok.data.emitAlert.data;
+      const msg = await sub.next();
+      // The first thing delivered is the committed event: the rolled-back one never went out.
+      expect(msg.data.domainEvents).toMatchObject({ name: 'alertRecorded', payload: { alertId } });
+      const rows = await outboxRows(s);
+      expect(rows).toHaveLength(before.length + 1);
+      const row = rows[rows.length - 1];
+      expect(row).toMatchObject({ name: 'alertRecorded', requestId: 'req-outbox-1', jurisdictionCode: alertId, payload: { alertId } });
+      expect(msg.data.domainEvents.id).toBe(String(row.id));
+      await waitFor('published_at', async () => (await outboxRows(s)).find((r) => r.id === row.id)?.publishedAt);
+    } finally {
+      sub.close();
+    }
+  });
+
+  it('concurrent writes: every event once, ids increasing in delivery order', async () => {
+    const sub = await s.subscribe(SUBSCRIBE, {}, officer);
+    try {
+      // One community each: concurrent grids in one community would race for the same code.
+      const communities = await s.database.db
+        .select({ code: jurisdictions.code })
+        .from(jurisdictions)
+        .where(sql`${jurisdictions.level} = 'community' and ${jurisdictions.code} like '620102%'`)
+        .orderBy(jurisdictions.code)
+        .limit(12);
+      expect(communities).toHaveLength(12);
+      const results = await Promise.all(communities.map(({ code }) => s.gql(EMIT, { c: code }, { token: officer })));
+      const emitted = new Set(results.map((r) => r.data.emitAlert.data as string));
+      const got: { id: bigint; alertId: string }[] = [];
+      while (got.length < emitted.size) {
+        const m = await sub.next();
+        got.push({ id: BigInt(m.data.domainEvents.id), alertId: m.data.domainEvents.payload.alertId });
+      }
+      expect(new Set(got.map((g) => g.alertId))).toEqual(emitted);
+      for (let i = 1; i < got.length; i++) expect(got[i].id > got[i - 1].id).toBe(true);
+    } finally {
+      sub.close();
+    }
+  });
+
+  it('keeps relayed rows: deleting from the outbox is refused', async () => {
+    await s.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer });
+    await expect(s.database.db.execute(sql`delete from event_outbox`)).rejects.toThrow();
+    expect((await outboxRows(s)).length).toBeGreaterThan(0);
+  });
+
+  it('another instance on the same database relays what a stopped (crashed) relay left', async () => {
+    await s.platform.outbox!.stop(); // from here on this instance commits but never relays
+    const ok = await s.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer });
+    expect(ok.data.emitAlert.__typename).toBe('MutationEmitAlertSuccess');
+    await new Promise((r) => setTimeout(r, 300));
+    const left = (await outboxRows(s)).filter((r) => !r.publishedAt);
+    expect(left.map((r) => (r.payload as { alertId: string }).alertId)).toEqual([ok.data.emitAlert.data]);
+    const other = await startTestServer({ modules: [emitterModule], database: s.database });
+    try {
+      await waitFor('the leftover to be relayed', async () => (await outboxRows(s)).every((r) => r.publishedAt));
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('Redis configured but unreachable from the start', () => {
+  it('writes succeed, nothing crashes, readiness says degraded, and the events wait in the outbox', async () => {
+    const s = await startTestServer({ modules: [emitterModule], env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
+    try {
+      const officer = await s.token('district_officer', CHENGGUAN);
+      for (let i = 0; i < 3; i++) {
+        const r = await s.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer });
+        expect(r.data.emitAlert.__typename).toBe('MutationEmitAlertSuccess');
+      }
+      // The old code died ~3.5 s after such a write; vitest fails on any unhandled rejection.
+      await new Promise((r) => setTimeout(r, 4000));
+      const check = s.platform.readiness!.find((c) => c.name === 'redis')!;
+      expect(await check.check(s.platform)).toMatchObject({ status: 'degraded' });
+      expect((await outboxRows(s)).filter((r) => !r.publishedAt)).toHaveLength(3);
+    } finally {
+      await s.close();
+    }
+  }, 30_000);
+});
+
+describe.runIf(hasRedisServer())('the outbox through a Redis outage', () => {
+  let redis: RedisProcess;
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    a = await startTestServer({ modules: [emitterModule], env: { REDIS_URL: redis.url } });
+    b = await startTestServer({ modules: [emitterModule], env: { REDIS_URL: redis.url }, database: a.database });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    await redis?.stop();
+  });
+
+  const redisCheck = (s: TestServer) => s.platform.readiness!.find((c) => c.name === 'redis')!.check(s.platform);
+
+  it('writes succeed while Redis is down, readiness says degraded, and afterwards every event reaches the other instance once, in order', async () => {
+    const officer = await a.token('district_officer', CHENGGUAN);
+    const sub = await b.subscribe(SUBSCRIBE, {}, await b.token('district_officer', CHENGGUAN));
+    try {
+      expect(await redisCheck(a)).toEqual({ status: 'ok' });
+      const emitted: string[] = [];
+      const emit = async () => {
+        const r = await a.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer });
+        expect(r.data.emitAlert.__typename).toBe('MutationEmitAlertSuccess');
+        emitted.push(r.data.emitAlert.data);
+      };
+      // Before: the subscription is live (Redis SUBSCRIBE is asynchronous, so wait for the first).
+      await emit();
+      const received: { id: string; alertId: string }[] = [];
+      const take = async (timeoutMs: number) => {
+        const m = await sub.next(timeoutMs);
+        received.push({ id: m.data.domainEvents.id, alertId: m.data.domainEvents.payload.alertId });
+      };
+      await take(5000);
+
+      await redis.stop();
+      for (let i = 0; i < 8; i++) await emit();
+      // The old code died ~3.5 s after such a write (an unhandled MaxRetriesPerRequestError);
+      // vitest fails the run on any unhandled rejection.
+      await new Promise((r) => setTimeout(r, 4500));
+      expect(await redisCheck(a)).toMatchObject({ status: 'degraded' });
+      expect(await redisCheck(b)).toMatchObject({ status: 'degraded' });
+      expect((await fetch(a.url.replace('/graphql', '/health'))).status).toBe(200);
+      expect((await outboxRows(a)).filter((r) => !r.publishedAt)).toHaveLength(8);
+
+      await redis.start();
+      while (received.length < emitted.length) await take(15_000);
+      // Anything repeated would arrive now.
+      await expect(sub.next(1500)).rejects.toThrow(/no subscription event/);
+      expect(received.map((r) => r.alertId)).toEqual(emitted);
+      const ids = received.map((r) => BigInt(r.id));
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort((x, y) => (x < y ? -1 : 1))).toEqual(ids);
+      await waitFor('the outbox to be relayed', async () => (await outboxRows(a)).every((r) => r.publishedAt));
+      await waitFor('readiness ok', async () => (await redisCheck(a)).status === 'ok');
+    } finally {
+      sub.close();
+    }
+  }, 60_000);
+});
