@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, createApp, creditCodeCheckCharacter, migrate, runMutation, sql, type App, type DomainEvents } from '@safecity/core';
+import { auditLog, createApp, EVENTS_TOPIC, creditCodeCheckCharacter, migrate, runMutation, sql, type App, type DomainEvents } from '@safecity/core';
 import { migrationsFolder, startTestServer, type GqlResult, type TestServer } from '@safecity/core/testing';
 import { residentIdNumber } from '@safecity/population';
 import { buildSchema } from '@safecity/core';
@@ -285,10 +285,13 @@ describe('finding 4: subscriptions deliver only events the subscriber may read, 
     const worker = await s.subscribe(q, { n: names }, grid);
     const city = await s.subscribe(q, { n: names }, admin);
     const j = '620102001001';
-    s.platform.pubsub.publish('unitVetoed', { assessmentId: 'a', unitId: 'u', unitName: 'n', creditCode: CODE, jurisdictionCode: j, periodStart: '2026-01-01', periodEnd: '2026-12-31', ruleSetVersion: 1, eventIds: [], explanation: '' });
-    s.platform.pubsub.publish('blacklistEntryProposed', { entryId: 'e', subjectId: 's', creditCode: CODE, jurisdictionCode: j, reason: 'r' });
-    s.platform.pubsub.publish('alertRecorded', { alertId: 'x', type: 'theft', occurredAt: new Date().toISOString(), jurisdictionCode: '620103001001', major: false });
-    s.platform.pubsub.publish('alertRecorded', { alertId: 'y', type: 'theft', occurredAt: new Date().toISOString(), jurisdictionCode: j, major: false });
+    // Envelopes as the outbox relay delivers them: ids grow in commit order.
+    let id = 1_000_000;
+    const publish = (name: string, payload: Record<string, unknown>) => s.platform.pubsub.publish(EVENTS_TOPIC, { id: String(++id), name, payload, requestId: 'probe' });
+    publish('unitVetoed', { assessmentId: 'a', unitId: 'u', unitName: 'n', creditCode: CODE, jurisdictionCode: j, periodStart: '2026-01-01', periodEnd: '2026-12-31', ruleSetVersion: 1, eventIds: [], explanation: '' });
+    publish('blacklistEntryProposed', { entryId: 'e', subjectId: 's', creditCode: CODE, jurisdictionCode: j, reason: 'r' });
+    publish('alertRecorded', { alertId: 'x', type: 'theft', occurredAt: new Date().toISOString(), jurisdictionCode: '620103001001', major: false });
+    publish('alertRecorded', { alertId: 'y', type: 'theft', occurredAt: new Date().toISOString(), jurisdictionCode: j, major: false });
     try {
       expect((await worker.next()).data.domainEvents).toEqual({ name: 'alertRecorded', jurisdictionCode: j });
       // The city administrator (every read permission, the whole city) receives all four: the filter is not blind.
@@ -296,7 +299,7 @@ describe('finding 4: subscriptions deliver only events the subscriber may read, 
       for (let i = 0; i < 4; i++) seen.push((await city.next()).data.domainEvents.name);
       expect(seen.sort()).toEqual(['alertRecorded', 'alertRecorded', 'blacklistEntryProposed', 'unitVetoed']);
       // And the worker got nothing else: the next event it sees is a later one in its community.
-      s.platform.pubsub.publish('alertRecorded', { alertId: 'z', type: 'fraud', occurredAt: new Date().toISOString(), jurisdictionCode: j, major: false });
+      publish('alertRecorded', { alertId: 'z', type: 'fraud', occurredAt: new Date().toISOString(), jurisdictionCode: j, major: false });
       expect((await worker.next()).data.domainEvents).toEqual({ name: 'alertRecorded', jurisdictionCode: j });
     } finally {
       worker.close();
