@@ -9,6 +9,7 @@ import { CoreErrors, DomainError, notFound, unauthenticated } from './errors.js'
 import type { DomainEvents, EmittedEvent, EventName } from './events.js';
 import { isWithin, withinSql } from './jurisdiction.js';
 import type { Subscriber } from './module.js';
+import type { ReadinessCheck } from './readiness.js';
 
 export interface PubSubLike {
   publish(topic: string, payload: unknown): void;
@@ -23,6 +24,8 @@ export interface Platform {
   pubsub: PubSubLike;
   subscribers: ReadonlyMap<EventName, Subscriber<any>[]>;
   rolePermissions: ReadonlyMap<string, ReadonlySet<string>>;
+  /** What `/readiness` runs: `database` first, then the modules' checks; platform pieces (Redis) push theirs. */
+  readinessChecks: ReadinessCheck[];
 }
 
 /** The request context: services take it first. */
@@ -37,6 +40,8 @@ export interface Ctx {
   loaders: Map<string, DataLoader<any, any>>;
   /** Clock; tests may pin it. */
   now(): Date;
+  /** Aborts when the client hangs up or the request's time budget runs out (HTTP requests only). */
+  signal?: AbortSignal;
 }
 
 /** The context inside a transaction: writes, audit entries and events travel together. */

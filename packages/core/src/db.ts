@@ -12,6 +12,11 @@ export interface Database {
   /** Raw client for COPY, dumps and admin statements. */
   raw: unknown;
   close(): Promise<void>;
+  /**
+   * Server only: the same database for one request's reads, whose statements are cancelled in
+   * PostgreSQL when `signal` aborts (the client hung up or the request ran out of time).
+   */
+  forRequest?(signal: AbortSignal): Db;
 }
 
 /** Counts SQL statements per request (or per test scope) without touching call sites. */
@@ -47,6 +52,22 @@ export interface DatabaseOptions {
   prepareStatements?: boolean;
 }
 
+/**
+ * postgres.js cancels a queued query by dropping it and a running one with a cancel request
+ * to its backend; a finished one is left alone. Cancel failures only mean it already ended.
+ */
+function cancelOne(q: { cancel(): unknown }) {
+  try {
+    const p = q.cancel() as Promise<unknown> | undefined | null;
+    if (p && typeof p.then === 'function') p.then(undefined, () => {});
+  } catch {
+    /* already settled */
+  }
+}
+function cancelAll(qs: { cancel(): unknown }[]) {
+  for (const q of qs.splice(0)) cancelOne(q);
+}
+
 export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const { default: postgres } = await import('postgres');
@@ -54,24 +75,42 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     const client = postgres(opts.url, {
       max: opts.maxConnections ?? 10,
       onnotice: () => {},
-      // A runaway statement must not hold a connection (and the CPU) after its client has gone.
-      connection: { application_name: 'safecity-api', statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS || 30000) },
+      // Fail fast when the server is away instead of queueing requests behind a silent socket.
+      connect_timeout: Number(process.env.DATABASE_CONNECT_TIMEOUT_S || 2),
+      // A runaway statement must not hold a connection (and the CPU) after its client has gone:
+      // no statement outlives the request budget.
+      connection: { application_name: 'safecity-api', statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS || process.env.REQUEST_TIMEOUT_MS || 15000) },
       // Dates as strings for `date` columns keep calendar days free of time zones.
       types: {},
     });
     // drizzle sends every unnamed query unprepared (Parse + Describe each time); reads outside a
     // transaction reuse a named server-side statement instead, cached per connection by text.
-    const prepared = new Proxy(client, {
-      get(target, prop, receiver) {
-        if (prop === 'unsafe') {
-          return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
-            target.unsafe(query, params as never, { ...options, prepare: opts.prepareStatements ?? true });
-        }
-        return Reflect.get(target, prop, receiver);
+    const withPrepared = (track?: (q: { cancel(): unknown }) => void) =>
+      new Proxy(client, {
+        get(target, prop, receiver) {
+          if (prop === 'unsafe') {
+            return (query: string, params?: unknown[], options?: Record<string, unknown>) => {
+              const q = target.unsafe(query, params as never, { ...options, prepare: opts.prepareStatements ?? true });
+              track?.(q);
+              return q;
+            };
+          }
+          return Reflect.get(target, prop, receiver);
+        },
+      });
+    const db = drizzle({ client: withPrepared(), logger: countingLogger }) as unknown as Db;
+    return {
+      db,
+      kind: 'postgres',
+      raw: client,
+      close: () => client.end({ timeout: 5 }),
+      forRequest(signal) {
+        // Transactions (`begin`) bypass the tracking: a write the client started runs to its end.
+        const issued: { cancel(): unknown }[] = [];
+        signal.addEventListener('abort', () => cancelAll(issued), { once: true });
+        return drizzle({ client: withPrepared((q) => (signal.aborted ? cancelOne(q) : issued.push(q))), logger: countingLogger }) as unknown as Db;
       },
-    });
-    const db = drizzle({ client: prepared, logger: countingLogger }) as unknown as Db;
-    return { db, kind: 'postgres', raw: client, close: () => client.end({ timeout: 5 }) };
+    };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');

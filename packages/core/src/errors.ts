@@ -51,6 +51,9 @@ export const CoreErrors = defineErrors('CORE', {
   JURISDICTION_OUT_OF_SCOPE: 'The jurisdiction is outside your jurisdiction.',
   JURISDICTION_UNKNOWN: 'No such jurisdiction.',
   PURPOSE_REQUIRED: 'A purpose is required for this access.',
+  DATABASE_UNAVAILABLE: 'The database is unavailable; retry shortly.',
+  REQUEST_TIMEOUT: 'The request took longer than its time budget.',
+  REQUEST_CANCELLED: 'The request was cancelled.',
 });
 
 export const notFound = (what = 'record') => CoreErrors.error('NOT_FOUND', `No such ${what} in your jurisdiction.`);

@@ -24,3 +24,7 @@ export * from './tables.js';
 export { scopedEvents } from './graphql/core-schema.js';
 export { z } from 'zod';
 export * from './readiness.js';
+export * from './faults.js';
+export { trackDrain, shutdownTimeoutMs, type Drain } from './shutdown.js';
+export { installSafetyNet } from './process-safety.js';
+export { requestSignal, useRequestBudget } from './request-budget.js';
