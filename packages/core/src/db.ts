@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'drizzle-orm/logger';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pino, { type Logger as PinoLogger } from 'pino';
+import { createDatabaseHealth, DatabaseUnavailableError } from './db-health.js';
 
 /** Either backend: drizzle on PGlite (embedded) or on postgres.js (server). */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -17,6 +19,8 @@ export interface Database {
    * PostgreSQL when `signal` aborts (the client hung up or the request ran out of time).
    */
   forRequest?(signal: AbortSignal): Db;
+  /** Server only: true while the server does not answer (see db-health.ts). */
+  isDown?(): boolean;
 }
 
 /** Counts SQL statements per request (or per test scope) without touching call sites. */
@@ -50,6 +54,8 @@ export interface DatabaseOptions {
   maxConnections?: number;
   /** Server only: reuse named prepared statements for reads (default true). */
   prepareStatements?: boolean;
+  /** Server only: where database outages and recoveries are logged. */
+  log?: PinoLogger;
 }
 
 /**
@@ -72,9 +78,19 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
+    // Probes run on a connection of their own, so a saturated pool is not taken for an outage.
+    const probeClient = postgres(opts.url, { max: 1, onnotice: () => {}, connect_timeout: 1, idle_timeout: 5, backoff: () => 0 });
+    const log = opts.log ?? pino({ level: process.env.LOG_LEVEL || 'info', base: { service: 'safecity-api' } });
+    const health = createDatabaseHealth(() => probeClient.unsafe('select 1'), {
+      onChange: (down) => (down ? log.error('database unreachable: failing requests fast with CORE_DATABASE_UNAVAILABLE') : log.warn('database reachable again')),
+    });
     const client = postgres(opts.url, {
       max: opts.maxConnections ?? 10,
       onnotice: () => {},
+      // A connection lost (server restart, network) or not made: find out at once whether the server is away.
+      onclose: () => health.suspect(),
+      // Reconnect quickly once the server is back (the default grows to 20 s after a few failures).
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.2),
       // Fail fast when the server is away instead of queueing requests behind a silent socket.
       connect_timeout: Number(process.env.DATABASE_CONNECT_TIMEOUT_S || 2),
       // A runaway statement must not hold a connection (and the CPU) after its client has gone:
@@ -90,11 +106,13 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
         get(target, prop, receiver) {
           if (prop === 'unsafe') {
             return (query: string, params?: unknown[], options?: Record<string, unknown>) => {
+              if (health.down) throw new DatabaseUnavailableError();
               const q = target.unsafe(query, params as never, { ...options, prepare: opts.prepareStatements ?? true });
               track?.(q);
               return q;
             };
           }
+          if (prop === 'begin' && health.down) return () => Promise.reject(new DatabaseUnavailableError());
           return Reflect.get(target, prop, receiver);
         },
       });
@@ -103,7 +121,11 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       db,
       kind: 'postgres',
       raw: client,
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await health.close();
+        await Promise.all([client.end({ timeout: 5 }), probeClient.end({ timeout: 1 })]);
+      },
+      isDown: () => health.down,
       forRequest(signal) {
         // Transactions (`begin`) bypass the tracking: a write the client started runs to its end.
         const issued: { cancel(): unknown }[] = [];

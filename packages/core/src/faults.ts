@@ -12,6 +12,7 @@ export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 /** postgres.js connection failures and Node socket errors: the database cannot be reached. */
 const UNREACHABLE_CODES = new Set([
+  'DATABASE_UNAVAILABLE',
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',

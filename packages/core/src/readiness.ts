@@ -35,6 +35,8 @@ export const READINESS_CHECK_TIMEOUT_MS = 800;
 export const databaseReadiness: ReadinessCheck = {
   name: 'database',
   async check(platform) {
+    // Known down (the health probe failed): answer at once instead of waiting for a timeout.
+    if (platform.database.isDown?.()) return { status: 'down', detail: 'unreachable' };
     await platform.database.db.execute(sql`select 1`);
     return { status: 'ok' };
   },

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 
 /** SHUTDOWN_TIMEOUT_MS: how long SIGTERM waits for in-flight requests (default 20 s, above the request budget). */
@@ -20,17 +21,40 @@ export interface Drain {
  */
 export function trackDrain(server: Server, log: Logger, limitMs = shutdownTimeoutMs()): Drain {
   const inFlight = new Set<ServerResponse>();
+  /** Per connection: requests being answered, and when the last answer finished. */
+  const conns = new Map<Socket, { busy: number; lastDone: number }>();
   let stopping = false;
   const markClosing = (res: ServerResponse) => {
     if (!res.headersSent) res.setHeader('connection', 'close');
     else if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.end();
   };
+  server.on('connection', (socket: Socket) => {
+    conns.set(socket, { busy: 0, lastDone: performance.now() });
+    socket.once('close', () => conns.delete(socket));
+  });
   // Registered first so it runs before the app's handler writes anything.
-  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
+    const c = conns.get(req.socket);
+    if (c) c.busy++;
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (c) {
+        c.busy--;
+        c.lastDone = performance.now();
+      }
+    });
     if (stopping) markClosing(res);
   });
+  /**
+   * Closes keep-alive connections that are idle. One that answered a moment ago may have its
+   * client's next request on the wire: closing it now would reset that request, so it gets
+   * IDLE_GRACE_MS to send it (answered with Connection: close) before it is closed.
+   */
+  const closeIdle = () => {
+    const now = performance.now();
+    for (const [socket, c] of conns) if (c.busy === 0 && now - c.lastDone >= IDLE_GRACE_MS) socket.destroy();
+  };
   return {
     get stopping() {
       return stopping;
@@ -38,11 +62,12 @@ export function trackDrain(server: Server, log: Logger, limitMs = shutdownTimeou
     async stop(reason) {
       stopping = true;
       log.info({ reason, inFlight: inFlight.size, limitMs }, 'draining: no new connections; in-flight requests finish with Connection: close');
-      const closed = new Promise<void>((r) => server.close(() => r()));
+      // net.Server#close: stop accepting. (http.Server#close would also destroy every idle
+      // connection at once, resetting requests already on their way.)
+      const closed = new Promise<void>((r) => NetServer.prototype.close.call(server, () => r()));
       for (const res of inFlight) markClosing(res);
-      server.closeIdleConnections();
-      // A connection that was busy when we started becomes idle after its response: close it then.
-      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      closeIdle();
+      const sweep = setInterval(closeIdle, 25);
       let timer: NodeJS.Timeout | undefined;
       const limit = new Promise<'limit'>((r) => (timer = setTimeout(() => r('limit'), limitMs)));
       const outcome = await Promise.race([closed.then(() => 'drained' as const), limit]);
@@ -52,13 +77,16 @@ export function trackDrain(server: Server, log: Logger, limitMs = shutdownTimeou
       if (outcome === 'limit') {
         cutOff = inFlight.size;
         log.warn({ cutOff, limitMs }, 'drain limit reached; closing the remaining connections');
-        server.closeAllConnections();
+        for (const socket of conns.keys()) socket.destroy();
         await closed;
       }
       return { drained: outcome === 'drained', cutOff };
     },
   };
 }
+
+/** How long a just-used keep-alive connection may still bring a request once draining started. */
+const IDLE_GRACE_MS = 300;
 
 /**
  * On SIGTERM or SIGINT: drain (see trackDrain), then close the rest (database, Redis) and exit.
