@@ -45,7 +45,7 @@ export async function makeWorld(o: { stack: Stack; pg: PrivatePostgres; redis: P
   const env = productionEnv(o.pg.url, o.redis ? { REDIS_URL: o.redis.url } : {});
   const token = await mintDevToken(LOCAL_DEV_SECRET, { sub: 'fault-suite-admin', roles: ['city_admin'], jurisdiction: '620100', name: 'fault suite' }, { expiresIn: '2h' });
   let writeSeq = 0;
-  const area = '510104';
+  const area = '110102';
   return {
     ...o,
     env,

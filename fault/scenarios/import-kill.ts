@@ -21,7 +21,7 @@ export async function importKill(w: World) {
   if (!dwellings.length) throw new Error('the seeded city has no dwellings in 620102');
   const prefix = `imp-${w.runId}-`;
   const lines = ['name,idNumber,gender,birthDate,phone,kind,inflowReason,inflowDate,hukouPlace,dwellingAddress,registeredOn'];
-  for (let i = 0; i < ROWS; i++) lines.push(`${prefix}${i},${residentId('410102', i)},,,,floating,work,2025-01-01,410102,${dwellings[i % dwellings.length]!.address},2025-02-01`);
+  for (let i = 0; i < ROWS; i++) lines.push(`${prefix}${i},${residentId('110101', i)},,,,floating,work,2025-01-01,410102,${dwellings[i % dwellings.length]!.address},2025-02-01`);
   const file = join(mkdtempSync(join(tmpdir(), 'safecity-fault-csv-')), 'registrations.csv');
   writeFileSync(file, lines.join('\n') + '\n');
   w.stack.add('csv', () => {});
@@ -46,7 +46,9 @@ export async function importKill(w: World) {
     `select count(*)::int as n from persons p where p.name like $1 and not exists (select 1 from residence_registrations r where r.person_id = p.id)`,
     [`${prefix}%`],
   );
-  const rerun = cli(['population:import', file], w.env);
+  const rerun = cli(["population:import", file], w.env);
+  const rerunErrors = rerun.stdout.split("\n").filter((l) => l.startsWith("line ")).slice(0, 5);
+  if (rerunErrors.length) console.log("    rerun row errors:", rerunErrors);
   const afterRerun = await count();
   const r = w.report;
   console.log(`\n== ${S}`);
