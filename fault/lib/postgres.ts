@@ -10,6 +10,8 @@ export interface PrivatePostgres {
   url: string;
   port: number;
   dataDir: string;
+  /** The server's log (statements cancelled, connections terminated). */
+  logFile: string;
   /** `pg_ctl stop -m fast`: disconnects every session, as an operator's restart does. */
   stopFast(): void;
   start(): void;
@@ -40,6 +42,7 @@ export async function startPostgres(stack: Stack): Promise<PrivatePostgres> {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     dataDir,
+    logFile: log,
     stopFast: () => run([`${BIN}/pg_ctl`, '-D', dataDir, 'stop', '-m', 'fast', '-w']),
     start: () => run([`${BIN}/pg_ctl`, '-D', dataDir, '-l', log, 'start', '-w']),
   };

@@ -19,7 +19,7 @@ import { DomainError } from './errors.js';
 import { useNodeLimit } from './node-limit.js';
 import type { EventName } from './events.js';
 import type { ModuleDescriptor, Subscriber } from './module.js';
-import { classifyFault, faultError, isInfrastructureError } from './faults.js';
+import { causeChain, classifyFault, faultError, isInfrastructureError } from './faults.js';
 import { databaseReadiness, runReadiness } from './readiness.js';
 import { requestSignal, useRequestBudget } from './request-budget.js';
 
@@ -147,6 +147,12 @@ function isUnexpected(err: GraphQLError): boolean {
   return false;
 }
 
+/** The innermost message of an error chain (the driver's, not drizzle's "Failed query: …"). */
+function rootMessage(e: unknown): string {
+  const chain = causeChain(e);
+  return String((chain[chain.length - 1] as { message?: unknown })?.message ?? e).slice(0, 200);
+}
+
 /** Gives every error in a response a code: clients branch on codes, not messages. */
 function useErrorCodes(logUnexpected: (errors: readonly GraphQLError[], requestId: string | undefined) => void): Plugin {
   return {
@@ -272,7 +278,12 @@ export function createApp(o: AppOptions): App {
         // maskError keeps the cause (never serialized): logged here, where the request id is known.
         for (const e of errors) {
           const cause = isGraphQLError(e) ? (e.extensions?.masked as { cause?: unknown } | undefined)?.cause : undefined;
-          if (cause) log[classifyFault(cause) === 'request_cancelled' ? 'info' : 'error']({ err: cause, path: e.path, requestId }, classifyFault(cause) ?? 'unexpected error');
+          if (!cause) continue;
+          const fault = classifyFault(cause);
+          // A fault is logged compactly (no SQL, no parameters: they may hold personal data); the
+          // outage itself is logged once by the database health probe.
+          if (fault) log[fault === 'request_timeout' ? 'warn' : 'info']({ requestId, path: e.path, fault, cause: rootMessage(cause) }, fault);
+          else log.error({ err: cause, path: e.path, requestId }, 'unexpected error');
         }
       }),
       useRequestBudget(config.requestTimeoutMs),
