@@ -6,8 +6,12 @@ export type Outcome =
   | { kind: 'error'; status: number; code: string; message: string; retryAfter: string | null; body: any }
   /** The connection was refused: nothing was sent (a load balancer would try another instance). */
   | { kind: 'refused' }
-  /** The request was sent and the connection closed without an answer. */
-  | { kind: 'reset'; error: string };
+  /**
+   * The request was sent and the connection closed without an answer. `fresh`: on a new
+   * connection (caught in a closing listener's backlog, never handed to the application);
+   * otherwise on a kept-alive connection the server was using.
+   */
+  | { kind: 'reset'; error: string; fresh: boolean };
 
 export interface GqlClient {
   post(query: string, variables?: Record<string, unknown>, opts?: { requestId?: string; signal?: AbortSignal; timeoutMs?: number }): Promise<Outcome & { ms: number }>;
@@ -37,7 +41,7 @@ export function gqlClient(baseUrl: string, token: string, maxSockets = 64): GqlC
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c) => chunks.push(c));
-            res.on('error', (e) => done({ kind: 'reset', error: e.message }));
+            res.on('error', (e) => done({ kind: 'reset', error: e.message, fresh: !req.reusedSocket }));
             res.on('end', () => {
               let parsed: any = null;
               try {
@@ -55,7 +59,7 @@ export function gqlClient(baseUrl: string, token: string, maxSockets = 64): GqlC
         req.on('timeout', () => req.destroy(new Error('client timeout')));
         req.on('error', (e: NodeJS.ErrnoException) => {
           if (e.code === 'ECONNREFUSED') done({ kind: 'refused' });
-          else done({ kind: 'reset', error: `${e.code ?? ''} ${e.message}`.trim() });
+          else done({ kind: 'reset', error: `${e.code ?? ''} ${e.message}`.trim(), fresh: !req.reusedSocket });
         });
         req.end(body);
       });
@@ -70,7 +74,10 @@ export interface LoadStats {
   started: number;
   ok: number;
   refused: number;
+  /** Resets on kept-alive connections. */
   reset: number;
+  /** Resets of brand-new connections before any answer (see Outcome). */
+  resetFresh: number;
   resetErrors: string[];
   errors: Map<string, number>;
   /** Error answers showing a driver code, a host or a port. */
@@ -111,7 +118,7 @@ const LEAK = /ECONNREFUSED|ECONNRESET|CONNECTION_|127\.0\.0\.1|:\d{4,5}\b|postgr
 
 /** Bounded mixed load: `readers` closed-loop readers plus one writer trickling writes. */
 export function startLoad(client: GqlClient, o: LoadOptions, runId: string): Load {
-  const stats: LoadStats = { started: 0, ok: 0, refused: 0, reset: 0, resetErrors: [], errors: new Map(), leaks: [], okAt: [], latencies: [] };
+  const stats: LoadStats = { started: 0, ok: 0, refused: 0, reset: 0, resetFresh: 0, resetErrors: [], errors: new Map(), leaks: [], okAt: [], latencies: [] };
   const acknowledged: AcknowledgedWrite[] = [];
   let running = true;
   const record = (r: Outcome & { ms: number }) => {
@@ -121,8 +128,9 @@ export function startLoad(client: GqlClient, o: LoadOptions, runId: string): Loa
       stats.latencies.push(r.ms);
     } else if (r.kind === 'refused') stats.refused++;
     else if (r.kind === 'reset') {
-      stats.reset++;
-      if (stats.resetErrors.length < 20) stats.resetErrors.push(r.error);
+      if (r.fresh) stats.resetFresh++;
+      else stats.reset++;
+      if (stats.resetErrors.length < 20) stats.resetErrors.push(`${r.fresh ? 'new connection' : 'kept-alive connection'}: ${r.error}`);
     } else {
       stats.errors.set(r.code, (stats.errors.get(r.code) ?? 0) + 1);
       if (!ALLOWED_FAULT_CODES.has(r.code) || LEAK.test(r.message) || LEAK.test(JSON.stringify(r.body?.errors?.[0]?.extensions ?? {}))) {

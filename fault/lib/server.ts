@@ -50,12 +50,12 @@ export interface RunningServer {
 }
 
 /** Starts `serve` of the production bundle on a free port and waits until /health answers. */
-export async function startServer(stack: Stack, env: NodeJS.ProcessEnv, opts: { workers?: number; name?: string } = {}): Promise<RunningServer> {
+export async function startServer(stack: Stack, env: NodeJS.ProcessEnv, opts: { workers?: number; name?: string; bundle?: string } = {}): Promise<RunningServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'safecity-fault-srv-'));
   const logFile = join(dir, `${opts.name ?? 'server'}.log`);
   const out = createWriteStream(logFile);
-  const args = [BUNDLE, 'serve', ...(opts.workers ? ['--workers', String(opts.workers)] : [])];
+  const args = [opts.bundle ?? BUNDLE, 'serve', ...(opts.workers ? ['--workers', String(opts.workers)] : [])];
   const proc = spawn(process.execPath, args, { env: { ...env, PORT: String(port) }, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout!.pipe(out);
   proc.stderr!.pipe(out);

@@ -31,11 +31,15 @@ export async function heavyAbandon(w: World, abandoners = 20, seconds = 8) {
   const tasks = Array.from({ length: abandoners }, abandon);
   const under: number[] = [];
   let failures = 0;
+  const failureKinds: string[] = [];
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000) {
     const r = await normal.post(READ_QUERY, undefined, { timeoutMs: 30_000 });
     if (r.kind === 'ok') under.push(r.ms);
-    else failures++;
+    else {
+      failures++;
+      failureKinds.push(r.kind === 'error' ? `${r.status} ${r.code}` : r.kind);
+    }
     await sleep(20);
   }
   running = false;
@@ -54,6 +58,7 @@ export async function heavyAbandon(w: World, abandoners = 20, seconds = 8) {
   r.add(S, 'normal request meanwhile p50 / p95 / max, ms', `${percentile(under, 50).toFixed(1)} / ${p95.toFixed(1)} / ${Math.max(...under).toFixed(1)}`);
   r.add(S, 'normal request meanwhile p95, ms', p95, { pass: p95 < 1000, bound: '< 1000 (was a stall of 8,700)' });
   r.add(S, 'normal requests failed meanwhile', failures, { pass: failures === 0, bound: '0' });
+  if (failures) console.log('    failures:', failureKinds.slice(0, 5));
   r.add(S, 'statements PostgreSQL cancelled for hung-up clients', cancelledSql);
   r.add(S, 'process deaths', server.unexpectedExits.length, { pass: server.unexpectedExits.length === 0, bound: '0' });
 }

@@ -31,7 +31,7 @@ export async function workerKill(w: World) {
   r.add(S, 'requests answered in the second after the kill', okDuringFirstSecond, { pass: okDuringFirstSecond > 0, bound: '> 0' });
   r.add(S, 'new worker running after, s', replacedMs === null ? 'never' : (replacedMs + 1000) / 1000, { pass: replacedMs !== null, bound: 'restarted' });
   r.add(S, 'worker restarts logged by the primary', restarts, { pass: restarts === 1, bound: '1 (the one killed)' });
-  r.add(S, 'requests cut by the kill (in flight on the killed worker)', load.stats.reset);
+  r.add(S, 'requests cut by the kill (in flight on the killed worker)', load.stats.reset + load.stats.resetFresh);
   r.add(S, 'primary deaths', server.unexpectedExits.length, { pass: server.unexpectedExits.length === 0, bound: '0' });
   void killedAt;
   const drained = await sigtermDrain(w, server, 'SIGTERM drain (--workers 2)');

@@ -171,7 +171,8 @@ async function main() {
       if (!c) {
         const moduleCommands = modules.flatMap((x) => Object.entries(x.commands ?? {}).map(([k, v]) => `  ${`${x.name}:${k}`.padEnd(28)} ${v.description}`));
         console.log(`usage: safecity <command>
-  serve [--seed]               migrate, optionally seed, and serve on PORT (default 4000)
+  serve [--seed] [--workers [N]]  migrate, optionally seed, and serve on PORT (default 4000);
+                               --workers: N supervised processes (default one per core; PostgreSQL server only)
   migrate                      apply migrations
   seed [module ...]            apply migrations and seed the demo city (idempotent)
   token <role>                 mint a local-development token (roles: ${ROLE_NAMES.join(', ')})

@@ -26,6 +26,10 @@ export function restartDelayMs(recentCrashes: number): number {
 }
 
 export function runPrimary(workers: number, log: Logger, shutdownLimitMs: number): Promise<void> {
+  // The workers accept connections themselves (one shared socket). With the default round-robin
+  // the primary accepts them and hands them on, and during a drain it hands connections to a
+  // worker that has just stopped listening, which resets them.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   let stopping = false;
   const crashes: number[] = [];
   const spawn = () => {

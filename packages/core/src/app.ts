@@ -21,7 +21,7 @@ import type { EventName } from './events.js';
 import type { ModuleDescriptor, Subscriber } from './module.js';
 import { causeChain, classifyFault, faultError, isInfrastructureError } from './faults.js';
 import { databaseReadiness, runReadiness } from './readiness.js';
-import { requestSignal, useRequestBudget } from './request-budget.js';
+import { requestSignal, useHeavyAdmission, useRequestBudget } from './request-budget.js';
 
 /** Core first, then the modules in the order the api lists them. */
 export function withCore(modules: ModuleDescriptor[]): ModuleDescriptor[] {
@@ -287,6 +287,7 @@ export function createApp(o: AppOptions): App {
         }
       }),
       useRequestBudget(config.requestTimeoutMs),
+      useHeavyAdmission({ heavyNodes: Number(process.env.HEAVY_QUERY_NODES || 100), concurrency: Number(process.env.HEAVY_QUERY_CONCURRENCY || 2), defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
       useRequestFacts(!config.production),
     ],
   });

@@ -27,4 +27,4 @@ export * from './readiness.js';
 export * from './faults.js';
 export { trackDrain, shutdownTimeoutMs, type Drain } from './shutdown.js';
 export { installSafetyNet } from './process-safety.js';
-export { requestSignal, useRequestBudget } from './request-budget.js';
+export { requestSignal, useHeavyAdmission, useRequestBudget } from './request-budget.js';
