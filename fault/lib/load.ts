@@ -76,6 +76,9 @@ export interface LoadStats {
   refused: number;
   /** Resets on kept-alive connections. */
   reset: number;
+  writesSent: number;
+  /** A sample answer of a write that was answered but not acknowledged (a domain error). */
+  writeNotAcknowledged: string | null;
   /** Resets of brand-new connections before any answer (see Outcome). */
   resetFresh: number;
   resetErrors: string[];
@@ -118,7 +121,7 @@ const LEAK = /ECONNREFUSED|ECONNRESET|CONNECTION_|127\.0\.0\.1|:\d{4,5}\b|postgr
 
 /** Bounded mixed load: `readers` closed-loop readers plus one writer trickling writes. */
 export function startLoad(client: GqlClient, o: LoadOptions, runId: string): Load {
-  const stats: LoadStats = { started: 0, ok: 0, refused: 0, reset: 0, resetFresh: 0, resetErrors: [], errors: new Map(), leaks: [], okAt: [], latencies: [] };
+  const stats: LoadStats = { started: 0, ok: 0, refused: 0, reset: 0, resetFresh: 0, writesSent: 0, writeNotAcknowledged: null, resetErrors: [], errors: new Map(), leaks: [], okAt: [], latencies: [] };
   const acknowledged: AcknowledgedWrite[] = [];
   let running = true;
   const record = (r: Outcome & { ms: number }) => {
@@ -154,6 +157,7 @@ export function startLoad(client: GqlClient, o: LoadOptions, runId: string): Loa
       const w = o.write(i);
       const requestId = `fault-${runId}-w${i}`;
       stats.started++;
+      stats.writesSent++;
       const r = await client.post(w.query, w.variables, { requestId });
       record(r);
       if (r.kind === 'ok') {
@@ -162,7 +166,7 @@ export function startLoad(client: GqlClient, o: LoadOptions, runId: string): Loa
           const a = { n: i, requestId, personId, name: w.name, at: Date.now() };
           acknowledged.push(a);
           o.onAcknowledged?.(a);
-        }
+        } else stats.writeNotAcknowledged ??= JSON.stringify(r.body).slice(0, 300);
       }
       await pause(o.writeEveryMs);
     }

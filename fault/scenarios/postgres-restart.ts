@@ -65,5 +65,7 @@ export async function postgresRestart(w: World) {
   r.add(S, 'error codes seen', JSON.stringify(Object.fromEntries(load.stats.errors)));
   r.add(S, '/readiness after recovery', ready, { pass: ready === 200, bound: '200' });
   r.add(S, 'requests answered ok', load.stats.ok);
+  r.add(S, 'writes acknowledged / sent', `${load.acknowledged.length} / ${load.stats.writesSent}`);
+  if (load.stats.writeNotAcknowledged) console.log('    a write answered without acknowledgement:', load.stats.writeNotAcknowledged);
   return { server, acknowledged: load.acknowledged };
 }
