@@ -31,6 +31,8 @@ describe.skipIf(!(await reachable()))('postgres.js when a backend dies', () => {
     expect(child.stderr).not.toMatch(/Cannot read properties of null/);
     expect(child.status).toBe(0);
     const outcomes = JSON.parse(child.stdout.trim().split('\n').pop()!);
-    expect(outcomes).toEqual({ reservedFirst: 'CONNECTION_CLOSED', reservedSecond: 'CONNECTION_CLOSED', transaction: expect.not.stringMatching(/^committed$/), after: 'ok' });
+    // The terminated backend's socket either closes or resets, depending on timing.
+    const lost = expect.stringMatching(/^(CONNECTION_CLOSED|ECONNRESET)$/);
+    expect(outcomes).toEqual({ reservedFirst: lost, reservedSecond: lost, transaction: lost, after: 'ok' });
   });
 });
