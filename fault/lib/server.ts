@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, waitFor, type Stack } from './stack.js';
@@ -114,7 +114,10 @@ export async function startServer(stack: Stack, env: NodeJS.ProcessEnv, opts: { 
       }
     },
   };
-  stack.add(`server :${port}`, () => s.kill());
+  stack.add(`server :${port}`, async () => {
+    await s.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const ready = await waitFor(async () => (await fetch(`${s.url}/health`)).ok, 60_000, 100);
   if (ready === null) throw new Error(`server did not start; log ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
   return s;

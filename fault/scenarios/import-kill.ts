@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { query } from '../lib/integrity.js';
@@ -22,9 +22,10 @@ export async function importKill(w: World) {
   const prefix = `imp-${w.runId}-`;
   const lines = ['name,idNumber,gender,birthDate,phone,kind,inflowReason,inflowDate,hukouPlace,dwellingAddress,registeredOn'];
   for (let i = 0; i < ROWS; i++) lines.push(`${prefix}${i},${residentId('110101', i)},,,,floating,work,2025-01-01,410102,${dwellings[i % dwellings.length]!.address},2025-02-01`);
-  const file = join(mkdtempSync(join(tmpdir(), 'safecity-fault-csv-')), 'registrations.csv');
+  const dir = mkdtempSync(join(tmpdir(), 'safecity-fault-csv-'));
+  const file = join(dir, 'registrations.csv');
   writeFileSync(file, lines.join('\n') + '\n');
-  w.stack.add('csv', () => {});
+  w.stack.add('csv', () => rmSync(dir, { recursive: true, force: true }));
 
   const count = async () =>
     Number((await query<{ n: number }>(w.pg.url, `select count(*)::int as n from persons p join residence_registrations r on r.person_id = p.id where p.name like $1`, [`${prefix}%`]))[0]!.n);
