@@ -10,6 +10,7 @@ import {
   devTokenClaims,
   isDivisionCode,
   DataDirectoryInUseError,
+  installSafetyNet,
   loadConfig,
   migrate,
   mintDevToken,
@@ -29,6 +30,7 @@ import { modules } from './modules.js';
 import { printedSchema } from './schema.js';
 import { generateMigration } from './generate-migrations.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
+import { isClusterWorker, runPrimary, workersOption } from './cluster.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const MIGRATIONS = join(here, '../migrations');
@@ -62,9 +64,25 @@ async function main() {
   switch (command) {
     case 'serve': {
       const seed = has(args, 'seed');
+      const workers = workersOption(args);
       const { config, database, platform } = await open();
-      await migrate(database, MIGRATIONS, modules);
-      if (seed) await seedAll(platform, modules);
+      installSafetyNet(platform.log, { role: isClusterWorker() ? 'worker' : 'server' });
+      if (workers !== null && !isClusterWorker()) {
+        // PGlite is one process's files: several workers would each open (and damage) them.
+        if (database.kind === 'pglite') {
+          console.error('serve --workers needs a PostgreSQL server (DATABASE_URL): the embedded database can only be opened by one process. Run `serve` without --workers.');
+          process.exit(2);
+        }
+        // The primary migrates (and seeds) once; the workers only serve.
+        await migrate(database, MIGRATIONS, modules);
+        if (seed) await seedAll(platform, modules);
+        await platform.close();
+        await database.close();
+        await runPrimary(workers, platform.log, config.shutdownTimeoutMs);
+        process.exit(0);
+      }
+      if (!isClusterWorker()) await migrate(database, MIGRATIONS, modules);
+      if (seed && !isClusterWorker()) await seedAll(platform, modules);
       platform.outbox?.start(); // events a stopped or crashed process left unpublished go out now
       const devToken = config.auth.devSecret
         ? await mintDevToken(config.auth.devSecret, { ...SEEDED_USERS.city_admin, roles: ['city_admin'] }, { expiresIn: `${config.auth.maxTokenAgeSeconds}s` })
@@ -84,7 +102,7 @@ async function main() {
       shutdownGracefully(server, async () => {
         await platform.close();
         await database.close();
-      }, platform.log);
+      }, platform.log, config.shutdownTimeoutMs);
       return;
     }
     case 'migrate': {
@@ -184,7 +202,8 @@ async function main() {
       if (!c) {
         const moduleCommands = withCore(modules).flatMap((x) => Object.entries(x.commands ?? {}).map(([k, v]) => `  ${`${x.name}:${k}`.padEnd(28)} ${v.description}`));
         console.log(`usage: safecity <command>
-  serve [--seed]               migrate, optionally seed, and serve on PORT (default 4000)
+  serve [--seed] [--workers [N]]  migrate, optionally seed, and serve on PORT (default 4000);
+                               --workers: N supervised processes (default one per core; PostgreSQL server only)
   migrate                      apply migrations
   seed [module ...]            apply migrations and seed the demo city (idempotent)
   token <role>                 mint a local-development token (roles: ${ROLE_NAMES.join(', ')})

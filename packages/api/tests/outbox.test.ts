@@ -113,7 +113,7 @@ describe('Redis configured but unreachable from the start', () => {
       }
       // The old code died ~3.5 s after such a write; vitest fails on any unhandled rejection.
       await new Promise((r) => setTimeout(r, 4000));
-      const check = s.platform.readiness!.find((c) => c.name === 'redis')!;
+      const check = s.platform.readinessChecks.find((c) => c.name === 'redis')!;
       expect(await check.check(s.platform)).toMatchObject({ status: 'degraded' });
       expect((await outboxRows(s)).filter((r) => !r.publishedAt)).toHaveLength(3);
     } finally {
@@ -137,7 +137,7 @@ describe.runIf(hasRedisServer())('the outbox through a Redis outage', () => {
     await redis?.stop();
   });
 
-  const redisCheck = (s: TestServer) => s.platform.readiness!.find((c) => c.name === 'redis')!.check(s.platform);
+  const redisCheck = (s: TestServer) => s.platform.readinessChecks.find((c) => c.name === 'redis')!.check(s.platform);
 
   it('writes succeed while Redis is down, readiness says degraded, and afterwards every event reaches the other instance once, in order', async () => {
     const officer = await a.token('district_officer', CHENGGUAN);

@@ -5,7 +5,6 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { sql } from 'drizzle-orm';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import pino, { type Logger } from 'pino';
@@ -24,6 +23,9 @@ import { useInputHygiene } from './input-hygiene.js';
 import { createRevocationList } from './revocation.js';
 import type { EventName } from './events.js';
 import type { ModuleDescriptor, Subscriber } from './module.js';
+import { causeChain, classifyFault, faultError, isInfrastructureError } from './faults.js';
+import { databaseReadiness, runReadiness } from './readiness.js';
+import { requestSignal, useHeavyAdmission, useRequestBudget } from './request-budget.js';
 
 /** Core first, then the modules in the order the api lists them. */
 export function withCore(modules: ModuleDescriptor[]): ModuleDescriptor[] {
@@ -77,7 +79,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform & { c
     subscribers,
     rolePermissions: rolePermissionsOf(o.modules),
     outbox,
-    readiness: o.config.redisUrl ? [redisReadiness] : [],
+    readinessChecks: [databaseReadiness, ...(o.config.redisUrl ? [redisReadiness] : []), ...all.flatMap((m) => m.readiness ?? [])],
     close: async () => {
       await outbox.stop();
       await bus.close();
@@ -115,6 +117,7 @@ function codeOf(err: GraphQLError): string | undefined {
     const c = cur as { extensions?: { code?: unknown }; code?: unknown; originalError?: unknown };
     if (typeof c.extensions?.code === 'string') return c.extensions.code;
     if (cur instanceof DomainError) return cur.code;
+    if (isInfrastructureError(cur)) return undefined;
     if (typeof c.code === 'string' && /^[A-Z][A-Z_]+$/.test(c.code)) return c.code;
     cur = c.originalError;
   }
@@ -127,19 +130,26 @@ function isUnexpected(err: GraphQLError): boolean {
   for (let i = 0; cur && i < 5; i++) {
     if (cur instanceof DomainError) return false;
     const c = cur as { code?: unknown; originalError?: unknown };
-    if (!isGraphQLError(cur)) return !(typeof c.code === 'string' && /^[A-Z][A-Z_]+$/.test(c.code));
+    if (!isGraphQLError(cur)) return isInfrastructureError(cur) || !(typeof c.code === 'string' && /^[A-Z][A-Z_]+$/.test(c.code));
     cur = c.originalError;
   }
   return false;
 }
 
+/** The innermost message of an error chain (the driver's, not drizzle's "Failed query: …"). */
+function rootMessage(e: unknown): string {
+  const chain = causeChain(e);
+  return String((chain[chain.length - 1] as { message?: unknown })?.message ?? e).slice(0, 200);
+}
+
 /** Gives every error in a response a code: clients branch on codes, not messages. */
-function useErrorCodes(): Plugin {
+function useErrorCodes(logUnexpected: (errors: readonly GraphQLError[], requestId: string | undefined) => void): Plugin {
   return {
-    onResultProcess({ result, setResult }) {
+    onResultProcess({ request, result, setResult }) {
       if (!result || typeof result !== 'object' || Symbol.asyncIterator in (result as object) || Array.isArray(result)) return;
       const r = result as { errors?: readonly GraphQLError[] };
       if (!r.errors?.length) return;
+      logUnexpected(r.errors, requestIds.get(request));
       const errors = r.errors.map((e) => {
         if (!isGraphQLError(e)) return e;
         let code = codeOf(e);
@@ -220,8 +230,12 @@ export function createApp(o: AppOptions): App {
           return new GraphQLError(orig.message, { nodes: e.nodes, path: e.path, extensions: { code: orig.code, field: orig.field } });
         }
         if (isGraphQLError(e) && !isUnexpected(e)) return e;
-        log.error({ err: orig ?? error, path: isGraphQLError(e) ? e.path : undefined, requestId: statementCounter.getStore()?.requestId }, 'unexpected error');
-        return new GraphQLError(message, { nodes: isGraphQLError(e) ? e.nodes : undefined, path: isGraphQLError(e) ? e.path : undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+        // No driver code, host, port or SQL reaches a client: a fault gets its code, anything else is masked.
+        const at = { nodes: isGraphQLError(e) ? e.nodes : undefined, path: isGraphQLError(e) ? e.path : undefined };
+        const fault = classifyFault(orig ?? error);
+        const masked = fault ? faultError(fault, at) : new GraphQLError(message, { ...at, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+        Object.defineProperty(masked.extensions, 'masked', { value: { cause: orig ?? error }, enumerable: false });
+        return masked;
       },
     },
     context: async ({ request }) => {
@@ -230,9 +244,11 @@ export function createApp(o: AppOptions): App {
       const store = statementCounter.getStore();
       if (store) store.requestId = requestId;
       const actor = await auth.authenticate(request.headers.get('authorization'));
+      const signal = requestSignal(request);
       return {
         platform,
-        db: platform.database.db,
+        db: platform.database.forRequest?.(signal) ?? platform.database.db,
+        signal,
         requestId,
         actor,
         log: log.child({ requestId }),
@@ -248,7 +264,20 @@ export function createApp(o: AppOptions): App {
       maxAliasesPlugin({ n: config.limits.maxAliases }),
       costLimitPlugin({ maxCost: config.limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true }),
       useNodeLimit({ maxNodes: config.limits.maxNodes, defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
-      useErrorCodes(),
+      useErrorCodes((errors, requestId) => {
+        // maskError keeps the cause (never serialized): logged here, where the request id is known.
+        for (const e of errors) {
+          const cause = isGraphQLError(e) ? (e.extensions?.masked as { cause?: unknown } | undefined)?.cause : undefined;
+          if (!cause) continue;
+          const fault = classifyFault(cause);
+          // A fault is logged compactly (no SQL, no parameters: they may hold personal data); the
+          // outage itself is logged once by the database health probe.
+          if (fault) log[fault === 'request_timeout' ? 'warn' : 'info']({ requestId, path: e.path, fault, cause: rootMessage(cause) }, fault);
+          else log.error({ err: cause, path: e.path, requestId }, 'unexpected error');
+        }
+      }),
+      useRequestBudget(config.requestTimeoutMs),
+      useHeavyAdmission({ heavyNodes: Number(process.env.HEAVY_QUERY_NODES || 100), concurrency: Number(process.env.HEAVY_QUERY_CONCURRENCY || 2), defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
       useRequestFacts(!config.production),
     ],
   });
@@ -260,13 +289,13 @@ export function createApp(o: AppOptions): App {
       return;
     }
     if (url === '/readiness') {
-      platform.database.db
-        .execute(sql`select 1`)
-        .then(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready","database":"reachable"}'))
-        .catch((err) => {
-          log.warn({ err }, 'readiness: database unreachable');
-          res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"unavailable","database":"unreachable"}');
-        });
+      void runReadiness(platform, platform.readinessChecks).then(
+        (a) => res.writeHead(a.httpStatus, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(a.body)),
+        (err) => {
+          log.error({ err }, 'readiness failed');
+          res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"unavailable","checks":{}}');
+        },
+      );
       return;
     }
     // Counting statements needs an AsyncLocalStorage around the request, whose promise hooks cost
@@ -289,24 +318,5 @@ export function createApp(o: AppOptions): App {
   };
 }
 
-/** Stops accepting, lets in-flight requests finish (bounded), then closes the rest. */
-export function shutdownGracefully(server: Server, closeRest: () => Promise<void>, log: Logger, timeoutMs = 10_000) {
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      log.warn('in-flight requests did not finish in time; closing connections');
-      server.closeAllConnections();
-    }, timeoutMs);
-    server.closeIdleConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-    clearTimeout(timer);
-    await closeRest();
-    log.info('stopped');
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
-}
+/** Graceful shutdown lives in shutdown.ts (drain with Connection: close, configurable limit). */
+export { shutdownGracefully } from './shutdown.js';

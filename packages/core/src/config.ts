@@ -27,6 +27,10 @@ export interface Config {
   };
   limits: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxPageSize: number; maxNodes: number };
   logLevel: string;
+  /** Time budget of one request (REQUEST_TIMEOUT_MS); also the default statement timeout. */
+  requestTimeoutMs: number;
+  /** How long SIGTERM waits for in-flight requests before closing what is left (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
 }
 
 /** The development secret is public on purpose: it only works when no real key is configured. */
@@ -67,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxNodes: Number(env.GRAPHQL_MAX_NODES || 50000),
     },
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' || env.VITEST ? 'warn' : 'info'),
+    requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS || 15_000),
+    shutdownTimeoutMs: Number(env.SHUTDOWN_TIMEOUT_MS || 20_000),
   };
 }
 

@@ -27,8 +27,8 @@ export interface Platform {
   rolePermissions: ReadonlyMap<string, ReadonlySet<string>>;
   /** Relays committed events from the outbox (absent on hand-made platforms: events then wait in the outbox). */
   outbox?: OutboxRelay;
-  /** Readiness checks of platform pieces (`redis` when configured), besides the modules'. */
-  readiness?: ReadinessCheck[];
+  /** What `/readiness` runs: `database` first, then the modules' checks; platform pieces (Redis) push theirs. */
+  readinessChecks: ReadinessCheck[];
 }
 
 /** The request context: services take it first. */
@@ -43,6 +43,8 @@ export interface Ctx {
   loaders: Map<string, DataLoader<any, any>>;
   /** Clock; tests may pin it. */
   now(): Date;
+  /** Aborts when the client hangs up or the request's time budget runs out (HTTP requests only). */
+  signal?: AbortSignal;
 }
 
 /** The context inside a transaction: writes, audit entries and events travel together. */

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import type { Logger } from 'drizzle-orm/logger';
 import { lockDataDirectory } from './data-dir-lock.js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pino, { type Logger as PinoLogger } from 'pino';
+import { createDatabaseHealth, DatabaseUnavailableError } from './db-health.js';
 
 /** Either backend: drizzle on PGlite (embedded) or on postgres.js (server). */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -13,6 +15,13 @@ export interface Database {
   /** Raw client for COPY, dumps and admin statements. */
   raw: unknown;
   close(): Promise<void>;
+  /**
+   * Server only: the same database for one request's reads, whose statements are cancelled in
+   * PostgreSQL when `signal` aborts (the client hung up or the request ran out of time).
+   */
+  forRequest?(signal: AbortSignal): Db;
+  /** Server only: true while the server does not answer (see db-health.ts). */
+  isDown?(): boolean;
 }
 
 /** Counts SQL statements per request (or per test scope) without touching call sites. */
@@ -46,33 +55,85 @@ export interface DatabaseOptions {
   maxConnections?: number;
   /** Server only: reuse named prepared statements for reads (default true). */
   prepareStatements?: boolean;
+  /** Server only: where database outages and recoveries are logged. */
+  log?: PinoLogger;
+}
+
+/**
+ * postgres.js cancels a queued query by dropping it and a running one with a cancel request
+ * to its backend; a finished one is left alone. Cancel failures only mean it already ended.
+ */
+function cancelOne(q: { cancel(): unknown }) {
+  try {
+    const p = q.cancel() as Promise<unknown> | undefined | null;
+    if (p && typeof p.then === 'function') p.then(undefined, () => {});
+  } catch {
+    /* already settled */
+  }
+}
+function cancelAll(qs: { cancel(): unknown }[]) {
+  for (const q of qs.splice(0)) cancelOne(q);
 }
 
 export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
+    // Probes run on a connection of their own, so a saturated pool is not taken for an outage.
+    const probeClient = postgres(opts.url, { max: 1, onnotice: () => {}, connect_timeout: 1, idle_timeout: 5, backoff: () => 0 });
+    const log = opts.log ?? pino({ level: process.env.LOG_LEVEL || 'info', base: { service: 'safecity-api' } });
+    const health = createDatabaseHealth(() => probeClient.unsafe('select 1'), {
+      onChange: (down) => (down ? log.error('database unreachable: failing requests fast with CORE_DATABASE_UNAVAILABLE') : log.warn('database reachable again')),
+    });
     const client = postgres(opts.url, {
       max: opts.maxConnections ?? 10,
       onnotice: () => {},
-      // A runaway statement must not hold a connection (and the CPU) after its client has gone.
-      connection: { application_name: 'safecity-api', statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS || 30000) },
+      // A connection lost (server restart, network) or not made: find out at once whether the server is away.
+      onclose: () => health.suspect(),
+      // Reconnect quickly once the server is back (the default grows to 20 s after a few failures).
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.2),
+      // Fail fast when the server is away instead of queueing requests behind a silent socket.
+      connect_timeout: Number(process.env.DATABASE_CONNECT_TIMEOUT_S || 2),
+      // A runaway statement must not hold a connection (and the CPU) after its client has gone:
+      // no statement outlives the request budget.
+      connection: { application_name: 'safecity-api', statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS || process.env.REQUEST_TIMEOUT_MS || 15000) },
       // Dates as strings for `date` columns keep calendar days free of time zones.
       types: {},
     });
     // drizzle sends every unnamed query unprepared (Parse + Describe each time); reads outside a
     // transaction reuse a named server-side statement instead, cached per connection by text.
-    const prepared = new Proxy(client, {
-      get(target, prop, receiver) {
-        if (prop === 'unsafe') {
-          return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
-            target.unsafe(query, params as never, { ...options, prepare: opts.prepareStatements ?? true });
-        }
-        return Reflect.get(target, prop, receiver);
+    const withPrepared = (track?: (q: { cancel(): unknown }) => void) =>
+      new Proxy(client, {
+        get(target, prop, receiver) {
+          if (prop === 'unsafe') {
+            return (query: string, params?: unknown[], options?: Record<string, unknown>) => {
+              if (health.down) throw new DatabaseUnavailableError();
+              const q = target.unsafe(query, params as never, { ...options, prepare: opts.prepareStatements ?? true });
+              track?.(q);
+              return q;
+            };
+          }
+          if (prop === 'begin' && health.down) return () => Promise.reject(new DatabaseUnavailableError());
+          return Reflect.get(target, prop, receiver);
+        },
+      });
+    const db = drizzle({ client: withPrepared(), logger: countingLogger }) as unknown as Db;
+    return {
+      db,
+      kind: 'postgres',
+      raw: client,
+      close: async () => {
+        await health.close();
+        await Promise.all([client.end({ timeout: 5 }), probeClient.end({ timeout: 1 })]);
       },
-    });
-    const db = drizzle({ client: prepared, logger: countingLogger }) as unknown as Db;
-    return { db, kind: 'postgres', raw: client, close: () => client.end({ timeout: 5 }) };
+      isDown: () => health.down,
+      forRequest(signal) {
+        // Transactions (`begin`) bypass the tracking: a write the client started runs to its end.
+        const issued: { cancel(): unknown }[] = [];
+        signal.addEventListener('abort', () => cancelAll(issued), { once: true });
+        return drizzle({ client: withPrepared((q) => (signal.aborted ? cancelOne(q) : issued.push(q))), logger: countingLogger }) as unknown as Db;
+      },
+    };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');

@@ -54,6 +54,9 @@ export const CoreErrors = defineErrors('CORE', {
   CALENDAR_NOT_LOADED: 'The official holiday arrangement for the year is not loaded.',
   CALENDAR_ARRANGEMENT_INVALID: 'The holiday arrangement is not consistent.',
   CALENDAR_YEAR_LOADED: 'The year is loaded already; replacing it needs its version and a reason.',
+  DATABASE_UNAVAILABLE: 'The database is unavailable; retry shortly.',
+  REQUEST_TIMEOUT: 'The request took longer than its time budget.',
+  REQUEST_CANCELLED: 'The request was cancelled.',
 });
 
 export const notFound = (what = 'record') => CoreErrors.error('NOT_FOUND', `No such ${what} in your jurisdiction.`);

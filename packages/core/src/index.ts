@@ -34,3 +34,7 @@ export * from './calendar/index.js';
 export * from './outbox.js';
 export * from './event-transport.js';
 export * from './data-dir-lock.js';
+export * from './faults.js';
+export { trackDrain, shutdownTimeoutMs, type Drain } from './shutdown.js';
+export { installSafetyNet } from './process-safety.js';
+export { requestSignal, useHeavyAdmission, useRequestBudget } from './request-budget.js';
