@@ -8,7 +8,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { sql } from 'drizzle-orm';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createPubSub, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import { createBuilder } from './builder.js';
 import type { Config } from './config.js';
@@ -18,6 +18,8 @@ import type { Database } from './db.js';
 import { statementCounter } from './db.js';
 import { DomainError } from './errors.js';
 import { useNodeLimit } from './node-limit.js';
+import { createLogger } from './logger.js';
+import { checkBodySize, corsFromAllowlist, rejectWith, setSecurityHeaders, useInputLimits, useIntrospectionPolicy } from './security.js';
 import type { EventName } from './events.js';
 import type { ModuleDescriptor, Subscriber } from './module.js';
 
@@ -76,6 +78,8 @@ export interface PlatformOptions {
   config: Config;
   database: Database;
   log?: Logger;
+  /** Where the core logger writes (default stdout); tests capture it. */
+  logDestination?: import('pino').DestinationStream;
 }
 
 export async function createPlatform(o: PlatformOptions): Promise<Platform & { close(): Promise<void> }> {
@@ -83,7 +87,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform & { c
   const subscribers = new Map<EventName, Subscriber<any>[]>();
   for (const m of all) for (const s of m.subscribers) subscribers.set(s.event, [...(subscribers.get(s.event) ?? []), s]);
   const ps = await createPubSubFor(o.config.redisUrl);
-  const log = o.log ?? pino({ level: o.config.logLevel, base: { service: 'safecity-api' } });
+  const log = o.log ?? createLogger({ level: o.config.logLevel, destination: o.logDestination });
   return {
     config: o.config,
     database: o.database,
@@ -153,12 +157,9 @@ function useErrorCodes(): Plugin {
       const errors = r.errors.map((e) => {
         if (!isGraphQLError(e)) return e;
         let code = codeOf(e);
+        // The limit plugins code their own refusals (rejectWith below); nothing is read from message text.
         if (!code) {
-          if (/depth limit|Query depth/i.test(e.message)) code = 'QUERY_TOO_DEEP';
-          else if (/cost/i.test(e.message) && /exceed|limit/i.test(e.message)) code = 'QUERY_TOO_COSTLY';
-          else if (/alias/i.test(e.message)) code = 'QUERY_TOO_MANY_ALIASES';
-          else if (/token limit|Token limit/i.test(e.message)) code = 'QUERY_TOO_LARGE';
-          else if (e.message.startsWith('Variable "$')) code = 'BAD_USER_INPUT';
+          if (e.message.startsWith('Variable "$')) code = 'BAD_USER_INPUT';
           else if (!e.path) code = 'GRAPHQL_VALIDATION_FAILED';
           else code = 'INTERNAL_SERVER_ERROR';
         }
@@ -194,8 +195,8 @@ function useRequestFacts(exposeStatementCount: boolean): Plugin<Record<string, u
 export interface AppOptions {
   platform: Platform;
   schema: GraphQLSchema;
-  /** Default headers for GraphiQL (a ready development token). */
-  graphiqlHeaders?: Record<string, string>;
+  /** Default headers for GraphiQL (a ready development token), or a function minting them per page. */
+  graphiqlHeaders?: Record<string, string> | (() => Promise<Record<string, string>>);
   graphiqlQuery?: string;
 }
 
@@ -221,7 +222,13 @@ export function createApp(o: AppOptions): App {
       // Expected failures (coded GraphQL errors) are answers, not incidents.
       error: (...a: unknown[]) => (a.some((x) => isGraphQLError(x) && !isUnexpected(x)) ? log.debug(a.map(String).join(' ')) : log.error(a.map(String).join(' '))),
     },
-    graphiql: config.production ? false : { title: 'SafeCity 平安建设', defaultQuery: o.graphiqlQuery, headers: o.graphiqlHeaders ? JSON.stringify(o.graphiqlHeaders, null, 2) : undefined },
+    graphiql: config.production
+      ? false
+      : async () => {
+          const headers = o.graphiqlHeaders ? (typeof o.graphiqlHeaders === 'function' ? await o.graphiqlHeaders() : o.graphiqlHeaders) : undefined;
+          return { title: 'SafeCity 平安建设', defaultQuery: o.graphiqlQuery, headers: headers ? JSON.stringify(headers, null, 2) : undefined };
+        },
+    cors: corsFromAllowlist(config.security.corsOrigins),
     maskedErrors: {
       maskError(error, message) {
         const e = error as GraphQLError;
@@ -252,10 +259,12 @@ export function createApp(o: AppOptions): App {
     },
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-safecity-client'] }),
-      maxTokensPlugin({ n: config.limits.maxTokens }),
-      maxDepthPlugin({ n: config.limits.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
-      maxAliasesPlugin({ n: config.limits.maxAliases }),
-      costLimitPlugin({ maxCost: config.limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true }),
+      useIntrospectionPolicy(config.security.introspection, auth),
+      maxTokensPlugin({ n: config.limits.maxTokens, onReject: [rejectWith('QUERY_TOO_LARGE')] }),
+      maxDepthPlugin({ n: config.limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, onReject: [rejectWith('QUERY_TOO_DEEP')] }),
+      maxAliasesPlugin({ n: config.limits.maxAliases, onReject: [rejectWith('QUERY_TOO_MANY_ALIASES')] }),
+      costLimitPlugin({ maxCost: config.limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true, onReject: [rejectWith('QUERY_TOO_COSTLY')] }),
+      useInputLimits(config.security),
       useNodeLimit({ maxNodes: config.limits.maxNodes, defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
       useErrorCodes(),
       useRequestFacts(!config.production),
@@ -264,6 +273,8 @@ export function createApp(o: AppOptions): App {
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
+    setSecurityHeaders(res);
+    if (!checkBodySize(req, res, config.security.maxBodyBytes)) return;
     if (url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
@@ -288,7 +299,7 @@ export function createApp(o: AppOptions): App {
     yoga,
     auth,
     handle,
-    listen(port, host = '0.0.0.0') {
+    listen(port, host = config.host) {
       const server = createServer(handle);
       return new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -24,3 +24,5 @@ export * from './tables.js';
 export { scopedEvents } from './graphql/core-schema.js';
 export { z } from 'zod';
 export * from './readiness.js';
+export * from './logger.js';
+export * from './security.js';

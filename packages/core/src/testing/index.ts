@@ -105,11 +105,11 @@ export interface TestServer {
 }
 
 
-export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv }): Promise<TestServer> {
+export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv; logDestination?: import('pino').DestinationStream }): Promise<TestServer> {
   const base = loadConfig({ ...(opts.env ?? {}), NODE_ENV: 'test', VITEST: '1' } as NodeJS.ProcessEnv);
-  const config: Config = { ...base, ...opts.config, auth: { ...base.auth, ...opts.config?.auth }, limits: { ...base.limits, ...opts.config?.limits } };
+  const config: Config = { ...base, ...opts.config, auth: { ...base.auth, ...opts.config?.auth }, limits: { ...base.limits, ...opts.config?.limits }, security: { ...base.security, ...opts.config?.security } };
   const database = await createTestDatabase();
-  const platform = await createPlatform({ modules: opts.modules, config, database });
+  const platform = await createPlatform({ modules: opts.modules, config, database, logDestination: opts.logDestination });
   const schema = buildSchema(opts.modules);
   const app = createApp({ platform, schema });
   const server: Server = await app.listen(0, '127.0.0.1');
