@@ -39,6 +39,8 @@ export function serializeError(err: unknown, depth = 0): unknown {
   if (typeof e.stack === 'string') out.stack = scrubLogText(e.stack);
   for (const [k, v] of Object.entries(e)) {
     if (k in out || k === 'cause' || k === 'originalError' || SQL_KEYS.has(k)) continue;
+    // Only flat facts and the GraphQL path/extensions: AST nodes, sources and sockets are no log material.
+    if (v && typeof v === 'object' && k !== 'path' && k !== 'extensions') continue;
     // Driver detail beyond the code (table, column, constraint names) stays out of logs as well.
     if (['schema_name', 'table_name', 'column_name', 'constraint_name', 'data_type_name', 'schema', 'table', 'column', 'constraint', 'dataType'].includes(k)) continue;
     out[k] = redactValue(k, v, depth + 1);
@@ -61,7 +63,7 @@ export function redactValue(key: string, value: unknown, depth = 0): unknown {
   if (value && typeof value === 'object') {
     if (value instanceof Date) return value.toISOString();
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
+    for (const [k, v] of Object.entries(value).slice(0, 50)) {
       if (SQL_KEYS.has(k) || k === 'idNumberHash' || k === 'idNumberCipher') continue;
       out[k] = redactValue(k, v, depth + 1);
     }
