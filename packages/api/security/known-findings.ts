@@ -25,7 +25,8 @@ const BAD_IDS = /malformed-id|wrong-type-id|id-not-uuid/;
 export const KNOWN_FINDINGS: KnownFinding[] = [
   {
     finding: 'sec-a: recordAlert resolves `unit.creditCode` outside the caller\'s scope (HIGH: a write into another district)',
-    matches: (f) => f.field === 'recordAlert' && (f.kind === 'write-out-of-scope' || f.kind === 'leak'),
+    // Seen by the probe as the neighbour's own alert accepting 620102's unit by credit code: its event carries that unit.
+    matches: (f) => (f.field === 'recordAlert' && (f.kind === 'write-out-of-scope' || f.kind === 'leak')) || (f.field === 'domainEvents' && f.kind === 'leak' && /payload\.unit\./.test(f.detail)),
   },
   {
     finding: 'sec-a: Person.phone is plaintext and unmasked for every reader',
@@ -38,6 +39,10 @@ export const KNOWN_FINDINGS: KnownFinding[] = [
   {
     finding: 'sec-a: a malformed UUID inside a well-formed global id, or a global id of the wrong type, is an INTERNAL_SERVER_ERROR',
     matches: (f) => (f.kind === 'internal-error' || f.kind === 'status-5xx') && BAD_IDS.test(f.input ?? ''),
+  },
+  {
+    finding: 'sec-a: a lone surrogate is accepted and written (stored as U+FFFD) instead of a coded error',
+    matches: (f) => f.kind === 'invalid-write' && /lone-surrogate/.test(f.input ?? ''),
   },
   {
     finding: 'sec-a: invalid input accepted and written (openInvestigation.eventId, recordDwelling division, createCreationBatch seq/maxPoints)',

@@ -88,8 +88,13 @@ let keyCounter = 0;
 export function nodeTypeFor(argName: string, nodes: string[]): string | undefined {
   const stem = argName.replace(/Ids?$/, '').toLowerCase();
   if (!stem || stem === 'id') return undefined;
-  if (stem === 'landlord') return 'Person';
-  return nodes.find((n) => n.toLowerCase() === stem) ?? nodes.find((n) => n.toLowerCase().endsWith(stem));
+  // Names that do not spell their type: people seen or gone on a revisit, a landlord.
+  if (['landlord', 'departed', 'tenantsseen', 'tenant', 'person'].includes(stem)) return 'Person';
+  return (
+    nodes.find((n) => n.toLowerCase() === stem) ??
+    nodes.find((n) => n.toLowerCase().endsWith(stem)) ??
+    [...nodes].sort((a, b) => b.length - a.length).find((n) => stem.endsWith(n.toLowerCase()))
+  );
 }
 
 /**
@@ -160,9 +165,18 @@ export function fillValue(type: GraphQLInputType, name: string, fx: Fixtures, op
   }
 }
 
-export function fillArgs(args: readonly GraphQLArgument[], fx: Fixtures, opts: { ownDivision?: string } = {}): Record<string, unknown> {
+const KEY_TYPES = new Set(['Boolean', 'ID', 'CreditCode', 'ResidentIdNumber', 'DivisionCode', 'IdempotencyKey']);
+
+/**
+ * Every argument filled, or with `minimal` only the required ones plus those that can carry a key
+ * or switch a path on (ids, credit codes, identity numbers, division codes, booleans, enums, input
+ * objects): optional free text and dates that a validator may refuse stay out of the way.
+ */
+export function fillArgs(args: readonly GraphQLArgument[], fx: Fixtures, opts: { ownDivision?: string; minimal?: boolean } = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const a of args) {
+    const named = getNamedType(a.type);
+    if (opts.minimal && !isNonNullType(a.type) && !(KEY_TYPES.has(named.name) || isEnumType(named) || isInputObjectType(named))) continue;
     const v = fillValue(a.type, a.name, fx, opts);
     if (v !== undefined) out[a.name] = v;
   }

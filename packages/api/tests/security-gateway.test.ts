@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, loadConfig, scrubLogText } from '@safecity/core';
+import { createLogger, loadConfig, scrubLogText, sql } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { modules } from '../src/modules.js';
 import { printedSchema } from '../src/schema.js';
@@ -108,6 +108,19 @@ describe('size limits', () => {
     expect(res.status).toBe(413);
     expect((await res.json()).errors[0].extensions.code).toBe('REQUEST_TOO_LARGE');
     expect(loadConfig({} as never).security.maxBodyBytes).toBe(4 * 1024 * 1024);
+    // A chunked body has no length to check before reading it: 411.
+    const { request } = await import('node:http');
+    const u = new URL(s.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('{"query":"{ me { id } }"}');
+      req.end();
+    });
+    expect(status).toBe(411);
   });
 
   it('refuses nodes(ids:) over the list limit before execution', async () => {
@@ -138,6 +151,38 @@ describe('size limits', () => {
     expect(r.errors?.[0].extensions?.code).toBe('CORE_INPUT_TOO_LONG');
     const literal = await s.gql(`{ node(id: "${'y'.repeat(2001)}") { id } }`, {}, { token: admin });
     expect(literal.errors?.[0].extensions?.code).toBe('CORE_INPUT_TOO_LONG');
+  });
+});
+
+describe('found by the probes', () => {
+  it('an empty id is refused before execution, not read as "no id"', async () => {
+    const r = await s.gql('query($id: ID!) { node(id: $id) { id } }', { id: '' }, { token: admin });
+    expect(r.errors?.[0].extensions?.code).toBe('CORE_ID_MALFORMED');
+  });
+
+  it('a member assessment over a huge period is refused before it lists its days (it exhausted the heap)', async () => {
+    const memberId = Buffer.from('PatrolMember:00000000-0000-4000-8000-000000000000').toString('base64url');
+    const r = await s.gql('query($m: ID!) { patrolMemberAssessment(memberId: $m, from: "1900-01-01", to: "2199-12-31") { total } }', { m: memberId }, { token: admin });
+    expect(r.errors?.[0].extensions?.code).toBe('PATROL_RANGE_TOO_LONG');
+  });
+
+  it('sweepOverdueRevisits does not audit into a jurisdiction outside the caller\'s', async () => {
+    const officer = await s.token('district_officer', '620103');
+    const before = await s.database.db.execute(sql`select count(*)::int as n from audit_log where jurisdiction_code like '620102%'`);
+    const r = await s.gql('mutation { r: sweepOverdueRevisits(jurisdictionCode: "620102") { __typename ... on DomainError { code } } }', {}, { token: officer });
+    expect(r.data.r).toEqual({ __typename: 'DomainError', code: 'CORE_NOT_FOUND' });
+    const after = await s.database.db.execute(sql`select count(*)::int as n from audit_log where jurisdiction_code like '620102%'`);
+    const n = (x: unknown) => Number(((x as { rows?: { n: number }[] }).rows ?? (x as { n: number }[]))[0].n);
+    expect(n(after)).toBe(n(before));
+  });
+
+  it('dates outside 1900..2199 get a coded refusal, not an internal error', async () => {
+    for (const d of ['0000-01-01', '9999-12-31']) {
+      const v = await s.gql('query($d: Date) { creditListEntries(asOf: $d, first: 1) { edges { cursor } } }', { d }, { token: admin });
+      expect(v.errors?.[0].extensions?.code, d).toBe('CORE_INPUT_INVALID');
+      const lit = await s.gql(`{ creditListEntries(asOf: "${d}", first: 1) { edges { cursor } } }`, {}, { token: admin });
+      expect(lit.errors?.[0].extensions?.code, d).toBe('CORE_INPUT_INVALID');
+    }
   });
 });
 

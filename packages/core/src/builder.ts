@@ -8,7 +8,7 @@ import { GraphQLError } from 'graphql';
 import { DateTimeResolver, JSONResolver, LatitudeResolver, LocalDateResolver, LongitudeResolver } from 'graphql-scalars';
 import type { Ctx } from './context.js';
 import { CoreErrors, DomainError, forbidden, unauthenticated } from './errors.js';
-import { CreditCodeScalar, DivisionCodeScalar, IdempotencyKeyScalar, ResidentIdNumberScalar } from './scalars.js';
+import { boundedDateScalar, CreditCodeScalar, DivisionCodeScalar, IdempotencyKeyScalar, ResidentIdNumberScalar } from './scalars.js';
 
 export interface SchemaTypes {
   Context: Ctx;
@@ -75,7 +75,7 @@ export function createBuilder(opts: { errorCodes: string[] }) {
   });
 
   builder.addScalarType('DateTime', DateTimeResolver);
-  builder.addScalarType('Date', LocalDateResolver);
+  builder.addScalarType('Date', boundedDateScalar(LocalDateResolver));
   builder.addScalarType('JSON', JSONResolver);
   builder.addScalarType('Latitude', LatitudeResolver);
   builder.addScalarType('Longitude', LongitudeResolver);

@@ -48,26 +48,21 @@ function refuse(res: ServerResponse, status: number, code: string, message: stri
 }
 
 /**
- * Refuses a body over the limit before reading it: by its Content-Length (413), or, for a
- * chunked body without one, once the bytes received pass the limit (413, connection closed).
- * Returns false when the request was answered here.
+ * Refuses a body over the limit before reading it, by its Content-Length (413). A body without
+ * one (chunked) gets 411: counting it alongside Yoga's reader could lose chunks, and every
+ * GraphQL client sends a length. Returns false when the request was answered here.
  */
 export function checkBodySize(req: IncomingMessage, res: ServerResponse, maxBytes: number): boolean {
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > maxBytes) {
+  if (declared !== undefined && !(Number(declared) <= maxBytes)) {
     refuse(res, 413, 'REQUEST_TOO_LARGE', `The request body is larger than ${maxBytes} bytes.`);
     req.resume();
     return false;
   }
   if (declared === undefined && req.headers['transfer-encoding']) {
-    let seen = 0;
-    req.on('data', (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > maxBytes && !res.headersSent) {
-        refuse(res, 413, 'REQUEST_TOO_LARGE', `The request body is larger than ${maxBytes} bytes.`);
-        req.destroy();
-      }
-    });
+    refuse(res, 411, 'LENGTH_REQUIRED', 'A request body needs a Content-Length.');
+    req.resume();
+    return false;
   }
   return true;
 }
@@ -162,7 +157,7 @@ export interface InputLimits {
  * objects and lists) and returns the first value over a limit: a list longer than
  * `maxListLength`, or a String/ID longer than its explicit maximum or else `maxStringLength`.
  */
-export function findOversizedInput(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, limits: InputLimits): { path: string; message: string } | null {
+export function findOversizedInput(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, limits: InputLimits): { path: string; message: string; code?: string } | null {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
 
@@ -186,7 +181,7 @@ export function findOversizedInput(schema: GraphQLSchema, document: DocumentNode
         return null;
     }
   };
-  const check = (value: unknown, type: GraphQLInputType, path: string, max: number | undefined, depth: number): { path: string; message: string } | null => {
+  const check = (value: unknown, type: GraphQLInputType, path: string, max: number | undefined, depth: number): { path: string; message: string; code?: string } | null => {
     if (value === null || value === undefined || depth > 40) return null;
     const t = getNullableType(type) as GraphQLInputType;
     if (isListType(t)) {
@@ -210,15 +205,17 @@ export function findOversizedInput(schema: GraphQLSchema, document: DocumentNode
       return null;
     }
     if (typeof value === 'string') {
+      // An empty id is never an id: refused here rather than read as "no id" by an optional argument.
+      if (value === '' && (t as { name?: string }).name === 'ID') return { path, message: `${path} is an empty id.`, code: 'CORE_ID_MALFORMED' };
       const limit = max ?? limits.maxStringLength;
       if (value.length > limit) return { path, message: `${path} is ${value.length} characters long; at most ${limit} are accepted.` };
     }
     return null;
   };
-  const walk = (set: SelectionSetNode | undefined, type: GraphQLNamedType | null | undefined, depth: number): { path: string; message: string } | null => {
+  const walk = (set: SelectionSetNode | undefined, type: GraphQLNamedType | null | undefined, depth: number): { path: string; message: string; code?: string } | null => {
     if (!set || !type || depth > 40) return null;
     for (const sel of set.selections) {
-      let found: { path: string; message: string } | null = null;
+      let found: { path: string; message: string; code?: string } | null = null;
       if (sel.kind === Kind.INLINE_FRAGMENT) found = walk(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type, depth + 1);
       else if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const f = fragments.get(sel.name.value);
@@ -247,10 +244,10 @@ export function findOversizedInput(schema: GraphQLSchema, document: DocumentNode
   return null;
 }
 
-/** Refuses, before any resolver runs, an operation with an oversized list or string (CORE_INPUT_TOO_LONG). */
+/** Refuses, before any resolver runs, an operation with an oversized list or string (CORE_INPUT_TOO_LONG) or an empty id (CORE_ID_MALFORMED). */
 export function useInputLimits(limits: InputLimits): Plugin {
-  const refusal = (found: { path: string; message: string }) => ({
-    errors: [new GraphQLError(found.message, { extensions: { code: 'CORE_INPUT_TOO_LONG', field: found.path } })],
+  const refusal = (found: { path: string; message: string; code?: string }) => ({
+    errors: [new GraphQLError(found.message, { extensions: { code: found.code ?? 'CORE_INPUT_TOO_LONG', field: found.path } })],
   });
   return {
     onExecute({ args, setResultAndStopExecution }) {
