@@ -25,8 +25,12 @@ const BAD_IDS = /malformed-id|wrong-type-id|id-not-uuid/;
 export const KNOWN_FINDINGS: KnownFinding[] = [
   {
     finding: 'sec-a: recordAlert resolves `unit.creditCode` outside the caller\'s scope (HIGH: a write into another district)',
-    // Seen by the probe as the neighbour's own alert accepting 620102's unit by credit code: its event carries that unit.
-    matches: (f) => (f.field === 'recordAlert' && (f.kind === 'write-out-of-scope' || f.kind === 'leak')) || (f.field === 'domainEvents' && f.kind === 'leak' && /payload\.unit\./.test(f.detail)),
+    // Seen by the probe as the neighbour's own alert accepting 620102's unit by credit code: its event and its
+    // audit entry (in the neighbour's jurisdiction) carry that unit.
+    matches: (f) =>
+      (f.field === 'recordAlert' && (f.kind === 'write-out-of-scope' || f.kind === 'leak')) ||
+      (f.field === 'domainEvents' && f.kind === 'leak' && /payload\.unit\./.test(f.detail)) ||
+      (f.field === 'auditLog' && f.kind === 'leak' && /\.after\.unitCreditCode = /.test(f.detail)),
   },
   {
     finding: 'sec-a: Person.phone is plaintext and unmasked for every reader',

@@ -211,7 +211,7 @@ describe('(a) authorization probe over every root field', () => {
               fillArgs(rf.field.args, fx, { ownDivision: c.jurisdiction ?? NEIGHBOUR_DISTRICT }),
               fillArgs(rf.field.args, fx, { ownDivision: c.jurisdiction ?? NEIGHBOUR_DISTRICT, minimal: true }),
             ]
-          : [fillArgs(rf.field.args, fx)];
+          : [fillArgs(rf.field.args, fx), fillArgs(rf.field.args, fx, { keysOnly: true })];
         for (const [vi, args] of variants.entries()) {
           const query = operationFor(rf, Object.keys(args));
           const auditBefore = rf.operation === 'mutation' ? await rowCounts() : null;
@@ -326,7 +326,7 @@ describe('(a) authorization probe over every root field', () => {
     const unknown = report(
       'authorization probe',
       {
-        'root fields': `${fields.length} (${covered.query} queries, ${covered.mutation} mutations ×3 argument variants, ${fields.filter((f) => f.operation === 'subscription').length} subscriptions)`,
+        'root fields': `${fields.length} (${covered.query} queries ×2 argument variants, ${covered.mutation} mutations ×3 argument variants, ${fields.filter((f) => f.operation === 'subscription').length} subscriptions)`,
         callers: callers.map((c) => c.label).join(', '),
         requests,
         'refused mutation calls checked for writes': refusedWrites,

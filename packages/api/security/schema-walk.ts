@@ -102,7 +102,7 @@ export function nodeTypeFor(argName: string, nodes: string[]): string | undefine
  * codes (or `ownDivision` for division codes when probing "my jurisdiction, your keys"), credit
  * codes, identity numbers, names.
  */
-export function fillValue(type: GraphQLInputType, name: string, fx: Fixtures, opts: { ownDivision?: string; depth?: number } = {}): unknown {
+export function fillValue(type: GraphQLInputType, name: string, fx: Fixtures, opts: { ownDivision?: string; depth?: number; keysOnly?: boolean } = {}): unknown {
   const depth = opts.depth ?? 0;
   const t = getNullableType(type) as GraphQLInputType;
   if (isListType(t)) {
@@ -113,10 +113,11 @@ export function fillValue(type: GraphQLInputType, name: string, fx: Fixtures, op
     if (depth > 4) return undefined;
     const out: Record<string, unknown> = {};
     for (const f of Object.values(t.getFields())) {
+      if (opts.keysOnly && !isNonNullType(f.type) && !KEYS.has(getNamedType(f.type).name) && !isInputObjectType(getNamedType(f.type))) continue;
       const v = fillValue(f.type, f.name, fx, { ...opts, depth: depth + 1 });
       if (v !== undefined) out[f.name] = v;
     }
-    return out;
+    return opts.keysOnly && !Object.keys(out).length ? undefined : out;
   }
   if (isEnumType(t)) return t.getValues()[0]?.value;
   const n = name.toLowerCase();
@@ -166,16 +167,20 @@ export function fillValue(type: GraphQLInputType, name: string, fx: Fixtures, op
 }
 
 const KEY_TYPES = new Set(['Boolean', 'ID', 'CreditCode', 'ResidentIdNumber', 'DivisionCode', 'IdempotencyKey']);
+/** The natural and surrogate keys of another jurisdiction's rows. */
+const KEYS = new Set(['ID', 'CreditCode', 'ResidentIdNumber']);
 
 /**
  * Every argument filled, or with `minimal` only the required ones plus those that can carry a key
  * or switch a path on (ids, credit codes, identity numbers, division codes, booleans, enums, input
  * objects): optional free text and dates that a validator may refuse stay out of the way.
  */
-export function fillArgs(args: readonly GraphQLArgument[], fx: Fixtures, opts: { ownDivision?: string; minimal?: boolean } = {}): Record<string, unknown> {
+export function fillArgs(args: readonly GraphQLArgument[], fx: Fixtures, opts: { ownDivision?: string; minimal?: boolean; keysOnly?: boolean } = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const a of args) {
     const named = getNamedType(a.type);
+    // keysOnly: required arguments and the keys alone (a search by identity number, not also by name and kind).
+    if (opts.keysOnly && !isNonNullType(a.type) && !(KEYS.has(named.name) || isInputObjectType(named))) continue;
     if (opts.minimal && !isNonNullType(a.type) && !(KEY_TYPES.has(named.name) || isEnumType(named) || isInputObjectType(named))) continue;
     const v = fillValue(a.type, a.name, fx, opts);
     if (v !== undefined) out[a.name] = v;
