@@ -349,7 +349,7 @@ function badValues(type: GraphQLInputType, base: unknown, fx: Fixtures): { label
   if (isNonNullType(type)) out.push({ label: 'null-for-required', value: null, invalid: true });
   if (isListType(t)) {
     const item = Array.isArray(base) && base.length ? base[0] : null;
-    out.push({ label: 'huge-list', value: Array.from({ length: 1500 }, () => item), invalid: true });
+    out.push({ label: 'huge-list', value: Array.from({ length: 6000 }, () => item), invalid: true });
     out.push({ label: 'nested-list', value: [[item]], invalid: true });
     out.push({ label: 'list-of-null', value: [null], invalid: true });
     for (const v of badValues(t.ofType as GraphQLInputType, item, fx).slice(0, 6)) out.push({ label: `item:${v.label}`, value: [v.value], invalid: v.invalid });

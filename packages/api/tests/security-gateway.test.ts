@@ -124,7 +124,7 @@ describe('size limits', () => {
   });
 
   it('refuses nodes(ids:) over the list limit before execution', async () => {
-    const ids = Array.from({ length: 1001 }, (_, i) => Buffer.from(`Person:${i}`).toString('base64url'));
+    const ids = Array.from({ length: 5001 }, (_, i) => String(i));
     const started = Date.now();
     const r = await s.gql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids }, { token: admin });
     expect(r.errors?.[0].extensions?.code).toBe('CORE_INPUT_TOO_LONG');

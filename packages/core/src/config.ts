@@ -65,7 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
       introspection: introspection as SecurityConfig['introspection'],
       maxBodyBytes: Number(env.GRAPHQL_MAX_BODY_BYTES || 4 * 1024 * 1024),
-      maxListLength: Number(env.GRAPHQL_MAX_LIST_LENGTH || 1000),
+      // Above every module's own list limit (creditStandings: 1,000), so their coded errors speak for the sizes they own.
+      maxListLength: Number(env.GRAPHQL_MAX_LIST_LENGTH || 5000),
       maxStringLength: Number(env.GRAPHQL_MAX_STRING_LENGTH || 2000),
     },
     auth: {
