@@ -18,6 +18,7 @@ import {
   ROLE_NAMES,
   ROLES,
   revokeToken,
+  isLoopback,
   seedAll,
   shutdownGracefully,
   systemContext,
@@ -84,21 +85,25 @@ async function main() {
       if (!isClusterWorker()) await migrate(database, MIGRATIONS, modules);
       if (seed && !isClusterWorker()) await seedAll(platform, modules);
       platform.outbox?.start(); // events a stopped or crashed process left unpublished go out now
-      const devToken = config.auth.devSecret
-        ? await mintDevToken(config.auth.devSecret, { ...SEEDED_USERS.city_admin, roles: ['city_admin'] }, { expiresIn: `${config.auth.maxTokenAgeSeconds}s` })
-        : null;
+      // GraphiQL's ready city-administrator token: only for a development server reachable from
+      // this machine alone, minted per page load and valid for one hour.
+      const devSecret = config.auth.devSecret;
+      const embedToken = !!devSecret && isLoopback(config.host);
       const app = createApp({
         platform,
         schema: buildSchema(modules),
         graphiqlQuery: EXAMPLE_OPERATIONS,
-        graphiqlHeaders: devToken ? { Authorization: `Bearer ${devToken}` } : undefined,
+        graphiqlHeaders: embedToken
+          ? async () => ({ Authorization: `Bearer ${await mintDevToken(devSecret!, { ...SEEDED_USERS.city_admin, roles: ['city_admin'] }, { expiresIn: '1h' })}` })
+          : undefined,
       });
-      const server = await app.listen(config.port);
+      const server = await app.listen(config.port, config.host);
       platform.log.info(
-        { port: config.port, database: database.kind, redis: !!config.redisUrl, auth: config.auth.devSecret ? 'LOCAL DEVELOPMENT (HS256)' : 'public key / JWKS' },
-        `SafeCity API on http://localhost:${config.port}/graphql`,
+        { port: config.port, host: config.host, database: database.kind, redis: !!config.redisUrl, auth: config.auth.devSecret ? 'LOCAL DEVELOPMENT (HS256)' : 'public key / JWKS' },
+        `SafeCity API on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/graphql`,
       );
-      if (devToken) platform.log.warn('LOCAL DEVELOPMENT AUTH MODE: HS256 tokens from `npm run cli -- token <role>` are accepted. Set AUTH_JWKS_URL or AUTH_PUBLIC_KEY for real use.');
+      if (devSecret && !embedToken) platform.log.warn({ host: config.host }, 'GraphiQL carries no ready token: the server listens beyond this machine.');
+      if (devSecret) platform.log.warn('LOCAL DEVELOPMENT AUTH MODE: HS256 tokens from `npm run cli -- token <role>` are accepted. Set AUTH_JWKS_URL or AUTH_PUBLIC_KEY for real use.');
       shutdownGracefully(server, async () => {
         await platform.close();
         await database.close();

@@ -7,7 +7,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import { createBuilder } from './builder.js';
 import type { Config } from './config.js';
@@ -21,6 +21,8 @@ import { createOutboxRelay, EVENTS_TOPIC, redisReadiness } from './outbox.js';
 import { useNodeLimit } from './node-limit.js';
 import { useInputHygiene } from './input-hygiene.js';
 import { createRevocationList } from './revocation.js';
+import { createLogger } from './logger.js';
+import { checkBodySize, corsFromAllowlist, rejectWith, setSecurityHeaders, useInputLimits, useIntrospectionPolicy } from './security.js';
 import type { EventName } from './events.js';
 import type { ModuleDescriptor, Subscriber } from './module.js';
 import { causeChain, classifyFault, faultError, isInfrastructureError } from './faults.js';
@@ -62,13 +64,15 @@ export interface PlatformOptions {
   config: Config;
   database: Database;
   log?: Logger;
+  /** Where the core logger writes (default stdout); tests capture it. */
+  logDestination?: import('pino').DestinationStream;
 }
 
 export async function createPlatform(o: PlatformOptions): Promise<Platform & { close(): Promise<void> }> {
   const all = withCore(o.modules);
   const subscribers = new Map<EventName, Subscriber<any>[]>();
   for (const m of all) for (const s of m.subscribers) subscribers.set(s.event, [...(subscribers.get(s.event) ?? []), s]);
-  const log = o.log ?? pino({ level: o.config.logLevel, base: { service: 'safecity-api' } });
+  const log = o.log ?? createLogger({ level: o.config.logLevel, destination: o.logDestination });
   const bus = await createEventBus(o.config.redisUrl, log, o.config.redisUrl ? (o.config.redisChannel ?? (await eventsChannelOf(o.database))) : EVENTS_TOPIC, o.database);
   const outbox = createOutboxRelay({ database: o.database, log }, bus.transport);
   return {
@@ -153,12 +157,9 @@ function useErrorCodes(logUnexpected: (errors: readonly GraphQLError[], requestI
       const errors = r.errors.map((e) => {
         if (!isGraphQLError(e)) return e;
         let code = codeOf(e);
+        // The limit plugins code their own refusals (rejectWith below); nothing is read from message text.
         if (!code) {
-          if (/depth limit|Query depth/i.test(e.message)) code = 'QUERY_TOO_DEEP';
-          else if (/cost/i.test(e.message) && /exceed|limit/i.test(e.message)) code = 'QUERY_TOO_COSTLY';
-          else if (/alias/i.test(e.message)) code = 'QUERY_TOO_MANY_ALIASES';
-          else if (/token limit|Token limit/i.test(e.message)) code = 'QUERY_TOO_LARGE';
-          else if (e.message.startsWith('Variable "$')) code = 'BAD_USER_INPUT';
+          if (e.message.startsWith('Variable "$')) code = 'BAD_USER_INPUT';
           else if (!e.path) code = 'GRAPHQL_VALIDATION_FAILED';
           else code = 'INTERNAL_SERVER_ERROR';
         }
@@ -194,8 +195,8 @@ function useRequestFacts(exposeStatementCount: boolean): Plugin<Record<string, u
 export interface AppOptions {
   platform: Platform;
   schema: GraphQLSchema;
-  /** Default headers for GraphiQL (a ready development token). */
-  graphiqlHeaders?: Record<string, string>;
+  /** Default headers for GraphiQL (a ready development token), or a function minting them per page. */
+  graphiqlHeaders?: Record<string, string> | (() => Promise<Record<string, string>>);
   graphiqlQuery?: string;
 }
 
@@ -221,7 +222,13 @@ export function createApp(o: AppOptions): App {
       // Expected failures (coded GraphQL errors) are answers, not incidents.
       error: (...a: unknown[]) => (a.some((x) => isGraphQLError(x) && !isUnexpected(x)) ? log.debug(a.map(String).join(' ')) : log.error(a.map(String).join(' '))),
     },
-    graphiql: config.production ? false : { title: 'SafeCity 平安建设', defaultQuery: o.graphiqlQuery, headers: o.graphiqlHeaders ? JSON.stringify(o.graphiqlHeaders, null, 2) : undefined },
+    graphiql: config.production
+      ? false
+      : async () => {
+          const headers = o.graphiqlHeaders ? (typeof o.graphiqlHeaders === 'function' ? await o.graphiqlHeaders() : o.graphiqlHeaders) : undefined;
+          return { title: 'SafeCity 平安建设', defaultQuery: o.graphiqlQuery, headers: headers ? JSON.stringify(headers, null, 2) : undefined };
+        },
+    cors: corsFromAllowlist(config.security.corsOrigins),
     maskedErrors: {
       maskError(error, message) {
         const e = error as GraphQLError;
@@ -259,10 +266,12 @@ export function createApp(o: AppOptions): App {
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-safecity-client'] }),
       useInputHygiene(),
-      maxTokensPlugin({ n: config.limits.maxTokens }),
-      maxDepthPlugin({ n: config.limits.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
-      maxAliasesPlugin({ n: config.limits.maxAliases }),
-      costLimitPlugin({ maxCost: config.limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true }),
+      useIntrospectionPolicy(config.security.introspection, auth),
+      maxTokensPlugin({ n: config.limits.maxTokens, onReject: [rejectWith('QUERY_TOO_LARGE')] }),
+      maxDepthPlugin({ n: config.limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, onReject: [rejectWith('QUERY_TOO_DEEP')] }),
+      maxAliasesPlugin({ n: config.limits.maxAliases, onReject: [rejectWith('QUERY_TOO_MANY_ALIASES')] }),
+      costLimitPlugin({ maxCost: config.limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true, onReject: [rejectWith('QUERY_TOO_COSTLY')] }),
+      useInputLimits(config.security),
       useNodeLimit({ maxNodes: config.limits.maxNodes, defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
       useErrorCodes((errors, requestId) => {
         // maskError keeps the cause (never serialized): logged here, where the request id is known.
@@ -284,6 +293,8 @@ export function createApp(o: AppOptions): App {
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
+    setSecurityHeaders(res);
+    if (!checkBodySize(req, res, config.security.maxBodyBytes)) return;
     if (url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
@@ -308,7 +319,7 @@ export function createApp(o: AppOptions): App {
     yoga,
     auth,
     handle,
-    listen(port, host = '0.0.0.0') {
+    listen(port, host = config.host) {
       const server = createServer(handle);
       return new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -9,7 +9,7 @@ import { DateTimeResolver, JSONResolver, LatitudeResolver, LocalDateResolver, Lo
 import type { Ctx } from './context.js';
 import { CoreErrors, DomainError, forbidden, unauthenticated } from './errors.js';
 import { decodeGlobalId, encodeGlobalId } from './global-id.js';
-import { CreditCodeScalar, DivisionCodeScalar, IdempotencyKeyScalar, ResidentIdNumberScalar } from './scalars.js';
+import { boundedDateScalar, CreditCodeScalar, DivisionCodeScalar, IdempotencyKeyScalar, ResidentIdNumberScalar } from './scalars.js';
 
 /**
  * Pothos refuses input it cannot map (an id of the wrong type for `t.arg.globalID({ for })`,
@@ -84,7 +84,7 @@ export function createBuilder(opts: { errorCodes: string[] }) {
   });
 
   builder.addScalarType('DateTime', DateTimeResolver);
-  builder.addScalarType('Date', LocalDateResolver);
+  builder.addScalarType('Date', boundedDateScalar(LocalDateResolver));
   builder.addScalarType('JSON', JSONResolver);
   builder.addScalarType('Latitude', LatitudeResolver);
   builder.addScalarType('Longitude', LongitudeResolver);

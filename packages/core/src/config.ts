@@ -9,7 +9,11 @@ export interface Config {
   /** Redis channel for committed events; default `safecity:events:<database name>`, so instances on one database share it. */
   redisChannel: string | null;
   port: number;
+  /** Interface to listen on: HOST, else 127.0.0.1 in development and 0.0.0.0 in production. */
+  host: string;
   production: boolean;
+  /** Gateway security settings (see security.ts). */
+  security: SecurityConfig;
   auth: {
     issuer: string;
     audience: string;
@@ -33,6 +37,21 @@ export interface Config {
   shutdownTimeoutMs: number;
 }
 
+export interface SecurityConfig {
+  /** Origins allowed to call from a browser (CORS_ORIGINS, comma-separated); empty: no CORS answers. */
+  corsOrigins: string[];
+  /** Who may introspect the schema and see "Did you mean …" suggestions (GRAPHQL_INTROSPECTION). */
+  introspection: 'everyone' | 'authenticated' | 'nobody';
+  /** Largest request body accepted (GRAPHQL_MAX_BODY_BYTES); larger gets 413. */
+  maxBodyBytes: number;
+  /** Longest list in any argument (GRAPHQL_MAX_LIST_LENGTH). */
+  maxListLength: number;
+  /** Longest String/ID argument without its own, explicit maximum (GRAPHQL_MAX_STRING_LENGTH). */
+  maxStringLength: number;
+}
+
+const INTROSPECTION = ['everyone', 'authenticated', 'nobody'] as const;
+
 /** The development secret is public on purpose: it only works when no real key is configured. */
 export const LOCAL_DEV_SECRET = 'safecity-local-development-only-not-a-secret';
 
@@ -41,16 +60,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const jwksUrl = env.AUTH_JWKS_URL || null;
   const publicKeyPem = env.AUTH_PUBLIC_KEY || null;
   const devMode = !jwksUrl && !publicKeyPem;
-  if (devMode && production && env.AUTH_ALLOW_DEV !== '1') {
+  // No escape hatch: the development secret is public, so production on it would accept anyone's tokens.
+  if (devMode && production) {
     throw new Error('NODE_ENV=production needs AUTH_JWKS_URL or AUTH_PUBLIC_KEY (HS256 development tokens are refused in production).');
   }
+  const introspection = env.GRAPHQL_INTROSPECTION || (production ? 'authenticated' : 'everyone');
+  if (!(INTROSPECTION as readonly string[]).includes(introspection)) throw new Error(`GRAPHQL_INTROSPECTION must be one of ${INTROSPECTION.join(', ')}.`);
   return {
     databaseUrl: env.DATABASE_URL || null,
     dataDir: env.PGLITE_DATA_DIR || resolve(process.cwd(), '.data/pglite'),
     redisUrl: env.REDIS_URL || null,
     redisChannel: env.REDIS_CHANNEL || null,
     port: Number(env.PORT || 4000),
+    host: env.HOST || (production ? '0.0.0.0' : '127.0.0.1'),
     production,
+    security: {
+      corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+      introspection: introspection as SecurityConfig['introspection'],
+      maxBodyBytes: Number(env.GRAPHQL_MAX_BODY_BYTES || 4 * 1024 * 1024),
+      // Above every module's own list limit (creditStandings: 1,000), so their coded errors speak for the sizes they own.
+      maxListLength: Number(env.GRAPHQL_MAX_LIST_LENGTH || 5000),
+      maxStringLength: Number(env.GRAPHQL_MAX_STRING_LENGTH || 2000),
+    },
     auth: {
       issuer: env.AUTH_ISSUER || 'safecity',
       audience: env.AUTH_AUDIENCE || 'safecity-api',

@@ -28,8 +28,8 @@ export type ErrorCatalog<P extends string, K extends string> = {
 };
 
 /** Declares a module's closed set of error codes with their default messages. */
-export function defineErrors<P extends string, K extends string>(prefix: P, codes: Record<K, string>): ErrorCatalog<P, K> {
-  const full = (k: K) => `${prefix}_${k}` as `${P}_${K}`;
+export function defineErrors<P extends string, K extends string>(prefix: P, codes: Record<K, string>, opts: { unprefixed?: NoInfer<K>[] } = {}): ErrorCatalog<P, K> {
+  const full = (k: K) => (opts.unprefixed?.includes(k) ? k : `${prefix}_${k}`) as `${P}_${K}`;
   return {
     prefix,
     codes,
@@ -57,7 +57,9 @@ export const CoreErrors = defineErrors('CORE', {
   DATABASE_UNAVAILABLE: 'The database is unavailable; retry shortly.',
   REQUEST_TIMEOUT: 'The request took longer than its time budget.',
   REQUEST_CANCELLED: 'The request was cancelled.',
-});
+  // One code for one refusal: a missing permission is FORBIDDEN whether it surfaces as a
+  // top-level error (scope-auth) or as a DomainError of a mutation's union.
+}, { unprefixed: ['FORBIDDEN'] });
 
 export const notFound = (what = 'record') => CoreErrors.error('NOT_FOUND', `No such ${what} in your jurisdiction.`);
 

@@ -38,3 +38,5 @@ export * from './faults.js';
 export { trackDrain, shutdownTimeoutMs, type Drain } from './shutdown.js';
 export { installSafetyNet } from './process-safety.js';
 export { requestSignal, useHeavyAdmission, useRequestBudget } from './request-budget.js';
+export * from './logger.js';
+export * from './security.js';

@@ -1,5 +1,7 @@
 import {
   getNamedType,
+  getNullableType,
+  isListType,
   isInterfaceType,
   isObjectType,
   Kind,
@@ -27,6 +29,14 @@ export function worstCaseNodes(schema: GraphQLSchema, document: DocumentNode, va
     if (v.kind === Kind.INT) return Number(v.value);
     return undefined;
   };
+  const listLength = (v: ValueNode): number | undefined => {
+    if (v.kind === Kind.LIST) return v.values.length;
+    if (v.kind === Kind.VARIABLE) {
+      const x = variables[v.name.value];
+      return Array.isArray(x) ? x.length : undefined;
+    }
+    return undefined;
+  };
   const walk = (set: SelectionSetNode | undefined, type: GraphQLNamedType | null | undefined, multiplier: number, depth: number): number => {
     if (!set || !type || depth > 30) return 0;
     let total = 0;
@@ -48,6 +58,13 @@ export function worstCaseNodes(schema: GraphQLSchema, document: DocumentNode, va
           const size = Number(arg('first') ?? arg('last') ?? opts.defaultPageSize);
           m = multiplier * Math.max(1, Math.min(Number.isFinite(size) ? size : opts.defaultPageSize, opts.maxPageSize));
           total += m;
+        } else if (isListType(getNullableType(def.type))) {
+          // A list answered per list argument (nodes(ids:), creditStandings(codes:)): one node per item.
+          const lengths = (sel.arguments ?? []).map((a) => listLength(a.value)).filter((n): n is number => n !== undefined);
+          if (lengths.length) {
+            m = multiplier * Math.max(1, ...lengths);
+            total += m;
+          }
         }
         total += walk(sel.selectionSet, named, m, depth + 1);
       }

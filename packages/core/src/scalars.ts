@@ -117,3 +117,28 @@ export const IdempotencyKeyScalar = stringScalar({
   code: 'CORE_INPUT_INVALID',
   message: () => 'An idempotency key has 8 to 128 characters of A-Z a-z 0-9 - _ : .',
 });
+
+/** The calendar a municipal register needs: 1900-01-01 to 2199-12-31 (year 0000 or 9999 broke date arithmetic and SQL; issue #11). */
+export const DATE_MIN = '1900-01-01';
+export const DATE_MAX = '2199-12-31';
+
+/** graphql-scalars' LocalDate, refused outside DATE_MIN..DATE_MAX with CORE_INPUT_INVALID. */
+export function boundedDateScalar(base: GraphQLScalarType): GraphQLScalarType {
+  const config = base.toConfig();
+  const bounded = (v: unknown) => {
+    if (typeof v === 'string' && (v < DATE_MIN || v > DATE_MAX)) throw inputError('CORE_INPUT_INVALID', `A date lies between ${DATE_MIN} and ${DATE_MAX}.`);
+    return v;
+  };
+  return new GraphQLScalarType({
+    ...config,
+    parseValue: (v) => bounded(config.parseValue!(v)),
+    parseLiteral: (ast, vars) => {
+      const v = config.parseLiteral!(ast, vars);
+      try {
+        return bounded(v);
+      } catch (e) {
+        throw new GraphQLError((e as InputError).message, { nodes: ast, extensions: { code: (e as InputError).code } });
+      }
+    },
+  });
+}

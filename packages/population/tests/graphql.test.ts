@@ -95,7 +95,7 @@ describe('persons', () => {
     const masked = await s.gql(q, { id: p.id }, { token: admin });
     expect(masked.data.node.idNumber).toBe(maskResidentId(id));
     const denied = await s.gql(q, { id: p.id, purpose: '核查身份' }, { token: gwA });
-    expect(denied.errors?.[0].extensions?.code).toBe('CORE_FORBIDDEN');
+    expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const revealed = await s.gql(q, { id: p.id, purpose: '派出所协查函 2025-118' }, { token: admin });
     expect(revealed.errors).toBeUndefined();
     expect(revealed.data.node.idNumber).toBe(id);

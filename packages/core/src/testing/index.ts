@@ -116,11 +116,11 @@ function testChannelOf(database: Database): string {
 /**
  * `database`: serve an existing database (several instances on one database); the caller closes it.
  */
-export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv; database?: Database }): Promise<TestServer> {
+export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv; database?: Database; logDestination?: import('pino').DestinationStream }): Promise<TestServer> {
   const base = loadConfig({ ...(opts.env ?? {}), NODE_ENV: 'test', VITEST: '1' } as NodeJS.ProcessEnv);
   const database = opts.database ?? (await createTestDatabase());
-  const config: Config = { ...base, redisChannel: testChannelOf(database), ...opts.config, auth: { ...base.auth, ...opts.config?.auth }, limits: { ...base.limits, ...opts.config?.limits } };
-  const platform = await createPlatform({ modules: opts.modules, config, database });
+  const config: Config = { ...base, redisChannel: testChannelOf(database), ...opts.config, auth: { ...base.auth, ...opts.config?.auth }, limits: { ...base.limits, ...opts.config?.limits }, security: { ...base.security, ...opts.config?.security } };
+  const platform = await createPlatform({ modules: opts.modules, config, database, logDestination: opts.logDestination });
   platform.outbox?.start();
   const schema = buildSchema(opts.modules);
   const app = createApp({ platform, schema });

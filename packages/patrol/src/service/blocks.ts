@@ -120,7 +120,12 @@ export async function recordCommunityFeedback(ctx: Ctx, input: { memberId: strin
  * A member's assessment for [from, to] (Shanghai days): the incidents of the member's block
  * against the previous period of equal length, discipline deductions, community feedback.
  */
+const MAX_ASSESSMENT_DAYS = 366;
+
 export async function memberAssessment(ctx: Ctx, input: { memberId: string; from: string; to: string }): Promise<MemberAssessment & { blockIncidents: number; blockIncidentsPrevious: number; blockId: string | null }> {
+  // A bounded period: the comparison period is as long as this one (issue #11: `to: 9999-12-31` exhausted the heap).
+  const span = Math.round((Date.parse(`${input.to}T00:00:00Z`) - Date.parse(`${input.from}T00:00:00Z`)) / 86_400_000) + 1;
+  if (!(span >= 1 && span <= MAX_ASSESSMENT_DAYS)) throw PatrolErrors.error('RANGE_TOO_LONG', `An assessment period runs forward over at most ${MAX_ASSESSMENT_DAYS} days.`, { field: 'to' });
   const member = await memberLoader(ctx).load(input.memberId);
   const team = await teamLoader(ctx).load(member.teamId);
   const block = team.blockId ? await blockLoader(ctx).load(team.blockId) : null;

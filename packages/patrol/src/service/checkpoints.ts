@@ -93,7 +93,8 @@ export async function listPatrolTeams(ctx: Ctx, filter: { jurisdictionCode?: str
 }
 
 function assertRange(from: string, to: string) {
-  if (to < from || daysFrom(from, to).length > MAX_RANGE_DAYS) {
+  // Counted, not listed: listing the days of 0001-01-01..9999-12-31 exhausted the heap (issue #11).
+  if (to < from || Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1 > MAX_RANGE_DAYS) {
     throw PatrolErrors.error('RANGE_TOO_LONG', `A range runs forward over at most ${MAX_RANGE_DAYS} days.`, { field: 'to' });
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import { inScope, requireActor, runMutation, type Ctx } from '@safecity/core';
+import { assertInScope, inScope, requireActor, runMutation, type Ctx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { addDays, daysOverdue, dwellingRevisitDue, localDate, tenantRevisitDue, type DwellingClass, type TenantTier } from '../rules.js';
 import { dwellings, overdueNotices, persons, residenceRegistrations, revisitTenants, revisits } from '../tables.js';
@@ -73,6 +73,8 @@ export async function revisitTenantsOf(ctx: Ctx, revisitId: string) {
  * notices, each its own transaction; a rerun emits nothing new.
  */
 export async function sweepOverdueRevisits(ctx: Ctx, input: { asOf?: string | null; jurisdictionCode?: string | null }) {
+  // A division code is a natural key: outside the caller's subtree it is not found (issue #11; the sweep audited into it).
+  if (input.jurisdictionCode) assertInScope(ctx, input.jurisdictionCode, 'jurisdiction');
   const asOf = input.asOf ?? today(ctx);
   const cutoff = addDays(asOf, -1);
   const scopeD = and(inScope(ctx, dwellings.jurisdictionCode), input.jurisdictionCode ? sql`${dwellings.jurisdictionCode} like ${input.jurisdictionCode + '%'}` : undefined);
