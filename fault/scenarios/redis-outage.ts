@@ -122,11 +122,18 @@ export async function redisOutage(w: World) {
       )
     : [{ n: 0, audited: 0 }];
   const deaths = a.unexpectedExits.length + b.unexpectedExits.length;
+  // The safety net logs what would otherwise have ended the process: none of it may happen here.
+  const logs = [...a.logs(), ...b.logs()];
+  const unhandled = logs.filter((l) => /unhandled|uncaught/i.test(String(l.msg ?? ''))).length;
+  // ioredis used to print every reconnect attempt; now each instance logs a problem once (then at most every 30 s).
+  const redisLines = logs.filter((l) => l.component === 'redis').length;
   const during503 = samples.filter((x) => x.http !== 200).length;
   const fmt = (x: ReadinessSample) => `${x.http} ${x.status} redis=${x.redis}`;
 
   r.add(S, 'outage, s', OUTAGE_MS / 1000);
   r.add(S, 'process deaths', deaths, { pass: deaths === 0, bound: '0' });
+  r.add(S, 'unhandled rejections / uncaught exceptions logged', unhandled, { pass: unhandled === 0, bound: '0' });
+  r.add(S, 'Redis log lines (both instances)', redisLines, { pass: redisLines <= 12, bound: '≤ 12 (no flood)' });
   r.add(S, 'writes acknowledged during the outage', ackDuring, { pass: ackDuring > 0, bound: '> 0' });
   r.add(S, 'write errors', writeErrors, { pass: writeErrors === 0, bound: '0' });
   if (load.stats.writeNotAcknowledged) console.log('    a write answered without acknowledgement:', load.stats.writeNotAcknowledged);
