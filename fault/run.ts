@@ -22,7 +22,7 @@ import { workerKill } from './scenarios/worker-kill.js';
 
 type Scenario = (w: World) => Promise<{ acknowledged?: AcknowledgedWrite[] } | void>;
 
-/** In order; each starts its own servers. Add a scenario here (e.g. the outbox's Redis outage). */
+/** In order; each starts its own servers. Add a scenario here. */
 const SCENARIOS: Record<string, Scenario> = {
   'pg-restart': async (w) => {
     const { server, acknowledged } = await postgresRestart(w);
@@ -48,6 +48,14 @@ async function main() {
   };
   process.once('SIGINT', () => void abort('SIGINT'));
   process.once('SIGTERM', () => void abort('SIGTERM'));
+  // A stray rejection or throw in a scenario's background task must not leave a cluster, Redis or
+  // servers running behind a crashed runner.
+  const crash = (what: string) => (e: unknown) => {
+    console.error(`fault: ${what}:`, e);
+    void stack.stopAll().then(() => process.exit(1));
+  };
+  process.once('unhandledRejection', crash('unhandled rejection'));
+  process.once('uncaughtException', crash('uncaught exception'));
   const report = new Report();
   const t0 = Date.now();
   try {
