@@ -18,6 +18,8 @@ import type { Database } from './db.js';
 import { statementCounter } from './db.js';
 import { DomainError } from './errors.js';
 import { useNodeLimit } from './node-limit.js';
+import { createGraphiQLRenderer } from './graphiql.js';
+import { useGraphQLOverHttp } from './graphql-over-http.js';
 import type { EventName } from './events.js';
 import type { ModuleDescriptor, Subscriber } from './module.js';
 
@@ -221,6 +223,7 @@ export function createApp(o: AppOptions): App {
       // Expected failures (coded GraphQL errors) are answers, not incidents.
       error: (...a: unknown[]) => (a.some((x) => isGraphQLError(x) && !isUnexpected(x)) ? log.debug(a.map(String).join(' ')) : log.error(a.map(String).join(' '))),
     },
+    renderGraphiQL: createGraphiQLRenderer(),
     graphiql: config.production ? false : { title: 'SafeCity 平安建设', defaultQuery: o.graphiqlQuery, headers: o.graphiqlHeaders ? JSON.stringify(o.graphiqlHeaders, null, 2) : undefined },
     maskedErrors: {
       maskError(error, message) {
@@ -257,6 +260,7 @@ export function createApp(o: AppOptions): App {
       maxAliasesPlugin({ n: config.limits.maxAliases }),
       costLimitPlugin({ maxCost: config.limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true }),
       useNodeLimit({ maxNodes: config.limits.maxNodes, defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
+      useGraphQLOverHttp(),
       useErrorCodes(),
       useRequestFacts(!config.production),
     ],
