@@ -52,10 +52,18 @@ describe('request errors keep their 4xx', () => {
     }
   });
 
-  it('a syntax error is 400 for application/graphql-response+json', async () => {
-    const r = await post(`{ me {`, 'application/graphql-response+json');
-    expect(r.status).toBe(400);
-    expect(r.body.data).toBeUndefined();
+  it.each([
+    ['a syntax error', `{ me {`],
+    ['an unknown field', `{ noSuchField }`],
+    ['a query past the depth limit', `{ jurisdiction(code: "620102") { children { edges { node { children { edges { node { children { edges { node { children { edges { node { name } } } } } } } } } } } } }`],
+  ])('%s: no data, 400 for application/graphql-response+json, 200 for application/json (as the spec says)', async (_what, query) => {
+    const strict = await post(query, 'application/graphql-response+json', await s.token('city_admin'));
+    expect(strict.status).toBe(400);
+    expect(strict.body.data).toBeUndefined();
+    expect(strict.body.errors?.[0].extensions?.code).toEqual(expect.any(String));
+    const legacy = await post(query, 'application/json', await s.token('city_admin'));
+    expect(legacy.status).toBe(200);
+    expect(legacy.body.data).toBeUndefined();
   });
 
   it('a GET without a CSRF header is 403 CSRF_HEADER_REQUIRED naming the headers; with either header it runs', async () => {
