@@ -10,7 +10,8 @@ import { modules } from '../src/modules.js';
 /**
  * GraphiQL as a person on an intranet gets it: Debian's chromium (installed by .ci/run) loads the
  * page served by the real server on the seeded city, with every request to a host other than
- * 127.0.0.1 refused; the editor opens on the example operations and running one shows data.
+ * 127.0.0.1 refused; the editor opens on the example operations, running one shows data, and the
+ * Docs pane lists the schema.
  */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) throw new Error(`no chromium at ${executablePath}: apt-get install -y chromium, or set CHROMIUM_PATH`);
@@ -41,7 +42,7 @@ beforeAll(async () => {
 afterAll(() => close?.());
 
 describe('GraphiQL offline', () => {
-  it('opens on the examples with the token prefilled, loads nothing from outside, and runs an example', async () => {
+  it('opens on the examples with the token prefilled, loads nothing from outside, runs an example and shows the Docs', async () => {
     const page = await browser.newPage();
     const outside: string[] = [];
     await page.route('**/*', (route) => {
@@ -73,6 +74,11 @@ describe('GraphiQL offline', () => {
       .poll(() => text('.graphiql-response'), { timeout: 30_000 })
       .toMatch(/"dwellings":[\s\S]*"address": "甘肃省兰州市/);
     expect(await text('.graphiql-response')).not.toContain('"errors"');
+
+    // The Docs pane reads the schema from our server (introspection through the same fetcher).
+    await page.getByRole('button', { name: /documentation explorer/i }).click();
+    await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().click();
+    await expect.poll(() => text('.graphiql-doc-explorer'), { timeout: 30_000 }).toContain('dwellings');
 
     expect(outside).toEqual([]);
     expect(pageErrors).toEqual([]);
