@@ -166,6 +166,7 @@ describe('(a) authorization probe over every root field', () => {
   it('no out-of-scope row or field, no unmasked identifier, no write by a refused caller, node/nodes like a missing id', async () => {
     const fields = rootFields(schema);
     const victim = victimStrings();
+    const victimIds = new Set([...[...fx.globalIds.values()].flat(), ...[...fx.rawIds.values()].flat()]);
     const callers: { label: string; role: Role | null; jurisdiction?: string }[] = [
       ...ROLES.filter((r) => r !== 'auditor').map((role) => ({ label: `${role}@${role === 'grid_worker' ? NEIGHBOUR_COMMUNITY : NEIGHBOUR_DISTRICT}`, role, jurisdiction: role === 'grid_worker' ? NEIGHBOUR_COMMUNITY : NEIGHBOUR_DISTRICT })),
       { label: 'auditor@620100', role: 'auditor' },
@@ -221,7 +222,9 @@ describe('(a) authorization probe over every root field', () => {
           const key = `${rf.field.name}#${vi}`;
           if (!c.role) anonymousAnswers.set(key, r.text);
           const echoed = new Set(stringLeaves(args).map((l) => l.value));
-          if (rf.operation === 'mutation') for (const a of rf.field.args) if (getNamedType(a.type).name === 'String' && typeof args[a.name] === 'string') ownText.add(args[a.name] as string);
+          // What a neighbour wrote into its own records (a name, or another unit's credit code typed
+          // into its own alert) may come back to it; ids and division codes never count as its own.
+          if (rf.operation === 'mutation') for (const l of stringLeaves(args)) if (!victimIds.has(l.value) && !isVictimDivision(l.value)) ownText.add(l.value);
           const publicText = anonymousAnswers.get(key) ?? '';
           for (const leaf of stringLeaves(r.body?.data ?? null)) {
             if (looksLikeResidentId(leaf.value)) findings.push({ suite: 'authorization', kind: 'unmasked', field: rf.field.name, role: c.label, detail: `identity number at ${leaf.path}` });

@@ -251,9 +251,10 @@ describe('authentication', () => {
     }
   });
 
-  it('anonymous callers get 401 on non-public fields', async () => {
+  it('anonymous callers get UNAUTHENTICATED on non-public fields (HTTP 200: the response has data, GraphQL over HTTP)', async () => {
     const r = await s.gql(q, {}, {});
-    expect(r.status).toBe(401);
+    expect(r.status).toBe(200);
+    expect(r.data).toEqual({ me: null });
     expect(r.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 

@@ -23,6 +23,8 @@ import { useInputHygiene } from './input-hygiene.js';
 import { createRevocationList } from './revocation.js';
 import { createLogger } from './logger.js';
 import { checkBodySize, corsFromAllowlist, rejectWith, setSecurityHeaders, useInputLimits, useIntrospectionPolicy } from './security.js';
+import { createGraphiQLRenderer } from './graphiql.js';
+import { useGraphQLOverHttp } from './graphql-over-http.js';
 import type { EventName } from './events.js';
 import type { ModuleDescriptor, Subscriber } from './module.js';
 import { causeChain, classifyFault, faultError, isInfrastructureError } from './faults.js';
@@ -222,6 +224,7 @@ export function createApp(o: AppOptions): App {
       // Expected failures (coded GraphQL errors) are answers, not incidents.
       error: (...a: unknown[]) => (a.some((x) => isGraphQLError(x) && !isUnexpected(x)) ? log.debug(a.map(String).join(' ')) : log.error(a.map(String).join(' '))),
     },
+    renderGraphiQL: createGraphiQLRenderer(),
     graphiql: config.production
       ? false
       : async () => {
@@ -273,6 +276,7 @@ export function createApp(o: AppOptions): App {
       costLimitPlugin({ maxCost: config.limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true, onReject: [rejectWith('QUERY_TOO_COSTLY')] }),
       useInputLimits(config.security),
       useNodeLimit({ maxNodes: config.limits.maxNodes, defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
+      useGraphQLOverHttp(),
       useErrorCodes((errors, requestId) => {
         // maskError keeps the cause (never serialized): logged here, where the request id is known.
         for (const e of errors) {
