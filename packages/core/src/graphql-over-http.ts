@@ -31,6 +31,18 @@ export function withoutHttpStatus<E extends ErrorLike>(error: E): E {
   return rebuild(error, { ...error.extensions, http: rest });
 }
 
+/**
+ * A response in which every root field is null and every error is a 503 (the database down,
+ * the time budget spent): an outage, answered as one. Its `data` becomes null, so the spec's
+ * 4xx/5xx for a null `data` applies and the error's 503 and Retry-After stay.
+ */
+export function isOutage(result: unknown): boolean {
+  if (!isExecutionResult(result) || !result.errors?.length) return false;
+  const data = result.data as Record<string, unknown> | null;
+  if (data && Object.values(data).some((v) => v !== null)) return false;
+  return result.errors.every((e) => (e as ErrorLike).extensions?.http?.status === 503);
+}
+
 /** CSRF refusals get their own code and a message that says what to send. */
 export function withCsrfCode<E extends ErrorLike>(error: E): E {
   if (error.message !== CSRF_REFUSAL || error.extensions?.code) return error;
@@ -54,6 +66,12 @@ export function useGraphQLOverHttp(): Plugin {
       if (!result || typeof result !== 'object' || Array.isArray(result) || Symbol.asyncIterator in (result as object)) return;
       const r = result as { errors?: readonly ErrorLike[] };
       if (!r.errors?.length) return;
+      if (isOutage(result)) {
+        // Nothing was answered because a dependency is down: no data to keep, so the response
+        // is the outage (503 with Retry-After), which clients and load balancers retry.
+        setResult({ ...(result as object), data: null } as never);
+        return;
+      }
       const execution = isExecutionResult(result);
       const errors = r.errors.map((e) => (execution ? withoutHttpStatus(e) : withCsrfCode(e)));
       if (errors.every((e, i) => e === r.errors![i])) return;

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { isExecutionResult, withCsrfCode, withoutHttpStatus } from '../src/graphql-over-http.js';
+import { isExecutionResult, isOutage, withCsrfCode, withoutHttpStatus } from '../src/graphql-over-http.js';
 
 describe('isExecutionResult: a response with a data entry (even null) comes from execution', () => {
   it.each([
@@ -39,5 +39,20 @@ describe('withCsrfCode: the CSRF refusal gets a code and says which headers to s
     expect(out.extensions.code).toBe(expected);
     expect(out.extensions.http).toEqual({ status: 403 });
     if (expected === 'CSRF_HEADER_REQUIRED') expect(out.message).toMatch(/x-graphql-yoga-csrf, x-safecity-client/);
+  });
+});
+
+describe('isOutage: nothing answered and every error a 503 (database down, budget spent)', () => {
+  const down = { message: 'x', extensions: { code: 'CORE_DATABASE_UNAVAILABLE', http: { status: 503, headers: { 'retry-after': '2' } } } };
+  const forbidden = { message: 'x', extensions: { code: 'FORBIDDEN', http: { status: 403 } } };
+  it.each([
+    ['every root field null, all 503', { data: { persons: null, me: null }, errors: [down, down] }, true],
+    ['data null, 503', { data: null, errors: [down] }, true],
+    ['partial data kept: 200', { data: { persons: null, me: { id: '1' } }, errors: [down] }, false],
+    ['a 503 next to another error', { data: { persons: null, auditLog: null }, errors: [down, forbidden] }, false],
+    ['no errors', { data: { persons: null } }, false],
+    ['a request error (no data)', { errors: [down] }, false],
+  ])('%s', (_what, result, expected) => {
+    expect(isOutage(result)).toBe(expected);
   });
 });
