@@ -2,18 +2,20 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SUITE_PUBLIC_KEY_PEM } from './keys.js';
 import { freePort, waitFor, type Stack } from './stack.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BUNDLE = join(ROOT, 'packages/api/dist/cli.mjs');
 
-/** Production settings with development tokens allowed (the suite mints HS256 tokens). */
+/** Production settings: tokens verified with the suite's public key (see keys.ts). */
 export function productionEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
-    AUTH_ALLOW_DEV: '1',
+    AUTH_PUBLIC_KEY: SUITE_PUBLIC_KEY_PEM,
+    AUTH_PUBLIC_KEY_ALG: 'ES256',
     SAFECITY_DATA_KEY: 'fault-suite-data-key-not-a-secret',
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'info',

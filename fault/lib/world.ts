@@ -1,4 +1,4 @@
-import { LOCAL_DEV_SECRET, mintDevToken } from '@safecity/core';
+import { mintSuiteToken } from './keys.js';
 import { gqlClient, type GqlClient, type LoadOptions } from './load.js';
 import type { PrivatePostgres } from './postgres.js';
 import type { PrivateRedis } from './redis.js';
@@ -13,7 +13,7 @@ export interface World {
   redis: PrivateRedis | null;
   env: NodeJS.ProcessEnv;
   runId: string;
-  /** A city administrator's token (development HS256, accepted with AUTH_ALLOW_DEV=1). */
+  /** A city administrator's token (ES256, signed with the suite's key). */
   token: string;
   report: Report;
   /** A community of the seeded city the writes go to. */
@@ -43,7 +43,7 @@ export function residentId(area: string, n: number): string {
 
 export async function makeWorld(o: { stack: Stack; pg: PrivatePostgres; redis: PrivateRedis | null; report: Report; community: string; runId: string }): Promise<World> {
   const env = productionEnv(o.pg.url, o.redis ? { REDIS_URL: o.redis.url } : {});
-  const token = await mintDevToken(LOCAL_DEV_SECRET, { sub: 'fault-suite-admin', roles: ['city_admin'], jurisdiction: '620100', name: 'fault suite' }, { expiresIn: '2h' });
+  const token = await mintSuiteToken({ sub: 'fault-suite-admin', roles: ['city_admin'], jurisdiction: '620100', name: 'fault suite' });
   let writeSeq = 0;
   const area = '110102';
   return {

@@ -3,7 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSchema, isValidResidentId, seedAll, sql, type Role } from '@safecity/core';
+import { buildSchema, isRowId, isValidResidentId, seedAll, sql, type Role } from '@safecity/core';
 import { startTestServer, type GqlResult, type TestServer } from '@safecity/core/testing';
 import { modules } from '../src/modules.js';
 import { classify, KNOWN_FINDINGS, type Finding } from './known-findings.js';
@@ -114,7 +114,7 @@ beforeAll(async () => {
   const jurisdictionIds = (await rows<{ code: string }>(sql`select code from jurisdictions where code like ${`${VICTIM_DISTRICT}%`} order by code limit 3`)).map((r) => r.code);
   const types = nodeTypes(schema);
   // Only ids of the right shape for each type: a malformed id in a list refuses the whole list.
-  const candidates = [...new Set(types.flatMap((t) => (t === 'Jurisdiction' ? jurisdictionIds : [...rawIds.values()].flat()).map((id) => b64(`${t}:${id}`))))];
+  const candidates = [...new Set(types.flatMap((t) => (t === 'Jurisdiction' ? jurisdictionIds : [...rawIds.values()].flat().filter((id) => isRowId(t, id))).map((id) => b64(`${t}:${id}`))))];
   const globalIds = new Map<string, string[]>();
   for (const role of ['city_admin', 'auditor'] as Role[]) {
     const tok = await s.token(role);
