@@ -50,6 +50,7 @@ export async function importKill(w: World) {
   const rerun = cli(["population:import", file], w.env);
   const rerunErrors = rerun.stdout.split("\n").filter((l) => l.startsWith("line ")).slice(0, 5);
   if (rerunErrors.length) console.log("    rerun row errors:", rerunErrors);
+  if (rerun.status !== 0) console.log(`    rerun failed: ${(rerun.stderr || rerun.stdout).split('\n').slice(0, 8).join('\n    ')}`);
   const afterRerun = await count();
   const r = w.report;
   console.log(`\n== ${S}`);

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   buildSchema,
+  actorFromClaims,
   createApp,
   createDatabase,
   createPlatform,
@@ -225,11 +226,13 @@ ${moduleCommands.join('\n')}`);
         console.error(`--as takes one of the roles: ${ROLE_NAMES.join(', ')}`);
         process.exit(2);
       }
-      const { database, platform, config } = await open();
+      const { database, platform } = await open();
       await migrate(database, MIGRATIONS, modules);
-      const app = createApp({ platform, schema: buildSchema(modules) });
-      const token = await mintDevToken(config.auth.devSecret ?? '', { ...SEEDED_USERS[as], roles: [as] });
-      const actor = config.auth.devSecret ? await app.auth.authenticate(`Bearer ${token}`) : null;
+      // The command line is an operator's channel on the server itself (it holds the database
+      // credentials), so its actor is built from the role directly, with no token: the same in
+      // development and in production, where no development secret exists to sign one.
+      const user = SEEDED_USERS[as];
+      const actor = actorFromClaims({ sub: user.sub, roles: [as], jurisdiction: user.jurisdiction }, platform.rolePermissions);
       await c.run(systemContext(platform, actor), args);
       await platform.close();
       await database.close();
