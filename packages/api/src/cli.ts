@@ -10,6 +10,7 @@ import {
   devTokenClaims,
   isDivisionCode,
   loadConfig,
+  listenMetrics,
   migrate,
   mintDevToken,
   ROLE_NAMES,
@@ -72,12 +73,15 @@ async function main() {
         graphiqlHeaders: devToken ? { Authorization: `Bearer ${devToken}` } : undefined,
       });
       const server = await app.listen(config.port);
+      const metricsServer = config.ops.metricsPort !== null ? await listenMetrics(config.ops.metricsPort, config.ops.metricsToken, platform.log) : null;
       platform.log.info(
         { port: config.port, database: database.kind, redis: !!config.redisUrl, auth: config.auth.devSecret ? 'LOCAL DEVELOPMENT (HS256)' : 'public key / JWKS' },
         `SafeCity API on http://localhost:${config.port}/graphql`,
       );
       if (devToken) platform.log.warn('LOCAL DEVELOPMENT AUTH MODE: HS256 tokens from `npm run cli -- token <role>` are accepted. Set AUTH_JWKS_URL or AUTH_PUBLIC_KEY for real use.');
       shutdownGracefully(server, async () => {
+        metricsServer?.close();
+        await app.operability.close();
         await platform.close();
         await database.close();
       }, platform.log);

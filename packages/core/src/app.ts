@@ -18,6 +18,7 @@ import type { Database } from './db.js';
 import { statementCounter } from './db.js';
 import { DomainError } from './errors.js';
 import { useNodeLimit } from './node-limit.js';
+import { createOperability, type Operability } from './ops/operability.js';
 import type { EventName } from './events.js';
 import type { ModuleDescriptor, Subscriber } from './module.js';
 
@@ -202,6 +203,8 @@ export interface AppOptions {
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, Ctx>;
   auth: Authenticator;
+  /** Access log, metrics, rate limits (ops/). */
+  operability: Operability;
   handle(req: IncomingMessage, res: ServerResponse): void;
   listen(port: number, host?: string): Promise<Server>;
 }
@@ -210,6 +213,7 @@ export function createApp(o: AppOptions): App {
   const { platform } = o;
   const { config, log } = platform;
   const auth = createAuthenticator(config.auth, platform.rolePermissions);
+  const operability = createOperability(platform, auth);
   const yoga = createYoga<Record<string, unknown>, Ctx>({
     schema: o.schema,
     graphqlEndpoint: '/graphql',
@@ -251,6 +255,7 @@ export function createApp(o: AppOptions): App {
       } satisfies Ctx;
     },
     plugins: [
+      ...operability.first,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-safecity-client'] }),
       maxTokensPlugin({ n: config.limits.maxTokens }),
       maxDepthPlugin({ n: config.limits.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
@@ -259,6 +264,7 @@ export function createApp(o: AppOptions): App {
       useNodeLimit({ maxNodes: config.limits.maxNodes, defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
       useErrorCodes(),
       useRequestFacts(!config.production),
+      ...operability.last,
     ],
   });
 
@@ -278,15 +284,17 @@ export function createApp(o: AppOptions): App {
         });
       return;
     }
+    if (operability.handleRoute(req, res)) return;
     // Counting statements needs an AsyncLocalStorage around the request, whose promise hooks cost
     // every request CPU on Node 20: only outside production, where the count is reported.
-    if (config.production) void yoga(req, res);
+    if (config.production && !operability.countStatements) void yoga(req, res);
     else statementCounter.run({ count: 0 }, () => void yoga(req, res));
   };
 
   return {
     yoga,
     auth,
+    operability,
     handle,
     listen(port, host = '0.0.0.0') {
       const server = createServer(handle);

@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql';
 import { DateTimeResolver, JSONResolver, LatitudeResolver, LocalDateResolver, LongitudeResolver } from 'graphql-scalars';
 import type { Ctx } from './context.js';
 import { CoreErrors, DomainError, forbidden, unauthenticated } from './errors.js';
+import { noteDomainErrorCode } from './ops/operability.js';
 import { CreditCodeScalar, DivisionCodeScalar, IdempotencyKeyScalar, ResidentIdNumberScalar } from './scalars.js';
 
 export interface SchemaTypes {
@@ -92,6 +93,8 @@ export function createBuilder(opts: { errorCodes: string[] }) {
   builder.objectType(DomainError, {
     name: 'DomainError',
     description: 'An expected failure: nothing was written.',
+    // Recognising the value also records its code for the access log and metrics (ops/).
+    isTypeOf: (v, context) => v instanceof DomainError && (noteDomainErrorCode(context, v.code), true),
     fields: (t) => ({
       code: t.field({ type: ErrorCode, resolve: (e) => e.code }),
       message: t.exposeString('message'),

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadOpsConfig, type OpsConfig } from './ops/config.js';
 
 export interface Config {
   /** PostgreSQL server URL; when absent the embedded PGlite database is used. */
@@ -19,6 +20,8 @@ export interface Config {
   };
   limits: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxPageSize: number; maxNodes: number };
   logLevel: string;
+  /** Metrics exposure, rate limits (ops/config.ts). */
+  ops: OpsConfig;
 }
 
 /** The development secret is public on purpose: it only works when no real key is configured. */
@@ -55,5 +58,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxNodes: Number(env.GRAPHQL_MAX_NODES || 50000),
     },
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' || env.VITEST ? 'warn' : 'info'),
+    ops: loadOpsConfig(env),
   };
 }

@@ -54,6 +54,7 @@ export const CoreErrors = defineErrors('CORE', {
   CALENDAR_NOT_LOADED: 'The official holiday arrangement for the year is not loaded.',
   CALENDAR_ARRANGEMENT_INVALID: 'The holiday arrangement is not consistent.',
   CALENDAR_YEAR_LOADED: 'The year is loaded already; replacing it needs its version and a reason.',
+  RATE_LIMITED: 'Too many requests; retry after the number of seconds in Retry-After.',
 });
 
 export const notFound = (what = 'record') => CoreErrors.error('NOT_FOUND', `No such ${what} in your jurisdiction.`);

@@ -27,3 +27,4 @@ export * from './readiness.js';
 export * from './dev-subject.js';
 export * from './china-day.js';
 export * from './calendar/index.js';
+export * from './ops/index.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
+import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { buildSchema, createApp, createPlatform, systemContext, type App } from '../app.js';
 import { mintDevToken, SEEDED_USERS, type Role, type TokenClaims } from '../auth.js';
@@ -105,11 +106,11 @@ export interface TestServer {
 }
 
 
-export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv }): Promise<TestServer> {
+export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv; log?: Logger }): Promise<TestServer> {
   const base = loadConfig({ ...(opts.env ?? {}), NODE_ENV: 'test', VITEST: '1' } as NodeJS.ProcessEnv);
   const config: Config = { ...base, ...opts.config, auth: { ...base.auth, ...opts.config?.auth }, limits: { ...base.limits, ...opts.config?.limits } };
   const database = await createTestDatabase();
-  const platform = await createPlatform({ modules: opts.modules, config, database });
+  const platform = await createPlatform({ modules: opts.modules, config, database, log: opts.log });
   const schema = buildSchema(opts.modules);
   const app = createApp({ platform, schema });
   const server: Server = await app.listen(0, '127.0.0.1');
