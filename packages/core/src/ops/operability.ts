@@ -114,6 +114,8 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
     storeReady ??= (config.redisUrl ? redisBucketStore(config.redisUrl, rl.keyPrefix, platform.log) : Promise.resolve(memoryBucketStore())).then((s) => (store = s));
     return storeReady;
   };
+  // Connect at start rather than on the first request.
+  if (rl.enabled) void bucketStore();
   // The public path serves metrics only with a token, or outside production (a developer's laptop).
   const publicMetrics = ops.metricsPort === null && (!!ops.metricsToken || !config.production);
   if (config.production && ops.metricsPort === null && !ops.metricsToken) platform.log.warn('metrics are off: set METRICS_TOKEN or METRICS_PORT to expose /metrics');
@@ -233,7 +235,7 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
       return true;
     },
     async close() {
-      await store?.close();
+      await (store ?? (storeReady ? await storeReady : null))?.close();
     },
   };
 }

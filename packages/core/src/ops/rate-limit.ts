@@ -102,7 +102,9 @@ export async function redisBucketStore(redisUrl: string, keyPrefix: string, log:
   // Fail fast: a rate-limit decision waits at most this long for Redis, then is taken in process.
   const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 250, connectTimeout: 1000 });
   client.on('error', () => {}); // reported below, throttled; ioredis reconnects by itself
-  client.connect().catch(() => {});
+  // Commands fail fast while disconnected, so wait (bounded) for the first connection: the first
+  // requests of a fresh instance then already share the budget.
+  await Promise.race([client.connect().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
   const fallback = memoryBucketStore();
   let lastWarned = 0;
   return {
