@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
-import { maskResidentId } from '@safecity/core';
+import type { SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { anyOf, maskResidentId } from '@safecity/core';
 import { normalizeResidentId } from './rules.js';
 
 /**
@@ -7,42 +9,113 @@ import { normalizeResidentId } from './rules.js';
  * long random one in every real deployment). Without it a fixed, public development key is used,
  * so local databases and tests work out of the box; production refuses to start without one.
  * Two keys are derived from it: one for the HMAC (exact search), one for AES-256-GCM (reveal).
+ *
+ * Rotation (README, Runbook): SAFECITY_DATA_KEY_PREVIOUS names a second key that is accepted
+ * for reading, never for writing: ciphertexts under it decrypt, and lookups by number try its
+ * hash too, so searching works while `population:rotate-data-key` re-keys the rows.
  */
 export const DEV_DATA_KEY = 'safecity-population-development-key-not-a-secret';
 
-let cached: { source: string; hmac: Buffer; enc: Buffer } | null = null;
-function keys() {
-  const source = process.env.SAFECITY_DATA_KEY || '';
-  if (!source && process.env.NODE_ENV === 'production') throw new Error('SAFECITY_DATA_KEY must be set in production (identity numbers are encrypted with it).');
-  if (cached?.source === source) return cached;
-  const material = source || DEV_DATA_KEY;
-  cached = {
-    source,
+export interface DataKey {
+  /** A public fingerprint of the key material (a one-way hash): names the key in ciphertexts. */
+  id: string;
+  hmac: Buffer;
+  enc: Buffer;
+}
+
+function deriveKey(material: string): DataKey {
+  return {
+    id: createHash('sha256').update('safecity:population:key-id:').update(material).digest('hex').slice(0, 12),
     hmac: createHash('sha256').update('safecity:population:hmac:').update(material).digest(),
     enc: createHash('sha256').update('safecity:population:aes-gcm:').update(material).digest(),
   };
-  return cached;
 }
 
-/** HMAC-SHA256 of the normalized number: equal numbers give equal hashes, nothing more. */
+let cached: { source: string; ring: { current: DataKey; previous: DataKey | null } } | null = null;
+/** The current key (writes) and the previous one (reads during a rotation). */
+export function dataKeyRing(): { current: DataKey; previous: DataKey | null } {
+  const current = process.env.SAFECITY_DATA_KEY || '';
+  const previous = process.env.SAFECITY_DATA_KEY_PREVIOUS || '';
+  if (!current && process.env.NODE_ENV === 'production') throw new Error('SAFECITY_DATA_KEY must be set in production (identity numbers are encrypted with it).');
+  const source = `${current}\u0000${previous}`;
+  if (cached?.source === source) return cached.ring;
+  const cur = deriveKey(current || DEV_DATA_KEY);
+  const prev = previous ? deriveKey(previous) : null;
+  cached = { source, ring: { current: cur, previous: prev && prev.id !== cur.id ? prev : null } };
+  return cached.ring;
+}
+
+const keysForReading = () => {
+  const r = dataKeyRing();
+  return r.previous ? [r.current, r.previous] : [r.current];
+};
+
+function hmacWith(key: DataKey, idNumber: string): string {
+  return createHmac('sha256', key.hmac).update(normalizeResidentId(idNumber)).digest('hex');
+}
+
+/** HMAC-SHA256 of the normalized number under the current key: what is stored. */
 export function hashResidentId(idNumber: string): string {
-  return createHmac('sha256', keys().hmac).update(normalizeResidentId(idNumber)).digest('hex');
+  return hmacWith(dataKeyRing().current, idNumber);
 }
 
-/** AES-256-GCM: `v1.` + base64url(iv ‖ tag ‖ ciphertext). */
-export function encryptResidentId(idNumber: string): string {
+/** Every hash the number may be stored under (current key first): what lookups compare with. */
+export function residentIdHashes(idNumber: string): string[] {
+  return keysForReading().map((k) => hmacWith(k, idNumber));
+}
+
+/** `column` holds the number's hash under any accepted key: the one way to look a number up. */
+export function idNumberMatches(column: PgColumn, idNumber: string): SQL {
+  return anyOf(column, residentIdHashes(idNumber));
+}
+
+function encryptWith(key: DataKey, idNumber: string): string {
   const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', keys().enc, iv);
+  const c = createCipheriv('aes-256-gcm', key.enc, iv);
   const ct = Buffer.concat([c.update(normalizeResidentId(idNumber), 'utf8'), c.final()]);
-  return `v1.${Buffer.concat([iv, c.getAuthTag(), ct]).toString('base64url')}`;
+  return `v2.${key.id}.${Buffer.concat([iv, c.getAuthTag(), ct]).toString('base64url')}`;
+}
+
+/** AES-256-GCM: `v2.<key id>.` + base64url(iv ‖ tag ‖ ciphertext). (`v1.` had no key id.) */
+export function encryptResidentId(idNumber: string): string {
+  return encryptWith(dataKeyRing().current, idNumber);
+}
+
+function decryptWith(key: DataKey, payload: string): string {
+  const buf = Buffer.from(payload, 'base64url');
+  const d = createDecipheriv('aes-256-gcm', key.enc, buf.subarray(0, 12));
+  d.setAuthTag(buf.subarray(12, 28));
+  return Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString('utf8');
+}
+
+/** The key id a ciphertext names (`v1.` ciphertexts name none). */
+export function cipherKeyId(cipher: string): string | null {
+  const m = /^v2\.([0-9a-f]+)\./.exec(cipher);
+  return m ? m[1]! : null;
 }
 
 export function decryptResidentId(cipher: string): string {
+  if (cipher.startsWith('v2.')) {
+    const kid = cipherKeyId(cipher);
+    const key = keysForReading().find((k) => k.id === kid);
+    if (!key) throw new Error(`identity cipher under key ${kid}, which is neither SAFECITY_DATA_KEY nor SAFECITY_DATA_KEY_PREVIOUS`);
+    return decryptWith(key, cipher.slice(4 + kid!.length));
+  }
   if (!cipher.startsWith('v1.')) throw new Error('unknown identity cipher version');
-  const buf = Buffer.from(cipher.slice(3), 'base64url');
-  const d = createDecipheriv('aes-256-gcm', keys().enc, buf.subarray(0, 12));
-  d.setAuthTag(buf.subarray(12, 28));
-  return Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString('utf8');
+  // v1 names no key: the authentication tag tells which one fits.
+  for (const key of keysForReading()) {
+    try {
+      return decryptWith(key, cipher.slice(3));
+    } catch {
+      /* try the next key */
+    }
+  }
+  throw new Error('identity cipher fits neither SAFECITY_DATA_KEY nor SAFECITY_DATA_KEY_PREVIOUS');
+}
+
+/** Whether a stored ciphertext is already under the current key (rotation skips it). */
+export function isUnderCurrentKey(cipher: string): boolean {
+  return cipherKeyId(cipher) === dataKeyRing().current.id;
 }
 
 /** The three stored forms of a number. */
