@@ -10,6 +10,7 @@ import {
   devTokenClaims,
   isDivisionCode,
   loadConfig,
+  initTracing,
   listenMetrics,
   migrate,
   mintDevToken,
@@ -60,6 +61,8 @@ async function main() {
   switch (command) {
     case 'serve': {
       const seed = has(args, 'seed');
+      // Before anything runs: OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set, else nothing.
+      const tracing = await initTracing();
       const { config, database, platform } = await open();
       await migrate(database, MIGRATIONS, modules);
       if (seed) await seedAll(platform, modules);
@@ -81,6 +84,7 @@ async function main() {
       if (devToken) platform.log.warn('LOCAL DEVELOPMENT AUTH MODE: HS256 tokens from `npm run cli -- token <role>` are accepted. Set AUTH_JWKS_URL or AUTH_PUBLIC_KEY for real use.');
       shutdownGracefully(server, async () => {
         metricsServer?.close();
+        await tracing?.shutdown();
         await app.operability.close();
         await platform.close();
         await database.close();

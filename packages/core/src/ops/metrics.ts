@@ -36,6 +36,13 @@ export const metrics = {
     buckets: [0, 1, 2, 3, 5, 8, 13, 21, 50, 100],
     registers: [metricsRegistry],
   }),
+  sqlSeconds: new Histogram({
+    name: 'safecity_sql_seconds_per_request',
+    help: 'Time one request spent in SQL statements (sum over its statements, as the driver saw them).',
+    labelNames: ['operation'] as const,
+    buckets: latencyBuckets,
+    registers: [metricsRegistry],
+  }),
   jobRuns: new Counter({
     name: 'safecity_job_runs_total',
     help: 'Background and command jobs run, by job and outcome (ok, failed).',

@@ -1,12 +1,14 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { getOperationAST, type DocumentNode, type GraphQLError } from 'graphql';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { getOperationAST, isObjectType, type DocumentNode, type GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth.js';
 import type { Ctx, Platform } from '../context.js';
 import { statementCounter } from '../db.js';
 import { metrics, metricsRegistry, operationLabel } from './metrics.js';
+import { inSpan, instrumentSql, tracingEnabled } from './tracing.js';
 import { bucketRuleFor, clientAddress, memoryBucketStore, redisBucketStore, type BucketStore } from './rate-limit.js';
 
 /** What the gateway learns about one request along the way: the access log line and the metrics. */
@@ -17,7 +19,7 @@ interface RequestFacts {
   operationType: string | null;
   actor: { id: string; roles: string[]; jurisdiction: string } | null;
   errorCodes: string[];
-  statements: { count: number } | undefined;
+  statements: { count: number; sqlMs?: number } | undefined;
   outcome?: 'rate_limited';
   role?: string;
 }
@@ -56,6 +58,30 @@ export interface Operability {
   /** Whether each request needs a statement counter around it. */
   countStatements: boolean;
   close(): Promise<void>;
+}
+
+function clean(a: Record<string, string | undefined>) {
+  return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as Record<string, string>;
+}
+
+const tracedSchemas = new WeakSet<GraphQLSchema>();
+/**
+ * A span around every root field (queries, mutations: where services start their I/O); the
+ * dataloader batches and SQL statements below get their own. Wrapped once per schema; a no-op
+ * call when tracing is off.
+ */
+function traceRootFields(schema: GraphQLSchema): void {
+  if (tracedSchemas.has(schema)) return;
+  tracedSchemas.add(schema);
+  for (const type of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!type || !isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolve = field.resolve as GraphQLFieldResolver<unknown, unknown> | undefined;
+      if (!resolve) continue;
+      const name = `${type.name}.${field.name}`;
+      field.resolve = (source, args, ctx, info) => (tracingEnabled() ? inSpan(`resolve ${name}`, { 'graphql.field.path': name }, () => resolve(source, args, ctx, info)) : resolve(source, args, ctx, info));
+    }
+  }
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {
@@ -120,10 +146,45 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
   const publicMetrics = ops.metricsPort === null && (!!ops.metricsToken || !config.production);
   if (config.production && ops.metricsPort === null && !ops.metricsToken) platform.log.warn('metrics are off: set METRICS_TOKEN or METRICS_PORT to expose /metrics');
   const route = metricsRoute(ops.metricsToken);
+  void instrumentSql();
 
   const observe: Plugin<Record<string, unknown>> = {
     onRequest({ request }) {
       factsByRequest.set(request, { start: performance.now(), operationName: null, operationType: null, actor: null, errorCodes: [], statements: statementCounter.getStore() });
+    },
+  };
+
+  const after = <T>(r: T, fn: () => void): T => {
+    if (r && typeof (r as { then?: unknown }).then === 'function') return (r as unknown as Promise<unknown>).finally(fn) as unknown as T;
+    fn();
+    return r;
+  };
+  const spanFacts = (f: RequestFacts | undefined) => ({
+    'safecity.request_id': f?.requestId,
+    'graphql.operation.name': f?.operationName ?? undefined,
+    'graphql.operation.type': f?.operationType ?? undefined,
+    'enduser.id': f?.actor?.id,
+    'safecity.roles': f?.actor?.roles.join(','),
+    'safecity.jurisdiction': f?.actor?.jurisdiction,
+  });
+  const tracing: Plugin<Record<string, unknown>> = {
+    instrumentation: {
+      request({ request }, wrapped) {
+        if (!tracingEnabled()) return wrapped();
+        return inSpan(`${request.method} ${new URL(request.url).pathname}`, { 'http.request.method': request.method, 'url.path': new URL(request.url).pathname }, () => wrapped(), SpanKind.SERVER);
+      },
+      operation({ request }, wrapped) {
+        if (!tracingEnabled()) return wrapped();
+        return inSpan('graphql.operation', {}, (span) => after(wrapped(), () => span?.setAttributes(clean(spanFacts(factsByRequest.get(request))))));
+      },
+      execute({ context }, wrapped) {
+        if (!tracingEnabled()) return wrapped();
+        const f = factsByContext.get(context);
+        return inSpan(`graphql.execute${f?.operationName ? ` ${f.operationName}` : ''}`, spanFacts(f), () => wrapped());
+      },
+    },
+    onSchemaChange({ schema }) {
+      traceRootFields(schema);
     },
   };
 
@@ -171,7 +232,11 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
       metrics.requests.inc({ operation: op, type, outcome });
       metrics.duration.observe({ operation: op, type }, seconds);
       for (const code of f.errorCodes) metrics.errors.inc({ code });
-      if (f.statements) metrics.sqlStatements.observe({ operation: op }, f.statements.count);
+      if (f.statements) {
+        metrics.sqlStatements.observe({ operation: op }, f.statements.count);
+        metrics.sqlSeconds.observe({ operation: op }, (f.statements.sqlMs ?? 0) / 1000);
+      }
+      trace.getActiveSpan()?.setAttribute('http.response.status_code', response.status);
       // Never a variable's value, a query text or a token: names, ids, roles, codes and numbers.
       accessLog.info(
         {
@@ -187,6 +252,7 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
           outcome,
           durationMs: Math.round(seconds * 1e4) / 10,
           sqlStatements: f.statements?.count ?? null,
+          sqlMs: f.statements ? Math.round((f.statements.sqlMs ?? 0) * 10) / 10 : null,
           errorCodes: [...new Set(f.errorCodes)],
         },
         'request',
@@ -225,7 +291,7 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
   };
 
   return {
-    first: [observe, rateLimit],
+    first: [tracing, observe, rateLimit],
     last: [facts],
     countStatements: ops.countStatements,
     handleRoute(req, res) {
