@@ -67,7 +67,7 @@ describe('access log and metrics', () => {
     expect(access).toHaveLength(requests.length);
     for (const r of requests) expect(access.filter((l) => l.requestId === r.requestId).map((l) => l.status)).toEqual([r.status]);
     for (const l of access) {
-      expect(Object.keys(l)).toEqual(expect.arrayContaining(['requestId', 'operationName', 'operationType', 'actorId', 'roles', 'jurisdiction', 'status', 'durationMs', 'sqlStatements', 'errorCodes']));
+      expect(Object.keys(l)).toEqual(expect.arrayContaining(['requestId', 'operationName', 'operationType', 'actorId', 'roles', 'jurisdiction', 'status', 'durationMs', 'sqlStatements', 'sqlMs', 'errorCodes']));
     }
     const byId = (i: number) => access.find((l) => l.requestId === requests[i]!.requestId)!;
     expect(byId(0)).toMatchObject({ operationName: 'MeOps', operationType: 'query', actorId: 'changjiaxiang-grid-worker', roles: ['grid_worker'], jurisdiction: '620102001001', status: 200, errorCodes: [] });
@@ -77,6 +77,7 @@ describe('access log and metrics', () => {
     expect(byId(3)).toMatchObject({ status: 400, operationName: 'Broken', errorCodes: ['GRAPHQL_VALIDATION_FAILED'] });
     expect(byId(5)).toMatchObject({ operationName: 'RecordPersonOps', operationType: 'mutation', status: 200, errorCodes: [] });
     expect(byId(5).sqlStatements).toBeGreaterThan(0);
+    expect(byId(5).sqlMs).toBeGreaterThan(0);
     expect(byId(6)).toMatchObject({ errorCodes: ['POPULATION_PERSON_EXISTS'] });
     expect(byId(7)).toMatchObject({ status: 403, operationName: null });
     // No variable value anywhere in the log (not only the access lines).
@@ -98,6 +99,7 @@ describe('access log and metrics', () => {
     expect(text).toMatch(/safecity_graphql_errors_total\{code="POPULATION_PERSON_EXISTS"\} 1/);
     expect(text).toMatch(/safecity_graphql_request_duration_seconds_bucket\{le="0.1",operation="RecordPersonOps",type="mutation"\} \d/);
     expect(text).toMatch(/safecity_sql_statements_per_request_count\{operation="RecordPersonOps"\} [1-9]/);
+    expect(text).toMatch(/safecity_sql_seconds_per_request_count\{operation="RecordPersonOps"\} [1-9]/);
     expect(text).toContain('safecity_job_runs_total');
     expect(text).toContain('safecity_rate_limit_refusals_total');
     expect(text).toContain('safecity_process_resident_memory_bytes');
