@@ -100,6 +100,7 @@ describe('access log and metrics', () => {
     expect(text).toMatch(/safecity_graphql_request_duration_seconds_bucket\{le="0.1",operation="RecordPersonOps",type="mutation"\} \d/);
     expect(text).toMatch(/safecity_sql_statements_per_request_count\{operation="RecordPersonOps"\} [1-9]/);
     expect(text).toMatch(/safecity_sql_seconds_per_request_count\{operation="RecordPersonOps"\} [1-9]/);
+    expect(text).toMatch(/^safecity_sql_statements_in_flight 0$/m);
     expect(text).toContain('safecity_job_runs_total');
     expect(text).toContain('safecity_rate_limit_refusals_total');
     expect(text).toContain('safecity_process_resident_memory_bytes');

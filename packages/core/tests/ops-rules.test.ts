@@ -58,3 +58,21 @@ describe('requestOutcome', () => {
     [429, ['CORE_RATE_LIMITED'], true, 'rate_limited'],
   ] as const)('%i %j → %s', (status, codes, limited, expected) => expect(requestOutcome(status, codes as unknown as string[], limited)).toBe(expected));
 });
+
+describe('job and gauge metrics', () => {
+  it('observeJob counts runs by outcome and rethrows; registerGauge is read at scrape time', async () => {
+    const { metricsRegistry, observeJob, registerGauge } = await import('../src/ops/index.js');
+    expect(await observeJob('test:job', async () => 42)).toBe(42);
+    await expect(observeJob('test:job', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    let lag = 7;
+    registerGauge('safecity_test_outbox_lag_seconds', 'test gauge', () => lag);
+    let text = await metricsRegistry.metrics();
+    expect(text).toMatch(/safecity_job_runs_total\{job="test:job",outcome="ok"\} 1/);
+    expect(text).toMatch(/safecity_job_runs_total\{job="test:job",outcome="failed"\} 1/);
+    expect(text).toMatch(/^safecity_test_outbox_lag_seconds 7$/m);
+    lag = 3;
+    registerGauge('safecity_test_outbox_lag_seconds', 'test gauge', () => lag * 2); // replaced, not duplicated
+    text = await metricsRegistry.metrics();
+    expect(text).toMatch(/^safecity_test_outbox_lag_seconds 6$/m);
+  });
+});

@@ -7,8 +7,8 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../auth.js';
 import type { Ctx, Platform } from '../context.js';
 import { statementCounter } from '../db.js';
-import { metrics, metricsRegistry, operationLabel } from './metrics.js';
-import { inSpan, instrumentSql, tracingEnabled } from './tracing.js';
+import { metrics, metricsRegistry, operationLabel, registerGauge } from './metrics.js';
+import { inSpan, instrumentSql, sqlStatementsInFlight, tracingEnabled } from './tracing.js';
 import { bucketRuleFor, clientAddress, memoryBucketStore, redisBucketStore, type BucketStore } from './rate-limit.js';
 
 /** What the gateway learns about one request along the way: the access log line and the metrics. */
@@ -147,6 +147,9 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
   if (config.production && ops.metricsPort === null && !ops.metricsToken) platform.log.warn('metrics are off: set METRICS_TOKEN or METRICS_PORT to expose /metrics');
   const route = metricsRoute(ops.metricsToken);
   void instrumentSql();
+  registerGauge('safecity_sql_statements_in_flight', 'SQL statements sent and not yet answered (connections busy with a statement).', () => sqlStatementsInFlight());
+  const poolMax = (platform.database.raw as { options?: { max?: number } } | null)?.options?.max;
+  if (platform.database.kind === 'postgres' && typeof poolMax === 'number') registerGauge('safecity_db_pool_max_connections', 'Connections the postgres.js pool may open.', () => poolMax);
 
   const observe: Plugin<Record<string, unknown>> = {
     onRequest({ request }) {

@@ -82,6 +82,10 @@ function clean(a: Record<string, string | number | boolean | undefined>) {
   return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as Record<string, string | number | boolean>;
 }
 
+let inFlight = 0;
+/** Statements sent and not yet answered, in this process (connections busy, roughly: the drivers expose no pool counters). */
+export const sqlStatementsInFlight = () => inFlight;
+
 let sqlInstrumented: Promise<void> | null = null;
 /**
  * Times every statement drizzle executes (both drivers): the request's SQL time for the access
@@ -99,7 +103,9 @@ export function instrumentSql(): Promise<void> {
       const timed = function (this: { queryString?: string }, ...args: unknown[]) {
         const store = statementCounter.getStore() as { sqlMs?: number } | undefined;
         const t0 = performance.now();
+        inFlight++;
         const done = () => {
+          inFlight--;
           if (store) store.sqlMs = (store.sqlMs ?? 0) + (performance.now() - t0);
         };
         const run = () => original.apply(this, args).finally(done);
