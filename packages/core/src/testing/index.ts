@@ -205,6 +205,7 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
       for (const ac of subscriptions) ac.abort();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await app.operability.close();
       await (platform as Platform & { close?: () => Promise<void> }).close?.();
       await database.close();
     },
