@@ -286,7 +286,7 @@ export function createApp(o: AppOptions): App {
     }
     if (operability.handleRoute(req, res)) return;
     // Counting statements needs an AsyncLocalStorage around the request, whose promise hooks cost
-    // every request CPU on Node 20: only outside production, where the count is reported.
+    // every request CPU on Node 20: in production only for the access log and metrics (METRICS_SQL_STATEMENTS=0 turns it off).
     if (config.production && !operability.countStatements) void yoga(req, res);
     else statementCounter.run({ count: 0 }, () => void yoga(req, res));
   };
