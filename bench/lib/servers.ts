@@ -37,7 +37,8 @@ function command(id: ServerId, o: ServerOptions): { label: string; args: string[
         label: id === 'A' ? 'A SafeCity API (production)' : 'A SafeCity API (development, statement counts)',
         // The production build (`npm run build`, an esbuild bundle), as the API would be deployed.
         args: [join(o.root, 'packages/api/dist/cli.mjs'), 'serve'],
-        env: { ...base, NODE_ENV: id === 'A' ? 'production' : 'development', AUTH_PUBLIC_KEY: o.publicKeyPem, AUTH_PUBLIC_KEY_ALG: 'ES256' },
+        // The rate limiter runs (its cost is measured) with budgets the load generator never exhausts.
+        env: { ...base, NODE_ENV: id === 'A' ? 'production' : 'development', AUTH_PUBLIC_KEY: o.publicKeyPem, AUTH_PUBLIC_KEY_ALG: 'ES256', RATE_LIMITS: 'anonymous=1000000/1000000,default=1000000/1000000,department_service=1000000/1000000' },
         path: '/graphql',
       };
     case 'B': {

@@ -15,6 +15,8 @@ export function productionEnv(databaseUrl: string, extra: Record<string, string>
     HOME: process.env.HOME,
     NODE_ENV: 'production',
     AUTH_PUBLIC_KEY: SUITE_PUBLIC_KEY_PEM,
+    // The suite measures faults, not rate limits: one actor drives the whole load.
+    RATE_LIMITS: 'off',
     AUTH_PUBLIC_KEY_ALG: 'ES256',
     SAFECITY_DATA_KEY: 'fault-suite-data-key-not-a-secret',
     DATABASE_URL: databaseUrl,

@@ -13,6 +13,8 @@ import {
   DataDirectoryInUseError,
   installSafetyNet,
   loadConfig,
+  initTracing,
+  listenMetrics,
   migrate,
   mintDevToken,
   isRole,
@@ -67,6 +69,8 @@ async function main() {
     case 'serve': {
       const seed = has(args, 'seed');
       const workers = workersOption(args);
+      // Before anything runs: OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set, else nothing.
+      const tracing = await initTracing();
       const { config, database, platform } = await open();
       installSafetyNet(platform.log, { role: isClusterWorker() ? 'worker' : 'server' });
       if (workers !== null && !isClusterWorker()) {
@@ -99,6 +103,7 @@ async function main() {
           : undefined,
       });
       const server = await app.listen(config.port, config.host);
+      const metricsServer = config.ops.metricsPort !== null ? await listenMetrics(config.ops.metricsPort, config.ops.metricsToken, platform.log) : null;
       platform.log.info(
         { port: config.port, host: config.host, database: database.kind, redis: !!config.redisUrl, auth: config.auth.devSecret ? 'LOCAL DEVELOPMENT (HS256)' : 'public key / JWKS' },
         `SafeCity API on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/graphql`,
@@ -106,6 +111,9 @@ async function main() {
       if (devSecret && !embedToken) platform.log.warn({ host: config.host }, 'GraphiQL carries no ready token: the server listens beyond this machine.');
       if (devSecret) platform.log.warn('LOCAL DEVELOPMENT AUTH MODE: HS256 tokens from `npm run cli -- token <role>` are accepted. Set AUTH_JWKS_URL or AUTH_PUBLIC_KEY for real use.');
       shutdownGracefully(server, async () => {
+        metricsServer?.close();
+        await tracing?.shutdown();
+        await app.operability.close();
         await platform.close();
         await database.close();
       }, platform.log, config.shutdownTimeoutMs);

@@ -25,6 +25,7 @@ import { createLogger } from './logger.js';
 import { checkBodySize, corsFromAllowlist, rejectWith, setSecurityHeaders, useInputLimits, useIntrospectionPolicy } from './security.js';
 import { createGraphiQLRenderer } from './graphiql.js';
 import { useGraphQLOverHttp } from './graphql-over-http.js';
+import { createOperability, type Operability } from './ops/operability.js';
 import type { EventName } from './events.js';
 import type { ModuleDescriptor, Subscriber } from './module.js';
 import { causeChain, classifyFault, faultError, isInfrastructureError } from './faults.js';
@@ -205,6 +206,8 @@ export interface AppOptions {
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, Ctx>;
   auth: Authenticator;
+  /** Access log, metrics, rate limits (ops/). */
+  operability: Operability;
   handle(req: IncomingMessage, res: ServerResponse): void;
   listen(port: number, host?: string): Promise<Server>;
 }
@@ -213,6 +216,7 @@ export function createApp(o: AppOptions): App {
   const { platform } = o;
   const { config, log } = platform;
   const auth = createAuthenticator(config.auth, platform.rolePermissions, { revocations: createRevocationList(platform.database.db, config.auth, log) });
+  const operability = createOperability(platform, auth);
   const yoga = createYoga<Record<string, unknown>, Ctx>({
     schema: o.schema,
     graphqlEndpoint: '/graphql',
@@ -267,6 +271,7 @@ export function createApp(o: AppOptions): App {
       } satisfies Ctx;
     },
     plugins: [
+      ...operability.first,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-safecity-client'] }),
       useInputHygiene(),
       useIntrospectionPolicy(config.security.introspection, auth),
@@ -292,6 +297,7 @@ export function createApp(o: AppOptions): App {
       useRequestBudget(config.requestTimeoutMs),
       useHeavyAdmission({ heavyNodes: Number(process.env.HEAVY_QUERY_NODES || 100), concurrency: Number(process.env.HEAVY_QUERY_CONCURRENCY || 2), defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
       useRequestFacts(!config.production),
+      ...operability.last,
     ],
   });
 
@@ -313,15 +319,17 @@ export function createApp(o: AppOptions): App {
       );
       return;
     }
+    if (operability.handleRoute(req, res)) return;
     // Counting statements needs an AsyncLocalStorage around the request, whose promise hooks cost
-    // every request CPU on Node 20: only outside production, where the count is reported.
-    if (config.production) void yoga(req, res);
+    // every request CPU on Node 20: in production only for the access log and metrics (METRICS_SQL_STATEMENTS=0 turns it off).
+    if (config.production && !operability.countStatements) void yoga(req, res);
     else statementCounter.run({ count: 0 }, () => void yoga(req, res));
   };
 
   return {
     yoga,
     auth,
+    operability,
     handle,
     listen(port, host = config.host) {
       const server = createServer(handle);

@@ -9,6 +9,7 @@ import { DateTimeResolver, JSONResolver, LatitudeResolver, LocalDateResolver, Lo
 import type { Ctx } from './context.js';
 import { CoreErrors, DomainError, forbidden, unauthenticated } from './errors.js';
 import { decodeGlobalId, encodeGlobalId } from './global-id.js';
+import { noteDomainErrorCode } from './ops/operability.js';
 import { boundedDateScalar, CreditCodeScalar, DivisionCodeScalar, IdempotencyKeyScalar, ResidentIdNumberScalar } from './scalars.js';
 
 /**
@@ -101,6 +102,8 @@ export function createBuilder(opts: { errorCodes: string[] }) {
   builder.objectType(DomainError, {
     name: 'DomainError',
     description: 'An expected failure: nothing was written.',
+    // Recognising the value also records its code for the access log and metrics (ops/).
+    isTypeOf: (v, context) => v instanceof DomainError && (noteDomainErrorCode(context, v.code), true),
     fields: (t) => ({
       code: t.field({ type: ErrorCode, resolve: (e) => e.code }),
       message: t.exposeString('message'),

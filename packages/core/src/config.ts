@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadOpsConfig, type OpsConfig } from './ops/config.js';
 
 export interface Config {
   /** PostgreSQL server URL; when absent the embedded PGlite database is used. */
@@ -35,6 +36,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** How long SIGTERM waits for in-flight requests before closing what is left (SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMs: number;
+  /** Metrics exposure, rate limits (ops/config.ts). */
+  ops: OpsConfig;
 }
 
 export interface SecurityConfig {
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' || env.VITEST ? 'warn' : 'info'),
     requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS || 15_000),
     shutdownTimeoutMs: Number(env.SHUTDOWN_TIMEOUT_MS || 20_000),
+    ops: loadOpsConfig(env),
   };
 }
 

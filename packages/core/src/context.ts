@@ -8,6 +8,7 @@ import type { Database, Db } from './db.js';
 import { CoreErrors, DomainError, notFound, unauthenticated } from './errors.js';
 import type { DomainEvents, EmittedEvent, EventName } from './events.js';
 import { isWithin, withinSql } from './jurisdiction.js';
+import { inSpan } from './ops/tracing.js';
 import type { Subscriber } from './module.js';
 import type { OutboxRelay } from './outbox.js';
 import type { ReadinessCheck } from './readiness.js';
@@ -98,7 +99,7 @@ export function assertWritableJurisdiction(ctx: Ctx, code: string): void {
 export function loader<K, V>(ctx: Ctx, key: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>, opts?: DataLoader.Options<K, V, K>): DataLoader<K, V> {
   let l = ctx.loaders.get(key);
   if (!l) {
-    l = new DataLoader<K, V>(batch, { maxBatchSize: 1000, ...opts });
+    l = new DataLoader<K, V>((keys) => inSpan(`dataloader ${key}`, { 'safecity.batch_size': keys.length }, () => batch(keys)), { maxBatchSize: 1000, ...opts });
     ctx.loaders.set(key, l);
   }
   return l as DataLoader<K, V>;

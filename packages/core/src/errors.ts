@@ -57,6 +57,7 @@ export const CoreErrors = defineErrors('CORE', {
   DATABASE_UNAVAILABLE: 'The database is unavailable; retry shortly.',
   REQUEST_TIMEOUT: 'The request took longer than its time budget.',
   REQUEST_CANCELLED: 'The request was cancelled.',
+  RATE_LIMITED: 'Too many requests; retry after the number of seconds in Retry-After.',
   // One code for one refusal: a missing permission is FORBIDDEN whether it surfaces as a
   // top-level error (scope-auth) or as a DomainError of a mutation's union.
 }, { unprefixed: ['FORBIDDEN'] });

@@ -40,3 +40,4 @@ export { installSafetyNet } from './process-safety.js';
 export { requestSignal, useHeavyAdmission, useRequestBudget } from './request-budget.js';
 export * from './logger.js';
 export * from './security.js';
+export * from './ops/index.js';

@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { defineModule } from '@safecity/core';
+import { defineModule, observeJob } from '@safecity/core';
 import { PopulationErrors } from './errors.js';
 import { registerPopulationSchema } from './graphql/index.js';
 import { seedPopulation } from './seed.js';
 import { exportRegistrationsCsv, importRegistrationsCsv } from './service/csv.js';
 import { encryptLegacyPhones } from './service/phone-migration.js';
+import { rotateDataKey, rowsNotUnderCurrentKey } from './service/data-key.js';
 import { sweepOverdueRevisits } from './service/revisits.js';
 import { tables } from './tables.js';
 
@@ -76,6 +77,25 @@ export const populationModule = defineModule({
           writeFileSync(out, r.csv);
           console.log(`wrote ${r.rows} registrations to ${out}`);
         } else process.stdout.write(r.csv);
+      },
+    },
+    'rotate-data-key': {
+      description: 'Re-encrypt and re-hash identity numbers under SAFECITY_DATA_KEY (SAFECITY_DATA_KEY_PREVIOUS = the old key); resumable, audited, the API keeps serving.',
+      usage: 'population:rotate-data-key [--batch 500] [--max-batches N]',
+      async run(ctx, args) {
+        const opt = (name: string) => {
+          const i = args.indexOf(`--${name}`);
+          return i >= 0 ? Number(args[i + 1]) : undefined;
+        };
+        const p = await observeJob('population:rotate-data-key', () =>
+          rotateDataKey(ctx, { batchSize: opt('batch') ?? 500, maxBatches: opt('max-batches'), onBatch: (b) => console.log(`key ${b.keyId}: ${b.rowsRotated} rotated, ${b.rowsFailed} undecryptable, batch ${b.batches}`) }),
+        );
+        const left = await rowsNotUnderCurrentKey(ctx);
+        console.log(JSON.stringify({ ...p, rowsNotUnderCurrentKey: left }));
+        if (p.finished && left > 0) {
+          console.error(`${left} identity numbers are under a key that is neither SAFECITY_DATA_KEY nor SAFECITY_DATA_KEY_PREVIOUS: keep the old key until they are dealt with.`);
+          process.exitCode = 1;
+        }
       },
     },
     'sweep-overdue': {

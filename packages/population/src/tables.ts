@@ -259,6 +259,22 @@ export const overdueNotices = pgTable(
   (t) => [primaryKey({ columns: [t.subjectType, t.subjectId, t.dueOn] })],
 );
 
+/**
+ * Progress of re-keying identity numbers under a new SAFECITY_DATA_KEY (one row per target key):
+ * `population:rotate-data-key` resumes after `last_person_id`, so an interrupted run starts where
+ * it stopped. Key ids are public fingerprints, never key material.
+ */
+export const dataKeyRotations = pgTable('data_key_rotations', {
+  keyId: text('key_id').primaryKey(),
+  startedAt: ts('started_at').notNull().defaultNow(),
+  startedBy: text('started_by').notNull(),
+  lastPersonId: uuid('last_person_id'),
+  rowsRotated: integer('rows_rotated').notNull().default(0),
+  /** Rows no accepted key decrypts (left as they are, listed by the command). */
+  rowsFailed: integer('rows_failed').notNull().default(0),
+  finishedAt: ts('finished_at'),
+});
+
 export const tables = {
   persons,
   personTierHistory,
@@ -271,6 +287,7 @@ export const tables = {
   floatingPopulationEstimates,
   fiveOnesChecks,
   overdueNotices,
+  dataKeyRotations,
 };
 
 export type PersonRow = typeof persons.$inferSelect;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
+import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { buildSchema, createApp, createPlatform, systemContext, type App } from '../app.js';
 import { mintDevToken, SEEDED_USERS, type Role, type TokenClaims } from '../auth.js';
@@ -116,11 +117,11 @@ function testChannelOf(database: Database): string {
 /**
  * `database`: serve an existing database (several instances on one database); the caller closes it.
  */
-export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv; database?: Database; logDestination?: import('pino').DestinationStream }): Promise<TestServer> {
+export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv; database?: Database; logDestination?: import('pino').DestinationStream; log?: Logger }): Promise<TestServer> {
   const base = loadConfig({ ...(opts.env ?? {}), NODE_ENV: 'test', VITEST: '1' } as NodeJS.ProcessEnv);
   const database = opts.database ?? (await createTestDatabase());
   const config: Config = { ...base, redisChannel: testChannelOf(database), ...opts.config, auth: { ...base.auth, ...opts.config?.auth }, limits: { ...base.limits, ...opts.config?.limits }, security: { ...base.security, ...opts.config?.security } };
-  const platform = await createPlatform({ modules: opts.modules, config, database, logDestination: opts.logDestination });
+  const platform = await createPlatform({ modules: opts.modules, config, database, log: opts.log, logDestination: opts.logDestination });
   platform.outbox?.start();
   const schema = buildSchema(opts.modules);
   const app = createApp({ platform, schema });
@@ -216,6 +217,7 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
       for (const ac of subscriptions) ac.abort();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await app.operability.close();
       await (platform as Platform & { close?: () => Promise<void> }).close?.();
       if (!opts.database) await database.close();
     },

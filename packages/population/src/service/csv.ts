@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { anyOf, assertInScope, inScope, isInScope, recordAccess, requireActor, rowsAsSelect, runMutation, withinSql, type Ctx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { hashResidentId, protectPhone, protectResidentId } from '../identity.js';
+import { protectPhone, protectResidentId, residentIdHashes } from '../identity.js';
 import { checkRegistrationDate, IMPORT_COLUMNS, parseImportRow, REQUIRED_IMPORT_COLUMNS, tenantRevisitDue, type ImportRow, type RowError, type TenantTier } from '../rules.js';
 import { dwellings, personTierHistory, persons, residenceRegistrations } from '../tables.js';
 import { today } from './common.js';
@@ -19,7 +19,7 @@ export interface ImportResult {
 }
 
 /** The natural key of an imported registration: same person, dwelling and date = same fact. */
-const importKeyOf = (idHash: string, dwellingId: string, registeredOn: string) => createHash('sha256').update(`${idHash}|${dwellingId}|${registeredOn}`).digest('hex');
+export const importKeyOf = (idHash: string, dwellingId: string, registeredOn: string) => createHash('sha256').update(`${idHash}|${dwellingId}|${registeredOn}`).digest('hex');
 
 /**
  * Imports residence registrations from a contractor's CSV (header: IMPORT_COLUMNS). Every bad row
@@ -75,7 +75,8 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
     const addresses = [...new Set(batch.map((b) => b.value.dwellingAddress))];
     const dws = await tx.db.select().from(dwellings).where(and(anyOf(dwellings.address, addresses), inScope(tx, dwellings.jurisdictionCode)));
     const dwellingByAddress = new Map(dws.map((d) => [d.address, d]));
-    const hashes = [...new Set(batch.map((b) => hashResidentId(b.value.idNumber)))];
+    // Every accepted key's hash: during a key rotation a person may be on file under either.
+    const hashes = [...new Set(batch.flatMap((b) => residentIdHashes(b.value.idNumber)))];
     const known = await tx.db.select().from(persons).where(anyOf(persons.idNumberHash, hashes));
     const personByHash = new Map(known.map((p) => [p.idNumberHash, p]));
     const active = known.length
@@ -84,7 +85,7 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
     const activeByPerson = new Map(active.map((r) => [r.personId, r]));
     const keys = batch.flatMap((b) => {
       const d = dwellingByAddress.get(b.value.dwellingAddress);
-      return d ? [importKeyOf(hashResidentId(b.value.idNumber), d.id, b.value.registeredOn)] : [];
+      return d ? residentIdHashes(b.value.idNumber).map((h) => importKeyOf(h, d.id, b.value.registeredOn)) : [];
     });
     const existingKeys = new Set(
       keys.length ? (await tx.db.select({ k: residenceRegistrations.importKey }).from(residenceRegistrations).where(anyOf(residenceRegistrations.importKey, keys))).map((r) => r.k) : [],
@@ -109,13 +110,14 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
         fail(row, 'dwellingAddress', 'DWELLING_UNKNOWN');
         continue;
       }
-      const hash = hashResidentId(value.idNumber);
+      const hashesOfRow = residentIdHashes(value.idNumber);
+      const hash = hashesOfRow[0]!;
       const key = importKeyOf(hash, d.id, value.registeredOn);
-      if (existingKeys.has(key)) {
+      if (hashesOfRow.some((h) => existingKeys.has(importKeyOf(h, d.id, value.registeredOn)))) {
         duplicates++;
         continue;
       }
-      let person = personByHash.get(hash);
+      let person = hashesOfRow.map((h) => personByHash.get(h)).find((p) => p !== undefined);
       // On the register outside the caller's jurisdiction: a move, which registerArrival records on
       // both sides. The import neither moves the person silently nor says where they are.
       if (person && !isInScope(tx, person.jurisdictionCode)) {

@@ -22,7 +22,7 @@ import {
   type Ctx,
 } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { hashResidentId } from '../identity.js';
+import { idNumberMatches } from '../identity.js';
 import { arrivalProblem, destinationDistrict, type TenantTier } from '../rules.js';
 import { personDepartures, personTierHistory, persons, residenceRegistrations, type DepartureRow, type RegistrationRow } from '../tables.js';
 import { lockDwelling, today } from './common.js';
@@ -43,8 +43,7 @@ export async function registerArrival(ctx: Ctx, input: RegisterArrivalInput, ide
     const actor = requireActor(tx);
     // Found by its keyed hash, deliberately without the jurisdiction filter: the arrival is exactly
     // the case of a person registered elsewhere. Nothing of the other side is returned to the caller.
-    const hash = hashResidentId(input.idNumber);
-    const [known] = await tx.db.select({ id: persons.id }).from(persons).where(eq(persons.idNumberHash, hash));
+    const [known] = await tx.db.select({ id: persons.id }).from(persons).where(idNumberMatches(persons.idNumberHash, input.idNumber));
     if (!known) throw PopulationErrors.error('PERSON_NOT_ON_REGISTER', undefined, { field: 'input.idNumber' });
     // Lock order registration → person → dwelling, as changeResidence takes them (registerResidence:
     // person → dwelling), so concurrent writes on either side wait instead of deadlocking.
@@ -166,7 +165,7 @@ export function listDepartures(ctx: Ctx, f: DepartureFilter, args: ConnectionArg
 }
 
 /** The person id behind a number, as a subquery (the departure keeps no hash of its own). */
-const personIdByNumber = (idNumber: string) => sql`(select ${persons.id} from ${persons} where ${persons.idNumberHash} = ${hashResidentId(idNumber)})`;
+const personIdByNumber = (idNumber: string) => sql`(select ${persons.id} from ${persons} where ${idNumberMatches(persons.idNumberHash, idNumber)})`;
 
 /** The departure record of each moved-out registration, in the caller's scope (one statement per page). */
 export function departureByRegistrationLoader(ctx: Ctx) {

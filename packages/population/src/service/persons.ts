@@ -20,7 +20,7 @@ import {
   type Db,
 } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { decryptPhone, decryptResidentId, hashResidentId, protectPhone, protectResidentId } from '../identity.js';
+import { dataKeyRing, decryptPhone, decryptResidentId, idNumberMatches, protectPhone, protectResidentId } from '../identity.js';
 import { addDays, checkIdentity, daysOverdue, tenantRevisitDue, type InflowReason, type PersonKind, type TenantTier } from '../rules.js';
 import { personTierHistory, persons, residenceRegistrations, type PersonRow } from '../tables.js';
 import { lockPerson, today } from './common.js';
@@ -50,6 +50,12 @@ export async function recordPerson(ctx: Ctx, input: RecordPersonInput, idempoten
     if (input.inflowDate && input.inflowDate > today(tx)) throw PopulationErrors.error('INFLOW_DATE_IN_FUTURE', undefined, { field: 'input.inflowDate' });
     await requireWritableJurisdiction(tx, input.jurisdictionCode);
     const stored = protectResidentId(input.idNumber);
+    // During a key rotation the number may be on file under the previous key's hash, which the
+    // unique index cannot see.
+    if (dataKeyRing().previous) {
+      const [onFile] = await tx.db.select({ id: persons.id }).from(persons).where(idNumberMatches(persons.idNumberHash, input.idNumber));
+      if (onFile) throw PopulationErrors.error('PERSON_EXISTS', undefined, { field: 'input.idNumber' });
+    }
     const tier = input.tier ?? 'stable';
     const [row] = await tx.db
       .insert(persons)
@@ -141,7 +147,7 @@ export function personConditions(ctx: Ctx, f: PersonFilter): (SQL | undefined)[]
     f.kind ? eq(persons.kind, f.kind) : undefined,
     f.tier ? eq(persons.tier, f.tier) : undefined,
     f.name ? eq(persons.name, f.name) : undefined,
-    f.idNumber ? eq(persons.idNumberHash, hashResidentId(f.idNumber)) : undefined,
+    f.idNumber ? idNumberMatches(persons.idNumberHash, f.idNumber) : undefined,
     f.overdueOn ? lte(persons.revisitDueOn, dayBefore(f.overdueOn)) : undefined,
   ];
 }
