@@ -329,7 +329,7 @@ describe('finding 5: phone numbers encrypted at rest, masked by default, reveale
     const [row] = await rows(sql`select phone, phone_masked, phone_cipher from persons where id = ${rowid(personId)}`);
     expect(row.phone).toBeNull();
     expect(row.phone_masked).toBe('139****5678');
-    expect(row.phone_cipher).toMatch(/^v1\./);
+    expect(row.phone_cipher).toMatch(/^v2\.[0-9a-f]+\./);
     expect(JSON.stringify(row)).not.toContain(PHONE);
     for (const token of [admin, officer102, grid]) {
       const r = await s.gql(`query($id: ID!) { node(id: $id) { ... on Person { phone } } }`, { id: personId }, { token });

@@ -1,29 +1,8 @@
-import { expect } from 'vitest';
-import type { GqlResult, TestServer } from '@safecity/core/testing';
+import { failed, ok, RESULT, rows, type TestServer } from '@safecity/core/testing';
+
+export { failed, ok, RESULT, rows };
 
 export const DISPUTE_FIELDS = 'id version status level kind riskLevel mediationKind deadline escalations registeredOn resolvedOn followUpDueOn jurisdictionCode organisation { id name } mediatorName';
-export const RESULT = (success: string, selection: string) => `__typename ... on ${success} { data { ${selection} } } ... on DomainError { code field message }`;
-
-/** The Success member's data of a mutation result (fails the test on a DomainError). */
-export function ok<T = any>(r: GqlResult, field = 'r'): T {
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  const v = r.data[field];
-  expect(v.__typename, JSON.stringify(v)).toMatch(/Success$/);
-  return v.data;
-}
-
-/** The DomainError member of a mutation result. */
-export function failed(r: GqlResult, field = 'r'): { code: string; field: string | null } {
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  const v = r.data[field];
-  expect(v.__typename, JSON.stringify(v)).toBe('DomainError');
-  return v;
-}
-
-export async function rows<T = any>(s: TestServer, q: Parameters<TestServer['database']['db']['execute']>[0]): Promise<T[]> {
-  const r = await s.database.db.execute(q);
-  return ((r as { rows?: unknown[] }).rows ?? (r as unknown as unknown[])) as T[];
-}
 
 export const REGISTER = `mutation($j: DivisionCode!, $kind: DisputeKind!, $source: DisputeSource!, $risk: DisputeRiskLevel!, $mass: Boolean!, $desc: String!,
   $parties: [DisputePartyInput!]!, $on: Date, $unit: DisputeUnitInput, $round: ID) {

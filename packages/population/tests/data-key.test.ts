@@ -3,10 +3,10 @@ import { sql } from 'drizzle-orm';
 import { verifyAuditChain } from '@safecity/core';
 import { SEEDED_USERS, startTestServer, type TestServer } from '@safecity/core/testing';
 import { populationModule } from '../src/index.js';
-import { dataKeyRing, decryptResidentId, encryptResidentId, hashResidentId, residentIdHashes } from '../src/identity.js';
+import { dataKeyRing, decryptPhone, decryptResidentId, encryptResidentId, hashResidentId, isUnderCurrentKey, residentIdHashes } from '../src/identity.js';
 import { residentIdNumber } from '../src/seed.js';
 import { rotateDataKey, rowsNotUnderCurrentKey } from '../src/service/data-key.js';
-import { failed, ok, RECORD_PERSON, rows } from './helpers.js';
+import { failed, ok, RECORD_PERSON, RESULT, rows } from './helpers.js';
 
 const OLD = 'rotation-test-old-key-0123456789abcdef';
 const NEW = 'rotation-test-new-key-fedcba9876543210';
@@ -43,6 +43,9 @@ describe('rotating SAFECITY_DATA_KEY while the API serves', () => {
   let s: TestServer;
   let gw: string;
   const numbers = Array.from({ length: 5 }, (_, i) => residentIdNumber('410102', `198${i}-01-0${i + 1}`, 100 + i));
+  // A sixth person with a phone: phones are re-encrypted by the same rotation.
+  const withPhone = residentIdNumber('410102', '1979-05-05', 155);
+  const PHONE = '13912345670';
   const found = async (n: string) => (await s.gql(SEARCH, { n }, { token: gw })).data.persons.edges.length;
   beforeAll(async () => {
     useKeys(OLD);
@@ -51,6 +54,13 @@ describe('rotating SAFECITY_DATA_KEY while the API serves', () => {
     for (const [i, n] of numbers.entries()) {
       ok(await s.gql(RECORD_PERSON, { name: `轮换${i}`, idNumber: n, kind: 'floating', inflowReason: 'work', inflowDate: '2024-11-20', hukou: '410102', j: GRID }, { token: gw }));
     }
+    ok(
+      await s.gql(
+        `mutation($n: ResidentIdNumber!, $p: String) { r: recordPerson(name: "轮换电话", idNumber: $n, kind: floating, inflowReason: work, inflowDate: "2024-11-20", hukouPlaceCode: "410102", jurisdictionCode: "${GRID}", phone: $p) { ${RESULT('MutationRecordPersonSuccess', 'id')} } }`,
+        { n: withPhone, p: PHONE },
+        { token: gw },
+      ),
+    );
   });
   afterAll(async () => {
     useKeys('');
@@ -70,7 +80,7 @@ describe('rotating SAFECITY_DATA_KEY while the API serves', () => {
     // An interrupted run: one batch of two.
     const first = await rotateDataKey(admin, { batchSize: 2, maxBatches: 1 });
     expect(first).toMatchObject({ finished: false, rowsRotated: 2, batches: 1 });
-    expect(await rowsNotUnderCurrentKey(admin)).toBe(3);
+    expect(await rowsNotUnderCurrentKey(admin)).toBe(4);
     for (const n of numbers) expect(await found(n)).toBe(1);
     // A person recorded during the rotation is written under the new key.
     const late = residentIdNumber('410102', '1990-09-09', 321);
@@ -78,17 +88,21 @@ describe('rotating SAFECITY_DATA_KEY while the API serves', () => {
     // Resumed: picks up after the cursor, finishes.
     const rest = await rotateDataKey(admin, { batchSize: 2 });
     expect(rest).toMatchObject({ finished: true, rowsFailed: 0 });
-    expect(rest.rowsRotated).toBe(5);
+    expect(rest.rowsRotated).toBe(6);
     expect(await rowsNotUnderCurrentKey(admin)).toBe(0);
     // A rerun after the end changes nothing.
-    expect(await rotateDataKey(admin, { batchSize: 2 })).toMatchObject({ finished: true, rowsRotated: 5 });
+    expect(await rotateDataKey(admin, { batchSize: 2 })).toMatchObject({ finished: true, rowsRotated: 6 });
 
     // Step 4: the old key is gone; everything is found and decrypts under the new one alone.
     useKeys(NEW);
-    for (const n of [...numbers, late]) expect(await found(n)).toBe(1);
-    const stored = await rows<{ id_number_cipher: string; id_number_hash: string }>(s, sql`select id_number_cipher, id_number_hash from persons`);
-    expect(stored.map((r) => decryptResidentId(r.id_number_cipher)).sort()).toEqual([...numbers, late].sort());
-    expect(new Set(stored.map((r) => r.id_number_hash))).toEqual(new Set([...numbers, late].map(hashResidentId)));
+    for (const n of [...numbers, withPhone, late]) expect(await found(n)).toBe(1);
+    const stored = await rows<{ id_number_cipher: string; id_number_hash: string; phone_cipher: string | null }>(s, sql`select id_number_cipher, id_number_hash, phone_cipher from persons`);
+    expect(stored.map((r) => decryptResidentId(r.id_number_cipher)).sort()).toEqual([...numbers, withPhone, late].sort());
+    expect(new Set(stored.map((r) => r.id_number_hash))).toEqual(new Set([...numbers, withPhone, late].map(hashResidentId)));
+    const phones = stored.flatMap((r) => (r.phone_cipher ? [r.phone_cipher] : []));
+    expect(phones).toHaveLength(1);
+    expect(isUnderCurrentKey(phones[0]!)).toBe(true);
+    expect(decryptPhone(phones[0]!)).toBe(PHONE);
 
     // Audited per batch, with counts and key ids only.
     const audits = await rows<{ after: unknown; actor_id: string }>(s, sql`select after, actor_id from audit_log where operation = 'rotateDataKey' order by seq`);

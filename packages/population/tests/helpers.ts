@@ -1,34 +1,12 @@
-import { expect } from 'vitest';
 import { sql } from 'drizzle-orm';
-import type { GqlResult, TestServer } from '@safecity/core/testing';
+import { failed, ok, RESULT, rows, type TestServer } from '@safecity/core/testing';
 
-/** The Success member's data of a mutation result (fails the test on a DomainError). */
-export function ok<T = any>(r: GqlResult, field = 'r'): T {
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  const v = r.data[field];
-  expect(v.__typename, JSON.stringify(v)).toMatch(/Success$/);
-  return v.data;
-}
-
-/** The DomainError member of a mutation result. */
-export function failed(r: GqlResult, field = 'r'): { code: string; field: string | null } {
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  const v = r.data[field];
-  expect(v.__typename, JSON.stringify(v)).toBe('DomainError');
-  return v;
-}
-
-export async function rows<T = any>(s: TestServer, query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await s.database.db.execute(query);
-  return ((r as { rows?: unknown[] }).rows ?? (r as unknown as unknown[])) as T[];
-}
+export { failed, ok, RESULT, rows };
 
 export async function count(s: TestServer, table: string): Promise<number> {
   const [r] = await rows<{ n: number }>(s, sql`select count(*)::int as n from ${sql.identifier(table)}`);
   return Number(r.n);
 }
-
-export const RESULT = (success: string, selection: string) => `__typename ... on ${success} { data { ${selection} } } ... on DomainError { code field message }`;
 
 export const RECORD_PERSON = `mutation($name: String!, $idNumber: ResidentIdNumber!, $kind: PersonKind!, $inflowReason: InflowReason, $inflowDate: Date,
   $hukou: DivisionCode!, $j: DivisionCode!, $birthDate: Date, $gender: Gender, $tier: TenantTier) {

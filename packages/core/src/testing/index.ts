@@ -226,3 +226,4 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
 
 export { countStatements, SEEDED_USERS };
 export * from './redis-server.js';
+export * from './results.js';

@@ -3,6 +3,7 @@ import { and, asc, eq, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
 import {
   anyOf,
   appendAudit,
+  can,
   assertVersion,
   requireWritableJurisdiction,
   CoreErrors,
@@ -203,26 +204,7 @@ const dayBefore = (d: string) => addDays(d, -1);
  * Every reveal is an audit entry with that purpose; reveals of one request share one transaction.
  */
 export function revealIdNumber(ctx: Ctx, person: PersonRow, purpose: string): Promise<string> {
-  const actor = requireActor(ctx);
-  if (!actor.permissions.has('population:identity.reveal')) throw CoreErrors.error('FORBIDDEN', 'Revealing identity numbers needs population:identity.reveal.');
-  if (!purpose.trim()) throw CoreErrors.error('PURPOSE_REQUIRED', undefined, { field: 'purpose' });
-  return loader<string, string>(
-    ctx,
-    `population.reveal:${purpose}`,
-    async (ids) => {
-      const rows = ids.map((id) => personsById.get(ctx)?.get(id)!);
-      await ctx.platform.database.db.transaction(async (db) => {
-        await appendAudit(
-          db as unknown as Db,
-          { id: actor.id, roles: [...actor.roles] },
-          ctx.requestId,
-          'revealIdentityNumber',
-          rows.map((p) => ({ entityType: 'Person', entityId: p.id, jurisdictionCode: p.jurisdictionCode, purpose })),
-        );
-      });
-      return rows.map((p) => decryptResidentId(p.idNumberCipher));
-    },
-  ).load(rememberPerson(ctx, person));
+  return revealPersonal(ctx, person, purpose, { what: 'identity numbers', operation: 'revealIdentityNumber', read: (p) => decryptResidentId(p.idNumberCipher) });
 }
 
 /**
@@ -230,13 +212,18 @@ export function revealIdNumber(ctx: Ctx, person: PersonRow, purpose: string): Pr
  * purpose, one audit entry per person revealed). A row not yet migrated falls back to its legacy column.
  */
 export function revealPhone(ctx: Ctx, person: PersonRow, purpose: string): Promise<string | null> {
+  if (!person.phoneCipher && !person.phone && can(ctx, 'population:identity.reveal') && purpose.trim()) return Promise.resolve(null);
+  return revealPersonal(ctx, person, purpose, { what: 'phone numbers', operation: 'revealPhoneNumber', read: (p) => (p.phoneCipher ? decryptPhone(p.phoneCipher) : p.phone) });
+}
+
+/** The one way personal data is revealed: permission, purpose, an audit entry per person, batched per request. */
+function revealPersonal<V>(ctx: Ctx, person: PersonRow, purpose: string, how: { what: string; operation: string; read: (p: PersonRow) => V }): Promise<V> {
   const actor = requireActor(ctx);
-  if (!actor.permissions.has('population:identity.reveal')) throw CoreErrors.error('FORBIDDEN', 'Revealing phone numbers needs population:identity.reveal.');
+  if (!actor.permissions.has('population:identity.reveal')) throw CoreErrors.error('FORBIDDEN', `Revealing ${how.what} needs population:identity.reveal.`);
   if (!purpose.trim()) throw CoreErrors.error('PURPOSE_REQUIRED', undefined, { field: 'purpose' });
-  if (!person.phoneCipher && !person.phone) return Promise.resolve(null);
-  return loader<string, string>(
+  return loader<string, V>(
     ctx,
-    `population.revealPhone:${purpose}`,
+    `population.${how.operation}:${purpose}`,
     async (ids) => {
       const rows = ids.map((id) => personsById.get(ctx)?.get(id)!);
       await ctx.platform.database.db.transaction(async (db) => {
@@ -244,11 +231,11 @@ export function revealPhone(ctx: Ctx, person: PersonRow, purpose: string): Promi
           db as unknown as Db,
           { id: actor.id, roles: [...actor.roles] },
           ctx.requestId,
-          'revealPhoneNumber',
+          how.operation,
           rows.map((p) => ({ entityType: 'Person', entityId: p.id, jurisdictionCode: p.jurisdictionCode, purpose })),
         );
       });
-      return rows.map((p) => (p.phoneCipher ? decryptPhone(p.phoneCipher) : p.phone!));
+      return rows.map(how.read);
     },
   ).load(rememberPerson(ctx, person));
 }
