@@ -72,8 +72,10 @@ export const metrics = {
 /** Operation names come from clients: past this many distinct names the rest count as `other`. */
 const MAX_OPERATION_LABELS = 300;
 const seenOperations = new Set<string>();
-export function operationLabel(name: string | null | undefined): string {
+export function operationLabel(name: unknown): string {
   if (!name) return 'anonymous';
+  // A malformed request may send anything as operationName (the GraphQL-over-HTTP audit sends an object).
+  if (typeof name !== 'string') return 'invalid';
   const n = name.slice(0, 64);
   if (seenOperations.has(n)) return n;
   if (seenOperations.size >= MAX_OPERATION_LABELS) return 'other';

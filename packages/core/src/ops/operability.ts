@@ -269,7 +269,7 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
         const params = (context as { params?: { operationName?: string } }).params;
         const op = getOperationAST(result as DocumentNode, params?.operationName);
         f.operationType = op?.operation ?? null;
-        f.operationName = op?.name?.value ?? params?.operationName ?? null;
+        f.operationName = op?.name?.value ?? (typeof params?.operationName === "string" ? params.operationName.slice(0, 64) : null);
       };
     },
     onContextBuilding({ context }) {
