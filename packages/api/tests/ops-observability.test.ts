@@ -101,6 +101,8 @@ describe('access log and metrics', () => {
     expect(text).toMatch(/safecity_sql_statements_per_request_count\{operation="RecordPersonOps"\} [1-9]/);
     expect(text).toMatch(/safecity_sql_seconds_per_request_count\{operation="RecordPersonOps"\} [1-9]/);
     expect(text).toMatch(/^safecity_sql_statements_in_flight 0$/m);
+    expect(text).toMatch(/^safecity_holiday_calendar_days_left \d+$/m);
+    expect(text).toMatch(/^safecity_event_outbox_unpublished \d+$/m);
     expect(text).toContain('safecity_job_runs_total');
     expect(text).toContain('safecity_rate_limit_refusals_total');
     expect(text).toContain('safecity_process_resident_memory_bytes');

@@ -7,6 +7,9 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../auth.js';
 import type { Ctx, Platform } from '../context.js';
 import { statementCounter } from '../db.js';
+import { calendarCoverageOf } from '../calendar/service.js';
+import { chinaDateOf } from '../china-day.js';
+import { sql } from 'drizzle-orm';
 import { metrics, metricsRegistry, operationLabel, registerGauge } from './metrics.js';
 import { inSpan, instrumentSql, sqlStatementsInFlight, tracingEnabled } from './tracing.js';
 import { bucketRuleFor, clientAddress, memoryBucketStore, redisBucketStore, type BucketStore } from './rate-limit.js';
@@ -150,6 +153,12 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
   registerGauge('safecity_sql_statements_in_flight', 'SQL statements sent and not yet answered (connections busy with a statement).', () => sqlStatementsInFlight());
   const poolMax = (platform.database.raw as { options?: { max?: number } } | null)?.options?.max;
   if (platform.database.kind === 'postgres' && typeof poolMax === 'number') registerGauge('safecity_db_pool_max_connections', 'Connections the postgres.js pool may open.', () => poolMax);
+  // Warned about in /readiness at 60 days: the same figure for alerting on the metrics side.
+  registerGauge('safecity_holiday_calendar_days_left', 'Days until the loaded official holiday arrangements run out (0 when the current year is not loaded).', async () => (await calendarCoverageOf(platform.database, chinaDateOf(new Date()))).daysLeft ?? 0);
+  registerGauge('safecity_event_outbox_unpublished', 'Committed domain events not yet relayed (the outbox lag, in events).', async () => {
+    const r = await platform.database.db.execute(sql`select count(*)::int as n from event_outbox where published_at is null`);
+    return Number((((r as { rows?: { n: number }[] }).rows ?? (r as unknown as { n: number }[]))[0] ?? { n: 0 }).n);
+  });
 
   const observe: Plugin<Record<string, unknown>> = {
     onRequest({ request }) {
