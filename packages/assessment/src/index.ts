@@ -21,6 +21,7 @@ export const assessmentModule = defineModule({
     registerAssessmentSchema(builder);
   },
   subscribers: [on('majorIncidentRecorded', 'assessment.recordMajorEvent', onMajorIncident), on('vetoProposed', 'assessment.recordVetoProposal', onVetoProposed)],
+  emits: ['unitAssessed', 'unitVetoed', 'plaqueRevoked', 'rectificationOverdue'],
   seed: seedAssessment,
   postMigrateSql: APPEND_ONLY_SQL,
   commands: {

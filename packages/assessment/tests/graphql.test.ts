@@ -14,6 +14,7 @@ const fakePatrol = defineModule({
   tables: {},
   permissions: {},
   errorCodes: [],
+  emits: ['majorIncidentRecorded'],
   register(b) {
     b.mutationField('testRecordIncident', (t) =>
       t.boolean({

@@ -27,7 +27,7 @@ import { createGraphiQLRenderer } from './graphiql.js';
 import { useGraphQLOverHttp } from './graphql-over-http.js';
 import { createOperability, type Operability } from './ops/operability.js';
 import type { EventName } from './events.js';
-import type { ModuleDescriptor, Subscriber } from './module.js';
+import { assertEventContract, type ModuleDescriptor, type Subscriber } from './module.js';
 import { causeChain, classifyFault, faultError, isInfrastructureError } from './faults.js';
 import { databaseReadiness, runReadiness } from './readiness.js';
 import { requestSignal, useHeavyAdmission, useRequestBudget } from './request-budget.js';
@@ -44,6 +44,7 @@ export function buildSchema(modules: ModuleDescriptor[]): GraphQLSchema {
     if (names.has(m.name)) throw new Error(`module ${m.name} is listed twice`);
     names.add(m.name);
   }
+  assertEventContract(all);
   const builder = createBuilder({ errorCodes: all.flatMap((m) => m.errorCodes) });
   for (const m of all) m.register(builder);
   return builder.toSchema({ sortSchema: true });
@@ -73,6 +74,7 @@ export interface PlatformOptions {
 
 export async function createPlatform(o: PlatformOptions): Promise<Platform & { close(): Promise<void> }> {
   const all = withCore(o.modules);
+  assertEventContract(all);
   const subscribers = new Map<EventName, Subscriber<any>[]>();
   for (const m of all) for (const s of m.subscribers) subscribers.set(s.event, [...(subscribers.get(s.event) ?? []), s]);
   const log = o.log ?? createLogger({ level: o.config.logLevel, destination: o.logDestination });

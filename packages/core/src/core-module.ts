@@ -38,6 +38,7 @@ export const coreModule = defineModule({
     registerCalendarSchema(builder);
   },
   subscribers: [],
+  emits: [],
   get postMigrateSql() {
     return [...AUDIT_APPEND_ONLY_SQL, ...OUTBOX_KEEP_SQL, ...calendarPostMigrateSql()];
   },

@@ -30,6 +30,12 @@ export interface ModuleDescriptor {
   /** Adds the module's types, queries, mutations and subscriptions to the one schema. */
   register(builder: Builder): void;
   subscribers: Subscriber<any>[];
+  /**
+   * The events this module raises. Declared so the contract between modules is visible: the
+   * platform refuses to start when a listed module subscribes to an event no listed module emits
+   * (dropping a module would otherwise silently leave its subscribers' events unraised).
+   */
+  emits: EventName[];
   /** Idempotent demo data for the seeded city; runs after core's jurisdictions. */
   seed?(ctx: Ctx): Promise<void>;
   /** CLI commands, run as `safecity <module>:<command> [args]` with a system or role context. */
@@ -60,4 +66,18 @@ export function defineModule<M extends ModuleDescriptor>(m: M): M {
 /** Helper for typed subscribers inside a descriptor. */
 export function on<N extends EventName>(event: N, name: string, handle: Subscriber<N>['handle']): Subscriber<N> {
   return { event, name, handle };
+}
+
+/**
+ * Every subscribed event must have an emitter among the listed modules. Returns the problems
+ * (empty when the contract holds); `assertEventContract` throws them.
+ */
+export function eventContractProblems(modules: readonly Pick<ModuleDescriptor, 'name' | 'emits' | 'subscribers'>[]): string[] {
+  const emitted = new Set(modules.flatMap((m) => m.emits));
+  return modules.flatMap((m) => m.subscribers.filter((s) => !emitted.has(s.event)).map((s) => `module ${m.name} subscribes to ${s.event} (${s.name}), which no listed module emits`));
+}
+
+export function assertEventContract(modules: readonly Pick<ModuleDescriptor, 'name' | 'emits' | 'subscribers'>[]): void {
+  const problems = eventContractProblems(modules);
+  if (problems.length) throw new Error(`The modules' event contract does not hold:\n- ${problems.join('\n- ')}`);
 }

@@ -37,6 +37,7 @@ export const creditModule = defineModule({
   errorCodes: CreditErrors.all,
   register: (builder) => registerCreditSchema(builder),
   subscribers: creditSubscribers,
+  emits: ['blacklistEntryProposed'],
   seed: seedCredit,
   commands: {
     'propose-red': {

@@ -17,6 +17,7 @@ const fakeAssessment = defineModule({
   permissions: {},
   errorCodes: [],
   subscribers: [],
+  emits: ['unitVetoed', 'unitAssessed'],
   register(builder) {
     builder.mutationFields((t) => ({
       testAssessUnit: t.boolean({

@@ -36,6 +36,7 @@ export const disputesModule = defineModule({
   errorCodes: DisputesErrors.all,
   register: (builder) => registerDisputesSchema(builder),
   subscribers: [],
+  emits: ['disputeEscalated', 'majorIncidentRecorded', 'vetoProposed'],
   seed: seedDisputes,
   postMigrateSql: APPEND_ONLY_SQL,
   commands: {

@@ -25,6 +25,7 @@ export const patrolModule = defineModule({
   errorCodes: PatrolErrors.all,
   register: registerPatrolSchema,
   subscribers: [],
+  emits: ['alertRecorded', 'jointDutyActivated', 'majorIncidentRecorded'],
   seed: seedPatrol,
 });
 

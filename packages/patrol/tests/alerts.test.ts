@@ -16,6 +16,7 @@ const probeModule = defineModule({
   tables: {},
   permissions: {},
   errorCodes: [],
+  emits: [],
   register: () => {},
   subscribers: [
     on('majorIncidentRecorded', 'probe.major', async (_tx, p) => void seen.major.push(p)),

@@ -41,6 +41,7 @@ export const populationModule = defineModule({
   register: (builder) => registerPopulationSchema(builder),
   postMigrate: async (db) => void (await encryptLegacyPhones(db)),
   subscribers: [],
+  emits: ['residenceRegistered', 'residenceDeregistered', 'personMovedAway', 'personArrived', 'revisitOverdue'],
   seed: seedPopulation,
   commands: {
     import: {

@@ -3,7 +3,7 @@ import type { Builder } from '../builder.js';
 import { requireActor, type Ctx } from '../context.js';
 import { listAuditLog } from '../audit-service.js';
 import { verifyAuditChain } from '../audit.js';
-import { mayReceiveEvent, type DomainEvents, type EventName } from '../events.js';
+import { EVENT_READ_PERMISSIONS, mayReceiveEvent, type DomainEvents, type EventName } from '../events.js';
 import { isWithin, LEVELS } from '../jurisdiction.js';
 import { EVENTS_TOPIC, type EventEnvelope } from '../outbox.js';
 import {
@@ -20,23 +20,8 @@ import type { auditLog } from '../tables.js';
 import { revokeToken, type RevocationRow } from '../revocation.js';
 import { z } from 'zod';
 
-export const EVENT_NAMES: EventName[] = [
-  'residenceRegistered',
-  'residenceDeregistered',
-  'personMovedAway',
-  'personArrived',
-  'revisitOverdue',
-  'alertRecorded',
-  'jointDutyActivated',
-  'majorIncidentRecorded',
-  'unitAssessed',
-  'unitVetoed',
-  'plaqueRevoked',
-  'rectificationOverdue',
-  'blacklistEntryProposed',
-  'disputeEscalated',
-  'vetoProposed',
-];
+/** Every event of the catalogue: the keys of its one typed object (events.ts), so none can be left out. */
+export const EVENT_NAMES = Object.keys(EVENT_READ_PERMISSIONS) as EventName[];
 
 /**
  * Committed events the caller may read (EVENT_READ_PERMISSIONS in events.ts) inside the caller's
