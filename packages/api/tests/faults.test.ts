@@ -1,6 +1,5 @@
 import { createServer as createNetServer } from 'node:net';
 import type { Server } from 'node:http';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSchema,
@@ -19,6 +18,7 @@ import {
   type Platform,
   type ReadinessCheck,
 } from '@safecity/core';
+import { postgresReachable } from '@safecity/core/testing';
 import { restartDelayMs } from '../src/cluster.js';
 import { modules } from '../src/modules.js';
 
@@ -137,19 +137,8 @@ describe('the API when its PostgreSQL server is unreachable', () => {
   });
 });
 
-async function serverReachable(): Promise<boolean> {
-  const probe = postgres(SERVER_URL, { max: 1, connect_timeout: 2, onnotice: () => {} });
-  try {
-    await probe`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await probe.end({ timeout: 1 });
-  }
-}
 
-describe.skipIf(!(await serverReachable()))('a request whose client hangs up', () => {
+describe.skipIf(!(await postgresReachable(SERVER_URL)))('a request whose client hangs up', () => {
   it('has its running statement cancelled in PostgreSQL', async () => {
     const database = await createDatabase({ url: SERVER_URL, maxConnections: 2 });
     try {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
+import { postgresReachable } from '@safecity/core/testing';
 import { describe, expect, it } from 'vitest';
 
 // The patched postgres.js (patches/postgres@3.4.9.patch): a backend that dies under a reserved
@@ -10,19 +10,8 @@ import { describe, expect, it } from 'vitest';
 const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const script = fileURLToPath(new URL('./fixtures/postgres-closed-socket.mjs', import.meta.url));
 
-async function reachable(): Promise<boolean> {
-  const probe = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
-  try {
-    await probe`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await probe.end({ timeout: 1 });
-  }
-}
 
-describe.skipIf(!(await reachable()))('postgres.js when a backend dies', () => {
+describe.skipIf(!(await postgresReachable(url)))('postgres.js when a backend dies', () => {
   it('settles the queries of a reserved connection and of a transaction, and the process lives', async () => {
     const child = await promisify(execFile)(process.execPath, [script, url], { timeout: 30_000 }).then(
       (r) => ({ ...r, status: 0 }),

@@ -227,3 +227,17 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
 export { countStatements, SEEDED_USERS };
 export * from './redis-server.js';
 export * from './results.js';
+
+/** Whether a PostgreSQL server answers at `url`: tests that need a server skip without one. */
+export async function postgresReachable(url: string): Promise<boolean> {
+  const { default: postgres } = await import('postgres');
+  const probe = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+  try {
+    await probe`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await probe.end({ timeout: 1 });
+  }
+}
