@@ -1,4 +1,3 @@
-import { createServer as createNetServer } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,20 +17,11 @@ import {
   type Platform,
   type ReadinessCheck,
 } from '@safecity/core';
-import { postgresReachable } from '@safecity/core/testing';
+import { freePort, postgresReachable } from '@safecity/core/testing';
 import { restartDelayMs } from '../src/cluster.js';
 import { modules } from '../src/modules.js';
 
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('classifyFault: which infrastructure fault an error is', () => {
   const drizzleWrapped = (cause: unknown) => Object.assign(new Error('Failed query: select 1\nparams: '), { name: 'DrizzleQueryError', query: 'select 1', cause });
@@ -154,7 +144,7 @@ describe.skipIf(!(await postgresReachable(SERVER_URL)))('a request whose client 
       expect(performance.now() - t0).toBeLessThan(2000);
       expect(classifyFault(err)).toBe('request_cancelled');
       // The pool is fine afterwards.
-      expect(await database.db.execute(sql`select 1 as one`)).toBeTruthy();
+      expect([...((await database.db.execute(sql`select 1 as one`)) as unknown as { one: number }[])]).toEqual([{ one: 1 }]);
     } finally {
       await database.close();
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@safecity/core/testing';
+import { freePort, startTestServer, type TestServer } from '@safecity/core/testing';
 
 const ME = `query Me { me { id } }`;
 const LIMITS = 'default=3/0.05,anonymous=2/0.05';
@@ -19,15 +19,6 @@ function reachable(port: number): Promise<boolean> {
       resolve(true);
     });
     c.on('error', () => resolve(false));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
   });
 }
 

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Ctx } from '@safecity/core';
+import { addDays, type Ctx } from '@safecity/core';
 import type { DisputeKind, DisputeSource, OrganisationKind, RiskLevel } from './rules/vocabulary.js';
 import { recordMassIncident, recordMediationSession, registerDispute, routeDispute } from './service/disputes.js';
 import { registerMediationOrganisation } from './service/organisations.js';
@@ -139,10 +139,4 @@ export async function seedDisputes(base: Ctx): Promise<void> {
     await routeDispute(at(addDays(failOn, 1)), { disputeId: d.id, organisationId: orgs.get(district)!, mediatorName: '区调解中心联席会议' });
     await recordMediationSession(at(s.end), { disputeId: d.id, on: s.end, outcome: 'agreement', notes: '区级多部门联合调处达成协议', agreement: '按区政府补偿方案签订协议' });
   }
-}
-
-function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
 }
