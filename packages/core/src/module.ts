@@ -49,6 +49,20 @@ export interface ModuleDescriptor {
   postMigrate?(db: Db): Promise<void>;
   /** Checks this module adds to `/readiness` (e.g. the holiday calendar running out). */
   readiness?: ReadinessCheck[];
+  /**
+   * Scheduled work (overdue sweeps, settlements, warnings). Core's job runner runs each job on
+   * one API node at a time, never inside a request: reads must not write.
+   */
+  jobs?: ModuleJob[];
+}
+
+export interface ModuleJob {
+  /** Unique across modules: `assessment.settle-overdue`. */
+  name: string;
+  /** How often the job runs, in milliseconds. */
+  everyMs: number;
+  /** Runs with a system context (no request); writes go through the usual services and audit. */
+  run(ctx: Ctx): Promise<void>;
 }
 
 export interface ModuleCommand {
