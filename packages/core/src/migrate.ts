@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { withCore } from './app.js';
+import { withCore } from './schema.js';
 import type { Database } from './db.js';
 import type { ModuleDescriptor } from './module.js';
 

@@ -1,4 +1,5 @@
-import { systemContext, withCore } from './app.js';
+import { systemContext } from './platform.js';
+import { withCore } from './schema.js';
 import type { Platform } from './context.js';
 import type { ModuleDescriptor } from './module.js';
 
