@@ -90,7 +90,7 @@ export async function publishRuleSet(
 }
 
 /** The version in force on a day: the latest version effective by then. */
-export async function standardInForce(ctx: Ctx, category: string, on: IsoDate): Promise<StandardRow | null> {
+export async function standardInForce(ctx: Ctx, category: Category, on: IsoDate): Promise<StandardRow | null> {
   const [row] = await ctx.db
     .select()
     .from(assessmentStandards)
@@ -113,7 +113,7 @@ export async function ruleSetInForce(ctx: Ctx, on: IsoDate): Promise<RuleSetRow 
   return row ?? null;
 }
 
-export async function listStandards(ctx: Ctx, category: string | null | undefined) {
+export async function listStandards(ctx: Ctx, category: Category | null | undefined) {
   return ctx.db
     .select()
     .from(assessmentStandards)
@@ -211,7 +211,7 @@ export async function registerSafeUnit(
   });
 }
 
-export async function listSafeUnits(ctx: Ctx, filter: { category?: string | null; jurisdictionCode?: string | null; batchId?: string | null }, args: ConnectionArgs) {
+export async function listSafeUnits(ctx: Ctx, filter: { category?: Category | null; jurisdictionCode?: string | null; batchId?: string | null }, args: ConnectionArgs) {
   return paginate<UnitRow>({
     args,
     maxPageSize: ctx.platform.config.limits.maxPageSize,

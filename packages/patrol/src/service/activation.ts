@@ -16,7 +16,7 @@ import {
   type TxCtx,
 } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { checkInReport, MAX_JOINT_DUTY_POINTS, decideActivation, pickRule, type ActivationRule, type PointReport } from '../rules/index.js';
+import { checkInReport, MAX_JOINT_DUTY_POINTS, decideActivation, pickRule, type ActivationRule, type AlertType, type PointReport } from '../rules/index.js';
 import { activationRules, activations, alerts, checkIns, checkpoints, type ActivationRow, type AlertRow, type CheckInRow } from '../tables.js';
 import { activationLoader, assertJurisdictionWritable, checkpointLoader } from './common.js';
 
@@ -93,7 +93,7 @@ export async function activateJointDutyIfDue(tx: TxCtx, alert: AlertRow): Promis
 export interface ConfigureJointDutyInput {
   jurisdictionCode: string;
   threshold: number;
-  types: string[];
+  types: AlertType[];
   pointIds: string[];
   deadlineMinutes: number;
 }

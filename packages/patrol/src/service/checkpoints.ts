@@ -1,15 +1,10 @@
 import { and, eq, gt, lt, type SQL } from 'drizzle-orm';
 import { anyOf, inScope, isWithin, loader, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { assessShift, coverageGaps, daysFrom, generateRoster, shanghaiTime, addDays, shiftsOf, type Task, type ShiftKey, type TaskCompliance, type Gap, type RosterEntry } from '../rules/index.js';
+import { assessShift, coverageGaps, daysFrom, generateRoster, shanghaiTime, addDays, shiftsOf, type CheckpointKind, type TeamLevel, type Task, type ShiftKey, type TaskCompliance, type Gap, type RosterEntry } from '../rules/index.js';
 import { checkpoints, dutyLogs, patrolMembers, patrolTeams, type CheckpointRow, type DutyLogRow, type TeamRow } from '../tables.js';
 import { assertCoordinates, assertJurisdictionWritable, blockLoader, checkpointLoader, teamLoader, teamsByCheckpointLoader } from './common.js';
 
-export const CHECKPOINT_KINDS = ['city_ring', 'intercity_entrance', 'temporary_duty_point'] as const;
-export type CheckpointKind = (typeof CHECKPOINT_KINDS)[number];
-/** 四级巡控: the level a patrol team works at. */
-export const TEAM_LEVELS = ['city_bureau', 'branch_bureau', 'police_station', 'community'] as const;
-export type TeamLevel = (typeof TEAM_LEVELS)[number];
 
 /** Longest range a roster, compliance or gap query covers. */
 export const MAX_RANGE_DAYS = 62;
