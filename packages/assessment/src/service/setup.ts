@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, lte, max, sql } from 'drizzle-orm';
-import { requireWritableJurisdiction, CoreErrors, inScope, withinSql, isValidCreditCode, notFound, paginate, runMutation, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
+import { assertWritableJurisdiction, CoreErrors, inScope, withinSql, isValidCreditCode, notFound, paginate, runMutation, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import { addDays, type IsoDate } from '../rules/dates.js';
 import type { Category } from '../rules/categories.js';
@@ -147,7 +147,7 @@ export async function createCreationBatch(
   idempotencyKey?: string | null,
 ) {
   return runMutation(ctx, { operation: 'createCreationBatch', idempotencyKey, input }, async (tx) => {
-    await requireWritableJurisdiction(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode);
     const [row] = await tx.db.insert(creationBatches).values(input).onConflictDoNothing().returning();
     if (!row) throw AssessmentErrors.error('BATCH_EXISTS', `Batch ${input.seq} of ${input.projectName} exists already.`, { field: 'seq' });
     tx.audit({ entityType: 'CreationBatch', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
@@ -194,7 +194,7 @@ export async function registerSafeUnit(
   idempotencyKey?: string | null,
 ): Promise<UnitRow> {
   return runMutation(ctx, { operation: 'registerSafeUnit', idempotencyKey, input }, async (tx) => {
-    await requireWritableJurisdiction(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode);
     const batch = await getBatch(tx, input.batchId);
     if (input.creditCode && !isValidCreditCode(input.creditCode)) throw CoreErrors.error('INPUT_INVALID', 'Not a valid unified social credit code.', { field: 'creditCode' });
     const [row] = await tx.db
