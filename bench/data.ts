@@ -91,6 +91,29 @@ export interface Loaded {
   generator: string;
 }
 
+/**
+ * The planned tables in an order that loads every referenced table before the tables referring to
+ * it (the schema's foreign keys, read from pg_constraint), otherwise in plan order. A table's
+ * references to itself need no order: one COPY is one statement, checked at its end.
+ */
+export async function inForeignKeyOrder<T extends { plan: { table: string } }>(sql: Sql, active: T[]): Promise<T[]> {
+  const planned = new Set(active.map((a) => a.plan.table));
+  const parents = new Map(active.map((a) => [a.plan.table, new Set<string>()]));
+  const refs = await sql<{ child: string; parent: string }[]>`
+    select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent
+    from pg_constraint c where c.contype = 'f' and c.conrelid <> c.confrelid`;
+  for (const { child, parent } of refs) if (planned.has(child) && planned.has(parent)) parents.get(child)!.add(parent);
+  const out: T[] = [];
+  const done = new Set<string>();
+  while (out.length < active.length) {
+    const next = active.find((a) => !done.has(a.plan.table) && [...parents.get(a.plan.table)!].every((p) => done.has(p)));
+    if (!next) throw new Error(`the planned tables' foreign keys form a cycle: ${active.filter((a) => !done.has(a.plan.table)).map((a) => a.plan.table).join(', ')}`);
+    out.push(next);
+    done.add(next.plan.table);
+  }
+  return out;
+}
+
 /** Generates and COPYs every planned table that exists; returns the row counts. */
 export async function loadData(sql: Sql, sizes: Sizes, log: (m: string) => void): Promise<Loaded> {
   const ctx: PlanContext = { sizes, communities: [], grids: [], districts: [], memo: new Map() };
@@ -107,10 +130,11 @@ export async function loadData(sql: Sql, sizes: Sizes, log: (m: string) => void)
     }
     active.push({ plan, cols, n: plan.count(sizes, ctx) });
   }
-  const total = active.reduce((s, a) => s + a.n, 0);
+  const ordered = await inForeignKeyOrder(sql, active);
+  const total = ordered.reduce((s, a) => s + a.n, 0);
   const bar = new SingleBar({ format: 'loading {table} |{bar}| {percentage}% {value}/{total} rows {eta_formatted}', etaBuffer: 50, noTTYOutput: true, notTTYSchedule: 5000, stream: process.stderr }, Presets.shades_classic);
   bar.start(total, 0, { table: '' });
-  for (const { plan, cols, n } of active) {
+  for (const { plan, cols, n } of ordered) {
     const r = rng(plan.seed);
     const first = plan.row(0, rng(plan.seed), ctx);
     const unknown = Object.keys(first).filter((k) => !cols.some((c) => c.name === k));

@@ -94,7 +94,6 @@ async function main() {
     const loadSeconds = (Date.now() - loadStarted) / 1000;
     log(`loaded ${Object.entries(loaded.counts).map(([t, n]) => `${t} ${n}`).join(', ')} in ${loadSeconds.toFixed(1)} s; analyzing`);
     await sql.unsafe('vacuum analyze');
-    await declareRelationsForPostGraphile(sql);
     const facts: Facts = await collectFacts(sql);
     const schema = printedSchema();
     const stats = await pgStatStatements(sql);
@@ -387,23 +386,6 @@ async function pgStatStatements(sql: postgres.Sql): Promise<{ available: boolean
     return { available: true };
   } catch {
     return { available: false };
-  }
-}
-
-/**
- * The module tables relate by id columns without SQL foreign keys (modules stay independent),
- * so PostGraphile would see no relations. Its documented smart comments declare them (in the
- * bench database only), which is what a PostGraphile user would do.
- */
-async function declareRelationsForPostGraphile(sql: postgres.Sql) {
-  const fks: Record<string, string[]> = {
-    residence_registrations: ['(dwelling_id) references dwellings (id)', '(person_id) references persons (id)'],
-    revisits: ['(dwelling_id) references dwellings (id)'],
-    unit_assessments: ['(unit_id) references safe_units (id)'],
-  };
-  for (const [table, refs] of Object.entries(fks)) {
-    const [r] = await sql`select to_regclass(${`public.${table}`}) is not null as ok`;
-    if (r.ok) await sql.unsafe(`comment on table "${table}" is ${"'" + refs.map((x) => `@foreignKey ${x}`).join('\n') + "'"}`.replace("is '", "is E'"));
   }
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env -S npx tsx
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -32,7 +32,7 @@ import {
 import { SEEDED_USERS } from './users.js';
 import { modules } from './modules.js';
 import { printedSchema } from './schema.js';
-import { generateMigration } from './generate-migrations.js';
+import { generateMigration, pendingMigration } from './generate-migrations.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { isClusterWorker, runPrimary, workersOption } from './cluster.js';
 
@@ -203,10 +203,19 @@ async function main() {
       return;
     }
     case 'generate-migration': {
-      // Before the first release the history may be squashed: --reset regenerates it from scratch.
-      if (has(args, 'reset')) rmSync(MIGRATIONS, { recursive: true, force: true });
+      // Adds the next migration; no command rewrites or deletes the committed history.
       const tag = await generateMigration(modules, MIGRATIONS, args[0] ?? 'change');
       console.log(tag ? `wrote ${tag}` : 'no changes');
+      return;
+    }
+    case 'check-migrations': {
+      // CI: the committed migrations must produce the tables the modules declare.
+      const { statements } = await pendingMigration(modules, MIGRATIONS);
+      if (statements.length) {
+        console.error(`The committed migrations do not match the tables: drizzle-kit would emit ${statements.length} statement(s). Run \`npm run -s cli -- generate-migration <name>\` and commit it.\n${statements.join('\n')}`);
+        process.exit(1);
+      }
+      console.log('migrations match the tables');
       return;
     }
     default: {
@@ -225,7 +234,8 @@ async function main() {
                                revoke one token or every token of a subject issued until now
   verify-audit                 recompute the audit hash chain (exit 1 when broken)
   print-schema [--write|--check]
-  generate-migration [name] [--reset]
+  generate-migration [name]     add the next migration for changed tables
+  check-migrations             fail when the tables changed without a migration
 ${moduleCommands.join('\n')}`);
         process.exit(command === 'help' ? 0 : 2);
       }

@@ -12,11 +12,11 @@ interface Journal {
 }
 
 /**
- * Generates the next migration with drizzle-kit from the tables of every listed module
- * (not from globbed files: the module list is the source of truth), in drizzle-kit's own
- * folder format so drizzle-orm's migrator applies it.
+ * What drizzle-kit would emit for the tables of every listed module (not globbed files: the
+ * module list is the source of truth) against the last committed snapshot in `folder`. Writes
+ * nothing: `check-migrations` fails when this is not empty (tables changed, no migration).
  */
-export async function generateMigration(modules: ModuleDescriptor[], folder: string, name = 'change'): Promise<string | null> {
+export async function pendingMigration(modules: ModuleDescriptor[], folder: string) {
   const kit = require('drizzle-kit/api') as {
     generateDrizzleJson(imports: Record<string, unknown>, prevId?: string): Record<string, unknown> & { id: string };
     generateMigration(prev: unknown, cur: unknown): Promise<string[]>;
@@ -28,7 +28,6 @@ export async function generateMigration(modules: ModuleDescriptor[], folder: str
       tables[`${m.name}_${k}`] = t;
     }
   }
-  mkdirSync(join(folder, 'meta'), { recursive: true });
   const journalPath = join(folder, 'meta/_journal.json');
   const journal: Journal = existsSync(journalPath) ? JSON.parse(readFileSync(journalPath, 'utf8')) : { version: '7', dialect: 'postgresql', entries: [] };
   const last = journal.entries[journal.entries.length - 1];
@@ -37,7 +36,18 @@ export async function generateMigration(modules: ModuleDescriptor[], folder: str
     : emptySnapshot();
   const cur = kit.generateDrizzleJson(tables, prev.id);
   const statements = await kit.generateMigration(prev, cur);
+  return { journal, last, cur, statements };
+}
+
+/**
+ * Generates the next migration in drizzle-kit's own folder format (so drizzle-orm's migrator
+ * applies it). Only ever adds a migration: the committed history is never rewritten.
+ */
+export async function generateMigration(modules: ModuleDescriptor[], folder: string, name = 'change'): Promise<string | null> {
+  const { journal, last, cur, statements } = await pendingMigration(modules, folder);
   if (statements.length === 0) return null;
+  mkdirSync(join(folder, 'meta'), { recursive: true });
+  const journalPath = join(folder, 'meta/_journal.json');
   const idx = last ? last.idx + 1 : 0;
   const tag = `${String(idx).padStart(4, '0')}_${name.replace(/[^a-z0-9_]+/gi, '_')}`;
   writeFileSync(join(folder, `${tag}.sql`), statements.join('\n--> statement-breakpoint\n') + '\n');

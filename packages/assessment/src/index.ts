@@ -1,10 +1,10 @@
-import { defineModule, on, systemContext } from '@safecity/core';
+import { appendOnly, defineModule, on, systemContext } from '@safecity/core';
 import { AssessmentErrors } from './errors.js';
 import { registerAssessmentSchema } from './graphql/index.js';
 import { seedAssessment } from './seed.js';
 import { onMajorIncident, onVetoProposed } from './service/events.js';
 import { settleOverdueRectifications } from './service/rectification.js';
-import { APPEND_ONLY_SQL, assessmentTables } from './tables.js';
+import { APPEND_ONLY_TABLES, assessmentTables } from './tables.js';
 
 /** Safe-unit assessment (平安创建考核): standards, scores, one-vote veto, cards, plaques, rectification, history. */
 export const assessmentModule = defineModule({
@@ -23,7 +23,7 @@ export const assessmentModule = defineModule({
   subscribers: [on('majorIncidentRecorded', 'assessment.recordMajorEvent', onMajorIncident), on('vetoProposed', 'assessment.recordVetoProposal', onVetoProposed)],
   emits: ['unitAssessed', 'unitVetoed', 'plaqueRevoked', 'rectificationOverdue'],
   seed: seedAssessment,
-  postMigrateSql: APPEND_ONLY_SQL,
+  postMigrateSql: appendOnly(APPEND_ONLY_TABLES),
   commands: {
     sweep: {
       description: 'Applies the overdue-rectification rule: moves units into the next batch and emits rectificationOverdue.',

@@ -1,5 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { jurisdictionCode, oneOf } from '@safecity/core';
+import { bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { CATEGORY_KEYS, MAJOR_EVENT_KINDS, type Category } from './rules/categories.js';
+import { GRADES } from './rules/grade.js';
+import { FACT_KINDS } from './rules/standing.js';
 import type { FiredRule, VetoRule } from './rules/veto.js';
 import type { ScoredItem, StandardItem } from './rules/scoring.js';
 import type { YellowCardPolicy } from './rules/yellow-card.js';
@@ -9,6 +13,13 @@ const id = () => uuid('id').primaryKey().defaultRandom();
 const day = (name: string) => date(name, { mode: 'string' });
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const jurIdx = (name: string, col: any) => index(name).using('btree', sql`${col} text_pattern_ops`);
+const category = () => text('category', { enum: CATEGORY_KEYS as [Category, ...Category[]] });
+/** Where a major event came from: patrol's majorIncidentRecorded, recorded here, or a disputes mass incident. */
+export const MAJOR_EVENT_SOURCES = ['patrol', 'assessment', 'disputes'] as const;
+/** What a repeat yellow card escalates to under the rule set's policy. */
+export const CARD_ESCALATIONS = ['red_card', 'veto_review'] as const;
+export const INVESTIGATION_OUTCOMES = ['veto', 'yellow_card', 'criticism', 'none'] as const;
+export const RULE_SET_DECISIONS = ['approve', 'reject'] as const;
 
 /** A creation batch (创建批次) of a creation project, with its lead assessing unit and targets. */
 export const creationBatches = pgTable(
@@ -18,7 +29,7 @@ export const creationBatches = pgTable(
     projectName: text('project_name').notNull(),
     seq: integer('seq').notNull(),
     name: text('name').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     leadUnit: text('lead_unit').notNull(),
     participatingUnits: text('participating_units').array().notNull(),
     targetDate: day('target_date').notNull(),
@@ -33,10 +44,12 @@ export const safeUnits = pgTable(
   {
     id: id(),
     name: text('name').notNull(),
-    category: text('category').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    category: category().notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     creditCode: text('credit_code'),
-    batchId: uuid('batch_id').notNull(),
+    batchId: uuid('batch_id')
+      .notNull()
+      .references(() => creationBatches.id),
     version: integer('version').notNull().default(1),
     createdBy: text('created_by').notNull(),
     createdAt: instant('created_at').notNull().defaultNow(),
@@ -46,6 +59,8 @@ export const safeUnits = pgTable(
     uniqueIndex('safe_units_credit_code_uq').on(t.creditCode),
     index('safe_units_name_idx').on(t.name),
     index('safe_units_category_idx').on(t.category, t.jurisdictionCode),
+    index('safe_units_batch_idx').on(t.batchId),
+    oneOf('safe_units_category_check', t.category, CATEGORY_KEYS),
   ],
 );
 
@@ -54,7 +69,7 @@ export const assessmentStandards = pgTable(
   'assessment_standards',
   {
     id: id(),
-    category: text('category').notNull(),
+    category: category().notNull(),
     version: integer('version').notNull(),
     title: text('title').notNull(),
     items: jsonb('items').$type<StandardItem[]>().notNull(),
@@ -63,7 +78,11 @@ export const assessmentStandards = pgTable(
     publishedBy: text('published_by').notNull(),
     publishedAt: instant('published_at').notNull(),
   },
-  (t) => [uniqueIndex('assessment_standards_category_version_uq').on(t.category, t.version), index('assessment_standards_effective_idx').on(t.category, t.effectiveFrom)],
+  (t) => [
+    uniqueIndex('assessment_standards_category_version_uq').on(t.category, t.version),
+    index('assessment_standards_effective_idx').on(t.category, t.effectiveFrom),
+    oneOf('assessment_standards_category_check', t.category, CATEGORY_KEYS),
+  ],
 );
 
 /** Versioned veto rule sets (with the yellow-card and grade policies); rows are never changed. */
@@ -91,15 +110,17 @@ export const vetoRuleSetDecisions = pgTable(
   'veto_rule_set_decisions',
   {
     id: id(),
-    ruleSetId: uuid('rule_set_id').notNull(),
-    action: text('action').$type<'approve' | 'reject'>().notNull(),
+    ruleSetId: uuid('rule_set_id')
+      .notNull()
+      .references(() => vetoRuleSets.id),
+    action: text('action', { enum: RULE_SET_DECISIONS }).notNull(),
     reason: text('reason').notNull(),
     /** How many decided assessments the approved set now governs (they keep their version; the unit history says so). */
     affectedAssessments: integer('affected_assessments').notNull().default(0),
     decidedBy: text('decided_by').notNull(),
     decidedAt: instant('decided_at').notNull(),
   },
-  (t) => [uniqueIndex('veto_rule_set_decisions_set_uq').on(t.ruleSetId)],
+  (t) => [uniqueIndex('veto_rule_set_decisions_set_uq').on(t.ruleSetId), oneOf('veto_rule_set_decisions_action_check', t.action, RULE_SET_DECISIONS)],
 );
 
 /**
@@ -112,14 +133,20 @@ export const unitAssessments = pgTable(
     id: id(),
     chainId: uuid('chain_id').notNull(),
     version: integer('version').notNull(),
-    unitId: uuid('unit_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
-    category: text('category').notNull(),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => safeUnits.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
+    category: category().notNull(),
     periodStart: day('period_start').notNull(),
     periodEnd: day('period_end').notNull(),
-    standardId: uuid('standard_id').notNull(),
+    standardId: uuid('standard_id')
+      .notNull()
+      .references(() => assessmentStandards.id),
     standardVersion: integer('standard_version').notNull(),
-    ruleSetId: uuid('rule_set_id').notNull(),
+    ruleSetId: uuid('rule_set_id')
+      .notNull()
+      .references(() => vetoRuleSets.id),
     ruleSetVersion: integer('rule_set_version').notNull(),
     items: jsonb('items').$type<ScoredItem[]>().notNull(),
     total: doublePrecision('total').notNull(),
@@ -127,12 +154,12 @@ export const unitAssessments = pgTable(
     scorePassed: boolean('score_passed').notNull(),
     vetoed: boolean('vetoed').notNull(),
     passed: boolean('passed').notNull(),
-    grade: text('grade'),
+    grade: text('grade', { enum: GRADES }),
     firedRules: jsonb('fired_rules').$type<FiredRule[]>().notNull(),
     triggeringEventIds: text('triggering_event_ids').array().notNull(),
     explanation: text('explanation').notNull(),
     correctionReason: text('correction_reason'),
-    supersedesId: uuid('supersedes_id'),
+    supersedesId: uuid('supersedes_id').references((): AnyPgColumn => unitAssessments.id),
     assessedBy: text('assessed_by').notNull(),
     recordedAt: instant('recorded_at').notNull(),
   },
@@ -141,6 +168,10 @@ export const unitAssessments = pgTable(
     uniqueIndex('unit_assessments_unit_period_uq').on(t.unitId, t.periodStart, t.periodEnd).where(sql`version = 1`),
     index('unit_assessments_unit_idx').on(t.unitId, t.periodEnd),
     jurIdx('unit_assessments_jur_idx', t.jurisdictionCode),
+    index('unit_assessments_standard_idx').on(t.standardId),
+    index('unit_assessments_rule_set_idx').on(t.ruleSetId),
+    oneOf('unit_assessments_category_check', t.category, CATEGORY_KEYS),
+    oneOf('unit_assessments_grade_check', t.grade, GRADES),
   ],
 );
 
@@ -149,12 +180,12 @@ export const majorEvents = pgTable(
   'major_events',
   {
     id: id(),
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: MAJOR_EVENT_KINDS }).notNull(),
     occurredAt: instant('occurred_at').notNull(),
     occurredOn: day('occurred_on').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
-    unitId: uuid('unit_id'),
-    source: text('source').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
+    unitId: uuid('unit_id').references(() => safeUnits.id),
+    source: text('source', { enum: MAJOR_EVENT_SOURCES }).notNull(),
     sourceRef: text('source_ref'),
     place: text('place'),
     description: text('description').notNull(),
@@ -166,6 +197,8 @@ export const majorEvents = pgTable(
     index('major_events_unit_idx').on(t.unitId, t.occurredOn),
     jurIdx('major_events_jur_idx', t.jurisdictionCode),
     index('major_events_on_idx').on(t.occurredOn),
+    oneOf('major_events_kind_check', t.kind, MAJOR_EVENT_KINDS),
+    oneOf('major_events_source_check', t.source, MAJOR_EVENT_SOURCES),
   ],
 );
 
@@ -173,19 +206,21 @@ export const yellowCards = pgTable(
   'yellow_cards',
   {
     id: id(),
-    unitId: uuid('unit_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => safeUnits.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
     reason: text('reason').notNull(),
     issuedOn: day('issued_on').notNull(),
     rectificationDeadline: day('rectification_deadline').notNull(),
     ruleSetVersion: integer('rule_set_version').notNull(),
-    repeatOfId: uuid('repeat_of_id'),
-    escalation: text('escalation'),
+    repeatOfId: uuid('repeat_of_id').references((): AnyPgColumn => yellowCards.id),
+    escalation: text('escalation', { enum: CARD_ESCALATIONS }),
     explanation: text('explanation').notNull(),
     issuedBy: text('issued_by').notNull(),
     recordedAt: instant('recorded_at').notNull(),
   },
-  (t) => [index('yellow_cards_unit_idx').on(t.unitId, t.issuedOn), jurIdx('yellow_cards_jur_idx', t.jurisdictionCode)],
+  (t) => [index('yellow_cards_unit_idx').on(t.unitId, t.issuedOn), jurIdx('yellow_cards_jur_idx', t.jurisdictionCode), oneOf('yellow_cards_escalation_check', t.escalation, CARD_ESCALATIONS)],
 );
 
 /** Plaques (授牌). Revocation fills the revoked columns once; the fact also goes to unit_history. */
@@ -193,14 +228,18 @@ export const plaques = pgTable(
   'plaques',
   {
     id: id(),
-    unitId: uuid('unit_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
-    assessmentId: uuid('assessment_id').notNull(),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => safeUnits.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
+    assessmentId: uuid('assessment_id')
+      .notNull()
+      .references(() => unitAssessments.id),
     awardedOn: day('awarded_on').notNull(),
     awardedAt: instant('awarded_at').notNull(),
     revokedOn: day('revoked_on'),
     revokedAt: instant('revoked_at'),
-    revokedByEventId: uuid('revoked_by_event_id'),
+    revokedByEventId: uuid('revoked_by_event_id').references(() => majorEvents.id),
     revokeReason: text('revoke_reason'),
   },
   (t) => [index('plaques_unit_idx').on(t.unitId), uniqueIndex('plaques_one_active_uq').on(t.unitId).where(sql`revoked_at is null`)],
@@ -210,12 +249,14 @@ export const rectificationOrders = pgTable(
   'rectification_orders',
   {
     id: id(),
-    unitId: uuid('unit_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => safeUnits.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
     items: text('items').array().notNull(),
     issuedOn: day('issued_on').notNull(),
     deadline: day('deadline').notNull(),
-    yellowCardId: uuid('yellow_card_id'),
+    yellowCardId: uuid('yellow_card_id').references(() => yellowCards.id),
     completedOn: day('completed_on'),
     completedBy: text('completed_by'),
     version: integer('version').notNull().default(1),
@@ -230,10 +271,18 @@ export const unitBatchMoves = pgTable(
   'unit_batch_moves',
   {
     id: id(),
-    unitId: uuid('unit_id').notNull(),
-    orderId: uuid('order_id').notNull(),
-    fromBatchId: uuid('from_batch_id').notNull(),
-    toBatchId: uuid('to_batch_id').notNull(),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => safeUnits.id),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => rectificationOrders.id),
+    fromBatchId: uuid('from_batch_id')
+      .notNull()
+      .references(() => creationBatches.id),
+    toBatchId: uuid('to_batch_id')
+      .notNull()
+      .references(() => creationBatches.id),
     movedOn: day('moved_on').notNull(),
     reason: text('reason').notNull(),
     recordedBy: text('recorded_by').notNull(),
@@ -247,19 +296,19 @@ export const investigations = pgTable(
   'responsibility_investigations',
   {
     id: id(),
-    unitId: uuid('unit_id'),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    unitId: uuid('unit_id').references(() => safeUnits.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
     subject: text('subject').notNull(),
-    eventId: uuid('event_id'),
+    eventId: uuid('event_id').references(() => majorEvents.id),
     openedOn: day('opened_on').notNull(),
-    outcome: text('outcome'),
+    outcome: text('outcome', { enum: INVESTIGATION_OUTCOMES }),
     outcomeNote: text('outcome_note'),
     concludedOn: day('concluded_on'),
     version: integer('version').notNull().default(1),
     recordedBy: text('recorded_by').notNull(),
     recordedAt: instant('recorded_at').notNull(),
   },
-  (t) => [index('investigations_unit_idx').on(t.unitId), jurIdx('investigations_jur_idx', t.jurisdictionCode)],
+  (t) => [index('investigations_unit_idx').on(t.unitId), jurIdx('investigations_jur_idx', t.jurisdictionCode), oneOf('investigations_outcome_check', t.outcome, INVESTIGATION_OUTCOMES)],
 );
 
 export const evaluationWeightVersions = pgTable(
@@ -282,13 +331,13 @@ export const jurisdictionEvaluations = pgTable(
   'jurisdiction_evaluations',
   {
     id: id(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     periodStart: day('period_start').notNull(),
     periodEnd: day('period_end').notNull(),
     safeCreation: doublePrecision('safe_creation').notNull(),
     governance: doublePrecision('governance').notNull(),
     stability: doublePrecision('stability').notNull(),
-    weightsVersion: integer('weights_version'),
+    weightsVersion: integer('weights_version').references(() => evaluationWeightVersions.version),
     weights: jsonb('weights').$type<{ safeCreation: number; governance: number; stability: number }>().notNull(),
     total: doublePrecision('total').notNull(),
     evaluatedBy: text('evaluated_by').notNull(),
@@ -307,9 +356,11 @@ export const unitHistory = pgTable(
     id: id(),
     /** Recording order: ties within one valid day and instant keep the order they were written in. */
     seq: bigserial('seq', { mode: 'number' }).notNull(),
-    unitId: uuid('unit_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
-    kind: text('kind').notNull(),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => safeUnits.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
+    kind: text('kind', { enum: FACT_KINDS }).notNull(),
     validOn: day('valid_on').notNull(),
     recordedAt: instant('recorded_at').notNull(),
     actorId: text('actor_id').notNull(),
@@ -317,7 +368,7 @@ export const unitHistory = pgTable(
     summary: text('summary').notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
   },
-  (t) => [index('unit_history_unit_idx').on(t.unitId, t.validOn, t.recordedAt)],
+  (t) => [index('unit_history_unit_idx').on(t.unitId, t.validOn, t.recordedAt), oneOf('unit_history_kind_check', t.kind, FACT_KINDS)],
 );
 
 export const assessmentTables = {
@@ -338,14 +389,5 @@ export const assessmentTables = {
   unitHistory,
 };
 
-const APPEND_ONLY = ['unit_assessments', 'unit_history', 'assessment_standards', 'veto_rule_sets', 'veto_rule_set_decisions', 'unit_batch_moves', 'major_events', 'yellow_cards', 'evaluation_weight_versions'];
-
 /** History tables refuse UPDATE and DELETE: corrections are new rows. */
-export const APPEND_ONLY_SQL = [
-  `create or replace function assessment_append_only() returns trigger language plpgsql as $$
-   begin raise exception '% is append-only', tg_table_name; end $$`,
-  ...APPEND_ONLY.flatMap((t) => [
-    `drop trigger if exists ${t}_append_only on ${t}`,
-    `create trigger ${t}_append_only before update or delete on ${t} for each row execute function assessment_append_only()`,
-  ]),
-];
+export const APPEND_ONLY_TABLES = [unitAssessments, unitHistory, assessmentStandards, vetoRuleSets, vetoRuleSetDecisions, unitBatchMoves, majorEvents, yellowCards, evaluationWeightVersions];

@@ -136,11 +136,3 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVe
   }
   return { ok: true, checked, firstBrokenSeq: null, reason: null };
 }
-
-/** SQL run by `migrate` after the drizzle migrations: refuse UPDATE and DELETE on the log. */
-export const AUDIT_APPEND_ONLY_SQL = [
-  `create or replace function audit_log_append_only() returns trigger language plpgsql as $$
-   begin raise exception 'audit_log is append-only'; end $$`,
-  `drop trigger if exists audit_log_append_only on audit_log`,
-  `create trigger audit_log_append_only before update or delete on audit_log for each row execute function audit_log_append_only()`,
-];

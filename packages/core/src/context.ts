@@ -90,11 +90,6 @@ export function assertInScope(ctx: Ctx, code: string | null | undefined, what = 
   if (!isInScope(ctx, code)) throw notFound(what);
 }
 
-/** Writes into a jurisdiction outside the caller's subtree are refused. */
-export function assertWritableJurisdiction(ctx: Ctx, code: string): void {
-  if (!isInScope(ctx, code)) throw CoreErrors.error('JURISDICTION_OUT_OF_SCOPE', `Jurisdiction ${code} is outside your jurisdiction.`, { field: 'jurisdictionCode' });
-}
-
 /** A per-request DataLoader, created on first use under `key`. */
 export function loader<K, V>(ctx: Ctx, key: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>, opts?: DataLoader.Options<K, V, K>): DataLoader<K, V> {
   let l = ctx.loaders.get(key);

@@ -1,16 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { AUDIT_APPEND_ONLY_SQL } from './audit.js';
 import { registerCalendarSchema } from './calendar/graphql.js';
 import { calendarPostMigrateSql } from './calendar/package-seed.js';
 import { loadCalendarCommand } from './calendar/command.js';
 import { calendarReadiness } from './calendar/service.js';
-import { calendarTables } from './calendar/tables.js';
+import { calendarTables, holidayArrangements } from './calendar/tables.js';
 import { cityDivisions } from './divisions.js';
 import { CoreErrors } from './errors.js';
 import { registerCoreSchema } from './graphql/core-schema.js';
+import { appendOnly, RETIRED_APPEND_ONLY_SQL } from './integrity.js';
 import { defineModule } from './module.js';
 import { OUTBOX_KEEP_SQL } from './outbox.js';
-import { coreTables, jurisdictions } from './tables.js';
+import { auditLog, coreTables, jurisdictions } from './tables.js';
 
 /** The demo city: 兰州市 (Lanzhou, seed 000), with grids drawn in 城关区 and 七里河区. */
 export const DEMO_CITY = { code: '620100', name: '兰州市', gridDistricts: ['620102', '620103'] };
@@ -40,7 +40,9 @@ export const coreModule = defineModule({
   subscribers: [],
   emits: [],
   get postMigrateSql() {
-    return [...AUDIT_APPEND_ONLY_SQL, ...OUTBOX_KEEP_SQL, ...calendarPostMigrateSql()];
+    // The retired per-module trigger functions go first; every append-only table (core's and the
+    // modules') is then guarded by the one shared function.
+    return [...RETIRED_APPEND_ONLY_SQL, ...appendOnly([auditLog, holidayArrangements]), ...OUTBOX_KEEP_SQL, ...calendarPostMigrateSql()];
   },
   readiness: [calendarReadiness],
   commands: { 'load-calendar': loadCalendarCommand },

@@ -4,7 +4,9 @@
  * the emitter and the subscriber both see these payload types, neither sees the other.
  * Every payload carries `jurisdictionCode` so subscriptions can be filtered by scope.
  */
-export type MajorEventKind = 'major_criminal_case' | 'major_safety_accident' | 'major_mass_incident' | 'staff_duty_crime';
+/** The kinds of major event (重大案事件) that can veto a unit: patrol records them, assessment acts on them. */
+export const MAJOR_EVENT_KINDS = ['major_criminal_case', 'major_safety_accident', 'major_mass_incident', 'staff_duty_crime'] as const;
+export type MajorEventKind = (typeof MAJOR_EVENT_KINDS)[number];
 
 export interface DomainEvents {
   // population

@@ -48,3 +48,4 @@ export { requestSignal, useHeavyAdmission, useRequestBudget } from './request-bu
 export * from './logger.js';
 export * from './security.js';
 export * from './ops/index.js';
+export * from './integrity.js';

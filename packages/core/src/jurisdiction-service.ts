@@ -100,13 +100,14 @@ export async function renameJurisdiction(ctx: Ctx, input: { code: string; name: 
 export { asc };
 
 /**
- * Writes go into jurisdictions that exist and lie in the caller's subtree: the one check every
- * service makes before writing a record with a division code (a well-formed but unknown code is
- * CORE_JURISDICTION_UNKNOWN, an existing one outside the subtree CORE_JURISDICTION_OUT_OF_SCOPE).
+ * The one check every service makes before writing a record into a division code: the caller may
+ * write there (the code lies in their subtree, else CORE_JURISDICTION_OUT_OF_SCOPE). Existence is
+ * the database's: every jurisdiction column references jurisdictions(code). The one indexed lookup
+ * here only turns a well-formed but unknown code into the client's coded CORE_JURISDICTION_UNKNOWN
+ * (with its field) instead of a foreign-key violation.
  */
-export async function requireWritableJurisdiction(ctx: Ctx, code: string, field = 'jurisdictionCode'): Promise<JurisdictionRow> {
+export async function assertWritableJurisdiction(ctx: Ctx, code: string, field = 'jurisdictionCode'): Promise<void> {
   if (!isInScope(ctx, code)) throw CoreErrors.error('JURISDICTION_OUT_OF_SCOPE', `Jurisdiction ${code} is outside your jurisdiction.`, { field });
-  const [row] = await ctx.db.select().from(jurisdictions).where(eq(jurisdictions.code, code));
+  const [row] = await ctx.db.select({ code: jurisdictions.code }).from(jurisdictions).where(eq(jurisdictions.code, code));
   if (!row) throw CoreErrors.error('JURISDICTION_UNKNOWN', `No jurisdiction ${code}.`, { field });
-  return row;
 }

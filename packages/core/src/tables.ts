@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { oneOf } from './integrity.js';
+import { LEVELS } from './jurisdiction.js';
 
 /** The jurisdiction tree (属地). `code` is a division code; see jurisdiction.ts for the path rule. */
 export const jurisdictions = pgTable(
@@ -7,8 +9,8 @@ export const jurisdictions = pgTable(
   {
     code: text('code').primaryKey(),
     name: text('name').notNull(),
-    level: text('level').notNull(),
-    parentCode: text('parent_code'),
+    level: text('level', { enum: LEVELS }).notNull(),
+    parentCode: text('parent_code').references((): AnyPgColumn => jurisdictions.code),
     depth: integer('depth').notNull(),
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -16,8 +18,15 @@ export const jurisdictions = pgTable(
   (t) => [
     index('jurisdictions_code_prefix_idx').using('btree', sql`${t.code} text_pattern_ops`),
     index('jurisdictions_parent_idx').on(t.parentCode, t.code),
+    oneOf('jurisdictions_level_check', t.level, LEVELS),
   ],
 );
+
+/**
+ * A `jurisdiction_code` column referencing `jurisdictions(code)`: no row can sit in a division
+ * code that does not exist. Every module's tables use it (core is a dependency of every module).
+ */
+export const jurisdictionCode = (name = 'jurisdiction_code') => text(name).references(() => jurisdictions.code);
 
 /**
  * Append-only audit log, chained by hash: hash = sha256(prevHash || canonical(entry)).
@@ -35,7 +44,7 @@ export const auditLog = pgTable(
     operation: text('operation').notNull(),
     entityType: text('entity_type').notNull(),
     entityId: text('entity_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code'),
+    jurisdictionCode: jurisdictionCode(),
     before: jsonb('before'),
     after: jsonb('after'),
     purpose: text('purpose'),
@@ -97,7 +106,7 @@ export const eventOutbox = pgTable(
     name: text('name').notNull(),
     payload: jsonb('payload').notNull(),
     requestId: text('request_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code'),
+    jurisdictionCode: jurisdictionCode(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
   },

@@ -12,8 +12,8 @@ afterAll(() => d?.close());
 describe('rowsAsSelect (bulk insert in one parameter)', () => {
   it('inserts like .values(): given columns, SQL defaults for the missing ones, returning mapped rows', async () => {
     const rows = [
-      { code: '620102001001901', name: '测试网格甲', level: 'grid', parentCode: '620102001001', depth: 5 },
-      { code: '620102001001902', name: '测试网格乙', level: 'grid', parentCode: '620102001001', depth: 5, version: 7 },
+      { code: '620102001001901', name: '测试网格甲', level: 'grid' as const, parentCode: '620102001001', depth: 5 },
+      { code: '620102001001902', name: '测试网格乙', level: 'grid' as const, parentCode: '620102001001', depth: 5, version: 7 },
     ];
     const out = await d.db.insert(jurisdictions).select(rowsAsSelect(jurisdictions, rows)).returning();
     expect(out.map((r) => [r.code, r.version])).toEqual([

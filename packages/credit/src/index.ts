@@ -1,21 +1,10 @@
-import { defineModule } from '@safecity/core';
+import { appendOnly, defineModule } from '@safecity/core';
 import { CreditErrors } from './errors.js';
 import { registerCreditSchema } from './graphql.js';
 import { seedCredit } from './seed.js';
 import { creditSubscribers } from './service/events.js';
 import { proposeEligibleRedListEntries } from './service/records.js';
-import { creditTables } from './tables.js';
-
-/** Records, entries, repair requests and decisions are facts: corrections are new rows, never edits. */
-const APPEND_ONLY_TABLES = ['credit_records', 'credit_list_entries', 'credit_repair_requests', 'credit_list_decisions'];
-const APPEND_ONLY_SQL = [
-  `create or replace function credit_append_only() returns trigger language plpgsql as $$
-   begin raise exception '% is append-only', tg_table_name; end $$`,
-  ...APPEND_ONLY_TABLES.flatMap((t) => [
-    `drop trigger if exists ${t}_append_only on ${t}`,
-    `create trigger ${t}_append_only before update or delete on ${t} for each row execute function credit_append_only()`,
-  ]),
-];
+import { creditListDecisions, creditListEntries, creditRecords, creditRepairRequests, creditTables } from './tables.js';
 
 /**
  * The credit module (信用红黑榜): subjects by unified social credit code, credit records,
@@ -45,7 +34,8 @@ export const creditModule = defineModule({
       run: async (ctx) => console.log(`${await proposeEligibleRedListEntries(ctx)} red-list proposals filed`),
     },
   },
-  postMigrateSql: APPEND_ONLY_SQL,
+  /** Records, entries, repair requests and decisions are facts: corrections are new rows, never edits. */
+  postMigrateSql: appendOnly([creditRecords, creditListEntries, creditRepairRequests, creditListDecisions]),
 });
 
 export { CreditErrors };

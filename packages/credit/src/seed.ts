@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { anyOf, isValidCreditCode, jurisdictions, runMutation, type Ctx } from '@safecity/core';
 import { addDays, addYears, chinaDate, creditCodeCheckChar, recordValidUntil, ruleSetOn, type Polarity, type Severity } from './rules.js';
-import { creditListDecisions, creditListEntries, creditRecords, creditRepairRequests, creditSubjects } from './tables.js';
+import { creditListDecisions, creditListEntries, creditRecords, creditRepairRequests, creditSubjects, DECISION_ACTIONS } from './tables.js';
 
 const SUBJECTS = 300;
 const SEED_SOURCE = '市信用办（演示数据）';
@@ -110,7 +110,7 @@ export async function seedCredit(ctx: Ctx): Promise<void> {
     });
     return id;
   };
-  const decide = (entryId: string, action: string, on: string, reason: string, repairRequestId?: string) =>
+  const decide = (entryId: string, action: (typeof DECISION_ACTIONS)[number], on: string, reason: string, repairRequestId?: string) =>
     decisions.push({ entryId, action, reason, effectiveDate: on, decidedBy: 'credit-officer', repairRequestId: repairRequestId ?? null, decidedAt: new Date(`${on}T10:00:00+08:00`) });
 
   subjects.forEach((s, i) => {

@@ -1,5 +1,10 @@
 import { sql } from 'drizzle-orm';
+import { jurisdictionCode, oneOf } from '@safecity/core';
 import { date, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { LIST_TYPES, POLARITIES, SEVERITIES, SUBJECT_KINDS } from './rules.js';
+
+/** The decisions on a list entry (see credit_list_decisions). */
+export const DECISION_ACTIONS = ['approve', 'reject', 'lift', 'reject_repair'] as const;
 
 /** An enterprise or unit (信用主体), identified by its unified social credit code (GB 32100). */
 export const creditSubjects = pgTable(
@@ -8,13 +13,13 @@ export const creditSubjects = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     creditCode: text('credit_code').notNull().unique(),
     name: text('name').notNull(),
-    kind: text('kind').notNull(), // enterprise | public_institution | social_organization | other
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    kind: text('kind', { enum: SUBJECT_KINDS }).notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     /** On file since: the start of the observation period for red-list rules. */
     onFileSince: date('on_file_since', { mode: 'string' }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('credit_subjects_jur_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`)],
+  (t) => [index('credit_subjects_jur_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`), oneOf('credit_subjects_kind_check', t.kind, SUBJECT_KINDS)],
 );
 
 /** A positive or negative credit record (信用记录). Facts: never updated. */
@@ -25,12 +30,13 @@ export const creditRecords = pgTable(
     subjectId: uuid('subject_id')
       .notNull()
       .references(() => creditSubjects.id),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
-    polarity: text('polarity').notNull(), // positive | negative
+    jurisdictionCode: jurisdictionCode().notNull(),
+    polarity: text('polarity', { enum: POLARITIES }).notNull(),
     kind: text('kind').notNull(),
     sourceDepartment: text('source_department').notNull(),
     date: date('date', { mode: 'string' }).notNull(),
-    severity: text('severity'), // negative records: minor | general | serious | severe
+    /** Negative records only. */
+    severity: text('severity', { enum: SEVERITIES }),
     summary: text('summary').notNull(),
     /** Reference to the evidence file or case (not public). */
     evidenceRef: text('evidence_ref'),
@@ -41,7 +47,12 @@ export const creditRecords = pgTable(
     recordedBy: text('recorded_by').notNull(),
     recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('credit_records_subject_idx').on(t.subjectId, t.date), index('credit_records_jur_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`)],
+  (t) => [
+    index('credit_records_subject_idx').on(t.subjectId, t.date),
+    index('credit_records_jur_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`),
+    oneOf('credit_records_polarity_check', t.polarity, POLARITIES),
+    oneOf('credit_records_severity_check', t.severity, SEVERITIES),
+  ],
 );
 
 /**
@@ -55,8 +66,8 @@ export const creditListEntries = pgTable(
     subjectId: uuid('subject_id')
       .notNull()
       .references(() => creditSubjects.id),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
-    listType: text('list_type').notNull(), // red | black
+    jurisdictionCode: jurisdictionCode().notNull(),
+    listType: text('list_type', { enum: LIST_TYPES }).notNull(),
     reasonCategory: text('reason_category').notNull(),
     /** Published reason. */
     reason: text('reason').notNull(),
@@ -78,6 +89,7 @@ export const creditListEntries = pgTable(
     index('credit_list_entries_subject_idx').on(t.subjectId, t.listType),
     index('credit_list_entries_order_idx').on(t.listType, t.startDate, t.id),
     index('credit_list_entries_jur_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`),
+    oneOf('credit_list_entries_list_type_check', t.listType, LIST_TYPES),
   ],
 );
 
@@ -89,7 +101,7 @@ export const creditRepairRequests = pgTable(
     entryId: uuid('entry_id')
       .notNull()
       .references(() => creditListEntries.id),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     statement: text('statement').notNull(),
     /** The conditions the applicant shows as met: [{ condition, evidence }]. */
     conditions: jsonb('conditions').$type<{ condition: string; evidence: string }[]>().notNull(),
@@ -111,7 +123,7 @@ export const creditListDecisions = pgTable(
       .notNull()
       .references(() => creditListEntries.id),
     repairRequestId: uuid('repair_request_id').references(() => creditRepairRequests.id),
-    action: text('action').notNull(),
+    action: text('action', { enum: DECISION_ACTIONS }).notNull(),
     reason: text('reason').notNull(),
     /** The calendar day (China time) from which the decision takes effect. */
     effectiveDate: date('effective_date', { mode: 'string' }).notNull(),
@@ -123,6 +135,7 @@ export const creditListDecisions = pgTable(
     uniqueIndex('credit_list_decisions_verdict_uq').on(t.entryId).where(sql`action in ('approve', 'reject')`),
     uniqueIndex('credit_list_decisions_lift_uq').on(t.entryId).where(sql`action = 'lift'`),
     uniqueIndex('credit_list_decisions_repair_uq').on(t.repairRequestId).where(sql`repair_request_id is not null`),
+    oneOf('credit_list_decisions_action_check', t.action, DECISION_ACTIONS),
   ],
 );
 

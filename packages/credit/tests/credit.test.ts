@@ -431,19 +431,19 @@ describe('credit module through the GraphQL API', () => {
       const codes = Array.from({ length: 1000 }, () => newCode('620103'));
       const rows = await db
         .insert(creditSubjects)
-        .values(codes.map((creditCode, i) => ({ creditCode, name: `批量企业${i}`, kind: 'enterprise', jurisdictionCode: '620103001001', onFileSince: '2020-01-01' })))
+        .values(codes.map((creditCode, i) => ({ creditCode, name: `批量企业${i}`, kind: 'enterprise' as const, jurisdictionCode: '620103001001', onFileSince: '2020-01-01' })))
         .returning({ id: creditSubjects.id });
       // Every tenth one on the black list (approved), every tenth+1 with a pending proposal.
       const entries = await db
         .insert(creditListEntries)
         .values(
           rows.flatMap((r, i) =>
-            i % 10 <= 1 ? [{ subjectId: r.id, jurisdictionCode: '620103001001', listType: 'black', reasonCategory: 'severe_violation', reason: 'r', authority: 'a', startDate: addDays(today, -1), endDate: addDays(today, 100), proposalRule: 'manual', ruleVersion: '-', proposedBy: 'x' }] : [],
+            i % 10 <= 1 ? [{ subjectId: r.id, jurisdictionCode: '620103001001', listType: 'black' as const, reasonCategory: 'severe_violation', reason: 'r', authority: 'a', startDate: addDays(today, -1), endDate: addDays(today, 100), proposalRule: 'manual', ruleVersion: '-', proposedBy: 'x' }] : [],
           ),
         )
         .returning({ id: creditListEntries.id, subjectId: creditListEntries.subjectId });
       const approved = entries.filter((_, i) => i % 2 === 0);
-      await db.insert(creditListDecisions).values(approved.map((e) => ({ entryId: e.id, action: 'approve', reason: 'ok', effectiveDate: addDays(today, -1), decidedBy: 'y' })));
+      await db.insert(creditListDecisions).values(approved.map((e) => ({ entryId: e.id, action: 'approve' as const, reason: 'ok', effectiveDate: addDays(today, -1), decidedBy: 'y' })));
 
       const q = `query($codes: [CreditCode!]!) { creditStandings(codes: $codes) { creditCode standing activeEntries { id status } measures { code } } }`;
       const big = await s.gql(q, { codes }, as('service'));

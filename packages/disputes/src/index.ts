@@ -1,9 +1,9 @@
-import { defineModule } from '@safecity/core';
+import { appendOnly, defineModule } from '@safecity/core';
 import { DisputesErrors } from './errors.js';
 import { registerDisputesSchema } from './graphql/index.js';
 import { seedDisputes } from './seed.js';
 import { escalateOverdueDisputes } from './service/escalation.js';
-import { APPEND_ONLY_SQL, disputesTables } from './tables.js';
+import { APPEND_ONLY_TABLES, disputesTables } from './tables.js';
 
 /**
  * Dispute screening and mediation (矛盾纠纷排查调处): the big-mediation network (大调解) of
@@ -38,7 +38,7 @@ export const disputesModule = defineModule({
   subscribers: [],
   emits: ['disputeEscalated', 'majorIncidentRecorded', 'vetoProposed'],
   seed: seedDisputes,
-  postMigrateSql: APPEND_ONLY_SQL,
+  postMigrateSql: appendOnly(APPEND_ONLY_TABLES),
   commands: {
     escalate: {
       description: 'The escalation sweep: open disputes past their level’s deadline go up one level (at most 500 a run).',

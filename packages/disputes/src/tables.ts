@@ -1,10 +1,16 @@
 import { sql } from 'drizzle-orm';
+import { jurisdictionCode, oneOf } from '@safecity/core';
 import { bigserial, boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { HANDLING_LEVELS } from './rules/levels.js';
+import { DISPUTE_KINDS, DISPUTE_SOURCES, DISPUTE_STATUSES, MEDIATION_KINDS, ORGANISATION_KINDS, PARTY_ROLES, RISK_LEVELS, STEP_KINDS } from './rules/vocabulary.js';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const day = (name: string) => date(name, { mode: 'string' });
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const jurIdx = (name: string, col: any) => index(name).using('btree', sql`${col} text_pattern_ops`);
+/** The keys of a labelled vocabulary ({ key: '中文' }), as the non-empty tuple drizzle's text enum takes. */
+const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
+export const VETO_PROPOSAL_STATUSES = ['pending', 'accepted', 'rejected'] as const;
 
 /** Mediation organisations: community rooms, town centres, specialised committees (大调解网络). */
 export const mediationOrganisations = pgTable(
@@ -12,14 +18,19 @@ export const mediationOrganisations = pgTable(
   {
     id: id(),
     name: text('name').notNull(),
-    kind: text('kind').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    kind: text('kind', { enum: keys(ORGANISATION_KINDS) }).notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     /** For a specialised committee: the dispute kind it takes (traffic accidents, medical, property…). */
-    specialty: text('specialty'),
+    specialty: text('specialty', { enum: keys(DISPUTE_KINDS) }),
     createdBy: text('created_by').notNull(),
     createdAt: instant('created_at').notNull(),
   },
-  (t) => [uniqueIndex('mediation_organisations_name_uq').on(t.jurisdictionCode, t.name), jurIdx('mediation_organisations_jur_idx', t.jurisdictionCode)],
+  (t) => [
+    uniqueIndex('mediation_organisations_name_uq').on(t.jurisdictionCode, t.name),
+    jurIdx('mediation_organisations_jur_idx', t.jurisdictionCode),
+    oneOf('mediation_organisations_kind_check', t.kind, keys(ORGANISATION_KINDS)),
+    oneOf('mediation_organisations_specialty_check', t.specialty, keys(DISPUTE_KINDS)),
+  ],
 );
 
 /** Screening rounds (排查) per jurisdiction and period; what each found is the disputes linked to it plus its hazard count. */
@@ -27,7 +38,7 @@ export const screeningRounds = pgTable(
   'screening_rounds',
   {
     id: id(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     period: text('period').notNull(),
     startedOn: day('started_on').notNull(),
     endedOn: day('ended_on').notNull(),
@@ -49,22 +60,22 @@ export const disputes = pgTable(
   'disputes',
   {
     id: id(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
-    kind: text('kind').notNull(),
-    source: text('source').notNull(),
-    screeningRoundId: uuid('screening_round_id'),
+    jurisdictionCode: jurisdictionCode().notNull(),
+    kind: text('kind', { enum: keys(DISPUTE_KINDS) }).notNull(),
+    source: text('source', { enum: keys(DISPUTE_SOURCES) }).notNull(),
+    screeningRoundId: uuid('screening_round_id').references(() => screeningRounds.id),
     description: text('description').notNull(),
-    riskLevel: text('risk_level').notNull(),
+    riskLevel: text('risk_level', { enum: keys(RISK_LEVELS) }).notNull(),
     massIncidentRisk: boolean('mass_incident_risk').notNull(),
     /** The unit the dispute is about or happens at (for a mass incident's veto), when there is one. */
     unitName: text('unit_name'),
     unitCreditCode: text('unit_credit_code'),
     registeredOn: day('registered_on').notNull(),
-    status: text('status').notNull(),
-    level: text('level').notNull(),
-    organisationId: uuid('organisation_id'),
+    status: text('status', { enum: DISPUTE_STATUSES }).notNull(),
+    level: text('level', { enum: HANDLING_LEVELS }).notNull(),
+    organisationId: uuid('organisation_id').references(() => mediationOrganisations.id),
     mediatorName: text('mediator_name'),
-    mediationKind: text('mediation_kind').notNull(),
+    mediationKind: text('mediation_kind', { enum: keys(MEDIATION_KINDS) }).notNull(),
     /** The current level's deadline (calendar days, see rules/deadlines.ts). */
     deadline: day('deadline').notNull(),
     escalations: integer('escalations').notNull().default(0),
@@ -84,6 +95,13 @@ export const disputes = pgTable(
     index('disputes_open_deadline_idx').on(t.deadline).where(sql`status in ('registered', 'mediating', 'escalated')`),
     index('disputes_follow_up_idx').on(t.followUpDueOn).where(sql`follow_up_due_on is not null`),
     index('disputes_round_idx').on(t.screeningRoundId),
+    index('disputes_organisation_idx').on(t.organisationId),
+    oneOf('disputes_kind_check', t.kind, keys(DISPUTE_KINDS)),
+    oneOf('disputes_source_check', t.source, keys(DISPUTE_SOURCES)),
+    oneOf('disputes_risk_level_check', t.riskLevel, keys(RISK_LEVELS)),
+    oneOf('disputes_status_check', t.status, DISPUTE_STATUSES),
+    oneOf('disputes_level_check', t.level, HANDLING_LEVELS),
+    oneOf('disputes_mediation_kind_check', t.mediationKind, keys(MEDIATION_KINDS)),
   ],
 );
 
@@ -92,16 +110,18 @@ export const disputeParties = pgTable(
   'dispute_parties',
   {
     id: id(),
-    disputeId: uuid('dispute_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    disputeId: uuid('dispute_id')
+      .notNull()
+      .references(() => disputes.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
     seq: integer('seq').notNull(),
-    role: text('role').notNull(),
+    role: text('role', { enum: keys(PARTY_ROLES) }).notNull(),
     /** population's person id; never joined: the client resolves it through node(id:). */
     personRef: uuid('person_ref'),
     name: text('name'),
     phone: text('phone'),
   },
-  (t) => [uniqueIndex('dispute_parties_seq_uq').on(t.disputeId, t.seq), index('dispute_parties_person_idx').on(t.personRef)],
+  (t) => [uniqueIndex('dispute_parties_seq_uq').on(t.disputeId, t.seq), index('dispute_parties_person_idx').on(t.personRef), oneOf('dispute_parties_role_check', t.role, keys(PARTY_ROLES))],
 );
 
 /** The handling history: registration, routing, sessions, agreement or failure, escalations, follow-ups. Append-only. */
@@ -111,19 +131,26 @@ export const disputeSteps = pgTable(
     id: id(),
     /** Recording order (steps written in one transaction share their instant). */
     seq: bigserial('seq', { mode: 'number' }).notNull(),
-    disputeId: uuid('dispute_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
-    kind: text('kind').notNull(),
+    disputeId: uuid('dispute_id')
+      .notNull()
+      .references(() => disputes.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
+    kind: text('kind', { enum: STEP_KINDS }).notNull(),
     on: day('on_date').notNull(),
-    level: text('level').notNull(),
-    organisationId: uuid('organisation_id'),
+    level: text('level', { enum: HANDLING_LEVELS }).notNull(),
+    organisationId: uuid('organisation_id').references(() => mediationOrganisations.id),
     mediatorName: text('mediator_name'),
-    mediationKind: text('mediation_kind'),
+    mediationKind: text('mediation_kind', { enum: keys(MEDIATION_KINDS) }),
     outcome: text('outcome').notNull(),
     recordedBy: text('recorded_by').notNull(),
     recordedAt: instant('recorded_at').notNull(),
   },
-  (t) => [index('dispute_steps_dispute_idx').on(t.disputeId, t.seq)],
+  (t) => [
+    index('dispute_steps_dispute_idx').on(t.disputeId, t.seq),
+    oneOf('dispute_steps_kind_check', t.kind, STEP_KINDS),
+    oneOf('dispute_steps_level_check', t.level, HANDLING_LEVELS),
+    oneOf('dispute_steps_mediation_kind_check', t.mediationKind, keys(MEDIATION_KINDS)),
+  ],
 );
 
 /** Comprehensive-governance veto proposals (综治否决建议) by a mediation centre, decided by an assessor. */
@@ -131,13 +158,15 @@ export const vetoProposals = pgTable(
   'veto_proposals',
   {
     id: id(),
-    organisationId: uuid('organisation_id').notNull(),
-    disputeId: uuid('dispute_id'),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => mediationOrganisations.id),
+    disputeId: uuid('dispute_id').references(() => disputes.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
     unitName: text('unit_name'),
     unitCreditCode: text('unit_credit_code'),
     reason: text('reason').notNull(),
-    status: text('status').notNull().default('pending'),
+    status: text('status', { enum: VETO_PROPOSAL_STATUSES }).notNull().default('pending'),
     proposedBy: text('proposed_by').notNull(),
     proposedAt: instant('proposed_at').notNull(),
     decidedBy: text('decided_by'),
@@ -145,7 +174,11 @@ export const vetoProposals = pgTable(
     decisionReason: text('decision_reason'),
     version: integer('version').notNull().default(1),
   },
-  (t) => [jurIdx('veto_proposals_jur_idx', t.jurisdictionCode), index('veto_proposals_pending_idx').on(t.proposedAt).where(sql`status = 'pending'`)],
+  (t) => [
+    jurIdx('veto_proposals_jur_idx', t.jurisdictionCode),
+    index('veto_proposals_pending_idx').on(t.proposedAt).where(sql`status = 'pending'`),
+    oneOf('veto_proposals_status_check', t.status, VETO_PROPOSAL_STATUSES),
+  ],
 );
 
 export const disputesTables = { mediationOrganisations, screeningRounds, disputes, disputeParties, disputeSteps, vetoProposals };
@@ -158,11 +191,4 @@ export type StepRow = typeof disputeSteps.$inferSelect;
 export type ProposalRow = typeof vetoProposals.$inferSelect;
 
 /** The handling history and the parties are append-only: corrections are new steps. */
-export const APPEND_ONLY_SQL = [
-  `create or replace function disputes_append_only() returns trigger language plpgsql as $$
-   begin raise exception '% is append-only', tg_table_name; end $$`,
-  ...['dispute_steps', 'dispute_parties'].flatMap((t) => [
-    `drop trigger if exists ${t}_append_only on ${t}`,
-    `create trigger ${t}_append_only before update or delete on ${t} for each row execute function disputes_append_only()`,
-  ]),
-];
+export const APPEND_ONLY_TABLES = [disputeSteps, disputeParties];

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Ctx } from '@safecity/core';
-import { addDays, generateRoster, shanghaiDay, shanghaiTime, type Task } from './rules/index.js';
+import { addDays, generateRoster, shanghaiDay, shanghaiTime, type AlertType, type Task } from './rules/index.js';
 import { recordAlert } from './service/alerts.js';
 import { recordCheckIn } from './service/activation.js';
 import { activations, alerts, checkpoints, dutyLogs, patrolBlocks, patrolMembers, patrolTeams } from './tables.js';
@@ -54,7 +54,7 @@ export async function seedPatrol(ctx: Ctx): Promise<void> {
   for (const cp of rostered) {
     const teams = await ctx.db
       .insert(patrolTeams)
-      .values(['一班', '二班', '三班'].map((b) => ({ name: `${cp.name}${b}`, level: 'police_station', jurisdictionCode: cp.jurisdictionCode, checkpointId: cp.id, vehicles: 1 })))
+      .values(['一班', '二班', '三班'].map((b) => ({ name: `${cp.name}${b}`, level: 'police_station' as const, jurisdictionCode: cp.jurisdictionCode, checkpointId: cp.id, vehicles: 1 })))
       .returning();
     const members = await ctx.db
       .insert(patrolMembers)
@@ -113,7 +113,7 @@ export async function seedPatrol(ctx: Ctx): Promise<void> {
   // Alerts: the last 60 days and the same days a year earlier (fewer robberies now, 同比 down).
   // At most one robbery/snatching per district and day, so only the day below activates.
   const rand = prng(20240601);
-  const ordinary = ['theft', 'theft', 'theft', 'fraud', 'fraud', 'fight', 'traffic', 'burglary', 'assault', 'public_order'];
+  const ordinary = ['theft', 'theft', 'theft', 'fraud', 'fraud', 'fight', 'traffic', 'burglary', 'assault', 'public_order'] as const;
   const places = [...communities, '620103005001', '620103001001', '620102013001'];
   const rows: (typeof alerts.$inferInsert)[] = [];
   const twoRobberies = new Set<string>();
@@ -125,7 +125,7 @@ export async function seedPatrol(ctx: Ctx): Promise<void> {
       const day = addDays(today, -d - yearsBack * 365);
       for (let k = 0; k < perDay; k++) {
         const code = places[Math.floor(rand() * places.length)];
-        let type = ordinary[Math.floor(rand() * ordinary.length)];
+        let type: AlertType = ordinary[Math.floor(rand() * ordinary.length)];
         const district = code.slice(0, 6);
         if (rand() < 0.12 && !twoRobberies.has(`${district}:${day}`)) {
           type = rand() < 0.5 ? 'robbery' : 'snatching';

@@ -1,5 +1,9 @@
 import { sql } from 'drizzle-orm';
+import { allOf, jurisdictionCode, MAJOR_EVENT_KINDS, oneOf } from '@safecity/core';
 import { boolean, check, date, doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { ALERT_TYPES } from './rules/activation.js';
+import { TASKS } from './rules/compliance.js';
+import { CHECKPOINT_KINDS, TEAM_LEVELS } from './rules/vocabulary.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const jurIdx = (name: string, col: AnyPgColumn) => index(name).using('btree', sql`${col} text_pattern_ops`);
@@ -10,13 +14,13 @@ export const checkpoints = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: CHECKPOINT_KINDS }).notNull(),
     latitude: doublePrecision('latitude').notNull(),
     longitude: doublePrecision('longitude').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [jurIdx('patrol_checkpoints_jur_idx', t.jurisdictionCode), index('patrol_checkpoints_kind_idx').on(t.kind, t.jurisdictionCode)],
+  (t) => [jurIdx('patrol_checkpoints_jur_idx', t.jurisdictionCode), index('patrol_checkpoints_kind_idx').on(t.kind, t.jurisdictionCode), oneOf('patrol_checkpoints_kind_check', t.kind, CHECKPOINT_KINDS)],
 );
 
 /** Patrol blocks (区块化巡防): communities of a sub-district grouped for patrol. */
@@ -25,7 +29,7 @@ export const patrolBlocks = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     communityCodes: text('community_codes').array().notNull(),
     vehicles: integer('vehicles').notNull().default(0),
     weeklyPatrolHours: integer('weekly_patrol_hours').notNull(),
@@ -40,14 +44,19 @@ export const patrolTeams = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
-    level: text('level').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    level: text('level', { enum: TEAM_LEVELS }).notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     checkpointId: uuid('checkpoint_id').references(() => checkpoints.id),
     blockId: uuid('block_id').references(() => patrolBlocks.id),
     vehicles: integer('vehicles').notNull().default(0),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [jurIdx('patrol_teams_jur_idx', t.jurisdictionCode), index('patrol_teams_checkpoint_idx').on(t.checkpointId), index('patrol_teams_block_idx').on(t.blockId)],
+  (t) => [
+    jurIdx('patrol_teams_jur_idx', t.jurisdictionCode),
+    index('patrol_teams_checkpoint_idx').on(t.checkpointId),
+    index('patrol_teams_block_idx').on(t.blockId),
+    oneOf('patrol_teams_level_check', t.level, TEAM_LEVELS),
+  ],
 );
 
 export const patrolMembers = pgTable(
@@ -59,7 +68,7 @@ export const patrolMembers = pgTable(
       .references(() => patrolTeams.id),
     name: text('name').notNull(),
     badgeNumber: text('badge_number'),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [index('patrol_members_team_idx').on(t.teamId), jurIdx('patrol_members_jur_idx', t.jurisdictionCode)],
@@ -77,10 +86,10 @@ export const dutyLogs = pgTable(
       .notNull()
       .references(() => patrolTeams.id),
     checkpointId: uuid('checkpoint_id').references(() => checkpoints.id),
-    task: text('task').notNull(),
+    task: text('task', { enum: TASKS }).notNull(),
     startAt: ts('start_at').notNull(),
     endAt: ts('end_at').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     recordedBy: text('recorded_by').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
@@ -90,6 +99,7 @@ export const dutyLogs = pgTable(
     index('patrol_duty_logs_order_idx').on(t.startAt, t.id),
     jurIdx('patrol_duty_logs_jur_idx', t.jurisdictionCode),
     check('patrol_duty_logs_interval', sql`${t.endAt} > ${t.startAt}`),
+    oneOf('patrol_duty_logs_task_check', t.task, TASKS),
   ],
 );
 
@@ -98,7 +108,7 @@ export const alerts = pgTable(
   'patrol_alerts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    type: text('type').notNull(),
+    type: text('type', { enum: ALERT_TYPES }).notNull(),
     /** A GB/T 31000 classification code, when the reporting system supplies one. */
     gbCode: text('gb_code'),
     occurredAt: ts('occurred_at').notNull(),
@@ -107,9 +117,9 @@ export const alerts = pgTable(
     place: text('place').notNull(),
     latitude: doublePrecision('latitude'),
     longitude: doublePrecision('longitude'),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     major: boolean('major').notNull().default(false),
-    majorKind: text('major_kind'),
+    majorKind: text('major_kind', { enum: MAJOR_EVENT_KINDS }),
     unitCreditCode: text('unit_credit_code'),
     unitName: text('unit_name'),
     description: text('description').notNull().default(''),
@@ -122,35 +132,46 @@ export const alerts = pgTable(
     jurIdx('patrol_alerts_jur_idx', t.jurisdictionCode),
     index('patrol_alerts_day_idx').on(t.day, t.type),
     index('patrol_alerts_order_idx').on(t.occurredAt, t.id),
+    oneOf('patrol_alerts_type_check', t.type, ALERT_TYPES),
+    oneOf('patrol_alerts_major_kind_check', t.majorKind, MAJOR_EVENT_KINDS),
   ],
 );
 
 /** Per-jurisdiction joint-duty configuration; without one the district default applies. */
-export const activationRules = pgTable('patrol_activation_rules', {
-  jurisdictionCode: text('jurisdiction_code').primaryKey(),
+export const activationRules = pgTable(
+  'patrol_activation_rules',
+  {
+  jurisdictionCode: jurisdictionCode().primaryKey(),
   threshold: integer('threshold').notNull(),
-  types: text('types').array().notNull(),
+  types: text('types', { enum: ALERT_TYPES }).array().notNull(),
   pointIds: uuid('point_ids').array().notNull(),
   deadlineMinutes: integer('deadline_minutes').notNull(),
   version: integer('version').notNull().default(1),
   updatedAt: ts('updated_at').notNull().defaultNow(),
-});
+  },
+  (t) => [allOf('patrol_activation_rules_types_check', t.types, ALERT_TYPES)],
+);
 
 /** Grid joint-duty activations (网格化防控联勤): at most one per jurisdiction and day. */
 export const activations = pgTable(
   'patrol_activations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     day: date('day', { mode: 'string' }).notNull(),
     threshold: integer('threshold').notNull(),
-    types: text('types').array().notNull(),
+    types: text('types', { enum: ALERT_TYPES }).array().notNull(),
     triggeringAlertIds: uuid('triggering_alert_ids').array().notNull(),
     pointIds: uuid('point_ids').array().notNull(),
     activatedAt: ts('activated_at').notNull(),
     deadline: ts('deadline').notNull(),
   },
-  (t) => [uniqueIndex('patrol_activations_jur_day_uq').on(t.jurisdictionCode, t.day), jurIdx('patrol_activations_jur_idx', t.jurisdictionCode), index('patrol_activations_order_idx').on(t.activatedAt, t.id)],
+  (t) => [
+    uniqueIndex('patrol_activations_jur_day_uq').on(t.jurisdictionCode, t.day),
+    jurIdx('patrol_activations_jur_idx', t.jurisdictionCode),
+    index('patrol_activations_order_idx').on(t.activatedAt, t.id),
+    allOf('patrol_activations_types_check', t.types, ALERT_TYPES),
+  ],
 );
 
 export const checkIns = pgTable(
@@ -164,7 +185,7 @@ export const checkIns = pgTable(
       .notNull()
       .references(() => checkpoints.id),
     arrivedAt: ts('arrived_at').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     recordedBy: text('recorded_by').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
@@ -181,7 +202,7 @@ export const disciplineRecords = pgTable(
     day: date('day', { mode: 'string' }).notNull(),
     description: text('description').notNull(),
     deduction: integer('deduction').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     recordedBy: text('recorded_by').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
@@ -198,7 +219,7 @@ export const communityFeedback = pgTable(
     day: date('day', { mode: 'string' }).notNull(),
     rating: integer('rating').notNull(),
     note: text('note').notNull().default(''),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     recordedBy: text('recorded_by').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },

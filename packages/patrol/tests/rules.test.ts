@@ -123,7 +123,7 @@ describe('joint-duty activation', () => {
     expect(d.triggeringAlertIds).toEqual(ids);
   });
   it('picks the most specific configured rule, else the district default', () => {
-    const rule = (code: string, threshold: number) => ({ jurisdictionCode: code, threshold, types: ['robbery'], deadlineMinutes: 10, pointIds: [] });
+    const rule = (code: string, threshold: number) => ({ jurisdictionCode: code, threshold, types: ['robbery' as const], deadlineMinutes: 10, pointIds: [] });
     expect(pickRule('620102001002', [rule('620100', 5), rule('620102001', 3)]).threshold).toBe(3);
     expect(pickRule('620102002001', [rule('620100', 5), rule('620102001', 3)]).threshold).toBe(5);
     expect(pickRule('620103001001', [])).toMatchObject({ jurisdictionCode: '620103', threshold: 2, types: ['robbery', 'snatching'] });

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { defineModule, observeJob } from '@safecity/core';
+import { appendOnly, defineModule, observeJob } from '@safecity/core';
 import { PopulationErrors } from './errors.js';
 import { registerPopulationSchema } from './graphql/index.js';
 import { seedPopulation } from './seed.js';
@@ -7,7 +7,7 @@ import { exportRegistrationsCsv, importRegistrationsCsv } from './service/csv.js
 import { encryptLegacyPhones } from './service/phone-migration.js';
 import { rotateDataKey, rowsNotUnderCurrentKey } from './service/data-key.js';
 import { sweepOverdueRevisits } from './service/revisits.js';
-import { tables } from './tables.js';
+import { dwellingClassHistory, fiveOnesChecks, personTierHistory, tables } from './tables.js';
 
 /**
  * The population module: floating population and rental housing (流动人口与出租屋).
@@ -39,6 +39,8 @@ export const populationModule = defineModule({
   },
   errorCodes: PopulationErrors.all,
   register: (builder) => registerPopulationSchema(builder),
+  /** The history tables: corrections are new rows. */
+  postMigrateSql: appendOnly([personTierHistory, dwellingClassHistory, fiveOnesChecks]),
   postMigrate: async (db) => void (await encryptLegacyPhones(db)),
   subscribers: [],
   emits: ['residenceRegistered', 'residenceDeregistered', 'personMovedAway', 'personArrived', 'revisitOverdue'],

@@ -28,6 +28,15 @@ export const INFLOW_REASONS = {
   other: '其他',
 } as const;
 export type InflowReason = keyof typeof INFLOW_REASONS;
+export const GENDERS = ['male', 'female'] as const;
+/** How a registration ended: a change of dwelling, a deregistration, or an arrival elsewhere. */
+export const REGISTRATION_ENDS = ['changed', 'deregistered', 'moved_out'] as const;
+/** Where a registration came from: the API, a CSV import, an arrival from another jurisdiction, or the demo seed. */
+export const REGISTRATION_SOURCES = ['api', 'import', 'arrival', 'seed'] as const;
+/** What a revisit found of a tenant: seen, or departed (moved away). */
+export const REVISIT_OUTCOMES = ['seen', 'departed'] as const;
+/** What an overdue notice is about. */
+export const OVERDUE_SUBJECTS = ['dwelling', 'tenant'] as const;
 
 // ---------------------------------------------------------------- calendar days
 
@@ -253,7 +262,7 @@ export interface RowError {
   message: string;
 }
 
-const GENDERS: Record<string, 'male' | 'female'> = { male: 'male', female: 'female', 男: 'male', 女: 'female', m: 'male', f: 'female' };
+const GENDER_WORDS: Record<string, 'male' | 'female'> = { male: 'male', female: 'female', 男: 'male', 女: 'female', m: 'male', f: 'female' };
 const KINDS: Record<string, PersonKind> = { registered: 'registered', floating: 'floating', 户籍: 'registered', 流动: 'floating', 户籍人口: 'registered', 流动人口: 'floating' };
 
 /** Validates one CSV record (all errors of the row, not just the first). `row` is the file's line number. */
@@ -264,7 +273,7 @@ export function parseImportRow(rec: Record<string, string | undefined>, row: num
   const name = v('name');
   if (!name || name.length > 50) err('name', 'CSV_VALUE_INVALID', 'name: 1 to 50 characters');
   const genderRaw = v('gender').toLowerCase();
-  const gender = genderRaw ? GENDERS[genderRaw] : undefined;
+  const gender = genderRaw ? GENDER_WORDS[genderRaw] : undefined;
   if (genderRaw && !gender) err('gender', 'CSV_VALUE_INVALID', 'gender: male or female');
   const birthDate = v('birthDate');
   if (birthDate && !isCalendarDate(birthDate)) err('birthDate', 'CSV_VALUE_INVALID', 'birthDate: YYYY-MM-DD');

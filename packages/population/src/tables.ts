@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { jurisdictionCode, oneOf } from '@safecity/core';
+import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import {
+  DWELLING_CLASSES,
+  FILING_STATUSES,
+  GENDERS,
+  INFLOW_REASONS,
+  OVERDUE_SUBJECTS,
+  PERSON_KINDS,
+  REGISTRATION_ENDS,
+  REGISTRATION_SOURCES,
+  REVISIT_OUTCOMES,
+  TENANT_TIERS,
+  type InflowReason,
+} from './rules.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const day = (name: string) => date(name, { mode: 'string' });
@@ -21,9 +35,9 @@ export const persons = pgTable(
     idNumberMasked: text('id_number_masked').notNull(),
     idNumberCipher: text('id_number_cipher').notNull(),
     birthDate: day('birth_date').notNull(),
-    gender: text('gender').notNull(),
-    kind: text('kind').notNull(),
-    inflowReason: text('inflow_reason'),
+    gender: text('gender', { enum: GENDERS }).notNull(),
+    kind: text('kind', { enum: PERSON_KINDS }).notNull(),
+    inflowReason: text('inflow_reason', { enum: Object.keys(INFLOW_REASONS) as [InflowReason, ...InflowReason[]] }),
     inflowDate: day('inflow_date'),
     hukouPlaceCode: text('hukou_place_code').notNull(),
     /** Legacy plaintext phone: emptied by `migrate` (encryptLegacyPhones); never written. */
@@ -31,8 +45,8 @@ export const persons = pgTable(
     /** Phone masked by core's policy (138****5678), and its AES-256-GCM ciphertext for the audited reveal. */
     phoneMasked: text('phone_masked'),
     phoneCipher: text('phone_cipher'),
-    tier: text('tier').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    tier: text('tier', { enum: TENANT_TIERS }).notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     lastVisitedOn: day('last_visited_on'),
     revisitDueOn: day('revisit_due_on'),
     version: integer('version').notNull().default(1),
@@ -46,6 +60,10 @@ export const persons = pgTable(
     index('persons_name_idx').on(t.name),
     // Empty once migrated: lets `migrate` find plaintext phones left over without a scan.
     index('persons_legacy_phone_idx').on(t.id).where(sql`${t.phone} is not null`),
+    oneOf('persons_gender_check', t.gender, GENDERS),
+    oneOf('persons_kind_check', t.kind, PERSON_KINDS),
+    oneOf('persons_inflow_reason_check', t.inflowReason, Object.keys(INFLOW_REASONS)),
+    oneOf('persons_tier_check', t.tier, TENANT_TIERS),
   ],
 );
 
@@ -54,14 +72,16 @@ export const personTierHistory = pgTable(
   'person_tier_history',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    personId: uuid('person_id').notNull(),
-    tier: text('tier').notNull(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => persons.id),
+    tier: text('tier', { enum: TENANT_TIERS }).notNull(),
     setBy: text('set_by').notNull(),
     setAt: ts('set_at').notNull(),
     reason: text('reason').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
   },
-  (t) => [index('person_tier_history_person_idx').on(t.personId, t.setAt)],
+  (t) => [index('person_tier_history_person_idx').on(t.personId, t.setAt), oneOf('person_tier_history_tier_check', t.tier, TENANT_TIERS)],
 );
 
 /** 出租屋. The standard address (标准地址) is unique. */
@@ -70,14 +90,14 @@ export const dwellings = pgTable(
   {
     id: uuid('id').primaryKey(),
     address: text('address').notNull(),
-    landlordId: uuid('landlord_id'),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    landlordId: uuid('landlord_id').references(() => persons.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
     rooms: integer('rooms').notNull(),
     capacity: integer('capacity').notNull(),
     filingNumber: text('filing_number'),
-    filingStatus: text('filing_status').notNull(),
+    filingStatus: text('filing_status', { enum: FILING_STATUSES }).notNull(),
     filedOn: day('filed_on'),
-    dwellingClass: text('dwelling_class').notNull(),
+    dwellingClass: text('dwelling_class', { enum: DWELLING_CLASSES }).notNull(),
     urbanVillageBuilding: boolean('urban_village_building').notNull().default(false),
     listedOn: day('listed_on').notNull(),
     lastVisitedOn: day('last_visited_on'),
@@ -90,6 +110,9 @@ export const dwellings = pgTable(
     jurIndex('dwellings_jur_idx', t.jurisdictionCode),
     index('dwellings_jur_id_idx').on(t.jurisdictionCode, t.id),
     index('dwellings_due_idx').on(t.revisitDueOn, t.id),
+    index('dwellings_landlord_idx').on(t.landlordId),
+    oneOf('dwellings_filing_status_check', t.filingStatus, FILING_STATUSES),
+    oneOf('dwellings_class_check', t.dwellingClass, DWELLING_CLASSES),
   ],
 );
 
@@ -98,14 +121,16 @@ export const dwellingClassHistory = pgTable(
   'dwelling_class_history',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    dwellingId: uuid('dwelling_id').notNull(),
-    dwellingClass: text('dwelling_class').notNull(),
+    dwellingId: uuid('dwelling_id')
+      .notNull()
+      .references(() => dwellings.id),
+    dwellingClass: text('dwelling_class', { enum: DWELLING_CLASSES }).notNull(),
     setBy: text('set_by').notNull(),
     setAt: ts('set_at').notNull(),
     reason: text('reason').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
   },
-  (t) => [index('dwelling_class_history_dwelling_idx').on(t.dwellingId, t.setAt)],
+  (t) => [index('dwelling_class_history_dwelling_idx').on(t.dwellingId, t.setAt), oneOf('dwelling_class_history_class_check', t.dwellingClass, DWELLING_CLASSES)],
 );
 
 /**
@@ -118,16 +143,20 @@ export const residenceRegistrations = pgTable(
   'residence_registrations',
   {
     id: uuid('id').primaryKey(),
-    personId: uuid('person_id').notNull(),
-    dwellingId: uuid('dwelling_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => persons.id),
+    dwellingId: uuid('dwelling_id')
+      .notNull()
+      .references(() => dwellings.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
     registeredOn: day('registered_on').notNull(),
     overCapacity: boolean('over_capacity').notNull().default(false),
-    previousRegistrationId: uuid('previous_registration_id'),
+    previousRegistrationId: uuid('previous_registration_id').references((): AnyPgColumn => residenceRegistrations.id),
     endedOn: day('ended_on'),
-    endKind: text('end_kind'),
+    endKind: text('end_kind', { enum: REGISTRATION_ENDS }),
     endReason: text('end_reason'),
-    source: text('source').notNull().default('api'),
+    source: text('source', { enum: REGISTRATION_SOURCES }).notNull().default('api'),
     importKey: text('import_key'),
     createdBy: text('created_by').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -141,6 +170,9 @@ export const residenceRegistrations = pgTable(
     // The deregistration rate looks departures up by date (see service/rates.ts).
     index('residence_registrations_deregistered_idx').on(t.endedOn).where(sql`${t.endKind} = 'deregistered'`),
     index('residence_registrations_moved_out_idx').on(t.endedOn).where(sql`${t.endKind} = 'moved_out'`),
+    index('residence_registrations_previous_idx').on(t.previousRegistrationId),
+    oneOf('residence_registrations_end_kind_check', t.endKind, REGISTRATION_ENDS),
+    oneOf('residence_registrations_source_check', t.source, REGISTRATION_SOURCES),
   ],
 );
 
@@ -156,14 +188,18 @@ export const personDepartures = pgTable(
   'person_departures',
   {
     id: uuid('id').primaryKey(),
-    personId: uuid('person_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
-    registrationId: uuid('registration_id'),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => persons.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
+    registrationId: uuid('registration_id').references(() => residenceRegistrations.id),
     personName: text('person_name').notNull(),
     idNumberMasked: text('id_number_masked').notNull(),
     movedOn: day('moved_on').notNull(),
-    toDistrictCode: text('to_district_code').notNull(),
-    arrivalRegistrationId: uuid('arrival_registration_id').notNull(),
+    toDistrictCode: jurisdictionCode('to_district_code').notNull(),
+    arrivalRegistrationId: uuid('arrival_registration_id')
+      .notNull()
+      .references(() => residenceRegistrations.id),
     recordedBy: text('recorded_by').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
@@ -172,6 +208,7 @@ export const personDepartures = pgTable(
     index('person_departures_jur_id_idx').on(t.jurisdictionCode, t.movedOn, t.id),
     index('person_departures_person_idx').on(t.personId),
     index('person_departures_registration_idx').on(t.registrationId),
+    index('person_departures_arrival_idx').on(t.arrivalRegistrationId),
   ],
 );
 
@@ -180,8 +217,10 @@ export const revisits = pgTable(
   'revisits',
   {
     id: uuid('id').primaryKey(),
-    dwellingId: uuid('dwelling_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    dwellingId: uuid('dwelling_id')
+      .notNull()
+      .references(() => dwellings.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
     visitorId: text('visitor_id').notNull(),
     visitedAt: ts('visited_at').notNull(),
     visitedOn: day('visited_on').notNull(),
@@ -196,11 +235,17 @@ export const revisits = pgTable(
 export const revisitTenants = pgTable(
   'revisit_tenants',
   {
-    revisitId: uuid('revisit_id').notNull(),
-    personId: uuid('person_id').notNull(),
-    registrationId: uuid('registration_id').notNull(),
-    outcome: text('outcome').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    revisitId: uuid('revisit_id')
+      .notNull()
+      .references(() => revisits.id),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => persons.id),
+    registrationId: uuid('registration_id')
+      .notNull()
+      .references(() => residenceRegistrations.id),
+    outcome: text('outcome', { enum: REVISIT_OUTCOMES }).notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     visitedOn: day('visited_on').notNull(),
   },
   (t) => [
@@ -208,6 +253,8 @@ export const revisitTenants = pgTable(
     index('revisit_tenants_registration_idx').on(t.registrationId),
     jurIndex('revisit_tenants_jur_idx', t.jurisdictionCode),
     index('revisit_tenants_departed_idx').on(t.visitedOn).where(sql`${t.outcome} = 'departed'`),
+    index('revisit_tenants_person_idx').on(t.personId),
+    oneOf('revisit_tenants_outcome_check', t.outcome, REVISIT_OUTCOMES),
   ],
 );
 
@@ -216,7 +263,7 @@ export const floatingPopulationEstimates = pgTable(
   'floating_population_estimates',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     period: text('period').notNull(),
     estimate: integer('estimate').notNull(),
     source: text('source'),
@@ -233,8 +280,10 @@ export const fiveOnesChecks = pgTable(
   'five_ones_checks',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    dwellingId: uuid('dwelling_id').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    dwellingId: uuid('dwelling_id')
+      .notNull()
+      .references(() => dwellings.id),
+    jurisdictionCode: jurisdictionCode().notNull(),
     manager: boolean('manager').notNull(),
     electronicLock: boolean('electronic_lock').notNull(),
     registerBook: boolean('register_book').notNull(),
@@ -250,13 +299,13 @@ export const fiveOnesChecks = pgTable(
 export const overdueNotices = pgTable(
   'overdue_notices',
   {
-    subjectType: text('subject_type').notNull(),
+    subjectType: text('subject_type', { enum: OVERDUE_SUBJECTS }).notNull(),
     subjectId: uuid('subject_id').notNull(),
     dueOn: day('due_on').notNull(),
-    jurisdictionCode: text('jurisdiction_code').notNull(),
+    jurisdictionCode: jurisdictionCode().notNull(),
     notifiedAt: ts('notified_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.subjectType, t.subjectId, t.dueOn] })],
+  (t) => [primaryKey({ columns: [t.subjectType, t.subjectId, t.dueOn] }), oneOf('overdue_notices_subject_type_check', t.subjectType, OVERDUE_SUBJECTS)],
 );
 
 /**

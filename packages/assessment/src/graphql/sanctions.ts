@@ -1,7 +1,8 @@
 import { z, type Builder } from '@safecity/core';
 import { rectificationStatus } from '../rules/rectification.js';
 import { today } from '../service/common.js';
-import { completeRectification, concludeInvestigation, INVESTIGATION_OUTCOMES, issueRectificationOrder, issueYellowCard, openInvestigation } from '../service/rectification.js';
+import { completeRectification, concludeInvestigation, issueRectificationOrder, issueYellowCard, openInvestigation } from '../service/rectification.js';
+import { INVESTIGATION_OUTCOMES } from '../tables.js';
 import { ASSESS, key, rawId, text, type Refs } from './refs.js';
 
 /** Yellow cards, rectification orders and responsibility investigations. */

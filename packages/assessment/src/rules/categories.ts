@@ -1,3 +1,5 @@
+import { MAJOR_EVENT_KINDS } from '@safecity/core';
+
 /** The 11 safe-cell categories (平安细胞) of Shantou's first creation batch (seed 001). */
 export const CATEGORIES = {
   district_county: { label: '平安县区', firstBatchTarget: 7 },
@@ -16,7 +18,8 @@ export const CATEGORIES = {
 export type Category = keyof typeof CATEGORIES;
 export const CATEGORY_KEYS = Object.keys(CATEGORIES) as Category[];
 
-export const MAJOR_EVENT_KINDS = ['major_criminal_case', 'major_safety_accident', 'major_mass_incident', 'staff_duty_crime'] as const;
+/** Core's vocabulary: patrol records major events, assessment acts on them. */
+export { MAJOR_EVENT_KINDS };
 
 export const EVENT_KIND_LABELS: Record<(typeof MAJOR_EVENT_KINDS)[number], string> = {
   major_criminal_case: 'major criminal case (重大刑事案件)',

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { requireWritableJurisdiction, inScope, isWithin, notFound, runMutation, scopePrefix, type Ctx, type DomainEvents, type MajorEventKind, type TxCtx } from '@safecity/core';
+import { assertWritableJurisdiction, inScope, isWithin, notFound, runMutation, scopePrefix, type Ctx, type DomainEvents, type MajorEventKind, type TxCtx } from '@safecity/core';
 import { EVENT_KIND_LABELS } from '../rules/categories.js';
 import { chinaDateOf } from '../rules/dates.js';
 import { majorEvents, plaques, safeUnits } from '../tables.js';
@@ -79,7 +79,7 @@ export async function recordMajorEvent(
     if (input.unitId) unit = await unitForWrite(tx, input.unitId);
     const code = unit?.jurisdictionCode ?? input.jurisdictionCode;
     if (!code) throw notFound('jurisdiction');
-    await requireWritableJurisdiction(tx, code);
+    await assertWritableJurisdiction(tx, code);
     const row = await storeEvent(tx, unit, { ...input, jurisdictionCode: code, source: 'assessment' });
     return row!;
   });

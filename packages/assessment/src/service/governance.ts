@@ -75,7 +75,7 @@ export async function decideRuleSet(ctx: Ctx, input: { ruleSetId: string; approv
             return {
               unitId: e.unitId,
               jurisdictionCode: unit.jurisdictionCode,
-              kind: 'retroactive_rule_set',
+              kind: 'retroactive_rule_set' as const,
               validOn: e.periodEnd,
               recordedAt: at,
               actorId: actorId(tx),

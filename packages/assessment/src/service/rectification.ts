@@ -5,7 +5,7 @@ import { addDays, type IsoDate } from '../rules/dates.js';
 import { movesToNextBatch } from '../rules/rectification.js';
 import { addWorkingDays } from '../rules/working-days.js';
 import { decideYellowCard } from '../rules/yellow-card.js';
-import { creationBatches, investigations, majorEvents, rectificationOrders, safeUnits, unitBatchMoves, yellowCards } from '../tables.js';
+import { creationBatches, INVESTIGATION_OUTCOMES, investigations, majorEvents, rectificationOrders, safeUnits, unitBatchMoves, yellowCards } from '../tables.js';
 import { actorId, appendHistory, isUuid, today, unitEventBase, unitForWrite, type UnitRow } from './common.js';
 import { getBatch, nextBatch, ruleSetInForce, type BatchRow } from './setup.js';
 
@@ -168,7 +168,6 @@ export function cardsOfUnitLoader(ctx: Ctx) {
 
 // ---- responsibility investigations (责任查究) ----
 
-export const INVESTIGATION_OUTCOMES = ['veto', 'yellow_card', 'criticism', 'none'] as const;
 export type InvestigationOutcome = (typeof INVESTIGATION_OUTCOMES)[number];
 
 export async function openInvestigation(ctx: Ctx, input: { unitId: string; subject: string; eventId?: string | null; openedOn?: IsoDate | null }, idempotencyKey?: string | null) {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, lte, max, sql } from 'drizzle-orm';
-import { requireWritableJurisdiction, CoreErrors, inScope, withinSql, isValidCreditCode, notFound, paginate, runMutation, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
+import { assertWritableJurisdiction, CoreErrors, inScope, withinSql, isValidCreditCode, notFound, paginate, runMutation, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import { addDays, type IsoDate } from '../rules/dates.js';
 import type { Category } from '../rules/categories.js';
@@ -90,7 +90,7 @@ export async function publishRuleSet(
 }
 
 /** The version in force on a day: the latest version effective by then. */
-export async function standardInForce(ctx: Ctx, category: string, on: IsoDate): Promise<StandardRow | null> {
+export async function standardInForce(ctx: Ctx, category: Category, on: IsoDate): Promise<StandardRow | null> {
   const [row] = await ctx.db
     .select()
     .from(assessmentStandards)
@@ -113,7 +113,7 @@ export async function ruleSetInForce(ctx: Ctx, on: IsoDate): Promise<RuleSetRow 
   return row ?? null;
 }
 
-export async function listStandards(ctx: Ctx, category: string | null | undefined) {
+export async function listStandards(ctx: Ctx, category: Category | null | undefined) {
   return ctx.db
     .select()
     .from(assessmentStandards)
@@ -147,7 +147,7 @@ export async function createCreationBatch(
   idempotencyKey?: string | null,
 ) {
   return runMutation(ctx, { operation: 'createCreationBatch', idempotencyKey, input }, async (tx) => {
-    await requireWritableJurisdiction(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode);
     const [row] = await tx.db.insert(creationBatches).values(input).onConflictDoNothing().returning();
     if (!row) throw AssessmentErrors.error('BATCH_EXISTS', `Batch ${input.seq} of ${input.projectName} exists already.`, { field: 'seq' });
     tx.audit({ entityType: 'CreationBatch', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
@@ -194,7 +194,7 @@ export async function registerSafeUnit(
   idempotencyKey?: string | null,
 ): Promise<UnitRow> {
   return runMutation(ctx, { operation: 'registerSafeUnit', idempotencyKey, input }, async (tx) => {
-    await requireWritableJurisdiction(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode);
     const batch = await getBatch(tx, input.batchId);
     if (input.creditCode && !isValidCreditCode(input.creditCode)) throw CoreErrors.error('INPUT_INVALID', 'Not a valid unified social credit code.', { field: 'creditCode' });
     const [row] = await tx.db
@@ -211,7 +211,7 @@ export async function registerSafeUnit(
   });
 }
 
-export async function listSafeUnits(ctx: Ctx, filter: { category?: string | null; jurisdictionCode?: string | null; batchId?: string | null }, args: ConnectionArgs) {
+export async function listSafeUnits(ctx: Ctx, filter: { category?: Category | null; jurisdictionCode?: string | null; batchId?: string | null }, args: ConnectionArgs) {
   return paginate<UnitRow>({
     args,
     maxPageSize: ctx.platform.config.limits.maxPageSize,

@@ -1,7 +1,7 @@
 import { and, eq, like } from 'drizzle-orm';
 import {
   anyOf,
-  requireWritableJurisdiction,
+  assertWritableJurisdiction,
   CoreErrors,
   groupBy,
   indexBy,
@@ -88,7 +88,7 @@ export interface RegisterSubjectInput {
 
 export async function registerCreditSubject(ctx: Ctx, input: RegisterSubjectInput, idempotencyKey?: string | null): Promise<SubjectRow> {
   return runMutation(ctx, { operation: 'registerCreditSubject', idempotencyKey, input }, async (tx) => {
-    await requireWritableJurisdiction(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode);
     const [row] = await tx.db
       .insert(creditSubjects)
       .values({ ...input, onFileSince: input.onFileSince ?? today(tx), createdAt: tx.now() })

@@ -72,7 +72,7 @@ function assertOpen(d: DisputeRow) {
 /** A grid worker or anyone writing in the community registers a dispute (受理登记). */
 export async function registerDispute(ctx: Ctx, input: RegisterDisputeInput, idempotencyKey?: string | null): Promise<DisputeRow> {
   return runMutation(ctx, { operation: 'registerDispute', idempotencyKey, input }, async (tx) => {
-    assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode);
     if (handlingLevelOf(input.jurisdictionCode) !== 'community') throw DisputesErrors.error('JURISDICTION_LEVEL', undefined, { field: 'jurisdictionCode' });
     if (input.parties.length === 0) throw DisputesErrors.error('PARTY_REQUIRED', undefined, { field: 'parties' });
     input.parties.forEach((p, i) => {

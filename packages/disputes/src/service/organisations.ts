@@ -13,7 +13,7 @@ export async function registerMediationOrganisation(
   idempotencyKey?: string | null,
 ): Promise<OrganisationRow> {
   return runMutation(ctx, { operation: 'registerMediationOrganisation', idempotencyKey, input }, async (tx) => {
-    assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode);
     const level = handlingLevelOf(input.jurisdictionCode);
     if (!level || !ORGANISATION_LEVELS[input.kind].includes(level) || (input.jurisdictionCode.length === 15)) {
       throw DisputesErrors.error('ORGANISATION_LEVEL', undefined, { field: 'jurisdictionCode' });

@@ -12,7 +12,7 @@ export async function recordScreeningRound(
   idempotencyKey?: string | null,
 ): Promise<RoundRow> {
   return runMutation(ctx, { operation: 'recordScreeningRound', idempotencyKey, input }, async (tx) => {
-    assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode);
     if (!periodRange(input.period)) throw DisputesErrors.error('PERIOD_INVALID', undefined, { field: 'period' });
     if (input.endedOn < input.startedOn || input.endedOn > today(tx)) throw DisputesErrors.error('SCREENING_ROUND_DATES', undefined, { field: 'endedOn' });
     const [row] = await tx.db

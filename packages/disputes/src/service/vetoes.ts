@@ -18,7 +18,7 @@ export async function proposeVeto(
 ): Promise<ProposalRow> {
   return runMutation(ctx, { operation: 'proposeVeto', idempotencyKey, input }, async (tx) => {
     const org = await organisationLoader(tx).load(input.organisationId);
-    assertWritableJurisdiction(tx, org.jurisdictionCode);
+    await assertWritableJurisdiction(tx, org.jurisdictionCode);
     if (!mayProposeVeto(org.kind as OrganisationKind)) throw DisputesErrors.error('NOT_A_CENTRE', undefined, { field: 'organisationId' });
     const unitName = input.unit.name?.trim() || null;
     const unitCreditCode = input.unit.creditCode?.toUpperCase() || null;

@@ -1,5 +1,5 @@
 import { scopedEvents, z, type Builder } from '@safecity/core';
-import { responseSeconds, type PointReport, type YearOnYear } from '../rules/index.js';
+import { responseSeconds, type AlertType, type PointReport, type YearOnYear } from '../rules/index.js';
 import { activationReport, checkInsByActivationLoader, configureJointDuty, getActivation, listActivations, recordCheckIn } from '../service/activation.js';
 import { alertResponseStats, alertYearOnYear, listAlerts, recordAlert } from '../service/alerts.js';
 import { idOf } from '../service/common.js';
@@ -17,7 +17,7 @@ export function registerAlertSchema(builder: Builder, r: Refs) {
   r.Alert.implement({
     description: 'An alert or case (警情/案件). `occurredAt` is when it came in; response times run from it.',
     fields: (t) => ({
-      type: t.field({ type: r.AlertType, resolve: (a) => a.type as never }),
+      type: t.field({ type: r.AlertType, resolve: (a) => a.type }),
       gbCode: t.exposeString('gbCode', { nullable: true, description: 'GB/T 31000 classification code, when supplied.' }),
       occurredAt: t.field({ type: 'DateTime', resolve: (a) => a.occurredAt }),
       day: t.field({ type: 'Date', description: 'Calendar day in Asia/Shanghai.', resolve: (a) => a.day }),
@@ -26,7 +26,7 @@ export function registerAlertSchema(builder: Builder, r: Refs) {
       longitude: t.field({ type: 'Longitude', nullable: true, resolve: (a) => a.longitude }),
       jurisdictionCode: t.field({ type: 'DivisionCode', resolve: (a) => a.jurisdictionCode }),
       major: t.exposeBoolean('major'),
-      majorKind: t.field({ type: r.MajorEventKind, nullable: true, resolve: (a) => a.majorKind as never }),
+      majorKind: t.field({ type: r.MajorEventKind, nullable: true, resolve: (a) => a.majorKind }),
       unit: t.field({ type: IncidentUnit, nullable: true, resolve: (a) => (a.unitCreditCode || a.unitName ? { creditCode: a.unitCreditCode, name: a.unitName } : null) }),
       description: t.exposeString('description'),
       dispatchedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.dispatchedAt }),
@@ -57,7 +57,7 @@ export function registerAlertSchema(builder: Builder, r: Refs) {
       jurisdictionCode: t.field({ type: 'DivisionCode', resolve: (a) => a.jurisdictionCode }),
       day: t.field({ type: 'Date', resolve: (a) => a.day }),
       threshold: t.exposeInt('threshold'),
-      alertTypes: t.field({ type: [r.AlertType], resolve: (a) => a.types as never }),
+      alertTypes: t.field({ type: [r.AlertType], resolve: (a) => a.types }),
       activatedAt: t.field({ type: 'DateTime', resolve: (a) => a.activatedAt }),
       deadline: t.field({ type: 'DateTime', resolve: (a) => a.deadline }),
       triggeringAlerts: t.field({ type: [r.Alert], resolve: (a) => a.triggeringAlertIds }),
@@ -94,12 +94,12 @@ export function registerAlertSchema(builder: Builder, r: Refs) {
     }),
   });
   const JointDutyRule = builder
-    .objectRef<{ jurisdictionCode: string; threshold: number; types: string[]; pointIds: string[]; deadlineMinutes: number; version: number }>('JointDutyRule')
+    .objectRef<{ jurisdictionCode: string; threshold: number; types: readonly AlertType[]; pointIds: string[]; deadlineMinutes: number; version: number }>('JointDutyRule')
     .implement({
       fields: (t) => ({
         jurisdictionCode: t.field({ type: 'DivisionCode', resolve: (x) => x.jurisdictionCode }),
         threshold: t.exposeInt('threshold'),
-        alertTypes: t.field({ type: [r.AlertType], resolve: (x) => x.types as never }),
+        alertTypes: t.field({ type: [r.AlertType], resolve: (x) => x.types }),
         points: t.field({ type: [r.Checkpoint], resolve: (x) => x.pointIds }),
         deadlineMinutes: t.exposeInt('deadlineMinutes'),
         version: t.exposeInt('version'),

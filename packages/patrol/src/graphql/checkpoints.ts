@@ -51,7 +51,7 @@ export function registerCheckpointSchema(builder: Builder, r: Refs) {
     description: 'A checkpoint or duty point (警务执勤点/卡口).',
     fields: (t) => ({
       name: t.exposeString('name'),
-      kind: t.field({ type: r.CheckpointKind, resolve: (c) => c.kind as never }),
+      kind: t.field({ type: r.CheckpointKind, resolve: (c) => c.kind }),
       latitude: t.field({ type: 'Latitude', resolve: (c) => c.latitude }),
       longitude: t.field({ type: 'Longitude', resolve: (c) => c.longitude }),
       jurisdictionCode: t.field({ type: 'DivisionCode', resolve: (c) => c.jurisdictionCode }),
@@ -79,7 +79,7 @@ export function registerCheckpointSchema(builder: Builder, r: Refs) {
   r.PatrolTeam.implement({
     fields: (t) => ({
       name: t.exposeString('name'),
-      level: t.field({ type: r.TeamLevel, resolve: (x) => x.level as never }),
+      level: t.field({ type: r.TeamLevel, resolve: (x) => x.level }),
       jurisdictionCode: t.field({ type: 'DivisionCode', resolve: (x) => x.jurisdictionCode }),
       vehicles: t.exposeInt('vehicles'),
       checkpoint: t.field({ type: r.Checkpoint, nullable: true, resolve: (x) => x.checkpointId }),
@@ -98,7 +98,7 @@ export function registerCheckpointSchema(builder: Builder, r: Refs) {
 
   r.DutyLog.implement({
     fields: (t) => ({
-      task: t.field({ type: r.DutyTask, resolve: (d) => d.task as never }),
+      task: t.field({ type: r.DutyTask, resolve: (d) => d.task }),
       startAt: t.field({ type: 'DateTime', resolve: (d) => d.startAt }),
       endAt: t.field({ type: 'DateTime', resolve: (d) => d.endAt }),
       jurisdictionCode: t.field({ type: 'DivisionCode', resolve: (d) => d.jurisdictionCode }),

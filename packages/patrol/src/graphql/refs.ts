@@ -1,6 +1,5 @@
-import type { Builder, Ctx } from '@safecity/core';
-import { ALERT_TYPES, SHIFTS, TASKS } from '../rules/index.js';
-import { CHECKPOINT_KINDS, TEAM_LEVELS } from '../service/checkpoints.js';
+import { MAJOR_EVENT_KINDS, type Builder, type Ctx } from '@safecity/core';
+import { ALERT_TYPES, CHECKPOINT_KINDS, SHIFTS, TASKS, TEAM_LEVELS } from '../rules/index.js';
 import { activationLoader, alertLoader, blockLoader, checkpointLoader, memberLoader, teamLoader } from '../service/common.js';
 import { dutyLogLoader } from '../service/duty.js';
 import type { ActivationRow, AlertRow, BlockRow, CheckpointRow, DutyLogRow, MemberRow, TeamRow } from '../tables.js';
@@ -25,7 +24,7 @@ export function createRefs(builder: Builder) {
     DutyTask: builder.enumType('DutyTask', { values: TASKS, description: '设卡 checkpoint_control, 站哨 sentry, 巡查 patrol, 值班备勤 standby' }),
     AlertType: builder.enumType('AlertType', { values: ALERT_TYPES }),
     ShiftKind: builder.enumType('ShiftKind', { values: SHIFTS.map((s) => s.key), description: 'night 00-08, day 08-16, evening 16-24 (Asia/Shanghai)' }),
-    MajorEventKind: builder.enumType('MajorIncidentKind', { values: ['major_criminal_case', 'major_safety_accident', 'major_mass_incident', 'staff_duty_crime'] as const }),
+    MajorEventKind: builder.enumType('MajorIncidentKind', { values: MAJOR_EVENT_KINDS }),
     CheckInStatus: builder.enumType('CheckInStatus', { values: ['on_time', 'late', 'missing', 'pending'] as const }),
   };
 }

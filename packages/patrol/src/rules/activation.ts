@@ -9,7 +9,7 @@ export interface ActivationRule {
   /** The jurisdiction whose alerts are counted together (default: the alert's district). */
   jurisdictionCode: string;
   threshold: number;
-  types: readonly string[];
+  types: readonly AlertType[];
   deadlineMinutes: number;
   /** Configured points; empty = every temporary duty point of the jurisdiction. */
   pointIds: readonly string[];
@@ -22,7 +22,7 @@ export interface ActivationRule {
  */
 export const MAX_JOINT_DUTY_POINTS = 100;
 
-export const DEFAULT_ACTIVATION = { threshold: 2, types: ['robbery', 'snatching'] as readonly string[], deadlineMinutes: 10 };
+export const DEFAULT_ACTIVATION = { threshold: 2, types: ['robbery', 'snatching'] as readonly AlertType[], deadlineMinutes: 10 };
 
 /** Counting unit when nothing is configured: the district (county) the alert lies in. */
 export function defaultRuleJurisdiction(alertJurisdiction: string): string {

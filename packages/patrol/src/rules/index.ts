@@ -7,3 +7,4 @@ export * from './response.js';
 export * from './roster.js';
 export * from './shift-plan.js';
 export * from './time.js';
+export * from './vocabulary.js';

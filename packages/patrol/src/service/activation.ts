@@ -1,5 +1,6 @@
 import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import {
+  assertWritableJurisdiction,
   anyOf,
   assertInScope,
   inScope,
@@ -16,9 +17,9 @@ import {
   type TxCtx,
 } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { checkInReport, MAX_JOINT_DUTY_POINTS, decideActivation, pickRule, type ActivationRule, type PointReport } from '../rules/index.js';
+import { checkInReport, MAX_JOINT_DUTY_POINTS, decideActivation, pickRule, type ActivationRule, type AlertType, type PointReport } from '../rules/index.js';
 import { activationRules, activations, alerts, checkIns, checkpoints, type ActivationRow, type AlertRow, type CheckInRow } from '../tables.js';
-import { activationLoader, assertJurisdictionWritable, checkpointLoader } from './common.js';
+import { activationLoader, checkpointLoader } from './common.js';
 
 /** The codes from `code` up to its city: where a configured rule may apply. */
 function selfAndAncestors(code: string): string[] {
@@ -93,7 +94,7 @@ export async function activateJointDutyIfDue(tx: TxCtx, alert: AlertRow): Promis
 export interface ConfigureJointDutyInput {
   jurisdictionCode: string;
   threshold: number;
-  types: string[];
+  types: AlertType[];
   pointIds: string[];
   deadlineMinutes: number;
 }
@@ -104,7 +105,7 @@ export async function configureJointDuty(ctx: Ctx, input: ConfigureJointDutyInpu
     if (input.pointIds.length > MAX_JOINT_DUTY_POINTS) {
       throw PatrolErrors.error('TOO_MANY_POINTS', undefined, { field: 'input.pointIds', details: { max: MAX_JOINT_DUTY_POINTS, given: input.pointIds.length } });
     }
-    await assertJurisdictionWritable(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
     const points = await checkpointLoader(tx).loadMany(input.pointIds);
     points.forEach((p, i) => {
       if (p instanceof Error) throw p;
@@ -138,7 +139,7 @@ export async function recordCheckIn(ctx: Ctx, input: { activationId: string; che
   return runMutation(ctx, { operation: 'recordCheckIn', idempotencyKey, input }, async (tx) => {
     const activation = await activationLoader(tx).load(input.activationId);
     const point = await checkpointLoader(tx).load(input.checkpointId);
-    await assertJurisdictionWritable(tx, point.jurisdictionCode, 'input.checkpointId');
+    await assertWritableJurisdiction(tx, point.jurisdictionCode, 'input.checkpointId');
     if (!activation.pointIds.includes(point.id)) throw PatrolErrors.error('POINT_NOT_IN_ACTIVATION', undefined, { field: 'input.checkpointId' });
     const [row] = await tx.db
       .insert(checkIns)

@@ -1,5 +1,6 @@
 import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
 import {
+  assertWritableJurisdiction,
   anyOf,
   assertInScope,
   inScope,
@@ -17,7 +18,7 @@ import {
 import { PatrolErrors } from '../errors.js';
 import { CRIMINAL_TYPES, oneYearEarlier, responseShare, shanghaiDay, yearOnYear, type AlertType, type ResponseShare, type YearOnYear } from '../rules/index.js';
 import { alerts, type AlertRow } from '../tables.js';
-import { assertCoordinates, assertJurisdictionWritable } from './common.js';
+import { assertCoordinates } from './common.js';
 import { activateJointDutyIfDue } from './activation.js';
 
 export interface RecordAlertInput {
@@ -48,7 +49,7 @@ export async function recordAlert(ctx: Ctx, input: RecordAlertInput, idempotency
     if ((input.dispatchedAt && input.dispatchedAt < input.occurredAt) || (input.arrivedAt && input.arrivedAt < input.occurredAt)) {
       throw PatrolErrors.error('ALERT_TIMES_INVALID', undefined, { field: input.arrivedAt && input.arrivedAt < input.occurredAt ? 'input.arrivedAt' : 'input.dispatchedAt' });
     }
-    await assertJurisdictionWritable(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
     const major = input.major ?? false;
     const [row] = await tx.db
       .insert(alerts)

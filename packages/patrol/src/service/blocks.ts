@@ -1,5 +1,6 @@
 import { and, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import {
+  assertWritableJurisdiction,
   anyOf,
   inScope,
   isWithin,
@@ -16,7 +17,7 @@ import {
 import { PatrolErrors } from '../errors.js';
 import { addDays, assessMember, daysFrom, shanghaiTime, weeklyShiftPlan, type MemberAssessment, type ShiftPlan } from '../rules/index.js';
 import { alerts, communityFeedback, disciplineRecords, patrolBlocks, patrolMembers, patrolTeams, type BlockRow, type MemberRow } from '../tables.js';
-import { assertJurisdictionWritable, blockLoader, memberLoader, teamLoader } from './common.js';
+import { blockLoader, memberLoader, teamLoader } from './common.js';
 
 export async function createPatrolBlock(
   ctx: Ctx,
@@ -24,7 +25,7 @@ export async function createPatrolBlock(
   idempotencyKey?: string | null,
 ): Promise<BlockRow> {
   return runMutation(ctx, { operation: 'createPatrolBlock', idempotencyKey, input }, async (tx) => {
-    await assertJurisdictionWritable(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
     const codes = [...new Set(input.communityCodes)];
     const found = codes.length
       ? await tx.db
@@ -92,7 +93,7 @@ export async function blockShiftPlan(ctx: Ctx, block: BlockRow, opts: { weeks?: 
 export async function recordDisciplineRecord(ctx: Ctx, input: { memberId: string; day: string; description: string; deduction: number }, idempotencyKey?: string | null) {
   return runMutation(ctx, { operation: 'recordDisciplineRecord', idempotencyKey, input }, async (tx) => {
     const member = await memberLoader(tx).load(input.memberId);
-    await assertJurisdictionWritable(tx, member.jurisdictionCode, 'input.memberId');
+    await assertWritableJurisdiction(tx, member.jurisdictionCode, 'input.memberId');
     const [row] = await tx.db
       .insert(disciplineRecords)
       .values({ memberId: member.id, day: input.day, description: input.description, deduction: input.deduction, jurisdictionCode: member.jurisdictionCode, recordedBy: requireActor(tx).id })
@@ -106,7 +107,7 @@ export async function recordCommunityFeedback(ctx: Ctx, input: { memberId: strin
   return runMutation(ctx, { operation: 'recordCommunityFeedback', idempotencyKey, input }, async (tx) => {
     if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) throw PatrolErrors.error('FEEDBACK_RATING_INVALID', undefined, { field: 'input.rating' });
     const member = await memberLoader(tx).load(input.memberId);
-    await assertJurisdictionWritable(tx, member.jurisdictionCode, 'input.memberId');
+    await assertWritableJurisdiction(tx, member.jurisdictionCode, 'input.memberId');
     const [row] = await tx.db
       .insert(communityFeedback)
       .values({ memberId: member.id, day: input.day, rating: input.rating, note: input.note ?? '', jurisdictionCode: member.jurisdictionCode, recordedBy: requireActor(tx).id })

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { anyOf, CoreErrors, idOfType, requireWritableJurisdiction, groupBy, inScope, indexBy, jurisdictions, loader, notFound, type Ctx } from '@safecity/core';
+import { anyOf, CoreErrors, idOfType, groupBy, inScope, indexBy, jurisdictions, loader, notFound, type Ctx } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { isInsideChina, isValidCoordinate } from '../rules/index.js';
 import { activations, alerts, checkpoints, patrolBlocks, patrolMembers, patrolTeams, type ActivationRow, type AlertRow, type BlockRow, type CheckpointRow, type MemberRow, type TeamRow } from '../tables.js';
@@ -16,11 +16,6 @@ export function idOf(gid: { typename: string; id: string }, typename: string, fi
 export function assertCoordinates(latitude: number, longitude: number, field = 'input.latitude'): void {
   if (!isValidCoordinate(latitude, longitude)) throw PatrolErrors.error('COORDINATES_INVALID', undefined, { field, details: { latitude, longitude } });
   if (!isInsideChina(latitude, longitude)) throw PatrolErrors.error('COORDINATES_OUTSIDE_CHINA', undefined, { field, details: { latitude, longitude } });
-}
-
-/** Writes go into existing jurisdictions of the caller's subtree. */
-export async function assertJurisdictionWritable(ctx: Ctx, code: string, field = 'input.jurisdictionCode'): Promise<{ code: string; level: string }> {
-  return requireWritableJurisdiction(ctx, code, field);
 }
 
 /** A per-request loader of rows by id inside the caller's subtree; others are NOT_FOUND. */

@@ -1,5 +1,6 @@
 import { and, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
 import {
+  assertWritableJurisdiction,
   anyOf,
   assertInScope,
   indexBy,
@@ -17,7 +18,7 @@ import {
 import { PatrolErrors } from '../errors.js';
 import type { Task } from '../rules/index.js';
 import { dutyLogs, patrolMembers, type DutyLogRow } from '../tables.js';
-import { assertJurisdictionWritable, checkpointLoader, isUuid } from './common.js';
+import { checkpointLoader, isUuid } from './common.js';
 
 const MAX_LOG_MS = 24 * 3_600_000;
 
@@ -37,7 +38,7 @@ export async function recordDutyLog(
     }
     const [member] = await tx.db.select().from(patrolMembers).where(eq(patrolMembers.id, input.memberId)).for('update');
     assertInScope(tx, member?.jurisdictionCode, 'patrol member');
-    await assertJurisdictionWritable(tx, member.jurisdictionCode, 'input.memberId');
+    await assertWritableJurisdiction(tx, member.jurisdictionCode, 'input.memberId');
     const checkpoint = input.checkpointId ? await checkpointLoader(tx).load(input.checkpointId) : null;
     const [clash] = await tx.db
       .select({ id: dutyLogs.id, startAt: dutyLogs.startAt, endAt: dutyLogs.endAt })

@@ -59,7 +59,7 @@ export function registerTypes(builder: Builder) {
 
   const TierChange = builder.objectRef<typeof personTierHistory.$inferSelect>('TenantTierChange').implement({
     fields: (t) => ({
-      tier: t.field({ type: TenantTier, resolve: (r) => r.tier as never }),
+      tier: t.field({ type: TenantTier, resolve: (r) => r.tier }),
       setBy: t.exposeString('setBy'),
       setAt: t.field({ type: 'DateTime', resolve: (r) => r.setAt }),
       reason: t.exposeString('reason'),
@@ -67,7 +67,7 @@ export function registerTypes(builder: Builder) {
   });
   const ClassChange = builder.objectRef<Awaited<ReturnType<typeof dwellingClassHistoryOf>>[number]>('DwellingClassChange').implement({
     fields: (t) => ({
-      dwellingClass: t.field({ type: DwellingClass, resolve: (r) => r.dwellingClass as never }),
+      dwellingClass: t.field({ type: DwellingClass, resolve: (r) => r.dwellingClass }),
       setBy: t.exposeString('setBy'),
       setAt: t.field({ type: 'DateTime', resolve: (r) => r.setAt }),
       reason: t.exposeString('reason'),
@@ -94,8 +94,8 @@ export function registerTypes(builder: Builder) {
       }),
       birthDate: t.field({ type: 'Date', resolve: (p) => p.birthDate }),
       gender: t.field({ type: Gender, resolve: (p) => p.gender as 'male' | 'female' }),
-      kind: t.field({ type: PersonKind, resolve: (p) => p.kind as never }),
-      inflowReason: t.field({ type: InflowReason, nullable: true, resolve: (p) => p.inflowReason as never }),
+      kind: t.field({ type: PersonKind, resolve: (p) => p.kind }),
+      inflowReason: t.field({ type: InflowReason, nullable: true, resolve: (p) => p.inflowReason }),
       inflowDate: t.field({ type: 'Date', nullable: true, resolve: (p) => p.inflowDate }),
       hukouPlaceCode: t.field({ type: 'DivisionCode', description: 'Household-registration place (户籍地).', resolve: (p) => p.hukouPlaceCode }),
       phone: t.string({
@@ -105,7 +105,7 @@ export function registerTypes(builder: Builder) {
         args: { purpose: t.arg.string({ validate: z.string().trim().min(3).max(200) }) },
         resolve: (p, args, ctx) => (args.purpose ? revealPhone(ctx, p, args.purpose) : maskedPhoneOf(p)),
       }),
-      tier: t.field({ type: TenantTier, resolve: (p) => p.tier as never }),
+      tier: t.field({ type: TenantTier, resolve: (p) => p.tier }),
       jurisdictionCode: t.field({ type: 'DivisionCode', resolve: (p) => p.jurisdictionCode }),
       lastVisitedOn: t.field({ type: 'Date', nullable: true, resolve: (p) => p.lastVisitedOn }),
       revisitDueOn: t.field({ type: 'Date', nullable: true, description: 'Null when the person is not a tenant.', resolve: (p) => p.revisitDueOn }),
@@ -134,9 +134,9 @@ export function registerTypes(builder: Builder) {
       rooms: t.exposeInt('rooms'),
       capacity: t.exposeInt('capacity'),
       filingNumber: t.exposeString('filingNumber', { nullable: true }),
-      filingStatus: t.field({ type: FilingStatus, resolve: (d) => d.filingStatus as never }),
+      filingStatus: t.field({ type: FilingStatus, resolve: (d) => d.filingStatus }),
       filedOn: t.field({ type: 'Date', nullable: true, resolve: (d) => d.filedOn }),
-      dwellingClass: t.field({ type: DwellingClass, resolve: (d) => d.dwellingClass as never }),
+      dwellingClass: t.field({ type: DwellingClass, resolve: (d) => d.dwellingClass }),
       urbanVillageBuilding: t.exposeBoolean('urbanVillageBuilding'),
       listedOn: t.field({ type: 'Date', resolve: (d) => d.listedOn }),
       lastVisitedOn: t.field({ type: 'Date', nullable: true, resolve: (d) => d.lastVisitedOn }),
@@ -167,7 +167,7 @@ export function registerTypes(builder: Builder) {
         resolve: (r, _a, ctx) => (r.previousRegistrationId ? orNull(registrationLoader(ctx).load(r.previousRegistrationId)) : null),
       }),
       endedOn: t.field({ type: 'Date', nullable: true, resolve: (r) => r.endedOn }),
-      endKind: t.field({ type: RegistrationEnd, nullable: true, resolve: (r) => r.endKind as never }),
+      endKind: t.field({ type: RegistrationEnd, nullable: true, resolve: (r) => r.endKind }),
       endReason: t.exposeString('endReason', { nullable: true }),
       source: t.exposeString('source'),
       createdBy: t.exposeString('createdBy'),

@@ -146,7 +146,7 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
           inflowDate: value.inflowDate,
           hukouPlaceCode: value.hukouPlaceCode,
           ...protectPhone(value.phone),
-          tier: 'stable',
+          tier: 'stable' as const,
           jurisdictionCode: d.jurisdictionCode,
           lastVisitedOn: null,
           revisitDueOn: null,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, exists, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import {
   assertVersion,
-  requireWritableJurisdiction,
+  assertWritableJurisdiction,
   inScope,
   paginate,
   requireActor,
@@ -34,7 +34,7 @@ export interface RecordDwellingInput {
 /** Puts a rental dwelling (出租屋) on the register, under its standard address. */
 export async function recordDwelling(ctx: Ctx, input: RecordDwellingInput, idempotencyKey?: string | null): Promise<DwellingRow> {
   return runMutation(ctx, { operation: 'recordDwelling', idempotencyKey, input }, async (tx) => {
-    await requireWritableJurisdiction(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode);
     if (input.rooms < 1 || input.capacity < 1) throw PopulationErrors.error('CAPACITY_BELOW_ROOMS', undefined, { field: input.rooms < 1 ? 'input.rooms' : 'input.capacity' });
     if (input.landlordId) await personLoader(tx).load(input.landlordId); // NOT_FOUND outside the caller's jurisdiction
     const listedOn = input.listedOn ?? today(tx);

@@ -5,7 +5,7 @@ import {
   appendAudit,
   can,
   assertVersion,
-  requireWritableJurisdiction,
+  assertWritableJurisdiction,
   CoreErrors,
   groupBy,
   inScope,
@@ -49,7 +49,7 @@ export async function recordPerson(ctx: Ctx, input: RecordPersonInput, idempoten
       throw PopulationErrors.error('INFLOW_REASON_REQUIRED', undefined, { field: input.inflowReason ? 'input.inflowDate' : 'input.inflowReason' });
     }
     if (input.inflowDate && input.inflowDate > today(tx)) throw PopulationErrors.error('INFLOW_DATE_IN_FUTURE', undefined, { field: 'input.inflowDate' });
-    await requireWritableJurisdiction(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode);
     const stored = protectResidentId(input.idNumber);
     // During a key rotation the number may be on file under the previous key's hash, which the
     // unique index cannot see.

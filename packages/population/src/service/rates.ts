@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { assertInScope, requireWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx } from '@safecity/core';
+import { assertInScope, assertWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { periodRange, rate, RATE_TARGETS, type Rate } from '../rules.js';
 import { floatingPopulationEstimates } from '../tables.js';
@@ -7,7 +7,7 @@ import { floatingPopulationEstimates } from '../tables.js';
 /** Records the estimated floating population of a community for a period (a later value supersedes, history kept). */
 export async function recordFloatingPopulationEstimate(ctx: Ctx, input: { jurisdictionCode: string; period: string; estimate: number; source?: string | null }, idempotencyKey?: string | null) {
   return runMutation(ctx, { operation: 'recordFloatingPopulationEstimate', idempotencyKey, input }, async (tx) => {
-    await requireWritableJurisdiction(tx, input.jurisdictionCode);
+    await assertWritableJurisdiction(tx, input.jurisdictionCode);
     if (levelOf(input.jurisdictionCode) !== 'community') throw PopulationErrors.error('ESTIMATE_LEVEL', undefined, { field: 'input.jurisdictionCode' });
     if (!periodRange(input.period)) throw PopulationErrors.error('PERIOD_INVALID', undefined, { field: 'input.period' });
     const superseded = await tx.db

@@ -14,7 +14,7 @@ async function activeTenantCount(tx: Ctx, dwellingId: string): Promise<number> {
   return n;
 }
 
-export async function openRegistration(tx: TxCtx, person: PersonRow, dwelling: DwellingRow, registeredOn: string, previousRegistrationId: string | null, source = 'api'): Promise<RegistrationRow> {
+export async function openRegistration(tx: TxCtx, person: PersonRow, dwelling: DwellingRow, registeredOn: string, previousRegistrationId: string | null, source: RegistrationRow['source'] = 'api'): Promise<RegistrationRow> {
   // Capacity: accepted and flagged, not refused (see isOverCapacity in rules.ts).
   const overCapacity = isOverCapacity(await activeTenantCount(tx, dwelling.id), dwelling.capacity);
   const [row] = await tx.db

@@ -40,8 +40,8 @@ export async function recordRevisit(ctx: Ctx, input: RecordRevisitInput, idempot
       .values({ id: randomUUID(), dwellingId: d.id, jurisdictionCode: d.jurisdictionCode, visitorId: requireActor(tx).id, visitedAt: input.visitedAt, visitedOn, matched: input.matched, notes: input.notes ?? null })
       .returning();
     const tenantRows = [
-      ...[...seen].filter((p) => !departed.has(p)).map((p) => ({ personId: p, outcome: 'seen' })),
-      ...[...departed].map((p) => ({ personId: p, outcome: 'departed' })),
+      ...[...seen].filter((p) => !departed.has(p)).map((p) => ({ personId: p, outcome: 'seen' as const })),
+      ...[...departed].map((p) => ({ personId: p, outcome: 'departed' as const })),
     ].map((t) => ({ ...t, revisitId: visit.id, registrationId: byPerson.get(t.personId)!.registrationId, jurisdictionCode: d.jurisdictionCode, visitedOn }));
     if (tenantRows.length) await tx.db.insert(revisitTenants).values(tenantRows);
     // A late entry of an older visit must not move the clock back.
