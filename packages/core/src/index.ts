@@ -37,6 +37,8 @@ export { z } from 'zod';
 export * from './readiness.js';
 export * from './dev-subject.js';
 export * from './china-day.js';
+export * from './credit-code.js';
+export * from './text-input.js';
 export * from './calendar/index.js';
 export * from './outbox.js';
 export * from './event-transport.js';

@@ -1,4 +1,4 @@
-import { anyOf } from './sql-helpers.js';
+import { anyOf, containsPattern } from './sql-helpers.js';
 import { and, asc, eq, like, sql } from 'drizzle-orm';
 import { assertInScope, assertVersion, inScope, indexBy, isInScope, loader, type Ctx } from './context.js';
 import { CoreErrors, notFound } from './errors.js';
@@ -52,7 +52,7 @@ export async function listJurisdictions(ctx: Ctx, filter: { parentCode?: string 
             inScope(ctx, jurisdictions.code),
             filter.parentCode ? eq(jurisdictions.parentCode, filter.parentCode) : undefined,
             filter.level ? eq(jurisdictions.level, filter.level) : undefined,
-            filter.nameContains ? like(jurisdictions.name, `%${filter.nameContains.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
+            filter.nameContains ? like(jurisdictions.name, containsPattern(filter.nameContains)) : undefined,
             cursor,
           ),
         )

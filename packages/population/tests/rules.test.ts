@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isValidResidentId } from '@safecity/core';
+import { addMonths, isValidResidentId } from '@safecity/core';
 import {
-  addMonths,
   arrivalProblem,
   checkIdentity,
   checkRegistrationDate,

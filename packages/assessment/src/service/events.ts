@@ -1,9 +1,9 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { requireWritableJurisdiction, inScope, isWithin, notFound, runMutation, scopePrefix, type Ctx, type DomainEvents, type MajorEventKind, type TxCtx } from '@safecity/core';
+import { requireWritableJurisdiction, inScope, isWithin, notFound, runMutation, scopePrefix, type Ctx, type DomainEvents, type MajorEventKind, type TxCtx, isUuid } from '@safecity/core';
 import { EVENT_KIND_LABELS } from '../rules/categories.js';
 import { chinaDateOf } from '../rules/dates.js';
 import { majorEvents, plaques, safeUnits } from '../tables.js';
-import { actorId, appendHistory, isUuid, unitEventBase, unitForWrite, type UnitRow } from './common.js';
+import { actorId, appendHistory, unitEventBase, unitForWrite, type UnitRow } from './common.js';
 import type { MajorEventRow } from './assessments.js';
 
 /**
@@ -148,4 +148,3 @@ async function unitOfIncident(tx: TxCtx, p: { jurisdictionCode: string; unit: { 
   return null;
 }
 
-export { isUuid };

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, lte, max, sql } from 'drizzle-orm';
-import { requireWritableJurisdiction, CoreErrors, inScope, withinSql, isValidCreditCode, notFound, paginate, runMutation, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
+import { requireWritableJurisdiction, CoreErrors, inScope, withinSql, isValidCreditCode, notFound, paginate, runMutation, type ConnectionArgs, type Ctx, type TxCtx, isUuid } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import { addDays, type IsoDate } from '../rules/dates.js';
 import type { Category } from '../rules/categories.js';
@@ -9,7 +9,7 @@ import { retroactiveWindow, ruleSetStatus, type RuleSetOnTimeline } from '../rul
 import { ruleSetProblems, type VetoRule } from '../rules/veto.js';
 import { DEFAULT_YELLOW_CARD_POLICY, type YellowCardPolicy } from '../rules/yellow-card.js';
 import { assessmentStandards, creationBatches, safeUnits, vetoRuleSetDecisions, vetoRuleSets } from '../tables.js';
-import { actorId, appendHistory, isUuid, today, type UnitRow } from './common.js';
+import { actorId, appendHistory, today, type UnitRow } from './common.js';
 
 export type StandardRow = typeof assessmentStandards.$inferSelect;
 export type RuleSetRow = typeof vetoRuleSets.$inferSelect;

@@ -1,31 +1,10 @@
 import { and, eq, like } from 'drizzle-orm';
-import {
-  anyOf,
-  requireWritableJurisdiction,
-  CoreErrors,
-  groupBy,
-  indexBy,
-  inScope,
-  isWithin,
-  jurisdictions,
-  loader,
-  notFound,
-  paginate,
-  runMutation,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-  type TxCtx,
-} from '@safecity/core';
+import { anyOf, requireWritableJurisdiction, CoreErrors, groupBy, indexBy, inScope, isWithin, jurisdictions, loader, notFound, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx, type TxCtx, isUuid, chinaDateOf } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
-import { chinaDate, type SubjectKind } from '../rules.js';
+import { type SubjectKind } from '../rules.js';
 import { creditRecords, creditSubjects, type RecordRow, type SubjectRow } from '../tables.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids from clients are checked before they reach a uuid column (a malformed one is simply not found). */
-export const isUuid = (s: string) => UUID.test(s);
-
-export const today = (ctx: Ctx) => chinaDate(ctx.now());
+export const today = (ctx: Ctx) => chinaDateOf(ctx.now());
 
 export function subjectLoader(ctx: Ctx) {
   return loader<string, SubjectRow>(ctx, 'credit.subject', async (ids) => {

@@ -1,6 +1,5 @@
-import { z, type Builder } from '@safecity/core';
+import { z, type Builder, isUuid } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
-import { isUuid } from '../service/common.js';
 import { listDisputes, listFollowUpsDue, listOverdueDisputes, recordFollowUpVisit, recordMassIncident, recordMediationSession, registerDispute, routeDispute } from '../service/disputes.js';
 import { escalateOverdueDisputes } from '../service/escalation.js';
 import { listMediationOrganisations, registerMediationOrganisation } from '../service/organisations.js';

@@ -1,10 +1,10 @@
 import { and, eq, type SQL } from 'drizzle-orm';
-import { assertVersion, assertWritableJurisdiction, inScope, isWithin, notFound, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { assertVersion, assertWritableJurisdiction, inScope, isWithin, notFound, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, isUuid } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { mayProposeVeto } from '../rules/levels.js';
 import type { OrganisationKind } from '../rules/vocabulary.js';
 import { vetoProposals, type ProposalRow } from '../tables.js';
-import { actorId, isUuid, lockDispute, organisationLoader, today } from './common.js';
+import { actorId, lockDispute, organisationLoader, today } from './common.js';
 
 /**
  * A mediation centre proposes a comprehensive-governance veto (综治否决建议权) against a unit,

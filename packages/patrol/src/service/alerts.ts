@@ -1,21 +1,7 @@
 import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
-import {
-  anyOf,
-  assertInScope,
-  inScope,
-  paginate,
-  requireActor,
-  runMutation,
-  scopeOf,
-  selectPage,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-  type MajorEventKind,
-  type TxCtx,
-} from '@safecity/core';
+import { anyOf, assertInScope, inScope, paginate, requireActor, runMutation, scopeOf, selectPage, withinSql, type ConnectionArgs, type Ctx, type MajorEventKind, type TxCtx, chinaDateOf } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { CRIMINAL_TYPES, oneYearEarlier, responseShare, shanghaiDay, yearOnYear, type AlertType, type ResponseShare, type YearOnYear } from '../rules/index.js';
+import { CRIMINAL_TYPES, oneYearEarlier, responseShare, yearOnYear, type AlertType, type ResponseShare, type YearOnYear } from '../rules/index.js';
 import { alerts, type AlertRow } from '../tables.js';
 import { assertCoordinates, assertJurisdictionWritable } from './common.js';
 import { activateJointDutyIfDue } from './activation.js';
@@ -56,7 +42,7 @@ export async function recordAlert(ctx: Ctx, input: RecordAlertInput, idempotency
         type: input.type,
         gbCode: input.gbCode ?? null,
         occurredAt: input.occurredAt,
-        day: shanghaiDay(input.occurredAt),
+        day: chinaDateOf(input.occurredAt),
         place: input.place,
         latitude: input.latitude ?? null,
         longitude: input.longitude ?? null,

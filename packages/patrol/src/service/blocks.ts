@@ -1,20 +1,7 @@
 import { and, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
-import {
-  anyOf,
-  inScope,
-  isWithin,
-  jurisdictions,
-  loader,
-  paginate,
-  requireActor,
-  runMutation,
-  selectPage,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-} from '@safecity/core';
+import { anyOf, inScope, isWithin, jurisdictions, loader, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { addDays, assessMember, daysFrom, shanghaiTime, weeklyShiftPlan, type MemberAssessment, type ShiftPlan } from '../rules/index.js';
+import { assessMember, daysFrom, shanghaiTime, weeklyShiftPlan, type MemberAssessment, type ShiftPlan } from '../rules/index.js';
 import { alerts, communityFeedback, disciplineRecords, patrolBlocks, patrolMembers, patrolTeams, type BlockRow, type MemberRow } from '../tables.js';
 import { assertJurisdictionWritable, blockLoader, memberLoader, teamLoader } from './common.js';
 

@@ -1,7 +1,7 @@
 import { and, eq, gt, lt, type SQL } from 'drizzle-orm';
-import { anyOf, inScope, isWithin, loader, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { anyOf, inScope, isWithin, loader, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { assessShift, coverageGaps, daysFrom, generateRoster, shanghaiTime, addDays, shiftsOf, type Task, type ShiftKey, type TaskCompliance, type Gap, type RosterEntry } from '../rules/index.js';
+import { assessShift, coverageGaps, daysFrom, generateRoster, shanghaiTime, shiftsOf, type Task, type ShiftKey, type TaskCompliance, type Gap, type RosterEntry } from '../rules/index.js';
 import { checkpoints, dutyLogs, patrolMembers, patrolTeams, type CheckpointRow, type DutyLogRow, type TeamRow } from '../tables.js';
 import { assertCoordinates, assertJurisdictionWritable, blockLoader, checkpointLoader, teamLoader, teamsByCheckpointLoader } from './common.js';
 

@@ -1,23 +1,9 @@
 import { and, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
-import {
-  anyOf,
-  assertInScope,
-  indexBy,
-  inScope,
-  loader,
-  notFound,
-  paginate,
-  requireActor,
-  runMutation,
-  selectPage,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-} from '@safecity/core';
+import { anyOf, assertInScope, indexBy, inScope, loader, notFound, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, isUuid } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import type { Task } from '../rules/index.js';
 import { dutyLogs, patrolMembers, type DutyLogRow } from '../tables.js';
-import { assertJurisdictionWritable, checkpointLoader, isUuid } from './common.js';
+import { assertJurisdictionWritable, checkpointLoader } from './common.js';
 
 const MAX_LOG_MS = 24 * 3_600_000;
 

@@ -1,19 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, exists, isNull, lte, sql, type SQL } from 'drizzle-orm';
-import {
-  assertVersion,
-  requireWritableJurisdiction,
-  inScope,
-  paginate,
-  requireActor,
-  runMutation,
-  selectPage,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-} from '@safecity/core';
+import { assertVersion, requireWritableJurisdiction, inScope, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { addDays, daysOverdue, dwellingRevisitDue, type DwellingClass, type FilingStatus, type FiveOnes } from '../rules.js';
+import { daysOverdue, dwellingRevisitDue, type DwellingClass, type FilingStatus, type FiveOnes } from '../rules.js';
 import { dwellingClassHistory, dwellings, fiveOnesChecks, residenceRegistrations, type DwellingRow } from '../tables.js';
 import { lockDwelling, personLoader, today } from './common.js';
 

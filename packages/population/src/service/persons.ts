@@ -1,28 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
-import {
-  anyOf,
-  appendAudit,
-  can,
-  assertVersion,
-  requireWritableJurisdiction,
-  CoreErrors,
-  groupBy,
-  inScope,
-  loader,
-  maskPhone,
-  paginate,
-  requireActor,
-  runMutation,
-  selectPage,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-  type Db,
-} from '@safecity/core';
+import { anyOf, appendAudit, can, assertVersion, requireWritableJurisdiction, CoreErrors, groupBy, inScope, loader, maskPhone, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, type Db, addDays } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { dataKeyRing, decryptPhone, decryptResidentId, idNumberMatches, protectPhone, protectResidentId } from '../identity.js';
-import { addDays, checkIdentity, daysOverdue, tenantRevisitDue, type InflowReason, type PersonKind, type TenantTier } from '../rules.js';
+import { checkIdentity, daysOverdue, tenantRevisitDue, type InflowReason, type PersonKind, type TenantTier } from '../rules.js';
 import { personTierHistory, persons, residenceRegistrations, type PersonRow } from '../tables.js';
 import { lockPerson, today } from './common.js';
 

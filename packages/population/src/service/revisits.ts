@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import { assertInScope, inScope, requireActor, runMutation, type Ctx } from '@safecity/core';
+import { assertInScope, inScope, requireActor, runMutation, type Ctx, addDays, chinaDateOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { addDays, daysOverdue, dwellingRevisitDue, localDate, tenantRevisitDue, type DwellingClass, type TenantTier } from '../rules.js';
+import { daysOverdue, dwellingRevisitDue, tenantRevisitDue, type DwellingClass, type TenantTier } from '../rules.js';
 import { dwellings, overdueNotices, persons, residenceRegistrations, revisitTenants, revisits } from '../tables.js';
 import { lockDwelling, today } from './common.js';
 
@@ -23,7 +23,7 @@ export async function recordRevisit(ctx: Ctx, input: RecordRevisitInput, idempot
   return runMutation(ctx, { operation: 'recordRevisit', idempotencyKey, input }, async (tx) => {
     if (input.visitedAt.getTime() > tx.now().getTime()) throw PopulationErrors.error('VISIT_IN_FUTURE', undefined, { field: 'input.visitedAt' });
     const d = await lockDwelling(tx, input.dwellingId);
-    const visitedOn = localDate(input.visitedAt);
+    const visitedOn = chinaDateOf(input.visitedAt);
     const current = await tx.db
       .select({ registrationId: residenceRegistrations.id, personId: residenceRegistrations.personId, registeredOn: residenceRegistrations.registeredOn, tier: persons.tier, lastVisitedOn: persons.lastVisitedOn })
       .from(residenceRegistrations)
