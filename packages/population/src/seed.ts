@@ -5,7 +5,7 @@
  * benchmark gets 1M persons / 300k dwellings without holding them in memory.
  */
 import { sql } from 'drizzle-orm';
-import { devTokenClaims, type Ctx, type Db, addDays, daysBetween, chinaDateOf } from '@safecity/core';
+import { devTokenClaims, type Ctx, type Db, addDays, daysBetween, chinaDateOf, rowsOf } from '@safecity/core';
 import { protectPhone, protectResidentId } from './identity.js';
 import { dwellingRevisitDue, tenantRevisitDue, type DwellingClass, type TenantTier } from './rules.js';
 
@@ -278,7 +278,7 @@ export function demoGrids(gridCodes: readonly string[], perDistrict = 15): strin
  */
 export async function seedPopulation(ctx: Ctx): Promise<void> {
   const result = await ctx.db.execute(sql`select code from jurisdictions where level = 'grid' and (code like '620102%' or code like '620103%') order by code`);
-  const rows = ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as { code: string }[];
+  const rows = rowsOf<{ code: string }>(result);
   const grids = demoGrids(rows.map((r) => r.code));
   for await (const batch of generateCityScale({ persons: 500, dwellings: 150, seed: 620100, grids: grids.length ? grids : undefined, batchSize: 500 })) {
     await insertBatch(ctx.db, batch);

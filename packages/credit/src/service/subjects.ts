@@ -1,5 +1,5 @@
 import { and, eq, like } from 'drizzle-orm';
-import { anyOf, requireWritableJurisdiction, CoreErrors, groupBy, indexBy, inScope, isWithin, jurisdictions, loader, notFound, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx, type TxCtx, isUuid, chinaDateOf } from '@safecity/core';
+import { anyOf, requireWritableJurisdiction, CoreErrors, groupBy, indexBy, inScope, isWithin, jurisdictions, loader, notFound, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx, type TxCtx, isUuid, chinaDateOf, containsPattern } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
 import { type SubjectKind } from '../rules.js';
 import { creditRecords, creditSubjects, type RecordRow, type SubjectRow } from '../tables.js';
@@ -48,7 +48,7 @@ export async function listSubjects(ctx: Ctx, filter: { jurisdictionCode?: string
           and(
             inScope(ctx, creditSubjects.jurisdictionCode),
             filter.jurisdictionCode ? withinSql(creditSubjects.jurisdictionCode, filter.jurisdictionCode) : undefined,
-            filter.nameContains ? like(creditSubjects.name, `%${filter.nameContains.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
+            filter.nameContains ? like(creditSubjects.name, containsPattern(filter.nameContains)) : undefined,
             cursor,
           ),
         )

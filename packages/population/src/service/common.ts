@@ -8,9 +8,6 @@ export const today = (ctx: Ctx) => chinaDateOf(ctx.now());
 /** Ids that can be UUIDs (others simply match nothing; a malformed id must not become a SQL error). */
 const uuids = (ids: readonly string[]) => { const ok = ids.filter(isUuid); return ok.length ? ok : ['00000000-0000-0000-0000-000000000000']; };
 
-/** Escapes LIKE metacharacters. */
-export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 // Loaders: one statement per nesting level, each filtered by the caller's jurisdiction.
 
 export function personLoader(ctx: Ctx) {

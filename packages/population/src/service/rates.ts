@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { assertInScope, requireWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx } from '@safecity/core';
+import { assertInScope, requireWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx, rowsOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { periodRange, rate, RATE_TARGETS, type Rate } from '../rules.js';
 import { floatingPopulationEstimates } from '../tables.js';
@@ -107,7 +107,7 @@ export async function populationRates(ctx: Ctx, input: { jurisdictionCode: strin
            sum(dn)::int as dn, sum(fm)::int as fm, sum(fn)::int as fn, sum(cm)::int as cm, sum(cn)::int as cn
       from facts group by grouping sets ((k), ())
   `);
-  const rows = ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as Record<string, unknown>[];
+  const rows = rowsOf<Record<string, unknown>>(result);
   const children = await ctx.db
     .select({ code: jurisdictions.code, name: jurisdictions.name })
     .from(jurisdictions)
