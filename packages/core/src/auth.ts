@@ -177,5 +177,3 @@ export async function mintDevToken(
     .setExpirationTime(opts.expiresIn ?? '8h')
     .sign(new TextEncoder().encode(secret));
 }
-
-export { createLocalJWKSet };

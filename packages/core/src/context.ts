@@ -132,5 +132,3 @@ export function assertVersion(current: number, expected: number | null | undefin
     });
   }
 }
-
-export { DomainError };

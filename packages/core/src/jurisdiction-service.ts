@@ -97,7 +97,6 @@ export async function renameJurisdiction(ctx: Ctx, input: { code: string; name: 
   });
 }
 
-export { asc };
 
 /**
  * Writes go into jurisdictions that exist and lie in the caller's subtree: the one check every

@@ -113,5 +113,3 @@ export async function recordAccess(ctx: Ctx, entry: AuditInput & { operation: st
     await appendAudit(db as unknown as Db, { id: actor.id, roles: [...actor.roles] }, ctx.requestId, entry.operation, [entry]);
   });
 }
-
-export { sql };

@@ -192,15 +192,12 @@ export function rate(numerator: number, denominator: number, target: number): Ra
   return { numerator, denominator, value, target, met: numerator * 10_000 >= Math.round(target * 10_000) * denominator };
 }
 
-export interface FiveOnes {
-  manager: boolean;
-  electronicLock: boolean;
-  registerBook: boolean;
-  policeReminderSign: boolean;
-  responsibilityLetter: boolean;
-}
+/** The five items of a 五个一 check (a manager, an electronic lock, a register book, a police reminder sign, a responsibility letter). */
+export const FIVE_ONES_ITEMS = ['manager', 'electronicLock', 'registerBook', 'policeReminderSign', 'responsibilityLetter'] as const;
+export type FiveOnes = Record<(typeof FIVE_ONES_ITEMS)[number], boolean>;
+/** A building's check is complete when every one of the five items is in place. */
 export function fiveOnesComplete(c: FiveOnes): boolean {
-  return c.manager && c.electronicLock && c.registerBook && c.policeReminderSign && c.responsibilityLetter;
+  return FIVE_ONES_ITEMS.every((item) => c[item]);
 }
 
 // ---------------------------------------------------------------- CSV import rows

@@ -242,5 +242,3 @@ export function eventLoader(ctx: Ctx) {
     return ids.map((id) => m.get(id) ?? null);
   });
 }
-
-export { sql };

@@ -221,7 +221,6 @@ export function investigationsOfUnitLoader(ctx: Ctx) {
   });
 }
 
-export { sql };
 
 /** The unit's current batch, after settling overdue rectifications (the move is decided on read). */
 export function currentBatchLoader(ctx: Ctx) {

@@ -68,5 +68,3 @@ export const calendarPostMigrateSql = (): string[] => (memo ??= [
   `create trigger holiday_arrangements_append_only before update or delete on holiday_arrangements for each row execute function holiday_arrangements_append_only()`,
   packageSeedSql(),
 ]);
-
-export { holidayArrangements };

@@ -45,5 +45,3 @@ export async function escalateOverdueDisputes(ctx: Ctx, input: { asOf?: string |
     return { asOf, escalated, closedFailed, remaining: Math.max(0, due.length - SWEEP_BATCH) };
   });
 }
-
-export { sql };

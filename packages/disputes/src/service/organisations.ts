@@ -46,5 +46,3 @@ export function listMediationOrganisations(ctx: Ctx, f: { jurisdictionCode?: str
     fetch: selectPage(ctx.db, mediationOrganisations, conds),
   });
 }
-
-export { and };

@@ -1,3 +1,4 @@
+import { fiveOnesComplete } from '../rules.js';
 import { scopedEvents, z, type Builder, encodeGlobalId, requiredText } from '@safecity/core';
 import type { DomainEvents } from '@safecity/core';
 import { importRegistrationsCsv, exportRegistrationsCsv, type ImportResult } from '../service/csv.js';
@@ -127,7 +128,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       registerBook: t.exposeBoolean('registerBook'),
       policeReminderSign: t.exposeBoolean('policeReminderSign'),
       responsibilityLetter: t.exposeBoolean('responsibilityLetter'),
-      complete: t.boolean({ resolve: (c) => c.manager && c.electronicLock && c.registerBook && c.policeReminderSign && c.responsibilityLetter }),
+      complete: t.boolean({ resolve: fiveOnesComplete }),
     }),
   });
 

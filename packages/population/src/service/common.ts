@@ -91,6 +91,3 @@ export async function lockDwelling(ctx: Ctx, id: string): Promise<DwellingRow> {
   if (!row) throw notFound('dwelling');
   return row;
 }
-
-
-export { sql };

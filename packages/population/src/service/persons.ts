@@ -234,7 +234,6 @@ function rememberPerson(ctx: Ctx, p: PersonRow): string {
   return p.id;
 }
 
-export { asc };
 
 /**
  * Tier history of many persons in one statement, oldest first (a list page must not query per person).

@@ -1,8 +1,8 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { assertInScope, requireWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx, rowsOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { periodRange, rate, RATE_TARGETS, type Rate } from '../rules.js';
-import { floatingPopulationEstimates } from '../tables.js';
+import { FIVE_ONES_ITEMS, periodRange, rate, RATE_TARGETS, type Rate } from '../rules.js';
+import { fiveOnesChecks, floatingPopulationEstimates } from '../tables.js';
 
 /** Records the estimated floating population of a community for a period (a later value supersedes, history kept). */
 export async function recordFloatingPopulationEstimate(ctx: Ctx, input: { jurisdictionCode: string; period: string; estimate: number; source?: string | null }, idempotencyKey?: string | null) {
@@ -33,6 +33,12 @@ export interface JurisdictionRates {
   filing: Rate;
   fiveOnes: Rate;
 }
+
+/** fiveOnesComplete in SQL, over the check aliased `c`: built from the same list of items, so the rule has one source. */
+const fiveOnesCompleteSql = sql.join(
+  FIVE_ONES_ITEMS.map((item) => sql`c.${sql.identifier(fiveOnesChecks[item].name)}`),
+  sql` and `,
+);
 
 const CHILD_LENGTH: Record<string, number | null> = { province: 4, city: 6, district: 9, subdistrict: 12, community: 15, grid: null };
 
@@ -96,7 +102,7 @@ export async function populationRates(ctx: Ctx, input: { jurisdictionCode: strin
        group by 1
       union all
       select ${k('d.jurisdiction_code')}, 0, 0, 0, 0, 0, 0, 0, 0,
-             count(*) filter (where c.manager and c.electronic_lock and c.register_book and c.police_reminder_sign and c.responsibility_letter), count(*)
+             count(*) filter (where ${fiveOnesCompleteSql}), count(*)
         from dwellings d
         left join lateral (select * from five_ones_checks c where c.dwelling_id = d.id and c.checked_at < ${endExclusive} order by c.checked_at desc limit 1) c on true
        where d.jurisdiction_code like ${root} and d.urban_village_building and d.listed_on <= ${end}

@@ -117,5 +117,3 @@ export async function sweepOverdueRevisits(ctx: Ctx, input: { asOf?: string | nu
   }
   return { asOf, ...totals };
 }
-
-export { inArray };
