@@ -489,7 +489,7 @@ describe('(b) bad-input fuzz over every argument', () => {
       ['query($f: String) { jurisdictions(first: $f) { edges { node { code } } } }', { f: '10' }],
       ['query($c: DivisionCode!) { jurisdiction(code: $c) { name } }', { c: { nested: true } }],
       ['query { jurisdiction(code: 620102) { name } }', {}],
-      ['{ __typename ' + '{'.repeat(50), {}],
+      [`{ __typename ${'{'.repeat(50)}`, {}],
     ] as [string, Record<string, unknown>][]) {
       const r = await post(q, v, admin);
       requests++;

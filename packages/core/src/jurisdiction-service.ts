@@ -1,5 +1,5 @@
 import { anyOf, containsPattern } from './sql-helpers.js';
-import { and, asc, eq, like, sql } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { assertInScope, assertVersion, inScope, indexBy, isInScope, loader, type Ctx } from './context.js';
 import { CoreErrors, notFound } from './errors.js';
 import { levelOf, parentCode, type JurisdictionLevel } from './jurisdiction.js';

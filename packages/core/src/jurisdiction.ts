@@ -70,5 +70,5 @@ export function isWithin(code: string, scopeCode: string): boolean {
 
 /** SQL: the column's division code lies within the subtree of `scopeCode`. */
 export function withinSql(column: AnyColumn | SQL, scopeCode: string): SQL {
-  return sql`${column} like ${escapeLike(scopePrefix(scopeCode)) + '%'}`;
+  return sql`${column} like ${`${escapeLike(scopePrefix(scopeCode))}%`}`;
 }

@@ -1,4 +1,4 @@
-import { idOfType, notFound, z, type Builder, type Ctx, requiredText } from '@safecity/core';
+import { idOfType, z, type Builder, type Ctx, requiredText } from '@safecity/core';
 import {
   ENTRY_STATUSES,
   LIST_TYPES,
@@ -23,7 +23,7 @@ import { proposeEligibleRedListEntries, recordCreditRecord } from './service/rec
 import { decideCreditRepair, repairsByEntryLoader, requestCreditRepair, type RepairView } from './service/repair.js';
 import { creditStanding, creditStandings, type CreditStandingView } from './service/standing.js';
 import { listSubjects, publishedSubjectLoader, recordsBySubjectLoader, registerCreditSubject, subjectByCodeLoader, subjectLoader } from './service/subjects.js';
-import { type DecisionRow, type RecordRow, type SubjectRow } from './tables.js';
+import type { DecisionRow, RecordRow, SubjectRow } from './tables.js';
 
 const DETAILS = { permission: 'credit:details.read' } as const;
 

@@ -5,7 +5,6 @@ import { recordValidUntil, ruleSetOn, type Polarity, type Severity } from './rul
 import { creditListDecisions, creditListEntries, creditRecords, creditRepairRequests, creditSubjects } from './tables.js';
 
 const SUBJECTS = 300;
-const SEED_SOURCE = '市信用办（演示数据）';
 
 /** A deterministic generator, so the seed is the same on every run. */
 function rng(seed: number) {

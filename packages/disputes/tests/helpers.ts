@@ -1,5 +1,5 @@
 import { addDays, chinaDateOf } from '@safecity/core';
-import { failed, ok, RESULT, rows, type TestServer } from '@safecity/core/testing';
+import { failed, ok, RESULT, rows } from '@safecity/core/testing';
 
 export { failed, ok, RESULT, rows };
 

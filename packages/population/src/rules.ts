@@ -257,7 +257,7 @@ export function parseImportRow(rec: Record<string, string | undefined>, row: num
   const hukou = v('hukouPlace');
   if (!isDivisionCode(hukou)) err('hukouPlace', 'CSV_VALUE_INVALID', 'hukouPlace: a division code');
   const phone = v('phone') || null;
-  if (phone && !/^[0-9+\-]{5,20}$/.test(phone)) err('phone', 'CSV_VALUE_INVALID', 'phone: digits');
+  if (phone && !/^[0-9+-]{5,20}$/.test(phone)) err('phone', 'CSV_VALUE_INVALID', 'phone: digits');
   const dwellingAddress = v('dwellingAddress');
   if (!dwellingAddress || dwellingAddress.length > 200) err('dwellingAddress', 'CSV_VALUE_INVALID', 'dwellingAddress: 1 to 200 characters');
   const registeredOn = v('registeredOn');

@@ -1,4 +1,4 @@
-import { idOfType, z, type Builder, type Ctx, requiredText } from '@safecity/core';
+import { idOfType, type Builder, type Ctx } from '@safecity/core';
 import { CATEGORIES, CATEGORY_KEYS, MAJOR_EVENT_KINDS } from '../rules/categories.js';
 import { assessmentLoader, type AssessmentRow, type MajorEventRow } from '../service/assessments.js';
 import { unitLoader, type UnitRow } from '../service/common.js';

@@ -1,5 +1,5 @@
-import { loader, notFound, z, type Builder, type Ctx, requiredText } from '@safecity/core';
-import { MAJOR_EVENT_KINDS, type Category } from '../rules/categories.js';
+import { z, type Builder, requiredText } from '@safecity/core';
+import type { MAJOR_EVENT_KINDS, Category } from '../rules/categories.js';
 import type { ScoredItem } from '../rules/scoring.js';
 import type { FiredRule } from '../rules/veto.js';
 import { assessmentLoader, assessmentsOfUnitLoader, assessUnit, correctAssessment, eventLoader, versionsLoader, type MajorEventRow } from '../service/assessments.js';

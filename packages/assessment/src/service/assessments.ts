@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import { anyOf, assertVersion, groupBy, inScope, loader, notFound, runMutation, withinSql, type Ctx, type TxCtx, type MajorEventKind, isUuid } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import type { Category } from '../rules/categories.js';

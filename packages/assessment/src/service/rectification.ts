@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
 import { anyOf, assertVersion, CoreErrors, DomainError, groupBy, inScope, loader, notFound, officialCalendar, runMutation, type Ctx, type TxCtx, isUuid } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import { addDays, type IsoDate } from '../rules/dates.js';

@@ -24,7 +24,7 @@ export async function publishStandard(ctx: Ctx, input: { category: Category; tit
   const problems = standardProblems(input);
   if (problems.length) throw AssessmentErrors.error('STANDARD_INVALID', problems.join('; '), { field: 'items', details: { problems } });
   return runMutation(ctx, { operation: 'publishAssessmentStandard', idempotencyKey, input }, async (tx) => {
-    await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${'assessment_standards:' + input.category}))`);
+    await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`assessment_standards:${input.category}`}))`);
     const [{ last }] = await tx.db.select({ last: max(assessmentStandards.version) }).from(assessmentStandards).where(eq(assessmentStandards.category, input.category));
     const [row] = await tx.db
       .insert(assessmentStandards)

@@ -1,6 +1,5 @@
 import chineseDays from 'chinese-days';
 import { addDays, isWeekend } from '../china-day.js';
-import { holidayArrangements } from './tables.js';
 import type { Festival, HolidayBlock, YearArrangement } from './rules.js';
 
 /**

@@ -1,7 +1,7 @@
 import { and, eq, like } from 'drizzle-orm';
-import { anyOf, requireWritableJurisdiction, CoreErrors, groupBy, indexBy, inScope, isWithin, jurisdictions, loader, notFound, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx, type TxCtx, isUuid, chinaDateOf, containsPattern } from '@safecity/core';
+import { anyOf, requireWritableJurisdiction, groupBy, indexBy, inScope, isWithin, loader, notFound, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx, type TxCtx, isUuid, chinaDateOf, containsPattern } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
-import { type SubjectKind } from '../rules.js';
+import type { SubjectKind } from '../rules.js';
 import { creditRecords, creditSubjects, type RecordRow, type SubjectRow } from '../tables.js';
 
 export const today = (ctx: Ctx) => chinaDateOf(ctx.now());

@@ -19,7 +19,7 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
       role: t.field({ type: T.PartyRole, required: true }),
       personId: t.id({ description: 'Global id of a Person on the register (stored by reference only).' }),
       name: t.string({ validate: z.string().trim().max(50) }),
-      phone: t.string({ validate: z.string().regex(/^[0-9+\-]{5,20}$/) }),
+      phone: t.string({ validate: z.string().regex(/^[0-9+-]{5,20}$/) }),
     }),
   });
   const UnitInput = builder.inputType('DisputeUnitInput', {

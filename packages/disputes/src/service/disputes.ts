@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, lte, type SQL } from 'drizzle-orm';
+import { eq, gt, lt, lte, type SQL } from 'drizzle-orm';
 import { anyOf, assertVersion, assertWritableJurisdiction, inScope, isInScope, isWithin, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { followUpDue, mediationDeadline, nextFollowUpAfterVisit } from '../rules/deadlines.js';

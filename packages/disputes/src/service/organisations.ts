@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import { assertWritableJurisdiction, inScope, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { handlingLevelOf, ORGANISATION_LEVELS } from '../rules/levels.js';

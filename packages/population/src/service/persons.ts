@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
 import { anyOf, appendAudit, can, assertVersion, requireWritableJurisdiction, CoreErrors, groupBy, inScope, loader, maskPhone, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, type Db, addDays } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { dataKeyRing, decryptPhone, decryptResidentId, idNumberMatches, protectPhone, protectResidentId } from '../identity.js';
@@ -206,7 +206,7 @@ function revealPersonal<V>(ctx: Ctx, person: PersonRow, purpose: string, how: { 
     ctx,
     `population.${how.operation}:${purpose}`,
     async (ids) => {
-      const rows = ids.map((id) => personsById.get(ctx)?.get(id)!);
+      const rows = ids.map((id) => personsById.get(ctx)?.get(id) as PersonRow);
       await ctx.platform.database.db.transaction(async (db) => {
         await appendAudit(
           db as unknown as Db,

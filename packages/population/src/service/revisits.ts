@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { assertInScope, inScope, requireActor, runMutation, type Ctx, addDays, chinaDateOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { daysOverdue, dwellingRevisitDue, tenantRevisitDue, type DwellingClass, type TenantTier } from '../rules.js';
@@ -77,8 +77,8 @@ export async function sweepOverdueRevisits(ctx: Ctx, input: { asOf?: string | nu
   if (input.jurisdictionCode) assertInScope(ctx, input.jurisdictionCode, 'jurisdiction');
   const asOf = input.asOf ?? today(ctx);
   const cutoff = addDays(asOf, -1);
-  const scopeD = and(inScope(ctx, dwellings.jurisdictionCode), input.jurisdictionCode ? sql`${dwellings.jurisdictionCode} like ${input.jurisdictionCode + '%'}` : undefined);
-  const scopeP = and(inScope(ctx, persons.jurisdictionCode), input.jurisdictionCode ? sql`${persons.jurisdictionCode} like ${input.jurisdictionCode + '%'}` : undefined);
+  const scopeD = and(inScope(ctx, dwellings.jurisdictionCode), input.jurisdictionCode ? sql`${dwellings.jurisdictionCode} like ${`${input.jurisdictionCode}%`}` : undefined);
+  const scopeP = and(inScope(ctx, persons.jurisdictionCode), input.jurisdictionCode ? sql`${persons.jurisdictionCode} like ${`${input.jurisdictionCode}%`}` : undefined);
   const totals = { dwellings: 0, tenants: 0 };
   for (const subjectType of ['dwelling', 'tenant'] as const) {
     for (;;) {
