@@ -18,7 +18,7 @@ import { benchKeys } from './lib/auth.js';
 import { canonical, firstDiff } from './lib/equal.js';
 import { materializeBody, runNodeClosed, runNodeOpen, runWrk, wrkPath, type LoadResult, type RequestSpec } from './lib/load.js';
 import { startServer, type RunningServer, type ServerId } from './lib/servers.js';
-import { arg, flag, gitCommit, hasTaskset, machine, median, post, sleep } from './lib/util.js';
+import { arg, flag, gitCommit, hasTaskset, machine, median, post } from './lib/util.js';
 import { renderReport, type OpResult, type Report, type ServerResult } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -364,8 +364,8 @@ async function main() {
     const scaled = JSON.stringify(sizes) !== JSON.stringify(sizesFor(size, []));
     const stem = `${report.date.slice(0, 10)}-${size}${scaled ? `-${Math.round(sizes.persons / 1000)}k-persons` : ''}${smoke ? '-smoke' : ''}`;
     writeFileSync(join(outDir, `${stem}.md`), md);
-    writeFileSync(join(outDir, `${stem}.json`), JSON.stringify(report, null, 2) + '\n');
-    process.stdout.write(md + '\n');
+    writeFileSync(join(outDir, `${stem}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${md}\n`);
     log(`wrote bench/results/${stem}.md and .json in ${report.elapsedSeconds.toFixed(0)} s`);
     if (equalityFailed.length) log(`EQUALITY CHECKS FAILED: ${equalityFailed.map((e) => e.op).join(', ')}`);
   } catch (e) {

@@ -75,7 +75,7 @@ async function main() {
       if (only.length && !only.includes(name)) continue;
       const s0 = Date.now();
       const out = await run(world);
-      if (out && out.acknowledged) acknowledged.push(...out.acknowledged);
+      if (out?.acknowledged) acknowledged.push(...out.acknowledged);
       console.log(`  (${name}: ${((Date.now() - s0) / 1000).toFixed(1)} s)`);
     }
     console.log('\n== integrity');

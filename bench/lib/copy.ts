@@ -24,7 +24,7 @@ export async function copyRows(sql: Sql, table: string, columns: string[], rows:
     let size = 0;
     let pending = 0;
     for (const r of rows) {
-      const line = r.map(copyField).join('\t') + '\n';
+      const line = `${r.map(copyField).join('\t')}\n`;
       buf.push(line);
       size += line.length;
       pending++;

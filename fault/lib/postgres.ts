@@ -35,7 +35,7 @@ export async function startPostgres(stack: Stack): Promise<PrivatePostgres> {
   run([`${BIN}/initdb`, '-D', dataDir, '-A', 'trust', ...user, '--no-sync', '-E', 'UTF8', '--locale=C']);
   writeFileSync(
     join(dataDir, 'postgresql.auto.conf'),
-    [`port = ${port}`, "listen_addresses = '127.0.0.1'", "unix_socket_directories = ''", 'fsync = off', 'max_connections = 200', 'shared_buffers = 128MB'].join('\n') + '\n',
+    `${[`port = ${port}`, "listen_addresses = '127.0.0.1'", "unix_socket_directories = ''", 'fsync = off', 'max_connections = 200', 'shared_buffers = 128MB'].join('\n')}\n`,
   );
   const log = join(root, 'server.log');
   const pg: PrivatePostgres = {

@@ -24,7 +24,7 @@ export async function importKill(w: World) {
   for (let i = 0; i < ROWS; i++) lines.push(`${prefix}${i},${residentId('110101', i)},,,,floating,work,2025-01-01,410102,${dwellings[i % dwellings.length]!.address},2025-02-01`);
   const dir = mkdtempSync(join(tmpdir(), 'safecity-fault-csv-'));
   const file = join(dir, 'registrations.csv');
-  writeFileSync(file, lines.join('\n') + '\n');
+  writeFileSync(file, `${lines.join('\n')}\n`);
   w.stack.add('csv', () => rmSync(dir, { recursive: true, force: true }));
 
   const count = async () =>

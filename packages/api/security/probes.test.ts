@@ -3,7 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSchema, isRowId, isValidResidentId, seedAll, sql, type Role } from '@safecity/core';
+import { buildSchema, isRowId, isValidResidentId, seedAll, sql, type Role, rowsOf } from '@safecity/core';
 import { startTestServer, type GqlResult, type TestServer } from '@safecity/core/testing';
 import { modules } from '../src/modules.js';
 import { classify, KNOWN_FINDINGS, type Finding } from './known-findings.js';
@@ -38,8 +38,7 @@ const findings: Finding[] = [];
 const secrets = { identityNumbers: new Set<string>(), phones: new Set<string>(), names: new Set<string>() };
 
 async function rows<T = any>(q: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await s.database.db.execute(q);
-  return ((r as { rows?: unknown[] }).rows ?? (r as unknown as unknown[])) as T[];
+  return rowsOf<T>(await s.database.db.execute(q));
 }
 
 /** Row counts of every table, in one statement. */
@@ -490,7 +489,7 @@ describe('(b) bad-input fuzz over every argument', () => {
       ['query($f: String) { jurisdictions(first: $f) { edges { node { code } } } }', { f: '10' }],
       ['query($c: DivisionCode!) { jurisdiction(code: $c) { name } }', { c: { nested: true } }],
       ['query { jurisdiction(code: 620102) { name } }', {}],
-      ['{ __typename ' + '{'.repeat(50), {}],
+      [`{ __typename ${'{'.repeat(50)}`, {}],
     ] as [string, Record<string, unknown>][]) {
       const r = await post(q, v, admin);
       requests++;

@@ -184,7 +184,7 @@ async function main() {
       console.log(JSON.stringify(result));
       await platform.close();
       await database.close();
-      process.exit(result.ok ? 0 : 1);
+      return process.exit(result.ok ? 0 : 1);
     }
     case 'print-schema': {
       const out = printedSchema();

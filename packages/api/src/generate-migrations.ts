@@ -50,10 +50,10 @@ export async function generateMigration(modules: ModuleDescriptor[], folder: str
   const journalPath = join(folder, 'meta/_journal.json');
   const idx = last ? last.idx + 1 : 0;
   const tag = `${String(idx).padStart(4, '0')}_${name.replace(/[^a-z0-9_]+/gi, '_')}`;
-  writeFileSync(join(folder, `${tag}.sql`), statements.join('\n--> statement-breakpoint\n') + '\n');
-  writeFileSync(join(folder, 'meta', `${String(idx).padStart(4, '0')}_snapshot.json`), JSON.stringify(cur, null, 2) + '\n');
+  writeFileSync(join(folder, `${tag}.sql`), `${statements.join('\n--> statement-breakpoint\n')}\n`);
+  writeFileSync(join(folder, 'meta', `${String(idx).padStart(4, '0')}_snapshot.json`), `${JSON.stringify(cur, null, 2)}\n`);
   journal.entries.push({ idx, version: '7', when: Date.now(), tag, breakpoints: true });
-  writeFileSync(journalPath, JSON.stringify(journal, null, 2) + '\n');
+  writeFileSync(journalPath, `${JSON.stringify(journal, null, 2)}\n`);
   return tag;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, creditCodeCheckCharacter, sql } from '@safecity/core';
+import { auditLog, creditCodeCheckCharacter, sql, rowsOf } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { modules } from '../src/modules.js';
 
@@ -98,8 +98,7 @@ describe('disputes → assessment, through events only', () => {
     // one request, one transaction: the dispute's step and assessment's major event share the request id
     const entities = await s.database.db.select({ type: auditLog.entityType }).from(auditLog).where(sql`${auditLog.requestId} = 'mass-incident-1'`);
     expect(new Set(entities.map((e) => e.type))).toEqual(new Set(['Dispute', 'MajorEvent']));
-    const result = (await s.database.db.execute(sql`select kind, source, source_ref, unit_id from major_events`)) as any;
-    const [event] = result.rows ?? result; // PGlite answers { rows }, postgres.js an array
+    const [event] = rowsOf(await s.database.db.execute(sql`select kind, source, source_ref, unit_id from major_events`));
     expect(event).toMatchObject({ kind: 'major_mass_incident', source: 'disputes', unit_id: expect.any(String) });
 
     const assessed = await ok(

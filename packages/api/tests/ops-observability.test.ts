@@ -47,7 +47,7 @@ describe('access log and metrics', () => {
     };
     const ok = await send(`query MeOps { me { id roles } }`, {}, { token: gw });
     expect(ok.status).toBe(200);
-    const unauth = await send(`query MeOps { me { id } }`, {}, { token: null });
+    await send(`query MeOps { me { id } }`, {}, { token: null });
     const badToken = await send(`query MeOps { me { id } }`, {}, { token: 'not-a-jwt' });
     expect(badToken.status).toBe(401);
     const bad = await send(`query Broken { me { nope } }`, {}, { token: gw });
@@ -59,7 +59,7 @@ describe('access log and metrics', () => {
     const again = await send(RECORD_PERSON, { name: SECRET_NAME, idNumber: ID_NUMBER }, { token: gw });
     expect(again.data.r).toEqual({ __typename: 'DomainError', code: 'POPULATION_PERSON_EXISTS' });
     // A CSRF refusal is answered before GraphQL: still a line.
-    const csrf = await fetch(s.url + '?query=%7Bme%7Bid%7D%7D');
+    const csrf = await fetch(`${s.url}?query=%7Bme%7Bid%7D%7D`);
     requests.push({ requestId: csrf.headers.get('x-request-id')!, status: csrf.status });
     expect(csrf.status).toBe(403);
 

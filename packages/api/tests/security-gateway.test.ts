@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, loadConfig, scrubLogText, sql } from '@safecity/core';
+import { createLogger, loadConfig, scrubLogText, sql, rowsOf } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { modules } from '../src/modules.js';
 import { printedSchema } from '../src/schema.js';
@@ -172,7 +172,7 @@ describe('found by the probes', () => {
     const r = await s.gql('mutation { r: sweepOverdueRevisits(jurisdictionCode: "620102") { __typename ... on DomainError { code } } }', {}, { token: officer });
     expect(r.data.r).toEqual({ __typename: 'DomainError', code: 'CORE_NOT_FOUND' });
     const after = await s.database.db.execute(sql`select count(*)::int as n from audit_log where jurisdiction_code like '620102%'`);
-    const n = (x: unknown) => Number(((x as { rows?: { n: number }[] }).rows ?? (x as { n: number }[]))[0].n);
+    const n = (x: unknown) => Number(rowsOf<{ n: number }>(x)[0].n);
     expect(n(after)).toBe(n(before));
   });
 

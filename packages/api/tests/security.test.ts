@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, createApp, EVENTS_TOPIC, creditCodeCheckCharacter, migrate, runMutation, sql, type App, type DomainEvents } from '@safecity/core';
+import { auditLog, createApp, EVENTS_TOPIC, creditCodeCheckCharacter, migrate, runMutation, sql, type App, type DomainEvents, rowsOf } from '@safecity/core';
 import { migrationsFolder, startTestServer, type GqlResult, type TestServer } from '@safecity/core/testing';
 import { residentIdNumber } from '@safecity/population';
 import { buildSchema } from '@safecity/core';
@@ -20,8 +20,7 @@ let s: TestServer;
 let admin: string, officer102: string, officer103: string, assessor: string, grid: string;
 
 async function rows<T = any>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await s.database.db.execute(query);
-  return ((r as { rows?: unknown[] }).rows ?? (r as unknown as unknown[])) as T[];
+  return rowsOf<T>(await s.database.db.execute(query));
 }
 async function count(table: string): Promise<number> {
   const [r] = await rows<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(table)}`);

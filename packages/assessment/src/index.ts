@@ -38,4 +38,3 @@ export const assessmentModule = defineModule({
 });
 
 export { AssessmentErrors };
-export { isValidCreditCodeCheck, creditCodeWithCheck } from './rules/credit-code.js';

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Ctx } from '@safecity/core';
 import { CATEGORIES, CATEGORY_KEYS, type Category } from './rules/categories.js';
-import { creditCodeWithCheck } from './rules/credit-code.js';
 import type { ItemScoreInput } from './rules/scoring.js';
 import { assessUnit, correctAssessment } from './service/assessments.js';
 import { recordMajorEvent } from './service/events.js';
@@ -9,6 +8,7 @@ import { configureEvaluationWeights, evaluateJurisdiction } from './service/hist
 import { issueRectificationOrder, issueYellowCard, settleOverdueRectifications } from './service/rectification.js';
 import { createCreationBatch, publishRuleSet, publishStandard, registerSafeUnit } from './service/setup.js';
 import { creationBatches } from './tables.js';
+import { creditCodeWithCheck } from '@safecity/core';
 
 const PROJECT = '平安细胞创建（汕头模式）';
 

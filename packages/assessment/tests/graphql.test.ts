@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { defineModule, on, runMutation, type DomainEvents } from '@safecity/core';
+import { defineModule, on, runMutation, type DomainEvents, creditCodeWithCheck } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { assessmentModule } from '../src/index.js';
-import { creditCodeWithCheck } from '../src/rules/credit-code.js';
 import { assessUnit } from '../src/service/assessments.js';
 import { registerSafeUnit } from '../src/service/setup.js';
 

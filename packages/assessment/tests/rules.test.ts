@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holidayCalendar, isValidCreditCode, packageArrangement } from '@safecity/core';
-import { creditCodeWithCheck } from '../src/rules/credit-code.js';
+import { holidayCalendar, isValidCreditCode, packageArrangement, creditCodeWithCheck } from '@safecity/core';
 import { chinaDateOf, endOfChinaDay } from '../src/rules/dates.js';
 import { gradeAfter, gradeStep } from '../src/rules/grade.js';
 import { movesToNextBatch, rectificationStatus } from '../src/rules/rectification.js';

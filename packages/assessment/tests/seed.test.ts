@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { isValidCreditCode } from '@safecity/core';
+import { isValidCreditCode, rowsOf } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { assessmentModule } from '../src/index.js';
 
@@ -13,8 +13,7 @@ describe('assessment seed', () => {
   afterAll(() => s?.close());
 
   const rows = async (q: string) => {
-    const r = (await s.database.db.execute(sql.raw(q))) as any;
-    return (r.rows ?? r) as any[];
+    return rowsOf<any>(await s.database.db.execute(sql.raw(q)));
   };
 
   it('places a batch of all 11 categories in the Lanzhou tree with two years of results, vetoes, a revoked plaque and an overdue move', async () => {

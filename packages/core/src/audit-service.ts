@@ -1,4 +1,4 @@
-import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { inScope, requireActor, type Ctx } from './context.js';
 import { scopePrefix, withinSql } from './jurisdiction.js';
 import { paginate, selectPage, type ConnectionArgs } from './pagination.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from './config.js';
 import { unauthenticated } from './errors.js';
 import { isDivisionCode } from './jurisdiction.js';
@@ -177,5 +177,3 @@ export async function mintDevToken(
     .setExpirationTime(opts.expiresIn ?? '8h')
     .sign(new TextEncoder().encode(secret));
 }
-
-export { createLocalJWKSet };

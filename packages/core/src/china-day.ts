@@ -19,6 +19,24 @@ export function addDays(date: IsoDate, n: number): IsoDate {
   return new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Calendar months, clamped to the month's last day (Nov 30 + 3 months = Feb 28/29), as PostgreSQL's `date + interval 'n months'`. */
+export function addMonths(date: IsoDate, n: number): IsoDate {
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7)) - 1 + n;
+  const year = y + Math.floor(m / 12);
+  const month = ((m % 12) + 12) % 12;
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const d = new Date(Date.UTC(year, month, Math.min(Number(date.slice(8, 10)), last)));
+  // setUTCFullYear: Date.UTC reads years 0-99 as 1900-1999.
+  d.setUTCFullYear(year);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whole years; 29 February becomes 28 February in a common year. */
+export function addYears(date: IsoDate, n: number): IsoDate {
+  return addMonths(date, 12 * n);
+}
+
 export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }

@@ -5,7 +5,7 @@ import type { Actor } from './auth.js';
 import type { AuditInput } from './audit.js';
 import type { Config } from './config.js';
 import type { Database, Db } from './db.js';
-import { CoreErrors, DomainError, notFound, unauthenticated } from './errors.js';
+import { CoreErrors, notFound, unauthenticated } from './errors.js';
 import type { DomainEvents, EmittedEvent, EventName } from './events.js';
 import { isWithin, withinSql } from './jurisdiction.js';
 import { inSpan } from './ops/tracing.js';
@@ -127,5 +127,3 @@ export function assertVersion(current: number, expected: number | null | undefin
     });
   }
 }
-
-export { DomainError };

@@ -57,5 +57,3 @@ export const coreModule = defineModule({
     ctx.log.info({ count: divisions.length }, 'jurisdictions seeded');
   },
 });
-
-export { sql };

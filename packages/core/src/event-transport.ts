@@ -5,6 +5,7 @@ import type { PubSubLike } from './context.js';
 import type { Database } from './db.js';
 import type { EventName } from './events.js';
 import { EVENTS_TOPIC, throttledLog, type EventEnvelope, type EventTransport } from './outbox.js';
+import { rowsOf } from './sql-helpers.js';
 import { eventOutbox } from './tables.js';
 
 export interface EventBus {
@@ -133,6 +134,5 @@ export async function createEventBus(redisUrl: string | null, log: Logger, chann
 /** The default Redis channel of a database's events: instances on the same database share it. */
 export async function eventsChannelOf(database: Database): Promise<string> {
   const res = (await database.db.execute(sql`select current_database() as name`)) as unknown;
-  const rows = Array.isArray(res) ? res : ((res as { rows?: { name: string }[] }).rows ?? []);
-  return `safecity:events:${(rows[0] as { name?: string } | undefined)?.name ?? 'default'}`;
+  return `safecity:events:${rowsOf<{ name?: string }>(res)[0]?.name ?? 'default'}`;
 }

@@ -33,10 +33,15 @@ export * from './seed.js';
 export * from './sql-helpers.js';
 export * from './tables.js';
 export { scopedEvents } from './graphql/core-schema.js';
+// zod for the modules' argument validation: one copy and version, the modules do not depend on it.
 export { z } from 'zod';
+// drizzle's sql tag: the api's tests write SQL through core without depending on drizzle-orm.
+export { sql } from 'drizzle-orm';
 export * from './readiness.js';
 export * from './dev-subject.js';
 export * from './china-day.js';
+export * from './credit-code.js';
+export * from './text-input.js';
 export * from './calendar/index.js';
 export * from './outbox.js';
 export * from './event-transport.js';

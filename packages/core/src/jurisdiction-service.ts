@@ -1,5 +1,5 @@
-import { anyOf } from './sql-helpers.js';
-import { and, asc, eq, like, sql } from 'drizzle-orm';
+import { anyOf, containsPattern } from './sql-helpers.js';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { assertInScope, assertVersion, inScope, indexBy, isInScope, loader, type Ctx } from './context.js';
 import { CoreErrors, notFound } from './errors.js';
 import { levelOf, parentCode, type JurisdictionLevel } from './jurisdiction.js';
@@ -52,7 +52,7 @@ export async function listJurisdictions(ctx: Ctx, filter: { parentCode?: string 
             inScope(ctx, jurisdictions.code),
             filter.parentCode ? eq(jurisdictions.parentCode, filter.parentCode) : undefined,
             filter.level ? eq(jurisdictions.level, filter.level) : undefined,
-            filter.nameContains ? like(jurisdictions.name, `%${filter.nameContains.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
+            filter.nameContains ? like(jurisdictions.name, containsPattern(filter.nameContains)) : undefined,
             cursor,
           ),
         )
@@ -97,7 +97,6 @@ export async function renameJurisdiction(ctx: Ctx, input: { code: string; name: 
   });
 }
 
-export { asc };
 
 /**
  * The one check every service makes before writing a record into a division code: the caller may
@@ -106,7 +105,7 @@ export { asc };
  * here only turns a well-formed but unknown code into the client's coded CORE_JURISDICTION_UNKNOWN
  * (with its field) instead of a foreign-key violation.
  */
-export async function assertWritableJurisdiction(ctx: Ctx, code: string, field = 'jurisdictionCode'): Promise<void> {
+export async function requireWritableJurisdiction(ctx: Ctx, code: string, field = 'jurisdictionCode'): Promise<void> {
   if (!isInScope(ctx, code)) throw CoreErrors.error('JURISDICTION_OUT_OF_SCOPE', `Jurisdiction ${code} is outside your jurisdiction.`, { field });
   const [row] = await ctx.db.select({ code: jurisdictions.code }).from(jurisdictions).where(eq(jurisdictions.code, code));
   if (!row) throw CoreErrors.error('JURISDICTION_UNKNOWN', `No jurisdiction ${code}.`, { field });

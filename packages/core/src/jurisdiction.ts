@@ -1,4 +1,5 @@
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { escapeLike } from './sql-helpers.js';
 
 /**
  * Jurisdictions are keyed by division codes (GB/T 2260 and the 12-digit statistical codes):
@@ -69,9 +70,5 @@ export function isWithin(code: string, scopeCode: string): boolean {
 
 /** SQL: the column's division code lies within the subtree of `scopeCode`. */
 export function withinSql(column: AnyColumn | SQL, scopeCode: string): SQL {
-  return sql`${column} like ${escapeLike(scopePrefix(scopeCode)) + '%'}`;
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return sql`${column} like ${`${escapeLike(scopePrefix(scopeCode))}%`}`;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { appendAudit, canonicalJson, type AuditInput } from './audit.js';
 import { requireActor, type Ctx, type TxCtx } from './context.js';
 import type { Db } from './db.js';
@@ -113,5 +113,3 @@ export async function recordAccess(ctx: Ctx, entry: AuditInput & { operation: st
     await appendAudit(db as unknown as Db, { id: actor.id, roles: [...actor.roles] }, ctx.requestId, entry.operation, [entry]);
   });
 }
-
-export { sql };

@@ -23,7 +23,7 @@ import type { Plugin } from 'graphql-yoga';
 export function worstCaseNodes(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, opts: { defaultPageSize: number; maxPageSize: number }): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const valueOf = (v: ValueNode | undefined): unknown => {
+  const literalValue = (v: ValueNode | undefined): unknown => {
     if (!v) return undefined;
     if (v.kind === Kind.VARIABLE) return variables[v.name.value];
     if (v.kind === Kind.INT) return Number(v.value);
@@ -54,7 +54,7 @@ export function worstCaseNodes(schema: GraphQLSchema, document: DocumentNode, va
         const named = getNamedType(def.type);
         let m = multiplier;
         if (named.name.endsWith('Connection')) {
-          const arg = (name: string) => valueOf(sel.arguments?.find((a) => a.name.value === name)?.value);
+          const arg = (name: string) => literalValue(sel.arguments?.find((a) => a.name.value === name)?.value);
           const size = Number(arg('first') ?? arg('last') ?? opts.defaultPageSize);
           m = multiplier * Math.max(1, Math.min(Number.isFinite(size) ? size : opts.defaultPageSize, opts.maxPageSize));
           total += m;

@@ -4,7 +4,7 @@ import type { Platform } from './context.js';
 import { statementCounter, type Db } from './db.js';
 import type { EmittedEvent, EventName } from './events.js';
 import type { ReadinessCheck } from './readiness.js';
-import { rowsAsSelect } from './sql-helpers.js';
+import { rowsAsSelect, rowsOf } from './sql-helpers.js';
 import { eventOutbox } from './tables.js';
 
 /**
@@ -122,10 +122,6 @@ export interface OutboxRelay {
 }
 
 type PassResult = 'idle' | 'more' | 'busy' | 'failed';
-
-function rowsOf(res: unknown): Record<string, unknown>[] {
-  return Array.isArray(res) ? (res as Record<string, unknown>[]) : ((res as { rows?: Record<string, unknown>[] }).rows ?? []);
-}
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let t: NodeJS.Timeout;

@@ -1,29 +1,11 @@
 import { stdnum } from 'stdnum';
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { isValidCreditCode } from './credit-code.js';
 import { isDivisionCode } from './jurisdiction.js';
 
 /** GB 11643 resident identity number: 18 characters, ISO 7064 MOD 11-2 check character (stdnum's cn.ric). */
 export function isValidResidentId(value: string): boolean {
   return /^\d{17}[\dX]$/.test(value) && stdnum.CN.ric.validate(value).isValid;
-}
-
-const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/**
- * GB 32100-2015 check character of the first 17 characters: C18 = 31 − (Σ Ci·Wi mod 31), where
- * 31 maps to '0'. (stdnum's cn.uscc indexes its alphabet at 31 in that case and so refuses
- * about one genuine code in 31; tests pin our function against its vectors otherwise.)
- */
-export function creditCodeCheckCharacter(first17: string): string {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += USCC_ALPHABET.indexOf(first17[i]) * USCC_WEIGHTS[i];
-  return USCC_ALPHABET[(31 - (sum % 31)) % 31];
-}
-
-/** GB 32100-2015 unified social credit code. */
-export function isValidCreditCode(value: string): boolean {
-  return /^[0-9A-HJ-NPQRTUWXY]{18}$/.test(value) && creditCodeCheckCharacter(value.slice(0, 17)) === value[17];
 }
 
 /** Birth date (YYYY-MM-DD) and gender encoded in a resident identity number. */

@@ -1,6 +1,24 @@
 import { getTableColumns, getTableName, is, sql, SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
+/** Escapes LIKE's metacharacters (\, %, _) so that user text matches only itself (PostgreSQL's default escape is \). */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The LIKE pattern of "contains `s`", `s` taken literally. */
+export function containsPattern(s: string): string {
+  return `%${escapeLike(s)}%`;
+}
+
+/**
+ * The rows of `db.execute(…)` whichever driver answered: PGlite gives `{ rows }`, postgres.js
+ * the array itself.
+ */
+export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : ((result as { rows?: unknown[] } | null)?.rows ?? [])) as T[];
+}
+
 /**
  * `column = any($1::type[])`: one array parameter instead of `in ($1, …, $n)`. The statement text
  * stays the same whatever the number of keys (so prepared statements are reused), and building

@@ -1,4 +1,4 @@
-import { idOfType, notFound, z, type Builder, type Ctx } from '@safecity/core';
+import { idOfType, z, type Builder, type Ctx, requiredText } from '@safecity/core';
 import {
   ENTRY_STATUSES,
   LIST_TYPES,
@@ -23,10 +23,9 @@ import { proposeEligibleRedListEntries, recordCreditRecord } from './service/rec
 import { decideCreditRepair, repairsByEntryLoader, requestCreditRepair, type RepairView } from './service/repair.js';
 import { creditStanding, creditStandings, type CreditStandingView } from './service/standing.js';
 import { listSubjects, publishedSubjectLoader, recordsBySubjectLoader, registerCreditSubject, subjectByCodeLoader, subjectLoader } from './service/subjects.js';
-import { type DecisionRow, type RecordRow, type SubjectRow } from './tables.js';
+import type { DecisionRow, RecordRow, SubjectRow } from './tables.js';
 
 const DETAILS = { permission: 'credit:details.read' } as const;
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 export function registerCreditSchema(builder: Builder) {
   const ListTypeEnum = builder.enumType('CreditListType', { values: LIST_TYPES, description: 'red 红名单 (守信激励) or black 黑名单 (失信惩戒).' });
@@ -226,7 +225,7 @@ export function registerCreditSchema(builder: Builder) {
   const RepairConditionInput = builder.inputType('CreditRepairConditionInput', {
     fields: (t) => ({
       condition: t.field({ type: ConditionEnum, required: true }),
-      evidence: t.string({ required: true, validate: text(500) }),
+      evidence: t.string({ required: true, validate: requiredText(500) }),
     }),
   });
 
@@ -241,7 +240,7 @@ export function registerCreditSchema(builder: Builder) {
       authScopes: { permission: 'credit:record.write' },
       args: {
         creditCode: t.arg({ type: 'CreditCode', required: true }),
-        name: t.arg.string({ required: true, validate: text(200) }),
+        name: t.arg.string({ required: true, validate: requiredText(200) }),
         kind: t.arg({ type: SubjectKindEnum, required: true }),
         jurisdictionCode: t.arg({ type: 'DivisionCode', required: true }),
         onFileSince: t.arg({ type: 'Date' }),
@@ -258,10 +257,10 @@ export function registerCreditSchema(builder: Builder) {
         creditCode: t.arg({ type: 'CreditCode', required: true }),
         polarity: t.arg({ type: PolarityEnum, required: true }),
         kind: t.arg({ type: RecordKindEnum, required: true }),
-        sourceDepartment: t.arg.string({ required: true, validate: text(100) }),
+        sourceDepartment: t.arg.string({ required: true, validate: requiredText(100) }),
         date: t.arg({ type: 'Date', required: true }),
         severity: t.arg({ type: SeverityEnum }),
-        summary: t.arg.string({ required: true, validate: text(500) }),
+        summary: t.arg.string({ required: true, validate: requiredText(500) }),
         evidenceRef: t.arg.string({ validate: z.string().max(500) }),
         validUntil: t.arg({ type: 'Date' }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
@@ -277,9 +276,9 @@ export function registerCreditSchema(builder: Builder) {
         creditCode: t.arg({ type: 'CreditCode', required: true }),
         listType: t.arg({ type: ListTypeEnum, required: true }),
         reasonCategory: t.arg({ type: ReasonEnum, required: true }),
-        reason: t.arg.string({ required: true, validate: text(500) }),
+        reason: t.arg.string({ required: true, validate: requiredText(500) }),
         internalNote: t.arg.string({ validate: z.string().max(2000) }),
-        authority: t.arg.string({ required: true, validate: text(100) }),
+        authority: t.arg.string({ required: true, validate: requiredText(100) }),
         startDate: t.arg({ type: 'Date', required: true }),
         endDate: t.arg({ type: 'Date', description: 'Omit for a permanent entry.' }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
@@ -302,7 +301,7 @@ export function registerCreditSchema(builder: Builder) {
       args: {
         entryId: t.arg.globalID({ required: true }),
         approve: t.arg.boolean({ required: true }),
-        reason: t.arg.string({ required: true, validate: text(500) }),
+        reason: t.arg.string({ required: true, validate: requiredText(500) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
       resolve: (_r, { idempotencyKey, entryId: id, ...input }, ctx) => decideListProposal(ctx, { ...input, entryId: entryId(id) }, idempotencyKey),
@@ -314,7 +313,7 @@ export function registerCreditSchema(builder: Builder) {
       authScopes: { permission: 'credit:repair.request' },
       args: {
         entryId: t.arg.globalID({ required: true }),
-        statement: t.arg.string({ required: true, validate: text(2000) }),
+        statement: t.arg.string({ required: true, validate: requiredText(2000) }),
         conditions: t.arg({ type: [RepairConditionInput], required: true, validate: z.array(z.any()).max(20) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
@@ -328,7 +327,7 @@ export function registerCreditSchema(builder: Builder) {
       args: {
         requestId: t.arg.globalID({ required: true }),
         approve: t.arg.boolean({ required: true }),
-        reason: t.arg.string({ required: true, validate: text(500) }),
+        reason: t.arg.string({ required: true, validate: requiredText(500) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
       resolve: (_r, { idempotencyKey, requestId, ...input }, ctx) => {

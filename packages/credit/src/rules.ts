@@ -1,45 +1,9 @@
 /**
- * Pure credit rules: check characters, list-entry status, proposal rules, repair checks and
+ * Pure credit rules: list-entry status, proposal rules, repair checks and
  * standing. No db, no ctx: an auditor can reconstruct every outcome from these and the facts.
+ * (Credit codes and China-day arithmetic are core's.)
  */
-
-// ---- GB 32100-2015 unified social credit code ----
-
-export const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/** The check character (18th) for the first 17 characters of a credit code, or null if they are malformed. */
-export function creditCodeCheckChar(first17: string): string | null {
-  if (first17.length !== 17) return null;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const v = CREDIT_CODE_ALPHABET.indexOf(first17[i]);
-    if (v < 0) return null;
-    sum += v * CREDIT_CODE_WEIGHTS[i];
-  }
-  return CREDIT_CODE_ALPHABET[(31 - (sum % 31)) % 31];
-}
-
-// ---- dates (calendar days in China time, YYYY-MM-DD) ----
-
-/** The calendar day in China (UTC+8, no daylight saving) of an instant. */
-export function chinaDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Adds whole years; 29 February becomes 28 February in a common year. */
-export function addYears(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  const year = y + n;
-  const last = new Date(Date.UTC(year, m, 0)).getUTCDate();
-  return `${String(year).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
+import { addDays, addYears } from '@safecity/core';
 
 // ---- vocabulary ----
 

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { anyOf, isValidCreditCode, jurisdictions, runMutation, type Ctx } from '@safecity/core';
-import { addDays, addYears, chinaDate, creditCodeCheckChar, recordValidUntil, ruleSetOn, type Polarity, type Severity } from './rules.js';
+import { anyOf, isValidCreditCode, jurisdictions, runMutation, type Ctx, addDays, addYears, chinaDateOf, creditCodeCheckCharacter } from '@safecity/core';
+import { recordValidUntil, ruleSetOn, type Polarity, type Severity } from './rules.js';
 import { creditListDecisions, creditListEntries, creditRecords, creditRepairRequests, creditSubjects, DECISION_ACTIONS } from './tables.js';
 
 const SUBJECTS = 300;
-const SEED_SOURCE = '市信用办（演示数据）';
 
 /** A deterministic generator, so the seed is the same on every run. */
 function rng(seed: number) {
@@ -28,7 +27,7 @@ function orgCodeCheck(first8: string): string {
 export function demoCreditCode(county: string, n: number): string | null {
   const org8 = String(10_000_000 + n * 7919).slice(-8);
   const first17 = `91${county}${org8}${orgCodeCheck(org8)}`;
-  const check = creditCodeCheckChar(first17);
+  const check = creditCodeCheckCharacter(first17);
   const code = `${first17}${check}`;
   return isValidCreditCode(code) ? code : null;
 }
@@ -46,7 +45,7 @@ export async function seedCredit(ctx: Ctx): Promise<void> {
     .from(jurisdictions)
     .where(and(eq(jurisdictions.level, 'community'), anyOf(jurisdictions.parentCode, await subdistrictsOf(ctx, ['620102', '620103']))));
   const places = communities.length ? communities.map((c) => c.code) : ['620102', '620103'];
-  const today = chinaDate(new Date());
+  const today = chinaDateOf(new Date());
   const rand = rng(620100);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
 

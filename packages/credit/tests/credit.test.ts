@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, like, sql } from 'drizzle-orm';
-import { auditLog, CoreErrors, defineModule, runMutation, systemContext, type Role } from '@safecity/core';
+import { auditLog, CoreErrors, defineModule, runMutation, systemContext, type Role, addDays, chinaDateOf } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { creditModule } from '../src/index.js';
-import { addDays, chinaDate, JOINT_MEASURES } from '../src/rules.js';
+import { JOINT_MEASURES } from '../src/rules.js';
 import { demoCreditCode, seedCredit } from '../src/seed.js';
 import { creditListDecisions, creditListEntries, creditRecords, creditSubjects } from '../src/tables.js';
 
@@ -46,7 +46,7 @@ const fakeAssessment = defineModule({
 
 const E = '... on DomainError { code field details }';
 const ENTRY = 'id listType status asOf reasonCategory reason startDate endDate proposalRule proposedBy';
-const today = chinaDate(new Date());
+const today = chinaDateOf(new Date());
 
 /** Distinct valid codes in a county, numbered away from the seed's. */
 let serial = 50_000;

@@ -59,7 +59,7 @@ describe('a grid worker registers a dispute', () => {
     ['a party both on the register and named', { parties: [{ role: 'applicant', personId: PERSON, name: '马某' }] }, 'DISPUTES_PARTY_INVALID'],
     ['a party neither', { parties: [{ role: 'applicant' }] }, 'DISPUTES_PARTY_INVALID'],
     ['no party', { parties: [] }, 'DISPUTES_PARTY_REQUIRED'],
-    ['a person id of another type', { parties: [{ role: 'applicant', personId: Buffer.from('Dwelling:7d1c1e5e-2b7a-4c55-9a43-5d2f1f0b9a11').toString('base64url') }] }, 'DISPUTES_PARTY_INVALID'],
+    ['a person id of another type', { parties: [{ role: 'applicant', personId: Buffer.from('Dwelling:7d1c1e5e-2b7a-4c55-9a43-5d2f1f0b9a11').toString('base64url') }] }, 'CORE_ID_MALFORMED'],
     ['a date in the future', { on: chinaDay(2) }, 'DISPUTES_DATE_IN_FUTURE'],
     ['another community', { j: '620102001002' }, 'CORE_JURISDICTION_OUT_OF_SCOPE'],
   ])('refuses %s with a code and writes nothing', async (_name, { as, ...patch }: Record<string, unknown>, code) => {

@@ -1,4 +1,5 @@
-import { failed, ok, RESULT, rows, type TestServer } from '@safecity/core/testing';
+import { addDays, chinaDateOf } from '@safecity/core';
+import { failed, ok, RESULT, rows } from '@safecity/core/testing';
 
 export { failed, ok, RESULT, rows };
 
@@ -32,5 +33,5 @@ export const MASS = `mutation($d: ID!, $at: DateTime!, $desc: String!, $unit: Di
 
 /** A day relative to today in the city (Asia/Shanghai). */
 export function chinaDay(offsetDays = 0): string {
-  return new Date(Date.now() + 8 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
+  return addDays(chinaDateOf(new Date()), offsetDays);
 }

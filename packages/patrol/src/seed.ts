@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { Ctx } from '@safecity/core';
-import { addDays, generateRoster, shanghaiDay, shanghaiTime, type AlertType, type Task } from './rules/index.js';
+import { generateRoster, shanghaiTime, type AlertType, type Task } from './rules/index.js';
 import { recordAlert } from './service/alerts.js';
 import { recordCheckIn } from './service/activation.js';
 import { activations, alerts, checkpoints, dutyLogs, patrolBlocks, patrolMembers, patrolTeams } from './tables.js';
+import { addDays, chinaDateOf } from '@safecity/core';
 
 const H = 3_600_000;
 
@@ -48,7 +49,7 @@ export async function seedPatrol(ctx: Ctx): Promise<void> {
 
   // Three teams of four at each entrance checkpoint.
   const rostered = [byName.get('东岗立交卡口')!, byName.get('柳家营城际卡口')!];
-  const today = shanghaiDay(new Date());
+  const today = chinaDateOf(new Date());
   const from = addDays(today, -30);
   const logs: (typeof dutyLogs.$inferInsert)[] = [];
   for (const cp of rostered) {

@@ -117,7 +117,7 @@ describe('alerts, joint-duty activation and statistics', () => {
         other,
         'configureJointDuty',
         '$jurisdictionCode: DivisionCode!, $threshold: Int!, $alertTypes: [AlertType!]!, $pointIds: [ID!]!',
-        { jurisdictionCode: '620103', threshold: 3, alertTypes: ['theft'], pointIds: [points['D西站十字']] },
+        { jurisdictionCode: '620103', threshold: 3, alertTypes: ['theft'], pointIds: [points.D西站十字] },
         'threshold version',
       );
       expect(cfg.data).toEqual({ threshold: 3, version: 1 });
@@ -125,7 +125,7 @@ describe('alerts, joint-duty activation and statistics', () => {
         jurisdictionCode: '620103',
         threshold: 3,
         alertTypes: ['theft'],
-        pointIds: [points['A南关十字']],
+        pointIds: [points.A南关十字],
       }, 'version');
       expect(bad, JSON.stringify(bad)).toMatchObject({ error: { code: 'CORE_NOT_FOUND' } });
       for (const h of ['10', '11']) await alert({ type: 'theft', occurredAt: sh(`2024-05-11T${h}:00:00`), jurisdictionCode: '620103002001' }, other);

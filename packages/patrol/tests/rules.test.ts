@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { chinaDateOf } from '@safecity/core';
 import {
   assessMember,
   assessShift,
@@ -10,7 +11,6 @@ import {
   oneYearEarlier,
   pickRule,
   responseShare,
-  shanghaiDay,
   weeklyShiftPlan,
   yearOnYear,
   type Task,
@@ -24,7 +24,7 @@ describe('time', () => {
     ['2024-03-01T15:59:59Z', '2024-03-01'],
     ['2024-03-01T16:00:00Z', '2024-03-02'],
     ['2024-02-29T23:00:00+08:00', '2024-02-29'],
-  ])('%s is on Shanghai day %s', (iso, day) => expect(shanghaiDay(t(iso))).toBe(day));
+  ])('%s is on Shanghai day %s', (iso, day) => expect(chinaDateOf(t(iso))).toBe(day));
   it('a year earlier keeps the wall-clock time; 29 Feb falls back to 28 Feb', () => {
     expect(oneYearEarlier(t('2024-06-01T00:00:00+08:00')).toISOString()).toBe(t('2023-06-01T00:00:00+08:00').toISOString());
     expect(oneYearEarlier(t('2024-02-29T10:00:00+08:00')).toISOString()).toBe(t('2023-02-28T10:00:00+08:00').toISOString());

@@ -2,7 +2,7 @@
  * Pure rules of the population register: no db, no ctx. Anything an auditor must be able to
  * reconstruct (due dates, rates, date checks, identity facts) is computed here.
  */
-import { isDivisionCode, isValidResidentId, residentIdFacts } from '@safecity/core';
+import { isDivisionCode, isValidResidentId, residentIdFacts, addDays, addMonths, daysBetween, isIsoDate } from '@safecity/core';
 import type { PopulationErrorKey } from './errors.js';
 
 export const DWELLING_CLASSES = ['key', 'general', 'trusted'] as const; // 重点户 / 一般户 / 放心户
@@ -40,32 +40,7 @@ export const OVERDUE_SUBJECTS = ['dwelling', 'tenant'] as const;
 
 // ---------------------------------------------------------------- calendar days
 
-/** The calendar day (YYYY-MM-DD) of an instant in the city's time zone. */
-export function localDate(instant: Date, timeZone = 'Asia/Shanghai'): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-}
-
-const toUtc = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
-const fromUtc = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-export function isCalendarDate(d: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(d) && fromUtc(toUtc(d)) === d;
-}
-export function addDays(d: string, n: number): string {
-  return fromUtc(toUtc(d) + n * 86_400_000);
-}
-/** Calendar months, clamped to the month's last day (Nov 30 + 3 months = Feb 28/29), as PostgreSQL's `date + interval 'n months'`. */
-export function addMonths(d: string, n: number): string {
-  const y = Number(d.slice(0, 4));
-  const m = Number(d.slice(5, 7)) - 1 + n;
-  const ty = y + Math.floor(m / 12);
-  const tm = ((m % 12) + 12) % 12;
-  const last = new Date(Date.UTC(ty, tm + 1, 0)).getUTCDate();
-  return fromUtc(Date.UTC(ty, tm, Math.min(Number(d.slice(8, 10)), last)));
-}
-export function daysBetween(from: string, to: string): number {
-  return Math.round((toUtc(to) - toUtc(from)) / 86_400_000);
-}
+// China days and their arithmetic are core's (chinaDateOf, addDays, addMonths, daysBetween, isIsoDate).
 
 // ---------------------------------------------------------------- revisits (回访)
 
@@ -226,15 +201,12 @@ export function rate(numerator: number, denominator: number, target: number): Ra
   return { numerator, denominator, value, target, met: numerator * 10_000 >= Math.round(target * 10_000) * denominator };
 }
 
-export interface FiveOnes {
-  manager: boolean;
-  electronicLock: boolean;
-  registerBook: boolean;
-  policeReminderSign: boolean;
-  responsibilityLetter: boolean;
-}
+/** The five items of a 五个一 check (a manager, an electronic lock, a register book, a police reminder sign, a responsibility letter). */
+export const FIVE_ONES_ITEMS = ['manager', 'electronicLock', 'registerBook', 'policeReminderSign', 'responsibilityLetter'] as const;
+export type FiveOnes = Record<(typeof FIVE_ONES_ITEMS)[number], boolean>;
+/** A building's check is complete when every one of the five items is in place. */
 export function fiveOnesComplete(c: FiveOnes): boolean {
-  return c.manager && c.electronicLock && c.registerBook && c.policeReminderSign && c.responsibilityLetter;
+  return FIVE_ONES_ITEMS.every((item) => c[item]);
 }
 
 // ---------------------------------------------------------------- CSV import rows
@@ -276,9 +248,9 @@ export function parseImportRow(rec: Record<string, string | undefined>, row: num
   const gender = genderRaw ? GENDER_WORDS[genderRaw] : undefined;
   if (genderRaw && !gender) err('gender', 'CSV_VALUE_INVALID', 'gender: male or female');
   const birthDate = v('birthDate');
-  if (birthDate && !isCalendarDate(birthDate)) err('birthDate', 'CSV_VALUE_INVALID', 'birthDate: YYYY-MM-DD');
+  if (birthDate && !isIsoDate(birthDate)) err('birthDate', 'CSV_VALUE_INVALID', 'birthDate: YYYY-MM-DD');
   let facts: { birthDate: string; gender: 'male' | 'female' } | null = null;
-  const id = checkIdentity({ idNumber: v('idNumber'), birthDate: isCalendarDate(birthDate) ? birthDate : null, gender: gender ?? null });
+  const id = checkIdentity({ idNumber: v('idNumber'), birthDate: isIsoDate(birthDate) ? birthDate : null, gender: gender ?? null });
   if (id.ok) facts = id;
   else err(id.field, id.error, PopulationErrorsMessages[id.error] ?? id.error);
   const kind = KINDS[v('kind').toLowerCase()];
@@ -287,20 +259,20 @@ export function parseImportRow(rec: Record<string, string | undefined>, row: num
   const inflowReason = reasonRaw ? ((Object.keys(INFLOW_REASONS) as InflowReason[]).find((k) => k === reasonRaw || INFLOW_REASONS[k] === reasonRaw) ?? null) : null;
   if (reasonRaw && !inflowReason) err('inflowReason', 'CSV_VALUE_INVALID', `inflowReason: one of ${Object.keys(INFLOW_REASONS).join(', ')}`);
   const inflowDate = v('inflowDate') || null;
-  if (inflowDate && !isCalendarDate(inflowDate)) err('inflowDate', 'CSV_VALUE_INVALID', 'inflowDate: YYYY-MM-DD');
+  if (inflowDate && !isIsoDate(inflowDate)) err('inflowDate', 'CSV_VALUE_INVALID', 'inflowDate: YYYY-MM-DD');
   if (kind === 'floating' && !reasonRaw) err('inflowReason', 'INFLOW_REASON_REQUIRED', 'a floating person needs inflowReason and inflowDate');
   if (kind === 'floating' && !inflowDate) err('inflowDate', 'INFLOW_REASON_REQUIRED', 'a floating person needs inflowReason and inflowDate');
-  if (inflowDate && isCalendarDate(inflowDate) && inflowDate > today) err('inflowDate', 'INFLOW_DATE_IN_FUTURE', 'inflowDate: lies in the future');
+  if (inflowDate && isIsoDate(inflowDate) && inflowDate > today) err('inflowDate', 'INFLOW_DATE_IN_FUTURE', 'inflowDate: lies in the future');
   const hukou = v('hukouPlace');
   if (!isDivisionCode(hukou)) err('hukouPlace', 'CSV_VALUE_INVALID', 'hukouPlace: a division code');
   const phone = v('phone') || null;
-  if (phone && !/^[0-9+\-]{5,20}$/.test(phone)) err('phone', 'CSV_VALUE_INVALID', 'phone: digits');
+  if (phone && !/^[0-9+-]{5,20}$/.test(phone)) err('phone', 'CSV_VALUE_INVALID', 'phone: digits');
   const dwellingAddress = v('dwellingAddress');
   if (!dwellingAddress || dwellingAddress.length > 200) err('dwellingAddress', 'CSV_VALUE_INVALID', 'dwellingAddress: 1 to 200 characters');
   const registeredOn = v('registeredOn');
-  if (!isCalendarDate(registeredOn)) err('registeredOn', 'CSV_VALUE_INVALID', 'registeredOn: YYYY-MM-DD');
+  if (!isIsoDate(registeredOn)) err('registeredOn', 'CSV_VALUE_INVALID', 'registeredOn: YYYY-MM-DD');
   else {
-    const bad = checkRegistrationDate(registeredOn, today, inflowDate && isCalendarDate(inflowDate) ? inflowDate : null);
+    const bad = checkRegistrationDate(registeredOn, today, inflowDate && isIsoDate(inflowDate) ? inflowDate : null);
     if (bad) err('registeredOn', bad, PopulationErrorsMessages[bad] ?? bad);
   }
   if (errors.length || !facts || !kind) return { value: null, errors };

@@ -5,9 +5,9 @@
  * benchmark gets 1M persons / 300k dwellings without holding them in memory.
  */
 import { sql } from 'drizzle-orm';
-import { devTokenClaims, type Ctx, type Db } from '@safecity/core';
+import { devTokenClaims, type Ctx, type Db, addDays, daysBetween, chinaDateOf, rowsOf } from '@safecity/core';
 import { protectPhone, protectResidentId } from './identity.js';
-import { addDays, daysBetween, dwellingRevisitDue, localDate, tenantRevisitDue, type DwellingClass, type TenantTier } from './rules.js';
+import { dwellingRevisitDue, tenantRevisitDue, type DwellingClass, type TenantTier } from './rules.js';
 
 // ------------------------------------------------------------------ deterministic randomness
 
@@ -89,7 +89,7 @@ export async function* generateCityScale(o: CityScaleOptions): AsyncGenerator<Ci
   const D = Math.max(1, o.dwellings);
   const L = Math.min(D, Math.max(1, Math.floor(P * 0.2))); // landlords
   const grids = o.grids?.length ? o.grids : ['620102001001001', '620102001001002', '620102001001003', '620102001002001', '620102001002002', '620102001002003'];
-  const asOf = o.asOf ?? localDate(new Date());
+  const asOf = o.asOf ?? chinaDateOf(new Date());
   const size = o.batchSize ?? 1000;
   const r = (stream: number, i: number, k = 0) => rnd(seed, stream * 16 + k, i);
 
@@ -278,12 +278,12 @@ export function demoGrids(gridCodes: readonly string[], perDistrict = 15): strin
  */
 export async function seedPopulation(ctx: Ctx): Promise<void> {
   const result = await ctx.db.execute(sql`select code from jurisdictions where level = 'grid' and (code like '620102%' or code like '620103%') order by code`);
-  const rows = ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as { code: string }[];
+  const rows = rowsOf<{ code: string }>(result);
   const grids = demoGrids(rows.map((r) => r.code));
   for await (const batch of generateCityScale({ persons: 500, dwellings: 150, seed: 620100, grids: grids.length ? grids : undefined, batchSize: 500 })) {
     await insertBatch(ctx.db, batch);
   }
-  const year = localDate(new Date()).slice(0, 4);
+  const year = chinaDateOf(new Date()).slice(0, 4);
   // Estimates a little above the registered count, so registration rates land around the 90% target.
   await ctx.db.execute(sql`
     insert into floating_population_estimates (jurisdiction_code, period, estimate, source, recorded_by, recorded_at)

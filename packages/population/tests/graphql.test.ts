@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { isValidResidentId, maskResidentId } from '@safecity/core';
+import { isValidResidentId, maskResidentId, addDays, chinaDateOf } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { populationModule } from '@safecity/population';
-import { addDays, localDate } from '../src/rules.js';
 import { generateCityScale, insertBatch, residentIdNumber } from '../src/seed.js';
 import { count, DEREGISTER, failed, ok, RECORD_DWELLING, RECORD_PERSON, REGISTER, REVISIT, rows } from './helpers.js';
 
@@ -62,7 +61,7 @@ describe('persons', () => {
     [{ birthDate: '1970-01-01' }, 'POPULATION_BIRTH_DATE_MISMATCH', 'input.birthDate'],
     [{ gender: 'female' }, 'POPULATION_GENDER_MISMATCH', 'input.gender'],
     [{ inflowReason: null }, 'POPULATION_INFLOW_REASON_REQUIRED', 'input.inflowReason'],
-    [{ inflowDate: addDays(localDate(new Date()), 2) }, 'POPULATION_INFLOW_DATE_IN_FUTURE', 'input.inflowDate'],
+    [{ inflowDate: addDays(chinaDateOf(new Date()), 2) }, 'POPULATION_INFLOW_DATE_IN_FUTURE', 'input.inflowDate'],
     [{ j: B }, 'CORE_JURISDICTION_OUT_OF_SCOPE', 'jurisdictionCode'],
   ])('refuses %o with %s and writes nothing', async (patch, code, field) => {
     const before = await count(s, 'persons');
@@ -121,7 +120,7 @@ describe('registrations', () => {
 
   it('refuses a future registration date and one before the inflow date, writing nothing', async () => {
     const before = await count(s, 'residence_registrations');
-    const tomorrow = addDays(localDate(new Date()), 1);
+    const tomorrow = addDays(chinaDateOf(new Date()), 1);
     expect(failed(await s.gql(REGISTER, { p: p1.id, d: d1.id, on: tomorrow }, { token: gwA }))).toMatchObject({ code: 'POPULATION_REGISTRATION_DATE_IN_FUTURE', field: 'input.registeredOn' });
     expect(failed(await s.gql(REGISTER, { p: p1.id, d: d1.id, on: '2024-11-30' }, { token: gwA })).code).toBe('POPULATION_REGISTRATION_BEFORE_INFLOW');
     expect(await count(s, 'residence_registrations')).toBe(before);

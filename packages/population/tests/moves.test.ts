@@ -1,8 +1,8 @@
+import { addDays, chinaDateOf } from '@safecity/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { populationModule } from '@safecity/population';
-import { addDays, localDate } from '../src/rules.js';
 import { residentIdNumber } from '../src/seed.js';
 import { count, failed, ok, RECORD_DWELLING, RECORD_PERSON, REGISTER, RESULT, rows } from './helpers.js';
 
@@ -82,7 +82,7 @@ describe('before the move', () => {
 describe('registerArrival refuses bad input and writes nothing', () => {
   const tables = ['persons', 'residence_registrations', 'person_departures', 'person_tier_history', 'audit_log'];
   const snapshot = () => Promise.all(tables.map((t) => count(s, t)));
-  const today = localDate(new Date());
+  const today = chinaDateOf(new Date());
   it.each([
     ['an unknown number', 'POPULATION_PERSON_NOT_ON_REGISTER', 'gwTo', 'input.idNumber', () => ({ n: residentIdNumber('622901', '1991-01-01', 11), d: toDwellingId, on: '2025-06-01' })],
     ['a date in the future', 'POPULATION_REGISTRATION_DATE_IN_FUTURE', 'gwTo', 'input.arrivedOn', () => ({ n: idNumber, d: toDwellingId, on: addDays(today, 3) })],

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { isValidResidentId, type Ctx } from '@safecity/core';
+import { isValidResidentId, type Ctx, addDays, chinaDateOf } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { populationModule } from '@safecity/population';
 import { decryptResidentId } from '../src/identity.js';
-import { addDays, localDate } from '../src/rules.js';
 import { residentIdNumber } from '../src/seed.js';
 import { importRegistrationsCsv } from '../src/service/csv.js';
 import { fileDwelling, recordDwelling, recordFiveOnesCheck } from '../src/service/dwellings.js';
@@ -125,7 +124,7 @@ describe('rates', () => {
     await recordFiveOnesCheck(admin, { dwellingId: b1.id, ...all, electronicLock: false });
     await recordFiveOnesCheck(admin, { dwellingId: b1.id, ...all }); // the latest check counts
     await recordFiveOnesCheck(admin, { dwellingId: b2.id, ...all, policeReminderSign: false });
-    const year = localDate(new Date()).slice(0, 4);
+    const year = chinaDateOf(new Date()).slice(0, 4);
     const r = await s.gql(`query($p: String!) { populationRates(jurisdictionCode: "620102001002", period: $p) { total { fiveOnes { numerator denominator met } } } }`, { p: year }, { token: await s.token('district_officer') });
     expect(r.data.populationRates.total.fiveOnes).toEqual({ numerator: 1, denominator: 2, met: false });
     const notUv = await s.gql(
@@ -178,7 +177,7 @@ describe('CSV import and export', () => {
     await dwelling(grid, '七里河区西津西路10号1单元102室');
     const good1 = id('410102');
     const bad = good1.slice(0, 17) + (good1[17] === '5' ? '6' : '5');
-    const tomorrow = addDays(localDate(new Date()), 1);
+    const tomorrow = addDays(chinaDateOf(new Date()), 1);
     csv = [
       header,
       `王小明,${good1},,,13800000001,floating,work,2025-01-01,410102,七里河区西津西路10号1单元101室,2025-02-01`,

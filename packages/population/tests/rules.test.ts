@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isValidResidentId } from '@safecity/core';
-import {
-  addMonths,
-  arrivalProblem,
-  checkIdentity,
-  checkRegistrationDate,
-  daysOverdue,
-  destinationDistrict,
-  dwellingRevisitDue,
-  isOverCapacity,
-  isOverdue,
-  parseImportRow,
-  periodRange,
-  rate,
-  tenantRevisitDue,
-} from '../src/rules.js';
+import { addMonths, isValidResidentId } from '@safecity/core';
+import { arrivalProblem, checkIdentity, checkRegistrationDate, daysOverdue, destinationDistrict, dwellingRevisitDue, isOverCapacity, isOverdue, parseImportRow, periodRange, rate, tenantRevisitDue, fiveOnesComplete, type FiveOnes } from '../src/rules.js';
 import { residentIdNumber } from '../src/seed.js';
 
 describe('revisit due dates', () => {
@@ -162,4 +148,17 @@ describe('moves between jurisdictions (迁出 / 迁入)', () => {
   ] as const)('arrival %o → %s', (patch, problem) => {
     expect(arrivalProblem({ ...base, ...patch })).toBe(problem);
   });
+});
+
+describe('fiveOnesComplete', () => {
+  const all: FiveOnes = { manager: true, electronicLock: true, registerBook: true, policeReminderSign: true, responsibilityLetter: true };
+  it.each<[string, Partial<FiveOnes>, boolean]>([
+    ['all five in place', {}, true],
+    ['no manager', { manager: false }, false],
+    ['no electronic lock', { electronicLock: false }, false],
+    ['no register book', { registerBook: false }, false],
+    ['no police reminder sign', { policeReminderSign: false }, false],
+    ['no responsibility letter', { responsibilityLetter: false }, false],
+    ['none', { manager: false, electronicLock: false, registerBook: false, policeReminderSign: false, responsibilityLetter: false }, false],
+  ])('%s: %s', (_name, patch, complete) => expect(fiveOnesComplete({ ...all, ...patch })).toBe(complete));
 });

@@ -1,4 +1,4 @@
-import { idOfType, z, type Builder, type Ctx } from '@safecity/core';
+import { idOfType, type Builder, type Ctx } from '@safecity/core';
 import { CATEGORIES, CATEGORY_KEYS, MAJOR_EVENT_KINDS } from '../rules/categories.js';
 import { assessmentLoader, type AssessmentRow, type MajorEventRow } from '../service/assessments.js';
 import { unitLoader, type UnitRow } from '../service/common.js';
@@ -9,8 +9,6 @@ export const READ = { permission: 'assessment:read' } as const;
 export const ASSESS = { permission: 'assessment:assess' } as const;
 export const CONFIGURE = { permission: 'assessment:configure' } as const;
 export const HISTORY = { permission: 'assessment:history.read' } as const;
-
-export const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const key = (t: any) => t.arg({ type: 'IdempotencyKey' });
 

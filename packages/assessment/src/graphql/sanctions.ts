@@ -1,9 +1,9 @@
-import { z, type Builder } from '@safecity/core';
+import { z, type Builder, requiredText } from '@safecity/core';
 import { rectificationStatus } from '../rules/rectification.js';
 import { today } from '../service/common.js';
 import { completeRectification, concludeInvestigation, issueRectificationOrder, issueYellowCard, openInvestigation } from '../service/rectification.js';
 import { INVESTIGATION_OUTCOMES } from '../tables.js';
-import { ASSESS, key, rawId, text, type Refs } from './refs.js';
+import { ASSESS, key, rawId, type Refs } from './refs.js';
 
 /** Yellow cards, rectification orders and responsibility investigations. */
 export function registerSanctionSchema(builder: Builder, refs: Refs) {
@@ -56,7 +56,7 @@ export function registerSanctionSchema(builder: Builder, refs: Refs) {
       type: Card,
       errors: {},
       authScopes: ASSESS,
-      args: { unitId: t.arg.id({ required: true }), reason: t.arg.string({ required: true, validate: text(500) }), issuedOn: t.arg({ type: 'Date' }), idempotencyKey: key(t) },
+      args: { unitId: t.arg.id({ required: true }), reason: t.arg.string({ required: true, validate: requiredText(500) }), issuedOn: t.arg({ type: 'Date' }), idempotencyKey: key(t) },
       resolve: (_r, { idempotencyKey, ...a }, ctx) => issueYellowCard(ctx, { ...a, unitId: rawId(String(a.unitId), 'SafeUnit') }, idempotencyKey as string | null),
     }),
     issueRectificationOrder: t.field({
@@ -65,7 +65,7 @@ export function registerSanctionSchema(builder: Builder, refs: Refs) {
       authScopes: ASSESS,
       args: {
         unitId: t.arg.id({ required: true }),
-        items: t.arg.stringList({ required: true, validate: z.array(text(300)).min(1).max(50) }),
+        items: t.arg.stringList({ required: true, validate: z.array(requiredText(300)).min(1).max(50) }),
         issuedOn: t.arg({ type: 'Date' }),
         deadline: t.arg({ type: 'Date' }),
         workingDays: t.arg.int({ validate: z.number().int().min(1).max(250) }),
@@ -84,7 +84,7 @@ export function registerSanctionSchema(builder: Builder, refs: Refs) {
       type: Investigation,
       errors: {},
       authScopes: ASSESS,
-      args: { unitId: t.arg.id({ required: true }), subject: t.arg.string({ required: true, validate: text(300) }), eventId: t.arg.id(), openedOn: t.arg({ type: 'Date' }), idempotencyKey: key(t) },
+      args: { unitId: t.arg.id({ required: true }), subject: t.arg.string({ required: true, validate: requiredText(300) }), eventId: t.arg.id(), openedOn: t.arg({ type: 'Date' }), idempotencyKey: key(t) },
       resolve: (_r, { idempotencyKey, ...a }, ctx) =>
         openInvestigation(ctx, { ...a, unitId: rawId(String(a.unitId), 'SafeUnit'), eventId: a.eventId ? String(a.eventId) : null }, idempotencyKey as string | null),
     }),

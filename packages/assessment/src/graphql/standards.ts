@@ -1,9 +1,9 @@
-import { chinaDateOf, z, type Builder } from '@safecity/core';
+import { chinaDateOf, z, type Builder, requiredText } from '@safecity/core';
 import type { Category } from '../rules/categories.js';
 import { ruleSetStatus } from '../rules/rule-set-governance.js';
 import { decideRuleSet, type RetroactiveEffect } from '../service/governance.js';
 import { listRuleSets, listStandards, publishRuleSet, publishStandard, type RuleSetDecisionRow, type RuleSetView, type StandardRow } from '../service/setup.js';
-import { CONFIGURE, key, READ, text, type Refs } from './refs.js';
+import { CONFIGURE, key, READ, type Refs } from './refs.js';
 
 /** Category standards and the one-vote veto rule sets, both published as immutable versions. */
 const POINTS_ARG = z.number().min(0).max(1000);
@@ -82,12 +82,12 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
   // Points are small non-negative numbers: 1e308 or -1 is a typo, not a standard.
   const POINTS = z.number().min(0).max(1000);
   const DeductionRuleInput = builder.inputType('DeductionRuleInput', {
-    fields: (t) => ({ code: t.string({ required: true, validate: text(20) }), description: t.string({ required: true, validate: text(200) }), points: t.float({ required: true, validate: POINTS }) }),
+    fields: (t) => ({ code: t.string({ required: true, validate: requiredText(20) }), description: t.string({ required: true, validate: requiredText(200) }), points: t.float({ required: true, validate: POINTS }) }),
   });
   const StandardItemInput = builder.inputType('StandardItemInput', {
     fields: (t) => ({
-      code: t.string({ required: true, validate: text(20) }),
-      name: t.string({ required: true, validate: text(100) }),
+      code: t.string({ required: true, validate: requiredText(20) }),
+      name: t.string({ required: true, validate: requiredText(100) }),
       maxPoints: t.float({ required: true, validate: POINTS }),
       cap: t.float({ validate: POINTS }),
       deductions: t.field({ type: [DeductionRuleInput], required: true, validate: z.array(z.any()).max(100) }),
@@ -95,8 +95,8 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
   });
   const VetoRuleInput = builder.inputType('VetoRuleInput', {
     fields: (t) => ({
-      id: t.string({ required: true, validate: text(20) }),
-      description: t.string({ required: true, validate: text(200) }),
+      id: t.string({ required: true, validate: requiredText(20) }),
+      description: t.string({ required: true, validate: requiredText(200) }),
       eventKinds: t.field({ type: [EventKind], required: true, validate: z.array(z.any()).min(1).max(20) }),
       scope: t.field({ type: VetoScope, required: true }),
       categories: t.field({ type: [CategoryEnum], validate: z.array(z.any()).max(20) }),
@@ -124,7 +124,7 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
       description: 'Publishes a new version of a category standard; past assessments keep the version they used.',
       args: {
         category: t.arg({ type: CategoryEnum, required: true }),
-        title: t.arg.string({ required: true, validate: text(200) }),
+        title: t.arg.string({ required: true, validate: requiredText(200) }),
         items: t.arg({ type: [StandardItemInput], required: true, validate: z.array(z.any()).max(200) }),
         passMark: t.arg.float({ required: true, validate: POINTS_ARG }),
         effectiveFrom: t.arg({ type: 'Date', required: true }),

@@ -1,5 +1,5 @@
-import { loader, notFound, z, type Builder, type Ctx } from '@safecity/core';
-import { MAJOR_EVENT_KINDS, type Category } from '../rules/categories.js';
+import { z, type Builder, requiredText } from '@safecity/core';
+import type { MAJOR_EVENT_KINDS, Category } from '../rules/categories.js';
 import type { ScoredItem } from '../rules/scoring.js';
 import type { FiredRule } from '../rules/veto.js';
 import { assessmentLoader, assessmentsOfUnitLoader, assessUnit, correctAssessment, eventLoader, versionsLoader, type MajorEventRow } from '../service/assessments.js';
@@ -7,7 +7,7 @@ import { unitLoader } from '../service/common.js';
 import { recordMajorEvent } from '../service/events.js';
 import { cardsOfUnitLoader, currentBatchLoader, investigationsOfUnitLoader, ordersOfUnitLoader } from '../service/rectification.js';
 import { createCreationBatch, listSafeUnits, registerSafeUnit } from '../service/setup.js';
-import { ASSESS, CONFIGURE, key, rawId, READ, text, type Refs } from './refs.js';
+import { ASSESS, CONFIGURE, key, rawId, READ, type Refs } from './refs.js';
 
 /** The current batch of units, after applying the overdue rule to them (one settle, one select). */
 /** Safe units, creation batches, major events, assessments and their corrections. */
@@ -114,9 +114,9 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
     }),
   });
 
-  const DeductionInput = builder.inputType('DeductionInput', { fields: (t) => ({ code: t.string({ required: true, validate: text(20) }), count: t.int({ required: true, validate: z.number().int().min(0).max(1000) }) }) });
+  const DeductionInput = builder.inputType('DeductionInput', { fields: (t) => ({ code: t.string({ required: true, validate: requiredText(20) }), count: t.int({ required: true, validate: z.number().int().min(0).max(1000) }) }) });
   const ItemScoreInput = builder.inputType('ItemScoreInput', {
-    fields: (t) => ({ itemCode: t.string({ required: true, validate: text(20) }), points: t.float({ validate: z.number().min(0).max(1000) }), deductions: t.field({ type: [DeductionInput], validate: z.array(z.any()).max(100) }) }),
+    fields: (t) => ({ itemCode: t.string({ required: true, validate: requiredText(20) }), points: t.float({ validate: z.number().min(0).max(1000) }), deductions: t.field({ type: [DeductionInput], validate: z.array(z.any()).max(100) }) }),
   });
 
   builder.queryFields((t) => ({
@@ -134,12 +134,12 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       errors: {},
       authScopes: CONFIGURE,
       args: {
-        projectName: t.arg.string({ required: true, validate: text(100) }),
+        projectName: t.arg.string({ required: true, validate: requiredText(100) }),
         seq: t.arg.int({ required: true, validate: z.number().int().min(1).max(10_000) }),
-        name: t.arg.string({ required: true, validate: text(100) }),
+        name: t.arg.string({ required: true, validate: requiredText(100) }),
         jurisdictionCode: t.arg({ type: 'DivisionCode', required: true }),
-        leadUnit: t.arg.string({ required: true, validate: text(100) }),
-        participatingUnits: t.arg.stringList({ required: true, validate: z.array(text(100)).max(100) }),
+        leadUnit: t.arg.string({ required: true, validate: requiredText(100) }),
+        participatingUnits: t.arg.stringList({ required: true, validate: z.array(requiredText(100)).max(100) }),
         targetDate: t.arg({ type: 'Date', required: true }),
         idempotencyKey: key(t),
       },
@@ -150,7 +150,7 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       errors: {},
       authScopes: ASSESS,
       args: {
-        name: t.arg.string({ required: true, validate: text(100) }),
+        name: t.arg.string({ required: true, validate: requiredText(100) }),
         category: t.arg({ type: CategoryEnum, required: true }),
         jurisdictionCode: t.arg({ type: 'DivisionCode', required: true }),
         creditCode: t.arg({ type: 'CreditCode' }),
@@ -198,7 +198,7 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
         occurredAt: t.arg({ type: 'DateTime', required: true }),
         unitId: t.arg.id(),
         jurisdictionCode: t.arg({ type: 'DivisionCode' }),
-        description: t.arg.string({ required: true, validate: text(500) }),
+        description: t.arg.string({ required: true, validate: requiredText(500) }),
         place: t.arg.string({ validate: z.string().max(200) }),
         idempotencyKey: key(t),
       },

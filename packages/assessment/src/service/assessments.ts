@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
-import { anyOf, assertVersion, groupBy, inScope, loader, notFound, runMutation, withinSql, type Ctx, type TxCtx, type MajorEventKind } from '@safecity/core';
+import { and, asc, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
+import { anyOf, assertVersion, groupBy, inScope, loader, notFound, runMutation, withinSql, type Ctx, type TxCtx, type MajorEventKind, isUuid } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import type { Category } from '../rules/categories.js';
 import type { IsoDate } from '../rules/dates.js';
@@ -7,7 +7,7 @@ import { gradeAfter, type GradePolicy } from '../rules/grade.js';
 import { scoreAssessment, type ItemScoreInput } from '../rules/scoring.js';
 import { decideVeto, type MajorEventFact } from '../rules/veto.js';
 import { assessmentStandards, majorEvents, plaques, unitAssessments, vetoRuleSets } from '../tables.js';
-import { actorId, appendHistory, isUuid, unitEventBase, unitForWrite, type FactInput, type UnitRow } from './common.js';
+import { actorId, appendHistory, unitEventBase, unitForWrite, type FactInput, type UnitRow } from './common.js';
 import { ruleSetInForce, standardInForce, type RuleSetRow, type StandardRow } from './setup.js';
 
 export type AssessmentRow = typeof unitAssessments.$inferSelect;
@@ -242,5 +242,3 @@ export function eventLoader(ctx: Ctx) {
     return ids.map((id) => m.get(id) ?? null);
   });
 }
-
-export { sql };

@@ -1,13 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import { anyOf, indexBy, inScope, loader, notFound, type Ctx, type TxCtx } from '@safecity/core';
+import { anyOf, indexBy, inScope, loader, notFound, type Ctx, type TxCtx, isUuid } from '@safecity/core';
 import { chinaDateOf, type IsoDate } from '../rules/dates.js';
 import type { FactKind } from '../rules/standing.js';
 import { safeUnits, unitHistory } from '../tables.js';
 
 export type UnitRow = typeof safeUnits.$inferSelect;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);
 
 export const today = (ctx: Ctx): IsoDate => chinaDateOf(ctx.now());
 export const actorId = (ctx: Ctx) => ctx.actor?.id ?? 'system';

@@ -1,9 +1,9 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { assertWritableJurisdiction, inScope, isWithin, notFound, runMutation, scopePrefix, type Ctx, type DomainEvents, type MajorEventKind, type TxCtx } from '@safecity/core';
+import { requireWritableJurisdiction, inScope, isWithin, notFound, runMutation, scopePrefix, type Ctx, type DomainEvents, type MajorEventKind, type TxCtx } from '@safecity/core';
 import { EVENT_KIND_LABELS } from '../rules/categories.js';
 import { chinaDateOf } from '../rules/dates.js';
 import { majorEvents, plaques, safeUnits } from '../tables.js';
-import { actorId, appendHistory, isUuid, unitEventBase, unitForWrite, type UnitRow } from './common.js';
+import { actorId, appendHistory, unitEventBase, unitForWrite, type UnitRow } from './common.js';
 import type { MajorEventRow } from './assessments.js';
 
 /**
@@ -79,7 +79,7 @@ export async function recordMajorEvent(
     if (input.unitId) unit = await unitForWrite(tx, input.unitId);
     const code = unit?.jurisdictionCode ?? input.jurisdictionCode;
     if (!code) throw notFound('jurisdiction');
-    await assertWritableJurisdiction(tx, code);
+    await requireWritableJurisdiction(tx, code);
     const row = await storeEvent(tx, unit, { ...input, jurisdictionCode: code, source: 'assessment' });
     return row!;
   });
@@ -134,7 +134,7 @@ async function unitOfIncident(tx: TxCtx, p: { jurisdictionCode: string; unit: { 
   if (!p.unit?.creditCode && !p.unit?.name) return null;
   // A system reaction (no actor) is bounded by the incident's jurisdiction alone.
   const writerScope = tx.actor?.jurisdictionCode ?? null;
-  const near = sql`(${safeUnits.jurisdictionCode} like ${scopePrefix(p.jurisdictionCode) + '%'} or ${p.jurisdictionCode} like ${safeUnits.jurisdictionCode} || '%')`;
+  const near = sql`(${safeUnits.jurisdictionCode} like ${`${scopePrefix(p.jurisdictionCode)}%`} or ${p.jurisdictionCode} like ${safeUnits.jurisdictionCode} || '%')`;
   const scoped = writerScope ? and(near, inScope(tx, safeUnits.jurisdictionCode)) : near;
   const pick = (rows: UnitRow[]) => {
     const inside = rows.filter((u) => unitMatchesIncident(u.jurisdictionCode, p.jurisdictionCode, writerScope));
@@ -148,4 +148,3 @@ async function unitOfIncident(tx: TxCtx, p: { jurisdictionCode: string; unit: { 
   return null;
 }
 
-export { isUuid };

@@ -1,12 +1,12 @@
 import { and, gte, lte, sql } from 'drizzle-orm';
-import { anyOf, CoreErrors, notFound, runMutation, type Ctx } from '@safecity/core';
+import { anyOf, CoreErrors, notFound, runMutation, type Ctx, isUuid } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import type { Category } from '../rules/categories.js';
 import { governedRetroactively, isSelfApproval } from '../rules/rule-set-governance.js';
 import { decideVeto } from '../rules/veto.js';
 import { majorEvents, safeUnits, unitAssessments, unitHistory, vetoRuleSetDecisions } from '../tables.js';
 import { toFact, type AssessmentRow } from './assessments.js';
-import { actorId, isUuid, today } from './common.js';
+import { actorId, today } from './common.js';
 import { ruleSetTimeline, type RuleSetView } from './setup.js';
 
 export interface RetroactiveEffect {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { CoreErrors, inScope, isWithin, levelOf, requireActor, assertWritableJurisdiction, runMutation, withinSql, type Ctx } from '@safecity/core';
+import { CoreErrors, inScope, isWithin, levelOf, requireActor, requireWritableJurisdiction, runMutation, withinSql, type Ctx } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import { endOfChinaDay, type IsoDate } from '../rules/dates.js';
 import { standingOn, timelineOrder, type HistoryFact, type Standing } from '../rules/standing.js';
@@ -96,7 +96,7 @@ export async function evaluateJurisdiction(ctx: Ctx, input: EvaluationWeights & 
   if (input.periodStart > input.periodEnd) throw AssessmentErrors.error('PERIOD_INVALID', undefined, { field: 'periodEnd' });
   if (levelOf(input.jurisdictionCode) === 'grid') throw CoreErrors.error('INPUT_INVALID', 'Three-in-one evaluates a division, not a grid.', { field: 'jurisdictionCode' });
   return runMutation(ctx, { operation: 'evaluateJurisdiction', idempotencyKey, input }, async (tx) => {
-    await assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     const [w] = await tx.db.select().from(evaluationWeightVersions).where(sql`${evaluationWeightVersions.effectiveFrom} <= ${input.periodEnd}`).orderBy(desc(evaluationWeightVersions.effectiveFrom), desc(evaluationWeightVersions.version)).limit(1);
     const weights = w ? { safeCreation: w.safeCreation, governance: w.governance, stability: w.stability } : DEFAULT_WEIGHTS;
     const scores = { safeCreation: input.safeCreation, governance: input.governance, stability: input.stability };

@@ -1,12 +1,12 @@
-import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
-import { anyOf, assertVersion, CoreErrors, DomainError, groupBy, inScope, loader, notFound, officialCalendar, runMutation, type Ctx, type TxCtx } from '@safecity/core';
+import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
+import { anyOf, assertVersion, CoreErrors, DomainError, groupBy, inScope, loader, notFound, officialCalendar, runMutation, type Ctx, type TxCtx, isUuid } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import { addDays, type IsoDate } from '../rules/dates.js';
 import { movesToNextBatch } from '../rules/rectification.js';
 import { addWorkingDays } from '../rules/working-days.js';
 import { decideYellowCard } from '../rules/yellow-card.js';
 import { creationBatches, INVESTIGATION_OUTCOMES, investigations, majorEvents, rectificationOrders, safeUnits, unitBatchMoves, yellowCards } from '../tables.js';
-import { actorId, appendHistory, isUuid, today, unitEventBase, unitForWrite, type UnitRow } from './common.js';
+import { actorId, appendHistory, today, unitEventBase, unitForWrite, type UnitRow } from './common.js';
 import { getBatch, nextBatch, ruleSetInForce, type BatchRow } from './setup.js';
 
 export type OrderRow = typeof rectificationOrders.$inferSelect;
@@ -220,7 +220,6 @@ export function investigationsOfUnitLoader(ctx: Ctx) {
   });
 }
 
-export { sql };
 
 /** The unit's current batch, after settling overdue rectifications (the move is decided on read). */
 export function currentBatchLoader(ctx: Ctx) {

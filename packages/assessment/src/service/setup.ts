@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, lte, max, sql } from 'drizzle-orm';
-import { assertWritableJurisdiction, CoreErrors, inScope, withinSql, isValidCreditCode, notFound, paginate, runMutation, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
+import { requireWritableJurisdiction, CoreErrors, inScope, withinSql, isValidCreditCode, notFound, paginate, runMutation, type ConnectionArgs, type Ctx, type TxCtx, isUuid } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
 import { addDays, type IsoDate } from '../rules/dates.js';
 import type { Category } from '../rules/categories.js';
@@ -9,7 +9,7 @@ import { retroactiveWindow, ruleSetStatus, type RuleSetOnTimeline } from '../rul
 import { ruleSetProblems, type VetoRule } from '../rules/veto.js';
 import { DEFAULT_YELLOW_CARD_POLICY, type YellowCardPolicy } from '../rules/yellow-card.js';
 import { assessmentStandards, creationBatches, safeUnits, vetoRuleSetDecisions, vetoRuleSets } from '../tables.js';
-import { actorId, appendHistory, isUuid, today, type UnitRow } from './common.js';
+import { actorId, appendHistory, today, type UnitRow } from './common.js';
 
 export type StandardRow = typeof assessmentStandards.$inferSelect;
 export type RuleSetRow = typeof vetoRuleSets.$inferSelect;
@@ -24,7 +24,7 @@ export async function publishStandard(ctx: Ctx, input: { category: Category; tit
   const problems = standardProblems(input);
   if (problems.length) throw AssessmentErrors.error('STANDARD_INVALID', problems.join('; '), { field: 'items', details: { problems } });
   return runMutation(ctx, { operation: 'publishAssessmentStandard', idempotencyKey, input }, async (tx) => {
-    await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${'assessment_standards:' + input.category}))`);
+    await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`assessment_standards:${input.category}`}))`);
     const [{ last }] = await tx.db.select({ last: max(assessmentStandards.version) }).from(assessmentStandards).where(eq(assessmentStandards.category, input.category));
     const [row] = await tx.db
       .insert(assessmentStandards)
@@ -147,7 +147,7 @@ export async function createCreationBatch(
   idempotencyKey?: string | null,
 ) {
   return runMutation(ctx, { operation: 'createCreationBatch', idempotencyKey, input }, async (tx) => {
-    await assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     const [row] = await tx.db.insert(creationBatches).values(input).onConflictDoNothing().returning();
     if (!row) throw AssessmentErrors.error('BATCH_EXISTS', `Batch ${input.seq} of ${input.projectName} exists already.`, { field: 'seq' });
     tx.audit({ entityType: 'CreationBatch', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
@@ -194,7 +194,7 @@ export async function registerSafeUnit(
   idempotencyKey?: string | null,
 ): Promise<UnitRow> {
   return runMutation(ctx, { operation: 'registerSafeUnit', idempotencyKey, input }, async (tx) => {
-    await assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     const batch = await getBatch(tx, input.batchId);
     if (input.creditCode && !isValidCreditCode(input.creditCode)) throw CoreErrors.error('INPUT_INVALID', 'Not a valid unified social credit code.', { field: 'creditCode' });
     const [row] = await tx.db

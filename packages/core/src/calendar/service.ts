@@ -64,7 +64,7 @@ export async function loadHolidayArrangement(ctx: Ctx, input: LoadArrangementInp
   }
   const reason = input.reason?.trim() || null;
   return runMutation(ctx, { operation: 'loadHolidayArrangement', idempotencyKey, input, system: !ctx.actor }, async (tx) => {
-    await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${'holiday_arrangements:' + input.year}))`);
+    await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`holiday_arrangements:${input.year}`}))`);
     const [current] = await tx.db.select().from(holidayArrangements).where(eq(holidayArrangements.year, input.year)).orderBy(desc(holidayArrangements.version)).limit(1);
     if (current && input.replacesVersion == null) {
       throw CoreErrors.error('CALENDAR_YEAR_LOADED', `${input.year} is loaded (version ${current.version}, ${current.source}); to replace it, send replacesVersion: ${current.version} and a reason.`, {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../auth.js';
 import type { Ctx, Platform } from '../context.js';
 import { statementCounter } from '../db.js';
+import { rowsOf } from '../sql-helpers.js';
 import { calendarCoverageOf } from '../calendar/service.js';
 import { chinaDateOf } from '../china-day.js';
 import { sql } from 'drizzle-orm';
@@ -157,7 +158,7 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
   registerGauge('safecity_holiday_calendar_days_left', 'Days until the loaded official holiday arrangements run out (0 when the current year is not loaded).', async () => (await calendarCoverageOf(platform.database, chinaDateOf(new Date()))).daysLeft ?? 0);
   registerGauge('safecity_event_outbox_unpublished', 'Committed domain events not yet relayed (the outbox lag, in events).', async () => {
     const r = await platform.database.db.execute(sql`select count(*)::int as n from event_outbox where published_at is null`);
-    return Number((((r as { rows?: { n: number }[] }).rows ?? (r as unknown as { n: number }[]))[0] ?? { n: 0 }).n);
+    return Number((rowsOf<{ n: number }>(r)[0] ?? { n: 0 }).n);
   });
 
   const observe: Plugin<Record<string, unknown>> = {

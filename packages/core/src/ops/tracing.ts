@@ -25,7 +25,7 @@ export async function initTracing(opts: { exporter?: unknown; env?: NodeJS.Proce
   const { TracerProvider, BatchSpanProcessor, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace');
   const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
   type Exporter = ConstructorParameters<typeof SimpleSpanProcessor>[0]['exporter'];
-  let processor;
+  let processor: InstanceType<typeof SimpleSpanProcessor> | InstanceType<typeof BatchSpanProcessor>;
   if (opts.exporter) processor = new SimpleSpanProcessor({ exporter: opts.exporter as Exporter });
   else {
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');

@@ -1,3 +1,4 @@
+import { rowsOf } from '../sql-helpers.js';
 import type { SQL } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { GqlResult, TestServer } from './index.js';
@@ -23,6 +24,5 @@ export function failed(r: GqlResult, field = 'r'): { code: string; field: string
 
 /** Rows of a statement on the server's database, whichever driver (PGlite or postgres.js). */
 export async function rows<T = any>(s: TestServer, query: SQL): Promise<T[]> {
-  const r = await s.database.db.execute(query);
-  return ((r as { rows?: unknown[] }).rows ?? (r as unknown as unknown[])) as T[];
+  return rowsOf<T>(await s.database.db.execute(query));
 }

@@ -1,24 +1,10 @@
 import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import {
-  anyOf,
-  groupBy,
-  indexBy,
-  inScope,
-  loader,
-  notFound,
-  paginate,
-  runMutation,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-  type Db,
-  type TxCtx,
-} from '@safecity/core';
+import { anyOf, groupBy, indexBy, inScope, loader, notFound, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx, type Db, type TxCtx, isUuid } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
 import { entryStatus, isSelfDecision, type EntryStatus, type ListType, type Proposal, type ReasonCategory } from '../rules.js';
 import { creditListDecisions, creditListEntries, type DecisionRow, type EntryRow, type SubjectRow } from '../tables.js';
-import { getSubjectByCode, isUuid, today } from './subjects.js';
+import { getSubjectByCode, today } from './subjects.js';
 
 /** An entry as read on a day: its status is derived, never stored. */
 export type EntryView = EntryRow & { status: EntryStatus; asOf: string };

@@ -1,10 +1,10 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { anyOf, groupBy, inScope, loader, notFound, runMutation, type Ctx } from '@safecity/core';
+import { anyOf, groupBy, inScope, loader, notFound, runMutation, type Ctx, isUuid } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
 import { isSelfDecision, repairRefusal, type ListType, type ReasonCategory, type RepairCondition } from '../rules.js';
 import { creditListDecisions, creditRepairRequests, type DecisionRow, type RepairRow } from '../tables.js';
 import { lockEntry, statusFromDecisions } from './entries.js';
-import { isUuid, today } from './subjects.js';
+import { today } from './subjects.js';
 
 export type RepairView = RepairRow & { decision: DecisionRow | null };
 

@@ -1,31 +1,10 @@
 import { and, eq, like } from 'drizzle-orm';
-import {
-  anyOf,
-  assertWritableJurisdiction,
-  CoreErrors,
-  groupBy,
-  indexBy,
-  inScope,
-  isWithin,
-  jurisdictions,
-  loader,
-  notFound,
-  paginate,
-  runMutation,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-  type TxCtx,
-} from '@safecity/core';
+import { anyOf, requireWritableJurisdiction, groupBy, indexBy, inScope, isWithin, loader, notFound, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx, type TxCtx, isUuid, chinaDateOf, containsPattern } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
-import { chinaDate, type SubjectKind } from '../rules.js';
+import type { SubjectKind } from '../rules.js';
 import { creditRecords, creditSubjects, type RecordRow, type SubjectRow } from '../tables.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids from clients are checked before they reach a uuid column (a malformed one is simply not found). */
-export const isUuid = (s: string) => UUID.test(s);
-
-export const today = (ctx: Ctx) => chinaDate(ctx.now());
+export const today = (ctx: Ctx) => chinaDateOf(ctx.now());
 
 export function subjectLoader(ctx: Ctx) {
   return loader<string, SubjectRow>(ctx, 'credit.subject', async (ids) => {
@@ -69,7 +48,7 @@ export async function listSubjects(ctx: Ctx, filter: { jurisdictionCode?: string
           and(
             inScope(ctx, creditSubjects.jurisdictionCode),
             filter.jurisdictionCode ? withinSql(creditSubjects.jurisdictionCode, filter.jurisdictionCode) : undefined,
-            filter.nameContains ? like(creditSubjects.name, `%${filter.nameContains.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
+            filter.nameContains ? like(creditSubjects.name, containsPattern(filter.nameContains)) : undefined,
             cursor,
           ),
         )
@@ -88,7 +67,7 @@ export interface RegisterSubjectInput {
 
 export async function registerCreditSubject(ctx: Ctx, input: RegisterSubjectInput, idempotencyKey?: string | null): Promise<SubjectRow> {
   return runMutation(ctx, { operation: 'registerCreditSubject', idempotencyKey, input }, async (tx) => {
-    await assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     const [row] = await tx.db
       .insert(creditSubjects)
       .values({ ...input, onFileSince: input.onFileSince ?? today(tx), createdAt: tx.now() })

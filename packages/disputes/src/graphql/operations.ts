@@ -1,6 +1,4 @@
-import { z, type Builder } from '@safecity/core';
-import { DisputesErrors } from '../errors.js';
-import { isUuid } from '../service/common.js';
+import { z, type Builder, idOfType, requiredText } from '@safecity/core';
 import { listDisputes, listFollowUpsDue, listOverdueDisputes, recordFollowUpVisit, recordMassIncident, recordMediationSession, registerDispute, routeDispute } from '../service/disputes.js';
 import { escalateOverdueDisputes } from '../service/escalation.js';
 import { listMediationOrganisations, registerMediationOrganisation } from '../service/organisations.js';
@@ -8,8 +6,6 @@ import { disputeRates } from '../service/rates.js';
 import { listScreeningRounds, recordScreeningRound } from '../service/screening.js';
 import { decideVetoProposal, listVetoProposals, proposeVeto } from '../service/vetoes.js';
 import type { DisputesTypes } from './types.js';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 export function registerOperations(builder: Builder, T: DisputesTypes) {
   const read = { permission: 'disputes:read' };
@@ -23,7 +19,7 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
       role: t.field({ type: T.PartyRole, required: true }),
       personId: t.id({ description: 'Global id of a Person on the register (stored by reference only).' }),
       name: t.string({ validate: z.string().trim().max(50) }),
-      phone: t.string({ validate: z.string().regex(/^[0-9+\-]{5,20}$/) }),
+      phone: t.string({ validate: z.string().regex(/^[0-9+-]{5,20}$/) }),
     }),
   });
   const UnitInput = builder.inputType('DisputeUnitInput', {
@@ -126,7 +122,7 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
         kind: t.arg({ type: T.DisputeKind, required: true }),
         source: t.arg({ type: T.DisputeSource, required: true }),
         screeningRoundId: t.arg.globalID({ for: T.Round }),
-        description: t.arg.string({ required: true, validate: text(2000) }),
+        description: t.arg.string({ required: true, validate: requiredText(2000) }),
         riskLevel: t.arg({ type: T.RiskLevel, required: true }),
         massIncidentRisk: t.arg.boolean({ required: true }),
         unit: t.arg({ type: UnitInput }),
@@ -153,7 +149,7 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
       args: {
         disputeId: t.arg.globalID({ required: true, for: T.Dispute }),
         organisationId: t.arg.globalID({ required: true, for: T.Organisation }),
-        mediatorName: t.arg.string({ required: true, validate: text(50) }),
+        mediatorName: t.arg.string({ required: true, validate: requiredText(50) }),
         mediationKind: t.arg({ type: T.MediationKind }),
         on: t.arg({ type: 'Date' }),
         version: t.arg.int(),
@@ -170,8 +166,8 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
         disputeId: t.arg.globalID({ required: true, for: T.Dispute }),
         on: t.arg({ type: 'Date', required: true }),
         outcome: t.arg({ type: builder.enumType('MediationSessionOutcome', { values: ['continued', 'agreement', 'failed'] as const }), required: true }),
-        notes: t.arg.string({ required: true, validate: text(2000) }),
-        agreement: t.arg.string({ validate: text(2000) }),
+        notes: t.arg.string({ required: true, validate: requiredText(2000) }),
+        agreement: t.arg.string({ validate: requiredText(2000) }),
         version: t.arg.int(),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
@@ -185,8 +181,8 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
       args: {
         disputeId: t.arg.globalID({ required: true, for: T.Dispute }),
         occurredAt: t.arg({ type: 'DateTime', required: true }),
-        place: t.arg.string({ validate: text(200) }),
-        description: t.arg.string({ required: true, validate: text(2000) }),
+        place: t.arg.string({ validate: requiredText(200) }),
+        description: t.arg.string({ required: true, validate: requiredText(2000) }),
         participants: t.arg.int({ validate: z.number().int().min(1).max(1_000_000) }),
         unit: t.arg({ type: UnitInput }),
         version: t.arg.int(),
@@ -203,7 +199,7 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
         disputeId: t.arg.globalID({ required: true, for: T.Dispute }),
         visitedOn: t.arg({ type: 'Date', required: true }),
         holding: t.arg.boolean({ required: true }),
-        notes: t.arg.string({ required: true, validate: text(2000) }),
+        notes: t.arg.string({ required: true, validate: requiredText(2000) }),
         version: t.arg.int(),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
@@ -222,7 +218,7 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
       authScopes: manage,
       errors: {},
       args: {
-        name: t.arg.string({ required: true, validate: text(100) }),
+        name: t.arg.string({ required: true, validate: requiredText(100) }),
         kind: t.arg({ type: T.OrganisationKind, required: true }),
         jurisdictionCode: t.arg({ type: 'DivisionCode', required: true }),
         specialty: t.arg({ type: T.DisputeKind }),
@@ -240,9 +236,9 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
         period: t.arg.string({ required: true, validate: z.string().max(7) }),
         startedOn: t.arg({ type: 'Date', required: true }),
         endedOn: t.arg({ type: 'Date', required: true }),
-        focus: t.arg.string({ required: true, validate: text(200) }),
+        focus: t.arg.string({ required: true, validate: requiredText(200) }),
         hazardsFound: t.arg.int({ validate: z.number().int().min(0).max(1_000_000) }),
-        notes: t.arg.string({ validate: text(2000) }),
+        notes: t.arg.string({ validate: requiredText(2000) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
       resolve: (_r, { idempotencyKey, ...input }, ctx) => recordScreeningRound(ctx, input, idempotencyKey),
@@ -256,7 +252,7 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
         organisationId: t.arg.globalID({ required: true, for: T.Organisation }),
         disputeId: t.arg.globalID({ for: T.Dispute }),
         unit: t.arg({ type: UnitInput, required: true }),
-        reason: t.arg.string({ required: true, validate: text(2000) }),
+        reason: t.arg.string({ required: true, validate: requiredText(2000) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
       resolve: (_r, { idempotencyKey, organisationId, disputeId, ...input }, ctx) =>
@@ -269,7 +265,7 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
       args: {
         proposalId: t.arg.globalID({ required: true, for: T.Proposal }),
         accept: t.arg.boolean({ required: true }),
-        reason: t.arg.string({ required: true, validate: text(2000) }),
+        reason: t.arg.string({ required: true, validate: requiredText(2000) }),
         version: t.arg.int(),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
@@ -278,10 +274,7 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
   }));
 }
 
-/** A party's person reference: population's Person global id, kept as the raw id. */
+/** A party's person reference: population's Person global id, kept as the raw id (core's decoder, core's error). */
 function personRef(globalId: string, index: number): string {
-  const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
-  const id = decoded.startsWith('Person:') ? decoded.slice('Person:'.length) : '';
-  if (!isUuid(id)) throw DisputesErrors.error('PARTY_INVALID', 'personId is not the id of a Person on the register.', { field: `parties.${index}.personId` });
-  return id;
+  return idOfType(globalId, 'Person', `parties.${index}.personId`);
 }

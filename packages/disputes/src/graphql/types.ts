@@ -1,4 +1,4 @@
-import { maskPhone, type Builder, type Ctx } from '@safecity/core';
+import { maskPhone, type Builder, type Ctx, encodeGlobalId } from '@safecity/core';
 import { HANDLING_LEVELS } from '../rules/levels.js';
 import { DISPUTE_KINDS, DISPUTE_SOURCES, DISPUTE_STATUSES, MEDIATION_KINDS, ORGANISATION_KINDS, PARTY_ROLES, RISK_LEVELS, STEP_KINDS } from '../rules/vocabulary.js';
 import type { Rate } from '../rules/rates.js';
@@ -14,7 +14,7 @@ const labelled = <K extends string>(labels: Record<K, string>) =>
   Object.fromEntries(Object.entries(labels).map(([k, label]) => [k, { value: k, description: label as string }])) as { [P in K]: { value: P; description: string } };
 
 /** The global id population gives its persons: we keep the reference, the client resolves it through node(id:). */
-export const personGlobalId = (ref: string) => Buffer.from(`Person:${ref}`, 'utf8').toString('base64url');
+export const personGlobalId = (ref: string) => encodeGlobalId('Person', ref);
 
 export function registerTypes(builder: Builder) {
   const DisputeKind = builder.enumType('DisputeKind', { values: labelled(DISPUTE_KINDS) });

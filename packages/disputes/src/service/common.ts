@@ -1,9 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import { anyOf, groupBy, indexBy, inScope, loader, notFound, type Ctx } from '@safecity/core';
+import { anyOf, groupBy, indexBy, inScope, loader, notFound, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
 import { disputeParties, disputes, disputeSteps, mediationOrganisations, screeningRounds, vetoProposals, type DisputeRow, type OrganisationRow, type PartyRow, type ProposalRow, type RoundRow, type StepRow } from '../tables.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);
 /** Ids that can be UUIDs (a malformed id matches nothing instead of becoming a SQL error). */
 const uuids = (ids: readonly string[]) => {
   const ok = ids.filter(isUuid);
@@ -11,8 +9,7 @@ const uuids = (ids: readonly string[]) => {
 };
 
 /** Today in the city (Asia/Shanghai, no daylight saving), from the request clock. */
-export const chinaDate = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-export const today = (ctx: Ctx) => chinaDate(ctx.now());
+export const today = (ctx: Ctx) => chinaDateOf(ctx.now());
 export const actorId = (ctx: Ctx) => ctx.actor?.id ?? 'system';
 
 // Loaders: one statement per nesting level, each filtered by the caller's jurisdiction.

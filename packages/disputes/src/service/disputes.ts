@@ -1,5 +1,5 @@
-import { and, eq, gt, lt, lte, type SQL } from 'drizzle-orm';
-import { anyOf, assertVersion, assertWritableJurisdiction, inScope, isInScope, isWithin, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
+import { eq, gt, lt, lte, type SQL } from 'drizzle-orm';
+import { anyOf, assertVersion, requireWritableJurisdiction, inScope, isInScope, isWithin, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { followUpDue, mediationDeadline, nextFollowUpAfterVisit } from '../rules/deadlines.js';
 import { handlingLevelOf, nextLevel, organisationCovers, type HandlingLevel } from '../rules/levels.js';
@@ -72,7 +72,7 @@ function assertOpen(d: DisputeRow) {
 /** A grid worker or anyone writing in the community registers a dispute (受理登记). */
 export async function registerDispute(ctx: Ctx, input: RegisterDisputeInput, idempotencyKey?: string | null): Promise<DisputeRow> {
   return runMutation(ctx, { operation: 'registerDispute', idempotencyKey, input }, async (tx) => {
-    await assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     if (handlingLevelOf(input.jurisdictionCode) !== 'community') throw DisputesErrors.error('JURISDICTION_LEVEL', undefined, { field: 'jurisdictionCode' });
     if (input.parties.length === 0) throw DisputesErrors.error('PARTY_REQUIRED', undefined, { field: 'parties' });
     input.parties.forEach((p, i) => {

@@ -1,4 +1,4 @@
-import { and, asc, lt, sql } from 'drizzle-orm';
+import { and, asc, lt } from 'drizzle-orm';
 import { anyOf, inScope, runMutation, type Ctx } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { OPEN_STATUSES } from '../rules/vocabulary.js';
@@ -45,5 +45,3 @@ export async function escalateOverdueDisputes(ctx: Ctx, input: { asOf?: string |
     return { asOf, escalated, closedFailed, remaining: Math.max(0, due.length - SWEEP_BATCH) };
   });
 }
-
-export { sql };

@@ -1,5 +1,5 @@
-import { and, eq, type SQL } from 'drizzle-orm';
-import { assertWritableJurisdiction, inScope, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { eq, type SQL } from 'drizzle-orm';
+import { requireWritableJurisdiction, inScope, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { handlingLevelOf, ORGANISATION_LEVELS } from '../rules/levels.js';
 import type { DisputeKind, OrganisationKind } from '../rules/vocabulary.js';
@@ -13,7 +13,7 @@ export async function registerMediationOrganisation(
   idempotencyKey?: string | null,
 ): Promise<OrganisationRow> {
   return runMutation(ctx, { operation: 'registerMediationOrganisation', idempotencyKey, input }, async (tx) => {
-    await assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     const level = handlingLevelOf(input.jurisdictionCode);
     if (!level || !ORGANISATION_LEVELS[input.kind].includes(level) || (input.jurisdictionCode.length === 15)) {
       throw DisputesErrors.error('ORGANISATION_LEVEL', undefined, { field: 'jurisdictionCode' });
@@ -46,5 +46,3 @@ export function listMediationOrganisations(ctx: Ctx, f: { jurisdictionCode?: str
     fetch: selectPage(ctx.db, mediationOrganisations, conds),
   });
 }
-
-export { and };

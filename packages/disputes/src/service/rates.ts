@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { assertInScope, levelOf, scopePrefix, type Ctx } from '@safecity/core';
+import { assertInScope, levelOf, scopePrefix, type Ctx, rowsOf } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { periodRange, resolutionRate, type Rate } from '../rules/rates.js';
 import { today } from './common.js';
@@ -72,7 +72,7 @@ export async function disputeRates(ctx: Ctx, input: { jurisdictionCode: string; 
       left join totals t on (n.is_total and t.is_total = 1) or (not n.is_total and t.is_total = 0 and t.k = n.code)
      order by n.is_total desc, n.code
   `);
-  const rows = ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as Record<string, unknown>[];
+  const rows = rowsOf<Record<string, unknown>>(result);
   const build = (r: Record<string, unknown>): JurisdictionDisputeRates => {
     const n = (key: string) => Number(r[key] ?? 0);
     return {

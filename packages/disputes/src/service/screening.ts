@@ -1,5 +1,5 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { anyOf, assertWritableJurisdiction, inScope, loader, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { anyOf, requireWritableJurisdiction, inScope, loader, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { periodRange } from '../rules/rates.js';
 import { disputes, screeningRounds, type RoundRow } from '../tables.js';
@@ -12,7 +12,7 @@ export async function recordScreeningRound(
   idempotencyKey?: string | null,
 ): Promise<RoundRow> {
   return runMutation(ctx, { operation: 'recordScreeningRound', idempotencyKey, input }, async (tx) => {
-    await assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     if (!periodRange(input.period)) throw DisputesErrors.error('PERIOD_INVALID', undefined, { field: 'period' });
     if (input.endedOn < input.startedOn || input.endedOn > today(tx)) throw DisputesErrors.error('SCREENING_ROUND_DATES', undefined, { field: 'endedOn' });
     const [row] = await tx.db

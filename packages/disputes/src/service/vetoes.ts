@@ -1,10 +1,10 @@
 import { and, eq, type SQL } from 'drizzle-orm';
-import { assertVersion, assertWritableJurisdiction, inScope, isWithin, notFound, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { assertVersion, requireWritableJurisdiction, inScope, isWithin, notFound, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, isUuid } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { mayProposeVeto } from '../rules/levels.js';
 import type { OrganisationKind } from '../rules/vocabulary.js';
 import { vetoProposals, type ProposalRow } from '../tables.js';
-import { actorId, isUuid, lockDispute, organisationLoader, today } from './common.js';
+import { actorId, lockDispute, organisationLoader, today } from './common.js';
 
 /**
  * A mediation centre proposes a comprehensive-governance veto (综治否决建议权) against a unit,
@@ -18,7 +18,7 @@ export async function proposeVeto(
 ): Promise<ProposalRow> {
   return runMutation(ctx, { operation: 'proposeVeto', idempotencyKey, input }, async (tx) => {
     const org = await organisationLoader(tx).load(input.organisationId);
-    await assertWritableJurisdiction(tx, org.jurisdictionCode);
+    await requireWritableJurisdiction(tx, org.jurisdictionCode);
     if (!mayProposeVeto(org.kind as OrganisationKind)) throw DisputesErrors.error('NOT_A_CENTRE', undefined, { field: 'organisationId' });
     const unitName = input.unit.name?.trim() || null;
     const unitCreditCode = input.unit.creditCode?.toUpperCase() || null;

@@ -1,4 +1,4 @@
-import { z, type Builder } from '@safecity/core';
+import { z, type Builder, encodeGlobalId } from '@safecity/core';
 import type { PlanSlot } from '../rules/index.js';
 import { blockShiftPlan, createPatrolBlock, listPatrolBlocks, memberAssessment, membersByBlockLoader, recordCommunityFeedback, recordDisciplineRecord } from '../service/blocks.js';
 import { idOf, teamsByBlockLoader } from '../service/common.js';
@@ -17,7 +17,7 @@ export function registerBlockSchema(builder: Builder, r: Refs) {
       quota: t.exposeFloat('quota', { description: 'The exact proportional share before rounding.' }),
       hours: t.exposeInt('hours'),
       incidents: t.field({ type: [r.Alert], resolve: (s) => s.incidentIds }),
-      incidentIds: t.idList({ description: 'Global ids of the incidents (cheaper than `incidents`).', resolve: (s) => s.incidentIds.map((id) => Buffer.from(`Alert:${id}`).toString('base64url')) }),
+      incidentIds: t.idList({ description: 'Global ids of the incidents (cheaper than `incidents`).', resolve: (s) => s.incidentIds.map((id) => encodeGlobalId('Alert', id)) }),
     }),
   });
   const Plan = builder

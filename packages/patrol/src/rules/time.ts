@@ -1,9 +1,10 @@
 /**
  * Calendar days of the patrol rules are days in China Standard Time (Asia/Shanghai, UTC+8,
- * no daylight saving since 1991), whatever the server's time zone.
+ * no daylight saving since 1991), whatever the server's time zone. The day of an instant and
+ * day arithmetic are core's (chinaDateOf, addDays).
  */
+import { addDays } from '@safecity/core';
 export const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface Interval {
@@ -11,19 +12,10 @@ export interface Interval {
   end: Date;
 }
 
-/** The Asia/Shanghai calendar day (YYYY-MM-DD) of an instant. */
-export function shanghaiDay(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 /** The instant a Shanghai calendar day starts (00:00 +08:00), plus `hours`. */
 export function shanghaiTime(day: string, hours = 0): Date {
   if (!DATE.test(day)) throw new Error(`not a date: ${day}`);
   return new Date(Date.parse(`${day}T00:00:00Z`) - SHANGHAI_OFFSET_MS + hours * 3_600_000);
-}
-
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** The days from `from` to `to`, both included. */

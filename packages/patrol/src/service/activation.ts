@@ -1,6 +1,6 @@
 import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import {
-  assertWritableJurisdiction,
+  requireWritableJurisdiction,
   anyOf,
   assertInScope,
   inScope,
@@ -105,7 +105,7 @@ export async function configureJointDuty(ctx: Ctx, input: ConfigureJointDutyInpu
     if (input.pointIds.length > MAX_JOINT_DUTY_POINTS) {
       throw PatrolErrors.error('TOO_MANY_POINTS', undefined, { field: 'input.pointIds', details: { max: MAX_JOINT_DUTY_POINTS, given: input.pointIds.length } });
     }
-    await assertWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
+    await requireWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
     const points = await checkpointLoader(tx).loadMany(input.pointIds);
     points.forEach((p, i) => {
       if (p instanceof Error) throw p;
@@ -139,7 +139,7 @@ export async function recordCheckIn(ctx: Ctx, input: { activationId: string; che
   return runMutation(ctx, { operation: 'recordCheckIn', idempotencyKey, input }, async (tx) => {
     const activation = await activationLoader(tx).load(input.activationId);
     const point = await checkpointLoader(tx).load(input.checkpointId);
-    await assertWritableJurisdiction(tx, point.jurisdictionCode, 'input.checkpointId');
+    await requireWritableJurisdiction(tx, point.jurisdictionCode, 'input.checkpointId');
     if (!activation.pointIds.includes(point.id)) throw PatrolErrors.error('POINT_NOT_IN_ACTIVATION', undefined, { field: 'input.checkpointId' });
     const [row] = await tx.db
       .insert(checkIns)

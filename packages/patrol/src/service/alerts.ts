@@ -1,22 +1,7 @@
 import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
-import {
-  assertWritableJurisdiction,
-  anyOf,
-  assertInScope,
-  inScope,
-  paginate,
-  requireActor,
-  runMutation,
-  scopeOf,
-  selectPage,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-  type MajorEventKind,
-  type TxCtx,
-} from '@safecity/core';
+import { requireWritableJurisdiction, anyOf, assertInScope, inScope, paginate, requireActor, runMutation, scopeOf, selectPage, withinSql, type ConnectionArgs, type Ctx, type MajorEventKind, type TxCtx, chinaDateOf } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { CRIMINAL_TYPES, oneYearEarlier, responseShare, shanghaiDay, yearOnYear, type AlertType, type ResponseShare, type YearOnYear } from '../rules/index.js';
+import { CRIMINAL_TYPES, oneYearEarlier, responseShare, yearOnYear, type AlertType, type ResponseShare, type YearOnYear } from '../rules/index.js';
 import { alerts, type AlertRow } from '../tables.js';
 import { assertCoordinates } from './common.js';
 import { activateJointDutyIfDue } from './activation.js';
@@ -49,7 +34,7 @@ export async function recordAlert(ctx: Ctx, input: RecordAlertInput, idempotency
     if ((input.dispatchedAt && input.dispatchedAt < input.occurredAt) || (input.arrivedAt && input.arrivedAt < input.occurredAt)) {
       throw PatrolErrors.error('ALERT_TIMES_INVALID', undefined, { field: input.arrivedAt && input.arrivedAt < input.occurredAt ? 'input.arrivedAt' : 'input.dispatchedAt' });
     }
-    await assertWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
+    await requireWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
     const major = input.major ?? false;
     const [row] = await tx.db
       .insert(alerts)
@@ -57,7 +42,7 @@ export async function recordAlert(ctx: Ctx, input: RecordAlertInput, idempotency
         type: input.type,
         gbCode: input.gbCode ?? null,
         occurredAt: input.occurredAt,
-        day: shanghaiDay(input.occurredAt),
+        day: chinaDateOf(input.occurredAt),
         place: input.place,
         latitude: input.latitude ?? null,
         longitude: input.longitude ?? null,

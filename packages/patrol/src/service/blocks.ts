@@ -1,21 +1,7 @@
 import { and, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
-import {
-  assertWritableJurisdiction,
-  anyOf,
-  inScope,
-  isWithin,
-  jurisdictions,
-  loader,
-  paginate,
-  requireActor,
-  runMutation,
-  selectPage,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-} from '@safecity/core';
+import { requireWritableJurisdiction, anyOf, inScope, isWithin, jurisdictions, loader, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { addDays, assessMember, daysFrom, shanghaiTime, weeklyShiftPlan, type MemberAssessment, type ShiftPlan } from '../rules/index.js';
+import { assessMember, daysFrom, shanghaiTime, weeklyShiftPlan, type MemberAssessment, type ShiftPlan } from '../rules/index.js';
 import { alerts, communityFeedback, disciplineRecords, patrolBlocks, patrolMembers, patrolTeams, type BlockRow, type MemberRow } from '../tables.js';
 import { blockLoader, memberLoader, teamLoader } from './common.js';
 
@@ -25,7 +11,7 @@ export async function createPatrolBlock(
   idempotencyKey?: string | null,
 ): Promise<BlockRow> {
   return runMutation(ctx, { operation: 'createPatrolBlock', idempotencyKey, input }, async (tx) => {
-    await assertWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
+    await requireWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
     const codes = [...new Set(input.communityCodes)];
     const found = codes.length
       ? await tx.db
@@ -93,7 +79,7 @@ export async function blockShiftPlan(ctx: Ctx, block: BlockRow, opts: { weeks?: 
 export async function recordDisciplineRecord(ctx: Ctx, input: { memberId: string; day: string; description: string; deduction: number }, idempotencyKey?: string | null) {
   return runMutation(ctx, { operation: 'recordDisciplineRecord', idempotencyKey, input }, async (tx) => {
     const member = await memberLoader(tx).load(input.memberId);
-    await assertWritableJurisdiction(tx, member.jurisdictionCode, 'input.memberId');
+    await requireWritableJurisdiction(tx, member.jurisdictionCode, 'input.memberId');
     const [row] = await tx.db
       .insert(disciplineRecords)
       .values({ memberId: member.id, day: input.day, description: input.description, deduction: input.deduction, jurisdictionCode: member.jurisdictionCode, recordedBy: requireActor(tx).id })
@@ -107,7 +93,7 @@ export async function recordCommunityFeedback(ctx: Ctx, input: { memberId: strin
   return runMutation(ctx, { operation: 'recordCommunityFeedback', idempotencyKey, input }, async (tx) => {
     if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) throw PatrolErrors.error('FEEDBACK_RATING_INVALID', undefined, { field: 'input.rating' });
     const member = await memberLoader(tx).load(input.memberId);
-    await assertWritableJurisdiction(tx, member.jurisdictionCode, 'input.memberId');
+    await requireWritableJurisdiction(tx, member.jurisdictionCode, 'input.memberId');
     const [row] = await tx.db
       .insert(communityFeedback)
       .values({ memberId: member.id, day: input.day, rating: input.rating, note: input.note ?? '', jurisdictionCode: member.jurisdictionCode, recordedBy: requireActor(tx).id })

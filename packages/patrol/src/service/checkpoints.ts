@@ -1,7 +1,7 @@
 import { and, eq, gt, lt, type SQL } from 'drizzle-orm';
-import { anyOf, assertWritableJurisdiction, inScope, isWithin, loader, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { requireWritableJurisdiction, anyOf, inScope, isWithin, loader, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { assessShift, coverageGaps, daysFrom, generateRoster, shanghaiTime, addDays, shiftsOf, type CheckpointKind, type TeamLevel, type Task, type ShiftKey, type TaskCompliance, type Gap, type RosterEntry } from '../rules/index.js';
+import { assessShift, coverageGaps, daysFrom, generateRoster, shanghaiTime, shiftsOf, type CheckpointKind, type TeamLevel, type Task, type ShiftKey, type TaskCompliance, type Gap, type RosterEntry } from '../rules/index.js';
 import { checkpoints, dutyLogs, patrolMembers, patrolTeams, type CheckpointRow, type DutyLogRow, type TeamRow } from '../tables.js';
 import { assertCoordinates, blockLoader, checkpointLoader, teamLoader, teamsByCheckpointLoader } from './common.js';
 
@@ -16,7 +16,7 @@ export async function createCheckpoint(
 ): Promise<CheckpointRow> {
   return runMutation(ctx, { operation: 'createCheckpoint', idempotencyKey, input }, async (tx) => {
     assertCoordinates(input.latitude, input.longitude);
-    await assertWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
+    await requireWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
     const [row] = await tx.db.insert(checkpoints).values(input).returning();
     tx.audit({ entityType: 'Checkpoint', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
     return row;
@@ -29,7 +29,7 @@ export async function createPatrolTeam(
   idempotencyKey?: string | null,
 ): Promise<TeamRow> {
   return runMutation(ctx, { operation: 'createPatrolTeam', idempotencyKey, input }, async (tx) => {
-    await assertWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
+    await requireWritableJurisdiction(tx, input.jurisdictionCode, 'input.jurisdictionCode');
     if (input.checkpointId) {
       const cp = await checkpointLoader(tx).load(input.checkpointId);
       if (!isWithin(cp.jurisdictionCode, input.jurisdictionCode) && !isWithin(input.jurisdictionCode, cp.jurisdictionCode)) {
@@ -49,7 +49,7 @@ export async function createPatrolTeam(
 export async function addPatrolMember(ctx: Ctx, input: { teamId: string; name: string; badgeNumber?: string | null }, idempotencyKey?: string | null) {
   return runMutation(ctx, { operation: 'addPatrolMember', idempotencyKey, input }, async (tx) => {
     const team = await teamLoader(tx).load(input.teamId);
-    await assertWritableJurisdiction(tx, team.jurisdictionCode, 'input.teamId');
+    await requireWritableJurisdiction(tx, team.jurisdictionCode, 'input.teamId');
     const [row] = await tx.db.insert(patrolMembers).values({ teamId: team.id, name: input.name, badgeNumber: input.badgeNumber ?? null, jurisdictionCode: team.jurisdictionCode }).returning();
     tx.audit({ entityType: 'PatrolMember', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
     return row;

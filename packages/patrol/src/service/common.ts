@@ -1,11 +1,8 @@
-import { and, eq } from 'drizzle-orm';
-import { anyOf, CoreErrors, idOfType, groupBy, inScope, indexBy, jurisdictions, loader, notFound, type Ctx } from '@safecity/core';
+import { and } from 'drizzle-orm';
+import { anyOf, idOfType, requireWritableJurisdiction, groupBy, inScope, indexBy, loader, notFound, type Ctx, isUuid } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { isInsideChina, isValidCoordinate } from '../rules/index.js';
 import { activations, alerts, checkpoints, patrolBlocks, patrolMembers, patrolTeams, type ActivationRow, type AlertRow, type BlockRow, type CheckpointRow, type MemberRow, type TeamRow } from '../tables.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);
 
 /** A Relay global id of the expected type, decoded to the row id. */
 export function idOf(gid: { typename: string; id: string }, typename: string, field: string): string {

@@ -1,24 +1,9 @@
 import { and, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
-import {
-  assertWritableJurisdiction,
-  anyOf,
-  assertInScope,
-  indexBy,
-  inScope,
-  loader,
-  notFound,
-  paginate,
-  requireActor,
-  runMutation,
-  selectPage,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-} from '@safecity/core';
+import { requireWritableJurisdiction, anyOf, assertInScope, indexBy, inScope, loader, notFound, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, isUuid } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import type { Task } from '../rules/index.js';
 import { dutyLogs, patrolMembers, type DutyLogRow } from '../tables.js';
-import { checkpointLoader, isUuid } from './common.js';
+import { checkpointLoader } from './common.js';
 
 const MAX_LOG_MS = 24 * 3_600_000;
 
@@ -38,7 +23,7 @@ export async function recordDutyLog(
     }
     const [member] = await tx.db.select().from(patrolMembers).where(eq(patrolMembers.id, input.memberId)).for('update');
     assertInScope(tx, member?.jurisdictionCode, 'patrol member');
-    await assertWritableJurisdiction(tx, member.jurisdictionCode, 'input.memberId');
+    await requireWritableJurisdiction(tx, member.jurisdictionCode, 'input.memberId');
     const checkpoint = input.checkpointId ? await checkpointLoader(tx).load(input.checkpointId) : null;
     const [clash] = await tx.db
       .select({ id: dutyLogs.id, startAt: dutyLogs.startAt, endAt: dutyLogs.endAt })

@@ -1,4 +1,5 @@
-import { scopedEvents, z, type Builder } from '@safecity/core';
+import { fiveOnesComplete } from '../rules.js';
+import { scopedEvents, z, type Builder, encodeGlobalId, requiredText } from '@safecity/core';
 import type { DomainEvents } from '@safecity/core';
 import { importRegistrationsCsv, exportRegistrationsCsv, type ImportResult } from '../service/csv.js';
 import { classifyDwelling, fileDwelling, listDwellings, listOverdueDwellings, recordDwelling, recordFiveOnesCheck } from '../service/dwellings.js';
@@ -8,7 +9,6 @@ import { changeResidence, deregisterResidence, registerResidence } from '../serv
 import { recordRevisit, sweepOverdueRevisits } from '../service/revisits.js';
 import type { PopulationTypes } from './types.js';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 /** The CSV accepted by the mutation; bigger files go through the CLI (population:import). */
 export const MAX_IMPORT_BYTES = 2_000_000;
 
@@ -128,7 +128,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       registerBook: t.exposeBoolean('registerBook'),
       policeReminderSign: t.exposeBoolean('policeReminderSign'),
       responsibilityLetter: t.exposeBoolean('responsibilityLetter'),
-      complete: t.boolean({ resolve: (c) => c.manager && c.electronicLock && c.registerBook && c.policeReminderSign && c.responsibilityLetter }),
+      complete: t.boolean({ resolve: fiveOnesComplete }),
     }),
   });
 
@@ -139,7 +139,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       errors: {},
       description: 'Puts a person on the register. Birth date and gender are derived from the identity number; given values must agree.',
       args: {
-        name: t.arg.string({ required: true, validate: text(50) }),
+        name: t.arg.string({ required: true, validate: requiredText(50) }),
         idNumber: t.arg({ type: 'ResidentIdNumber', required: true }),
         birthDate: t.arg({ type: 'Date' }),
         gender: t.arg({ type: T.Gender }),
@@ -147,7 +147,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
         inflowReason: t.arg({ type: T.InflowReason }),
         inflowDate: t.arg({ type: 'Date' }),
         hukouPlaceCode: t.arg({ type: 'DivisionCode', required: true }),
-        phone: t.arg.string({ validate: z.string().regex(/^[0-9+\-]{5,20}$/) }),
+        phone: t.arg.string({ validate: z.string().regex(/^[0-9+-]{5,20}$/) }),
         tier: t.arg({ type: T.TenantTier }),
         jurisdictionCode: t.arg({ type: 'DivisionCode', required: true }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
@@ -161,8 +161,8 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       args: {
         personId: t.arg.globalID({ required: true, for: T.Person }),
         version: t.arg.int({ required: true }),
-        name: t.arg.string({ validate: text(50) }),
-        phone: t.arg.string({ validate: z.string().regex(/^[0-9+\-]{5,20}$/) }),
+        name: t.arg.string({ validate: requiredText(50) }),
+        phone: t.arg.string({ validate: z.string().regex(/^[0-9+-]{5,20}$/) }),
         hukouPlaceCode: t.arg({ type: 'DivisionCode' }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
@@ -175,7 +175,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       args: {
         personId: t.arg.globalID({ required: true, for: T.Person }),
         tier: t.arg({ type: T.TenantTier, required: true }),
-        reason: t.arg.string({ required: true, validate: text(200) }),
+        reason: t.arg.string({ required: true, validate: requiredText(200) }),
         version: t.arg.int({ required: true }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
@@ -186,15 +186,15 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       authScopes: write,
       errors: {},
       args: {
-        address: t.arg.string({ required: true, validate: text(200) }),
+        address: t.arg.string({ required: true, validate: requiredText(200) }),
         landlordId: t.arg.globalID({ for: T.Person }),
         jurisdictionCode: t.arg({ type: 'DivisionCode', required: true }),
         rooms: t.arg.int({ required: true, validate: z.number().int().min(1).max(1000) }),
         capacity: t.arg.int({ required: true, validate: z.number().int().min(1).max(5000) }),
-        filingNumber: t.arg.string({ validate: text(40) }),
+        filingNumber: t.arg.string({ validate: requiredText(40) }),
         filedOn: t.arg({ type: 'Date' }),
         dwellingClass: t.arg({ type: T.DwellingClass }),
-        classReason: t.arg.string({ validate: text(200) }),
+        classReason: t.arg.string({ validate: requiredText(200) }),
         urbanVillageBuilding: t.arg.boolean(),
         listedOn: t.arg({ type: 'Date' }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
@@ -208,7 +208,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       args: {
         dwellingId: t.arg.globalID({ required: true, for: T.Dwelling }),
         dwellingClass: t.arg({ type: T.DwellingClass, required: true }),
-        reason: t.arg.string({ required: true, validate: text(200) }),
+        reason: t.arg.string({ required: true, validate: requiredText(200) }),
         version: t.arg.int({ required: true }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
@@ -220,7 +220,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       errors: {},
       args: {
         dwellingId: t.arg.globalID({ required: true, for: T.Dwelling }),
-        filingNumber: t.arg.string({ required: true, validate: text(40) }),
+        filingNumber: t.arg.string({ required: true, validate: requiredText(40) }),
         filedOn: t.arg({ type: 'Date' }),
         version: t.arg.int({ required: true }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
@@ -264,7 +264,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
         registrationId: t.arg.globalID({ required: true, for: T.Registration }),
         toDwellingId: t.arg.globalID({ required: true, for: T.Dwelling }),
         changedOn: t.arg({ type: 'Date', required: true }),
-        reason: t.arg.string({ required: true, validate: text(200) }),
+        reason: t.arg.string({ required: true, validate: requiredText(200) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
       resolve: (_r, { idempotencyKey, registrationId, toDwellingId, ...input }, ctx) =>
@@ -278,7 +278,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       args: {
         registrationId: t.arg.globalID({ required: true, for: T.Registration }),
         deregisteredOn: t.arg({ type: 'Date', required: true }),
-        reason: t.arg.string({ required: true, validate: text(200) }),
+        reason: t.arg.string({ required: true, validate: requiredText(200) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey' }),
       },
       resolve: (_r, { idempotencyKey, registrationId, ...input }, ctx) => deregisterResidence(ctx, { ...input, registrationId: registrationId.id }, idempotencyKey),
@@ -338,7 +338,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
   // Same encoding as the builder's relay ids, so clients can pass them to node(id:).
   const globalId = (type: string, k: string) => (m: Msg) => {
     const v = (m.payload as Record<string, unknown>)[k];
-    return typeof v === 'string' ? Buffer.from(`${type}:${v}`, 'utf8').toString('base64url') : null;
+    return typeof v === 'string' ? encodeGlobalId(type, v) : null;
   };
   const PopulationEvent = builder.objectRef<Msg>('PopulationEvent').implement({
     description: 'A committed population event inside your jurisdiction.',

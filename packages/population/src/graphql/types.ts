@@ -14,7 +14,7 @@ import { dwellingClassHistoryOf } from '../service/dwellings.js';
 import { maskedPhoneOf, revealIdNumber, revealPhone, tierHistoryLoader } from '../service/persons.js';
 import { revisitTenantsOf } from '../service/revisits.js';
 import type { JurisdictionRates } from '../service/rates.js';
-import { type personTierHistory, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
+import type { personTierHistory, DwellingRow, PersonRow, RegistrationRow, RevisitRow } from '../tables.js';
 
 /** Resolves to null where the record lies outside the caller's jurisdiction. */
 const orNull = <T>(p: Promise<T>) => p.catch(() => null);

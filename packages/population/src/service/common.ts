@@ -1,17 +1,12 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { anyOf, groupBy, inScope, indexBy, loader, notFound, type Ctx } from '@safecity/core';
-import { localDate } from '../rules.js';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { anyOf, groupBy, inScope, indexBy, loader, notFound, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
 import { dwellings, persons, residenceRegistrations, revisits, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
 
 /** Today in the city (Asia/Shanghai), from the request clock. */
-export const today = (ctx: Ctx) => localDate(ctx.now());
+export const today = (ctx: Ctx) => chinaDateOf(ctx.now());
 
-export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 /** Ids that can be UUIDs (others simply match nothing; a malformed id must not become a SQL error). */
 const uuids = (ids: readonly string[]) => { const ok = ids.filter(isUuid); return ok.length ? ok : ['00000000-0000-0000-0000-000000000000']; };
-
-/** Escapes LIKE metacharacters. */
-export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 // Loaders: one statement per nesting level, each filtered by the caller's jurisdiction.
 
@@ -96,6 +91,3 @@ export async function lockDwelling(ctx: Ctx, id: string): Promise<DwellingRow> {
   if (!row) throw notFound('dwelling');
   return row;
 }
-
-
-export { sql };

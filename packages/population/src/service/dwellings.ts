@@ -1,19 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, exists, isNull, lte, sql, type SQL } from 'drizzle-orm';
-import {
-  assertVersion,
-  assertWritableJurisdiction,
-  inScope,
-  paginate,
-  requireActor,
-  runMutation,
-  selectPage,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-} from '@safecity/core';
+import { assertVersion, requireWritableJurisdiction, inScope, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { addDays, daysOverdue, dwellingRevisitDue, type DwellingClass, type FilingStatus, type FiveOnes } from '../rules.js';
+import { daysOverdue, dwellingRevisitDue, type DwellingClass, type FilingStatus, type FiveOnes } from '../rules.js';
 import { dwellingClassHistory, dwellings, fiveOnesChecks, residenceRegistrations, type DwellingRow } from '../tables.js';
 import { lockDwelling, personLoader, today } from './common.js';
 
@@ -34,7 +23,7 @@ export interface RecordDwellingInput {
 /** Puts a rental dwelling (出租屋) on the register, under its standard address. */
 export async function recordDwelling(ctx: Ctx, input: RecordDwellingInput, idempotencyKey?: string | null): Promise<DwellingRow> {
   return runMutation(ctx, { operation: 'recordDwelling', idempotencyKey, input }, async (tx) => {
-    await assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     if (input.rooms < 1 || input.capacity < 1) throw PopulationErrors.error('CAPACITY_BELOW_ROOMS', undefined, { field: input.rooms < 1 ? 'input.rooms' : 'input.capacity' });
     if (input.landlordId) await personLoader(tx).load(input.landlordId); // NOT_FOUND outside the caller's jurisdiction
     const listedOn = input.listedOn ?? today(tx);

@@ -1,28 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
-import {
-  anyOf,
-  appendAudit,
-  can,
-  assertVersion,
-  assertWritableJurisdiction,
-  CoreErrors,
-  groupBy,
-  inScope,
-  loader,
-  maskPhone,
-  paginate,
-  requireActor,
-  runMutation,
-  selectPage,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-  type Db,
-} from '@safecity/core';
+import { and, eq, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
+import { anyOf, appendAudit, can, assertVersion, requireWritableJurisdiction, CoreErrors, groupBy, inScope, loader, maskPhone, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, type Db, addDays } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { dataKeyRing, decryptPhone, decryptResidentId, idNumberMatches, protectPhone, protectResidentId } from '../identity.js';
-import { addDays, checkIdentity, daysOverdue, tenantRevisitDue, type InflowReason, type PersonKind, type TenantTier } from '../rules.js';
+import { checkIdentity, daysOverdue, tenantRevisitDue, type InflowReason, type PersonKind, type TenantTier } from '../rules.js';
 import { personTierHistory, persons, residenceRegistrations, type PersonRow } from '../tables.js';
 import { lockPerson, today } from './common.js';
 
@@ -49,7 +30,7 @@ export async function recordPerson(ctx: Ctx, input: RecordPersonInput, idempoten
       throw PopulationErrors.error('INFLOW_REASON_REQUIRED', undefined, { field: input.inflowReason ? 'input.inflowDate' : 'input.inflowReason' });
     }
     if (input.inflowDate && input.inflowDate > today(tx)) throw PopulationErrors.error('INFLOW_DATE_IN_FUTURE', undefined, { field: 'input.inflowDate' });
-    await assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     const stored = protectResidentId(input.idNumber);
     // During a key rotation the number may be on file under the previous key's hash, which the
     // unique index cannot see.
@@ -225,7 +206,7 @@ function revealPersonal<V>(ctx: Ctx, person: PersonRow, purpose: string, how: { 
     ctx,
     `population.${how.operation}:${purpose}`,
     async (ids) => {
-      const rows = ids.map((id) => personsById.get(ctx)?.get(id)!);
+      const rows = ids.map((id) => personsById.get(ctx)?.get(id) as PersonRow);
       await ctx.platform.database.db.transaction(async (db) => {
         await appendAudit(
           db as unknown as Db,
@@ -253,7 +234,6 @@ function rememberPerson(ctx: Ctx, p: PersonRow): string {
   return p.id;
 }
 
-export { asc };
 
 /**
  * Tier history of many persons in one statement, oldest first (a list page must not query per person).

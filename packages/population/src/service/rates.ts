@@ -1,13 +1,13 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { assertInScope, assertWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx } from '@safecity/core';
+import { assertInScope, requireWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx, rowsOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { periodRange, rate, RATE_TARGETS, type Rate } from '../rules.js';
-import { floatingPopulationEstimates } from '../tables.js';
+import { FIVE_ONES_ITEMS, periodRange, rate, RATE_TARGETS, type Rate } from '../rules.js';
+import { fiveOnesChecks, floatingPopulationEstimates } from '../tables.js';
 
 /** Records the estimated floating population of a community for a period (a later value supersedes, history kept). */
 export async function recordFloatingPopulationEstimate(ctx: Ctx, input: { jurisdictionCode: string; period: string; estimate: number; source?: string | null }, idempotencyKey?: string | null) {
   return runMutation(ctx, { operation: 'recordFloatingPopulationEstimate', idempotencyKey, input }, async (tx) => {
-    await assertWritableJurisdiction(tx, input.jurisdictionCode);
+    await requireWritableJurisdiction(tx, input.jurisdictionCode);
     if (levelOf(input.jurisdictionCode) !== 'community') throw PopulationErrors.error('ESTIMATE_LEVEL', undefined, { field: 'input.jurisdictionCode' });
     if (!periodRange(input.period)) throw PopulationErrors.error('PERIOD_INVALID', undefined, { field: 'input.period' });
     const superseded = await tx.db
@@ -33,6 +33,12 @@ export interface JurisdictionRates {
   filing: Rate;
   fiveOnes: Rate;
 }
+
+/** fiveOnesComplete in SQL, over the check aliased `c`: built from the same list of items, so the rule has one source. */
+const fiveOnesCompleteSql = sql.join(
+  FIVE_ONES_ITEMS.map((item) => sql`c.${sql.identifier(fiveOnesChecks[item].name)}`),
+  sql` and `,
+);
 
 const CHILD_LENGTH: Record<string, number | null> = { province: 4, city: 6, district: 9, subdistrict: 12, community: 15, grid: null };
 
@@ -96,7 +102,7 @@ export async function populationRates(ctx: Ctx, input: { jurisdictionCode: strin
        group by 1
       union all
       select ${k('d.jurisdiction_code')}, 0, 0, 0, 0, 0, 0, 0, 0,
-             count(*) filter (where c.manager and c.electronic_lock and c.register_book and c.police_reminder_sign and c.responsibility_letter), count(*)
+             count(*) filter (where ${fiveOnesCompleteSql}), count(*)
         from dwellings d
         left join lateral (select * from five_ones_checks c where c.dwelling_id = d.id and c.checked_at < ${endExclusive} order by c.checked_at desc limit 1) c on true
        where d.jurisdiction_code like ${root} and d.urban_village_building and d.listed_on <= ${end}
@@ -107,7 +113,7 @@ export async function populationRates(ctx: Ctx, input: { jurisdictionCode: strin
            sum(dn)::int as dn, sum(fm)::int as fm, sum(fn)::int as fn, sum(cm)::int as cm, sum(cn)::int as cn
       from facts group by grouping sets ((k), ())
   `);
-  const rows = ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as Record<string, unknown>[];
+  const rows = rowsOf<Record<string, unknown>>(result);
   const children = await ctx.db
     .select({ code: jurisdictions.code, name: jurisdictions.name })
     .from(jurisdictions)

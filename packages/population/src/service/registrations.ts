@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, eq, isNull } from 'drizzle-orm';
-import { notFound, requireActor, runMutation, inScope, type Ctx, type TxCtx } from '@safecity/core';
+import { notFound, requireActor, runMutation, inScope, type Ctx, type TxCtx, isUuid } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { checkRegistrationDate, isOverCapacity, tenantRevisitDue, type TenantTier } from '../rules.js';
 import { persons, residenceRegistrations, type DwellingRow, type PersonRow, type RegistrationRow } from '../tables.js';
-import { isUuid, lockDwelling, lockPerson, today } from './common.js';
+import { lockDwelling, lockPerson, today } from './common.js';
 
 async function activeTenantCount(tx: Ctx, dwellingId: string): Promise<number> {
   const [{ n }] = await tx.db

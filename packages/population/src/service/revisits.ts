@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import { assertInScope, inScope, requireActor, runMutation, type Ctx } from '@safecity/core';
+import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { assertInScope, inScope, requireActor, runMutation, type Ctx, addDays, chinaDateOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { addDays, daysOverdue, dwellingRevisitDue, localDate, tenantRevisitDue, type DwellingClass, type TenantTier } from '../rules.js';
+import { daysOverdue, dwellingRevisitDue, tenantRevisitDue, type DwellingClass, type TenantTier } from '../rules.js';
 import { dwellings, overdueNotices, persons, residenceRegistrations, revisitTenants, revisits } from '../tables.js';
 import { lockDwelling, today } from './common.js';
 
@@ -23,7 +23,7 @@ export async function recordRevisit(ctx: Ctx, input: RecordRevisitInput, idempot
   return runMutation(ctx, { operation: 'recordRevisit', idempotencyKey, input }, async (tx) => {
     if (input.visitedAt.getTime() > tx.now().getTime()) throw PopulationErrors.error('VISIT_IN_FUTURE', undefined, { field: 'input.visitedAt' });
     const d = await lockDwelling(tx, input.dwellingId);
-    const visitedOn = localDate(input.visitedAt);
+    const visitedOn = chinaDateOf(input.visitedAt);
     const current = await tx.db
       .select({ registrationId: residenceRegistrations.id, personId: residenceRegistrations.personId, registeredOn: residenceRegistrations.registeredOn, tier: persons.tier, lastVisitedOn: persons.lastVisitedOn })
       .from(residenceRegistrations)
@@ -77,8 +77,8 @@ export async function sweepOverdueRevisits(ctx: Ctx, input: { asOf?: string | nu
   if (input.jurisdictionCode) assertInScope(ctx, input.jurisdictionCode, 'jurisdiction');
   const asOf = input.asOf ?? today(ctx);
   const cutoff = addDays(asOf, -1);
-  const scopeD = and(inScope(ctx, dwellings.jurisdictionCode), input.jurisdictionCode ? sql`${dwellings.jurisdictionCode} like ${input.jurisdictionCode + '%'}` : undefined);
-  const scopeP = and(inScope(ctx, persons.jurisdictionCode), input.jurisdictionCode ? sql`${persons.jurisdictionCode} like ${input.jurisdictionCode + '%'}` : undefined);
+  const scopeD = and(inScope(ctx, dwellings.jurisdictionCode), input.jurisdictionCode ? sql`${dwellings.jurisdictionCode} like ${`${input.jurisdictionCode}%`}` : undefined);
+  const scopeP = and(inScope(ctx, persons.jurisdictionCode), input.jurisdictionCode ? sql`${persons.jurisdictionCode} like ${`${input.jurisdictionCode}%`}` : undefined);
   const totals = { dwellings: 0, tenants: 0 };
   for (const subjectType of ['dwelling', 'tenant'] as const) {
     for (;;) {
@@ -117,5 +117,3 @@ export async function sweepOverdueRevisits(ctx: Ctx, input: { asOf?: string | nu
   }
   return { asOf, ...totals };
 }
-
-export { inArray };
