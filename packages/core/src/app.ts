@@ -31,6 +31,7 @@ import { assertEventContract, type ModuleDescriptor, type Subscriber } from './m
 import { causeChain, classifyFault, faultError, isInfrastructureError } from './faults.js';
 import { databaseReadiness, runReadiness } from './readiness.js';
 import { requestSignal, useHeavyAdmission, useRequestBudget } from './request-budget.js';
+import { createReadRouter, replicaReadiness, useReadReplicas } from './replicas.js';
 
 /** Core first, then the modules in the order the api lists them. */
 export function withCore(modules: ModuleDescriptor[]): ModuleDescriptor[] {
@@ -84,6 +85,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform & { c
   const log = o.log ?? createLogger({ level: o.config.logLevel, destination: o.logDestination });
   const bus = await createEventBus(o.config.redisUrl, log, o.config.redisUrl ? (o.config.redisChannel ?? (await eventsChannelOf(o.database))) : EVENTS_TOPIC, o.database);
   const outbox = createOutboxRelay({ database: o.database, log }, bus.transport);
+  const replicas = o.config.replicas?.urls.length ? await createReadRouter(o.config.replicas, o.database, log) : undefined;
   return {
     config: o.config,
     database: o.database,
@@ -92,9 +94,11 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform & { c
     subscribers,
     rolePermissions: rolePermissionsOf(o.modules),
     outbox,
-    readinessChecks: [databaseReadiness, ...(o.config.redisUrl ? [redisReadiness] : []), ...all.flatMap((m) => m.readiness ?? [])],
+    replicas,
+    readinessChecks: [databaseReadiness, ...(o.config.redisUrl ? [redisReadiness] : []), ...(replicas ? replicaReadiness(replicas) : []), ...all.flatMap((m) => m.readiness ?? [])],
     close: async () => {
       await outbox.stop();
+      await replicas?.close();
       await bus.close();
     },
   };
@@ -303,6 +307,7 @@ export function createApp(o: AppOptions): App {
       useRequestBudget(config.requestTimeoutMs),
       useHeavyAdmission({ heavyNodes: Number(process.env.HEAVY_QUERY_NODES || 100), concurrency: Number(process.env.HEAVY_QUERY_CONCURRENCY || 2), defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
       useRequestFacts(!config.production),
+      useReadReplicas(platform),
       ...operability.last,
     ],
   });

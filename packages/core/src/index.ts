@@ -41,3 +41,5 @@ export { requestSignal, useHeavyAdmission, useRequestBudget } from './request-bu
 export * from './logger.js';
 export * from './security.js';
 export * from './ops/index.js';
+export * from './replicas.js';
+export * from './jobs.js';
