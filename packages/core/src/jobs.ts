@@ -48,6 +48,8 @@ export interface JobsConfig {
   leaseMs: number;
   /** How often a node looks for due jobs (JOB_POLL_MS, default 1,000). */
   pollMs: number;
+  /** Periods set by the operator instead of the jobs' own (JOB_PERIODS=`core.calendar-warning=60000,…`). */
+  periods: Record<string, number>;
 }
 
 export function loadJobsConfig(env: NodeJS.ProcessEnv = process.env): JobsConfig {
@@ -56,7 +58,19 @@ export function loadJobsConfig(env: NodeJS.ProcessEnv = process.env): JobsConfig
     node: env.NODE_NAME || `${hostname()}:${process.pid}`,
     leaseMs: Number(env.JOB_LEASE_MS || 30_000),
     pollMs: Number(env.JOB_POLL_MS || 1000),
+    periods: jobPeriods(env.JOB_PERIODS),
   };
+}
+
+/** `name=ms,name=ms` as periods by job name; a malformed entry stops the start, never silently ignored. */
+export function jobPeriods(text: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([\w.-]+)=(\d+)$/.exec(part);
+    if (!m || Number(m[2]) <= 0) throw new Error(`JOB_PERIODS: "${part}" is not name=milliseconds`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
 }
 
 /** Job names must be unique across modules: two jobs under one name would share one schedule. */
@@ -150,7 +164,7 @@ export function createJobRunner(o: { platform: Platform; jobs: ModuleJob[]; conf
         db.transaction(async (tx) => {
           await tx.execute(sql`update job_runs set finished_at = now(), outcome = ${outcome}, error = ${error} where id = ${runId} and outcome = 'running'`);
           // The next run is due one period after this one started; a failed run waits its period too.
-          await tx.execute(sql`update job_schedule set next_run_at = ${startedAt.toISOString()}::timestamptz + make_interval(secs => ${job.everyMs / 1000}), lease_node = null, lease_until = null where name = ${job.name} and lease_node = ${config.node}`);
+          await tx.execute(sql`update job_schedule set next_run_at = ${startedAt.toISOString()}::timestamptz + make_interval(secs => ${(config.periods[job.name] ?? job.everyMs) / 1000}), lease_node = null, lease_until = null where name = ${job.name} and lease_node = ${config.node}`);
         }),
       );
     } catch (e) {

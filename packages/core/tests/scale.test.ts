@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatform, systemContext } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db.js';
-import { createJobRunner, jobsOf, type JobsConfig } from '../src/jobs.js';
+import { createJobRunner, jobPeriods, jobsOf, type JobsConfig } from '../src/jobs.js';
 import type { ModuleJob } from '../src/module.js';
 import { hasReplayed, isLsn, isServing, loadReplicaConfig, lsnValue, replicaLagMs } from '../src/replicas.js';
 import { createTestDatabase } from '../src/testing/index.js';
@@ -96,7 +96,7 @@ describe('job runner', () => {
       throw new Error('boom');
     },
   };
-  const cfg = (node: string): JobsConfig => ({ enabled: true, node, leaseMs: 30_000, pollMs: 1000 });
+  const cfg = (node: string): JobsConfig => ({ enabled: true, node, leaseMs: 30_000, pollMs: 1000, periods: {} });
   const runner = (node: string, jobs: ModuleJob[] = [job]) => createJobRunner({ platform, jobs, config: cfg(node), context: () => systemContext(platform) });
   const rows = async <T>(q: ReturnType<typeof sql>) => {
     const r = await database.db.execute(q);
@@ -149,6 +149,15 @@ describe('job runner', () => {
     expect(await rows(sql`select node, outcome, error from job_runs where name = 'test.fail'`)).toEqual([{ node: 'node-a', outcome: 'failed', error: 'boom' }]);
     expect(await runner('node-b', [failing]).tick()).toEqual([]);
   });
+
+  it.each([
+    [undefined, {}],
+    ['', {}],
+    ['core.calendar-warning=1000', { 'core.calendar-warning': 1000 }],
+    [' a=5 , b.c-d=60000 ', { a: 5, 'b.c-d': 60000 }],
+  ])('JOB_PERIODS %j reads as %j', (text, periods) => expect(jobPeriods(text)).toEqual(periods));
+
+  it.each(['a', 'a=', 'a=0', 'a=1s', '=5'])('JOB_PERIODS %j is refused', (text) => expect(() => jobPeriods(text)).toThrow(`JOB_PERIODS: "${text}" is not name=milliseconds`));
 
   it('refuses two jobs under one name', () => {
     expect(() => jobsOf([{ name: 'a', jobs: [job] }, { name: 'b', jobs: [job] }])).toThrow('job test.count is declared twice (module b)');
