@@ -27,6 +27,8 @@ import {
   systemContext,
   verifyAuditChain,
   withCore,
+  createJobRunner,
+  jobsOf,
   type Role,
 } from '@safecity/core';
 import { SEEDED_USERS } from './users.js';
@@ -90,6 +92,9 @@ async function main() {
       if (!isClusterWorker()) await migrate(database, MIGRATIONS, modules);
       if (seed && !isClusterWorker()) await seedAll(platform, modules);
       platform.outbox?.start(); // events a stopped or crashed process left unpublished go out now
+      // Scheduled jobs, each on one node at a time (jobs.ts); on PGlite this process runs them all.
+      const jobs = createJobRunner({ platform, jobs: jobsOf(withCore(modules)), config: config.jobs, context: () => systemContext(platform) });
+      jobs.start();
       // GraphiQL's ready city-administrator token: only for a development server reachable from
       // this machine alone, minted per page load and valid for one hour.
       const devSecret = config.auth.devSecret;
@@ -112,6 +117,7 @@ async function main() {
       if (devSecret) platform.log.warn('LOCAL DEVELOPMENT AUTH MODE: HS256 tokens from `npm run cli -- token <role>` are accepted. Set AUTH_JWKS_URL or AUTH_PUBLIC_KEY for real use.');
       shutdownGracefully(server, async () => {
         metricsServer?.close();
+        await jobs.stop();
         await tracing?.shutdown();
         await app.operability.close();
         await platform.close();

@@ -14,6 +14,7 @@ import { createOperability, type Operability } from './ops/operability.js';
 import { queryLimitPlugins } from './query-limits.js';
 import { useHeavyAdmission, useRequestBudget } from './request-budget.js';
 import { requestContextFactory, requestIdOf, useRequestFacts } from './request-context.js';
+import { useReadReplicas } from './replicas.js';
 import { createRevocationList } from './revocation.js';
 import { corsFromAllowlist, useInputLimits, useIntrospectionPolicy } from './security.js';
 
@@ -73,6 +74,8 @@ export function createApp(o: AppOptions): App {
       useRequestBudget(config.requestTimeoutMs),
       useHeavyAdmission({ heavyNodes: Number(process.env.HEAVY_QUERY_NODES || 100), concurrency: Number(process.env.HEAVY_QUERY_CONCURRENCY || 2), defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
       useRequestFacts(!config.production),
+      useReadReplicas(platform),
+      useReadReplicas(platform),
       ...operability.last,
     ],
   });

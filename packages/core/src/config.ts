@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { loadOpsConfig, type OpsConfig } from './ops/config.js';
+import { loadJobsConfig, type JobsConfig } from './jobs.js';
+import { loadReplicaConfig, type ReplicaConfig } from './replicas.js';
 
 export interface Config {
   /** PostgreSQL server URL; when absent the embedded PGlite database is used. */
@@ -38,6 +40,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Metrics exposure, rate limits (ops/config.ts). */
   ops: OpsConfig;
+  /** Read replicas (replicas.ts). */
+  replicas: ReplicaConfig;
+  /** Background jobs (jobs.ts). */
+  jobs: JobsConfig;
 }
 
 export interface SecurityConfig {
@@ -108,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS || 15_000),
     shutdownTimeoutMs: Number(env.SHUTDOWN_TIMEOUT_MS || 20_000),
     ops: loadOpsConfig(env),
+    replicas: loadReplicaConfig(env),
+    jobs: loadJobsConfig(env),
   };
 }
 

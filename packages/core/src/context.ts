@@ -12,6 +12,7 @@ import { inSpan } from './ops/tracing.js';
 import type { Subscriber } from './module.js';
 import type { OutboxRelay } from './outbox.js';
 import type { ReadinessCheck } from './readiness.js';
+import type { ReadRouter } from './replicas.js';
 
 export interface PubSubLike {
   publish(topic: string, payload: unknown): void;
@@ -28,6 +29,8 @@ export interface Platform {
   rolePermissions: ReadonlyMap<string, ReadonlySet<string>>;
   /** Relays committed events from the outbox (absent on hand-made platforms: events then wait in the outbox). */
   outbox?: OutboxRelay;
+  /** Read replicas, when DATABASE_REPLICA_URL is set (replicas.ts). */
+  replicas?: ReadRouter;
   /** What `/readiness` runs: `database` first, then the modules' checks; platform pieces (Redis) push theirs. */
   readinessChecks: ReadinessCheck[];
 }

@@ -2,7 +2,9 @@ import { sql } from 'drizzle-orm';
 import { registerCalendarSchema } from './calendar/graphql.js';
 import { calendarPostMigrateSql } from './calendar/package-seed.js';
 import { loadCalendarCommand } from './calendar/command.js';
-import { calendarReadiness } from './calendar/service.js';
+import { calendarCoverageOf, calendarReadiness } from './calendar/service.js';
+import { chinaDateOf } from './china-day.js';
+import { jobTables } from './jobs.js';
 import { calendarTables, holidayArrangements } from './calendar/tables.js';
 import { cityDivisions } from './divisions.js';
 import { CoreErrors } from './errors.js';
@@ -20,7 +22,7 @@ const TOP_LEVEL_CODES = ['CORE_RESIDENT_ID_INVALID', 'CORE_CREDIT_CODE_INVALID',
 
 export const coreModule = defineModule({
   name: 'core',
-  tables: { ...coreTables, ...calendarTables },
+  tables: { ...coreTables, ...calendarTables, ...jobTables },
   permissions: {
     'jurisdiction:manage': { description: 'Draw grids and rename divisions in one’s jurisdiction.', roles: ['city_admin', 'district_officer'] },
     'audit:read': { description: 'Read the audit log of one’s jurisdiction.', roles: ['city_admin', 'auditor'] },
@@ -45,6 +47,17 @@ export const coreModule = defineModule({
     return [...RETIRED_APPEND_ONLY_SQL, ...appendOnly([auditLog, holidayArrangements]), ...OUTBOX_KEEP_SQL, ...calendarPostMigrateSql()];
   },
   readiness: [calendarReadiness],
+  jobs: [
+    {
+      // /readiness and the metrics gauge say it when asked; this says it in the log, once per node run.
+      name: 'core.calendar-warning',
+      everyMs: 6 * 3600_000,
+      async run(ctx) {
+        const c = await calendarCoverageOf(ctx.platform.database, chinaDateOf(ctx.now()));
+        if (c.status !== 'ok') ctx.log.warn({ daysLeft: c.daysLeft, detail: c.detail }, 'the official holiday calendar runs out soon: load the next year (core:load-calendar)');
+      },
+    },
+  ],
   commands: { 'load-calendar': loadCalendarCommand },
   async seed(ctx) {
     const divisions = await cityDivisions(DEMO_CITY.code, { gridDistricts: DEMO_CITY.gridDistricts, gridsPerCommunity: 3 });

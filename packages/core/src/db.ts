@@ -57,6 +57,8 @@ export interface DatabaseOptions {
   prepareStatements?: boolean;
   /** Server only: where database outages and recoveries are logged. */
   log?: PinoLogger;
+  /** Server only: `application_name` of the pool's sessions (default `safecity-api`). */
+  applicationName?: string;
 }
 
 /**
@@ -96,7 +98,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       connect_timeout: Number(process.env.DATABASE_CONNECT_TIMEOUT_S || 2),
       // A runaway statement must not hold a connection (and the CPU) after its client has gone:
       // no statement outlives the request budget.
-      connection: { application_name: 'safecity-api', statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS || process.env.REQUEST_TIMEOUT_MS || 15000) },
+      connection: { application_name: opts.applicationName ?? 'safecity-api', statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS || process.env.REQUEST_TIMEOUT_MS || 15000) },
       // Dates as strings for `date` columns keep calendar days free of time zones.
       types: {},
     });

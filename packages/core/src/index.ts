@@ -54,3 +54,5 @@ export * from './logger.js';
 export * from './security.js';
 export * from './ops/index.js';
 export * from './integrity.js';
+export * from './replicas.js';
+export * from './jobs.js';

@@ -6,6 +6,7 @@ import type { Database } from './db.js';
 import { createLogger } from './logger.js';
 import { assertEventContract, type ModuleDescriptor } from './module.js';
 import { createOutboxRelay, redisReadiness } from './outbox.js';
+import { createReadRouter, replicaReadiness } from './replicas.js';
 import { openEventBus, subscribersOf } from './pubsub.js';
 import { databaseReadiness } from './readiness.js';
 import { rolePermissionsOf, withCore } from './schema.js';
@@ -32,6 +33,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform & { c
   const log = o.log ?? createLogger({ level: o.config.logLevel, destination: o.logDestination });
   const bus = await openEventBus(o.config, o.database, log);
   const outbox = createOutboxRelay({ database: o.database, log }, bus.transport);
+  const replicas = o.config.replicas?.urls.length ? await createReadRouter(o.config.replicas, o.database, log) : undefined;
   return {
     config: o.config,
     database: o.database,
@@ -40,9 +42,11 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform & { c
     subscribers: subscribersOf(all),
     rolePermissions: rolePermissionsOf(o.modules),
     outbox,
-    readinessChecks: [databaseReadiness, ...(o.config.redisUrl ? [redisReadiness] : []), ...all.flatMap((m) => m.readiness ?? [])],
+    replicas,
+    readinessChecks: [databaseReadiness, ...(o.config.redisUrl ? [redisReadiness] : []), ...(replicas ? replicaReadiness(replicas) : []), ...all.flatMap((m) => m.readiness ?? [])],
     close: async () => {
       await outbox.stop();
+      await replicas?.close();
       await bus.close();
     },
   };
