@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, creditCodeCheckCharacter, sql, rowsOf } from '@safecity/core';
+import { auditLog, creditCodeCheckCharacter, sql, rowsOf, addDays, chinaDateOf } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { modules } from '../src/modules.js';
 
@@ -16,7 +16,7 @@ let s: TestServer;
 let admin: string, assessor: string, gridWorker: string, townCentre: string;
 let unitId: string, centreId: string;
 
-const chinaDay = (offset = 0) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+const chinaDay = (offset = 0) => addDays(chinaDateOf(new Date()), offset);
 const YEAR = chinaDay(-1).slice(0, 4);
 
 async function ok(query: string, variables: Record<string, unknown>, token: string, headers?: Record<string, string>) {

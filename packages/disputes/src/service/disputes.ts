@@ -1,5 +1,5 @@
 import { eq, gt, lt, lte, type SQL } from 'drizzle-orm';
-import { anyOf, assertVersion, requireWritableJurisdiction, inScope, isInScope, isWithin, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, type TxCtx } from '@safecity/core';
+import { anyOf, assertVersion, requireWritableJurisdiction, inScope, isInScope, isWithin, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, type TxCtx, chinaDateOf } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { followUpDue, mediationDeadline, nextFollowUpAfterVisit } from '../rules/deadlines.js';
 import { handlingLevelOf, nextLevel, organisationCovers, type HandlingLevel } from '../rules/levels.js';
@@ -237,7 +237,7 @@ export async function recordMassIncident(
     const before = await lockDispute(tx, input.disputeId);
     assertVersionOf(before, input.version);
     if (before.massIncidentOn) throw DisputesErrors.error('MASS_INCIDENT_RECORDED', undefined, { field: 'disputeId' });
-    const on = chinaDateOfInstant(input.occurredAt);
+    const on = chinaDateOf(input.occurredAt);
     checkDate(tx, before, on, 'occurredAt');
     const unitName = input.unit?.name?.trim() || before.unitName;
     const unitCreditCode = input.unit?.creditCode?.toUpperCase() || before.unitCreditCode;
@@ -265,7 +265,6 @@ export async function recordMassIncident(
   });
 }
 
-const chinaDateOfInstant = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 /** A follow-up visit (跟踪回访) after an agreement: holding closes the follow-up, otherwise another is due. */
 export async function recordFollowUpVisit(
