@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { AUDIT_APPEND_ONLY_SQL } from './audit.js';
+import { AUDIT_APPEND_ONLY_SQL, WRITE_TAIL_SQL } from './audit.js';
 import { registerCalendarSchema } from './calendar/graphql.js';
 import { calendarPostMigrateSql } from './calendar/package-seed.js';
 import { loadCalendarCommand } from './calendar/command.js';
@@ -40,7 +40,7 @@ export const coreModule = defineModule({
   subscribers: [],
   emits: [],
   get postMigrateSql() {
-    return [...AUDIT_APPEND_ONLY_SQL, ...OUTBOX_KEEP_SQL, ...calendarPostMigrateSql()];
+    return [...AUDIT_APPEND_ONLY_SQL, WRITE_TAIL_SQL, ...OUTBOX_KEEP_SQL, ...calendarPostMigrateSql()];
   },
   readiness: [calendarReadiness],
   commands: { 'load-calendar': loadCalendarCommand },
