@@ -24,6 +24,18 @@ export const assessmentModule = defineModule({
   emits: ['unitAssessed', 'unitVetoed', 'plaqueRevoked', 'rectificationOverdue'],
   seed: seedAssessment,
   postMigrateSql: appendOnly(APPEND_ONLY_TABLES),
+  jobs: [
+    {
+      // Settling is a write (a batch move, an audit entry, an event): it runs here, on one node
+      // under the job runner's lock, never inside a read.
+      name: 'assessment.settle-overdue',
+      everyMs: 15 * 60_000,
+      async run(ctx) {
+        const moved = await settleOverdueRectifications(systemContext(ctx.platform), { all: true });
+        if (moved) ctx.log.info({ moved }, 'overdue rectifications settled');
+      },
+    },
+  ],
   commands: {
     sweep: {
       description: 'Applies the overdue-rectification rule: moves units into the next batch and emits rectificationOverdue.',

@@ -198,7 +198,7 @@ describe('safe-unit assessment through GraphQL', () => {
     expect(after.unitStanding.holdsPlaque).toBe(false);
   });
 
-  it('an overdue incomplete rectification moves the unit to the next batch; a completed one does not', async () => {
+  it('the settle-overdue job (not a read) moves a unit with an overdue incomplete rectification to the next batch; a completed one does not', async () => {
     const order = (items: string[], deadline: string) =>
       gql(
         `mutation($u: ID!, $i: [String!]!, $d: Date!) { issueRectificationOrder(unitId: $u, items: $i, issuedOn: "2025-03-03", deadline: $d) { ... on MutationIssueRectificationOrderSuccess { data { id version status } } } }`,
@@ -216,10 +216,18 @@ describe('safe-unit assessment through GraphQL', () => {
     expect((await gql(q, { id: gid('SafeUnit', units.h5) }, auditor)).node.batch.seq).toBe(1);
     const late = await order(['监控补装'], '2025-03-10');
     expect(late.status).toBe('overdue');
-    // decided on read: the unit is shown in its next batch, and the move is a recorded fact
+    // a read never settles: the auditor still sees the recorded batch and nothing was moved
+    expect((await gql(q, { id: gid('SafeUnit', units.h5) }, auditor)).node.batch.seq).toBe(1);
+    expect(await count('unit_batch_moves', `order_id = '${late.id}'`)).toBe(0);
+    // the scheduled job settles it: the unit is in its next batch, and the move is a recorded fact
+    const job = assessmentModule.jobs.find((j) => j.name === 'assessment.settle-overdue')!;
+    await job.run(await s.ctxAs(null));
     const d = await gql(q, { id: gid('SafeUnit', units.h5) }, auditor);
     expect(d.node.batch).toEqual({ seq: 2, name: '平安细胞创建 第2批' });
     expect(captured.filter((x) => x.name === 'rectificationOverdue' && x.payload.orderId === late.id)).toHaveLength(1);
+    expect(await count('unit_batch_moves', `order_id = '${late.id}'`)).toBe(1);
+    // running it again finds nothing left to move
+    await job.run(await s.ctxAs(null));
     expect(await count('unit_batch_moves', `order_id = '${late.id}'`)).toBe(1);
     // the sweep applies the same rule and finds nothing left to move
     const ctx = await s.ctxAs('city_admin');

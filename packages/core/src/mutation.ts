@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
-import { appendAudit, canonicalJson, type AuditInput } from './audit.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { appendAudit, auditRecords, canonicalJson, writeTail, type AuditInput } from './audit.js';
 import { requireActor, type Ctx, type TxCtx } from './context.js';
 import type { Db } from './db.js';
 import { CoreErrors } from './errors.js';
 import type { DomainEvents, EmittedEvent, EventName } from './events.js';
-import { writeOutbox } from './outbox.js';
+import { outboxRecords } from './outbox.js';
 import { idempotencyKeys } from './tables.js';
 
 export interface MutationOptions {
@@ -37,10 +37,6 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
   try {
     result = await ctx.platform.database.db.transaction(async (db) => {
       const txDb = db as unknown as Db;
-      if (opts.idempotencyKey) {
-        const prior = await findKey(txDb, actor.id, opts.idempotencyKey);
-        if (prior) return replay<T>(prior, opts.operation, requestHash);
-      }
       const audits: AuditInput[] = [];
       const events: EmittedEvent[] = [];
       const tx: TxCtx = {
@@ -57,25 +53,29 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
         },
       };
       const value = await fn(tx);
-      await appendAudit(txDb, { id: actor.id, roles: [...actor.roles] }, ctx.requestId, opts.operation, audits);
-      // Last, under the audit lock held until commit: outbox ids follow commit order.
-      await writeOutbox(txDb, events, audits.length > 0);
-      if (opts.idempotencyKey) {
-        const stored = await txDb
-          .insert(idempotencyKeys)
-          .values({ actorId: actor.id, key: opts.idempotencyKey, operation: opts.operation, requestHash, result: toJson(value) })
-          .onConflictDoNothing()
-          .returning({ key: idempotencyKeys.key });
-        // A concurrent request with the same key won: roll back ours and answer with theirs.
-        if (stored.length === 0) throw new IdempotentReplay();
-      }
+      // One statement: audit entries, outbox rows and the idempotency record, under the chain
+      // lock taken last, so it is held only until the COMMIT that follows.
+      const stored = await writeTail(txDb, {
+        audit: auditRecords({ id: actor.id, roles: [...actor.roles] }, ctx.requestId, opts.operation, audits),
+        events: outboxRecords(events),
+        idempotency: opts.idempotencyKey ? { actor_id: actor.id, key: opts.idempotencyKey, operation: opts.operation, request_hash: requestHash, result: toJson(value) } : null,
+      });
+      // The key was stored before (a retry, or a concurrent request that won): roll back ours and answer with the first.
+      if (!stored) throw new IdempotentReplay();
       emitted = events;
       return value;
     });
   } catch (e) {
-    if (!(e instanceof IdempotentReplay)) throw e;
-    const prior = await findKey(ctx.platform.database.db, actor.id, opts.idempotencyKey!);
-    return replay<T>(prior!, opts.operation, requestHash);
+    if (!opts.idempotencyKey) throw e;
+    // No read of the key before the work (a round trip on every write): a retry does the work,
+    // finds its key taken, rolls back and answers with the first result. A retry whose rules now
+    // refuse (already registered…) lands here too, and is answered with the first result as well.
+    const prior = await findKey(ctx.platform.database.db, actor.id, opts.idempotencyKey);
+    if (!prior) {
+      if (e instanceof IdempotentReplay) throw new Error('idempotency key conflict without a stored key');
+      throw e;
+    }
+    return replay<T>(prior, opts.operation, requestHash);
   }
   if (emitted.length) ctx.platform.outbox?.kick();
   return result;

@@ -5,6 +5,7 @@ import { statementCounter, type Db } from './db.js';
 import type { EmittedEvent, EventName } from './events.js';
 import type { ReadinessCheck } from './readiness.js';
 import { rowsAsSelect, rowsOf } from './sql-helpers.js';
+import { writeTail, type OutboxRecord } from './audit.js';
 import { eventOutbox } from './tables.js';
 
 /**
@@ -32,25 +33,25 @@ export interface EventTransport {
   ready(): boolean;
 }
 
-/** Same lock as the audit chain: held from the outbox insert until commit, so ids follow commit order. */
-const ORDER_LOCK_KEY = 727_001;
 /** One relayer at a time across every instance on the database, so events leave in id order. */
 const RELAY_LOCK_KEY = 727_002;
 
 /**
- * Writes the transaction's events to the outbox (one statement). Runs last in the writing
- * transaction, under the lock the audit append takes, so a later id never commits first.
+ * The transaction's events as outbox rows. `writeTail` (audit.ts) inserts them last in the
+ * writing transaction, under the chain lock held until commit, so a later id never commits first.
  */
-export async function writeOutbox(tx: Db, events: readonly EmittedEvent[], auditLocked: boolean): Promise<void> {
-  if (events.length === 0) return;
-  if (!auditLocked) await tx.execute(sql`select pg_advisory_xact_lock(${ORDER_LOCK_KEY})`);
-  const rows = events.map((e) => ({
+export function outboxRecords(events: readonly EmittedEvent[]): OutboxRecord[] {
+  return events.map((e) => ({
     name: e.name,
     payload: e.payload as unknown,
-    requestId: e.requestId,
-    jurisdictionCode: (e.payload as { jurisdictionCode?: string }).jurisdictionCode ?? null,
+    request_id: e.requestId,
+    jurisdiction_code: (e.payload as { jurisdictionCode?: string }).jurisdictionCode ?? null,
   }));
-  await tx.insert(eventOutbox).select(rowsAsSelect(eventOutbox, rows));
+}
+
+/** Writes events to the outbox outside `runMutation` (one statement, under the order lock). */
+export async function writeOutbox(tx: Db, events: readonly EmittedEvent[]): Promise<void> {
+  await writeTail(tx, { events: outboxRecords(events) });
 }
 
 /** The outbox keeps what it relayed: rows are marked published, never deleted. */

@@ -50,6 +50,12 @@ export const auditLog = pgTable(
     purpose: text('purpose'),
     requestId: text('request_id').notNull(),
     prevHash: text('prev_hash').notNull(),
+    /**
+     * sha256(canonical(entry)), computed by the writer; then hash = sha256(prevHash || '\n' || bodyHash),
+     * computed in the database under the chain lock (one statement, see audit.ts). Null on entries
+     * written before it existed, whose hash is sha256(prevHash || '\n' || canonical(entry)).
+     */
+    bodyHash: text('body_hash'),
     hash: text('hash').notNull(),
   },
   (t) => [

@@ -9,7 +9,6 @@ import { cardsOfUnitLoader, currentBatchLoader, investigationsOfUnitLoader, orde
 import { createCreationBatch, listSafeUnits, registerSafeUnit } from '../service/setup.js';
 import { ASSESS, CONFIGURE, key, rawId, READ, type Refs } from './refs.js';
 
-/** The current batch of units, after applying the overdue rule to them (one settle, one select). */
 /** Safe units, creation batches, major events, assessments and their corrections. */
 export function registerUnitSchema(builder: Builder, refs: Refs) {
   const { CategoryEnum, EventKind, VetoScope, SafeUnit, Assessment, Batch, MajorEvent, Card, Order, Investigation } = refs;
@@ -106,7 +105,7 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       jurisdictionCode: t.exposeString('jurisdictionCode'),
       creditCode: t.exposeString('creditCode', { nullable: true }),
       version: t.exposeInt('version'),
-      batch: t.field({ type: Batch, description: 'The current batch; an overdue rectification has moved the unit on.', resolve: (u, _x, ctx) => currentBatchLoader(ctx).load(u.id) }),
+      batch: t.field({ type: Batch, description: 'The current batch; the settle-overdue job moves a unit on when a rectification is overdue.', resolve: (u, _x, ctx) => currentBatchLoader(ctx).load(u.id) }),
       assessments: t.field({ type: [Assessment], description: 'Every version of every assessment, newest period first.', resolve: (u, _x, ctx) => assessmentsOfUnitLoader(ctx).load(u.id) }),
       yellowCards: t.field({ type: [Card], resolve: (u, _x, ctx) => cardsOfUnitLoader(ctx).load(u.id) }),
       rectificationOrders: t.field({ type: [Order], resolve: (u, _x, ctx) => ordersOfUnitLoader(ctx).load(u.id) }),

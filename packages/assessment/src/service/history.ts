@@ -6,7 +6,6 @@ import { standingOn, timelineOrder, type HistoryFact, type Standing } from '../r
 import { DEFAULT_WEIGHTS, threeInOne, weightsProblems, type EvaluationWeights } from '../rules/three-in-one.js';
 import { evaluationWeightVersions, jurisdictionEvaluations, majorEvents, safeUnits, unitHistory, vetoRuleSets } from '../tables.js';
 import { actorId, today, unitLoader } from './common.js';
-import { settleOverdueRectifications } from './rectification.js';
 import { ruleSetApproved } from './setup.js';
 
 export type HistoryRow = typeof unitHistory.$inferSelect;
@@ -17,8 +16,8 @@ async function factsOf(ctx: Ctx, unitId: string): Promise<HistoryRow[]> {
 
 /** The unit's whole timeline in valid-day order, then recording order. */
 export async function getUnitHistory(ctx: Ctx, unitId: string): Promise<HistoryRow[]> {
+  // Reads never write: overdue moves are recorded by the settle-overdue job, not here.
   const unit = await unitLoader(ctx).load(unitId);
-  await settleOverdueRectifications(ctx, { unitIds: [unit.id] });
   const rows = await factsOf(ctx, unit.id);
   return rows.sort((a, b) => timelineOrder(a as HistoryFact, b as HistoryFact));
 }
@@ -33,7 +32,6 @@ export interface StandingAnswer extends Standing {
 export async function getUnitStanding(ctx: Ctx, input: { unitId: string; onDate: IsoDate; asRecordedOn?: IsoDate | null }): Promise<StandingAnswer> {
   const unit = await unitLoader(ctx).load(input.unitId);
   const asRecordedOn = input.asRecordedOn ?? today(ctx);
-  if (asRecordedOn >= today(ctx)) await settleOverdueRectifications(ctx, { unitIds: [unit.id] });
   const facts = await factsOf(ctx, unit.id);
   const [policy] = await ctx.db.select({ p: vetoRuleSets.gradePolicy }).from(vetoRuleSets).where(and(sql`${vetoRuleSets.effectiveFrom} <= ${input.onDate}`, ruleSetApproved)).orderBy(desc(vetoRuleSets.effectiveFrom), desc(vetoRuleSets.version)).limit(1);
   const standing = standingOn(facts as HistoryFact[], input.onDate, endOfChinaDay(asRecordedOn), policy?.p);

@@ -104,8 +104,9 @@ export async function completeRectification(ctx: Ctx, input: { orderId: string; 
 
 /**
  * The overdue rule applied: every incomplete order past its deadline that has not moved its
- * unit yet moves it into the next batch (a new fact) and emits rectificationOverdue. The sweep
- * runs it for everything; reads run it for the units they show, so a read never shows a stale batch.
+ * unit yet moves it into the next batch (a new fact) and emits rectificationOverdue. Run by the
+ * scheduled job `assessment.settle-overdue` (one node at a time) and by `assessment:sweep`;
+ * never by a read, so an answer does not depend on who read first and a read-only role writes nothing.
  */
 export async function settleOverdueRectifications(ctx: Ctx, opts: { unitIds?: string[]; all?: boolean } = {}): Promise<number> {
   const day = today(ctx);
@@ -221,10 +222,12 @@ export function investigationsOfUnitLoader(ctx: Ctx) {
 }
 
 
-/** The unit's current batch, after settling overdue rectifications (the move is decided on read). */
+/**
+ * The unit's current batch as recorded. Reads never write: the overdue rule moves units in the
+ * `assessment.settle-overdue` job (and `assessment:sweep`), not on whoever reads first.
+ */
 export function currentBatchLoader(ctx: Ctx) {
   return loader<string, BatchRow>(ctx, 'assessment.currentBatch', async (unitIds) => {
-    await settleOverdueRectifications(ctx, { unitIds: [...unitIds] });
     const units = await ctx.db.select({ id: safeUnits.id, batchId: safeUnits.batchId }).from(safeUnits).where(anyOf(safeUnits.id, [...unitIds]));
     const batchIds = [...new Set(units.map((u) => u.batchId))];
     const batches = batchIds.length ? await ctx.db.select().from(creationBatches).where(anyOf(creationBatches.id, batchIds)) : [];

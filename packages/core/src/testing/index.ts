@@ -41,7 +41,7 @@ function withDatabase(url: string, name: string): string {
  * made once by the global setup. PGlite by default; a PostgreSQL server when
  * TEST_DATABASE_URL is set (a new database, dropped on close).
  */
-export async function createTestDatabase(): Promise<Database> {
+export async function createTestDatabase(opts: { maxConnections?: number } = {}): Promise<Database> {
   const provided = safeInject();
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
@@ -50,7 +50,7 @@ export async function createTestDatabase(): Promise<Database> {
     const name = `safecity_t_${randomBytes(6).toString('hex')}`;
     const template = provided?.templateDatabase;
     await admin.unsafe(template ? `create database ${name} template ${template}` : `create database ${name}`);
-    const db = await createDatabase({ url: withDatabase(serverUrl, name), maxConnections: 5 });
+    const db = await createDatabase({ url: withDatabase(serverUrl, name), maxConnections: opts.maxConnections ?? 5 });
     if (!template) await migrate(db, migrationsFolder(), []);
     return {
       ...db,

@@ -1,23 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { notFound, requireActor, runMutation, inScope, type Ctx, type TxCtx, isUuid } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { checkRegistrationDate, isOverCapacity, tenantRevisitDue, type TenantTier } from '../rules.js';
-import { persons, residenceRegistrations, type DwellingRow, type PersonRow, type RegistrationRow } from '../tables.js';
+import { checkRegistrationDate, tenantRevisitDue, type TenantTier } from '../rules.js';
+import { dwellings, persons, residenceRegistrations, type DwellingRow, type PersonRow, type RegistrationRow } from '../tables.js';
 import { lockDwelling, lockPerson, today } from './common.js';
 
-async function activeTenantCount(tx: Ctx, dwellingId: string): Promise<number> {
-  const [{ n }] = await tx.db
-    .select({ n: count() })
-    .from(residenceRegistrations)
-    .where(and(eq(residenceRegistrations.dwellingId, dwellingId), isNull(residenceRegistrations.endedOn)));
-  return n;
+/** isOverCapacity (rules.ts) as SQL, for the insert that counts the tenants where they are: keep the two together. */
+function overCapacitySql(activeTenants: SQL<number>, capacity: number): SQL<boolean> {
+  return sql<boolean>`${activeTenants} + 1 > ${capacity}`;
 }
 
+/**
+ * Opens a registration in one statement: the insert, with the capacity flag counted where the
+ * tenants are, and the person's move and revisit clock as a CTE of the same statement. The
+ * dwelling is locked by the caller, so the count is exact. A second active registration of the
+ * person hits the one-active unique index: ALREADY_REGISTERED, and the transaction rolls back.
+ */
 export async function openRegistration(tx: TxCtx, person: PersonRow, dwelling: DwellingRow, registeredOn: string, previousRegistrationId: string | null, source: RegistrationRow['source'] = 'api'): Promise<RegistrationRow> {
-  // Capacity: accepted and flagged, not refused (see isOverCapacity in rules.ts).
-  const overCapacity = isOverCapacity(await activeTenantCount(tx, dwelling.id), dwelling.capacity);
+  // The person now lives in the dwelling's jurisdiction; the tenant revisit clock restarts from here.
+  const moved = tx.db.$with('moved', { id: sql<string>`id` }).as(
+    tx.db
+      .update(persons)
+      .set({ jurisdictionCode: dwelling.jurisdictionCode, revisitDueOn: tenantRevisitDue({ lastVisitedOn: person.lastVisitedOn, registeredOn, tier: person.tier as TenantTier }) })
+      .where(eq(persons.id, person.id))
+      .returning({ id: persons.id })
+      .getSQL(),
+  );
+  const activeTenants = sql<number>`(select count(*)::int from ${residenceRegistrations} where ${residenceRegistrations.dwellingId} = ${dwelling.id} and ${residenceRegistrations.endedOn} is null)`;
   const [row] = await tx.db
+    .with(moved)
     .insert(residenceRegistrations)
     .values({
       id: randomUUID(),
@@ -25,7 +37,8 @@ export async function openRegistration(tx: TxCtx, person: PersonRow, dwelling: D
       dwellingId: dwelling.id,
       jurisdictionCode: dwelling.jurisdictionCode,
       registeredOn,
-      overCapacity,
+      // Capacity: accepted and flagged, not refused (isOverCapacity in rules.ts, evaluated where the count is).
+      overCapacity: overCapacitySql(activeTenants, dwelling.capacity),
       previousRegistrationId,
       source,
       createdBy: requireActor(tx).id,
@@ -33,28 +46,35 @@ export async function openRegistration(tx: TxCtx, person: PersonRow, dwelling: D
     .onConflictDoNothing()
     .returning();
   if (!row) throw PopulationErrors.error('ALREADY_REGISTERED', undefined, { field: 'input.personId' });
-  // The person now lives in the dwelling's jurisdiction; the tenant revisit clock restarts from here.
-  await tx.db
-    .update(persons)
-    .set({ jurisdictionCode: dwelling.jurisdictionCode, revisitDueOn: tenantRevisitDue({ lastVisitedOn: person.lastVisitedOn, registeredOn, tier: person.tier as TenantTier }) })
-    .where(eq(persons.id, person.id));
   tx.audit({ entityType: 'ResidenceRegistration', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
   await tx.emit('residenceRegistered', { registrationId: row.id, personId: person.id, dwellingId: dwelling.id, jurisdictionCode: row.jurisdictionCode, date: registeredOn });
   return row;
 }
 
-/** New registration (新办登记): a person living at a dwelling from a date. */
+/** The person and the dwelling, both in scope, locked in one statement; NOT_FOUND names the missing one. */
+async function lockPersonAndDwelling(tx: TxCtx, personId: string, dwellingId: string): Promise<{ person: PersonRow; dwelling: DwellingRow }> {
+  if (isUuid(personId) && isUuid(dwellingId)) {
+    const [both] = await tx.db
+      .select({ person: persons, dwelling: dwellings })
+      .from(persons)
+      .innerJoin(dwellings, and(eq(dwellings.id, dwellingId), inScope(tx, dwellings.jurisdictionCode)))
+      .where(and(eq(persons.id, personId), inScope(tx, persons.jurisdictionCode)))
+      .for('update');
+    if (both) return both;
+  }
+  // The refusal path: which one is missing (the usual checks, in the usual order).
+  await lockPerson(tx, personId);
+  await lockDwelling(tx, dwellingId);
+  throw notFound('dwelling');
+}
+
+/** New registration (新办登记): a person living at a dwelling from a date. 2 statements + the write tail. */
 export async function registerResidence(ctx: Ctx, input: { personId: string; dwellingId: string; registeredOn: string }, idempotencyKey?: string | null) {
   return runMutation(ctx, { operation: 'registerResidence', idempotencyKey, input }, async (tx) => {
-    const person = await lockPerson(tx, input.personId);
-    const dwelling = await lockDwelling(tx, input.dwellingId);
+    const { person, dwelling } = await lockPersonAndDwelling(tx, input.personId, input.dwellingId);
     const bad = checkRegistrationDate(input.registeredOn, today(tx), person.inflowDate);
     if (bad) throw PopulationErrors.error(bad, undefined, { field: 'input.registeredOn' });
-    const [active] = await tx.db
-      .select({ id: residenceRegistrations.id })
-      .from(residenceRegistrations)
-      .where(and(eq(residenceRegistrations.personId, person.id), isNull(residenceRegistrations.endedOn)));
-    if (active) throw PopulationErrors.error('ALREADY_REGISTERED', undefined, { field: 'input.personId' });
+    // An active registration of the person is refused by the one-active index in openRegistration.
     return openRegistration(tx, person, dwelling, input.registeredOn, null);
   });
 }
