@@ -11,7 +11,9 @@ beforeAll(async () => {
   s = await startTestServer({ modules });
   await seedAll(s.platform, modules);
   await seedAll(s.platform, modules);
-});
+  // Seeding the whole demo city twice is the slowest setup of the suite: on a loaded machine it
+  // outlasts the default hook timeout.
+}, 300_000);
 afterAll(() => s?.close());
 
 const names = parse(EXAMPLE_OPERATIONS)
