@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase, DATA_DIR_LOCK_FILE, DataDirectoryInUseError, LOCAL_DEV_SECRET, mintDevToken, SEEDED_USERS } from '@safecity/core';
 import { freePort, repoRoot } from '@safecity/core/testing';
 
@@ -117,8 +117,17 @@ describe('one process per embedded data directory (the real CLI)', () => {
   it('population:import against a serving directory is refused and changes nothing; a kill -9 leaves a stale lock the next start recovers', async () => {
     const dir = tempDir();
     const env = { PGLITE_DATA_DIR: dir };
-    const seeded = run(['seed', 'core'], env);
-    expect(await seeded.exited, seeded.out()).toBe(0);
+    // The directory starts as the global setup's migrated, jurisdiction-seeded template: what
+    // `cli seed core` leaves, without a process (and an initdb) of its own. Without a PGlite
+    // template (tests on a PostgreSQL server) the command makes it.
+    const snapshot = inject('safecity')?.pgliteSnapshot;
+    if (snapshot) {
+      const made = await createDatabase({ dataDir: dir, loadDataDir: new Blob([readFileSync(snapshot)]) });
+      await made.close();
+    } else {
+      const seeded = run(['seed', 'core'], env);
+      expect(await seeded.exited, seeded.out()).toBe(0);
+    }
 
     const port = await freePort();
     const serve = () => run(['serve'], { ...env, PORT: String(port) });

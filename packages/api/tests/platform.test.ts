@@ -133,8 +133,13 @@ describe('mutations, audit and events', () => {
   it('subscribers outside the jurisdiction do not receive the event', async () => {
     const sub = await s.subscribe(`subscription { domainEvents(names: [alertRecorded]) { payload } }`, {}, otherOfficer);
     try {
-      await s.gql(`mutation { emitAlert(communityCode: "${CHANGJIAXIANG}") { __typename } }`, {}, { token: officer });
-      await expect(sub.next(700)).rejects.toThrow(/timeout/);
+      const outside = await s.gql(`mutation { emitAlert(communityCode: "${CHANGJIAXIANG}") { ... on MutationEmitAlertSuccess { data } } }`, {}, { token: officer });
+      // Then one inside 七里河区: events arrive in commit order, so if the first reached this
+      // subscriber it would come first. The second one arriving is the signal, not a sleep.
+      const inside = await s.gql(`mutation { emitAlert(communityCode: "${XIAXIYUAN}") { ... on MutationEmitAlertSuccess { data } } }`, {}, { token: admin });
+      expect(outside.data.emitAlert.data).toMatch(/^620102001001\d{3}$/);
+      expect(inside.data.emitAlert.data).toMatch(/^620103001001\d{3}$/);
+      expect((await sub.next()).data.domainEvents.payload.alertId).toBe(inside.data.emitAlert.data);
     } finally {
       sub.close();
     }

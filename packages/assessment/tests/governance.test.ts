@@ -143,63 +143,68 @@ describe('retroactive veto rule sets: flag, reason, second officer', () => {
     expect(a.clean).toMatchObject({ vetoed: false, passed: true, ruleSetVersion: 1 });
   });
 
-  it('refuses an unflagged set effective before today over days set 1 governed, writing nothing', async () => {
-    const r = await ok(PUBLISH, { eff: '2025-01-01', rules: ACCIDENT_ONLY }, admin);
-    expect(r.publishVetoRuleSet).toMatchObject({ __typename: 'DomainError', code: 'ASSESSMENT_RULE_SET_RETROACTIVE_UNFLAGGED', field: 'effectiveFrom' });
-    const noReason = await ok(PUBLISH, { eff: '2025-01-01', retro: true, reason: ' ', rules: ACCIDENT_ONLY }, admin);
-    expect(noReason.publishVetoRuleSet).toMatchObject({ code: 'ASSESSMENT_RETROACTIVE_REASON_REQUIRED', field: 'retroactiveReason' });
-    const notRetro = await ok(PUBLISH, { eff: '2099-01-01', retro: true, reason: '无', rules: ACCIDENT_ONLY }, admin);
-    expect(notRetro.publishVetoRuleSet).toMatchObject({ code: 'ASSESSMENT_RULE_SET_INVALID', field: 'retroactive' });
-    expect(await rows(vetoRuleSets)).toBe(1);
-  });
+  // One workflow on the city-wide rule sets: each step needs the state the one before left,
+  // so the steps are one test (any test of this file can then run alone, in any order).
+  it('a retroactive set is refused unflagged, waits for approval, is not approved by its publisher or an assessor, is approved by a second officer, and then governs', async () => {
+    // refuses an unflagged set effective before today over days set 1 governed, writing nothing
+    {
+      const r = await ok(PUBLISH, { eff: '2025-01-01', rules: ACCIDENT_ONLY }, admin);
+      expect(r.publishVetoRuleSet).toMatchObject({ __typename: 'DomainError', code: 'ASSESSMENT_RULE_SET_RETROACTIVE_UNFLAGGED', field: 'effectiveFrom' });
+      const noReason = await ok(PUBLISH, { eff: '2025-01-01', retro: true, reason: ' ', rules: ACCIDENT_ONLY }, admin);
+      expect(noReason.publishVetoRuleSet).toMatchObject({ code: 'ASSESSMENT_RETROACTIVE_REASON_REQUIRED', field: 'retroactiveReason' });
+      const notRetro = await ok(PUBLISH, { eff: '2099-01-01', retro: true, reason: '无', rules: ACCIDENT_ONLY }, admin);
+      expect(notRetro.publishVetoRuleSet).toMatchObject({ code: 'ASSESSMENT_RULE_SET_INVALID', field: 'retroactive' });
+      expect(await rows(vetoRuleSets)).toBe(1);
+    }
+    // a flagged set with a reason awaits approval and is not in force meanwhile
+    {
+      const r = await ok(PUBLISH, { eff: '2025-01-01', retro: true, reason: '省委平安办通知：刑事案件不再一票否决', rules: ACCIDENT_ONLY }, admin);
+      expect(r.publishVetoRuleSet.data).toMatchObject({ version: 2, status: 'pending_approval', retroactive: true, retroactiveReason: '省委平安办通知：刑事案件不再一票否决' });
+      v2 = r.publishVetoRuleSet.data.id;
+      a.twin = await assess(u.twin, '2025-07-01', '2025-12-31');
+      expect(a.twin).toMatchObject({ vetoed: true, ruleSetVersion: 1 });
+    }
+    // the publisher may not approve it, nor may an assessor
+    {
+      expect((await ok(DECIDE, { id: v2, approve: true, reason: '同意' }, admin)).decideVetoRuleSet).toMatchObject({ code: 'ASSESSMENT_RULE_SET_SELF_APPROVAL' });
+      const byAssessor = await s.gql(DECIDE, { id: v2, approve: true, reason: '同意' }, { token: assessor });
+      expect(byAssessor.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(await rows(auditLog, eq(auditLog.operation, 'decideVetoRuleSet'))).toBe(0);
+    }
+    // a second officer approves: decided assessments keep their version, the unit history names the ones it would have decided differently
+    {
+      const r = await ok(DECIDE, { id: v2, approve: true, reason: '经集体研究同意' }, admin2);
+      const d = r.decideVetoRuleSet.data;
+      expect(d).toMatchObject({ version: 2, status: 'in_force', decision: { action: 'approve', decidedBy: 'city-admin-2', affectedAssessments: 3 } });
+      const byAssessment = Object.fromEntries(d.retroactiveEffects.map((e: any) => [e.assessmentId, e]));
+      expect(byAssessment[raw(a.vetoed.id)]).toMatchObject({ decidedUnderVersion: 1, decidedPassed: false, wouldPass: true, wouldVeto: false, differs: true });
+      expect(byAssessment[raw(a.twin.id)]).toMatchObject({ differs: true });
+      expect(byAssessment[raw(a.clean.id)]).toMatchObject({ decidedPassed: true, wouldPass: true, differs: false });
 
-  it('a flagged set with a reason awaits approval and is not in force meanwhile', async () => {
-    const r = await ok(PUBLISH, { eff: '2025-01-01', retro: true, reason: '省委平安办通知：刑事案件不再一票否决', rules: ACCIDENT_ONLY }, admin);
-    expect(r.publishVetoRuleSet.data).toMatchObject({ version: 2, status: 'pending_approval', retroactive: true, retroactiveReason: '省委平安办通知：刑事案件不再一票否决' });
-    v2 = r.publishVetoRuleSet.data.id;
-    a.twin = await assess(u.twin, '2025-07-01', '2025-12-31');
-    expect(a.twin).toMatchObject({ vetoed: true, ruleSetVersion: 1 });
-  });
+      const kept = await ok(`query($id: ID!) { node(id: $id) { ... on Assessment { version vetoed passed ruleSetVersion } } }`, { id: a.vetoed.id }, auditor);
+      expect(kept.node).toEqual({ version: 1, vetoed: true, passed: false, ruleSetVersion: 1 });
 
-  it('the publisher may not approve it, nor may an assessor', async () => {
-    expect((await ok(DECIDE, { id: v2, approve: true, reason: '同意' }, admin)).decideVetoRuleSet).toMatchObject({ code: 'ASSESSMENT_RULE_SET_SELF_APPROVAL' });
-    const byAssessor = await s.gql(DECIDE, { id: v2, approve: true, reason: '同意' }, { token: assessor });
-    expect(byAssessor.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(await rows(auditLog, eq(auditLog.operation, 'decideVetoRuleSet'))).toBe(0);
-  });
-
-  it('a second officer approves: decided assessments keep their version, the unit history names the ones it would have decided differently', async () => {
-    const r = await ok(DECIDE, { id: v2, approve: true, reason: '经集体研究同意' }, admin2);
-    const d = r.decideVetoRuleSet.data;
-    expect(d).toMatchObject({ version: 2, status: 'in_force', decision: { action: 'approve', decidedBy: 'city-admin-2', affectedAssessments: 3 } });
-    const byAssessment = Object.fromEntries(d.retroactiveEffects.map((e: any) => [e.assessmentId, e]));
-    expect(byAssessment[raw(a.vetoed.id)]).toMatchObject({ decidedUnderVersion: 1, decidedPassed: false, wouldPass: true, wouldVeto: false, differs: true });
-    expect(byAssessment[raw(a.twin.id)]).toMatchObject({ differs: true });
-    expect(byAssessment[raw(a.clean.id)]).toMatchObject({ decidedPassed: true, wouldPass: true, differs: false });
-
-    const kept = await ok(`query($id: ID!) { node(id: $id) { ... on Assessment { version vetoed passed ruleSetVersion } } }`, { id: a.vetoed.id }, auditor);
-    expect(kept.node).toEqual({ version: 1, vetoed: true, passed: false, ruleSetVersion: 1 });
-
-    const h = await ok(`query($u: ID!) { unitHistory(unitId: $u) { kind summary validOn } }`, { u: gid('SafeUnit', u.vetoed) }, auditor);
-    const fact = h.unitHistory.find((f: any) => f.kind === 'retroactive_rule_set');
-    expect(fact).toMatchObject({ validOn: '2025-12-31' });
-    expect(fact.summary).toContain('rule set v2');
-    expect(fact.summary).toContain('a different outcome');
-    const clean = await ok(`query($u: ID!) { unitHistory(unitId: $u) { kind summary } }`, { u: gid('SafeUnit', u.clean) }, auditor);
-    expect(clean.unitHistory.find((f: any) => f.kind === 'retroactive_rule_set').summary).not.toContain('different outcome');
-    expect(await s.database.db.select({ actorId: auditLog.actorId }).from(auditLog).where(eq(auditLog.operation, 'decideVetoRuleSet'))).toEqual([{ actorId: 'city-admin-2' }]);
-  });
-
-  it('after approval a new assessment of those days is decided under the new set; a second verdict is refused', async () => {
-    const late = await register('追溯医院-late');
-    await event(late, '2025-08-10T02:00:00Z');
-    expect(await assess(late, '2025-07-01', '2025-12-31')).toMatchObject({ vetoed: false, passed: true, ruleSetVersion: 2 });
-    expect((await ok(DECIDE, { id: v2, approve: false, reason: '反悔' }, admin2)).decideVetoRuleSet).toMatchObject({ code: 'ASSESSMENT_RULE_SET_NOT_PENDING' });
-    const sets = await ok(`{ vetoRuleSets { version status retroactive decision { action } } }`, {}, auditor);
-    expect(sets.vetoRuleSets).toEqual([
-      { version: 1, status: 'in_force', retroactive: false, decision: null },
-      { version: 2, status: 'in_force', retroactive: true, decision: { action: 'approve' } },
-    ]);
+      const h = await ok(`query($u: ID!) { unitHistory(unitId: $u) { kind summary validOn } }`, { u: gid('SafeUnit', u.vetoed) }, auditor);
+      const fact = h.unitHistory.find((f: any) => f.kind === 'retroactive_rule_set');
+      expect(fact).toMatchObject({ validOn: '2025-12-31' });
+      expect(fact.summary).toContain('rule set v2');
+      expect(fact.summary).toContain('a different outcome');
+      const clean = await ok(`query($u: ID!) { unitHistory(unitId: $u) { kind summary } }`, { u: gid('SafeUnit', u.clean) }, auditor);
+      expect(clean.unitHistory.find((f: any) => f.kind === 'retroactive_rule_set').summary).not.toContain('different outcome');
+      expect(await s.database.db.select({ actorId: auditLog.actorId }).from(auditLog).where(eq(auditLog.operation, 'decideVetoRuleSet'))).toEqual([{ actorId: 'city-admin-2' }]);
+    }
+    // after approval a new assessment of those days is decided under the new set; a second verdict is refused
+    {
+      const late = await register('追溯医院-late');
+      await event(late, '2025-08-10T02:00:00Z');
+      expect(await assess(late, '2025-07-01', '2025-12-31')).toMatchObject({ vetoed: false, passed: true, ruleSetVersion: 2 });
+      expect((await ok(DECIDE, { id: v2, approve: false, reason: '反悔' }, admin2)).decideVetoRuleSet).toMatchObject({ code: 'ASSESSMENT_RULE_SET_NOT_PENDING' });
+      const sets = await ok(`{ vetoRuleSets { version status retroactive decision { action } } }`, {}, auditor);
+      expect(sets.vetoRuleSets).toEqual([
+        { version: 1, status: 'in_force', retroactive: false, decision: null },
+        { version: 2, status: 'in_force', retroactive: true, decision: { action: 'approve' } },
+      ]);
+    }
   });
 });
 

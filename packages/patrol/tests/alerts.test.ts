@@ -52,41 +52,53 @@ describe('alerts, joint-duty activation and statistics', () => {
   afterAll(() => s?.close());
 
   describe('activation at the second robbery/snatching alert of a Shanghai calendar day', () => {
-    let activation: any;
-    let delivered: any;
-    const ids: Record<string, string> = {};
+    const onDay = (acts: any[], day: string) => acts.filter((a) => a.day === day);
+
+    /** Two robberies in 城关区 on a China day of the test's own: the activation they trigger. */
+    async function activationOn(day: string) {
+      await alert({ type: 'robbery', occurredAt: sh(`${day}T08:00:00`), jurisdictionCode: '620102001001' });
+      await alert({ type: 'robbery', occurredAt: sh(`${day}T09:00:00`), jurisdictionCode: '620102002001' });
+      const [act] = onDay(await activationsOf('620102'), day);
+      expect(act, `an activation on ${day}`).toMatchObject({ day, jurisdictionCode: '620102' });
+      const node = await s.gql(`query($id: ID!) { node(id: $id) { ... on JointDutyActivation { id activatedAt deadline } } }`, { id: act.id }, { token: officer });
+      expect(node.errors).toBeUndefined();
+      return node.data.node as { id: string; activatedAt: string; deadline: string };
+    }
 
     it('activates exactly at the 2nd qualifying alert, in that jurisdiction only, once, and delivers it', async () => {
+      const ids: Record<string, string> = {};
+      const day = '2024-05-10';
       const sub = await s.subscribe(`subscription { jointDutyActivations { id day jurisdictionCode triggeringAlerts { id } points { name } deadline activatedAt } }`, {}, officer);
       // The evening before (Shanghai): a robbery on 2024-05-09. 2024-05-10 07:00 +08 is still 05-09 in UTC.
       ids.eve = (await alert({ type: 'robbery', occurredAt: sh('2024-05-09T23:59:00'), jurisdictionCode: '620102001001' })).data!.id;
       const first = await alert({ type: 'robbery', occurredAt: sh('2024-05-10T07:00:00'), jurisdictionCode: '620102001001' });
       ids.first = first.data!.id;
-      expect(first.data!.day).toBe('2024-05-10');
-      expect(await activationsOf('620102')).toEqual([]);
+      expect(first.data!.day).toBe(day);
+      expect(onDay(await activationsOf('620102'), day)).toEqual([]);
       // Other types and other districts do not count.
-      expect((await alert({ type: 'theft', occurredAt: sh('2024-05-10T08:00:00'), jurisdictionCode: '620102001001' })).data).not.toBeNull();
-      expect((await alert({ type: 'robbery', occurredAt: sh('2024-05-10T09:00:00'), jurisdictionCode: '620103001001' }, admin)).data).not.toBeNull();
-      expect(await activationsOf('620100', admin)).toEqual([]);
+      expect((await alert({ type: 'theft', occurredAt: sh('2024-05-10T08:00:00'), jurisdictionCode: '620102001001' })).data).toMatchObject({ type: 'theft', day });
+      expect((await alert({ type: 'robbery', occurredAt: sh('2024-05-10T09:00:00'), jurisdictionCode: '620103001001' }, admin)).data).toMatchObject({ type: 'robbery', day });
+      expect(onDay(await activationsOf('620100', admin), day)).toEqual([]);
       // The second: snatching in another sub-district of the same district.
       ids.second = (await alert({ type: 'snatching', occurredAt: sh('2024-05-10T23:50:00'), jurisdictionCode: '620102002001' })).data!.id;
-      const acts = await activationsOf('620102');
+      const acts = onDay(await activationsOf('620102'), day);
       expect(acts).toHaveLength(1);
-      activation = acts[0];
-      expect(activation).toMatchObject({ day: '2024-05-10', jurisdictionCode: '620102' });
+      const activation = acts[0];
+      expect(activation).toMatchObject({ day, jurisdictionCode: '620102' });
       expect(activation.triggeringAlerts.map((a: any) => a.id)).toEqual([ids.first, ids.second]);
       expect(activation.points.map((p: any) => p.name)).toEqual(['A南关十字', 'B张掖路', 'C雁滩']);
       // A third on the same day does not activate again.
       await alert({ type: 'robbery', occurredAt: sh('2024-05-10T23:58:00'), jurisdictionCode: '620102003001' });
-      expect(await activationsOf('620100', admin)).toHaveLength(1);
-      delivered = (await sub.next()).data.jointDutyActivations;
+      expect(onDay(await activationsOf('620100', admin), day)).toHaveLength(1);
+      const delivered = (await sub.next()).data.jointDutyActivations;
       sub.close();
-      expect(delivered).toMatchObject({ id: activation.id, day: '2024-05-10', jurisdictionCode: '620102', triggeringAlerts: [{ id: ids.first }, { id: ids.second }] });
+      expect(delivered).toMatchObject({ id: activation.id, day, jurisdictionCode: '620102', triggeringAlerts: [{ id: ids.first }, { id: ids.second }] });
       expect(new Date(delivered.deadline).getTime() - new Date(delivered.activatedAt).getTime()).toBe(10 * 60_000);
     });
 
     it('reports points staffed late (more than 10 minutes) or not at all', async () => {
-      const at = new Date(delivered.activatedAt).getTime();
+      const activation = await activationOn('2024-06-03');
+      const at = new Date(activation.activatedAt).getTime();
       const checkIn = (point: string, ms: number) =>
         mutate(s, officer, 'recordCheckIn', '$activationId: ID!, $checkpointId: ID!, $arrivedAt: DateTime!', { activationId: activation.id, checkpointId: points[point], arrivedAt: new Date(at + ms).toISOString() });
       expect((await checkIn('A南关十字', 10 * 60_000)).error).toBeNull();
@@ -104,11 +116,15 @@ describe('alerts, joint-duty activation and statistics', () => {
     });
 
     it('keeps the activation and its alerts inside the jurisdiction', async () => {
+      const activation = await activationOn('2024-06-04');
       const r = await s.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: activation.id }, { token: other });
       expect(r.errors?.[0].extensions?.code).toBe('CORE_NOT_FOUND');
       expect(await activationsOf('620102', other)).toEqual([]);
-      const a = await s.gql(`{ alerts { edges { node { jurisdictionCode } } } }`, {}, { token: other });
-      expect(a.data.alerts.edges.map((e: any) => e.node.jurisdictionCode)).toEqual(['620103001001']);
+      const own = await alert({ type: 'theft', occurredAt: sh('2024-06-04T10:00:00'), jurisdictionCode: '620103001002' }, other);
+      const a = await s.gql(`{ alerts(first: 100) { edges { node { id jurisdictionCode } } } }`, {}, { token: other });
+      const seenByOther = a.data.alerts.edges.map((e: any) => e.node);
+      expect(seenByOther.map((n: any) => n.id)).toContain(own.data!.id);
+      expect(seenByOther.filter((n: any) => !n.jurisdictionCode.startsWith('620103'))).toEqual([]);
     });
 
     it('follows a configured threshold, types and points per jurisdiction', async () => {
@@ -131,9 +147,9 @@ describe('alerts, joint-duty activation and statistics', () => {
       for (const h of ['10', '11']) await alert({ type: 'theft', occurredAt: sh(`2024-05-11T${h}:00:00`), jurisdictionCode: '620103002001' }, other);
       await alert({ type: 'robbery', occurredAt: sh('2024-05-11T12:00:00'), jurisdictionCode: '620103002001' }, other);
       await alert({ type: 'robbery', occurredAt: sh('2024-05-11T12:30:00'), jurisdictionCode: '620103002001' }, other);
-      expect(await activationsOf('620103', other)).toEqual([]);
+      expect(onDay(await activationsOf('620103', other), '2024-05-11')).toEqual([]);
       await alert({ type: 'theft', occurredAt: sh('2024-05-11T13:00:00'), jurisdictionCode: '620103002001' }, other);
-      const acts = await activationsOf('620103', other);
+      const acts = onDay(await activationsOf('620103', other), '2024-05-11');
       expect(acts.map((a: any) => [a.day, a.triggeringAlerts.length, a.points.map((p: any) => p.name)])).toEqual([['2024-05-11', 3, ['D西站十字']]]);
     });
   });

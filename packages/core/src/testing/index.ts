@@ -115,6 +115,51 @@ function testChannelOf(database: Database): string {
 }
 
 /**
+ * Counts the event-topic listeners the server's subscriptions open (every subscription field
+ * reads `platform.pubsub`): the readiness signal `subscribe` waits for instead of a fixed sleep.
+ * A `subscribe` call is ready once a listener started after it asked (calls are made one after
+ * another: two at once could both be released by the first listener).
+ */
+function watchSubscriptions(platform: Platform) {
+  const inner = platform.pubsub;
+  let started = 0;
+  const waiting: { n: number; resolve: () => void }[] = [];
+  platform.pubsub = {
+    publish: (topic, payload) => inner.publish(topic, payload),
+    subscribe(topic) {
+      const source = inner.subscribe(topic);
+      return {
+        [Symbol.asyncIterator]() {
+          const it = source[Symbol.asyncIterator]();
+          let first = true;
+          return {
+            next() {
+              // The first next() starts the pub/sub listener synchronously (a Repeater's executor).
+              const r = it.next();
+              if (first) {
+                first = false;
+                started++;
+                for (const w of waiting.filter((w) => w.n <= started)) {
+                  waiting.splice(waiting.indexOf(w), 1);
+                  w.resolve();
+                }
+              }
+              return r;
+            },
+            return: (v?: unknown) => it.return?.(v) ?? Promise.resolve({ done: true as const, value: v }),
+            throw: (e?: unknown) => it.throw?.(e) ?? Promise.reject(e),
+          };
+        },
+      };
+    },
+  };
+  return {
+    requested: () => started + 1,
+    opened: (n: number) => (started >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve }))),
+  };
+}
+
+/**
  * `database`: serve an existing database (several instances on one database); the caller closes it.
  */
 export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv; database?: Database; logDestination?: import('pino').DestinationStream; log?: Logger }): Promise<TestServer> {
@@ -123,10 +168,15 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
   const config: Config = { ...base, redisChannel: testChannelOf(database), ...opts.config, auth: { ...base.auth, ...opts.config?.auth }, limits: { ...base.limits, ...opts.config?.limits }, security: { ...base.security, ...opts.config?.security } };
   // A module under test is often listed alone, without the emitters of the events it reacts to.
   const platform = await createPlatform({ modules: opts.modules, config, database, log: opts.log, logDestination: opts.logDestination, eventContract: 'off' });
+  const listening = watchSubscriptions(platform);
   platform.outbox?.start();
   const schema = buildSchema(opts.modules);
   const app = createApp({ platform, schema });
   const server: Server = await app.listen(0, '127.0.0.1');
+  // fetch reuses an idle connection until just before the server's keep-alive timeout (5 s); on a
+  // loaded machine its timer fires late and a test that paused (a direct seed, a long query)
+  // gets ECONNRESET from a socket the server had just closed. Tests keep connections longer.
+  server.keepAliveTimeout = 60_000;
   const port = (server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}/graphql`;
   const secret = config.auth.devSecret ?? 'unused';
@@ -156,6 +206,7 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
       return { status: res.status, data: (body.data ?? null) as never, errors: body.errors, extensions: body.extensions, headers: res.headers };
     },
     async subscribe(query, variables, tok) {
+      const ticket = listening.requested();
       const ac = new AbortController();
       subscriptions.add(ac);
       const res = await fetch(url, {
@@ -169,11 +220,17 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
       let buffer = '';
       const queue: any[] = [];
       const waiters: ((v: any) => void)[] = [];
+      let onAnswer = () => {};
+      const answered = new Promise<void>((r) => (onAnswer = r));
+      let readyTimer: ReturnType<typeof setTimeout> | undefined;
       void (async () => {
         try {
           for (;;) {
             const { value, done } = await reader.read();
-            if (done) break;
+            if (done) {
+              onAnswer();
+              break;
+            }
             buffer += value;
             let i: number;
             while ((i = buffer.indexOf('\n\n')) >= 0) {
@@ -186,6 +243,7 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
                 .join('\n');
               if (!data) continue;
               const msg = JSON.parse(data);
+              onAnswer();
               const w = waiters.shift();
               if (w) w(msg);
               else queue.push(msg);
@@ -195,8 +253,20 @@ export async function startTestServer(opts: { modules: ModuleDescriptor[]; confi
           /* aborted */
         }
       })();
-      // Yoga opens the source before the first event; give the subscribe a moment to register.
-      await new Promise((r) => setTimeout(r, 300));
+      // Ready when the server's source listens to the event topic (events published before that
+      // are not this subscription's), or when the stream already answered (a refusal, an error).
+      const deadline = new Promise<never>((_, reject) => {
+        readyTimer = setTimeout(() => reject(new Error('subscription not listening within 10 s')), 10_000);
+      });
+      try {
+        await Promise.race([listening.opened(ticket), answered, deadline]);
+      } catch (e) {
+        ac.abort();
+        subscriptions.delete(ac);
+        throw e;
+      } finally {
+        clearTimeout(readyTimer);
+      }
       return {
         next(timeoutMs = 5000) {
           if (queue.length) return Promise.resolve(queue.shift());
