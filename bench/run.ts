@@ -1,6 +1,7 @@
-// The benchmark: one command builds a city-scale database, starts our API (A), PostGraphile (B),
-// the raw-SQL floor (C) and a Yoga { hello } (D) on the same data and CPU budget, checks that
-// A, B and C answer the same, then measures them side by side. See bench/README.md.
+// The benchmark: one command starts its own PostgreSQL cluster (pg_stat_statements preloaded),
+// builds a city-scale database, starts our API (A), PostGraphile 4 (B4) and 5 (B5), the raw-SQL
+// floor (C) and a Yoga { hello } (D) on the same data and CPU budget, checks that A, B4, B5 and
+// C answer the same, then measures them side by side. See bench/README.md.
 //   npm run bench -- --size small|city [--smoke] [--persons 100000] [--only Q1,Q2] [--keep-db]
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,8 +19,11 @@ import { benchKeys } from './lib/auth.js';
 import { canonical, firstDiff } from './lib/equal.js';
 import { materializeBody, runNodeClosed, runNodeOpen, runWrk, wrkPath, type LoadResult, type RequestSpec } from './lib/load.js';
 import { startServer, type RunningServer, type ServerId } from './lib/servers.js';
+import { sharedServerTuning, startCluster, type Cluster } from './lib/cluster.js';
+import { ensurePg5 } from './lib/pg5.js';
+import { measureImport, type ImportMeasurement } from './import.js';
 import { arg, flag, gitCommit, hasTaskset, machine, median, post, sleep } from './lib/util.js';
-import { renderReport, type OpResult, type Report, type ServerResult } from './report.js';
+import { renderReport, type OpResult, type Point, type Report, type ServerResult, type StatementCounts } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -27,7 +31,14 @@ const MIGRATIONS = join(root, 'packages/api/migrations');
 const argv = process.argv.slice(2);
 const size = (arg(argv, 'size', 'small') as 'small' | 'city') ?? 'small';
 const smoke = flag(argv, 'smoke');
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SHARED_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
+/** BENCH_DATABASE_URL: measure on that server instead of a cluster of the bench's own. */
+const givenUrl = process.env.BENCH_DATABASE_URL ?? null;
+/** Registrations imported through population:import (and COPYed bare) at the end; 0 turns it off. */
+const importRows = Number(arg(argv, 'import-rows', smokeDefault()));
+function smokeDefault() {
+  return flag(argv, 'smoke') ? '2000' : '100000';
+}
 const only = arg(argv, 'only')?.split(',');
 const basePort = Number(arg(argv, 'port', '4810'));
 
@@ -47,6 +58,9 @@ function withDb(url: string, name: string) {
   return u.toString();
 }
 
+type PeerId = 'A' | 'B4' | 'B5' | 'C';
+const PEERS: PeerId[] = ['A', 'B4', 'B5', 'C'];
+
 interface Target {
   server: RunningServer;
   spec: (op: Operation, variants: Vars[]) => RequestSpec | null;
@@ -58,15 +72,28 @@ async function main() {
   const started = Date.now();
   const sizes: Sizes = sizesFor(size, argv);
   const dbName = `safecity_bench_${size}_${randomBytes(3).toString('hex')}`;
+  // The bench's own cluster unless a server is given: pg_stat_statements needs preloading, which
+  // the shared server does not do; tuned like the shared server, so figures stay comparable.
+  let cluster: Cluster | null = null;
+  let clusterNote: string;
+  if (givenUrl) clusterNote = `the given server (BENCH_DATABASE_URL, ${new URL(givenUrl).host})`;
+  else {
+    const tuning = await sharedServerTuning(SHARED_SERVER);
+    cluster = await startCluster(tuning.settings);
+    clusterNote = `a cluster of the bench's own (initdb in a temporary folder, port ${cluster.port}, PostgreSQL 15, pg_stat_statements preloaded; tuned like the shared server, ${tuning.source}: ${Object.entries(tuning.settings).map(([k, v]) => `${k}=${v}`).join(', ')})`;
+    log(`PostgreSQL: ${clusterNote}`);
+  }
+  const adminUrl = givenUrl ?? cluster!.url;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const databaseUrl = withDb(adminUrl, dbName);
   const servers: RunningServer[] = [];
   let exitCode = 0;
   const cleanup = async () => {
     for (const s of servers) await s.stop().catch(() => {});
-    if (!flag(argv, 'keep-db')) await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
+    if (!flag(argv, 'keep-db') || cluster) await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
     else log(`kept database ${databaseUrl}`);
     await admin.end({ timeout: 2 });
+    cluster?.stop();
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
@@ -94,10 +121,12 @@ async function main() {
     const loadSeconds = (Date.now() - loadStarted) / 1000;
     log(`loaded ${Object.entries(loaded.counts).map(([t, n]) => `${t} ${n}`).join(', ')} in ${loadSeconds.toFixed(1)} s; analyzing`);
     await sql.unsafe('vacuum analyze');
-    await declareRelationsForPostGraphile(sql);
+    const relations = await declareRelationsForPostGraphile(sql);
+    log(`PostGraphile relations: ${relations.realForeignKeys.length} by real foreign key, smart comments for ${relations.smartComments.length}`);
     const facts: Facts = await collectFacts(sql);
     const schema = printedSchema();
     const stats = await pgStatStatements(sql);
+    if (Object.values(loaded.orphans).some((n) => n > 0)) log(`rows a foreign key would reject: ${JSON.stringify(loaded.orphans)}`);
 
     const ops = operations.filter((o) => !only || only.includes(o.id));
     const skipped: { id: string; title: string; reason: string }[] = [];
@@ -127,8 +156,9 @@ async function main() {
     const serverCpu = pin ? 1 : null;
     const loadCpu = pin ? 0 : null;
     if (pin) spawnSyncTaskset(process.pid, 0);
-    const opts = (port: number) => ({ root, databaseUrl, port, cpu: serverCpu, publicKeyPem: keys.publicKeyPem });
-    const ids: ServerId[] = ['A', 'B', 'C', 'D'];
+    const pg5 = ensurePg5(root, log);
+    const opts = (port: number) => ({ root, databaseUrl, port, cpu: serverCpu, publicKeyPem: keys.publicKeyPem, pg5 });
+    const ids: ServerId[] = ['A', 'B4', 'B5', 'C', 'D'];
     const running = new Map<ServerId, RunningServer>();
     for (const [i, id] of ids.entries()) {
       log(`starting ${id}`);
@@ -137,12 +167,42 @@ async function main() {
       running.set(id, s);
     }
     const A = running.get('A')!;
-    const B = running.get('B')!;
     const C = running.get('C')!;
     const D = running.get('D')!;
+    const adminDb = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    // Before every measurement PostgreSQL must be idle: a query a previous run left behind
+    // (a client gave up after 10 s, the server's query goes on) must not steal the CPU of the next
+    // server. This is what made D (no database at all) measure 508 rps in the city run of
+    // 2026-11-22: it ran last, after Q4 and M1 had timed out at c=50 on every server.
+    const quiesce = async (what: string) => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const [r] = await adminDb`select count(*)::int as n from pg_stat_activity where datname = ${dbName} and state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend'`;
+        if (r.n === 0) return;
+        if (Date.now() > deadline) {
+          const [c] = await adminDb`select count(pg_cancel_backend(pid))::int as n from pg_stat_activity where datname = ${dbName} and state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend'`;
+          log(`before ${what}: cancelled ${c.n} queries still running after 30 s`);
+          quiescedCancels += c.n;
+          return;
+        }
+        await sleep(200);
+      }
+    };
+    let quiescedCancels = 0;
+    let importFailure: string | null = null;
     const headersA = async (op: Operation) => ({ authorization: `Bearer ${await tokenFor(op.a.role, op.a.jurisdiction(facts))}`, 'x-safecity-client': 'bench' });
     const gqlBody = (query: string, variables: Vars) => JSON.stringify({ query, variables });
-    const targets: Record<'A' | 'B' | 'C', Target> = {
+    const pgTarget = (server: RunningServer): Target => ({
+      server,
+      spec: (op, vs) => (op.b ? { url: server.url, headers: {}, bodies: vs.map((v) => gqlBody(op.b!.query, op.b!.vars(v))) } : null),
+      call: async (op, v) => {
+        const r = await post(server.url, gqlBody(op.b!.query, op.b!.vars(v)));
+        const j = JSON.parse(r.body);
+        if (r.status !== 200 || j.errors) throw new Error(`${server.id} ${op.id}: HTTP ${r.status} ${r.body.slice(0, 500)}`);
+        return { data: op.b!.norm(j.data, v), raw: j };
+      },
+    });
+    const targets: Record<PeerId, Target> = {
       A: {
         server: A,
         spec: (op, vs) => ({ url: A.url, headers: {}, bodies: vs.map((v) => gqlBody(op.a.query, op.a.vars(v))) }),
@@ -153,16 +213,8 @@ async function main() {
           return { data: op.a.norm(j.data, v), raw: j };
         },
       },
-      B: {
-        server: B,
-        spec: (op, vs) => (op.b ? { url: B.url, headers: {}, bodies: vs.map((v) => gqlBody(op.b!.query, op.b!.vars(v))) } : null),
-        call: async (op, v) => {
-          const r = await post(B.url, gqlBody(op.b!.query, op.b!.vars(v)));
-          const j = JSON.parse(r.body);
-          if (r.status !== 200 || j.errors) throw new Error(`B ${op.id}: HTTP ${r.status} ${r.body.slice(0, 500)}`);
-          return { data: op.b!.norm(j.data, v), raw: j };
-        },
-      },
+      B4: pgTarget(running.get('B4')!),
+      B5: pgTarget(running.get('B5')!),
       C: {
         server: C,
         spec: (op, vs) => (op.raw ? { url: `${C.url}/${op.id}`, headers: {}, bodies: vs.map((v) => JSON.stringify(v)) } : null),
@@ -175,7 +227,9 @@ async function main() {
       },
     };
 
-    // 4. Equality: A, B and C answer every read variant with the same data (normalized).
+    const has = (op: Operation, id: PeerId) => (id === 'A' ? true : id === 'C' ? !!op.raw : !!op.b);
+
+    // 4. Equality: A, B4, B5 and C answer every read variant with the same data (normalized).
     const equality: { op: string; variants: number; ok: boolean; detail?: string }[] = [];
     for (const op of active.filter((o) => o.kind === 'read')) {
       const vs = op.variants(facts).slice(0, smoke ? 3 : 5);
@@ -184,9 +238,8 @@ async function main() {
         try {
           const a = (await targets.A.call(op, v)).data;
           if (a === null || a === undefined || canonical(a) === '[]') detail ??= `A answered nothing for ${JSON.stringify(v)}: the check would be vacuous`;
-          for (const peer of ['B', 'C'] as const) {
-            if (peer === 'B' && !op.b) continue;
-            if (peer === 'C' && !op.raw) continue;
+          for (const peer of ['B4', 'B5', 'C'] as const) {
+            if (!has(op, peer)) continue;
             const p = (await targets[peer].call(op, v)).data;
             const d = firstDiff(a, p);
             if (d) detail ??= `A vs ${peer} for ${JSON.stringify(v)}: ${d}`;
@@ -198,16 +251,15 @@ async function main() {
       equality.push({ op: op.id, variants: vs.length, ok: !detail, detail });
       log(`equality ${op.id}: ${detail ? `MISMATCH ${detail}` : `ok (${vs.length} variants)`}`);
     }
-    // Writes: each of A, B and C must make the write once (a fresh request number each), then
+    // Writes: each of A, B4, B5 and C must make the write once (a fresh request number each), then
     // the data is reset. No equality of answers beyond the echoed date.
     const wsql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
     for (const op of active.filter((o) => o.kind === 'write' && o.write)) {
       let detail: string | undefined;
       const [v] = op.variants(facts);
       let n = 0;
-      for (const peer of ['A', 'B', 'C'] as const) {
-        if (peer === 'B' && !op.b) continue;
-        if (peer === 'C' && !op.raw) continue;
+      for (const peer of PEERS) {
+        if (!has(op, peer)) continue;
         try {
           const before = await op.write!.count(wsql);
           await targets[peer].call(op, materialize(v, ++n));
@@ -218,32 +270,46 @@ async function main() {
       }
       await op.write!.reset(wsql);
       equality.push({ op: op.id, variants: 1, ok: !detail, detail });
-      log(`write check ${op.id}: ${detail ? `FAILED ${detail}` : 'ok (A, B and C each wrote once)'}`);
+      log(`write check ${op.id}: ${detail ? `FAILED ${detail}` : 'ok (A, B4, B5 and C each wrote once)'}`);
     }
     const equalityFailed = equality.filter((e) => !e.ok);
     if (equalityFailed.length) exitCode = 1;
 
-    // 5. SQL statements per request: pg_stat_statements when the server preloads it, else
-    //    A's own count (extensions.sqlStatements, outside production) in an untimed pass.
-    const statements = new Map<string, { A?: number; B?: number; C?: number; source: string }>();
+    // 5. SQL statements per request, from pg_stat_statements (the bench's own cluster preloads
+    //    it): per server and operation, one warm-up request, a reset, N requests, then the sum of
+    //    `calls` in the bench database over N. Every top-level statement counts, BEGIN, COMMIT,
+    //    SET and set_config included (the breakdown is kept in the JSON). Without the extension
+    //    (a given server that does not preload it) only A is counted, by its development mode.
+    const statements = new Map<string, StatementCounts>();
     if (stats.available) {
       const s2 = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+      const N = smoke ? 5 : 10;
+      let serial = 1000;
       for (const op of active) {
-        const row: { A?: number; B?: number; C?: number; source: string } = { source: 'pg_stat_statements' };
-        for (const id of ['A', 'B', 'C'] as const) {
-          const spec = targets[id].spec(op, op.variants(facts));
-          if (!spec) continue;
+        const row: StatementCounts = { source: 'pg_stat_statements', perServer: {}, breakdown: {} };
+        for (const id of PEERS) {
+          if (!has(op, id)) continue;
+          const vs = op.variants(facts);
+          const v = (i: number) => (op.write ? materialize(vs[i % vs.length], serial++) : vs[i % vs.length]);
+          await targets[id].call(op, v(0)).catch(() => {});
+          await quiesce(`statements ${op.id} ${id}`);
           await s2`select pg_stat_statements_reset()`;
-          const n = 5;
-          for (let i = 0; i < n; i++) await targets[id].call(op, op.variants(facts)[i % op.variants(facts).length]).catch(() => {});
-          const [r] = await s2`select coalesce(sum(calls),0)::int as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid where d.datname = ${dbName} and query not ilike '%pg_stat_statements%'`;
-          row[id] = r.calls / n;
+          let failed = 0;
+          for (let i = 0; i < N; i++) await targets[id].call(op, v(i)).catch(() => failed++);
+          const rows = await s2`select query, calls::int as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
+            where d.datname = ${dbName} and query not ilike '%pg_stat_statements%' order by calls desc, query`;
+          const total = rows.reduce((n, r) => n + (r.calls as number), 0);
+          row.perServer[id] = Math.round((total / N) * 10) / 10;
+          row.breakdown[id] = rows.slice(0, 12).map((r) => ({ perRequest: Math.round(((r.calls as number) / N) * 100) / 100, query: String(r.query).replace(/\s+/g, ' ').slice(0, 160) }));
+          if (failed) row.note = `${row.note ? `${row.note}; ` : ''}${id}: ${failed} of ${N} requests failed during the count`;
         }
+        await op.write?.reset(wsql);
         statements.set(op.id, row);
+        log(`statements ${op.id}: ${Object.entries(row.perServer).map(([k, n]) => `${k} ${n}`).join(', ')}`);
       }
       await s2.end();
     } else {
-      log('pg_stat_statements is not preloaded on this server: counting A statements via extensions.sqlStatements (development mode instance, untimed)');
+      log('pg_stat_statements is not preloaded on the given server: counting A statements via extensions.sqlStatements (development mode instance, untimed)');
       const dev = await startServer('A-dev', opts(basePort + 9));
       servers.push(dev);
       for (const op of active) {
@@ -253,7 +319,7 @@ async function main() {
           const j = JSON.parse(r.body);
           if (typeof j.extensions?.sqlStatements === 'number') counts.push(j.extensions.sqlStatements);
         }
-        statements.set(op.id, { A: counts.length ? Math.max(...counts) : undefined, C: op.raw ? 1 : undefined, source: 'A: extensions.sqlStatements; C: by construction' });
+        statements.set(op.id, { perServer: { A: counts.length ? Math.max(...counts) : undefined, C: op.raw ? 1 : undefined }, breakdown: {}, source: 'A: extensions.sqlStatements; C: by construction' });
       }
       for (const op of active) await op.write?.reset(wsql);
       await dev.stop();
@@ -273,7 +339,17 @@ async function main() {
       const took = await op.write.count(wsql);
       return { ...r, errors: Math.max(r.errors, r.requests - took) };
     };
+    const mergeKinds = (rs: LoadResult[]) => {
+      const m: Record<string, number> = {};
+      for (const r of rs) for (const [k, n] of Object.entries(r.errorKinds ?? {})) m[k] = (m[k] ?? 0) + n;
+      // A write that answered but did not take (see loadRun) is counted here too.
+      const unexplained = rs.reduce((s, x) => s + x.errors, 0) - Object.values(m).reduce((a, b) => a + b, 0);
+      if (unexplained > 0) m['write did not take'] = unexplained;
+      return m;
+    };
+    const point = (rs: LoadResult[]): Point => ({ rps: median(rs.map((x) => x.rps)), p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: median(rs.map((x) => x.p99Ms)), errors: rs.reduce((s, x) => s + x.errors, 0), errorKinds: mergeKinds(rs) });
     const measure = async (server: RunningServer, spec: RequestSpec, op: Operation | null = null): Promise<ServerResult> => {
+      await quiesce(`${op?.id ?? 'D'} ${server.id} warm-up`);
       await loadRun(op, () => closed(spec, 10, timing.warmup));
       const cpu0 = server.usage().cpuSeconds;
       const t0 = Date.now();
@@ -283,19 +359,30 @@ async function main() {
       try {
         for (const c of timing.concurrency) {
           byC[c] = [];
-          for (let r = 0; r < timing.runs; r++) byC[c].push(await loadRun(op, () => closed(spec, c, timing.duration)));
+          for (let r = 0; r < timing.runs; r++) {
+            await quiesce(`${op?.id ?? 'D'} ${server.id} c=${c}`);
+            byC[c].push(await loadRun(op, () => closed(spec, c, timing.duration)));
+          }
         }
       } finally {
         clearInterval(sampler);
       }
       rssPeak = Math.max(rssPeak, server.usage().rssMiB);
       const cpuUtil = (server.usage().cpuSeconds - cpu0) / ((Date.now() - t0) / 1000);
-      const closedSummary = Object.fromEntries(
-        Object.entries(byC).map(([c, rs]) => [c, { rps: median(rs.map((x) => x.rps)), p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: median(rs.map((x) => x.p99Ms)), errors: rs.reduce((s, x) => s + x.errors, 0) }]),
-      );
+      const closedSummary = Object.fromEntries(Object.entries(byC).map(([c, rs]) => [c, point(rs)]));
       const peak = Math.max(...Object.values(closedSummary).map((x) => x.rps));
       return { server: server.id, label: server.label, closed: closedSummary, peakRps: peak, rssMiB: rssPeak, cpuCores: cpuUtil };
     };
+    // D first, on an idle machine: the GraphQL-over-HTTP floor (Yoga `{ hello }`, no database),
+    // with the same load generator, connections and pinning as every other server.
+    {
+      log('D { hello }: closed model');
+      const spec: RequestSpec = { url: D.url, headers: {}, bodies: [gqlBody('{ hello }', {})] };
+      const check = JSON.parse((await post(D.url, spec.bodies[0])).body);
+      if (check?.data?.hello !== 'world') throw new Error(`D answered ${JSON.stringify(check)}`);
+      const r = await measure(D, spec);
+      results.push({ id: 'D', title: 'Yoga `{ hello }` (no database): pure GraphQL-over-HTTP overhead', kind: 'read', nesting: 1, servers: { D: r } });
+    }
     for (const op of active) {
       const variants = op.variants(facts);
       const row: OpResult = { id: op.id, title: op.title, kind: op.kind, nesting: op.nesting, servers: {}, statements: statements.get(op.id) };
@@ -305,8 +392,8 @@ async function main() {
         results.push(row);
         continue;
       }
-      const specs: Partial<Record<'A' | 'B' | 'C', RequestSpec>> = {};
-      for (const id of ['A', 'B', 'C'] as const) {
+      const specs: Partial<Record<PeerId, RequestSpec>> = {};
+      for (const id of PEERS) {
         const spec = targets[id].spec(op, variants);
         if (!spec) continue;
         if (id === 'A') spec.headers = await headersA(op);
@@ -317,26 +404,38 @@ async function main() {
       const slowest = Math.min(...Object.values(row.servers).map((s) => s!.peakRps));
       const rate = Math.max(1, Math.floor(slowest * 0.7));
       row.openRps = rate;
-      for (const id of Object.keys(specs) as ('A' | 'B' | 'C')[]) {
+      for (const id of Object.keys(specs) as PeerId[]) {
         log(`${op.id} ${id}: open model at ${rate} rps`);
         const rs: LoadResult[] = [];
-        for (let r = 0; r < timing.runs; r++) rs.push(await loadRun(op, () => runNodeOpen(specs[id]!, rate, timing.duration)));
-        row.servers[id]!.open = { rps: median(rs.map((x) => x.rps)), p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: median(rs.map((x) => x.p99Ms)), errors: rs.reduce((s, x) => s + x.errors, 0) };
+        for (let r = 0; r < timing.runs; r++) {
+          await quiesce(`${op.id} ${id} open`);
+          rs.push(await loadRun(op, () => runNodeOpen(specs[id]!, rate, timing.duration)));
+        }
+        row.servers[id]!.open = point(rs);
+        const e = row.servers[id]!.open!;
+        if (e.errors) log(`${op.id} ${id} open: ${e.errors} errors ${JSON.stringify(e.errorKinds)}`);
       }
       await op.write?.reset(wsql);
       if (op.note) row.peerNote = op.note;
       results.push(row);
     }
     await wsql.end();
-    // D: the GraphQL floor, one row.
-    {
-      log('D { hello }: closed model');
-      const spec: RequestSpec = { url: D.url, headers: {}, bodies: [gqlBody('{ hello }', {})] };
-      const check = JSON.parse((await post(D.url, spec.bodies[0])).body);
-      if (check?.data?.hello !== 'world') throw new Error(`D answered ${JSON.stringify(check)}`);
-      const r = await measure(D, spec);
-      results.push({ id: 'D', title: 'Yoga `{ hello }` (no database): pure GraphQL-over-HTTP overhead', kind: 'read', nesting: 1, servers: { D: r } });
+
+    // 7. Import at scale against a bare COPY of the same rows (issue #13), servers idle.
+    let importResult: ImportMeasurement | null = null;
+    if (importRows > 0 && active.some((o) => o.id === 'M1' || o.id === 'Q1')) {
+      await quiesce('import');
+      const isql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+      try {
+        importResult = await measureImport(isql, root, databaseUrl, importRows, log);
+      } catch (e) {
+        log(`import measurement failed: ${(e as Error).message}`);
+        importFailure = (e as Error).message.slice(0, 500);
+      } finally {
+        await isql.end();
+      }
     }
+    await adminDb.end();
 
     const report: Report = {
       date: new Date().toISOString(),
@@ -351,8 +450,20 @@ async function main() {
       pinned: pin ? 'servers on cpu 1, load generators on cpu 0 (taskset); PostgreSQL unpinned' : 'no taskset: unpinned',
       loadTool: useWrk ? 'wrk 4 (closed), Node fixed-rate schedule (open)' : 'Node (closed and open)',
       timing,
-      peers: { B: 'PostGraphile 4.14.1 (v5 fails on Node 20 here; see shared/STACK.md)' },
-      statementsSource: stats.available ? 'pg_stat_statements' : 'A: extensions.sqlStatements from a development-mode instance (pg_stat_statements not preloaded on the shared server); C: one statement by construction; B: not measured',
+      peers: {
+        B4: `PostGraphile 4.14.1 on Node ${process.version} with postgraphile-plugin-connection-filter 2.3.0 (--simple-collections both, pool 10)`,
+        B5: `PostGraphile ${pg5.versions.postgraphile} (Grafast) on Node ${pg5.versions.node} with postgraphile-plugin-connection-filter ${pg5.versions.filter} (Amber + V4 preset: B4's names and options, pool 10; bench/pg5/server.mjs)`,
+      },
+      postgres: clusterNote,
+      statementsSource: stats.available
+        ? `pg_stat_statements (track = top, utility statements included): every top-level statement a request causes, BEGIN, COMMIT, SET and set_config included; ${smoke ? 5 : 10} requests per server and operation after one warm-up, stats reset before each pass`
+        : 'A: extensions.sqlStatements from a development-mode instance (pg_stat_statements not preloaded on the given server); C: one statement by construction; B4, B5: not measured',
+      quiescedCancels,
+      loadOrder: loaded.order,
+      orphans: loaded.orphans,
+      relations,
+      import: importResult,
+      importFailure,
       equality,
       skipped,
       results,
@@ -391,20 +502,41 @@ async function pgStatStatements(sql: postgres.Sql): Promise<{ available: boolean
 }
 
 /**
- * The module tables relate by id columns without SQL foreign keys (modules stay independent),
- * so PostGraphile would see no relations. Its documented smart comments declare them (in the
- * bench database only), which is what a PostGraphile user would do.
+ * The relations the PostGraphile queries follow. Where a module declares the foreign key
+ * (a real constraint in the database), PostGraphile sees it; where it does not (modules relate
+ * by id columns across module lines), PostGraphile's documented `@foreignKey` smart comment
+ * declares it, in the bench database only, which is what a PostGraphile user would do. A
+ * smart comment next to a real constraint would make a duplicate relation, so it is left out.
  */
-async function declareRelationsForPostGraphile(sql: postgres.Sql) {
-  const fks: Record<string, string[]> = {
-    residence_registrations: ['(dwelling_id) references dwellings (id)', '(person_id) references persons (id)'],
-    revisits: ['(dwelling_id) references dwellings (id)'],
-    unit_assessments: ['(unit_id) references safe_units (id)'],
-  };
-  for (const [table, refs] of Object.entries(fks)) {
-    const [r] = await sql`select to_regclass(${`public.${table}`}) is not null as ok`;
-    if (r.ok) await sql.unsafe(`comment on table "${table}" is ${"'" + refs.map((x) => `@foreignKey ${x}`).join('\n') + "'"}`.replace("is '", "is E'"));
+export const RELATIONS_FOLLOWED: { table: string; column: string; references: string; refColumn: string }[] = [
+  { table: 'residence_registrations', column: 'dwelling_id', references: 'dwellings', refColumn: 'id' },
+  { table: 'residence_registrations', column: 'person_id', references: 'persons', refColumn: 'id' },
+  { table: 'revisits', column: 'dwelling_id', references: 'dwellings', refColumn: 'id' },
+  { table: 'unit_assessments', column: 'unit_id', references: 'safe_units', refColumn: 'id' },
+  { table: 'credit_list_entries', column: 'subject_id', references: 'credit_subjects', refColumn: 'id' },
+  { table: 'credit_list_decisions', column: 'entry_id', references: 'credit_list_entries', refColumn: 'id' },
+];
+
+async function declareRelationsForPostGraphile(sql: postgres.Sql): Promise<{ realForeignKeys: string[]; smartComments: string[] }> {
+  const real: string[] = [];
+  const byTable = new Map<string, string[]>();
+  for (const r of RELATIONS_FOLLOWED) {
+    const [t] = await sql`select to_regclass(${`public.${r.table}`}) is not null and to_regclass(${`public.${r.references}`}) is not null as ok`;
+    if (!t.ok) continue;
+    const [fk] = await sql`
+      select count(*)::int as n from pg_constraint c
+       where c.contype = 'f' and c.conrelid = ${`public.${r.table}`}::regclass and c.confrelid = ${`public.${r.references}`}::regclass
+         and c.conkey = array[(select attnum from pg_attribute where attrelid = c.conrelid and attname = ${r.column})]::int2[]`;
+    const name = `${r.table}(${r.column}) → ${r.references}(${r.refColumn})`;
+    if (fk.n > 0) real.push(name);
+    else byTable.set(r.table, [...(byTable.get(r.table) ?? []), `@foreignKey (${r.column}) references ${r.references} (${r.refColumn})`]);
   }
+  for (const [table, tags] of byTable) {
+    const [c] = await sql`select obj_description(${`public.${table}`}::regclass, 'pg_class') as d`;
+    const text = [c.d, ...tags].filter(Boolean).join('\n');
+    await sql.unsafe(`comment on table "${table}" is ${"'" + text.replace(/'/g, "''") + "'"}`);
+  }
+  return { realForeignKeys: real, smartComments: [...byTable.entries()].flatMap(([t, tags]) => tags.map((x) => `${t}: ${x}`)) };
 }
 
 /** A write's variables for request number `n` (the tokens the load generators fill in). */

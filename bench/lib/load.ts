@@ -25,9 +25,18 @@ export interface LoadResult {
   rps: number;
   p50Ms: number;
   p99Ms: number;
-  /** Non-2xx answers, transport errors, and (open model) arrivals dropped above the outstanding cap. */
+  /**
+   * Non-2xx answers, 2xx answers carrying GraphQL `errors`, transport errors, and (open model)
+   * arrivals dropped above the outstanding cap.
+   */
   errors: number;
+  /** The errors by kind: `http 503`, `graphql errors`, `timeout`, `ECONNRESET`, `dropped`, ... */
+  errorKinds?: Record<string, number>;
 }
+
+/** A GraphQL answer with HTTP 200 can still be an error (our API and PostGraphile answer errors with 200). */
+export const hasGraphqlErrors = (body: string) => body.startsWith('{"errors":') || body.includes(',"errors":[');
+const bump = (m: Record<string, number>, k: string) => void (m[k] = (m[k] ?? 0) + 1);
 
 export const wrkPath = () => which('wrk');
 
@@ -49,9 +58,11 @@ local n = #bodies
 local counter = 0
 local threads = 0
 tid = 0
+threads_list = {}
 function setup(thread)
   thread:set("tid", threads)
   threads = threads + 1
+  table.insert(threads_list, thread)
 end
 ${headers}
 wrk.method = "POST"
@@ -82,10 +93,18 @@ function request()
   end
   return wrk.format("POST", path, nil, b)
 end
+gqlerrors = 0
+function response(status, headers, body)
+  if status < 300 and body and (string.sub(body, 1, 10) == '{"errors":' or string.find(body, ',"errors":[', 1, true)) then
+    gqlerrors = gqlerrors + 1
+  end
+end
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("JSONRESULT {\\"requests\\":%d,\\"duration_us\\":%d,\\"p50\\":%d,\\"p99\\":%d,\\"non2xx\\":%d,\\"errors\\":%d}\\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+  local g = 0
+  for _, t in ipairs(threads_list or {}) do g = g + (t:get("gqlerrors") or 0) end
+  io.write(string.format("JSONRESULT {\\"requests\\":%d,\\"duration_us\\":%d,\\"p50\\":%d,\\"p99\\":%d,\\"non2xx\\":%d,\\"connect\\":%d,\\"read\\":%d,\\"write\\":%d,\\"timeout\\":%d,\\"gql\\":%d}\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), e.status, e.connect, e.read, e.write, e.timeout, g))
 end
 `;
 }
@@ -116,7 +135,10 @@ export async function runWrk(spec: RequestSpec, concurrency: number, seconds: nu
   const m = /JSONRESULT (\{.*\})/.exec(out);
   if (!m) throw new Error(`wrk printed no result: ${out}`);
   const r = JSON.parse(m[1]);
-  return { tool: 'wrk', concurrency, requests: r.requests, rps: r.requests / (r.duration_us / 1e6), p50Ms: r.p50 / 1000, p99Ms: r.p99 / 1000, errors: r.non2xx + r.errors };
+  const errorKinds: Record<string, number> = {};
+  for (const [k, label] of [['non2xx', 'non-2xx'], ['connect', 'connect'], ['read', 'read'], ['write', 'write'], ['timeout', 'timeout'], ['gql', 'graphql errors']] as const) if (r[k]) errorKinds[label] = r[k];
+  const errors = Object.values(errorKinds).reduce((a, b) => a + b, 0);
+  return { tool: 'wrk', concurrency, requests: r.requests, rps: r.requests / (r.duration_us / 1e6), p50Ms: r.p50 / 1000, p99Ms: r.p99 / 1000, errors, errorKinds };
 }
 
 function sender(spec: RequestSpec) {
@@ -124,20 +146,23 @@ function sender(spec: RequestSpec) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4096 });
   const runId = randomBytes(4).toString('hex');
   let counter = 0;
-  return (): Promise<boolean> => {
+  /** Resolves with null when the answer is a success, else the kind of error. */
+  return (): Promise<string | null> => {
     counter++;
     const body = materializeBody(spec.bodies[counter % spec.bodies.length], counter, `${runId}n_${counter}`);
     return new Promise((resolve) => {
       const req = http.request(
         { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...spec.headers } },
         (res) => {
-          res.on('data', () => {});
-          res.on('end', () => resolve((res.statusCode ?? 0) < 300));
-          res.on('error', () => resolve(false));
+          const status = res.statusCode ?? 0;
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(status >= 300 ? `http ${status}` : hasGraphqlErrors(Buffer.concat(chunks).toString('utf8')) ? 'graphql errors' : null));
+          res.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'response error'));
         },
       );
-      req.setTimeout(10_000, () => req.destroy());
-      req.on('error', () => resolve(false));
+      req.setTimeout(10_000, () => req.destroy(Object.assign(new Error('timeout'), { code: 'timeout 10 s' })));
+      req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
       req.end(body);
     });
   };
@@ -148,21 +173,25 @@ export async function runNodeClosed(spec: RequestSpec, concurrency: number, seco
   const send = sender(spec);
   const lat: number[] = [];
   let errors = 0;
+  const errorKinds: Record<string, number> = {};
   const end = performance.now() + seconds * 1000;
   const start = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
         const t = performance.now();
-        const ok = await send();
+        const err = await send();
         lat.push(performance.now() - t);
-        if (!ok) errors++;
+        if (err) {
+          errors++;
+          bump(errorKinds, err);
+        }
       }
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
   lat.sort((a, b) => a - b);
-  return { tool: 'node-closed', concurrency, requests: lat.length, rps: lat.length / elapsed, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors };
+  return { tool: 'node-closed', concurrency, requests: lat.length, rps: lat.length / elapsed, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors, errorKinds };
 }
 
 /**
@@ -174,6 +203,7 @@ export async function runNodeOpen(spec: RequestSpec, rps: number, seconds: numbe
   const send = sender(spec);
   const lat: number[] = [];
   let errors = 0;
+  const errorKinds: Record<string, number> = {};
   let outstanding = 0;
   const total = Math.max(1, Math.round(rps * seconds));
   const interval = 1000 / rps;
@@ -188,14 +218,18 @@ export async function runNodeOpen(spec: RequestSpec, rps: number, seconds: numbe
         issued++;
         if (outstanding >= maxOutstanding) {
           errors++;
+          bump(errorKinds, 'dropped');
           continue;
         }
         outstanding++;
         pending.push(
-          send().then((ok) => {
+          send().then((err) => {
             outstanding--;
             lat.push(performance.now() - scheduled);
-            if (!ok) errors++;
+            if (err) {
+              errors++;
+              bump(errorKinds, err);
+            }
           }),
         );
       }
@@ -207,5 +241,5 @@ export async function runNodeOpen(spec: RequestSpec, rps: number, seconds: numbe
   await Promise.all(pending);
   const elapsed = (performance.now() - start) / 1000;
   lat.sort((a, b) => a - b);
-  return { tool: 'node-open', targetRps: rps, requests: lat.length, rps: lat.length / elapsed, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors };
+  return { tool: 'node-open', targetRps: rps, requests: lat.length, rps: lat.length / elapsed, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors, errorKinds };
 }
