@@ -74,15 +74,22 @@ export async function measureImport(sql: Sql, root: string, databaseUrl: string,
     writeFileSync(empty, HEADER + '\n');
     const startup = runImport(root, databaseUrl, empty);
     log(`import: ${rows} registrations through population:import`);
+    const [{ t: since }] = await sql`select now()::text as t`;
     const run = runImport(root, databaseUrl, file);
     const summary = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'), run.stdout.indexOf('\n}') + 2)) as { imported: number; errors: number };
     log(`import: ${summary.imported} imported, ${summary.errors} errors in ${run.seconds.toFixed(1)} s; bare COPY of the same rows`);
 
-    // The rows the import wrote, by table (only the tables that exist), in foreign-key order.
+    // The rows this import wrote (written since it started; the generated data has imported
+    // registrations too), by table, in foreign-key order. The persons are the ones it created.
+    await sql.unsafe(`drop table if exists bench_imported`);
+    await sql.unsafe(`create unlogged table bench_imported as
+      select r.id, r.person_id, p.created_at >= '${since}'::timestamptz as new_person
+        from residence_registrations r join persons p on p.id = r.person_id
+       where r.source = 'import' and r.created_at >= '${since}'::timestamptz`);
     const sources: Record<string, string> = {
-      persons: `select * from persons where id in (select person_id from residence_registrations where source = 'import')`,
-      residence_registrations: `select * from residence_registrations where source = 'import'`,
-      person_tier_history: `select * from person_tier_history where person_id in (select person_id from residence_registrations where source = 'import')`,
+      persons: `select * from persons where id in (select person_id from bench_imported where new_person)`,
+      residence_registrations: `select * from residence_registrations where id in (select id from bench_imported)`,
+      person_tier_history: `select * from person_tier_history where person_id in (select person_id from bench_imported where new_person)`,
     };
     const order = (await loadOrder(Object.keys(sources))).filter((t) => t in sources);
     const data: Record<string, Buffer> = {};
@@ -98,13 +105,9 @@ export async function measureImport(sql: Sql, root: string, databaseUrl: string,
     }
     // Delete children first (the reverse of the load order), then COPY back parents first.
     await sql.begin(async (tx) => {
-      await tx.unsafe(`create temporary table bench_imported on commit drop as select id, person_id from residence_registrations where source = 'import'`);
-      for (const t of [...order].reverse()) {
-        if (!(t in data)) continue;
-        const where = t === 'residence_registrations' ? 'id in (select id from bench_imported)' : t === 'persons' ? 'id in (select person_id from bench_imported)' : 'person_id in (select person_id from bench_imported)';
-        await tx.unsafe(`delete from "${t}" where ${where}`);
-      }
+      for (const t of [...order].reverse()) if (t in data) await tx.unsafe(sources[t]!.replace('select *', `delete`).replace(/^delete from (\w+)/, 'delete from "$1"'));
     });
+    await sql.unsafe(`drop table bench_imported`);
     const t0 = performance.now();
     for (const t of order) {
       if (!(t in data)) continue;

@@ -5,6 +5,8 @@ export interface Point {
   rps: number;
   p50Ms: number;
   p99Ms: number;
+  /** The worst run's p99 (the median hides a stall in one run of three). */
+  p99MaxMs?: number;
   errors: number;
   /** The errors by kind (`http 503`, `graphql errors`, `dropped`, `timeout 10 s`, ...). */
   errorKinds?: Record<string, number>;
@@ -49,7 +51,9 @@ export interface Report {
   generator: string;
   commit: string;
   dirty: boolean;
-  machine: { nproc: number; model: string; memory: string; node: string };
+  machine: { nproc: number; model: string; memory: string; node: string; loadAverage1m?: number };
+  /** 1-minute load average of the machine sampled before every measurement: other work on a shared machine shows here. */
+  loadAverage?: { min: number; max: number; samples: number };
   pinned: string;
   loadTool: string;
   timing: { warmup: number; duration: number; runs: number; concurrency: number[] };
@@ -58,6 +62,8 @@ export interface Report {
   statementsSource: string;
   /** Queries still running 30 s after a measurement that the bench had to cancel before the next one. */
   quiescedCancels: number;
+  /** Statements per second each server runs on its own while idle (timers), subtracted from the per-request counts. */
+  backgroundPerSecond: Record<string, number> | null;
   loadOrder: string[];
   orphans: Record<string, number>;
   relations: { realForeignKeys: string[]; smartComments: string[] };
@@ -84,6 +90,7 @@ export function renderReport(r: Report): string {
   L.push('');
   L.push(`- date ${r.date}, commit \`${r.commit.slice(0, 12)}\`${r.dirty ? ' (uncommitted changes in the work tree)' : ''}`);
   L.push(`- machine: ${r.machine.nproc} × ${r.machine.model}, ${r.machine.memory}, Node ${r.machine.node}; ${r.pinned}`);
+  if (r.loadAverage) L.push(`- machine load (1-minute load average before each measurement): ${r.loadAverage.min}–${r.loadAverage.max} over ${r.loadAverage.samples} samples${r.loadAverage.max > r.machine.nproc ? `: **more runnable processes than cores (${r.machine.nproc}): other work shared the machine, so absolute figures are low and noisy; compare servers within this run only**` : ''}`);
   L.push(`- PostgreSQL: ${r.postgres}`);
   L.push(`- data (${r.generator}): ${Object.entries(r.loaded).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ')}; COPY load ${r.loadSeconds.toFixed(1)} s, in foreign-key order (${r.loadOrder.join(' → ')})`);
   const orphanTotal = Object.values(r.orphans).reduce((a, b) => a + b, 0);
@@ -94,7 +101,7 @@ export function renderReport(r: Report): string {
   L.push(`- SQL statements per request: ${r.statementsSource}`);
   L.push(`- equality checks (A = B4 = B5 = C, normalized; writes: each server wrote once): ${r.equality.length ? r.equality.map((e) => `${e.op} ${e.ok ? 'ok' : 'FAILED'}`).join(', ') : 'none'}`);
   L.push('');
-  const head = ['op', 'server', ...cs.map((c) => `rps c=${c}`), ...cs.map((c) => `p50/p99 ms c=${c}`), 'open rps', 'open p50 ms', 'open p99 ms', 'stmts/req', 'errors (closed/open)', 'RSS MiB', 'CPU cores'];
+  const head = ['op', 'server', ...cs.map((c) => `rps c=${c}`), ...cs.map((c) => `p50/p99 ms c=${c}`), 'open rps', 'open p50 ms', `open p99 ms${r.timing.runs > 1 ? ' (worst run)' : ''}`, 'stmts/req', 'errors (closed/open)', 'RSS MiB', 'CPU cores'];
   L.push(`| ${head.join(' | ')} |`);
   L.push(`|${head.map(() => '---').join('|')}|`);
   for (const op of r.results) {
@@ -107,7 +114,7 @@ export function renderReport(r: Report): string {
       const st = op.statements?.perServer[id];
       const closedErr = Object.values(s.closed).reduce((n, p) => n + p.errors, 0);
       L.push(
-        `| ${op.id} | ${id} | ${cs.map((c) => f0(s.closed[c]?.rps)).join(' | ')} | ${cs.map((c) => `${f1(s.closed[c]?.p50Ms)} / ${f1(s.closed[c]?.p99Ms)}`).join(' | ')} | ${f0(s.open?.rps)} | ${f1(s.open?.p50Ms)} | ${f1(s.open?.p99Ms)} | ${st ?? '–'} | ${closedErr} / ${s.open ? s.open.errors : '–'} | ${f0(s.rssMiB)} | ${f1(s.cpuCores)} |`,
+        `| ${op.id} | ${id} | ${cs.map((c) => f0(s.closed[c]?.rps)).join(' | ')} | ${cs.map((c) => `${f1(s.closed[c]?.p50Ms)} / ${f1(s.closed[c]?.p99Ms)}`).join(' | ')} | ${f0(s.open?.rps)} | ${f1(s.open?.p50Ms)} | ${f1(s.open?.p99Ms)}${s.open?.p99MaxMs !== undefined && r.timing.runs > 1 ? ` (${f1(s.open.p99MaxMs)})` : ''} | ${st ?? '–'} | ${closedErr} / ${s.open ? s.open.errors : '–'} | ${f0(s.rssMiB)} | ${f1(s.cpuCores)} |`,
       );
     }
   }

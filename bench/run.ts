@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
@@ -57,6 +57,11 @@ function withDb(url: string, name: string) {
   u.pathname = `/${name}`;
   return u.toString();
 }
+function withUser(url: string, user: string) {
+  const u = new URL(url);
+  u.username = user;
+  return u.toString();
+}
 
 type PeerId = 'A' | 'B4' | 'B5' | 'C';
 const PEERS: PeerId[] = ['A', 'B4', 'B5', 'C'];
@@ -87,11 +92,16 @@ async function main() {
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const databaseUrl = withDb(adminUrl, dbName);
   const servers: RunningServer[] = [];
+  // Each server logs in as a role of its own, so pg_stat_statements (which keeps statements per
+  // role) tells its statements from the bench's own and from another server's background work.
+  const roles: Record<string, string> = Object.fromEntries(['A', 'B4', 'B5', 'C'].map((id) => [id, `${dbName}_${id.toLowerCase()}`]));
   let exitCode = 0;
   const cleanup = async () => {
     for (const s of servers) await s.stop().catch(() => {});
-    if (!flag(argv, 'keep-db') || cluster) await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
-    else log(`kept database ${databaseUrl}`);
+    if (!flag(argv, 'keep-db') || cluster) {
+      await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
+      for (const r of Object.values(roles)) await admin.unsafe(`drop role if exists ${r}`).catch(() => {});
+    } else log(`kept database ${databaseUrl}`);
     await admin.end({ timeout: 2 });
     cluster?.stop();
   };
@@ -100,6 +110,7 @@ async function main() {
     // 1. A fresh database, migrated, with the demo city's jurisdictions, then the generated data.
     log(`size ${size}${smoke ? ' (smoke)' : ''}: creating ${dbName}`);
     await admin.unsafe(`create database ${dbName}`);
+    for (const r of Object.values(roles)) await admin.unsafe(`create role ${r} login superuser`);
     const database = await createDatabase({ url: databaseUrl, maxConnections: 4 });
     // --migrations-from-code: a migration generated now from the modules' tables (while the
     // committed history lags behind the code, e.g. during development), else the committed one.
@@ -157,12 +168,12 @@ async function main() {
     const loadCpu = pin ? 0 : null;
     if (pin) spawnSyncTaskset(process.pid, 0);
     const pg5 = ensurePg5(root, log);
-    const opts = (port: number) => ({ root, databaseUrl, port, cpu: serverCpu, publicKeyPem: keys.publicKeyPem, pg5 });
+    const opts = (port: number, id: ServerId) => ({ root, databaseUrl: roles[id === 'A-dev' ? 'A' : id] ? withUser(databaseUrl, roles[id === 'A-dev' ? 'A' : id]!) : databaseUrl, port, cpu: serverCpu, publicKeyPem: keys.publicKeyPem, pg5 });
     const ids: ServerId[] = ['A', 'B4', 'B5', 'C', 'D'];
     const running = new Map<ServerId, RunningServer>();
     for (const [i, id] of ids.entries()) {
       log(`starting ${id}`);
-      const s = await startServer(id, opts(basePort + i));
+      const s = await startServer(id, opts(basePort + i, id));
       servers.push(s);
       running.set(id, s);
     }
@@ -175,6 +186,7 @@ async function main() {
     // server. This is what made D (no database at all) measure 508 rps in the city run of
     // 2026-11-22: it ran last, after Q4 and M1 had timed out at c=50 on every server.
     const quiesce = async (what: string) => {
+      loads.push(loadavg()[0]!);
       const deadline = Date.now() + 30_000;
       for (;;) {
         const [r] = await adminDb`select count(*)::int as n from pg_stat_activity where datname = ${dbName} and state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend'`;
@@ -189,6 +201,7 @@ async function main() {
       }
     };
     let quiescedCancels = 0;
+    const loads: number[] = [];
     let importFailure: string | null = null;
     const headersA = async (op: Operation) => ({ authorization: `Bearer ${await tokenFor(op.a.role, op.a.jurisdiction(facts))}`, 'x-safecity-client': 'bench' });
     const gqlBody = (query: string, variables: Vars) => JSON.stringify({ query, variables });
@@ -281,10 +294,24 @@ async function main() {
     //    SET and set_config included (the breakdown is kept in the JSON). Without the extension
     //    (a given server that does not preload it) only A is counted, by its development mode.
     const statements = new Map<string, StatementCounts>();
+    let backgroundPerSecond: Record<string, number> | null = null;
     if (stats.available) {
       const s2 = postgres(databaseUrl, { max: 1, onnotice: () => {} });
       const N = smoke ? 5 : 10;
       let serial = 1000;
+      const callsOf = async (role: string) =>
+        (await s2`select query, calls::int as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid join pg_roles u on u.oid = s.userid
+            where d.datname = ${dbName} and u.rolname = ${role} order by calls desc, query`) as unknown as { query: string; calls: number }[];
+      // A server's background statements (our API polls its event outbox, refreshes token
+      // revocations and takes its job lock on timers) are counted over an idle window and
+      // subtracted at their rate, so per request means per request; the rate is reported.
+      const idleSeconds = smoke ? 3 : 10;
+      await s2`select pg_stat_statements_reset()`;
+      await sleep(idleSeconds * 1000);
+      const background: Record<string, number> = {};
+      for (const id of PEERS) background[id] = (await callsOf(roles[id]!)).reduce((n, r) => n + r.calls, 0) / idleSeconds;
+      log(`background statements per second while idle: ${Object.entries(background).map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ')}`);
+      backgroundPerSecond = background;
       for (const op of active) {
         const row: StatementCounts = { source: 'pg_stat_statements', perServer: {}, breakdown: {} };
         for (const id of PEERS) {
@@ -295,11 +322,12 @@ async function main() {
           await quiesce(`statements ${op.id} ${id}`);
           await s2`select pg_stat_statements_reset()`;
           let failed = 0;
+          const t0 = performance.now();
           for (let i = 0; i < N; i++) await targets[id].call(op, v(i)).catch(() => failed++);
-          const rows = await s2`select query, calls::int as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
-            where d.datname = ${dbName} and query not ilike '%pg_stat_statements%' order by calls desc, query`;
-          const total = rows.reduce((n, r) => n + (r.calls as number), 0);
-          row.perServer[id] = Math.round((total / N) * 10) / 10;
+          const seconds = (performance.now() - t0) / 1000;
+          const rows = await callsOf(roles[id]!);
+          const total = rows.reduce((n, r) => n + r.calls, 0);
+          row.perServer[id] = Math.round((Math.max(0, total - background[id]! * seconds) / N) * 10) / 10;
           row.breakdown[id] = rows.slice(0, 12).map((r) => ({ perRequest: Math.round(((r.calls as number) / N) * 100) / 100, query: String(r.query).replace(/\s+/g, ' ').slice(0, 160) }));
           if (failed) row.note = `${row.note ? `${row.note}; ` : ''}${id}: ${failed} of ${N} requests failed during the count`;
         }
@@ -310,7 +338,7 @@ async function main() {
       await s2.end();
     } else {
       log('pg_stat_statements is not preloaded on the given server: counting A statements via extensions.sqlStatements (development mode instance, untimed)');
-      const dev = await startServer('A-dev', opts(basePort + 9));
+      const dev = await startServer('A-dev', opts(basePort + 9, 'A-dev'));
       servers.push(dev);
       for (const op of active) {
         const counts: number[] = [];
@@ -332,11 +360,25 @@ async function main() {
     const closed = (spec: RequestSpec, c: number, secs: number) => (useWrk ? runWrk(spec, c, secs, loadCpu) : runNodeClosed(spec, c, secs));
     const results: OpResult[] = [];
     // A write starts every load run from the same data and counts the writes that did not take.
+    // wrk stops with requests still in flight; their writes land after it returns. Wait until
+    // the count of writes stops moving before counting (and before the next run's reset), or a
+    // late write of run k collides with the same request number of run k+1.
+    const settledCount = async (op: Operation) => {
+      let last = await op.write!.count(wsql);
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        await sleep(300);
+        const n = await op.write!.count(wsql);
+        if (n === last || Date.now() > deadline) return n;
+        last = n;
+      }
+    };
     const loadRun = async (op: Operation | null, run: () => Promise<LoadResult>): Promise<LoadResult> => {
       if (!op?.write) return run();
+      await settledCount(op);
       await op.write.reset(wsql);
       const r = await run();
-      const took = await op.write.count(wsql);
+      const took = await settledCount(op);
       return { ...r, errors: Math.max(r.errors, r.requests - took) };
     };
     const mergeKinds = (rs: LoadResult[]) => {
@@ -347,7 +389,7 @@ async function main() {
       if (unexplained > 0) m['write did not take'] = unexplained;
       return m;
     };
-    const point = (rs: LoadResult[]): Point => ({ rps: median(rs.map((x) => x.rps)), p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: median(rs.map((x) => x.p99Ms)), errors: rs.reduce((s, x) => s + x.errors, 0), errorKinds: mergeKinds(rs) });
+    const point = (rs: LoadResult[]): Point => ({ rps: median(rs.map((x) => x.rps)), p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: median(rs.map((x) => x.p99Ms)), p99MaxMs: Math.max(...rs.map((x) => x.p99Ms)), errors: rs.reduce((s, x) => s + x.errors, 0), errorKinds: mergeKinds(rs) });
     const measure = async (server: RunningServer, spec: RequestSpec, op: Operation | null = null): Promise<ServerResult> => {
       await quiesce(`${op?.id ?? 'D'} ${server.id} warm-up`);
       await loadRun(op, () => closed(spec, 10, timing.warmup));
@@ -402,7 +444,8 @@ async function main() {
         row.servers[id] = await measure(targets[id].server, spec, op);
       }
       const slowest = Math.min(...Object.values(row.servers).map((s) => s!.peakRps));
-      const rate = Math.max(1, Math.floor(slowest * 0.7));
+      // --open-rps N: a fixed arrival rate instead (e.g. to reproduce the city run's ~1,000 rps).
+      const rate = Number(arg(argv, 'open-rps', '0')) || Math.max(1, Math.floor(slowest * 0.7));
       row.openRps = rate;
       for (const id of Object.keys(specs) as PeerId[]) {
         log(`${op.id} ${id}: open model at ${rate} rps`);
@@ -414,6 +457,8 @@ async function main() {
         row.servers[id]!.open = point(rs);
         const e = row.servers[id]!.open!;
         if (e.errors) log(`${op.id} ${id} open: ${e.errors} errors ${JSON.stringify(e.errorKinds)}`);
+        const closedErrors = Object.values(row.servers[id]!.closed).reduce((n, p) => n + p.errors, 0);
+        if (e.errors || closedErrors) log(`${op.id} ${id}: the server's last output:\n${targets[id].server.log().slice(-1500)}`);
       }
       await op.write?.reset(wsql);
       if (op.note) row.peerNote = op.note;
@@ -447,6 +492,7 @@ async function main() {
       generator: loaded.generator,
       ...gitCommit(root),
       machine: machine(),
+      loadAverage: loads.length ? { min: Math.round(Math.min(...loads) * 10) / 10, max: Math.round(Math.max(...loads) * 10) / 10, samples: loads.length } : undefined,
       pinned: pin ? 'servers on cpu 1, load generators on cpu 0 (taskset); PostgreSQL unpinned' : 'no taskset: unpinned',
       loadTool: useWrk ? 'wrk 4 (closed), Node fixed-rate schedule (open)' : 'Node (closed and open)',
       timing,
@@ -456,9 +502,10 @@ async function main() {
       },
       postgres: clusterNote,
       statementsSource: stats.available
-        ? `pg_stat_statements (track = top, utility statements included): every top-level statement a request causes, BEGIN, COMMIT, SET and set_config included; ${smoke ? 5 : 10} requests per server and operation after one warm-up, stats reset before each pass`
+        ? `pg_stat_statements (track = top, utility statements included): every top-level statement a request causes, by the server's own login role, BEGIN, COMMIT, SET and set_config included; ${smoke ? 5 : 10} requests per server and operation after one warm-up, stats reset before each pass; a server's background statements (counted over ${smoke ? 3 : 10} s idle: ${backgroundPerSecond ? Object.entries(backgroundPerSecond).map(([k, n]) => `${k} ${n.toFixed(2)}/s`).join(', ') : '–'}) subtracted at their rate`
         : 'A: extensions.sqlStatements from a development-mode instance (pg_stat_statements not preloaded on the given server); C: one statement by construction; B4, B5: not measured',
       quiescedCancels,
+      backgroundPerSecond,
       loadOrder: loaded.order,
       orphans: loaded.orphans,
       relations,
