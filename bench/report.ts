@@ -10,6 +10,8 @@ export interface Point {
   errors: number;
   /** The errors by kind (`http 503`, `graphql errors`, `dropped`, `timeout 10 s`, ...). */
   errorKinds?: Record<string, number>;
+  /** The first answer of each error kind (open model). */
+  errorSamples?: Record<string, string>;
 }
 export interface StatementCounts {
   source: string;
@@ -145,7 +147,7 @@ export function renderReport(r: Report): string {
   for (const op of r.results) {
     for (const [id, s] of Object.entries(op.servers)) {
       for (const [c, p] of Object.entries(s!.closed)) if (p.errors) errorLines.push(`- ${op.id} ${id} closed c=${c}: ${p.errors} (${kinds(p.errorKinds) || 'kind not recorded'})`);
-      if (s!.open?.errors) errorLines.push(`- ${op.id} ${id} open at ${op.openRps} rps: ${s!.open.errors} (${kinds(s!.open.errorKinds) || 'kind not recorded'})`);
+      if (s!.open?.errors) errorLines.push(`- ${op.id} ${id} open at ${op.openRps} rps: ${s!.open.errors} (${kinds(s!.open.errorKinds) || 'kind not recorded'})${Object.keys(s!.open.errorSamples ?? {}).length ? `; first answer of each kind: ${Object.entries(s!.open.errorSamples!).map(([k, b]) => `${k}: \`${b.replace(/`/g, "'")}\``).join('; ')}` : ''}`);
     }
   }
   L.push(errorLines.length ? 'Errors by server, model and kind (an error is a non-2xx answer, a 2xx answer with GraphQL `errors`, a transport error or timeout, an open-model arrival dropped above 1,000 outstanding, or a write that did not take):' : 'Errors: 0 for every server in every model (non-2xx answers, GraphQL `errors` in 2xx answers, transport errors, timeouts, dropped arrivals and writes that did not take all count).');

@@ -456,9 +456,16 @@ async function main() {
         }
         row.servers[id]!.open = point(rs);
         const e = row.servers[id]!.open!;
-        if (e.errors) log(`${op.id} ${id} open: ${e.errors} errors ${JSON.stringify(e.errorKinds)}`);
+        if (e.errors) log(`${op.id} ${id} open: ${e.errors} errors ${JSON.stringify(e.errorKinds)}; first of each kind: ${JSON.stringify(Object.assign({}, ...rs.map((x) => x.errorSamples ?? {})))}`);
+        e.errorSamples = Object.assign({}, ...rs.map((x) => x.errorSamples ?? {}));
         const closedErrors = Object.values(row.servers[id]!.closed).reduce((n, p) => n + p.errors, 0);
-        if (e.errors || closedErrors) log(`${op.id} ${id}: the server's last output:\n${targets[id].server.log().slice(-1500)}`);
+        if (e.errors || closedErrors || row.servers[id]!.peakRps === 0) {
+          log(`${op.id} ${id}: the server's last output:\n${targets[id].server.log().slice(-1500)}`);
+          // What its database sessions are doing (a server stuck on its pool or a lock shows here).
+          const sessions = await adminDb`select state, wait_event_type, wait_event, now() - xact_start as xact_age, left(query, 200) as query
+            from pg_stat_activity where datname = ${dbName} and usename = ${roles[id]!} order by state`;
+          log(`${op.id} ${id}: its database sessions: ${JSON.stringify(sessions)}`);
+        }
       }
       await op.write?.reset(wsql);
       if (op.note) row.peerNote = op.note;
@@ -521,7 +528,10 @@ async function main() {
     mkdirSync(outDir, { recursive: true });
     // A reduced size is named by its persons count, so a file never claims the full city.
     const scaled = JSON.stringify(sizes) !== JSON.stringify(sizesFor(size, []));
-    const stem = `${report.date.slice(0, 10)}-${size}${scaled ? `-${Math.round(sizes.persons / 1000)}k-persons` : ''}${smoke ? '-smoke' : ''}`;
+    // A partial run (--only, --open-rps, a different import size) says so in its name, so it never
+    // overwrites the figures of a whole run.
+    const partial = [only ? `only-${only.join('-')}` : '', arg(argv, 'open-rps') ? `open-${arg(argv, 'open-rps')}rps` : ''].filter(Boolean).join('-');
+    const stem = `${report.date.slice(0, 10)}-${size}${scaled ? `-${Math.round(sizes.persons / 1000)}k-persons` : ''}${smoke ? '-smoke' : ''}${partial ? `-${partial}` : ''}`;
     writeFileSync(join(outDir, `${stem}.md`), md);
     writeFileSync(join(outDir, `${stem}.json`), JSON.stringify(report, null, 2) + '\n');
     process.stdout.write(md + '\n');

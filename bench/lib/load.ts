@@ -32,6 +32,8 @@ export interface LoadResult {
   errors: number;
   /** The errors by kind: `http 503`, `graphql errors`, `timeout`, `ECONNRESET`, `dropped`, ... */
   errorKinds?: Record<string, number>;
+  /** The first answer of each error kind (cut to 300 characters), to tell what the errors were. */
+  errorSamples?: Record<string, string>;
 }
 
 /** A GraphQL answer with HTTP 200 can still be an error (our API and PostGraphile answer errors with 200). */
@@ -146,8 +148,9 @@ function sender(spec: RequestSpec, connections = 4096) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const runId = randomBytes(4).toString('hex');
   let counter = 0;
+  const samples: Record<string, string> = {};
   /** Resolves with null when the answer is a success, else the kind of error. */
-  return (): Promise<string | null> => {
+  const send = (): Promise<string | null> => {
     counter++;
     const body = materializeBody(spec.bodies[counter % spec.bodies.length], counter, `${runId}n_${counter}`);
     return new Promise((resolve) => {
@@ -157,7 +160,12 @@ function sender(spec: RequestSpec, connections = 4096) {
           const status = res.statusCode ?? 0;
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve(status >= 300 ? `http ${status}` : hasGraphqlErrors(Buffer.concat(chunks).toString('utf8')) ? 'graphql errors' : null));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const kind = status >= 300 ? `http ${status}` : hasGraphqlErrors(text) ? 'graphql errors' : null;
+            if (kind && !(kind in samples)) samples[kind] = text.slice(0, 300);
+            resolve(kind);
+          });
           res.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'response error'));
         },
       );
@@ -166,6 +174,7 @@ function sender(spec: RequestSpec, connections = 4096) {
       req.end(body);
     });
   };
+  return Object.assign(send, { samples });
 }
 
 /** Closed model in Node (the fallback when wrk is missing): `c` loops, each sending its next request when the previous answered. */
@@ -191,7 +200,7 @@ export async function runNodeClosed(spec: RequestSpec, concurrency: number, seco
   );
   const elapsed = (performance.now() - start) / 1000;
   lat.sort((a, b) => a - b);
-  return { tool: 'node-closed', concurrency, requests: lat.length, rps: lat.length / elapsed, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors, errorKinds };
+  return { tool: 'node-closed', concurrency, requests: lat.length, rps: lat.length / elapsed, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors, errorKinds, errorSamples: send.samples };
 }
 
 /**
@@ -251,5 +260,5 @@ export async function runNodeOpen(spec: RequestSpec, rps: number, seconds: numbe
   await Promise.all(pending);
   const elapsed = (performance.now() - start) / 1000;
   lat.sort((a, b) => a - b);
-  return { tool: 'node-open', targetRps: rps, requests: lat.length, rps: lat.length / elapsed, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors, errorKinds };
+  return { tool: 'node-open', targetRps: rps, requests: lat.length, rps: lat.length / elapsed, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors, errorKinds, errorSamples: send.samples };
 }
