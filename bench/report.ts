@@ -150,7 +150,7 @@ export function renderReport(r: Report): string {
       if (s!.open?.errors) errorLines.push(`- ${op.id} ${id} open at ${op.openRps} rps: ${s!.open.errors} (${kinds(s!.open.errorKinds) || 'kind not recorded'})${Object.keys(s!.open.errorSamples ?? {}).length ? `; first answer of each kind: ${Object.entries(s!.open.errorSamples!).map(([k, b]) => `${k}: \`${b.replace(/`/g, "'")}\``).join('; ')}` : ''}`);
     }
   }
-  L.push(errorLines.length ? 'Errors by server, model and kind (an error is a non-2xx answer, a 2xx answer with GraphQL `errors`, a transport error or timeout, an open-model arrival dropped above 1,000 outstanding, or a write that did not take):' : 'Errors: 0 for every server in every model (non-2xx answers, GraphQL `errors` in 2xx answers, transport errors, timeouts, dropped arrivals and writes that did not take all count).');
+  L.push(errorLines.length ? 'Errors by server, model and kind (an error is a non-2xx answer, a 2xx answer with GraphQL `errors`, a transport error or timeout, an open-model arrival dropped when 5 s of arrivals are outstanding, or a write that did not take):' : 'Errors: 0 for every server in every model (non-2xx answers, GraphQL `errors` in 2xx answers, transport errors, timeouts, dropped arrivals and writes that did not take all count).');
   L.push(...errorLines);
   if (r.import || r.importFailure) {
     L.push('');
