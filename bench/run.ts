@@ -328,7 +328,7 @@ async function main() {
           const rows = await callsOf(roles[id]!);
           const total = rows.reduce((n, r) => n + r.calls, 0);
           row.perServer[id] = Math.round((Math.max(0, total - background[id]! * seconds) / N) * 10) / 10;
-          row.breakdown[id] = rows.slice(0, 12).map((r) => ({ perRequest: Math.round(((r.calls as number) / N) * 100) / 100, query: String(r.query).replace(/\s+/g, ' ').slice(0, 160) }));
+          row.breakdown[id] = rows.slice(0, 25).map((r) => ({ perRequest: Math.round(((r.calls as number) / N) * 100) / 100, query: String(r.query).replace(/\s+/g, ' ').slice(0, 160) }));
           if (failed) row.note = `${row.note ? `${row.note}; ` : ''}${id}: ${failed} of ${N} requests failed during the count`;
         }
         await op.write?.reset(wsql);
