@@ -5,6 +5,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Sql } from 'postgres';
 import { copyRows, pgArray } from './lib/copy.js';
+import { declaredForeignKeys, orderByForeignKeys, type ForeignKey } from './lib/fk.js';
 import { rng, type Rng } from './lib/rng.js';
 import { plans, type PlanContext } from './plans.js';
 
@@ -89,29 +90,14 @@ function filler(c: Column, i: number, r: Rng): unknown {
 export interface Loaded {
   counts: Record<string, number>;
   generator: string;
-}
-
-/**
- * The planned tables in an order that loads every referenced table before the tables referring to
- * it (the schema's foreign keys, read from pg_constraint), otherwise in plan order. A table's
- * references to itself need no order: one COPY is one statement, checked at its end.
- */
-export async function inForeignKeyOrder<T extends { plan: { table: string } }>(sql: Sql, active: T[]): Promise<T[]> {
-  const planned = new Set(active.map((a) => a.plan.table));
-  const parents = new Map(active.map((a) => [a.plan.table, new Set<string>()]));
-  const refs = await sql<{ child: string; parent: string }[]>`
-    select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent
-    from pg_constraint c where c.contype = 'f' and c.conrelid <> c.confrelid`;
-  for (const { child, parent } of refs) if (planned.has(child) && planned.has(parent)) parents.get(child)!.add(parent);
-  const out: T[] = [];
-  const done = new Set<string>();
-  while (out.length < active.length) {
-    const next = active.find((a) => !done.has(a.plan.table) && [...parents.get(a.plan.table)!].every((p) => done.has(p)));
-    if (!next) throw new Error(`the planned tables' foreign keys form a cycle: ${active.filter((a) => !done.has(a.plan.table)).map((a) => a.plan.table).join(', ')}`);
-    out.push(next);
-    done.add(next.plan.table);
-  }
-  return out;
+  /** The COPY order (parents before children, from the drizzle tables' foreign keys). */
+  order: string[];
+  /**
+   * Rows that a foreign key would reject: the declared ones (enforced by PostgreSQL, so 0 if
+   * loading worked) and the planned ones not yet declared (every jurisdiction_code to
+   * jurisdictions(code)), so the generator is known to fit them before they land.
+   */
+  orphans: Record<string, number>;
 }
 
 /** Generates and COPYs every planned table that exists; returns the row counts. */
@@ -130,11 +116,13 @@ export async function loadData(sql: Sql, sizes: Sizes, log: (m: string) => void)
     }
     active.push({ plan, cols, n: plan.count(sizes, ctx) });
   }
-  const ordered = await inForeignKeyOrder(sql, active);
-  const total = ordered.reduce((s, a) => s + a.n, 0);
+  const fks = declaredForeignKeys();
+  const order = orderByForeignKeys(active.map((a) => a.plan.table), fks);
+  active.sort((a, b) => order.indexOf(a.plan.table) - order.indexOf(b.plan.table));
+  const total = active.reduce((s, a) => s + a.n, 0);
   const bar = new SingleBar({ format: 'loading {table} |{bar}| {percentage}% {value}/{total} rows {eta_formatted}', etaBuffer: 50, noTTYOutput: true, notTTYSchedule: 5000, stream: process.stderr }, Presets.shades_classic);
   bar.start(total, 0, { table: '' });
-  for (const { plan, cols, n } of ordered) {
+  for (const { plan, cols, n } of active) {
     const r = rng(plan.seed);
     const first = plan.row(0, rng(plan.seed), ctx);
     const unknown = Object.keys(first).filter((k) => !cols.some((c) => c.name === k));
@@ -156,5 +144,21 @@ export async function loadData(sql: Sql, sizes: Sizes, log: (m: string) => void)
     await plan.after?.(sql, ctx);
   }
   bar.stop();
-  return { counts, generator: 'bench/plans.ts (seeded mulberry32)' };
+  return { counts, generator: 'bench/plans.ts (seeded mulberry32)', order, orphans: await orphanRows(sql, active.map((a) => a.plan.table), fks) };
+}
+
+async function orphanRows(sql: Sql, tables: string[], declared: ForeignKey[]): Promise<Record<string, number>> {
+  const planned: ForeignKey[] = [];
+  for (const t of tables) {
+    const [r] = await sql`select count(*)::int as n from information_schema.columns where table_schema = 'public' and table_name = ${t} and column_name = 'jurisdiction_code'`;
+    if (r.n && !declared.some((f) => f.table === t && f.columns.join() === 'jurisdiction_code')) planned.push({ table: t, columns: ['jurisdiction_code'], foreignTable: 'jurisdictions', foreignColumns: ['code'] });
+  }
+  const out: Record<string, number> = {};
+  for (const f of [...declared.filter((x) => tables.includes(x.table)), ...planned]) {
+    const on = f.columns.map((c, i) => `p."${f.foreignColumns[i]}" = c."${c}"`).join(' and ');
+    const notNull = f.columns.map((c) => `c."${c}" is not null`).join(' and ');
+    const [r] = await sql.unsafe(`select count(*)::int as n from "${f.table}" c where ${notNull} and not exists (select 1 from "${f.foreignTable}" p where ${on})`);
+    out[`${f.table}(${f.columns.join(', ')}) → ${f.foreignTable}(${f.foreignColumns.join(', ')})`] = r.n as number;
+  }
+  return out;
 }

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { Pg5 } from './pg5.js';
 import { hasTaskset, procUsage, sleep } from './util.js';
 import http from 'node:http';
 
-export type ServerId = 'A' | 'A-dev' | 'B' | 'C' | 'D';
+export type ServerId = 'A' | 'A-dev' | 'B4' | 'B5' | 'C' | 'D';
 
 export interface RunningServer {
   id: ServerId;
@@ -25,9 +26,11 @@ export interface ServerOptions {
   port: number;
   cpu: number | null;
   publicKeyPem: string;
+  /** PostGraphile 5 and its Node 22 (B5 only). */
+  pg5?: Pg5;
 }
 
-function command(id: ServerId, o: ServerOptions): { label: string; args: string[]; env: Record<string, string>; path: string } {
+function command(id: ServerId, o: ServerOptions): { label: string; args: string[]; env: Record<string, string>; path: string; node?: string } {
   const tsx = ['--import', 'tsx'];
   const base = { DATABASE_URL: o.databaseUrl, PORT: String(o.port), LOG_LEVEL: 'warn' };
   switch (id) {
@@ -41,13 +44,23 @@ function command(id: ServerId, o: ServerOptions): { label: string; args: string[
         env: { ...base, NODE_ENV: id === 'A' ? 'production' : 'development', AUTH_PUBLIC_KEY: o.publicKeyPem, AUTH_PUBLIC_KEY_ALG: 'ES256', RATE_LIMITS: 'anonymous=1000000/1000000,default=1000000/1000000,department_service=1000000/1000000' },
         path: '/graphql',
       };
-    case 'B': {
+    case 'B4': {
       const cli = join(dirname(require.resolve('postgraphile/package.json')), 'cli.js');
       return {
-        label: 'B PostGraphile 4.14.1',
+        label: 'B4 PostGraphile 4.14.1',
         args: [cli, '-c', o.databaseUrl, '-s', 'public', '-n', '127.0.0.1', '-p', String(o.port), '--disable-query-log', '--no-ignore-rbac', '--max-pool-size', '10', '--simple-collections', 'both', '--append-plugins', require.resolve('postgraphile-plugin-connection-filter')],
         env: { NODE_ENV: 'production' },
         path: '/graphql',
+      };
+    }
+    case 'B5': {
+      if (!o.pg5) throw new Error('B5 needs bench/pg5 (ensurePg5)');
+      return {
+        label: `B5 PostGraphile ${o.pg5.versions.postgraphile} (Grafast; Node ${o.pg5.versions.node})`,
+        args: [o.pg5.server],
+        env: { DATABASE_URL: o.databaseUrl, PORT: String(o.port), NODE_ENV: 'production' },
+        path: '/graphql',
+        node: o.pg5.node,
       };
     }
     case 'C':
@@ -75,7 +88,8 @@ function probe(port: number): Promise<boolean> {
 export async function startServer(id: ServerId, o: ServerOptions): Promise<RunningServer> {
   const c = command(id, o);
   const pin = o.cpu != null && hasTaskset();
-  const [cmd, args] = pin ? ['taskset', ['-c', String(o.cpu), process.execPath, ...c.args]] : [process.execPath, c.args];
+  const node = c.node ?? process.execPath;
+  const [cmd, args] = pin ? ['taskset', ['-c', String(o.cpu), node, ...c.args]] : [node, c.args];
   const proc = spawn(cmd, args, { cwd: o.root, env: { ...process.env, ...c.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (b: Buffer) => {

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -46,7 +46,7 @@ export function machine() {
   } catch {
     /* not linux */
   }
-  return { nproc: cpus().length, model, memory: mem, node: process.version };
+  return { nproc: cpus().length, model, memory: mem, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 10) / 10 };
 }
 
 export function gitCommit(cwd: string): { commit: string; dirty: boolean } {

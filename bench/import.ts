@@ -1,0 +1,133 @@
+// Import at scale (issue #13): N registrations of new persons through our import (the
+// `population:import` command of the production bundle, which runs importRegistrationsCsv: rules,
+// audit, events, batches of 500), timed against a bare COPY of the same rows into the same
+// tables, in the same run and database. The COPY side takes exactly the rows the import wrote
+// (persons, residence_registrations, person_tier_history), copies them out, deletes them and
+// COPYs them back in foreign-key order: same rows, same tables, same indexes, no rules.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Sql } from 'postgres';
+import { residentId } from './plans.js';
+import { loadOrder } from './lib/fk.js';
+
+export interface ImportMeasurement {
+  rows: number;
+  /** Wall time of `population:import` on the file, process start included. */
+  importSeconds: number;
+  /** Wall time of the same command on a header-only file (start-up, migrate check, exit). */
+  startupSeconds: number;
+  imported: number;
+  errors: number;
+  copySeconds: number;
+  copiedRows: Record<string, number>;
+  ratio: number;
+  command: string;
+}
+
+const HEADER = 'name,idNumber,gender,birthDate,phone,kind,inflowReason,inflowDate,hukouPlace,dwellingAddress,registeredOn';
+const SURNAMES = '王李张刘陈杨黄赵吴周';
+const GIVEN = '伟芳娜敏静丽强磊军洋';
+
+/** The CSV: new persons (born 1945.., an id number unique per row), registered into existing dwellings in rotation. */
+export function importCsv(rows: number, addresses: string[]): string {
+  const out = [HEADER];
+  for (let i = 0; i < rows; i++) {
+    const birth = new Date(Date.UTC(1945, 0, 1) + Math.floor(i / 1000) * 86_400_000).toISOString().slice(0, 10);
+    const idn = residentId('620102', birth, i);
+    out.push(`${SURNAMES[i % 10]}${GIVEN[(i >> 3) % 10]}${GIVEN[(i >> 6) % 10]},${idn},,,,registered,,,620102,${addresses[i % addresses.length]},2026-05-01`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function runImport(root: string, databaseUrl: string, file: string): { seconds: number; stdout: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(root, 'packages/api/dist/cli.mjs'), 'population:import', file], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development', NODE_OPTIONS: '' },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`population:import exited ${r.status}: ${(r.stderr || r.stdout).slice(-2000)}`);
+  return { seconds, stdout: r.stdout };
+}
+
+async function copyOut(sql: Sql, query: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const readable = await sql.unsafe(`copy (${query}) to stdout`).readable();
+  await pipeline(readable, new Writable({ write: (c, _e, cb) => void (chunks.push(Buffer.from(c)), cb()) }));
+  return Buffer.concat(chunks);
+}
+
+export async function measureImport(sql: Sql, root: string, databaseUrl: string, rows: number, log: (m: string) => void): Promise<ImportMeasurement> {
+  const dir = mkdtempSync(join(tmpdir(), 'safecity-bench-import-'));
+  try {
+    const addresses = (await sql`select address from dwellings order by id limit 20000`).map((r) => r.address as string);
+    if (!addresses.length) throw new Error('no dwellings to import into');
+    const file = join(dir, 'registrations.csv');
+    writeFileSync(file, importCsv(rows, addresses));
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, HEADER + '\n');
+    const startup = runImport(root, databaseUrl, empty);
+    log(`import: ${rows} registrations through population:import`);
+    const [{ t: since }] = await sql`select now()::text as t`;
+    const run = runImport(root, databaseUrl, file);
+    const summary = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'), run.stdout.indexOf('\n}') + 2)) as { imported: number; errors: number };
+    log(`import: ${summary.imported} imported, ${summary.errors} errors in ${run.seconds.toFixed(1)} s; bare COPY of the same rows`);
+
+    // The rows this import wrote (written since it started; the generated data has imported
+    // registrations too), by table, in foreign-key order. The persons are the ones it created.
+    await sql.unsafe(`drop table if exists bench_imported`);
+    await sql.unsafe(`create unlogged table bench_imported as
+      select r.id, r.person_id, p.created_at >= '${since}'::timestamptz as new_person
+        from residence_registrations r join persons p on p.id = r.person_id
+       where r.source = 'import' and r.created_at >= '${since}'::timestamptz`);
+    const sources: Record<string, string> = {
+      persons: `select * from persons where id in (select person_id from bench_imported where new_person)`,
+      residence_registrations: `select * from residence_registrations where id in (select id from bench_imported)`,
+      person_tier_history: `select * from person_tier_history where person_id in (select person_id from bench_imported where new_person)`,
+    };
+    const order = (await loadOrder(Object.keys(sources))).filter((t) => t in sources);
+    const data: Record<string, Buffer> = {};
+    const columns: Record<string, string> = {};
+    const copiedRows: Record<string, number> = {};
+    for (const t of order) {
+      // Generated columns are computed, not copied.
+      const cols = (await sql`select column_name from information_schema.columns where table_schema = 'public' and table_name = ${t} and is_generated = 'NEVER' order by ordinal_position`).map((r) => `"${r.column_name}"`);
+      if (!cols.length) continue;
+      columns[t] = cols.join(', ');
+      data[t] = await copyOut(sql, sources[t]!.replace('select *', `select ${columns[t]}`));
+      copiedRows[t] = data[t].length ? data[t].toString('utf8').split('\n').length - 1 : 0;
+    }
+    // Delete children first (the reverse of the load order), then COPY back parents first.
+    await sql.begin(async (tx) => {
+      for (const t of [...order].reverse()) if (t in data) await tx.unsafe(sources[t]!.replace('select *', `delete`).replace(/^delete from (\w+)/, 'delete from "$1"'));
+    });
+    await sql.unsafe(`drop table bench_imported`);
+    const t0 = performance.now();
+    for (const t of order) {
+      if (!(t in data)) continue;
+      const writable = await sql.unsafe(`copy "${t}" (${columns[t]}) from stdin`).writable();
+      await pipeline(Readable.from([data[t]!]), writable);
+    }
+    const copySeconds = (performance.now() - t0) / 1000;
+    log(`bare COPY: ${Object.entries(copiedRows).map(([t, n]) => `${t} ${n}`).join(', ')} in ${copySeconds.toFixed(2)} s`);
+    return {
+      rows,
+      importSeconds: run.seconds,
+      startupSeconds: startup.seconds,
+      imported: summary.imported,
+      errors: summary.errors,
+      copySeconds,
+      copiedRows,
+      ratio: run.seconds / copySeconds,
+      command: 'node packages/api/dist/cli.mjs population:import <file.csv> (as city_admin)',
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
