@@ -29,6 +29,7 @@ import { createOperability, type Operability } from './ops/operability.js';
 import type { EventName } from './events.js';
 import { assertEventContract, type ModuleDescriptor, type Subscriber } from './module.js';
 import { causeChain, classifyFault, faultError, isInfrastructureError } from './faults.js';
+import { useScopedReads } from './data/row-security.js';
 import { databaseReadiness, runReadiness } from './readiness.js';
 import { requestSignal, useHeavyAdmission, useRequestBudget } from './request-budget.js';
 
@@ -303,6 +304,7 @@ export function createApp(o: AppOptions): App {
       useRequestBudget(config.requestTimeoutMs),
       useHeavyAdmission({ heavyNodes: Number(process.env.HEAVY_QUERY_NODES || 100), concurrency: Number(process.env.HEAVY_QUERY_CONCURRENCY || 2), defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
       useRequestFacts(!config.production),
+      useScopedReads(),
       ...operability.last,
     ],
   });

@@ -41,3 +41,4 @@ export { requestSignal, useHeavyAdmission, useRequestBudget } from './request-bu
 export * from './logger.js';
 export * from './security.js';
 export * from './ops/index.js';
+export * from './data/row-security.js';

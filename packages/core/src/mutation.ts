@@ -109,7 +109,8 @@ function fromJson(v: unknown): unknown {
 /** Records an audit entry outside a mutation (e.g. revealing personal data on a read). */
 export async function recordAccess(ctx: Ctx, entry: AuditInput & { operation: string }): Promise<void> {
   const actor = requireActor(ctx);
-  await ctx.platform.database.db.transaction(async (db) => {
+  // ctx.db: inside a scoped read transaction this nests (a savepoint) instead of waiting for it.
+  await ctx.db.transaction(async (db) => {
     await appendAudit(db as unknown as Db, { id: actor.id, roles: [...actor.roles] }, ctx.requestId, entry.operation, [entry]);
   });
 }

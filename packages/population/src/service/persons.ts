@@ -226,7 +226,8 @@ function revealPersonal<V>(ctx: Ctx, person: PersonRow, purpose: string, how: { 
     `population.${how.operation}:${purpose}`,
     async (ids) => {
       const rows = ids.map((id) => personsById.get(ctx)?.get(id)!);
-      await ctx.platform.database.db.transaction(async (db) => {
+      // ctx.db: inside the request's scoped read transaction this nests instead of waiting for it.
+      await ctx.db.transaction(async (db) => {
         await appendAudit(
           db as unknown as Db,
           { id: actor.id, roles: [...actor.roles] },
