@@ -42,3 +42,4 @@ export * from './logger.js';
 export * from './security.js';
 export * from './ops/index.js';
 export * from './data/row-security.js';
+export * from './data/planner.js';
