@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { appendAudit, canonicalJson, type AuditInput } from './audit.js';
 import { requireActor, type Ctx, type TxCtx } from './context.js';
 import type { Db } from './db.js';
+import { inScopedTransaction, widenedForSystem } from './data/row-security.js';
 import { CoreErrors } from './errors.js';
 import type { DomainEvents, EmittedEvent, EventName } from './events.js';
 import { writeOutbox } from './outbox.js';
@@ -35,42 +36,12 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
   let emitted: EmittedEvent[] = [];
   let result: T;
   try {
-    result = await ctx.platform.database.db.transaction(async (db) => {
+    // Inside a scoped read (a rule settled on read) the write joins the request's transaction.
+    const scoped = inScopedTransaction(ctx);
+    result = await (scoped ? ctx.db : ctx.platform.database.db).transaction(async (db) => {
       const txDb = db as unknown as Db;
-      if (opts.idempotencyKey) {
-        const prior = await findKey(txDb, actor.id, opts.idempotencyKey);
-        if (prior) return replay<T>(prior, opts.operation, requestHash);
-      }
-      const audits: AuditInput[] = [];
-      const events: EmittedEvent[] = [];
-      const tx: TxCtx = {
-        ...ctx,
-        db: txDb,
-        loaders: new Map(), // loaders must not serve rows read before this transaction's writes
-        audit: (entry) => void audits.push(entry),
-        emitted: events,
-        async emit<N extends EventName>(name: N, payload: DomainEvents[N]) {
-          events.push({ name, payload, requestId: ctx.requestId });
-          for (const s of ctx.platform.subscribers.get(name) ?? []) {
-            await s.handle(tx, payload);
-          }
-        },
-      };
-      const value = await fn(tx);
-      await appendAudit(txDb, { id: actor.id, roles: [...actor.roles] }, ctx.requestId, opts.operation, audits);
-      // Last, under the audit lock held until commit: outbox ids follow commit order.
-      await writeOutbox(txDb, events, audits.length > 0);
-      if (opts.idempotencyKey) {
-        const stored = await txDb
-          .insert(idempotencyKeys)
-          .values({ actorId: actor.id, key: opts.idempotencyKey, operation: opts.operation, requestHash, result: toJson(value) })
-          .onConflictDoNothing()
-          .returning({ key: idempotencyKeys.key });
-        // A concurrent request with the same key won: roll back ours and answer with theirs.
-        if (stored.length === 0) throw new IdempotentReplay();
-      }
-      emitted = events;
-      return value;
+      if (scoped && opts.system) return widenedForSystem(ctx, txDb, () => body(txDb));
+      return body(txDb);
     });
   } catch (e) {
     if (!(e instanceof IdempotentReplay)) throw e;
@@ -79,6 +50,43 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
   }
   if (emitted.length) ctx.platform.outbox?.kick();
   return result;
+
+  async function body(txDb: Db): Promise<T> {
+    if (opts.idempotencyKey) {
+      const prior = await findKey(txDb, actor.id, opts.idempotencyKey);
+      if (prior) return replay<T>(prior, opts.operation, requestHash);
+    }
+    const audits: AuditInput[] = [];
+    const events: EmittedEvent[] = [];
+    const tx: TxCtx = {
+      ...ctx,
+      db: txDb,
+      loaders: new Map(), // loaders must not serve rows read before this transaction's writes
+      audit: (entry) => void audits.push(entry),
+      emitted: events,
+      async emit<N extends EventName>(name: N, payload: DomainEvents[N]) {
+        events.push({ name, payload, requestId: ctx.requestId });
+        for (const s of ctx.platform.subscribers.get(name) ?? []) {
+          await s.handle(tx, payload);
+        }
+      },
+    };
+    const value = await fn(tx);
+    await appendAudit(txDb, { id: actor.id, roles: [...actor.roles] }, ctx.requestId, opts.operation, audits);
+    // Last, under the audit lock held until commit: outbox ids follow commit order.
+    await writeOutbox(txDb, events, audits.length > 0);
+    if (opts.idempotencyKey) {
+      const stored = await txDb
+        .insert(idempotencyKeys)
+        .values({ actorId: actor.id, key: opts.idempotencyKey, operation: opts.operation, requestHash, result: toJson(value) })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+      // A concurrent request with the same key won: roll back ours and answer with theirs.
+      if (stored.length === 0) throw new IdempotentReplay();
+    }
+    emitted = events;
+    return value;
+  }
 }
 
 export function isTx(ctx: Ctx): ctx is TxCtx {

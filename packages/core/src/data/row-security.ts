@@ -104,11 +104,22 @@ export function rangeOf(ctx: Ctx): ScopeRange {
   return code && isDivisionCode(code) ? scopeRangeOf(code) : EMPTY_RANGE;
 }
 
+/** On a request's context while its scoped transaction is open: the range it was opened with (copied by `{ ...ctx }`). */
 const SCOPED = Symbol('safecity.scopedTransaction');
 
 /** Whether `ctx.db` is already a scoped request transaction. */
 export function inScopedTransaction(ctx: Ctx): boolean {
   return !!(ctx as unknown as Record<symbol, unknown>)[SCOPED];
+}
+
+/** Sets the range of the open transaction; bookkeeping of the transaction, so not counted as a request statement. */
+async function setRange(db: Db, range: ScopeRange): Promise<void> {
+  await db.execute(scopeSettingsSql(range));
+  const counted = statementCounter.getStore();
+  if (counted) {
+    counted.count--;
+    counted.log?.pop();
+  }
 }
 
 /**
@@ -121,20 +132,30 @@ export async function runScoped<T>(ctx: Ctx, fn: () => Promise<T>, range: ScopeR
   const holder = ctx as unknown as Record<symbol, unknown>;
   try {
     return await outer.transaction(async (tx) => {
-      await tx.execute(scopeSettingsSql(range));
-      // Part of opening the transaction (like BEGIN, which is not counted either), not a statement the request asked for.
-      const counted = statementCounter.getStore();
-      if (counted) {
-        counted.count--;
-        counted.log?.pop();
-      }
+      await setRange(tx as unknown as Db, range);
       ctx.db = tx as unknown as Db;
-      holder[SCOPED] = true;
+      holder[SCOPED] = range;
       return fn();
     });
   } finally {
     ctx.db = outer;
     delete holder[SCOPED];
+  }
+}
+
+/**
+ * A system write made while a scoped read is open (a rule settled on read): it joins the request's
+ * transaction (on PGlite a second transaction would wait for this one) with every code in range,
+ * and the caller's range is back when it ends.
+ */
+export async function widenedForSystem<T>(ctx: Ctx, db: Db, fn: () => Promise<T>): Promise<T> {
+  const range = (ctx as unknown as Record<symbol, ScopeRange | undefined>)[SCOPED];
+  if (!range) return fn();
+  await setRange(db, SYSTEM_RANGE);
+  try {
+    return await fn();
+  } finally {
+    await setRange(db, range);
   }
 }
 
