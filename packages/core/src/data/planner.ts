@@ -91,6 +91,7 @@ function columnName(spec: TableSpec, prop: string): string {
 }
 const ident = (s: string) => sql.raw(`"${s.replace(/"/g, '""')}"`);
 const ref = (alias: string, col: string) => sql.raw(`${alias}."${col.replace(/"/g, '""')}"`);
+// Nested levels are t1, t2, …; the root is its table's quoted name (rootLevel).
 
 /** The fields selected on an object type, through fragments (same response key merged). */
 function selectedFields(plan: Plan, set: SelectionSetNode | undefined, type: GraphQLNamedType, out = new Map<string, FieldNode[]>()): Map<string, FieldNode[]> {
@@ -236,6 +237,12 @@ export function plannedRelation<T = Record<string, unknown>>(parent: unknown, in
   return toPage(target, c.rows, rel.orderBy, c.size, c.backward, c.hasCursor) as Page<T>;
 }
 
+/** What was planned for this relation field (null included), or else what `fallback` (the loader) gives. */
+export function plannedOr<T>(parent: unknown, info: Pick<GraphQLResolveInfo, 'path' | 'fieldName'>, fallback: () => T | Promise<T>): T | Promise<T> {
+  const p = plannedRelation(parent, info);
+  return p === undefined ? fallback() : (p as T);
+}
+
 function toPage(spec: TableSpec, rows: Record<string, unknown>[], keys: string[], size: number, backward: boolean, hasCursor: boolean): Page<Record<string, unknown>> {
   const hasMore = rows.length > size;
   const pageRows = rows.slice(0, size).map((r) => hydrate(spec, r, () => keys));
@@ -250,6 +257,11 @@ function toPage(spec: TableSpec, rows: Record<string, unknown>[], keys: string[]
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
   };
+}
+
+/** The root level goes by its table's name: conditions a module writes with drizzle columns bind to it. */
+function rootLevel(spec: TableSpec): Level {
+  return { spec, alias: `"${getTableName(spec.table)}"` };
 }
 
 function newPlan(ctx: Ctx, info: GraphQLResolveInfo): Plan {
@@ -272,10 +284,10 @@ function currentField(info: GraphQLResolveInfo): { node: FieldNode; type: GraphQ
 /** One row of `spec` where `where` holds (inside the caller's jurisdiction), with the selected relations, in one statement. */
 export async function planOne<T = Record<string, unknown>>(ctx: Ctx, info: GraphQLResolveInfo, spec: TableSpec, where: (alias: SQL) => SQL): Promise<T | null> {
   const plan = newPlan(ctx, info);
-  const level: Level = { spec, alias: 't0' };
+  const level = rootLevel(spec);
   const { node, type } = currentField(info);
-  const conds = [where(sql.raw('t0')), scopeCondition(plan, level)].filter((c): c is SQL => !!c);
-  const rows = await rowsOf(ctx, sql`select ${rowObject(plan, level, node.selectionSet, type)} as j from ${ident(getTableName(spec.table))} t0 where ${sql.join(conds, sql` and `)} limit 1`);
+  const conds = [where(sql.raw(level.alias)), scopeCondition(plan, level)].filter((c): c is SQL => !!c);
+  const rows = await rowsOf(ctx, sql`select ${rowObject(plan, level, node.selectionSet, type)} as j from ${ident(getTableName(spec.table))} where ${sql.join(conds, sql` and `)} limit 1`);
   return rows[0] ? (hydrate(spec, rows[0], () => []) as T) : null;
 }
 
@@ -284,17 +296,17 @@ export async function planConnection<T = Record<string, unknown>>(
   ctx: Ctx,
   info: GraphQLResolveInfo,
   spec: TableSpec,
-  o: { where?: (alias: SQL) => SQL | undefined; orderBy: string[]; direction?: Direction; args: ConnectionArgs },
+  o: { where?: (SQL | undefined)[]; orderBy: string[]; direction?: Direction; args: ConnectionArgs },
 ): Promise<Page<T>> {
   const plan = newPlan(ctx, info);
-  const level: Level = { spec, alias: 't0' };
+  const level = rootLevel(spec);
   const { node, type } = currentField(info);
   const nodeType = getNamedType(fieldDef(getNamedType(fieldDef(type, 'edges')!.type), 'node')!.type);
   const ks = keyset(plan, level, o.orderBy, o.direction ?? 'asc', o.args, info.fieldName);
-  const conds = [o.where?.(sql.raw('t0')), scopeCondition(plan, level), ks.where].filter((c): c is SQL => !!c);
+  const conds = [...(o.where ?? []), scopeCondition(plan, level), ks.where].filter((c): c is SQL => !!c);
   const rows = await rowsOf(
     ctx,
-    sql`select ${rowObject(plan, level, nodeSelection(plan, node, type, nodeType), nodeType)} as j from ${ident(getTableName(spec.table))} t0 where ${conds.length ? sql.join(conds, sql` and `) : sql`true`} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}`,
+    sql`select ${rowObject(plan, level, nodeSelection(plan, node, type, nodeType), nodeType)} as j from ${ident(getTableName(spec.table))} where ${conds.length ? sql.join(conds, sql` and `) : sql`true`} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}`,
   );
   return toPage(spec, rows, o.orderBy, ks.size, ks.backward, !!(o.args.after || o.args.before)) as Page<T>;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Repeater } from 'graphql-yoga';
 import { jurisdictionReads } from '../data/core-reads.js';
-import { planOne, plannedRelation } from '../data/planner.js';
+import { planOne, plannedOr } from '../data/planner.js';
 import { notFound } from '../errors.js';
 import type { Page } from '../pagination.js';
 import type { Builder } from '../builder.js';
@@ -79,7 +79,7 @@ export function registerCoreSchema(builder: Builder) {
       ancestors: t.field({ type: [Jurisdiction], description: 'Root first, within your jurisdiction.', resolve: (j, _a, ctx) => getAncestors(ctx, j) }),
       children: t.connection({
         type: Jurisdiction,
-        resolve: (j, args, ctx, info) => (plannedRelation(j, info) as Page<JurisdictionRow> | undefined) ?? listJurisdictions(ctx, { parentCode: j.code }, args),
+        resolve: (j, args, ctx, info) => plannedOr(j, info, () => listJurisdictions(ctx, { parentCode: j.code }, args)) as Promise<Page<JurisdictionRow>>,
       }),
     }),
   });
