@@ -15,6 +15,7 @@ import { queryLimitPlugins } from './query-limits.js';
 import { useHeavyAdmission, useRequestBudget } from './request-budget.js';
 import { requestContextFactory, requestIdOf, useRequestFacts } from './request-context.js';
 import { useReadReplicas } from './replicas.js';
+import { useScopedReads } from './data/row-security.js';
 import { createRevocationList } from './revocation.js';
 import { corsFromAllowlist, useInputLimits, useIntrospectionPolicy } from './security.js';
 
@@ -74,7 +75,9 @@ export function createApp(o: AppOptions): App {
       useRequestBudget(config.requestTimeoutMs),
       useHeavyAdmission({ heavyNodes: Number(process.env.HEAVY_QUERY_NODES || 100), concurrency: Number(process.env.HEAVY_QUERY_CONCURRENCY || 2), defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
       useRequestFacts(!config.production),
-      useReadReplicas(platform),
+      // Order matters: a later plugin's execute wraps an earlier one's. The replica router picks
+      // the database first (outer), then the scoped read opens its row-security transaction on it.
+      useScopedReads(),
       useReadReplicas(platform),
       ...operability.last,
     ],

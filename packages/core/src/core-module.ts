@@ -35,6 +35,10 @@ export const coreModule = defineModule({
     },
     'calendar:manage': { description: 'Load a year’s official holiday arrangement (the State Council’s notice).', roles: ['city_admin'] },
   },
+  unscopedTables: {
+    audit_log: 'the hash chain is appended after its last entry, whoever wrote it; auditLog reads filter by scope in the service',
+    event_outbox: 'written by every transaction and relayed by the platform; subscriptions filter by scope on delivery',
+  },
   errorCodes: [...CoreErrors.all, ...TOP_LEVEL_CODES],
   register: (builder) => {
     registerCoreSchema(builder);

@@ -56,3 +56,5 @@ export * from './ops/index.js';
 export * from './integrity.js';
 export * from './replicas.js';
 export * from './jobs.js';
+export * from './data/row-security.js';
+export * from './data/planner.js';

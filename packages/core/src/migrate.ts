@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { withCore } from './schema.js';
 import type { Database } from './db.js';
+import { rowSecuritySql } from './data/row-security.js';
 import type { ModuleDescriptor } from './module.js';
 
 /** Applies the committed drizzle migrations, then each module's idempotent post-migrate SQL and data migration. */
@@ -13,5 +14,6 @@ export async function migrate(database: Database, migrationsFolder: string, modu
     await run(database.db as never, { migrationsFolder });
   }
   for (const m of withCore(modules)) for (const stmt of m.postMigrateSql ?? []) await database.db.execute(sql.raw(stmt));
+  for (const stmt of rowSecuritySql(withCore(modules))) await database.db.execute(sql.raw(stmt));
   for (const m of withCore(modules)) await m.postMigrate?.(database.db);
 }

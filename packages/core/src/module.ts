@@ -24,6 +24,11 @@ export interface ModuleDescriptor {
   name: string;
   /** drizzle tables: migrations are generated from every module's tables. */
   tables: Record<string, PgTable>;
+  /**
+   * Tables with a `jurisdiction_code` column that row-level security leaves alone, each with the
+   * reason (data/row-security.ts): every other such table gets the scope policy.
+   */
+  unscopedTables?: Record<string, string>;
   permissions: Record<string, PermissionSpec>;
   /** The module's closed set of error codes (full codes, e.g. POPULATION_RESIDENT_ID_INVALID). */
   errorCodes: string[];

@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { appendAudit, auditRecords, canonicalJson, writeTail, type AuditInput } from './audit.js';
 import { requireActor, type Ctx, type TxCtx } from './context.js';
 import type { Db } from './db.js';
+import { inScopedTransaction, widenedForSystem } from './data/row-security.js';
 import { CoreErrors } from './errors.js';
 import type { DomainEvents, EmittedEvent, EventName } from './events.js';
 import { outboxRecords } from './outbox.js';
@@ -35,35 +36,12 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
   let emitted: EmittedEvent[] = [];
   let result: T;
   try {
-    result = await ctx.platform.database.db.transaction(async (db) => {
+    // Inside a scoped read (an access record on a read) the write joins the request's transaction.
+    const scoped = inScopedTransaction(ctx);
+    result = await (scoped ? ctx.db : ctx.platform.database.db).transaction(async (db) => {
       const txDb = db as unknown as Db;
-      const audits: AuditInput[] = [];
-      const events: EmittedEvent[] = [];
-      const tx: TxCtx = {
-        ...ctx,
-        db: txDb,
-        loaders: new Map(), // loaders must not serve rows read before this transaction's writes
-        audit: (entry) => void audits.push(entry),
-        emitted: events,
-        async emit<N extends EventName>(name: N, payload: DomainEvents[N]) {
-          events.push({ name, payload, requestId: ctx.requestId });
-          for (const s of ctx.platform.subscribers.get(name) ?? []) {
-            await s.handle(tx, payload);
-          }
-        },
-      };
-      const value = await fn(tx);
-      // One statement: audit entries, outbox rows and the idempotency record, under the chain
-      // lock taken last, so it is held only until the COMMIT that follows.
-      const stored = await writeTail(txDb, {
-        audit: auditRecords({ id: actor.id, roles: [...actor.roles] }, ctx.requestId, opts.operation, audits),
-        events: outboxRecords(events),
-        idempotency: opts.idempotencyKey ? { actor_id: actor.id, key: opts.idempotencyKey, operation: opts.operation, request_hash: requestHash, result: toJson(value) } : null,
-      });
-      // The key was stored before (a retry, or a concurrent request that won): roll back ours and answer with the first.
-      if (!stored) throw new IdempotentReplay();
-      emitted = events;
-      return value;
+      if (scoped && opts.system) return widenedForSystem(ctx, txDb, () => body(txDb));
+      return body(txDb);
     });
   } catch (e) {
     if (!opts.idempotencyKey) throw e;
@@ -79,6 +57,36 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
   }
   if (emitted.length) ctx.platform.outbox?.kick();
   return result;
+
+  async function body(txDb: Db): Promise<T> {
+    const audits: AuditInput[] = [];
+    const events: EmittedEvent[] = [];
+    const tx: TxCtx = {
+      ...ctx,
+      db: txDb,
+      loaders: new Map(), // loaders must not serve rows read before this transaction's writes
+      audit: (entry) => void audits.push(entry),
+      emitted: events,
+      async emit<N extends EventName>(name: N, payload: DomainEvents[N]) {
+        events.push({ name, payload, requestId: ctx.requestId });
+        for (const s of ctx.platform.subscribers.get(name) ?? []) {
+          await s.handle(tx, payload);
+        }
+      },
+    };
+    const value = await fn(tx);
+    // One statement: audit entries, outbox rows and the idempotency record, under the chain
+    // lock taken last, so it is held only until the COMMIT that follows.
+    const stored = await writeTail(txDb, {
+      audit: auditRecords({ id: actor.id, roles: [...actor.roles] }, ctx.requestId, opts.operation, audits),
+      events: outboxRecords(events),
+      idempotency: opts.idempotencyKey ? { actor_id: actor.id, key: opts.idempotencyKey, operation: opts.operation, request_hash: requestHash, result: toJson(value) } : null,
+    });
+    // The key was stored before (a retry, or a concurrent request that won): roll back ours and answer with the first.
+    if (!stored) throw new IdempotentReplay();
+    emitted = events;
+    return value;
+  }
 }
 
 export function isTx(ctx: Ctx): ctx is TxCtx {
@@ -109,7 +117,8 @@ function fromJson(v: unknown): unknown {
 /** Records an audit entry outside a mutation (e.g. revealing personal data on a read). */
 export async function recordAccess(ctx: Ctx, entry: AuditInput & { operation: string }): Promise<void> {
   const actor = requireActor(ctx);
-  await ctx.platform.database.db.transaction(async (db) => {
+  // ctx.db: inside a scoped read transaction this nests (a savepoint) instead of waiting for it.
+  await ctx.db.transaction(async (db) => {
     await appendAudit(db as unknown as Db, { id: actor.id, roles: [...actor.roles] }, ctx.requestId, entry.operation, [entry]);
   });
 }

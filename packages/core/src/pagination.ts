@@ -32,14 +32,32 @@ export interface KeysetOptions<Row> {
 }
 
 const encode = (values: KeyValue[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
-function decode(cursor: string, n: number): KeyValue[] {
+function decode(cursor: string, n: number, field = 'after'): KeyValue[] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v;
   } catch {
     /* fallthrough */
   }
-  throw CoreErrors.error('INPUT_INVALID', 'Malformed cursor.', { field: 'after' });
+  throw CoreErrors.error('INPUT_INVALID', 'Malformed cursor.', { field });
+}
+
+/** A cursor of key values (instants as ISO text): the same for paginate and the read planner. */
+export function encodeCursor(values: (KeyValue | Date)[]): string {
+  return encode(values.map((v) => (v instanceof Date ? v.toISOString() : v)));
+}
+export const decodeCursor = decode;
+
+/** The page size asked for, checked against the maximum (a negative or oversized page is a client bug). */
+export function pageSizeOf(args: ConnectionArgs, max: number, defaultPageSize = 20): number {
+  const backward = args.last != null && args.first == null;
+  const requested = backward ? args.last : args.first;
+  const field = backward ? 'last' : 'first';
+  if (requested != null && (!Number.isInteger(requested) || requested < 0)) {
+    throw CoreErrors.error('INPUT_INVALID', `${field} must be a whole number from 0 to ${max}.`, { field });
+  }
+  if ((requested ?? 0) > max) throw CoreErrors.error('INPUT_INVALID', `A page holds at most ${max} items.`, { field });
+  return Math.min(requested ?? defaultPageSize, max);
 }
 
 /** Keyset (cursor) pagination over a stable order: constant cost per page at any depth. */
@@ -47,16 +65,8 @@ export async function paginate<Row>(o: KeysetOptions<Row>): Promise<Page<Row>> {
   const { args } = o;
   const max = o.maxPageSize ?? 100;
   const backward = args.last != null && args.first == null;
-  const requested = backward ? args.last : args.first;
-  const field = backward ? 'last' : 'first';
   // A negative page size is a client bug: answering an empty page would hide it.
-  if (requested != null && (!Number.isInteger(requested) || requested < 0)) {
-    throw CoreErrors.error('INPUT_INVALID', `${field} must be a whole number from 0 to ${max}.`, { field });
-  }
-  if ((requested ?? 0) > max) {
-    throw CoreErrors.error('INPUT_INVALID', `A page holds at most ${max} items.`, { field });
-  }
-  const size = Math.min(requested ?? o.defaultPageSize ?? 20, max);
+  const size = pageSizeOf(args, max, o.defaultPageSize ?? 20);
   const asc = (o.direction ?? 'asc') === 'asc' ? !backward : backward;
   const cols = sql.join(
     o.keys.map((k) => sql`${k.column}`),

@@ -8,6 +8,7 @@ import { encryptLegacyPhones } from './service/phone-migration.js';
 import { rotateDataKey, rowsNotUnderCurrentKey } from './service/data-key.js';
 import { sweepOverdueRevisits } from './service/revisits.js';
 import { dwellingClassHistory, fiveOnesChecks, personTierHistory, tables } from './tables.js';
+import { POPULATION_ROW_SECURITY_SQL } from './row-security.js';
 
 /**
  * The population module: floating population and rental housing (流动人口与出租屋).
@@ -40,7 +41,7 @@ export const populationModule = defineModule({
   errorCodes: PopulationErrors.all,
   register: (builder) => registerPopulationSchema(builder),
   /** The history tables: corrections are new rows. */
-  postMigrateSql: appendOnly([personTierHistory, dwellingClassHistory, fiveOnesChecks]),
+  postMigrateSql: [...appendOnly([personTierHistory, dwellingClassHistory, fiveOnesChecks]), ...POPULATION_ROW_SECURITY_SQL],
   postMigrate: async (db) => void (await encryptLegacyPhones(db)),
   subscribers: [],
   emits: ['residenceRegistered', 'residenceDeregistered', 'personMovedAway', 'personArrived', 'revisitOverdue'],

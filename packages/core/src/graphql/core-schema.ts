@@ -1,4 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { Repeater } from 'graphql-yoga';
+import { jurisdictionReads } from '../data/core-reads.js';
+import { planOne, plannedOr } from '../data/planner.js';
+import { notFound } from '../errors.js';
+import type { Page } from '../pagination.js';
 import type { Builder } from '../builder.js';
 import { requireActor, type Ctx } from '../context.js';
 import { listAuditLog } from '../audit-service.js';
@@ -74,7 +79,7 @@ export function registerCoreSchema(builder: Builder) {
       ancestors: t.field({ type: [Jurisdiction], description: 'Root first, within your jurisdiction.', resolve: (j, _a, ctx) => getAncestors(ctx, j) }),
       children: t.connection({
         type: Jurisdiction,
-        resolve: (j, args, ctx) => listJurisdictions(ctx, { parentCode: j.code }, args),
+        resolve: (j, args, ctx, info) => plannedOr(j, info, () => listJurisdictions(ctx, { parentCode: j.code }, args)) as Promise<Page<JurisdictionRow>>,
       }),
     }),
   });
@@ -94,7 +99,11 @@ export function registerCoreSchema(builder: Builder) {
       type: Jurisdiction,
       description: 'A jurisdiction in your subtree (NOT_FOUND otherwise).',
       args: { code: t.arg({ type: 'DivisionCode', required: true }) },
-      resolve: (_r, { code }, ctx) => getJurisdiction(ctx, code),
+      resolve: async (_r, { code }, ctx, info) => {
+        const j = await planOne<JurisdictionRow>(ctx, info, jurisdictionReads, (t) => sql`${t}.code = ${code}`);
+        if (!j) throw notFound('jurisdiction');
+        return j;
+      },
     }),
     jurisdictions: t.connection({
       type: Jurisdiction,

@@ -64,7 +64,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       authScopes: read,
       description: 'Rental dwellings in your jurisdiction, ordered by (jurisdiction, id).',
       args: { filter: t.arg({ type: DwellingFilter }) },
-      resolve: (_r, args, ctx) => listDwellings(ctx, args.filter ?? {}, args),
+      resolve: (_r, args, ctx, info) => listDwellings(ctx, args.filter ?? {}, args, info),
     }),
     overdueDwellings: t.connection({
       type: T.Dwelling,

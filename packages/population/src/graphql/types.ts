@@ -1,4 +1,4 @@
-import { z, type Builder, type Ctx } from '@safecity/core';
+import { plannedOr, z, type Builder, type Ctx } from '@safecity/core';
 import { daysOverdue, DWELLING_CLASSES, FILING_STATUSES, INFLOW_REASONS, PERSON_KINDS, TENANT_TIERS, type Rate } from '../rules.js';
 import {
   currentRegistrationsLoader,
@@ -143,10 +143,10 @@ export function registerTypes(builder: Builder) {
       revisitDueOn: t.field({ type: 'Date', resolve: (d) => d.revisitDueOn }),
       daysOverdue: daysOverdueField(t),
       version: t.exposeInt('version'),
-      currentTenants: t.field({ type: [Registration], description: 'Open registrations (current tenants), oldest first.', resolve: (d, _a, ctx) => currentRegistrationsLoader(ctx).load(d.id) }),
+      currentTenants: t.field({ type: [Registration], description: 'Open registrations (current tenants), oldest first.', resolve: (d, _a, ctx, info) => plannedOr(d, info, () => currentRegistrationsLoader(ctx).load(d.id)) }),
       overCapacity: t.boolean({ description: 'More current tenants than capacity (registrations above capacity are accepted and flagged).', resolve: async (d, _a, ctx) => (await currentRegistrationsLoader(ctx).load(d.id)).length > d.capacity }),
       registrations: t.field({ type: [Registration], description: 'Registration history, newest first.', resolve: (d, _a, ctx) => registrationHistoryLoader(ctx, 'dwelling').load(d.id) }),
-      lastVisit: t.field({ type: Revisit, nullable: true, resolve: (d, _a, ctx) => lastVisitLoader(ctx).load(d.id) }),
+      lastVisit: t.field({ type: Revisit, nullable: true, resolve: (d, _a, ctx, info) => plannedOr(d, info, () => lastVisitLoader(ctx).load(d.id)) }),
       classHistory: t.field({ type: [ClassChange], resolve: (d, _a, ctx) => dwellingClassHistoryOf(ctx, d) }),
     }),
   });
@@ -154,7 +154,7 @@ export function registerTypes(builder: Builder) {
   Registration.implement({
     description: 'A residence registration (居住登记): a person living at a dwelling from a date.',
     fields: (t) => ({
-      person: t.field({ type: Person, nullable: true, description: 'Null if the person now lives outside your jurisdiction.', resolve: (r, _a, ctx) => orNull(personLoader(ctx).load(r.personId)) }),
+      person: t.field({ type: Person, nullable: true, description: 'Null if the person now lives outside your jurisdiction.', resolve: (r, _a, ctx, info) => plannedOr(r, info, () => orNull(personLoader(ctx).load(r.personId))) }),
       dwelling: t.field({ type: Dwelling, nullable: true, resolve: (r, _a, ctx) => orNull(dwellingLoader(ctx).load(r.dwellingId)) }),
       jurisdictionCode: t.field({ type: 'DivisionCode', resolve: (r) => r.jurisdictionCode }),
       registeredOn: t.field({ type: 'Date', resolve: (r) => r.registeredOn }),
@@ -176,7 +176,7 @@ export function registerTypes(builder: Builder) {
 
   const RevisitTenant = builder.objectRef<{ personId: string; outcome: string }>('RevisitTenant').implement({
     fields: (t) => ({
-      person: t.field({ type: Person, nullable: true, resolve: (r, _a, ctx) => orNull(personLoader(ctx).load(r.personId)) }),
+      person: t.field({ type: Person, nullable: true, resolve: (r, _a, ctx, info) => plannedOr(r, info, () => orNull(personLoader(ctx).load(r.personId))) }),
       outcome: t.string({ description: 'seen, or departed (found to have moved away).', resolve: (r) => r.outcome }),
     }),
   });

@@ -1,6 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, exists, isNull, lte, sql, type SQL } from 'drizzle-orm';
-import { assertVersion, requireWritableJurisdiction, inScope, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
+import { dwellingReads } from '../reads.js';
+import {
+  planConnection,
+  assertVersion,
+  requireWritableJurisdiction,
+  inScope,
+  paginate,
+  requireActor,
+  runMutation,
+  selectPage,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+  addDays,
+} from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { daysOverdue, dwellingRevisitDue, type DwellingClass, type FilingStatus, type FiveOnes } from '../rules.js';
 import { dwellingClassHistory, dwellings, fiveOnesChecks, residenceRegistrations, type DwellingRow } from '../tables.js';
@@ -115,8 +129,12 @@ export interface DwellingFilter {
 }
 
 function dwellingConditions(ctx: Ctx, f: DwellingFilter): (SQL | undefined)[] {
+  return [inScope(ctx, dwellings.jurisdictionCode), ...dwellingFilter(ctx, f)];
+}
+
+/** The filter's own conditions (the caller's scope is added by whoever runs them). */
+function dwellingFilter(ctx: Ctx, f: DwellingFilter): (SQL | undefined)[] {
   return [
-    inScope(ctx, dwellings.jurisdictionCode),
     f.jurisdictionCode ? withinSql(dwellings.jurisdictionCode, f.jurisdictionCode) : undefined,
     f.dwellingClass ? eq(dwellings.dwellingClass, f.dwellingClass) : undefined,
     f.filingStatus ? eq(dwellings.filingStatus, f.filingStatus) : undefined,
@@ -133,8 +151,12 @@ function dwellingConditions(ctx: Ctx, f: DwellingFilter): (SQL | undefined)[] {
   ];
 }
 
-/** Dwellings in the caller's jurisdiction; stable order (jurisdiction, id). */
-export function listDwellings(ctx: Ctx, f: DwellingFilter, args: ConnectionArgs) {
+/**
+ * Dwellings in the caller's jurisdiction; stable order (jurisdiction, id). With the resolver's
+ * `info`, core's planner answers the page and the relations it selects (reads.ts) in one statement.
+ */
+export function listDwellings(ctx: Ctx, f: DwellingFilter, args: ConnectionArgs, info?: Parameters<typeof planConnection>[1]) {
+  if (info) return planConnection<DwellingRow>(ctx, info, dwellingReads, { where: dwellingFilter(ctx, f), orderBy: ['jurisdictionCode', 'id'], args });
   const conds = dwellingConditions(ctx, f);
   return paginate<DwellingRow>({
     args,

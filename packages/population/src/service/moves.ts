@@ -22,7 +22,7 @@ import {
   type Ctx,
 } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { idNumberMatches } from '../identity.js';
+import { idNumberMatches, residentIdHashes } from '../identity.js';
 import { arrivalProblem, destinationDistrict, type TenantTier } from '../rules.js';
 import { personDepartures, personTierHistory, persons, residenceRegistrations, type DepartureRow, type RegistrationRow } from '../tables.js';
 import { lockDwelling, today } from './common.js';
@@ -142,7 +142,7 @@ export function listDepartures(ctx: Ctx, f: DepartureFilter, args: ConnectionArg
   const conds: (SQL | undefined)[] = [
     inScope(ctx, personDepartures.jurisdictionCode),
     f.jurisdictionCode ? withinSql(personDepartures.jurisdictionCode, f.jurisdictionCode) : undefined,
-    f.idNumber ? eq(personDepartures.personId, personIdByNumber(f.idNumber)) : undefined,
+    f.idNumber ? sql`${personDepartures.personId} in (select population_person_ids_by_hash(${sql.param(residentIdHashes(f.idNumber))}::text[]))` : undefined,
     f.movedFrom ? gte(personDepartures.movedOn, f.movedFrom) : undefined,
     f.movedTo ? lte(personDepartures.movedOn, f.movedTo) : undefined,
   ];
@@ -164,8 +164,8 @@ export function listDepartures(ctx: Ctx, f: DepartureFilter, args: ConnectionArg
   });
 }
 
-/** The person id behind a number, as a subquery (the departure keeps no hash of its own). */
-const personIdByNumber = (idNumber: string) => sql`(select ${persons.id} from ${persons} where ${idNumberMatches(persons.idNumberHash, idNumber)})`;
+// The person behind a number may live in another jurisdiction now (the departure keeps no hash of
+// its own): population_person_ids_by_hash (row-security.ts) finds the id wherever the person is.
 
 /** The departure record of each moved-out registration, in the caller's scope (one statement per page). */
 export function departureByRegistrationLoader(ctx: Ctx) {

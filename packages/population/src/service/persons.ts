@@ -206,8 +206,9 @@ function revealPersonal<V>(ctx: Ctx, person: PersonRow, purpose: string, how: { 
     ctx,
     `population.${how.operation}:${purpose}`,
     async (ids) => {
-      const rows = ids.map((id) => personsById.get(ctx)?.get(id) as PersonRow);
-      await ctx.platform.database.db.transaction(async (db) => {
+      const rows = ids.map((id) => personsById.get(ctx)?.get(id)!);
+      // ctx.db: inside the request's scoped read transaction this nests instead of waiting for it.
+      await ctx.db.transaction(async (db) => {
         await appendAudit(
           db as unknown as Db,
           { id: actor.id, roles: [...actor.roles] },

@@ -1,0 +1,314 @@
+import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import {
+  getArgumentValues,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLResolveInfo,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Ctx } from '../context.js';
+import { CoreErrors } from '../errors.js';
+import { decodeCursor, encodeCursor, pageSizeOf, type ConnectionArgs, type Page } from '../pagination.js';
+import { rangeOf } from './row-security.js';
+
+/**
+ * The read planner: one SQL statement per root field for the part of the selection a module has
+ * declared. Each declared table becomes a `json_build_object` of its columns (keyed like drizzle's
+ * rows, so the existing field resolvers read them unchanged); each declared relation the query
+ * selects becomes a correlated subquery in the same statement, ordered and limited in PostgreSQL
+ * (connections with keyset cursors, one-rows with `limit 1`, lists capped). The caller's
+ * jurisdiction is applied to every declared table that has one, at every level, here and only
+ * here; row-level security stands behind it. Resolvers of relation fields read what was planned
+ * (`planned`) and fall back to their loaders when the field was not planned.
+ */
+
+export type Direction = 'asc' | 'desc';
+
+export interface RelationSpec {
+  /** The table the relation reaches (a function: specs refer to each other). */
+  target: () => TableSpec;
+  /** connection: a Relay page; many: a capped list; one: the first row or null. */
+  kind: 'connection' | 'many' | 'one';
+  /** Join: [parent property, target property] pairs. */
+  on: [string, string][];
+  /** Order of the target rows (target properties), ending with a unique one for cursors. */
+  orderBy: string[];
+  direction?: Direction;
+  /** Extra condition on the target (its alias given), e.g. `ended_on is null`. */
+  where?: (alias: SQL) => SQL;
+  /** Upper bound of a `many` list (it is a list, so it says so in its description). */
+  cap?: number;
+}
+
+export interface TableSpec {
+  table: PgTable;
+  /** The property holding the division code (absent: the table has no jurisdiction). */
+  jurisdiction?: string;
+  /** GraphQL field name → relation. */
+  relations?: Record<string, RelationSpec>;
+}
+
+/** Where planned relations of a row are kept, by response key (alias or field name). */
+const PLANNED = Symbol('safecity.planned');
+type Planned = Record<string, unknown>;
+
+/** What was planned for this field of `parent` (by its response key), or undefined. */
+export function planned<T>(parent: unknown, info: Pick<GraphQLResolveInfo, 'path'>): T | undefined {
+  const p = (parent as { [PLANNED]?: Planned } | null)?.[PLANNED];
+  if (!p) return undefined;
+  const key = String(info.path.key);
+  return key in p ? (p[key] as T) : undefined;
+}
+
+interface Level {
+  spec: TableSpec;
+  alias: string;
+}
+
+interface Plan {
+  ctx: Ctx;
+  info: GraphQLResolveInfo;
+  aliasSeq: number;
+  maxPageSize: number;
+}
+
+const columnsOf = new WeakMap<PgTable, [string, PgColumn][]>();
+function columns(table: PgTable): [string, PgColumn][] {
+  let c = columnsOf.get(table);
+  if (!c) columnsOf.set(table, (c = Object.entries(getTableColumns(table)) as [string, PgColumn][]));
+  return c;
+}
+function columnName(spec: TableSpec, prop: string): string {
+  const col = getTableColumns(spec.table)[prop] as PgColumn | undefined;
+  if (!col) throw new Error(`${getTableName(spec.table)} has no property ${prop}`);
+  return col.name;
+}
+const ident = (s: string) => sql.raw(`"${s.replace(/"/g, '""')}"`);
+const ref = (alias: string, col: string) => sql.raw(`${alias}."${col.replace(/"/g, '""')}"`);
+// Nested levels are t1, t2, …; the root is its table's quoted name (rootLevel).
+
+/** The fields selected on an object type, through fragments (same response key merged). */
+function selectedFields(plan: Plan, set: SelectionSetNode | undefined, type: GraphQLNamedType, out = new Map<string, FieldNode[]>()): Map<string, FieldNode[]> {
+  if (!set) return out;
+  for (const sel of set.selections) {
+    if (sel.kind === Kind.FIELD) {
+      const key = sel.alias?.value ?? sel.name.value;
+      out.set(key, [...(out.get(key) ?? []), sel]);
+    } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+      if (!sel.typeCondition || sel.typeCondition.name.value === type.name) selectedFields(plan, sel.selectionSet, type, out);
+    } else {
+      const f = plan.info.fragments[sel.name.value];
+      if (f && f.typeCondition.name.value === type.name) selectedFields(plan, f.selectionSet, type, out);
+    }
+  }
+  return out;
+}
+
+function fieldDef(type: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined {
+  return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+}
+
+/** The jurisdiction condition of one level: the caller's range, as the policy writes it. */
+function scopeCondition(plan: Plan, level: Level): SQL | undefined {
+  if (!level.spec.jurisdiction) return undefined;
+  const { lo, hi } = rangeOf(plan.ctx);
+  const col = ref(level.alias, columnName(level.spec, level.spec.jurisdiction));
+  return sql`${col} ~>=~ ${lo} and ${col} ~<~ ${hi}`;
+}
+
+/** `json_build_object` of every column of the level and of each selected, declared relation. */
+function rowObject(plan: Plan, level: Level, set: SelectionSetNode | undefined, type: GraphQLNamedType): SQL {
+  const pairs: SQL[] = columns(level.spec.table).map(([prop, col]) => sql`${sql.raw(`'${prop}'`)}, ${ref(level.alias, col.name)}`);
+  for (const [key, nodes] of selectedFields(plan, set, type)) {
+    const node = nodes[0]!;
+    const rel = level.spec.relations?.[node.name.value];
+    const def = fieldDef(type, node.name.value);
+    if (!rel || !def) continue;
+    pairs.push(sql`${sql.raw(`'@${key.replace(/'/g, '')}'`)}, ${relationSubquery(plan, level, rel, node, def)}`);
+  }
+  // json_build_object takes at most 100 arguments: wide rows are merged from chunks.
+  const chunks: SQL[] = [];
+  for (let i = 0; i < pairs.length; i += 50) chunks.push(sql`jsonb_build_object(${sql.join(pairs.slice(i, i + 50), sql`, `)})`);
+  return chunks.length === 1 ? chunks[0]! : sql.join(chunks, sql` || `);
+}
+
+function connectionArgsOf(plan: Plan, def: GraphQLField<unknown, unknown>, node: FieldNode): ConnectionArgs {
+  return getArgumentValues(def as never, node, plan.info.variableValues) as ConnectionArgs;
+}
+
+/** The order, limit and cursor condition of a keyset page over `keys` of `level`. */
+function keyset(plan: Plan, level: Level, keys: string[], direction: Direction, args: ConnectionArgs, field: string) {
+  const size = pageSizeOf(args, plan.maxPageSize);
+  const backward = args.last != null && args.first == null;
+  const asc = (direction === 'asc') !== backward;
+  const cols = keys.map((k) => ref(level.alias, columnName(level.spec, k)));
+  const cursor = backward ? args.before : args.after;
+  let where: SQL | undefined;
+  if (cursor) {
+    const values = decodeCursor(cursor, keys.length, field);
+    where = sql`(${sql.join(cols, sql`, `)}) ${sql.raw(asc ? '>' : '<')} (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
+  }
+  const orderBy = sql.join(cols.map((c) => sql`${c} ${sql.raw(asc ? 'asc' : 'desc')}`), sql`, `);
+  return { size, backward, where, orderBy };
+}
+
+/** What a connection field selects on its nodes (`edges { node }` and `nodes`), merged. */
+function nodeSelection(plan: Plan, node: FieldNode, connectionType: GraphQLNamedType, nodeType: GraphQLNamedType): SelectionSetNode {
+  const selections: SelectionSetNode['selections'][number][] = [];
+  const top = selectedFields(plan, node.selectionSet, connectionType);
+  for (const [, fs] of top) {
+    for (const f of fs) {
+      if (f.name.value === 'nodes' && f.selectionSet) selections.push(...f.selectionSet.selections);
+      if (f.name.value === 'edges') {
+        const edgeType = getNamedType(fieldDef(connectionType, 'edges')!.type);
+        for (const [, es] of selectedFields(plan, f.selectionSet, edgeType)) for (const e of es) if (e.name.value === 'node' && e.selectionSet) selections.push(...e.selectionSet.selections);
+      }
+    }
+  }
+  void nodeType;
+  return { kind: Kind.SELECTION_SET, selections };
+}
+
+function relationSubquery(plan: Plan, parent: Level, rel: RelationSpec, node: FieldNode, def: GraphQLField<unknown, unknown>): SQL {
+  const target: Level = { spec: rel.target(), alias: `t${++plan.aliasSeq}` };
+  const join = rel.on.map(([p, t]) => sql`${ref(target.alias, columnName(target.spec, t))} = ${ref(parent.alias, columnName(parent.spec, p))}`);
+  const conds = [...join, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter((c): c is SQL => !!c);
+  const from = sql`${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)}`;
+  const fieldType = getNamedType(def.type);
+  if (rel.kind === 'one') {
+    const obj = rowObject(plan, target, node.selectionSet, fieldType);
+    const order = sql.join(rel.orderBy.map((k) => sql`${ref(target.alias, columnName(target.spec, k))} ${sql.raw(rel.direction ?? 'asc')}`), sql`, `);
+    return sql`(select ${obj} from ${from} where ${sql.join(conds, sql` and `)} order by ${order} limit 1)`;
+  }
+  if (rel.kind === 'many') {
+    const obj = rowObject(plan, target, node.selectionSet, fieldType);
+    const order = sql.join(rel.orderBy.map((k) => sql`${ref(target.alias, columnName(target.spec, k))} ${sql.raw(rel.direction ?? 'asc')}`), sql`, `);
+    const cap = rel.cap ?? plan.maxPageSize;
+    return sql`(select coalesce(jsonb_agg(x.j), '[]'::jsonb) from (select ${obj} as j from ${from} where ${sql.join(conds, sql` and `)} order by ${order} limit ${sql.raw(String(cap))}) x)`;
+  }
+  const args = connectionArgsOf(plan, def, node);
+  const nodeType = getNamedType(fieldDef(fieldType, 'edges') ? getNamedType(fieldDef(getNamedType(fieldDef(fieldType, 'edges')!.type), 'node')!.type) : fieldType);
+  const obj = rowObject(plan, target, nodeSelection(plan, node, fieldType, nodeType), nodeType);
+  const ks = keyset(plan, target, rel.orderBy, rel.direction ?? 'asc', args, node.name.value);
+  const where = [...conds, ks.where].filter((c): c is SQL => !!c);
+  return sql`(select jsonb_build_object('rows', coalesce(jsonb_agg(x.j), '[]'::jsonb), 'backward', ${sql.raw(ks.backward ? 'true' : 'false')}, 'size', ${sql.raw(String(ks.size))}, 'hasCursor', ${sql.raw(args.after || args.before ? 'true' : 'false')}) from (select ${obj} as j from ${from} where ${sql.join(where, sql` and `)} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}) x)`;
+}
+
+/** A JSON row back into the shape drizzle gives (its own column mappings), with planned relations. */
+function hydrate(spec: TableSpec, json: Record<string, unknown>, keysOf: (spec: TableSpec) => string[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [prop, col] of columns(spec.table)) {
+    const v = json[prop];
+    row[prop] = v == null ? null : col.mapFromDriverValue(v);
+  }
+  const planned: Planned = {};
+  let any = false;
+  for (const [k, v] of Object.entries(json)) {
+    if (!k.startsWith('@')) continue;
+    any = true;
+    planned[k.slice(1)] = v;
+  }
+  if (any) {
+    // Relations are resolved lazily by `planned` callers through `shapeRelation` (they know the spec).
+    Object.defineProperty(row, PLANNED, { value: planned, enumerable: false });
+    Object.defineProperty(row, RAW_SPEC, { value: { spec, keysOf }, enumerable: false });
+  }
+  return row;
+}
+const RAW_SPEC = Symbol('safecity.plannedSpec');
+
+/** A planned relation of `parent`, shaped: a Page, a list of rows or a row (or undefined when not planned). */
+export function plannedRelation<T = Record<string, unknown>>(parent: unknown, info: Pick<GraphQLResolveInfo, 'path' | 'fieldName'>): Page<T> | T[] | T | null | undefined {
+  const raw = planned<unknown>(parent, info);
+  if (raw === undefined) return undefined;
+  const meta = (parent as Record<symbol, { spec: TableSpec } | undefined>)[RAW_SPEC];
+  const rel = meta?.spec.relations?.[info.fieldName];
+  if (!rel) return undefined;
+  const target = rel.target();
+  if (rel.kind === 'one') return raw == null ? null : (hydrate(target, raw as Record<string, unknown>, () => rel.orderBy) as T);
+  if (rel.kind === 'many') return (raw as Record<string, unknown>[]).map((r) => hydrate(target, r, () => rel.orderBy) as T);
+  const c = raw as { rows: Record<string, unknown>[]; backward: boolean; size: number; hasCursor: boolean };
+  return toPage(target, c.rows, rel.orderBy, c.size, c.backward, c.hasCursor) as Page<T>;
+}
+
+/** What was planned for this relation field (null included), or else what `fallback` (the loader) gives. */
+export function plannedOr<T>(parent: unknown, info: Pick<GraphQLResolveInfo, 'path' | 'fieldName'>, fallback: () => T | Promise<T>): T | Promise<T> {
+  const p = plannedRelation(parent, info);
+  return p === undefined ? fallback() : (p as T);
+}
+
+function toPage(spec: TableSpec, rows: Record<string, unknown>[], keys: string[], size: number, backward: boolean, hasCursor: boolean): Page<Record<string, unknown>> {
+  const hasMore = rows.length > size;
+  const pageRows = rows.slice(0, size).map((r) => hydrate(spec, r, () => keys));
+  if (backward) pageRows.reverse();
+  const edges = pageRows.map((node) => ({ cursor: encodeCursor(keys.map((k) => node[k] as string | number | Date)), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: backward ? hasCursor : hasMore,
+      hasPreviousPage: backward ? hasMore : hasCursor,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+/** The root level goes by its table's name: conditions a module writes with drizzle columns bind to it. */
+function rootLevel(spec: TableSpec): Level {
+  return { spec, alias: `"${getTableName(spec.table)}"` };
+}
+
+function newPlan(ctx: Ctx, info: GraphQLResolveInfo): Plan {
+  return { ctx, info, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
+}
+
+async function rowsOf(ctx: Ctx, query: SQL): Promise<Record<string, unknown>[]> {
+  const r = await ctx.db.execute(query);
+  const rows = ((r as unknown as { rows?: { j: unknown }[] }).rows ?? (r as unknown as { j: unknown }[])) as { j: unknown }[];
+  return rows.map((x) => (typeof x.j === 'string' ? JSON.parse(x.j) : x.j) as Record<string, unknown>);
+}
+
+/** The current field's node and its return type, for a root (or any) resolver. */
+function currentField(info: GraphQLResolveInfo): { node: FieldNode; type: GraphQLNamedType; def: GraphQLField<unknown, unknown> } {
+  const node = info.fieldNodes[0]!;
+  const def = info.parentType.getFields()[info.fieldName]!;
+  return { node, type: getNamedType(info.returnType), def };
+}
+
+/** One row of `spec` where `where` holds (inside the caller's jurisdiction), with the selected relations, in one statement. */
+export async function planOne<T = Record<string, unknown>>(ctx: Ctx, info: GraphQLResolveInfo, spec: TableSpec, where: (alias: SQL) => SQL): Promise<T | null> {
+  const plan = newPlan(ctx, info);
+  const level = rootLevel(spec);
+  const { node, type } = currentField(info);
+  const conds = [where(sql.raw(level.alias)), scopeCondition(plan, level)].filter((c): c is SQL => !!c);
+  const rows = await rowsOf(ctx, sql`select ${rowObject(plan, level, node.selectionSet, type)} as j from ${ident(getTableName(spec.table))} where ${sql.join(conds, sql` and `)} limit 1`);
+  return rows[0] ? (hydrate(spec, rows[0], () => []) as T) : null;
+}
+
+/** A keyset page of `spec` where `where` holds (inside the caller's jurisdiction), with the selected relations, in one statement. */
+export async function planConnection<T = Record<string, unknown>>(
+  ctx: Ctx,
+  info: GraphQLResolveInfo,
+  spec: TableSpec,
+  o: { where?: (SQL | undefined)[]; orderBy: string[]; direction?: Direction; args: ConnectionArgs },
+): Promise<Page<T>> {
+  const plan = newPlan(ctx, info);
+  const level = rootLevel(spec);
+  const { node, type } = currentField(info);
+  const nodeType = getNamedType(fieldDef(getNamedType(fieldDef(type, 'edges')!.type), 'node')!.type);
+  const ks = keyset(plan, level, o.orderBy, o.direction ?? 'asc', o.args, info.fieldName);
+  const conds = [...(o.where ?? []), scopeCondition(plan, level), ks.where].filter((c): c is SQL => !!c);
+  const rows = await rowsOf(
+    ctx,
+    sql`select ${rowObject(plan, level, nodeSelection(plan, node, type, nodeType), nodeType)} as j from ${ident(getTableName(spec.table))} where ${conds.length ? sql.join(conds, sql` and `) : sql`true`} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}`,
+  );
+  return toPage(spec, rows, o.orderBy, ks.size, ks.backward, !!(o.args.after || o.args.before)) as Page<T>;
+}
+
+export { CoreErrors };

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '@safecity/core/testing';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ modules: [] });
+});
+afterAll(() => s?.close());
+
+const Q0 = `query Q0($code: DivisionCode!, $first: Int, $after: String) {
+  jurisdiction(code: $code) { code name level children(first: $first, after: $after) { edges { cursor node { code level children(first: 2) { edges { node { code } } } } } pageInfo { hasNextPage endCursor } } }
+}`;
+
+describe('read planner: jurisdiction { children } in one statement', () => {
+  it('answers the sub-district, its communities and their grids with one SQL statement, paging by keyset', async () => {
+    const token = await s.token('district_officer', '620102');
+    const first = await s.gql(Q0, { code: '620102001', first: 2 }, { token });
+    expect(first.errors).toBeUndefined();
+    expect(first.extensions?.sqlStatements).toBe(1);
+    const j = first.data.jurisdiction;
+    expect({ code: j.code, level: j.level }).toEqual({ code: '620102001', level: 'subdistrict' });
+    expect(j.children.edges.map((e: any) => e.node.code)).toEqual(['620102001001', '620102001002']);
+    expect(j.children.edges[0].node.children.edges.map((e: any) => e.node.code)).toEqual(['620102001001001', '620102001001002']);
+    expect(j.children.pageInfo.hasNextPage).toBe(true);
+
+    // The next page from the planner's cursor equals what the service's own pagination answers.
+    const next = await s.gql(Q0, { code: '620102001', first: 2, after: j.children.pageInfo.endCursor }, { token });
+    const viaService = await s.gql(`query($after: String) { jurisdictions(parentCode: "620102001", first: 2, after: $after) { edges { node { code } } } }`, { after: j.children.pageInfo.endCursor }, { token });
+    expect(next.data.jurisdiction.children.edges.map((e: any) => e.node.code)).toEqual(viaService.data.jurisdictions.edges.map((e: any) => e.node.code));
+    expect(next.data.jurisdiction.children.edges[0].node.code > '620102001002').toBe(true);
+  });
+
+  it('refuses a jurisdiction outside the caller\'s subtree as NOT_FOUND, with no row of it', async () => {
+    const token = await s.token('district_officer', '620102');
+    const r = await s.gql(Q0, { code: '620103001', first: 2 }, { token });
+    expect(r.data.jurisdiction).toBeNull();
+    expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['CORE_NOT_FOUND']);
+  });
+
+  it('limits nested pages to the caller\'s subtree: a grid worker sees only its own grid below its community', async () => {
+    const token = await s.token('grid_worker', '620102001001001');
+    const r = await s.gql(`{ jurisdiction(code: "620102001001001") { code children(first: 5) { edges { node { code } } } } }`, {}, { token });
+    expect(r.data.jurisdiction).toEqual({ code: '620102001001001', children: { edges: [] } });
+  });
+});
