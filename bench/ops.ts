@@ -403,13 +403,13 @@ const M1: Operation = {
   a: {
     query: `mutation M1($personId: ID!, $dwellingId: ID!, $registeredOn: Date!, $key: IdempotencyKey) {
       registerResidence(personId: $personId, dwellingId: $dwellingId, registeredOn: $registeredOn, idempotencyKey: $key) {
-        __typename ... on MutationRegisterResidenceSuccess { data { id registeredOn overCapacity } } ... on DomainError { code message } } }`,
+        __typename ... on RegisterResidenceSuccess { data { id registeredOn overCapacity } } ... on DomainError { code message } } }`,
     role: 'district_officer',
     jurisdiction: (f) => f.m1District as string,
     vars: (v) => ({ personId: v.personGid, dwellingId: v.dwellingGid, registeredOn: v.registeredOn, key: v.key }),
     norm: (d) => {
       const r = d.registerResidence;
-      if (r?.__typename !== 'MutationRegisterResidenceSuccess') throw new Error(`A M1: ${JSON.stringify(r)}`);
+      if (r?.__typename !== 'RegisterResidenceSuccess') throw new Error(`A M1: ${JSON.stringify(r)}`);
       return { registeredOn: r.data.registeredOn };
     },
   },

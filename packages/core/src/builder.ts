@@ -1,4 +1,4 @@
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { type ObjectRef } from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -7,7 +7,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import { PothosValidationError } from '@pothos/core';
 import { DateTimeResolver, JSONResolver, LatitudeResolver, LocalDateResolver, LongitudeResolver } from 'graphql-scalars';
 import type { Ctx } from './context.js';
-import { CoreErrors, DomainError, forbidden, unauthenticated } from './errors.js';
+import { CoreErrors, DomainError, errorCodeDescription, forbidden, unauthenticated } from './errors.js';
 import { decodeGlobalId, encodeGlobalId } from './global-id.js';
 import { noteDomainErrorCode } from './ops/operability.js';
 import { boundedDateScalar, CreditCodeScalar, DivisionCodeScalar, IdempotencyKeyScalar, ResidentIdNumberScalar } from './scalars.js';
@@ -49,6 +49,12 @@ export interface SchemaTypes {
   DefaultNodeNullability: false;
 }
 
+/** `recordPerson` on Mutation → `RecordPerson`; other parents keep their name as a prefix. */
+function payloadStem(parentTypeName: string, fieldName: string): string {
+  const field = fieldName.charAt(0).toUpperCase() + fieldName.slice(1);
+  return parentTypeName === 'Mutation' ? field : `${parentTypeName}${field}`;
+}
+
 export function createBuilder(opts: { errorCodes: string[] }) {
   const builder = new SchemaBuilder<SchemaTypes>({
     plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin],
@@ -61,7 +67,20 @@ export function createBuilder(opts: { errorCodes: string[] }) {
       }),
       unauthorizedError: (_parent, ctx) => (ctx.actor ? forbidden() : unauthenticated()),
     },
-    errors: { defaultTypes: [DomainError], unsafelyHandleInputErrors: true },
+    errors: {
+      defaultTypes: [DomainError],
+      unsafelyHandleInputErrors: true,
+      // Payloads are named after the mutation (`RecordPersonPayload = RecordPersonSuccess | DomainError`,
+      // the written record in `RecordPersonSuccess.data`), not after the root type.
+      defaultUnionOptions: {
+        name: ({ parentTypeName, fieldName }) => `${payloadStem(parentTypeName, fieldName)}Payload`,
+        description: 'The mutation\'s answer: its Success member (what was written, in `data`), or a DomainError (nothing was written).',
+      },
+      defaultResultOptions: {
+        name: ({ parentTypeName, fieldName }) => `${payloadStem(parentTypeName, fieldName)}Success`,
+        description: 'The mutation succeeded: `data` holds what it wrote (or, for a retried idempotency key, what the first attempt wrote).',
+      },
+    },
     validation: {
       validationError: (result) => {
         const issue = result.issues[0];
@@ -95,8 +114,9 @@ export function createBuilder(opts: { errorCodes: string[] }) {
   builder.addScalarType('IdempotencyKey', IdempotencyKeyScalar);
 
   const ErrorCode = builder.enumType('ErrorCode', {
-    description: 'Every expected failure code of every module (a closed set).',
-    values: Object.fromEntries([...new Set(opts.errorCodes)].sort().map((c) => [c, { value: c }])),
+    description:
+      'Every error code the API answers with (a closed set): the modules\' DomainError codes (in a mutation\'s payload, or as `extensions.code` of a top-level error) and the gateway\'s own top-level codes (UNAUTHENTICATED, FORBIDDEN, QUERY_TOO_DEEP, …).',
+    values: Object.fromEntries([...new Set(opts.errorCodes)].sort().map((c) => [c, { value: c, description: errorCodeDescription(c) }])),
   });
 
   builder.objectType(DomainError, {
@@ -119,3 +139,27 @@ export function createBuilder(opts: { errorCodes: string[] }) {
 }
 
 export type Builder = ReturnType<typeof createBuilder>;
+
+const connectionRefs = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * The one connection type of a node type, named after the node: `PersonConnection` with
+ * `PersonEdge`, shared by every field that pages persons. Left to itself the relay plugin names a
+ * connection after the field that returns it (`QueryPersonsConnection`, `QueryOverdueTenantsConnection`
+ * for the same node), which front ends cannot reuse. Pass it as `t.connection`'s second argument.
+ */
+export function connectionOf<Type extends ObjectRef<PothosSchemaTypes.ExtendDefaultTypes<SchemaTypes>, any, any>>(builder: Builder, type: Type) {
+  let byName = connectionRefs.get(builder);
+  if (!byName) connectionRefs.set(builder, (byName = new Map()));
+  const name = type.name;
+  const known = byName.get(name);
+  if (known) return known as ReturnType<typeof make>;
+  const make = () =>
+    builder.connectionObject(
+      { type, name: `${name}Connection`, description: `A page of ${name} records: Relay cursor connection, ordered as the field that returns it says.` },
+      { name: `${name}Edge`, description: `One ${name} of a page with its cursor.` },
+    );
+  const ref = make();
+  byName.set(name, ref);
+  return ref;
+}

@@ -1,4 +1,4 @@
-import { idOfType, notFound, z, type Builder, type Ctx } from '@safecity/core';
+import { connectionOf, idOfType, notFound, z, type Builder, type Ctx } from '@safecity/core';
 import {
   ENTRY_STATUSES,
   LIST_TYPES,
@@ -185,7 +185,7 @@ export function registerCreditSchema(builder: Builder) {
       authScopes: { permission: 'credit:read' },
       args: { jurisdictionCode: t.arg({ type: 'DivisionCode' }), nameContains: t.arg.string({ validate: z.string().max(50) }) },
       resolve: (_r, args, ctx) => listSubjects(ctx, args, args),
-    }),
+    }, connectionOf(builder, CreditSubject)),
     creditListEntries: t.connection({
       type: CreditListEntry,
       description: 'Entries in your jurisdiction, newest start first; `status` is derived for `asOf` (default today).',
@@ -198,7 +198,7 @@ export function registerCreditSchema(builder: Builder) {
         asOf: t.arg({ type: 'Date' }),
       },
       resolve: (_r, args, ctx) => listEntries(ctx, args as typeof args & { status?: EntryStatus | null }, args),
-    }),
+    }, connectionOf(builder, CreditListEntry)),
     publishedCreditList: t.connection({
       type: PublishedEntry,
       description: 'The published red or black list (红黑榜公示): active entries, readable without a token.',
@@ -206,7 +206,7 @@ export function registerCreditSchema(builder: Builder) {
       authScopes: { public: true },
       args: { listType: t.arg({ type: ListTypeEnum, required: true }), jurisdictionCode: t.arg({ type: 'DivisionCode' }) },
       resolve: (_r, args, ctx) => publishedEntries(ctx, args, args),
-    }),
+    }, connectionOf(builder, PublishedEntry)),
     creditStanding: t.field({
       type: StandingRef,
       description: 'One subject’s standing for a joint reward/punishment check (联合奖惩).',

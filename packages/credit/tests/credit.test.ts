@@ -87,7 +87,7 @@ describe('credit module through the GraphQL API', () => {
 
   async function register(code: string, jurisdictionCode = '620102001001', onFileSince?: string) {
     const d = await ok(
-      `mutation($c: CreditCode!, $j: DivisionCode!, $since: Date) { registerCreditSubject(creditCode: $c, name: "兰州测试商贸有限公司", kind: enterprise, jurisdictionCode: $j, onFileSince: $since) { __typename ${E} ... on MutationRegisterCreditSubjectSuccess { data { id creditCode } } } }`,
+      `mutation($c: CreditCode!, $j: DivisionCode!, $since: Date) { registerCreditSubject(creditCode: $c, name: "兰州测试商贸有限公司", kind: enterprise, jurisdictionCode: $j, onFileSince: $since) { __typename ${E} ... on RegisterCreditSubjectSuccess { data { id creditCode } } } }`,
       { c: code, j: jurisdictionCode, since: onFileSince },
     );
     return d.registerCreditSubject;
@@ -95,7 +95,7 @@ describe('credit module through the GraphQL API', () => {
 
   async function propose(code: string, o: { listType?: string; startDate?: string; endDate?: string | null; token?: string } = {}) {
     const d = await ok(
-      `mutation($c: CreditCode!, $l: CreditListType!, $s: Date!, $e: Date) { proposeCreditListEntry(creditCode: $c, listType: $l, reasonCategory: severe_violation, reason: "严重违法失信", internalNote: "线索来自举报人王某", authority: "市市场监管局", startDate: $s, endDate: $e) { __typename ${E} ... on MutationProposeCreditListEntrySuccess { data { ${ENTRY} } } } }`,
+      `mutation($c: CreditCode!, $l: CreditListType!, $s: Date!, $e: Date) { proposeCreditListEntry(creditCode: $c, listType: $l, reasonCategory: severe_violation, reason: "严重违法失信", internalNote: "线索来自举报人王某", authority: "市市场监管局", startDate: $s, endDate: $e) { __typename ${E} ... on ProposeCreditListEntrySuccess { data { ${ENTRY} } } } }`,
       { c: code, l: o.listType ?? 'black', s: o.startDate ?? today, e: o.endDate === undefined ? addDays(today, 1000) : o.endDate },
       o.token ?? tok.officer,
     );
@@ -104,7 +104,7 @@ describe('credit module through the GraphQL API', () => {
 
   async function decide(entryId: string, approve: boolean, token: string) {
     const d = await ok(
-      `mutation($id: ID!, $a: Boolean!) { decideCreditListProposal(entryId: $id, approve: $a, reason: "审核意见") { __typename ${E} ... on MutationDecideCreditListProposalSuccess { data { ${ENTRY} decisions { action decidedBy effectiveDate } } } } }`,
+      `mutation($id: ID!, $a: Boolean!) { decideCreditListProposal(entryId: $id, approve: $a, reason: "审核意见") { __typename ${E} ... on DecideCreditListProposalSuccess { data { ${ENTRY} decisions { action decidedBy effectiveDate } } } } }`,
       { id: entryId, a: approve },
       token,
     );
@@ -117,7 +117,7 @@ describe('credit module through the GraphQL API', () => {
     await register(code, jurisdiction);
     const p = await propose(code, { startDate, endDate });
     const d = await decide(p.data.id, true, tok.officer2);
-    expect(d.__typename).toBe('MutationDecideCreditListProposalSuccess');
+    expect(d.__typename).toBe('DecideCreditListProposalSuccess');
     return { code, entryId: p.data.id as string };
   }
 
@@ -148,7 +148,7 @@ describe('credit module through the GraphQL API', () => {
       expect(r.registerCreditSubject).toMatchObject({ code: 'CORE_JURISDICTION_OUT_OF_SCOPE', field: 'jurisdictionCode' });
       const denied = await s.gql(q, { c: newCode('620103') }, as('district'));
       expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-      expect((await ok(q, { c: newCode('620103') })).registerCreditSubject.__typename).toBe('MutationRegisterCreditSubjectSuccess');
+      expect((await ok(q, { c: newCode('620103') })).registerCreditSubject.__typename).toBe('RegisterCreditSubjectSuccess');
     });
   });
 
@@ -247,7 +247,7 @@ describe('credit module through the GraphQL API', () => {
         `mutation($c: CreditCode!, $d: Date!) { recordCreditRecord(creditCode: $c, polarity: positive, kind: commendation, sourceDepartment: "市平安办", date: $d, summary: "守信表彰") { __typename ${E} } }`,
         { c: code, d: today },
       );
-      expect(d.recordCreditRecord.__typename).toBe('MutationRecordCreditRecordSuccess');
+      expect(d.recordCreditRecord.__typename).toBe('RecordCreditRecordSuccess');
       const e = await ok(`query($c: CreditCode!) { creditSubject(code: $c) { listEntries { listType status proposalRule } } }`, { c: code });
       expect(e.creditSubject.listEntries).toEqual([{ listType: 'red', status: 'pending', proposalRule: 'red_clean_record' }]);
     });
@@ -257,7 +257,7 @@ describe('credit module through the GraphQL API', () => {
       const code = newCode();
       const [subject] = await db.insert(creditSubjects).values({ creditCode: code, name: '兰州守信企业', kind: 'enterprise', jurisdictionCode: '620102001001', onFileSince: addDays(today, -5 * 365) }).returning();
       await db.insert(creditRecords).values({ subjectId: subject.id, jurisdictionCode: subject.jurisdictionCode, polarity: 'positive', kind: 'commendation', sourceDepartment: '市平安办', date: addDays(today, -400), summary: '守信表彰', validFrom: addDays(today, -400), recordedBy: 'test' });
-      const sweep = () => ok(`mutation { proposeEligibleRedListEntries { __typename ${E} ... on MutationProposeEligibleRedListEntriesSuccess { data } } }`, {});
+      const sweep = () => ok(`mutation { proposeEligibleRedListEntries { __typename ${E} ... on ProposeEligibleRedListEntriesSuccess { data } } }`, {});
       expect((await sweep()).proposeEligibleRedListEntries.data).toBe(1);
       expect((await sweep()).proposeEligibleRedListEntries.data).toBe(0);
       const e = await ok(`query($c: CreditCode!) { creditSubject(code: $c) { listEntries { listType status proposalRule } } }`, { c: code });
@@ -312,7 +312,7 @@ describe('credit module through the GraphQL API', () => {
   describe('credit repair', () => {
     const requestRepair = (entryId: string, conditions: string[], token = tok.district) =>
       ok(
-        `mutation($id: ID!, $cs: [CreditRepairConditionInput!]!) { requestCreditRepair(entryId: $id, statement: "已整改完毕", conditions: $cs) { __typename ${E} ... on MutationRequestCreditRepairSuccess { data { id status } } } }`,
+        `mutation($id: ID!, $cs: [CreditRepairConditionInput!]!) { requestCreditRepair(entryId: $id, statement: "已整改完毕", conditions: $cs) { __typename ${E} ... on RequestCreditRepairSuccess { data { id status } } } }`,
         { id: entryId, cs: conditions.map((condition) => ({ condition, evidence: `材料-${condition}` })) },
         token,
       ).then((d) => d.requestCreditRepair);
@@ -330,7 +330,7 @@ describe('credit module through the GraphQL API', () => {
 
       const decideRepair = (token: string) =>
         ok(
-          `mutation($id: ID!) { decideCreditRepair(requestId: $id, approve: true, reason: "符合信用修复条件") { __typename ${E} ... on MutationDecideCreditRepairSuccess { data { status decision { action effectiveDate } } } } }`,
+          `mutation($id: ID!) { decideCreditRepair(requestId: $id, approve: true, reason: "符合信用修复条件") { __typename ${E} ... on DecideCreditRepairSuccess { data { status decision { action effectiveDate } } } } }`,
           { id: req.data.id },
           token,
         ).then((d) => d.decideCreditRepair);

@@ -1,4 +1,4 @@
-import { loader, notFound, z, type Builder, type Ctx } from '@safecity/core';
+import { connectionOf, loader, notFound, z, type Builder, type Ctx } from '@safecity/core';
 import { MAJOR_EVENT_KINDS, type Category } from '../rules/categories.js';
 import type { ScoredItem } from '../rules/scoring.js';
 import type { FiredRule } from '../rules/veto.js';
@@ -125,7 +125,7 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       authScopes: READ,
       args: { category: t.arg({ type: CategoryEnum }), jurisdictionCode: t.arg({ type: 'DivisionCode' }), batchId: t.arg.id() },
       resolve: (_r, args, ctx) => listSafeUnits(ctx, { category: args.category, jurisdictionCode: args.jurisdictionCode, batchId: args.batchId as string | null }, args),
-    }),
+    }, connectionOf(builder, SafeUnit)),
   }));
 
   builder.mutationFields((t) => ({

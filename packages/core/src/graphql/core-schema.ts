@@ -1,5 +1,5 @@
 import { Repeater } from 'graphql-yoga';
-import type { Builder } from '../builder.js';
+import { connectionOf, type Builder } from '../builder.js';
 import { requireActor, type Ctx } from '../context.js';
 import { listAuditLog } from '../audit-service.js';
 import { verifyAuditChain } from '../audit.js';
@@ -75,7 +75,7 @@ export function registerCoreSchema(builder: Builder) {
       children: t.connection({
         type: Jurisdiction,
         resolve: (j, args, ctx) => listJurisdictions(ctx, { parentCode: j.code }, args),
-      }),
+      }, connectionOf(builder, Jurisdiction)),
     }),
   });
 
@@ -105,7 +105,7 @@ export function registerCoreSchema(builder: Builder) {
         nameContains: t.arg.string({ validate: z.string().max(50) }),
       },
       resolve: (_r, args, ctx) => listJurisdictions(ctx, args, args),
-    }),
+    }, connectionOf(builder, Jurisdiction)),
   }));
 
   builder.mutationFields((t) => ({
@@ -214,7 +214,7 @@ export function registerCoreSchema(builder: Builder) {
       authScopes: { permission: 'audit:read' },
       args: { filter: t.arg({ type: AuditFilter }) },
       resolve: (_r, args, ctx) => listAuditLog(ctx, args.filter ?? {}, args),
-    }),
+    }, connectionOf(builder, AuditEntry)),
     verifyAuditChain: t.field({
       type: ChainVerification,
       description: 'Recomputes the whole hash chain: an altered, inserted or removed entry is reported.',

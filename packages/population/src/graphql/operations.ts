@@ -1,4 +1,4 @@
-import { scopedEvents, z, type Builder } from '@safecity/core';
+import { connectionOf, scopedEvents, z, type Builder } from '@safecity/core';
 import type { DomainEvents } from '@safecity/core';
 import { importRegistrationsCsv, exportRegistrationsCsv, type ImportResult } from '../service/csv.js';
 import { classifyDwelling, fileDwelling, listDwellings, listOverdueDwellings, recordDwelling, recordFiveOnesCheck } from '../service/dwellings.js';
@@ -58,28 +58,28 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       description: 'Persons in your jurisdiction, ordered by (jurisdiction, id).',
       args: { filter: t.arg({ type: PersonFilter }) },
       resolve: (_r, args, ctx) => listPersons(ctx, args.filter ?? {}, args),
-    }),
+    }, connectionOf(builder, T.Person)),
     dwellings: t.connection({
       type: T.Dwelling,
       authScopes: read,
       description: 'Rental dwellings in your jurisdiction, ordered by (jurisdiction, id).',
       args: { filter: t.arg({ type: DwellingFilter }) },
       resolve: (_r, args, ctx) => listDwellings(ctx, args.filter ?? {}, args),
-    }),
+    }, connectionOf(builder, T.Dwelling)),
     overdueDwellings: t.connection({
       type: T.Dwelling,
       authScopes: read,
       description: 'Dwellings whose revisit is overdue on asOf (default today), most overdue first.',
       args: { asOf: t.arg({ type: 'Date' }), jurisdictionCode: t.arg({ type: 'DivisionCode' }), dwellingClass: t.arg({ type: T.DwellingClass }) },
       resolve: (_r, args, ctx) => listOverdueDwellings(ctx, args, args),
-    }),
+    }, connectionOf(builder, T.Dwelling)),
     overdueTenants: t.connection({
       type: T.Person,
       authScopes: read,
       description: 'Tenants whose revisit is overdue on asOf (default today), most overdue first.',
       args: { asOf: t.arg({ type: 'Date' }), jurisdictionCode: t.arg({ type: 'DivisionCode' }), tier: t.arg({ type: T.TenantTier }) },
       resolve: (_r, args, ctx) => listOverdueTenants(ctx, args, args),
-    }),
+    }, connectionOf(builder, T.Person)),
     populationRates: t.field({
       type: PopulationRates,
       authScopes: read,
