@@ -31,7 +31,7 @@ import {
 } from '@safecity/core';
 import { SEEDED_USERS } from './users.js';
 import { modules } from './modules.js';
-import { printedSchema } from './schema.js';
+import { checkedSchema, printedSchema } from './schema.js';
 import { generateMigration } from './generate-migrations.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { isClusterWorker, runPrimary, workersOption } from './cluster.js';
@@ -202,6 +202,15 @@ async function main() {
       else process.stdout.write(out);
       return;
     }
+    case 'schema-check': {
+      // The README's schema conventions, measured: figures always, exit 1 when a rule is broken.
+      const { lines, failures } = checkedSchema();
+      for (const l of lines) console.log(l);
+      for (const f of failures) console.error(`FAIL ${f}`);
+      if (failures.length) process.exit(1);
+      console.log('schema conventions kept');
+      return;
+    }
     case 'generate-migration': {
       // Before the first release the history may be squashed: --reset regenerates it from scratch.
       if (has(args, 'reset')) rmSync(MIGRATIONS, { recursive: true, force: true });
@@ -225,6 +234,7 @@ async function main() {
                                revoke one token or every token of a subject issued until now
   verify-audit                 recompute the audit hash chain (exit 1 when broken)
   print-schema [--write|--check]
+  schema-check
   generate-migration [name] [--reset]
 ${moduleCommands.join('\n')}`);
         process.exit(command === 'help' ? 0 : 2);
