@@ -206,11 +206,11 @@ const Q3b: Operation = {
     return [0, 1, 2].map((s) => ({ codes: Array.from({ length: 100 }, (_, i) => creditCode((s * 100 + i * 3) % Math.max(1, n))), asOf: AS_OF }));
   },
   a: {
-    query: `query Q3b($codes: [CreditCode!]!, $asOf: Date) { creditStandings(codes: $codes, asOf: $asOf) { creditCode known name standing activeEntries { listType startDate endDate } } }`,
+    query: `query Q3b($codes: [String!]!, $asOf: Date) { creditStandings(codes: $codes, asOf: $asOf) { code status standing { creditCode known name standing activeEntries { listType startDate endDate } } } }`,
     role: 'department_service',
     jurisdiction: () => '620100',
     vars: (v) => v,
-    norm: (d) => d.creditStandings.map(normStanding),
+    norm: (d) => d.creditStandings.map((c: any) => normStanding(c.standing)),
   },
   b: {
     query: `query Q3b($codes: [String!]!) { allCreditSubjects(filter: { creditCode: { in: $codes } }) { nodes { ${B_SUBJECT} } } }`,

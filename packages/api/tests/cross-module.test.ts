@@ -95,7 +95,7 @@ describe('patrol → assessment → credit, through events only', () => {
     expect([...types].some((t) => /Assessment/i.test(t))).toBe(true);
     expect([...types].some((t) => /Credit/i.test(t))).toBe(true);
 
-    const svc = await s.gql(`query($c: CreditCode!) { creditStandings(codes: [$c]) { creditCode standing } }`, { c: CODE }, { token: service });
-    expect(svc.data.creditStandings).toHaveLength(1);
+    const svc = await s.gql(`query($c: String!) { creditStandings(codes: [$c]) { code status standing { creditCode } } }`, { c: CODE }, { token: service });
+    expect(svc.data.creditStandings).toEqual([{ code: CODE, status: 'OK', standing: { creditCode: CODE } }]);
   });
 });

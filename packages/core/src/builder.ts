@@ -45,6 +45,8 @@ export interface SchemaTypes {
     authenticated: boolean;
     permission: string;
   };
+  // Output fields are non-null unless declared `nullable: true` (and then described: what null means).
+  DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }
@@ -58,6 +60,7 @@ function payloadStem(parentTypeName: string, fieldName: string): string {
 export function createBuilder(opts: { errorCodes: string[] }) {
   const builder = new SchemaBuilder<SchemaTypes>({
     plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin],
+    defaultFieldNullability: false,
     scopeAuth: {
       authorizeOnSubscribe: true,
       authScopes: async (ctx) => ({

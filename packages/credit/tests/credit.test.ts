@@ -445,19 +445,34 @@ describe('credit module through the GraphQL API', () => {
       const approved = entries.filter((_, i) => i % 2 === 0);
       await db.insert(creditListDecisions).values(approved.map((e) => ({ entryId: e.id, action: 'approve', reason: 'ok', effectiveDate: addDays(today, -1), decidedBy: 'y' })));
 
-      const q = `query($codes: [CreditCode!]!) { creditStandings(codes: $codes) { creditCode standing activeEntries { id status } measures { code } } }`;
+      const q = `query($codes: [String!]!) { creditStandings(codes: $codes) { code status standing { creditCode standing activeEntries { id status } measures { code } } } }`;
       const big = await s.gql(q, { codes }, as('service'));
       expect(big.errors).toBeUndefined();
       expect(big.data.creditStandings).toHaveLength(1000);
-      expect(big.data.creditStandings.map((x: any) => x.creditCode)).toEqual(codes);
-      const black = big.data.creditStandings.filter((x: any) => x.standing === 'black');
+      expect(big.data.creditStandings.map((x: any) => x.code)).toEqual(codes);
+      expect(big.data.creditStandings.map((x: any) => x.standing.creditCode)).toEqual(codes);
+      expect(new Set(big.data.creditStandings.map((x: any) => x.status))).toEqual(new Set(['OK']));
+      const black = big.data.creditStandings.filter((x: any) => x.standing.standing === 'black');
       expect(black).toHaveLength(100);
-      expect(black.every((x: any) => x.activeEntries.length === 1 && x.activeEntries[0].status === 'active')).toBe(true);
-      expect(big.data.creditStandings.filter((x: any) => x.standing === 'clear')).toHaveLength(900);
+      expect(black.every((x: any) => x.standing.activeEntries.length === 1 && x.standing.activeEntries[0].status === 'active')).toBe(true);
+      expect(big.data.creditStandings.filter((x: any) => x.standing.standing === 'clear')).toHaveLength(900);
 
       const small = await s.gql(q, { codes: codes.slice(0, 10) }, as('service'));
       expect(big.extensions?.sqlStatements).toBeLessThanOrEqual(3);
       expect(big.extensions?.sqlStatements).toBe(small.extensions?.sqlStatements);
+
+      // A department's list as it comes: a malformed code and one not on file are answered, in
+      // order, with HTTP 200, and do not spoil the others.
+      const unknown = newCode('620103');
+      const mixed = await s.gql(q, { codes: [codes[0], 'NOT-A-CODE', ` ${codes[1].toLowerCase()} `, unknown] }, as('service'));
+      expect(mixed.status).toBe(200);
+      expect(mixed.errors).toBeUndefined();
+      expect(mixed.data.creditStandings.map((x: any) => [x.code, x.status, x.standing?.standing ?? null])).toEqual([
+        [codes[0], 'OK', 'black'],
+        ['NOT-A-CODE', 'MALFORMED', null],
+        [codes[1], 'OK', 'clear'],
+        [unknown, 'NOT_FOUND', 'unknown'],
+      ]);
 
       const tooMany = await s.gql(q, { codes: [...codes, newCode('620103')] }, as('service'));
       expect(tooMany.errors?.[0].extensions?.code).toBe('CREDIT_TOO_MANY_CODES');
