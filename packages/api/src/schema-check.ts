@@ -105,23 +105,34 @@ export function schemaFigures(schema: GraphQLSchema, columns: ColumnNullability)
   return f;
 }
 
-/** The thresholds of the conventions. */
+/** The thresholds of the conventions (issue #14). */
 export const TARGETS = { types: 1, rootFields: 1, fields: 0.95, args: 0.95, enumValues: 0.95 } as const;
+
+/**
+ * What CI enforces today while the descriptions are being written: the coverage measured when
+ * the check came in (2026-11-28), so it can only go up. Raise a floor when you add descriptions;
+ * at the target the floor is the target. Nullability and naming are enforced in full already.
+ */
+export const FLOORS: Record<keyof typeof TARGETS, number> = { types: 0.73, rootFields: 0.6, fields: 0.25, args: 0.2, enumValues: 0.49 };
 
 const pct = (c: Coverage) => (c.total === 0 ? 1 : c.described / c.total);
 
-/** Human-readable lines and the broken rules (empty when the schema keeps the conventions). */
-export function schemaReport(f: SchemaFigures): { lines: string[]; failures: string[] } {
+/** Human-readable lines, the broken rules (failures) and the targets not reached yet (pending). */
+export function schemaReport(f: SchemaFigures, floors: Record<keyof typeof TARGETS, number> = FLOORS): { lines: string[]; failures: string[]; pending: string[] } {
   const lines: string[] = [];
   const failures: string[] = [];
+  const pending: string[] = [];
   lines.push(`nullable output fields: ${f.nullableFields} of ${f.outputFields}; nullable although always present: ${f.nullableAlwaysPresent.length}`);
   if (f.nullableAlwaysPresent.length) failures.push(`nullable fields whose value always exists: ${f.nullableAlwaysPresent.join(', ')}`);
   for (const key of Object.keys(TARGETS) as (keyof typeof TARGETS)[]) {
     const c = f[key];
-    lines.push(`descriptions on ${key}: ${c.described} of ${c.total} (${(pct(c) * 100).toFixed(1)}%, target ${TARGETS[key] * 100}%)`);
-    if (pct(c) < TARGETS[key]) failures.push(`descriptions on ${key} below ${TARGETS[key] * 100}%; missing: ${c.missing.slice(0, 40).join(', ')}${c.missing.length > 40 ? `, … (${c.missing.length} in all)` : ''}`);
+    const floor = Math.min(floors[key], TARGETS[key]);
+    lines.push(`descriptions on ${key}: ${c.described} of ${c.total} (${(pct(c) * 100).toFixed(1)}%; target ${TARGETS[key] * 100}%, enforced floor ${(floor * 100).toFixed(0)}%)`);
+    const missing = `missing: ${c.missing.slice(0, 20).join(', ')}${c.missing.length > 20 ? `, … (${c.missing.length} in all)` : ''}`;
+    if (pct(c) < floor) failures.push(`descriptions on ${key} below the floor ${(floor * 100).toFixed(0)}%; ${missing}`);
+    else if (pct(c) < TARGETS[key]) pending.push(`descriptions on ${key} below the target ${TARGETS[key] * 100}%; ${missing}`);
   }
   lines.push(`types named like a root: ${f.rootLookalikes.length}`);
   if (f.rootLookalikes.length) failures.push(`types named Query…/Mutation…/Subscription…: ${f.rootLookalikes.join(', ')}`);
-  return { lines, failures };
+  return { lines, failures, pending };
 }

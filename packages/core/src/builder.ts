@@ -98,8 +98,23 @@ export function createBuilder(opts: { errorCodes: string[] }) {
     relay: {
       clientMutationId: 'omit',
       cursorType: 'String',
-      edgesFieldOptions: { nullable: false },
-      nodeFieldOptions: { nullable: false },
+      edgesFieldOptions: { nullable: false, description: 'The records of this page, in the order of the field.' },
+      nodeFieldOptions: { nullable: false, description: 'The record.' },
+      cursorFieldOptions: { description: 'Opaque keyset cursor of this record: pass it as `after` (or `before`) for the next (previous) page.' },
+      pageInfoFieldOptions: { description: 'Where this page sits: cursors of its ends and whether more pages follow.' },
+      pageInfoTypeOptions: { description: 'Relay page information of a connection.' },
+      hasNextPageFieldOptions: { description: 'True when records follow this page (in the order of the field).' },
+      hasPreviousPageFieldOptions: { description: 'True when records precede this page.' },
+      startCursorFieldOptions: { description: 'Cursor of the first record of the page; null for an empty page.' },
+      endCursorFieldOptions: { description: 'Cursor of the last record of the page; null for an empty page.' },
+      firstArgOptions: { description: 'Page size going forward (default 20, at most GRAPHQL_MAX_PAGE_SIZE, 100 unless configured).' },
+      afterArgOptions: { description: 'Start after this cursor (an `endCursor` or edge `cursor` of the previous page).' },
+      lastArgOptions: { description: 'Page size going backward, from `before` (at most GRAPHQL_MAX_PAGE_SIZE).' },
+      beforeArgOptions: { description: 'End before this cursor (a `startCursor` of the following page).' },
+      nodeTypeOptions: { description: 'A record with a global id: fetch any of them with `node(id:)` or `nodes(ids:)`.' },
+      nodeQueryOptions: { description: 'Any record by its global id; null when it does not exist or is outside your jurisdiction.' },
+      nodesQueryOptions: { description: 'Records by global ids, in the order asked; null for each that does not exist or is outside your jurisdiction.' },
+      idFieldOptions: { description: 'Global id (opaque; stable across versions of the record).' },
       // One decoder for every id argument and node(id:): core's global-id.ts.
       decodeGlobalID: (globalID: string) => decodeGlobalId(globalID),
       encodeGlobalID: encodeGlobalId,
@@ -128,16 +143,19 @@ export function createBuilder(opts: { errorCodes: string[] }) {
     // Recognising the value also records its code for the access log and metrics (ops/).
     isTypeOf: (v, context) => v instanceof DomainError && (noteDomainErrorCode(context, v.code), true),
     fields: (t) => ({
-      code: t.field({ type: ErrorCode, resolve: (e) => e.code }),
-      message: t.exposeString('message'),
+      code: t.field({ type: ErrorCode, description: 'What went wrong, from the closed set ErrorCode: switch on this, not on the message.', resolve: (e) => e.code }),
+      message: t.exposeString('message', { description: 'A sentence for people (English); may change between versions.' }),
       field: t.string({ nullable: true, description: 'The input field at fault, as a dotted path.', resolve: (e) => e.field }),
-      details: t.field({ type: 'JSON', nullable: true, resolve: (e) => e.details }),
+      details: t.field({ type: 'JSON', nullable: true, description: 'Facts about the failure for a program (limits, offending ids); null when there are none.', resolve: (e) => e.details }),
     }),
   });
 
-  builder.queryType({ authScopes: { authenticated: true } });
-  builder.mutationType({ authScopes: { authenticated: true } });
-  builder.subscriptionType({ authScopes: { authenticated: true } });
+  builder.queryType({ description: 'Reads. Every list is a bounded page; every record is filtered to your jurisdiction (属地).', authScopes: { authenticated: true } });
+  builder.mutationType({
+    description: 'Writes. Each is one transaction with its audit entry; expected failures come back as a DomainError member of its payload and write nothing.',
+    authScopes: { authenticated: true },
+  });
+  builder.subscriptionType({ description: 'Committed domain events of your jurisdiction, as they happen.', authScopes: { authenticated: true } });
   return builder;
 }
 
