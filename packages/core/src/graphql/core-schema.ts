@@ -176,7 +176,7 @@ export function registerCoreSchema(builder: Builder) {
       operation: t.exposeString('operation'),
       entityType: t.exposeString('entityType'),
       entityId: t.exposeString('entityId'),
-      jurisdictionCode: t.exposeString('jurisdictionCode', { nullable: true }),
+      jurisdictionCode: t.expose('jurisdictionCode', { type: 'DivisionCode', nullable: true }),
       before: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.before }),
       after: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.after }),
       purpose: t.exposeString('purpose', { nullable: true }),
@@ -230,7 +230,7 @@ export function registerCoreSchema(builder: Builder) {
     fields: (t) => ({
       id: t.id({ description: 'The outbox id: grows in commit order; a repeat delivery carries the same id.', resolve: (m) => m.id }),
       name: t.field({ type: EventNameEnum, resolve: (m) => m.name }),
-      jurisdictionCode: t.string({ resolve: (m) => (m.payload as { jurisdictionCode: string }).jurisdictionCode }),
+      jurisdictionCode: t.field({ type: 'DivisionCode', resolve: (m) => (m.payload as { jurisdictionCode: string }).jurisdictionCode }),
       payload: t.field({ type: 'JSON', resolve: (m) => m.payload }),
     }),
   });

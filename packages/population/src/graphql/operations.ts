@@ -345,13 +345,13 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
     fields: (t) => ({
       eventId: t.id({ description: 'The event’s outbox id: grows in commit order; a repeat delivery carries the same id.', resolve: (m) => m.id }),
       name: t.field({ type: PopulationEventName, resolve: (m) => m.name }),
-      jurisdictionCode: t.string({ resolve: field('jurisdictionCode') }),
+      jurisdictionCode: t.field({ type: 'DivisionCode', resolve: field('jurisdictionCode') }),
       registrationId: t.id({ nullable: true, description: 'Global id of the ResidenceRegistration.', resolve: globalId('ResidenceRegistration', 'registrationId') }),
       personId: t.id({ nullable: true, description: 'Global id of the Person.', resolve: globalId('Person', 'personId') }),
       dwellingId: t.id({ nullable: true, description: 'Global id of the Dwelling.', resolve: globalId('Dwelling', 'dwellingId') }),
       date: t.string({ nullable: true, resolve: field('date') }),
       reason: t.string({ nullable: true, resolve: field('reason') }),
-      toDistrictCode: t.string({ nullable: true, description: 'personMovedAway: the district the person went to.', resolve: field('toDistrictCode') }),
+      toDistrictCode: t.field({ type: 'DivisionCode', nullable: true, description: 'personMovedAway: the district the person went to.', resolve: field('toDistrictCode') }),
       subjectType: t.string({ nullable: true, resolve: field('subjectType') }),
       subjectId: t.id({
         nullable: true,
