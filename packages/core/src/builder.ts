@@ -1,4 +1,4 @@
-import SchemaBuilder, { type ObjectRef } from '@pothos/core';
+import SchemaBuilder, { BasePlugin, type ObjectRef, type PothosOutputFieldConfig, type SchemaTypes as PothosTypes } from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -24,6 +24,30 @@ if (!Object.getOwnPropertyDescriptor(PothosValidationError.prototype, 'code')) {
       return /^ID: /.test(this.message) ? 'CORE_ID_MALFORMED' : 'CORE_INPUT_INVALID';
     },
   });
+}
+
+/**
+ * Fields are non-null by default, except where a refusal must not wipe out the rest of the
+ * response: root fields (one forbidden field of a query leaves the others' data, and the answer
+ * stays HTTP 200 with partial data) and fields guarded by their own authScopes (`Person.idNumber`:
+ * a refused reveal nulls that field, not the person). One rule, here, instead of `nullable: true`
+ * at each of those fields.
+ */
+class RefusableFieldsPlugin<Types extends PothosTypes> extends BasePlugin<Types> {
+  override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {
+    const root = fieldConfig.kind === 'Query' || fieldConfig.kind === 'Mutation' || fieldConfig.kind === 'Subscription';
+    const guarded = !!(fieldConfig.pothosOptions as { authScopes?: unknown }).authScopes;
+    if (!(root || guarded) || fieldConfig.type.nullable === true) return fieldConfig;
+    return { ...fieldConfig, type: { ...fieldConfig.type, nullable: true } as typeof fieldConfig.type };
+  }
+}
+SchemaBuilder.registerPlugin('safecityRefusableFields', RefusableFieldsPlugin);
+declare global {
+  export namespace PothosSchemaTypes {
+    export interface Plugins<Types extends PothosTypes> {
+      safecityRefusableFields: RefusableFieldsPlugin<Types>;
+    }
+  }
 }
 
 export interface SchemaTypes {
@@ -59,7 +83,7 @@ function payloadStem(parentTypeName: string, fieldName: string): string {
 
 export function createBuilder(opts: { errorCodes: string[] }) {
   const builder = new SchemaBuilder<SchemaTypes>({
-    plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin],
+    plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, 'safecityRefusableFields'],
     defaultFieldNullability: false,
     scopeAuth: {
       authorizeOnSubscribe: true,
