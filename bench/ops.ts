@@ -206,11 +206,11 @@ const Q3b: Operation = {
     return [0, 1, 2].map((s) => ({ codes: Array.from({ length: 100 }, (_, i) => creditCode((s * 100 + i * 3) % Math.max(1, n))), asOf: AS_OF }));
   },
   a: {
-    query: `query Q3b($codes: [CreditCode!]!, $asOf: Date) { creditStandings(codes: $codes, asOf: $asOf) { creditCode known name standing activeEntries { listType startDate endDate } } }`,
+    query: `query Q3b($codes: [String!]!, $asOf: Date) { creditStandings(codes: $codes, asOf: $asOf) { code status standing { creditCode known name standing activeEntries { listType startDate endDate } } } }`,
     role: 'department_service',
     jurisdiction: () => '620100',
     vars: (v) => v,
-    norm: (d) => d.creditStandings.map(normStanding),
+    norm: (d) => d.creditStandings.map((c: any) => normStanding(c.standing)),
   },
   b: {
     query: `query Q3b($codes: [String!]!) { allCreditSubjects(filter: { creditCode: { in: $codes } }) { nodes { ${B_SUBJECT} } } }`,
@@ -403,13 +403,13 @@ const M1: Operation = {
   a: {
     query: `mutation M1($personId: ID!, $dwellingId: ID!, $registeredOn: Date!, $key: IdempotencyKey) {
       registerResidence(personId: $personId, dwellingId: $dwellingId, registeredOn: $registeredOn, idempotencyKey: $key) {
-        __typename ... on MutationRegisterResidenceSuccess { data { id registeredOn overCapacity } } ... on DomainError { code message } } }`,
+        __typename ... on RegisterResidenceSuccess { data { id registeredOn overCapacity } } ... on DomainError { code message } } }`,
     role: 'district_officer',
     jurisdiction: (f) => f.m1District as string,
     vars: (v) => ({ personId: v.personGid, dwellingId: v.dwellingGid, registeredOn: v.registeredOn, key: v.key }),
     norm: (d) => {
       const r = d.registerResidence;
-      if (r?.__typename !== 'MutationRegisterResidenceSuccess') throw new Error(`A M1: ${JSON.stringify(r)}`);
+      if (r?.__typename !== 'RegisterResidenceSuccess') throw new Error(`A M1: ${JSON.stringify(r)}`);
       return { registeredOn: r.data.registeredOn };
     },
   },

@@ -27,7 +27,7 @@ export const READ_QUERY = `{ jurisdiction(code: "620102") { code name children(f
 
 export const RECORD_PERSON = `mutation($name: String!, $idNumber: ResidentIdNumber!, $j: DivisionCode!, $key: IdempotencyKey) {
   r: recordPerson(name: $name, idNumber: $idNumber, kind: floating, inflowReason: work, inflowDate: "2025-01-01", hukouPlaceCode: "510104", jurisdictionCode: $j, idempotencyKey: $key) {
-    __typename ... on MutationRecordPersonSuccess { data { id name } } ... on DomainError { code message }
+    __typename ... on RecordPersonSuccess { data { id name } } ... on DomainError { code message }
   }
 }`;
 
@@ -63,7 +63,7 @@ export async function makeWorld(o: { stack: Stack; pg: PrivatePostgres; redis: P
           query: RECORD_PERSON,
           variables: { name, idNumber: residentId(area, 7919 * i + 17), j: o.community, key: `${o.runId}-${i}` },
           name,
-          idOf: (body: any) => (body?.data?.r?.__typename === 'MutationRecordPersonSuccess' ? body.data.r.data.id : null),
+          idOf: (body: any) => (body?.data?.r?.__typename === 'RecordPersonSuccess' ? body.data.r.data.id : null),
         };
       },
     }),

@@ -9,7 +9,7 @@ const OUTAGE_MS = 5000;
 
 const RECORD_ALERT = `mutation($at: DateTime!, $j: DivisionCode!, $d: String!, $key: IdempotencyKey) {
   r: recordAlert(type: theft, occurredAt: $at, place: "故障演练", description: $d, jurisdictionCode: $j, idempotencyKey: $key) {
-    __typename ... on MutationRecordAlertSuccess { data { id } } ... on DomainError { code message }
+    __typename ... on RecordAlertSuccess { data { id } } ... on DomainError { code message }
   }
 }`;
 
@@ -64,7 +64,7 @@ export async function redisOutage(w: World) {
         query: RECORD_ALERT,
         variables: { at: new Date().toISOString(), j: w.community, d: `${prefix}${i}`, key: `${w.runId}-alert-${i}` },
         name: `${prefix}${i}`,
-        idOf: (body: any) => (body?.data?.r?.__typename === 'MutationRecordAlertSuccess' ? body.data.r.data.id : null),
+        idOf: (body: any) => (body?.data?.r?.__typename === 'RecordAlertSuccess' ? body.data.r.data.id : null),
       }),
     },
     w.runId,

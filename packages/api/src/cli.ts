@@ -33,7 +33,7 @@ import {
 } from '@safecity/core';
 import { SEEDED_USERS } from './users.js';
 import { modules } from './modules.js';
-import { printedSchema } from './schema.js';
+import { printedSchema, checkedSchema } from './schema.js';
 import { generateMigration, pendingMigration } from './generate-migrations.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { isClusterWorker, runPrimary, workersOption } from './cluster.js';
@@ -208,6 +208,16 @@ async function main() {
       else process.stdout.write(out);
       return;
     }
+    case 'schema-check': {
+      // The README's schema conventions, measured: figures always, exit 1 when a rule is broken.
+      const { lines, failures, pending } = checkedSchema();
+      for (const l of lines) console.log(l);
+      for (const p of pending) console.log(`PENDING ${p}`);
+      for (const f of failures) console.error(`FAIL ${f}`);
+      if (failures.length) process.exit(1);
+      console.log('schema conventions kept');
+      return;
+    }
     case 'generate-migration': {
       // Adds the next migration; no command rewrites or deletes the committed history.
       const tag = await generateMigration(modules, MIGRATIONS, args[0] ?? 'change');
@@ -240,6 +250,7 @@ async function main() {
                                revoke one token or every token of a subject issued until now
   verify-audit                 recompute the audit hash chain (exit 1 when broken)
   print-schema [--write|--check]
+  schema-check                 print and enforce the schema conventions' figures
   generate-migration [name]     add the next migration for changed tables
   check-migrations             fail when the tables changed without a migration
 ${moduleCommands.join('\n')}`);

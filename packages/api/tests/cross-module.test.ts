@@ -45,13 +45,13 @@ beforeAll(async () => {
   );
   const batch = await ok(
     `mutation { createCreationBatch(projectName: "平安企业创建", seq: 1, name: "第一批", jurisdictionCode: "620100", leadUnit: "市应急管理局", participatingUnits: ["市公安局"], targetDate: "2025-12-31") {
-      __typename ... on MutationCreateCreationBatchSuccess { data { id } } } }`,
+      __typename ... on CreateCreationBatchSuccess { data { id } } } }`,
     {},
     admin,
   );
   const unit = await ok(
     `mutation($b: ID!, $c: CreditCode) { registerSafeUnit(batchId: $b, category: enterprise, name: "${UNIT}", jurisdictionCode: "620102001", creditCode: $c, registeredOn: "2024-01-01") {
-      __typename ... on MutationRegisterSafeUnitSuccess { data { id } } } }`,
+      __typename ... on RegisterSafeUnitSuccess { data { id } } } }`,
     { b: batch.data.id, c: CODE },
     admin,
   );
@@ -69,7 +69,7 @@ describe('patrol → assessment → credit, through events only', () => {
     );
     const assessed = await ok(
       `mutation($u: ID!) { assessUnit(unitId: $u, periodStart: "2025-01-01", periodEnd: "2025-12-31", items: [{ itemCode: "E1", points: 49 }, { itemCode: "E2", points: 49 }]) {
-        __typename ... on MutationAssessUnitSuccess { data { total passed vetoed explanation ruleSetVersion } } } }`,
+        __typename ... on AssessUnitSuccess { data { total passed vetoed explanation ruleSetVersion } } } }`,
       { u: (globalThis as any).unitId },
       assessor,
       { 'x-request-id': 'veto-request-1' },
@@ -95,7 +95,7 @@ describe('patrol → assessment → credit, through events only', () => {
     expect([...types].some((t) => /Assessment/i.test(t))).toBe(true);
     expect([...types].some((t) => /Credit/i.test(t))).toBe(true);
 
-    const svc = await s.gql(`query($c: CreditCode!) { creditStandings(codes: [$c]) { creditCode standing } }`, { c: CODE }, { token: service });
-    expect(svc.data.creditStandings).toHaveLength(1);
+    const svc = await s.gql(`query($c: String!) { creditStandings(codes: [$c]) { code status standing { creditCode } } }`, { c: CODE }, { token: service });
+    expect(svc.data.creditStandings).toEqual([{ code: CODE, status: 'OK', standing: { creditCode: CODE } }]);
   });
 });

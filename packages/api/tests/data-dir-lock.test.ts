@@ -133,7 +133,7 @@ describe('one process per embedded data directory (the real CLI)', () => {
     const serve = () => run(['serve'], { ...env, PORT: String(port) });
     let server = serve();
     await untilServing(port, server);
-    const made = await gql(port, `mutation { createGrid(communityCode: "620102001001", name: "锁测试网格") { ... on MutationCreateGridSuccess { data { code } } } }`);
+    const made = await gql(port, `mutation { createGrid(communityCode: "620102001001", name: "锁测试网格") { ... on CreateGridSuccess { data { code } } } }`);
     const gridCode: string = made.data.createGrid.data.code;
     const readGrid = async () => (await gql(port, `{ jurisdiction(code: "${gridCode}") { name } }`)).data?.jurisdiction?.name;
 

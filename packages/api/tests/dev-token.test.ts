@@ -51,11 +51,11 @@ describe('the token command', () => {
   it('audits a write made with a --jurisdiction token under its own subject, not the seeded officer’s', async () => {
     const token = (await cli('grid_worker', '--jurisdiction', '620103001001')).stdout.trim();
     const r = await s.gql(
-      `mutation { r: recordDwelling(address: "甘肃省兰州市七里河区西津西路1号1单元101室", jurisdictionCode: "620103001001001", rooms: 1, capacity: 2) { __typename ... on MutationRecordDwellingSuccess { data { id } } } }`,
+      `mutation { r: recordDwelling(address: "甘肃省兰州市七里河区西津西路1号1单元101室", jurisdictionCode: "620103001001001", rooms: 1, capacity: 2) { __typename ... on RecordDwellingSuccess { data { id } } } }`,
       {},
       { token },
     );
-    expect(r.data.r.__typename).toBe('MutationRecordDwellingSuccess');
+    expect(r.data.r.__typename).toBe('RecordDwellingSuccess');
     const audit = await s.gql(`{ auditLog(first: 5, filter: { operation: "recordDwelling" }) { edges { node { actorId jurisdictionCode } } } }`, {}, { token: await s.token('auditor') });
     expect(audit.data.auditLog.edges.map((e: any) => e.node)).toEqual([{ actorId: 'grid_worker@620103001001', jurisdictionCode: '620103001001001' }]);
   }, 60_000);

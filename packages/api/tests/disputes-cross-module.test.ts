@@ -48,19 +48,19 @@ beforeAll(async () => {
   );
   const batch = await ok(
     `mutation { createCreationBatch(projectName: "平安企业创建", seq: 1, name: "第一批", jurisdictionCode: "620100", leadUnit: "市综治办", participatingUnits: ["市人社局"], targetDate: "2030-12-31") {
-      __typename ... on MutationCreateCreationBatchSuccess { data { id } } } }`,
+      __typename ... on CreateCreationBatchSuccess { data { id } } } }`,
     {},
     admin,
   );
   const unit = await ok(
     `mutation($b: ID!, $c: CreditCode) { registerSafeUnit(batchId: $b, category: enterprise, name: "${UNIT}", jurisdictionCode: "620102001", creditCode: $c, registeredOn: "2024-01-01") {
-      __typename ... on MutationRegisterSafeUnitSuccess { data { id } } } }`,
+      __typename ... on RegisterSafeUnitSuccess { data { id } } } }`,
     { b: batch.data.id, c: CODE },
     admin,
   );
   unitId = unit.data.id;
   const centre = await ok(
-    `mutation { registerMediationOrganisation(name: "酒泉路街道调解中心", kind: town_centre, jurisdictionCode: "620102001") { __typename ... on MutationRegisterMediationOrganisationSuccess { data { id } } } }`,
+    `mutation { registerMediationOrganisation(name: "酒泉路街道调解中心", kind: town_centre, jurisdictionCode: "620102001") { __typename ... on RegisterMediationOrganisationSuccess { data { id } } } }`,
     {},
     admin,
   );
@@ -74,21 +74,21 @@ describe('disputes → assessment, through events only', () => {
       `mutation($c: CreditCode, $on: Date) { registerDispute(jurisdictionCode: "620102001001", kind: labour_wages, source: informant, riskLevel: high, massIncidentRisk: true,
         description: "装修公司拖欠农民工工资", registeredOn: $on, unit: { creditCode: $c, name: "${UNIT}" },
         parties: [{ role: applicant, name: "农民工代表" }, { role: respondent, name: "${UNIT}" }]) {
-        __typename ... on MutationRegisterDisputeSuccess { data { id deadline } } } }`,
+        __typename ... on RegisterDisputeSuccess { data { id deadline } } } }`,
       { c: CODE, on: chinaDay(-3) },
       gridWorker,
     );
     const id = d.data.id;
     await ok(`mutation($d: ID!, $o: ID!, $on: Date) { routeDispute(disputeId: $d, organisationId: $o, mediatorName: "王调解员", on: $on) { __typename } }`, { d: id, o: centreId, on: chinaDay(-3) }, townCentre);
     const failed = await ok(
-      `mutation($d: ID!, $on: Date!) { recordMediationSession(disputeId: $d, on: $on, outcome: failed, notes: "企业拒不支付") { __typename ... on MutationRecordMediationSessionSuccess { data { status level } } } }`,
+      `mutation($d: ID!, $on: Date!) { recordMediationSession(disputeId: $d, on: $on, outcome: failed, notes: "企业拒不支付") { __typename ... on RecordMediationSessionSuccess { data { status level } } } }`,
       { d: id, on: chinaDay(-2) },
       townCentre,
     );
     expect(failed.data).toEqual({ status: 'escalated', level: 'district' });
     const mass = await ok(
       `mutation($d: ID!, $at: DateTime!) { recordMassIncident(disputeId: $d, occurredAt: $at, description: "23名农民工聚集讨薪", participants: 23) {
-        __typename ... on MutationRecordMassIncidentSuccess { data { status massIncidentOn } } } }`,
+        __typename ... on RecordMassIncidentSuccess { data { status massIncidentOn } } } }`,
       { d: id, at: `${chinaDay(-1)}T02:00:00Z` },
       townCentre,
       { 'x-request-id': 'mass-incident-1' },
@@ -103,7 +103,7 @@ describe('disputes → assessment, through events only', () => {
 
     const assessed = await ok(
       `mutation($u: ID!) { assessUnit(unitId: $u, periodStart: "${YEAR}-01-01", periodEnd: "${YEAR}-12-31", items: [{ itemCode: "E1", points: 50 }, { itemCode: "E2", points: 48 }]) {
-        __typename ... on MutationAssessUnitSuccess { data { total passed vetoed explanation } } } }`,
+        __typename ... on AssessUnitSuccess { data { total passed vetoed explanation } } } }`,
       { u: unitId },
       assessor,
     );
@@ -119,7 +119,7 @@ describe('disputes → assessment, through events only', () => {
   it('a centre’s veto proposal lands on the unit’s timeline for the assessor to decide', async () => {
     const p = await ok(
       `mutation($o: ID!, $c: CreditCode) { proposeVeto(organisationId: $o, unit: { creditCode: $c }, reason: "拒不履行调解协议，引发群体性事件") {
-        __typename ... on MutationProposeVetoSuccess { data { id status } } } }`,
+        __typename ... on ProposeVetoSuccess { data { id status } } } }`,
       { o: centreId, c: CODE },
       townCentre,
     );
@@ -130,7 +130,7 @@ describe('disputes → assessment, through events only', () => {
     const pending = await s.gql(`{ vetoProposals(status: pending, first: 10) { edges { node { id unit { creditCode } } } } }`, {}, { token: assessor });
     expect(pending.data.vetoProposals.edges.map((e: any) => e.node.id)).toEqual([p.data.id]);
     const decided = await ok(
-      `mutation($p: ID!) { decideVetoProposal(proposalId: $p, accept: true, reason: "已据群体性事件否决") { __typename ... on MutationDecideVetoProposalSuccess { data { status decidedBy } } } }`,
+      `mutation($p: ID!) { decideVetoProposal(proposalId: $p, accept: true, reason: "已据群体性事件否决") { __typename ... on DecideVetoProposalSuccess { data { status decidedBy } } } }`,
       { p: p.data.id },
       assessor,
     );

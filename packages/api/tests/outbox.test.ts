@@ -5,7 +5,7 @@ import { emitterModule } from './fixtures/probe-modules.js';
 
 const CHENGGUAN = '620102';
 const CHANGJIAXIANG = '620102001001'; // 畅家巷社区, 城关区
-const EMIT = `mutation($c: DivisionCode!, $fail: Boolean) { emitAlert(communityCode: $c, failAfterEmit: $fail) { __typename ... on MutationEmitAlertSuccess { data } ... on DomainError { code } } }`;
+const EMIT = `mutation($c: DivisionCode!, $fail: Boolean) { emitAlert(communityCode: $c, failAfterEmit: $fail) { __typename ... on EmitAlertSuccess { data } ... on DomainError { code } } }`;
 const SUBSCRIBE = `subscription { domainEvents(names: [alertRecorded]) { id name payload } }`;
 
 async function outboxRows(s: TestServer) {
@@ -89,7 +89,7 @@ describe('the outbox, in process', () => {
   it('another instance on the same database relays what a stopped (crashed) relay left', async () => {
     await s.platform.outbox!.stop(); // from here on this instance commits but never relays
     const ok = await s.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer });
-    expect(ok.data.emitAlert.__typename).toBe('MutationEmitAlertSuccess');
+    expect(ok.data.emitAlert.__typename).toBe('EmitAlertSuccess');
     await new Promise((r) => setTimeout(r, 300));
     const left = (await outboxRows(s)).filter((r) => !r.publishedAt);
     expect(left.map((r) => (r.payload as { alertId: string }).alertId)).toEqual([ok.data.emitAlert.data]);
@@ -109,7 +109,7 @@ describe('Redis configured but unreachable from the start', () => {
       const officer = await s.token('district_officer', CHENGGUAN);
       for (let i = 0; i < 3; i++) {
         const r = await s.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer });
-        expect(r.data.emitAlert.__typename).toBe('MutationEmitAlertSuccess');
+        expect(r.data.emitAlert.__typename).toBe('EmitAlertSuccess');
       }
       // The old code died ~3.5 s after such a write; vitest fails on any unhandled rejection.
       await new Promise((r) => setTimeout(r, 4000));
@@ -147,7 +147,7 @@ describe.runIf(hasRedisServer())('the outbox through a Redis outage', () => {
       const emitted: string[] = [];
       const emit = async () => {
         const r = await a.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer });
-        expect(r.data.emitAlert.__typename).toBe('MutationEmitAlertSuccess');
+        expect(r.data.emitAlert.__typename).toBe('EmitAlertSuccess');
         emitted.push(r.data.emitAlert.data);
       };
       // Before: the subscription is live (Redis SUBSCRIBE is asynchronous, so wait for the first).

@@ -92,7 +92,7 @@ describe('jurisdiction isolation (属地管理)', () => {
 describe('mutations, audit and events', () => {
   it('a mutation and its audit entry commit together', async () => {
     const r = await s.gql(
-      `mutation { createGrid(communityCode: "${CHANGJIAXIANG}", name: "畅家巷社区第九网格") { __typename ... on MutationCreateGridSuccess { data { code name level } } } }`,
+      `mutation { createGrid(communityCode: "${CHANGJIAXIANG}", name: "畅家巷社区第九网格") { __typename ... on CreateGridSuccess { data { code name level } } } }`,
       {},
       { token: officer, headers: { 'x-request-id': 'req-audit-1' } },
     );
@@ -107,7 +107,7 @@ describe('mutations, audit and events', () => {
     const gridsBefore = await countRows('jurisdictions', sql`parent_code = ${CHANGJIAXIANG}`);
     const auditBefore = await countRows('audit_log');
     const ok = await s.gql(`mutation { emitAlert(communityCode: "${CHANGJIAXIANG}") { __typename } }`, {}, { token: officer });
-    expect(ok.data.emitAlert.__typename).toBe('MutationEmitAlertSuccess');
+    expect(ok.data.emitAlert.__typename).toBe('EmitAlertSuccess');
     // emitter's grid + reactor's grid, and three audit entries (two grids, one reaction)
     expect(await countRows('jurisdictions', sql`parent_code = ${CHANGJIAXIANG}`)).toBe(gridsBefore + 2);
     expect(await countRows('audit_log')).toBe(auditBefore + 3);
@@ -122,7 +122,7 @@ describe('mutations, audit and events', () => {
     const sub = await s.subscribe(`subscription { domainEvents(names: [alertRecorded]) { name jurisdictionCode payload } }`, {}, officer);
     try {
       await s.gql(`mutation { emitAlert(communityCode: "${CHANGJIAXIANG}", failAfterEmit: true) { __typename } }`, {}, { token: officer });
-      const ok = await s.gql(`mutation { emitAlert(communityCode: "${CHANGJIAXIANG}") { ... on MutationEmitAlertSuccess { data } } }`, {}, { token: officer });
+      const ok = await s.gql(`mutation { emitAlert(communityCode: "${CHANGJIAXIANG}") { ... on EmitAlertSuccess { data } } }`, {}, { token: officer });
       const msg = await sub.next();
       expect(msg.data.domainEvents).toMatchObject({ name: 'alertRecorded', payload: { alertId: ok.data.emitAlert.data } });
     } finally {
@@ -133,10 +133,10 @@ describe('mutations, audit and events', () => {
   it('subscribers outside the jurisdiction do not receive the event', async () => {
     const sub = await s.subscribe(`subscription { domainEvents(names: [alertRecorded]) { payload } }`, {}, otherOfficer);
     try {
-      const outside = await s.gql(`mutation { emitAlert(communityCode: "${CHANGJIAXIANG}") { ... on MutationEmitAlertSuccess { data } } }`, {}, { token: officer });
+      const outside = await s.gql(`mutation { emitAlert(communityCode: "${CHANGJIAXIANG}") { ... on EmitAlertSuccess { data } } }`, {}, { token: officer });
       // Then one inside 七里河区: events arrive in commit order, so if the first reached this
       // subscriber it would come first. The second one arriving is the signal, not a sleep.
-      const inside = await s.gql(`mutation { emitAlert(communityCode: "${XIAXIYUAN}") { ... on MutationEmitAlertSuccess { data } } }`, {}, { token: admin });
+      const inside = await s.gql(`mutation { emitAlert(communityCode: "${XIAXIYUAN}") { ... on EmitAlertSuccess { data } } }`, {}, { token: admin });
       expect(outside.data.emitAlert.data).toMatch(/^620102001001\d{3}$/);
       expect(inside.data.emitAlert.data).toMatch(/^620103001001\d{3}$/);
       expect((await sub.next()).data.domainEvents.payload.alertId).toBe(inside.data.emitAlert.data);
@@ -189,7 +189,7 @@ describe('input, idempotency and concurrency', () => {
   });
 
   it('a retried idempotency key writes once and answers the same', async () => {
-    const q = `mutation($k: IdempotencyKey, $n: String!) { createGrid(communityCode: "${CHANGJIAXIANG}", name: $n, idempotencyKey: $k) { __typename ... on MutationCreateGridSuccess { data { code } } ... on DomainError { code } } }`;
+    const q = `mutation($k: IdempotencyKey, $n: String!) { createGrid(communityCode: "${CHANGJIAXIANG}", name: $n, idempotencyKey: $k) { __typename ... on CreateGridSuccess { data { code } } ... on DomainError { code } } }`;
     const gridsBefore = await countRows('jurisdictions');
     const auditBefore = await countRows('audit_log');
     const first = await s.gql(q, { k: 'retry-key-0001', n: '重试网格' }, { token: officer });
@@ -204,7 +204,7 @@ describe('input, idempotency and concurrency', () => {
   it('a stale version gets a coded conflict', async () => {
     const read = await s.gql(`{ jurisdiction(code: "620102001002") { version } }`, {}, { token: officer });
     const v = read.data.jurisdiction.version;
-    const m = `mutation($v: Int!, $n: String!) { renameJurisdiction(code: "620102001002", name: $n, version: $v) { __typename ... on MutationRenameJurisdictionSuccess { data { name version } } ... on DomainError { code } } }`;
+    const m = `mutation($v: Int!, $n: String!) { renameJurisdiction(code: "620102001002", name: $n, version: $v) { __typename ... on RenameJurisdictionSuccess { data { name version } } ... on DomainError { code } } }`;
     const first = await s.gql(m, { v, n: '张家园社区（新）' }, { token: officer });
     expect(first.data.renameJurisdiction.data).toEqual({ name: '张家园社区（新）', version: v + 1 });
     const stale = await s.gql(m, { v, n: '张家园社区（旧读）' }, { token: officer });
@@ -323,7 +323,7 @@ describe.runIf(!!process.env.REDIS_URL)('events through Redis', () => {
       const emitted: string[] = [];
       let msg: any = null;
       for (let attempt = 0; attempt < 5 && !msg; attempt++) {
-        const r = await a.gql(`mutation { emitAlert(communityCode: "${CHANGJIAXIANG}") { ... on MutationEmitAlertSuccess { data } } }`, {}, { token: await a.token('district_officer', CHENGGUAN) });
+        const r = await a.gql(`mutation { emitAlert(communityCode: "${CHANGJIAXIANG}") { ... on EmitAlertSuccess { data } } }`, {}, { token: await a.token('district_officer', CHENGGUAN) });
         emitted.push(r.data.emitAlert.data);
         msg = await sub.next(1500).catch(() => null);
       }

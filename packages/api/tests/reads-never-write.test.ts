@@ -45,7 +45,7 @@ beforeAll(async () => {
     { u: unitGid },
     { token: admin },
   );
-  expect(order.data.issueRectificationOrder.__typename).toBe('MutationIssueRectificationOrderSuccess');
+  expect(order.data.issueRectificationOrder.__typename).toBe('IssueRectificationOrderSuccess');
   overdueUnit = unitGid;
   const [subject] = await rows<{ code: string }>(s, sql`select credit_code as code from credit_subjects order by credit_code limit 1`);
   creditCode = subject.code;

@@ -80,7 +80,7 @@ describe('finding 1 (HIGH): natural keys resolve only inside the writer’s scop
     const batch = data(
       await s.gql(
         `mutation { r: createCreationBatch(projectName: "平安医院创建", seq: 1, name: "第一批", jurisdictionCode: "620100", leadUnit: "市卫健委", participatingUnits: [], targetDate: "2026-12-31") {
-          __typename ... on MutationCreateCreationBatchSuccess { data { id } } ... on DomainError { code } } }`,
+          __typename ... on CreateCreationBatchSuccess { data { id } } ... on DomainError { code } } }`,
         {},
         { token: admin },
       ),
@@ -89,7 +89,7 @@ describe('finding 1 (HIGH): natural keys resolve only inside the writer’s scop
     const unit = data(
       await s.gql(
         `mutation($b: ID!, $c: CreditCode) { r: registerSafeUnit(batchId: $b, category: hospital, name: "城关区人民医院", jurisdictionCode: "620102001001", creditCode: $c, registeredOn: "2024-01-01") {
-          __typename ... on MutationRegisterSafeUnitSuccess { data { id } } ... on DomainError { code } } }`,
+          __typename ... on RegisterSafeUnitSuccess { data { id } } ... on DomainError { code } } }`,
         { b: batch.id, c: CODE },
         { token: admin },
       ),
@@ -101,7 +101,7 @@ describe('finding 1 (HIGH): natural keys resolve only inside the writer’s scop
   const record = (token: string, j: string, unit: Record<string, unknown>) =>
     s.gql(
       `mutation($j: DivisionCode!, $u: IncidentUnitInput) { r: recordAlert(jurisdictionCode: $j, occurredAt: "2026-03-01T02:00:00Z", place: "门诊楼", type: homicide,
-        major: true, majorKind: major_criminal_case, unit: $u, description: "重大刑事案件") { __typename ... on MutationRecordAlertSuccess { data { id } } ... on DomainError { code } } }`,
+        major: true, majorKind: major_criminal_case, unit: $u, description: "重大刑事案件") { __typename ... on RecordAlertSuccess { data { id } } ... on DomainError { code } } }`,
       { j, u: unit },
       { token },
     );
@@ -131,19 +131,19 @@ describe('finding 1: an identity number in a CSV import resolves only inside the
     const person = data(
       await s.gql(
         `mutation($id: ResidentIdNumber!) { r: recordPerson(name: "赵七里", idNumber: $id, kind: registered, hukouPlaceCode: "620103", jurisdictionCode: "620103001001") {
-          __typename ... on MutationRecordPersonSuccess { data { id } } ... on DomainError { code } } }`,
+          __typename ... on RecordPersonSuccess { data { id } } ... on DomainError { code } } }`,
         { id: idNumber },
         { token: officer103 },
       ),
       'r',
     );
     data(
-      await s.gql(`mutation { r: recordDwelling(address: "城关区畅家巷1号101室", jurisdictionCode: "620102001001", rooms: 1, capacity: 2) { __typename ... on MutationRecordDwellingSuccess { data { id } } ... on DomainError { code } } }`, {}, { token: grid }),
+      await s.gql(`mutation { r: recordDwelling(address: "城关区畅家巷1号101室", jurisdictionCode: "620102001001", rooms: 1, capacity: 2) { __typename ... on RecordDwellingSuccess { data { id } } ... on DomainError { code } } }`, {}, { token: grid }),
       'r',
     );
     const csv = ['name,idNumber,gender,birthDate,phone,kind,inflowReason,inflowDate,hukouPlace,dwellingAddress,registeredOn', `赵七里,${idNumber},,,,registered,,,620103,城关区畅家巷1号101室,2025-03-01`].join('\n');
     const before = await count('residence_registrations');
-    const r = data(await s.gql(`mutation($csv: String!) { r: importRegistrations(csv: $csv) { __typename ... on MutationImportRegistrationsSuccess { data { imported errors { row column code } } } ... on DomainError { code } } }`, { csv }, { token: grid }), 'r');
+    const r = data(await s.gql(`mutation($csv: String!) { r: importRegistrations(csv: $csv) { __typename ... on ImportRegistrationsSuccess { data { imported errors { row column code } } } ... on DomainError { code } } }`, { csv }, { token: grid }), 'r');
     expect(r).toEqual({ imported: 0, errors: [{ row: 2, column: 'idNumber', code: 'POPULATION_PERSON_EXISTS' }] });
     expect(await count('residence_registrations')).toBe(before);
     expect(await rows(sql`select jurisdiction_code from persons where id = ${rowid(person.id)}`)).toEqual([{ jurisdiction_code: '620103001001' }]);
@@ -222,7 +222,7 @@ describe('finding 3: token lifetime and revocation', () => {
   });
 
   const REVOKE = `mutation($jti: String, $sub: String, $reason: String!) { r: revokeToken(jti: $jti, sub: $sub, reason: $reason) {
-    __typename ... on MutationRevokeTokenSuccess { data { id jti sub revokedBy } } ... on DomainError { code field } } }`;
+    __typename ... on RevokeTokenSuccess { data { id jti sub revokedBy } } ... on DomainError { code field } } }`;
   const jtiOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).jti as string;
 
   it('revoking a jti cuts off that token on every API instance within seconds, cached or not; other tokens keep working', async () => {
@@ -314,7 +314,7 @@ describe('finding 5: phone numbers encrypted at rest, masked by default, reveale
     const p = data(
       await s.gql(
         `mutation($id: ResidentIdNumber!, $phone: String) { r: recordPerson(name: "王电话", idNumber: $id, kind: registered, hukouPlaceCode: "620102", jurisdictionCode: "620102001001", phone: $phone) {
-          __typename ... on MutationRecordPersonSuccess { data { id phone } } ... on DomainError { code } } }`,
+          __typename ... on RecordPersonSuccess { data { id phone } } ... on DomainError { code } } }`,
         { id: residentIdNumber('620102', '1990-03-07', 611), phone: PHONE },
         { token: grid },
       ),

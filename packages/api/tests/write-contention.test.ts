@@ -17,8 +17,8 @@ let s: TestServer;
 const people: string[] = [];
 const homes: string[] = [];
 
-const RECORD_PERSON = `mutation($n: ResidentIdNumber!) { r: recordPerson(name: "租户", idNumber: $n, kind: floating, inflowReason: work, inflowDate: "2025-01-02", hukouPlaceCode: "622901", jurisdictionCode: "${GRID}") { ... on MutationRecordPersonSuccess { data { id } } } }`;
-const RECORD_DWELLING = `mutation($a: String!) { r: recordDwelling(address: $a, jurisdictionCode: "${GRID}", rooms: 2, capacity: 4) { ... on MutationRecordDwellingSuccess { data { id } } } }`;
+const RECORD_PERSON = `mutation($n: ResidentIdNumber!) { r: recordPerson(name: "租户", idNumber: $n, kind: floating, inflowReason: work, inflowDate: "2025-01-02", hukouPlaceCode: "622901", jurisdictionCode: "${GRID}") { ... on RecordPersonSuccess { data { id } } } }`;
+const RECORD_DWELLING = `mutation($a: String!) { r: recordDwelling(address: $a, jurisdictionCode: "${GRID}", rooms: 2, capacity: 4) { ... on RecordDwellingSuccess { data { id } } } }`;
 const REGISTER = `mutation($p: ID!, $d: ID!) { r: registerResidence(personId: $p, dwellingId: $d, registeredOn: "2025-03-01") { __typename ... on DomainError { code } } }`;
 
 async function inBatches<T>(n: number, size: number, fn: (i: number) => Promise<T>): Promise<T[]> {
@@ -76,7 +76,7 @@ describe.skipIf(!serverUrl)('200 concurrent registerResidence on the PostgreSQL 
       statementsPerRequestWithoutBeginCommit: [Math.min(...statements), Math.max(...statements)],
     };
     console.log(`write-contention ${JSON.stringify(report)}`);
-    expect(results.map((r) => r.data?.r.__typename)).toEqual(people.map(() => 'MutationRegisterResidenceSuccess'));
+    expect(results.map((r) => r.data?.r.__typename)).toEqual(people.map(() => 'RegisterResidenceSuccess'));
     expect(await verifyAuditChain(s.database.db)).toMatchObject({ ok: true, firstBrokenSeq: null });
     // extensions.sqlStatements counts the statements drizzle sends; BEGIN and COMMIT make it 5.
     expect(statements).toEqual(people.map(() => 3));

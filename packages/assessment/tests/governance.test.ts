@@ -31,18 +31,18 @@ const rows = async (table: any, where?: any) => (await s.database.db.select({ n:
 const register = async (name: string) => {
   const d = await ok(
     `mutation($n: String!, $b: ID!) { registerSafeUnit(name: $n, category: hospital, jurisdictionCode: "620102001", batchId: $b, registeredOn: "2024-01-01") {
-      ... on MutationRegisterSafeUnitSuccess { data { id } } } }`,
+      ... on RegisterSafeUnitSuccess { data { id } } } }`,
     { n: name, b: batchId },
     admin,
   );
   return raw(d.registerSafeUnit.data.id);
 };
 const ASSESS = `mutation($u: ID!, $s: Date!, $e: Date!, $items: [ItemScoreInput!]!) { assessUnit(unitId: $u, periodStart: $s, periodEnd: $e, items: $items) {
-  __typename ... on DomainError { code } ... on MutationAssessUnitSuccess { data { id passed vetoed ruleSetVersion } } } }`;
+  __typename ... on DomainError { code } ... on AssessUnitSuccess { data { id passed vetoed ruleSetVersion } } } }`;
 const assess = async (unit: string, start: string, end: string) => (await ok(ASSESS, { u: gid('SafeUnit', unit), s: start, e: end, items: FULL }, assessor)).assessUnit.data;
 const event = async (unit: string, occurredAt: string, kind = 'major_criminal_case') => {
   const d = await ok(
-    `mutation($u: ID!, $at: DateTime!, $k: MajorEventKind!) { recordMajorEvent(kind: $k, occurredAt: $at, unitId: $u, description: "案件") { ... on MutationRecordMajorEventSuccess { data { id } } } }`,
+    `mutation($u: ID!, $at: DateTime!, $k: MajorEventKind!) { recordMajorEvent(kind: $k, occurredAt: $at, unitId: $u, description: "案件") { ... on RecordMajorEventSuccess { data { id } } } }`,
     { u: gid('SafeUnit', unit), at: occurredAt, k: kind },
     assessor,
   );
@@ -54,10 +54,10 @@ const standing = async (unit: string, onDate: string, asRecordedOn?: string) =>
 
 const PUBLISH = `mutation($eff: Date!, $retro: Boolean, $reason: String, $rules: [VetoRuleInput!]!) {
   publishVetoRuleSet(effectiveFrom: $eff, retroactive: $retro, retroactiveReason: $reason, rules: $rules, yellowCardPolicy: { rectificationWorkingDays: 30, repeatWindowDays: 365, repeatEscalatesTo: none }) {
-    __typename ... on DomainError { code field } ... on MutationPublishVetoRuleSetSuccess { data { id version status retroactive retroactiveReason publishedOn } } } }`;
+    __typename ... on DomainError { code field } ... on PublishVetoRuleSetSuccess { data { id version status retroactive retroactiveReason publishedOn } } } }`;
 const DECIDE = `mutation($id: ID!, $approve: Boolean!, $reason: String!) { decideVetoRuleSet(ruleSetId: $id, approve: $approve, reason: $reason) {
   __typename ... on DomainError { code field }
-  ... on MutationDecideVetoRuleSetSuccess { data { version status decision { action decidedBy affectedAssessments } retroactiveEffects { assessmentId unitId decidedUnderVersion decidedPassed wouldPass wouldVeto differs } } } } }`;
+  ... on DecideVetoRuleSetSuccess { data { version status decision { action decidedBy affectedAssessments } retroactiveEffects { assessmentId unitId decidedUnderVersion decidedPassed wouldPass wouldVeto differs } } } } }`;
 const CASE_OR_ACCIDENT = [{ id: 'V1', description: '重大刑事案件或安全事故', eventKinds: ['major_criminal_case', 'major_safety_accident'], scope: 'unit' }];
 const ACCIDENT_ONLY = [{ id: 'V1', description: '重大安全事故', eventKinds: ['major_safety_accident'], scope: 'unit' }];
 
@@ -80,7 +80,7 @@ beforeAll(async () => {
   expect(v1.publishVetoRuleSet.data).toMatchObject({ version: 1, status: 'in_force', retroactive: false });
   const b = await ok(
     `mutation { createCreationBatch(projectName: "平安医院创建", seq: 1, name: "第一批", jurisdictionCode: "620100", leadUnit: "市卫健局", participatingUnits: [], targetDate: "2026-12-31") {
-      ... on MutationCreateCreationBatchSuccess { data { id } } } }`,
+      ... on CreateCreationBatchSuccess { data { id } } } }`,
     {},
     admin,
   );
@@ -91,9 +91,9 @@ afterAll(() => s?.close());
 describe('deadlines on the official calendar', () => {
   let unit: string;
   const CARD = `mutation($u: ID!) { issueYellowCard(unitId: $u, reason: "消防通道堵塞", issuedOn: "2026-11-27") {
-    __typename ... on DomainError { code field message details } ... on MutationIssueYellowCardSuccess { data { rectificationDeadline } } } }`;
+    __typename ... on DomainError { code field message details } ... on IssueYellowCardSuccess { data { rectificationDeadline } } } }`;
   const ORDER = `mutation($u: ID!, $n: Int!) { issueRectificationOrder(unitId: $u, items: ["整改"], issuedOn: "2026-11-27", workingDays: $n) {
-    __typename ... on DomainError { code field details } ... on MutationIssueRectificationOrderSuccess { data { deadline } } } }`;
+    __typename ... on DomainError { code field details } ... on IssueRectificationOrderSuccess { data { deadline } } } }`;
   beforeAll(async () => {
     unit = await register('日历医院');
   });
@@ -119,7 +119,7 @@ describe('deadlines on the official calendar', () => {
       { h: FICTIONAL_2027.holidays, m: FICTIONAL_2027.makeUpWorkdays },
       admin,
     );
-    expect(load.loadHolidayArrangement.__typename).toBe('MutationLoadHolidayArrangementSuccess');
+    expect(load.loadHolidayArrangement.__typename).toBe('LoadHolidayArrangementSuccess');
     // 2026-11-27 + 30 working days: 24 to 2026-12-31, 2027-01-01..03 off, then 01-04..08 and 01-11.
     const card = await ok(CARD, { u: gid('SafeUnit', unit) }, assessor);
     expect(card.issueYellowCard.data.rectificationDeadline).toBe('2027-01-11');
@@ -245,7 +245,7 @@ describe('a correction that fails the period withdraws the plaque earned for it'
     expect(await standing(unit, '2026-01-15')).toMatchObject({ holdsPlaque: true, plaqueHeldSince: '2025-12-31' });
     const r = await ok(
       `mutation($id: ID!, $items: [ItemScoreInput!]!) { correctAssessment(assessmentId: $id, version: 1, items: $items, reason: "台账造假，复核扣分") {
-        __typename ... on MutationCorrectAssessmentSuccess { data { version passed } } } }`,
+        __typename ... on CorrectAssessmentSuccess { data { version passed } } } }`,
       { id: a.id, items: [{ itemCode: 'A1', points: 10 }, { itemCode: 'A2', points: 60 }] },
       assessor,
     );

@@ -47,7 +47,7 @@ const ASSESS = `mutation($unitId: ID!, $s: Date!, $e: Date!, $items: [ItemScoreI
   assessUnit(unitId: $unitId, periodStart: $s, periodEnd: $e, items: $items) {
     __typename
     ... on DomainError { code field message }
-    ... on MutationAssessUnitSuccess { data { id version total passed scorePassed vetoed grade explanation standardVersion ruleSetVersion
+    ... on AssessUnitSuccess { data { id version total passed scorePassed vetoed grade explanation standardVersion ruleSetVersion
       firedRules { ruleId scope eventKinds eventIds } triggeringEvents { id kind description occurredOn source } } }
   }
 }`;
@@ -55,7 +55,7 @@ const CORRECT = `mutation($id: ID!, $v: Int!, $items: [ItemScoreInput!]!, $reaso
   correctAssessment(assessmentId: $id, version: $v, items: $items, reason: $reason) {
     __typename
     ... on DomainError { code field }
-    ... on MutationCorrectAssessmentSuccess { data { id version total passed correctionReason versions { version total } } }
+    ... on CorrectAssessmentSuccess { data { id version total passed correctionReason versions { version total } } }
   }
 }`;
 
@@ -73,7 +73,7 @@ describe('safe-unit assessment through GraphQL', () => {
   const register = async (name: string, jurisdictionCode: string, creditCode: string | null, token = admin) => {
     const d = await gql(
       `mutation($n: String!, $j: DivisionCode!, $c: CreditCode, $b: ID!) { registerSafeUnit(name: $n, category: hospital, jurisdictionCode: $j, creditCode: $c, batchId: $b, registeredOn: "2024-01-01") {
-        ... on MutationRegisterSafeUnitSuccess { data { id name } } ... on DomainError { code } } }`,
+        ... on RegisterSafeUnitSuccess { data { id name } } ... on DomainError { code } } }`,
       { n: name, j: jurisdictionCode, c: creditCode, b: batchId },
       token,
     );
@@ -95,7 +95,7 @@ describe('safe-unit assessment through GraphQL', () => {
     const std = await gql(
       `mutation { publishAssessmentStandard(category: hospital, title: "平安医院考评标准", passMark: 85, effectiveFrom: "2020-01-01", items: [
         { code: "A1", name: "组织领导", maxPoints: 40, cap: 10, deductions: [{ code: "d1", description: "台账缺失", points: 2 }] },
-        { code: "A2", name: "防范措施", maxPoints: 60, deductions: [] }]) { __typename ... on MutationPublishAssessmentStandardSuccess { data { version } } } }`,
+        { code: "A2", name: "防范措施", maxPoints: 60, deductions: [] }]) { __typename ... on PublishAssessmentStandardSuccess { data { version } } } }`,
       {},
       admin,
     );
@@ -103,14 +103,14 @@ describe('safe-unit assessment through GraphQL', () => {
     const rs = await gql(
       `mutation { publishVetoRuleSet(effectiveFrom: "2020-01-01", yellowCardPolicy: { rectificationWorkingDays: 4, repeatWindowDays: 365, repeatEscalatesTo: red_card }, rules: [
         { id: "V1", description: "major criminal case or safety accident at the unit", eventKinds: [major_criminal_case, major_safety_accident], scope: unit }]) {
-        ... on MutationPublishVetoRuleSetSuccess { data { version } } } }`,
+        ... on PublishVetoRuleSetSuccess { data { version } } } }`,
       {},
       admin,
     );
     expect(rs.publishVetoRuleSet.data.version).toBe(1);
     const b = await gql(
       `mutation { createCreationBatch(projectName: "平安细胞创建", seq: 1, name: "第一批", jurisdictionCode: "620100", leadUnit: "市卫健局", participatingUnits: ["市公安局"], targetDate: "2025-12-31") {
-        ... on MutationCreateCreationBatchSuccess { data { id } } } }`,
+        ... on CreateCreationBatchSuccess { data { id } } } }`,
       {},
       admin,
     );
@@ -125,7 +125,7 @@ describe('safe-unit assessment through GraphQL', () => {
   it('vetoes a unit scoring 98 with one major case in the period, naming the case and the rule-set version', async () => {
     await incident({ description: '持刀伤人案', unit: { creditCode: H1_CODE, name: null } });
     const r = await assess(units.h1, '2025-01-01', '2025-06-30', full);
-    expect(r.__typename).toBe('MutationAssessUnitSuccess');
+    expect(r.__typename).toBe('AssessUnitSuccess');
     const a = r.data;
     expect(a).toMatchObject({ total: 98, scorePassed: true, vetoed: true, passed: false, ruleSetVersion: 1, standardVersion: 1 });
     expect(a.firedRules).toEqual([{ ruleId: 'V1', scope: 'unit', eventKinds: ['major_criminal_case'], eventIds: [a.triggeringEvents[0].id] }]);
@@ -151,13 +151,13 @@ describe('safe-unit assessment through GraphQL', () => {
     // Effective before today over days set 1 governed: retroactive, in force once a second officer approves it.
     const v2 = await gql(
       `mutation { publishVetoRuleSet(effectiveFrom: "2020-01-01", retroactive: true, retroactiveReason: "新规追溯适用", rules: [], yellowCardPolicy: { rectificationWorkingDays: 4, repeatWindowDays: 365, repeatEscalatesTo: red_card }) {
-        ... on MutationPublishVetoRuleSetSuccess { data { id status } } } }`,
+        ... on PublishVetoRuleSetSuccess { data { id status } } } }`,
       {},
       admin,
     );
     expect(v2.publishVetoRuleSet.data.status).toBe('pending_approval');
     const approved = await gql(
-      `mutation($id: ID!) { decideVetoRuleSet(ruleSetId: $id, approve: true, reason: "经审核同意") { ... on MutationDecideVetoRuleSetSuccess { data { status } } } }`,
+      `mutation($id: ID!) { decideVetoRuleSet(ruleSetId: $id, approve: true, reason: "经审核同意") { ... on DecideVetoRuleSetSuccess { data { status } } } }`,
       { id: v2.publishVetoRuleSet.data.id },
       await s.token('city_admin', undefined, { sub: 'city-admin-2' }),
     );
@@ -183,7 +183,7 @@ describe('safe-unit assessment through GraphQL', () => {
     const before = await gql(`query($id: ID!) { unitStanding(unitId: $id, onDate: "2026-12-31") { holdsPlaque } }`, { id: gid('SafeUnit', units.h2) }, auditor);
     expect(before.unitStanding.holdsPlaque).toBe(true);
     const e = await gql(
-      `mutation($u: ID!) { recordMajorEvent(kind: major_safety_accident, occurredAt: "2026-03-01T02:00:00Z", unitId: $u, description: "锅炉爆炸") { ... on MutationRecordMajorEventSuccess { data { id } } ... on DomainError { code } } }`,
+      `mutation($u: ID!) { recordMajorEvent(kind: major_safety_accident, occurredAt: "2026-03-01T02:00:00Z", unitId: $u, description: "锅炉爆炸") { ... on RecordMajorEventSuccess { data { id } } ... on DomainError { code } } }`,
       { u: gid('SafeUnit', units.h2) },
       assessor,
     );
@@ -201,13 +201,13 @@ describe('safe-unit assessment through GraphQL', () => {
   it('the settle-overdue job (not a read) moves a unit with an overdue incomplete rectification to the next batch; a completed one does not', async () => {
     const order = (items: string[], deadline: string) =>
       gql(
-        `mutation($u: ID!, $i: [String!]!, $d: Date!) { issueRectificationOrder(unitId: $u, items: $i, issuedOn: "2025-03-03", deadline: $d) { ... on MutationIssueRectificationOrderSuccess { data { id version status } } } }`,
+        `mutation($u: ID!, $i: [String!]!, $d: Date!) { issueRectificationOrder(unitId: $u, items: $i, issuedOn: "2025-03-03", deadline: $d) { ... on IssueRectificationOrderSuccess { data { id version status } } } }`,
         { u: gid('SafeUnit', units.h5), i: items, d: deadline },
         assessor,
       ).then((d) => d.issueRectificationOrder.data);
     const done = await order(['消防通道'], '2025-03-10');
     const c = await gql(
-      `mutation($o: ID!, $v: Int!) { completeRectification(orderId: $o, version: $v, completedOn: "2025-03-10") { ... on MutationCompleteRectificationSuccess { data { status } } } }`,
+      `mutation($o: ID!, $v: Int!) { completeRectification(orderId: $o, version: $v, completedOn: "2025-03-10") { ... on CompleteRectificationSuccess { data { status } } } }`,
       { o: done.id, v: done.version },
       assessor,
     );
@@ -237,19 +237,19 @@ describe('safe-unit assessment through GraphQL', () => {
 
   it('counts a yellow card’s limit in working days: skips National Day, counts the make-up Sunday', async () => {
     const card = await gql(
-      `mutation($u: ID!) { issueYellowCard(unitId: $u, reason: "安保力量不足", issuedOn: "2025-09-26") { ... on MutationIssueYellowCardSuccess { data { rectificationDeadline escalation explanation } } } }`,
+      `mutation($u: ID!) { issueYellowCard(unitId: $u, reason: "安保力量不足", issuedOn: "2025-09-26") { ... on IssueYellowCardSuccess { data { rectificationDeadline escalation explanation } } } }`,
       { u: gid('SafeUnit', units.h3) },
       assessorB,
     );
     expect(card.issueYellowCard.data).toMatchObject({ rectificationDeadline: '2025-10-09', escalation: null });
     const order = await gql(
-      `mutation($u: ID!) { issueRectificationOrder(unitId: $u, items: ["整改"], issuedOn: "2025-09-26", workingDays: 1) { ... on MutationIssueRectificationOrderSuccess { data { deadline } } } }`,
+      `mutation($u: ID!) { issueRectificationOrder(unitId: $u, items: ["整改"], issuedOn: "2025-09-26", workingDays: 1) { ... on IssueRectificationOrderSuccess { data { deadline } } } }`,
       { u: gid('SafeUnit', units.h3) },
       assessorB,
     );
     expect(order.issueRectificationOrder.data.deadline).toBe('2025-09-28');
     const repeat = await gql(
-      `mutation($u: ID!) { issueYellowCard(unitId: $u, reason: "再次检查不合格", issuedOn: "2025-11-03") { ... on MutationIssueYellowCardSuccess { data { escalation } } } }`,
+      `mutation($u: ID!) { issueYellowCard(unitId: $u, reason: "再次检查不合格", issuedOn: "2025-11-03") { ... on IssueYellowCardSuccess { data { escalation } } } }`,
       { u: gid('SafeUnit', units.h3) },
       assessorB,
     );
@@ -310,7 +310,7 @@ describe('safe-unit assessment through GraphQL', () => {
     expect(h.errors?.[0].extensions?.code).toBe('CORE_NOT_FOUND');
     // the assessor of district B can
     const ok = await assess(units.h3, '2025-01-01', '2025-06-30', full, assessorB);
-    expect(ok.__typename).toBe('MutationAssessUnitSuccess');
+    expect(ok.__typename).toBe('AssessUnitSuccess');
   });
 
   it('lists units with nested assessments without N+1, and computes zero-case rates per category and jurisdiction', async () => {
@@ -330,10 +330,10 @@ describe('safe-unit assessment through GraphQL', () => {
 
   it('evaluates a jurisdiction three-in-one with the configured weights', async () => {
     const w = await gql(`mutation { configureEvaluationWeights(safeCreation: 0.5, governance: 0.3, stability: 0.2, effectiveFrom: "2025-01-01") { __typename } }`, {}, admin);
-    expect(w.configureEvaluationWeights.__typename).toBe('MutationConfigureEvaluationWeightsSuccess');
+    expect(w.configureEvaluationWeights.__typename).toBe('ConfigureEvaluationWeightsSuccess');
     const r = await gql(
       `mutation { evaluateJurisdiction(jurisdictionCode: "620102", periodStart: "2025-01-01", periodEnd: "2025-12-31", safeCreation: 90, governance: 80, stability: 70) {
-        ... on MutationEvaluateJurisdictionSuccess { data { total weightsVersion } } ... on DomainError { code } } }`,
+        ... on EvaluateJurisdictionSuccess { data { total weightsVersion } } ... on DomainError { code } } }`,
       {},
       assessor,
     );

@@ -8,7 +8,7 @@ import { chinaDateOf } from './china-day.js';
 import { jobTables } from './jobs.js';
 import { calendarTables, holidayArrangements } from './calendar/tables.js';
 import { cityDivisions } from './divisions.js';
-import { CoreErrors } from './errors.js';
+import { CoreErrors, TOP_LEVEL_ERROR_CODES } from './errors.js';
 import { registerCoreSchema } from './graphql/core-schema.js';
 import { appendOnly, RETIRED_APPEND_ONLY_SQL } from './integrity.js';
 import { defineModule } from './module.js';
@@ -18,8 +18,11 @@ import { auditLog, coreTables, jurisdictions } from './tables.js';
 /** The demo city: 兰州市 (Lanzhou, seed 000), with grids drawn in 城关区 and 七里河区. */
 export const DEMO_CITY = { code: '620100', name: '兰州市', gridDistricts: ['620102', '620103'] };
 
-/** Codes top-level (non-union) errors carry, besides the catalog's. */
-const TOP_LEVEL_CODES = ['CORE_RESIDENT_ID_INVALID', 'CORE_CREDIT_CODE_INVALID', 'CORE_DIVISION_CODE_INVALID'];
+/**
+ * Codes top-level (non-union) errors carry, besides the catalog's: the scalars' refusals and the
+ * gateway's and server's own (TOP_LEVEL_ERROR_CODES), all in the one `ErrorCode` enum.
+ */
+const TOP_LEVEL_CODES = Object.keys(TOP_LEVEL_ERROR_CODES);
 
 export const coreModule = defineModule({
   name: 'core',

@@ -27,9 +27,17 @@ export type ErrorCatalog<P extends string, K extends string> = {
   code(key: K): `${P}_${K}`;
 };
 
+/**
+ * Every declared code with its default message: the `ErrorCode` enum's value descriptions come
+ * from here, so a code's meaning is written once, where the module declares it.
+ */
+const declaredMessages = new Map<string, string>();
+export const errorCodeDescription = (code: string): string | undefined => declaredMessages.get(code);
+
 /** Declares a module's closed set of error codes with their default messages. */
 export function defineErrors<P extends string, K extends string>(prefix: P, codes: Record<K, string>, opts: { unprefixed?: NoInfer<K>[] } = {}): ErrorCatalog<P, K> {
   const full = (k: K) => (opts.unprefixed?.includes(k) ? k : `${prefix}_${k}`) as `${P}_${K}`;
+  for (const k of Object.keys(codes) as K[]) declaredMessages.set(full(k), codes[k]);
   return {
     prefix,
     codes,
@@ -63,6 +71,30 @@ export const CoreErrors = defineErrors('CORE', {
 }, { unprefixed: ['FORBIDDEN'] });
 
 export const notFound = (what = 'record') => CoreErrors.error('NOT_FOUND', `No such ${what} in your jurisdiction.`);
+
+/**
+ * Codes that only ever come as a top-level error (`errors[].extensions.code`), never as a
+ * DomainError of a mutation's union: the gateway's refusals before execution and the server's own.
+ * The `ErrorCode` enum lists them beside the modules' codes so a client has one closed set to
+ * switch on; `tests/error-codes.test.ts` keeps this list equal to the codes the sources raise.
+ */
+export const TOP_LEVEL_ERROR_CODES = {
+  UNAUTHENTICATED: 'No token, or a token that is invalid, expired or revoked (HTTP 401 when no data came back).',
+  CSRF_HEADER_REQUIRED: 'A GET or form-like POST without one of the headers x-graphql-yoga-csrf or x-safecity-client (HTTP 403).',
+  QUERY_TOO_DEEP: 'The operation nests deeper than GRAPHQL_MAX_DEPTH (HTTP 400, nothing ran).',
+  QUERY_TOO_LARGE: 'The operation has more tokens than allowed (HTTP 400, nothing ran).',
+  QUERY_TOO_MANY_ALIASES: 'The operation uses more aliases than GRAPHQL_MAX_ALIASES (HTTP 400, nothing ran).',
+  QUERY_TOO_COSTLY: 'The operation\'s cost or worst-case node count exceeds GRAPHQL_MAX_COST / GRAPHQL_MAX_NODES (HTTP 400, nothing ran): ask for smaller pages.',
+  REQUEST_TOO_LARGE: 'The request body is larger than GRAPHQL_MAX_BODY_BYTES (HTTP 413).',
+  LENGTH_REQUIRED: 'A request body without Content-Length (HTTP 411).',
+  GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax (HTTP 400).',
+  GRAPHQL_VALIDATION_FAILED: 'The document does not match the schema (HTTP 400).',
+  INTERNAL_SERVER_ERROR: 'An unexpected failure, masked; the server log has the details under the request id.',
+  CORE_RESIDENT_ID_INVALID: 'A ResidentIdNumber argument or variable is not a valid GB 11643 number (HTTP 400, nothing ran).',
+  CORE_CREDIT_CODE_INVALID: 'A CreditCode argument or variable is not a valid GB 32100-2015 code (HTTP 400, nothing ran).',
+  CORE_DIVISION_CODE_INVALID: 'A DivisionCode argument or variable is not a division code (HTTP 400, nothing ran).',
+} as const;
+for (const [code, meaning] of Object.entries(TOP_LEVEL_ERROR_CODES)) declaredMessages.set(code, meaning);
 
 /** Top-level (non-union) errors: authentication and authorization. */
 export function unauthenticated(message = 'Authentication required.') {

@@ -1,4 +1,4 @@
-import { getTableColumns, getTableName, is, sql, SQL } from 'drizzle-orm';
+import { getTableColumns, getTableName, is, sql, SQL, Table } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 /** Escapes LIKE's metacharacters (\, %, _) so that user text matches only itself (PostgreSQL's default escape is \). */
@@ -60,4 +60,17 @@ export function rowsAsSelect<T extends PgTable>(table: T, rows: readonly T['$inf
     sql`, `,
   );
   return sql`select ${sql.join(select, sql`, `)} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(${def})`;
+}
+
+/**
+ * Column (JS property) names that are NOT NULL in every table that has them: the schema check
+ * uses it to tell a field whose value always exists from one whose absence means something.
+ */
+export function notNullColumnNames(tables: unknown[]): Set<string> {
+  const seen = new Map<string, boolean>();
+  for (const t of tables) {
+    if (!is(t, Table)) continue;
+    for (const [key, col] of Object.entries(getTableColumns(t))) seen.set(key, (seen.get(key) ?? true) && (col as { notNull: boolean }).notNull);
+  }
+  return new Set([...seen].filter(([, notNull]) => notNull).map(([k]) => k));
 }

@@ -11,7 +11,7 @@ const LOAD = `mutation($year: Int!, $holidays: [HolidayBlockInput!]!, $makeUp: [
   loadHolidayArrangement(year: $year, holidays: $holidays, makeUpWorkdays: $makeUp, noticeRef: $noticeRef, replacesVersion: $replacesVersion, reason: $reason) {
     __typename
     ... on DomainError { code field message details }
-    ... on MutationLoadHolidayArrangementSuccess { data { year version source noticeRef reason loadedBy makeUpWorkdays holidays { festivals name start end days } } }
+    ... on LoadHolidayArrangementSuccess { data { year version source noticeRef reason loadedBy makeUpWorkdays holidays { festivals name start end days } } }
   }
 }`;
 const YEARS = `query($year: Int, $all: Boolean) { holidayArrangements(year: $year, allVersions: $all) { year version source } }`;
@@ -92,7 +92,7 @@ describe('the official calendar over HTTP', () => {
     const fixed = { ...FICTIONAL_2027, makeUpWorkdays: [...FICTIONAL_2027.makeUpWorkdays, '2027-01-09'] };
     const ok = await s.gql(LOAD, vars(fixed, { replacesVersion: 1, reason: '更正通知' }), { token: admin });
     expect(ok.data.loadHolidayArrangement).toMatchObject({
-      __typename: 'MutationLoadHolidayArrangementSuccess',
+      __typename: 'LoadHolidayArrangementSuccess',
       data: { year: 2027, version: 2, source: 'notice', reason: '更正通知', loadedBy: 'city-admin', makeUpWorkdays: ['2027-01-09', '2027-02-20', '2027-05-08', '2027-09-26', '2027-10-09'] },
     });
     expect(ok.data.loadHolidayArrangement.data.holidays[1]).toEqual({ festivals: ['spring_festival'], name: '春节', start: '2027-02-05', end: '2027-02-13', days: 9 });

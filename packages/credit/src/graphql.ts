@@ -1,4 +1,4 @@
-import { idOfType, z, type Builder, type Ctx, requiredText } from '@safecity/core';
+import { idOfType, z, type Builder, type Ctx, requiredText, connectionOf, notFound } from '@safecity/core';
 import {
   ENTRY_STATUSES,
   LIST_TYPES,
@@ -21,7 +21,7 @@ import {
 import { decideListProposal, decisionsByEntryLoader, entriesBySubjectLoader, entryLoader, listEntries, proposeListEntry, publishedEntries, type EntryView } from './service/entries.js';
 import { proposeEligibleRedListEntries, recordCreditRecord } from './service/records.js';
 import { decideCreditRepair, repairsByEntryLoader, requestCreditRepair, type RepairView } from './service/repair.js';
-import { creditStanding, creditStandings, type CreditStandingView } from './service/standing.js';
+import { creditStanding, creditStandingChecks, MAX_STANDING_CODES, type CreditStandingCheckView, type CreditStandingView } from './service/standing.js';
 import { listSubjects, publishedSubjectLoader, recordsBySubjectLoader, registerCreditSubject, subjectByCodeLoader, subjectLoader } from './service/subjects.js';
 import type { DecisionRow, RecordRow, SubjectRow } from './tables.js';
 
@@ -170,6 +170,23 @@ export function registerCreditSchema(builder: Builder) {
     }),
   });
 
+  const CheckStatusEnum = builder.enumType('CreditCodeCheckStatus', {
+    description: 'How one code of a bulk standing check fared.',
+    values: {
+      OK: { value: 'ok', description: 'A subject on file in your jurisdiction: `standing` is its standing.' },
+      MALFORMED: { value: 'malformed', description: 'Not a GB 32100-2015 unified social credit code: `standing` is null.' },
+      NOT_FOUND: { value: 'not_found', description: 'A valid code with no subject on file in your jurisdiction: `standing` says `unknown`.' },
+    } as const,
+  });
+  const StandingCheckRef = builder.objectRef<CreditStandingCheckView>('CreditStandingCheck').implement({
+    description: 'One code of a bulk standing check (联合奖惩核查), with its own status: a malformed code does not fail the batch.',
+    fields: (t) => ({
+      code: t.exposeString('code', { description: 'The code as asked, trimmed and upper-cased when valid (verbatim when malformed).' }),
+      status: t.field({ type: CheckStatusEnum, description: 'OK, MALFORMED or NOT_FOUND.', resolve: (c) => c.status }),
+      standing: t.field({ type: StandingRef, nullable: true, description: 'The standing; null when the code is MALFORMED.', resolve: (c) => c.standing }),
+    }),
+  });
+
   builder.queryFields((t) => ({
     creditSubject: t.field({
       type: CreditSubject,
@@ -184,7 +201,7 @@ export function registerCreditSchema(builder: Builder) {
       authScopes: { permission: 'credit:read' },
       args: { jurisdictionCode: t.arg({ type: 'DivisionCode' }), nameContains: t.arg.string({ validate: z.string().max(50) }) },
       resolve: (_r, args, ctx) => listSubjects(ctx, args, args),
-    }),
+    }, connectionOf(builder, CreditSubject)),
     creditListEntries: t.connection({
       type: CreditListEntry,
       description: 'Entries in your jurisdiction, newest start first; `status` is derived for `asOf` (default today).',
@@ -197,7 +214,7 @@ export function registerCreditSchema(builder: Builder) {
         asOf: t.arg({ type: 'Date' }),
       },
       resolve: (_r, args, ctx) => listEntries(ctx, args as typeof args & { status?: EntryStatus | null }, args),
-    }),
+    }, connectionOf(builder, CreditListEntry)),
     publishedCreditList: t.connection({
       type: PublishedEntry,
       description: 'The published red or black list (红黑榜公示): active entries, readable without a token.',
@@ -205,7 +222,7 @@ export function registerCreditSchema(builder: Builder) {
       authScopes: { public: true },
       args: { listType: t.arg({ type: ListTypeEnum, required: true }), jurisdictionCode: t.arg({ type: 'DivisionCode' }) },
       resolve: (_r, args, ctx) => publishedEntries(ctx, args, args),
-    }),
+    }, connectionOf(builder, PublishedEntry)),
     creditStanding: t.field({
       type: StandingRef,
       description: 'One subject’s standing for a joint reward/punishment check (联合奖惩).',
@@ -214,11 +231,14 @@ export function registerCreditSchema(builder: Builder) {
       resolve: (_r, { code, asOf }, ctx) => creditStanding(ctx, code, asOf),
     }),
     creditStandings: t.field({
-      type: [StandingRef],
-      description: 'Standings of up to 1000 codes in one call, in the order asked; unknown codes answer `unknown`.',
+      type: [StandingCheckRef],
+      description: `Bulk standing check (联合奖惩核查) of up to ${MAX_STANDING_CODES} codes in one call: one answer per code, in the order asked, each with its status (OK, MALFORMED, NOT_FOUND), so one malformed code does not fail the batch. Errors: CREDIT_TOO_MANY_CODES above the limit.`,
       authScopes: { permission: 'credit:standing.read' },
-      args: { codes: t.arg({ type: ['CreditCode'], required: true }), asOf: t.arg({ type: 'Date' }) },
-      resolve: (_r, { codes, asOf }, ctx) => creditStandings(ctx, codes, asOf),
+      args: {
+        codes: t.arg.stringList({ required: true, description: 'Unified social credit codes (统一社会信用代码), as the department has them; malformed ones are answered, not refused.' }),
+        asOf: t.arg({ type: 'Date', description: 'The day of the standing (default today, China time).' }),
+      },
+      resolve: (_r, { codes, asOf }, ctx) => creditStandingChecks(ctx, codes, asOf),
     }),
   }));
 

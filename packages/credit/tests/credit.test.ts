@@ -87,7 +87,7 @@ describe('credit module through the GraphQL API', () => {
 
   async function register(code: string, jurisdictionCode = '620102001001', onFileSince?: string) {
     const d = await ok(
-      `mutation($c: CreditCode!, $j: DivisionCode!, $since: Date) { registerCreditSubject(creditCode: $c, name: "兰州测试商贸有限公司", kind: enterprise, jurisdictionCode: $j, onFileSince: $since) { __typename ${E} ... on MutationRegisterCreditSubjectSuccess { data { id creditCode } } } }`,
+      `mutation($c: CreditCode!, $j: DivisionCode!, $since: Date) { registerCreditSubject(creditCode: $c, name: "兰州测试商贸有限公司", kind: enterprise, jurisdictionCode: $j, onFileSince: $since) { __typename ${E} ... on RegisterCreditSubjectSuccess { data { id creditCode } } } }`,
       { c: code, j: jurisdictionCode, since: onFileSince },
     );
     return d.registerCreditSubject;
@@ -95,7 +95,7 @@ describe('credit module through the GraphQL API', () => {
 
   async function propose(code: string, o: { listType?: string; startDate?: string; endDate?: string | null; token?: string } = {}) {
     const d = await ok(
-      `mutation($c: CreditCode!, $l: CreditListType!, $s: Date!, $e: Date) { proposeCreditListEntry(creditCode: $c, listType: $l, reasonCategory: severe_violation, reason: "严重违法失信", internalNote: "线索来自举报人王某", authority: "市市场监管局", startDate: $s, endDate: $e) { __typename ${E} ... on MutationProposeCreditListEntrySuccess { data { ${ENTRY} } } } }`,
+      `mutation($c: CreditCode!, $l: CreditListType!, $s: Date!, $e: Date) { proposeCreditListEntry(creditCode: $c, listType: $l, reasonCategory: severe_violation, reason: "严重违法失信", internalNote: "线索来自举报人王某", authority: "市市场监管局", startDate: $s, endDate: $e) { __typename ${E} ... on ProposeCreditListEntrySuccess { data { ${ENTRY} } } } }`,
       { c: code, l: o.listType ?? 'black', s: o.startDate ?? today, e: o.endDate === undefined ? addDays(today, 1000) : o.endDate },
       o.token ?? tok.officer,
     );
@@ -104,7 +104,7 @@ describe('credit module through the GraphQL API', () => {
 
   async function decide(entryId: string, approve: boolean, token: string) {
     const d = await ok(
-      `mutation($id: ID!, $a: Boolean!) { decideCreditListProposal(entryId: $id, approve: $a, reason: "审核意见") { __typename ${E} ... on MutationDecideCreditListProposalSuccess { data { ${ENTRY} decisions { action decidedBy effectiveDate } } } } }`,
+      `mutation($id: ID!, $a: Boolean!) { decideCreditListProposal(entryId: $id, approve: $a, reason: "审核意见") { __typename ${E} ... on DecideCreditListProposalSuccess { data { ${ENTRY} decisions { action decidedBy effectiveDate } } } } }`,
       { id: entryId, a: approve },
       token,
     );
@@ -117,7 +117,7 @@ describe('credit module through the GraphQL API', () => {
     await register(code, jurisdiction);
     const p = await propose(code, { startDate, endDate });
     const d = await decide(p.data.id, true, tok.officer2);
-    expect(d.__typename).toBe('MutationDecideCreditListProposalSuccess');
+    expect(d.__typename).toBe('DecideCreditListProposalSuccess');
     return { code, entryId: p.data.id as string };
   }
 
@@ -148,7 +148,7 @@ describe('credit module through the GraphQL API', () => {
       expect(r.registerCreditSubject).toMatchObject({ code: 'CORE_JURISDICTION_OUT_OF_SCOPE', field: 'jurisdictionCode' });
       const denied = await s.gql(q, { c: newCode('620103') }, as('district'));
       expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-      expect((await ok(q, { c: newCode('620103') })).registerCreditSubject.__typename).toBe('MutationRegisterCreditSubjectSuccess');
+      expect((await ok(q, { c: newCode('620103') })).registerCreditSubject.__typename).toBe('RegisterCreditSubjectSuccess');
     });
   });
 
@@ -247,14 +247,14 @@ describe('credit module through the GraphQL API', () => {
         `mutation($c: CreditCode!, $d: Date!) { recordCreditRecord(creditCode: $c, polarity: positive, kind: commendation, sourceDepartment: "市平安办", date: $d, summary: "守信表彰") { __typename ${E} } }`,
         { c: code, d: today },
       );
-      expect(d.recordCreditRecord.__typename).toBe('MutationRecordCreditRecordSuccess');
+      expect(d.recordCreditRecord.__typename).toBe('RecordCreditRecordSuccess');
       const e = await ok(`query($c: CreditCode!) { creditSubject(code: $c) { listEntries { listType status proposalRule } } }`, { c: code });
       expect(e.creditSubject.listEntries).toEqual([{ listType: 'red', status: 'pending', proposalRule: 'red_clean_record' }]);
     });
 
     it('the red-list sweep proposes subjects whose clean period elapsed without a new record, once', async () => {
       const db = s.database.db;
-      const sweep = () => ok(`mutation { proposeEligibleRedListEntries { __typename ${E} ... on MutationProposeEligibleRedListEntriesSuccess { data } } }`, {});
+      const sweep = () => ok(`mutation { proposeEligibleRedListEntries { __typename ${E} ... on ProposeEligibleRedListEntriesSuccess { data } } }`, {});
       // Whatever other tests (or the seed) left eligible is proposed first, so the count below is ours alone.
       await sweep();
       const code = newCode();
@@ -336,7 +336,7 @@ describe('credit module through the GraphQL API', () => {
   describe('credit repair', () => {
     const requestRepair = (entryId: string, conditions: string[], token = tok.district) =>
       ok(
-        `mutation($id: ID!, $cs: [CreditRepairConditionInput!]!) { requestCreditRepair(entryId: $id, statement: "已整改完毕", conditions: $cs) { __typename ${E} ... on MutationRequestCreditRepairSuccess { data { id status } } } }`,
+        `mutation($id: ID!, $cs: [CreditRepairConditionInput!]!) { requestCreditRepair(entryId: $id, statement: "已整改完毕", conditions: $cs) { __typename ${E} ... on RequestCreditRepairSuccess { data { id status } } } }`,
         { id: entryId, cs: conditions.map((condition) => ({ condition, evidence: `材料-${condition}` })) },
         token,
       ).then((d) => d.requestCreditRepair);
@@ -354,7 +354,7 @@ describe('credit module through the GraphQL API', () => {
 
       const decideRepair = (token: string) =>
         ok(
-          `mutation($id: ID!) { decideCreditRepair(requestId: $id, approve: true, reason: "符合信用修复条件") { __typename ${E} ... on MutationDecideCreditRepairSuccess { data { status decision { action effectiveDate } } } } }`,
+          `mutation($id: ID!) { decideCreditRepair(requestId: $id, approve: true, reason: "符合信用修复条件") { __typename ${E} ... on DecideCreditRepairSuccess { data { status decision { action effectiveDate } } } } }`,
           { id: req.data.id },
           token,
         ).then((d) => d.decideCreditRepair);
@@ -469,19 +469,34 @@ describe('credit module through the GraphQL API', () => {
       const approved = entries.filter((_, i) => i % 2 === 0);
       await db.insert(creditListDecisions).values(approved.map((e) => ({ entryId: e.id, action: 'approve' as const, reason: 'ok', effectiveDate: addDays(today, -1), decidedBy: 'y' })));
 
-      const q = `query($codes: [CreditCode!]!) { creditStandings(codes: $codes) { creditCode standing activeEntries { id status } measures { code } } }`;
+      const q = `query($codes: [String!]!) { creditStandings(codes: $codes) { code status standing { creditCode standing activeEntries { id status } measures { code } } } }`;
       const big = await s.gql(q, { codes }, as('service'));
       expect(big.errors).toBeUndefined();
       expect(big.data.creditStandings).toHaveLength(1000);
-      expect(big.data.creditStandings.map((x: any) => x.creditCode)).toEqual(codes);
-      const black = big.data.creditStandings.filter((x: any) => x.standing === 'black');
+      expect(big.data.creditStandings.map((x: any) => x.code)).toEqual(codes);
+      expect(big.data.creditStandings.map((x: any) => x.standing.creditCode)).toEqual(codes);
+      expect(new Set(big.data.creditStandings.map((x: any) => x.status))).toEqual(new Set(['OK']));
+      const black = big.data.creditStandings.filter((x: any) => x.standing.standing === 'black');
       expect(black).toHaveLength(100);
-      expect(black.every((x: any) => x.activeEntries.length === 1 && x.activeEntries[0].status === 'active')).toBe(true);
-      expect(big.data.creditStandings.filter((x: any) => x.standing === 'clear')).toHaveLength(900);
+      expect(black.every((x: any) => x.standing.activeEntries.length === 1 && x.standing.activeEntries[0].status === 'active')).toBe(true);
+      expect(big.data.creditStandings.filter((x: any) => x.standing.standing === 'clear')).toHaveLength(900);
 
       const small = await s.gql(q, { codes: codes.slice(0, 10) }, as('service'));
       expect(big.extensions?.sqlStatements).toBeLessThanOrEqual(3);
       expect(big.extensions?.sqlStatements).toBe(small.extensions?.sqlStatements);
+
+      // A department's list as it comes: a malformed code and one not on file are answered, in
+      // order, with HTTP 200, and do not spoil the others.
+      const unknown = newCode('620103');
+      const mixed = await s.gql(q, { codes: [codes[0], 'NOT-A-CODE', ` ${codes[1].toLowerCase()} `, unknown] }, as('service'));
+      expect(mixed.status).toBe(200);
+      expect(mixed.errors).toBeUndefined();
+      expect(mixed.data.creditStandings.map((x: any) => [x.code, x.status, x.standing?.standing ?? null])).toEqual([
+        [codes[0], 'OK', 'black'],
+        ['NOT-A-CODE', 'MALFORMED', null],
+        [codes[1], 'OK', 'clear'],
+        [unknown, 'NOT_FOUND', 'unknown'],
+      ]);
 
       const tooMany = await s.gql(q, { codes: [...codes, newCode('620103')] }, as('service'));
       expect(tooMany.errors?.[0].extensions?.code).toBe('CREDIT_TOO_MANY_CODES');

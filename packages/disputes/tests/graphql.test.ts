@@ -113,7 +113,7 @@ describe('a town centre routes and mediates', () => {
 
     const due = await s.gql(`query($on: Date) { disputeFollowUpsDue(asOf: $on, first: 10) { edges { node { id } } } }`, { on: chinaDay(15) }, { token: gridWorker });
     expect(due.data.disputeFollowUpsDue.edges.map((e: any) => e.node.id)).toContain(d.id);
-    const FOLLOW = `mutation($d: ID!, $on: Date!, $h: Boolean!) { r: recordDisputeFollowUp(disputeId: $d, visitedOn: $on, holding: $h, notes: "回访") { ${RESULT('MutationRecordDisputeFollowUpSuccess', 'followUpDueOn steps { kind outcome }')} } }`;
+    const FOLLOW = `mutation($d: ID!, $on: Date!, $h: Boolean!) { r: recordDisputeFollowUp(disputeId: $d, visitedOn: $on, holding: $h, notes: "回访") { ${RESULT('RecordDisputeFollowUpSuccess', 'followUpDueOn steps { kind outcome }')} } }`;
     const notHolding = ok(await s.gql(FOLLOW, { d: d.id, on: chinaDay(), h: false }, { token: gridWorker }));
     expect(notHolding.followUpDueOn).toBe(chinaDay(7));
     const holding = ok(await s.gql(FOLLOW, { d: d.id, on: chinaDay(), h: true }, { token: gridWorker }));
@@ -134,7 +134,7 @@ describe('an overdue dispute escalates to the district', () => {
     expect(again.data.node).toEqual({ level: 'subdistrict', status: 'mediating', escalations: 0 });
 
     const sub = await s.subscribe(`subscription { domainEvents(names: [disputeEscalated]) { name jurisdictionCode payload } }`, {}, district);
-    const SWEEP = `mutation { r: escalateOverdueDisputes { ${RESULT('MutationEscalateOverdueDisputesSuccess', 'asOf escalated closedFailed remaining')} } }`;
+    const SWEEP = `mutation { r: escalateOverdueDisputes { ${RESULT('EscalateOverdueDisputesSuccess', 'asOf escalated closedFailed remaining')} } }`;
     expect(ok(await s.gql(SWEEP, {}, { token: otherDistrict }))).toMatchObject({ escalated: 0 }); // runs, but sees nothing of 620102
     const swept = ok(await s.gql(SWEEP, {}, { token: district }));
     expect(swept).toMatchObject({ asOf: chinaDay(), escalated: 1, closedFailed: 0, remaining: 0 });
@@ -199,7 +199,7 @@ describe('isolation', () => {
 describe('screening rounds', () => {
   it('record what each round found', async () => {
     const ROUND = `mutation { r: recordScreeningRound(jurisdictionCode: "620102001001", period: "2026-Q4", startedOn: "${chinaDay(-3)}", endedOn: "${chinaDay()}", focus: "元旦前排查", hazardsFound: 2) {
-      ${RESULT('MutationRecordScreeningRoundSuccess', 'id period hazardsFound findings { disputes resolved massIncidentRisk }')} } }`;
+      ${RESULT('RecordScreeningRoundSuccess', 'id period hazardsFound findings { disputes resolved massIncidentRisk }')} } }`;
     const round = ok(await s.gql(ROUND, {}, { token: gridWorker }));
     expect(round.findings).toEqual({ disputes: 0, resolved: 0, massIncidentRisk: 0 });
     for (const mass of [true, false]) {
@@ -215,11 +215,11 @@ describe('screening rounds', () => {
 describe('veto proposals', () => {
   it('come from a centre only, and are decided by someone other than the proposer', async () => {
     const PROPOSE = `mutation($o: ID!) { r: proposeVeto(organisationId: $o, unit: { name: "兰州某物业公司" }, reason: "拒不执行调解协议，引发多次集体上访") {
-      ${RESULT('MutationProposeVetoSuccess', 'id status version unit { name }')} } }`;
+      ${RESULT('ProposeVetoSuccess', 'id status version unit { name }')} } }`;
     expect(failed(await s.gql(PROPOSE, { o: orgs.room }, { token: townCentre })).code).toBe('DISPUTES_NOT_A_CENTRE');
     const p = ok(await s.gql(PROPOSE, { o: orgs.centre }, { token: townCentre }));
     expect(p).toMatchObject({ status: 'pending', unit: { name: '兰州某物业公司' } });
-    const DECIDE = `mutation($p: ID!) { r: decideVetoProposal(proposalId: $p, accept: true, reason: "属实") { ${RESULT('MutationDecideVetoProposalSuccess', 'status decidedBy decisionReason')} } }`;
+    const DECIDE = `mutation($p: ID!) { r: decideVetoProposal(proposalId: $p, accept: true, reason: "属实") { ${RESULT('DecideVetoProposalSuccess', 'status decidedBy decisionReason')} } }`;
     expect((await s.gql(DECIDE, { p: p.id }, { token: townCentre })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const assessor = await s.token('assessor', '620102');
     expect(ok(await s.gql(DECIDE, { p: p.id }, { token: assessor }))).toMatchObject({ status: 'accepted', decisionReason: '属实' });

@@ -2,7 +2,7 @@ import type { TestServer } from '@safecity/core/testing';
 
 /** Runs a mutation returning a `Success | DomainError` union; returns `data` or the error. */
 export async function mutate(s: TestServer, token: string, field: string, args: string, vars: Record<string, unknown>, selection = 'id') {
-  const typeName = `Mutation${field[0].toUpperCase()}${field.slice(1)}Success`;
+  const typeName = `${field[0].toUpperCase()}${field.slice(1)}Success`;
   const r = await s.gql(
     `mutation M(${args}) { ${field}(${args
       .split(',')

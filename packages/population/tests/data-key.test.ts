@@ -56,7 +56,7 @@ describe('rotating SAFECITY_DATA_KEY while the API serves', () => {
     }
     ok(
       await s.gql(
-        `mutation($n: ResidentIdNumber!, $p: String) { r: recordPerson(name: "轮换电话", idNumber: $n, kind: floating, inflowReason: work, inflowDate: "2024-11-20", hukouPlaceCode: "410102", jurisdictionCode: "${GRID}", phone: $p) { ${RESULT('MutationRecordPersonSuccess', 'id')} } }`,
+        `mutation($n: ResidentIdNumber!, $p: String) { r: recordPerson(name: "轮换电话", idNumber: $n, kind: floating, inflowReason: work, inflowDate: "2024-11-20", hukouPlaceCode: "410102", jurisdictionCode: "${GRID}", phone: $p) { ${RESULT('RecordPersonSuccess', 'id')} } }`,
         { n: withPhone, p: PHONE },
         { token: gw },
       ),

@@ -142,7 +142,7 @@ describe('registrations', () => {
     const changed = ok(
       await s.gql(
         `mutation($r: ID!, $d: ID!) { r: changeResidence(registrationId: $r, toDwellingId: $d, changedOn: "2025-02-01", reason: "换租") {
-          __typename ... on MutationChangeResidenceSuccess { data { id registeredOn previousRegistration { id endKind endedOn endReason } dwelling { id } } } ... on DomainError { code } } }`,
+          __typename ... on ChangeResidenceSuccess { data { id registeredOn previousRegistration { id endKind endedOn endReason } dwelling { id } } } ... on DomainError { code } } }`,
         { r: reg.id, d: d2.id },
         { token: gwA },
       ),
@@ -250,12 +250,12 @@ describe('revisits and overdue lists', () => {
   it('sets a tenant tier with history; the due date follows the tier; details are corrected by version', async () => {
     const tok = await s.token('grid_worker', B);
     const SET = `mutation($id: ID!, $v: Int!) { r: setTenantTier(personId: $id, tier: stable, reason: "稳定就业", version: $v) {
-      __typename ... on MutationSetTenantTierSuccess { data { tier revisitDueOn version tierHistory { tier reason } } } ... on DomainError { code } } }`;
+      __typename ... on SetTenantTierSuccess { data { tier revisitDueOn version tierHistory { tier reason } } } ... on DomainError { code } } }`;
     const r = ok(await s.gql(SET, { id: tenant.id, v: tenant.version }, { token: tok }));
     expect(r).toMatchObject({ tier: 'stable', revisitDueOn: '2025-07-20', version: 2 }); // last seen 2025-01-20 + half a year
     expect(r.tierHistory.map((h: any) => [h.tier, h.reason])).toEqual([['key', 'initial'], ['stable', '稳定就业']]);
     const CORRECT = `mutation($id: ID!, $v: Int!) { r: correctPersonDetails(personId: $id, version: $v, phone: "13912345678") {
-      __typename ... on MutationCorrectPersonDetailsSuccess { data { phone version } } ... on DomainError { code } } }`;
+      __typename ... on CorrectPersonDetailsSuccess { data { phone version } } ... on DomainError { code } } }`;
     expect(failed(await s.gql(CORRECT, { id: tenant.id, v: 1 }, { token: tok })).code).toBe('CORE_VERSION_CONFLICT');
     // Phones are masked by default (issue #11); the full number is an audited reveal (api/tests/security.test.ts).
     expect(ok(await s.gql(CORRECT, { id: tenant.id, v: 2 }, { token: tok }))).toEqual({ phone: '139****5678', version: 3 });
@@ -274,7 +274,7 @@ describe('revisits and overdue lists', () => {
     const r = ok(
       await s.gql(
         `mutation($id: ID!, $v: Int!) { r: classifyDwelling(dwellingId: $id, dwellingClass: trusted, reason: "连续两年无问题", version: $v) {
-          __typename ... on MutationClassifyDwellingSuccess { data { dwellingClass revisitDueOn version classHistory { dwellingClass reason setBy } } } ... on DomainError { code } } }`,
+          __typename ... on ClassifyDwellingSuccess { data { dwellingClass revisitDueOn version classHistory { dwellingClass reason setBy } } } ... on DomainError { code } } }`,
         { id: key.id, v: key.version },
         { token: tok },
       ),

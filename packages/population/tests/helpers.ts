@@ -12,31 +12,31 @@ export const RECORD_PERSON = `mutation($name: String!, $idNumber: ResidentIdNumb
   $hukou: DivisionCode!, $j: DivisionCode!, $birthDate: Date, $gender: Gender, $tier: TenantTier) {
   r: recordPerson(name: $name, idNumber: $idNumber, kind: $kind, inflowReason: $inflowReason, inflowDate: $inflowDate, hukouPlaceCode: $hukou,
     jurisdictionCode: $j, birthDate: $birthDate, gender: $gender, tier: $tier) {
-    ${RESULT('MutationRecordPersonSuccess', 'id version name idNumber birthDate gender kind tier jurisdictionCode')}
+    ${RESULT('RecordPersonSuccess', 'id version name idNumber birthDate gender kind tier jurisdictionCode')}
   }
 }`;
 
 export const RECORD_DWELLING = `mutation($address: String!, $j: DivisionCode!, $rooms: Int!, $capacity: Int!, $cls: DwellingClass, $listedOn: Date, $filingNumber: String, $filedOn: Date, $uv: Boolean, $landlordId: ID) {
   r: recordDwelling(address: $address, jurisdictionCode: $j, rooms: $rooms, capacity: $capacity, dwellingClass: $cls, listedOn: $listedOn,
     filingNumber: $filingNumber, filedOn: $filedOn, urbanVillageBuilding: $uv, landlordId: $landlordId) {
-    ${RESULT('MutationRecordDwellingSuccess', 'id version address dwellingClass revisitDueOn capacity filingStatus')}
+    ${RESULT('RecordDwellingSuccess', 'id version address dwellingClass revisitDueOn capacity filingStatus')}
   }
 }`;
 
 export const REGISTER = `mutation($p: ID!, $d: ID!, $on: Date!) {
   r: registerResidence(personId: $p, dwellingId: $d, registeredOn: $on) {
-    ${RESULT('MutationRegisterResidenceSuccess', 'id registeredOn overCapacity active jurisdictionCode person { id } dwelling { id overCapacity }')}
+    ${RESULT('RegisterResidenceSuccess', 'id registeredOn overCapacity active jurisdictionCode person { id } dwelling { id overCapacity }')}
   }
 }`;
 
 export const REVISIT = `mutation($d: ID!, $at: DateTime!, $matched: Boolean!, $departed: [ID!]) {
   r: recordRevisit(dwellingId: $d, visitedAt: $at, matched: $matched, departed: $departed) {
-    ${RESULT('MutationRecordRevisitSuccess', 'id visitedOn matched tenants { outcome person { id } }')}
+    ${RESULT('RecordRevisitSuccess', 'id visitedOn matched tenants { outcome person { id } }')}
   }
 }`;
 
 export const DEREGISTER = `mutation($id: ID!, $on: Date!, $reason: String!) {
   r: deregisterResidence(registrationId: $id, deregisteredOn: $on, reason: $reason) {
-    ${RESULT('MutationDeregisterResidenceSuccess', 'id active endedOn endKind endReason')}
+    ${RESULT('DeregisterResidenceSuccess', 'id active endedOn endKind endReason')}
   }
 }`;

@@ -28,7 +28,7 @@ let personId: string, fromDwellingId: string, toDwellingId: string, fromRegistra
 
 const ARRIVAL = `mutation($n: ResidentIdNumber!, $d: ID!, $on: Date!, $tier: TenantTier, $reason: String) {
   r: registerArrival(idNumber: $n, dwellingId: $d, arrivedOn: $on, tier: $tier, reason: $reason) {
-    ${RESULT('MutationRegisterArrivalSuccess', 'id active source registeredOn jurisdictionCode previousRegistration { id } dwelling { address } person { id jurisdictionCode tier lastVisitedOn revisitDueOn registrations { id } tierHistory { tier reason setBy } }')}
+    ${RESULT('RegisterArrivalSuccess', 'id active source registeredOn jurisdictionCode previousRegistration { id } dwelling { address } person { id jurisdictionCode tier lastVisitedOn revisitDueOn registrations { id } tierHistory { tier reason setBy } }')}
   }
 }`;
 const PERSON_BY_NUMBER = `query($n: ResidentIdNumber!) { persons(first: 5, filter: { idNumber: $n }) { edges { node { id name jurisdictionCode registrations { id jurisdictionCode endKind } tierHistory { tier reason } } } } }`;
@@ -59,8 +59,8 @@ beforeAll(async () => {
   personId = p.id;
   fromDwellingId = ok(await s.gql(RECORD_DWELLING, { address: ADDRESS_FROM, j: CJX_GRID, rooms: 2, capacity: 3, listedOn: '2024-10-01' }, { token: tok.gwFrom })).id;
   fromRegistrationId = ok(await s.gql(REGISTER, { p: personId, d: fromDwellingId, on: '2025-01-10' }, { token: tok.gwFrom })).id;
-  ok(await s.gql(`mutation($id: ID!) { r: setTenantTier(personId: $id, tier: key, reason: "夜间频繁出入，列为重点", version: 1) { ${RESULT('MutationSetTenantTierSuccess', 'tier')} } }`, { id: personId }, { token: tok.gwFrom }));
-  ok(await s.gql(`mutation($d: ID!) { r: recordRevisit(dwellingId: $d, visitedAt: "2025-03-03T02:00:00Z", matched: true, notes: "人户一致") { ${RESULT('MutationRecordRevisitSuccess', 'id')} } }`, { d: fromDwellingId }, { token: tok.gwFrom }));
+  ok(await s.gql(`mutation($id: ID!) { r: setTenantTier(personId: $id, tier: key, reason: "夜间频繁出入，列为重点", version: 1) { ${RESULT('SetTenantTierSuccess', 'tier')} } }`, { id: personId }, { token: tok.gwFrom }));
+  ok(await s.gql(`mutation($d: ID!) { r: recordRevisit(dwellingId: $d, visitedAt: "2025-03-03T02:00:00Z", matched: true, notes: "人户一致") { ${RESULT('RecordRevisitSuccess', 'id')} } }`, { d: fromDwellingId }, { token: tok.gwFrom }));
   // The receiving side's dwelling in 七里河区.
   toDwellingId = ok(await s.gql(RECORD_DWELLING, { address: ADDRESS_TO, j: XXY_GRID, rooms: 3, capacity: 4, listedOn: '2024-10-01' }, { token: tok.gwTo })).id;
 });
@@ -240,7 +240,7 @@ describe('the move from 城关区 to 七里河区', () => {
 describe('after the move', () => {
   it('a CSV import on the side left neither moves the person back silently nor says where they are registered', async () => {
     const csv = (address: string) => `name,idNumber,kind,hukouPlace,dwellingAddress,registeredOn,inflowReason,inflowDate\n马建国,${idNumber},floating,622901,${address},2025-07-01,work,2024-11-20\n`;
-    const r = await s.gql(`mutation($csv: String!) { importRegistrations(csv: $csv) { __typename ... on MutationImportRegistrationsSuccess { data { imported errors { row column code message } } } } }`, { csv: csv(ADDRESS_FROM) }, { token: tok.gwFrom });
+    const r = await s.gql(`mutation($csv: String!) { importRegistrations(csv: $csv) { __typename ... on ImportRegistrationsSuccess { data { imported errors { row column code message } } } } }`, { csv: csv(ADDRESS_FROM) }, { token: tok.gwFrom });
     const result = r.data.importRegistrations.data;
     expect(result.imported).toBe(0);
     expect(result.errors).toEqual([{ row: 2, column: 'idNumber', code: 'POPULATION_PERSON_EXISTS', message: expect.any(String) }]);
@@ -273,7 +273,7 @@ describe('after the move', () => {
 describe('concurrent writes on both sides', () => {
   it('an arrival racing a change of residence on the sending side ends with one open registration and no unexpected error', async () => {
     const otherFrom = ok(await s.gql(RECORD_DWELLING, { address: '甘肃省兰州市城关区张掖路5号1单元101室', j: CJX_GRID, rooms: 2, capacity: 9, listedOn: '2024-10-01' }, { token: tok.gwFrom })).id;
-    const CHANGE = `mutation($id: ID!, $to: ID!) { r: changeResidence(registrationId: $id, toDwellingId: $to, changedOn: "2025-09-01", reason: "换房") { ${RESULT('MutationChangeResidenceSuccess', 'id')} } }`;
+    const CHANGE = `mutation($id: ID!, $to: ID!) { r: changeResidence(registrationId: $id, toDwellingId: $to, changedOn: "2025-09-01", reason: "换房") { ${RESULT('ChangeResidenceSuccess', 'id')} } }`;
     for (let i = 0; i < 4; i++) {
       const n = residentIdNumber('621102', `1992-0${i + 1}-1${i}`, 51 + i);
       const p = ok(await s.gql(RECORD_PERSON, { name: `并发${i}`, idNumber: n, kind: 'floating', inflowReason: 'work', inflowDate: '2024-12-01', hukou: '621102', j: CJX }, { token: tok.gwFrom }));
@@ -285,9 +285,9 @@ describe('concurrent writes on both sides', () => {
       // Each answers with its success or a coded domain error, never a masked failure (e.g. a deadlock).
       for (const r of [arrival, change]) {
         expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-        expect(['MutationRegisterArrivalSuccess', 'MutationChangeResidenceSuccess', 'DomainError']).toContain(r.data.r.__typename);
+        expect(['RegisterArrivalSuccess', 'ChangeResidenceSuccess', 'DomainError']).toContain(r.data.r.__typename);
       }
-      expect(arrival.data.r.__typename).toBe('MutationRegisterArrivalSuccess'); // the arrival ends whichever registration is open
+      expect(arrival.data.r.__typename).toBe('RegisterArrivalSuccess'); // the arrival ends whichever registration is open
       const open = await rows<{ j: string }>(s, sql`select jurisdiction_code as j from residence_registrations where person_id = ${raw('Person', p.id)} and ended_on is null`);
       expect(open).toEqual([{ j: XXY_GRID }]);
     }

@@ -141,7 +141,7 @@ describe('overdue sweep', () => {
     const tok = await s.token('district_officer');
     const sub = await s.subscribe(`subscription { populationEvents(names: [revisitOverdue]) { name subjectType subjectId dueDate daysOverdue jurisdictionCode } }`, {}, tok);
     const SWEEP = `mutation($asOf: Date) { r: sweepOverdueRevisits(asOf: $asOf, jurisdictionCode: "620102001001") {
-      __typename ... on MutationSweepOverdueRevisitsSuccess { data { dwellings tenants } } ... on DomainError { code } } }`;
+      __typename ... on SweepOverdueRevisitsSuccess { data { dwellings tenants } } ... on DomainError { code } } }`;
     // Community A on 2025-08-01: dwellings 3 号 (due 03-01), 2 号 (06-10), 1 号 (07-02); tenant 甲二 (not seen, due 07-06).
     const first = ok(await s.gql(SWEEP, { asOf: '2025-08-01' }, { token: tok }));
     expect(first).toEqual({ dwellings: 3, tenants: 1 });
@@ -166,7 +166,7 @@ describe('CSV import and export', () => {
   const header = 'name,idNumber,gender,birthDate,phone,kind,inflowReason,inflowDate,hukouPlace,dwellingAddress,registeredOn';
   let csv: string;
   const IMPORT = `mutation($csv: String!) { r: importRegistrations(csv: $csv) {
-    __typename ... on MutationImportRegistrationsSuccess { data { rows imported duplicates personsCreated batches errors { row column code } } }
+    __typename ... on ImportRegistrationsSuccess { data { rows imported duplicates personsCreated batches errors { row column code } } }
     ... on DomainError { code message } } }`;
 
   beforeAll(async () => {

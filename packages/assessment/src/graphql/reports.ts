@@ -65,7 +65,7 @@ export function registerReportSchema(builder: Builder, refs: Refs) {
     description: 'Share of units with no major event at the unit in the period (零案件).',
     fields: (t) => ({
       category: t.field({ type: CategoryEnum, resolve: (r) => r.category as Category }),
-      jurisdictionCode: t.exposeString('jurisdictionCode'),
+      jurisdictionCode: t.expose('jurisdictionCode', { type: 'DivisionCode' }),
       units: t.exposeInt('units'),
       zeroCaseUnits: t.exposeInt('zeroCaseUnits'),
       rate: t.exposeFloat('rate'),
@@ -76,7 +76,7 @@ export function registerReportSchema(builder: Builder, refs: Refs) {
     description: 'Three assessments in one (三考合一).',
     fields: (t) => ({
       id: t.exposeID('id'),
-      jurisdictionCode: t.exposeString('jurisdictionCode'),
+      jurisdictionCode: t.expose('jurisdictionCode', { type: 'DivisionCode' }),
       periodStart: t.field({ type: 'Date', resolve: (e) => e.periodStart }),
       periodEnd: t.field({ type: 'Date', resolve: (e) => e.periodEnd }),
       safeCreation: t.exposeFloat('safeCreation'),

@@ -1,4 +1,4 @@
-import { z, type Builder, requiredText } from '@safecity/core';
+import { z, type Builder, requiredText, connectionOf, loader, notFound, type Ctx } from '@safecity/core';
 import type { MAJOR_EVENT_KINDS, Category } from '../rules/categories.js';
 import type { ScoredItem } from '../rules/scoring.js';
 import type { FiredRule } from '../rules/veto.js';
@@ -20,7 +20,7 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       projectName: t.exposeString('projectName'),
       seq: t.exposeInt('seq'),
       name: t.exposeString('name'),
-      jurisdictionCode: t.exposeString('jurisdictionCode'),
+      jurisdictionCode: t.expose('jurisdictionCode', { type: 'DivisionCode' }),
       leadUnit: t.exposeString('leadUnit', { description: '牵头指导考核单位' }),
       participatingUnits: t.exposeStringList('participatingUnits'),
       targetDate: t.field({ type: 'Date', resolve: (b) => b.targetDate }),
@@ -34,7 +34,7 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       kind: t.field({ type: EventKind, resolve: (e) => e.kind as (typeof MAJOR_EVENT_KINDS)[number] }),
       occurredAt: t.field({ type: 'DateTime', resolve: (e) => e.occurredAt }),
       occurredOn: t.field({ type: 'Date', resolve: (e) => e.occurredOn }),
-      jurisdictionCode: t.exposeString('jurisdictionCode'),
+      jurisdictionCode: t.expose('jurisdictionCode', { type: 'DivisionCode' }),
       unitId: t.exposeString('unitId', { nullable: true }),
       source: t.exposeString('source'),
       sourceRef: t.exposeString('sourceRef', { nullable: true }),
@@ -102,8 +102,8 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
     fields: (t) => ({
       name: t.exposeString('name'),
       category: t.field({ type: CategoryEnum, resolve: (u) => u.category as Category }),
-      jurisdictionCode: t.exposeString('jurisdictionCode'),
-      creditCode: t.exposeString('creditCode', { nullable: true }),
+      jurisdictionCode: t.expose('jurisdictionCode', { type: 'DivisionCode' }),
+      creditCode: t.expose('creditCode', { type: 'CreditCode', nullable: true, description: 'The unit\'s unified social credit code (统一社会信用代码); null for a unit registered without one (a village, a residential compound).' }),
       version: t.exposeInt('version'),
       batch: t.field({ type: Batch, description: 'The current batch; the settle-overdue job moves a unit on when a rectification is overdue.', resolve: (u, _x, ctx) => currentBatchLoader(ctx).load(u.id) }),
       assessments: t.field({ type: [Assessment], description: 'Every version of every assessment, newest period first.', resolve: (u, _x, ctx) => assessmentsOfUnitLoader(ctx).load(u.id) }),
@@ -124,7 +124,7 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       authScopes: READ,
       args: { category: t.arg({ type: CategoryEnum }), jurisdictionCode: t.arg({ type: 'DivisionCode' }), batchId: t.arg.id() },
       resolve: (_r, args, ctx) => listSafeUnits(ctx, { category: args.category, jurisdictionCode: args.jurisdictionCode, batchId: args.batchId as string | null }, args),
-    }),
+    }, connectionOf(builder, SafeUnit)),
   }));
 
   builder.mutationFields((t) => ({

@@ -4,7 +4,7 @@ import { jurisdictionReads } from '../data/core-reads.js';
 import { planOne, plannedOr } from '../data/planner.js';
 import { notFound } from '../errors.js';
 import type { Page } from '../pagination.js';
-import type { Builder } from '../builder.js';
+import { connectionOf, type Builder } from '../builder.js';
 import { requireActor, type Ctx } from '../context.js';
 import { listAuditLog } from '../audit-service.js';
 import { verifyAuditChain } from '../audit.js';
@@ -80,7 +80,7 @@ export function registerCoreSchema(builder: Builder) {
       children: t.connection({
         type: Jurisdiction,
         resolve: (j, args, ctx, info) => plannedOr(j, info, () => listJurisdictions(ctx, { parentCode: j.code }, args)) as Promise<Page<JurisdictionRow>>,
-      }),
+      }, connectionOf(builder, Jurisdiction)),
     }),
   });
 
@@ -114,7 +114,7 @@ export function registerCoreSchema(builder: Builder) {
         nameContains: t.arg.string({ validate: z.string().max(50) }),
       },
       resolve: (_r, args, ctx) => listJurisdictions(ctx, args, args),
-    }),
+    }, connectionOf(builder, Jurisdiction)),
   }));
 
   builder.mutationFields((t) => ({
@@ -185,7 +185,7 @@ export function registerCoreSchema(builder: Builder) {
       operation: t.exposeString('operation'),
       entityType: t.exposeString('entityType'),
       entityId: t.exposeString('entityId'),
-      jurisdictionCode: t.exposeString('jurisdictionCode', { nullable: true }),
+      jurisdictionCode: t.expose('jurisdictionCode', { type: 'DivisionCode', nullable: true }),
       before: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.before }),
       after: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.after }),
       purpose: t.exposeString('purpose', { nullable: true }),
@@ -223,7 +223,7 @@ export function registerCoreSchema(builder: Builder) {
       authScopes: { permission: 'audit:read' },
       args: { filter: t.arg({ type: AuditFilter }) },
       resolve: (_r, args, ctx) => listAuditLog(ctx, args.filter ?? {}, args),
-    }),
+    }, connectionOf(builder, AuditEntry)),
     verifyAuditChain: t.field({
       type: ChainVerification,
       description: 'Recomputes the whole hash chain: an altered, inserted or removed entry is reported.',
@@ -239,7 +239,7 @@ export function registerCoreSchema(builder: Builder) {
     fields: (t) => ({
       id: t.id({ description: 'The outbox id: grows in commit order; a repeat delivery carries the same id.', resolve: (m) => m.id }),
       name: t.field({ type: EventNameEnum, resolve: (m) => m.name }),
-      jurisdictionCode: t.string({ resolve: (m) => (m.payload as { jurisdictionCode: string }).jurisdictionCode }),
+      jurisdictionCode: t.field({ type: 'DivisionCode', resolve: (m) => (m.payload as { jurisdictionCode: string }).jurisdictionCode }),
       payload: t.field({ type: 'JSON', resolve: (m) => m.payload }),
     }),
   });

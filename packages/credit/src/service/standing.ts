@@ -1,5 +1,5 @@
 import { and } from 'drizzle-orm';
-import { anyOf, inScope, type Ctx } from '@safecity/core';
+import { anyOf, inScope, isValidCreditCode, type Ctx } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
 import { standingOf, type ListType, type Measure, type Standing } from '../rules.js';
 import { creditSubjects, type SubjectRow } from '../tables.js';
@@ -40,4 +40,41 @@ export async function creditStandings(ctx: Ctx, codes: string[], asOf?: string |
 export async function creditStanding(ctx: Ctx, code: string, asOf?: string | null): Promise<CreditStandingView> {
   const [s] = await creditStandings(ctx, [code], asOf);
   return s;
+}
+
+/** How one code of a bulk check fared: a standing, or why there is none. */
+export type CreditCodeCheckStatus = 'ok' | 'malformed' | 'not_found';
+
+export interface CreditStandingCheckView {
+  /** The code as asked (for a malformed one) or as normalised (trimmed, upper case). */
+  code: string;
+  status: CreditCodeCheckStatus;
+  /** Null only for a malformed code. */
+  standing: CreditStandingView | null;
+}
+
+/**
+ * A code as the CreditCode scalar would read it (trimmed, upper case), or null when it is not a
+ * GB 32100-2015 code: in a bulk check a malformed code is one answer, not a refusal of the batch.
+ */
+export function normalisedCreditCode(raw: string): string | null {
+  const code = raw.trim().toUpperCase();
+  return isValidCreditCode(code) ? code : null;
+}
+
+/**
+ * The bulk check a department runs before approvals: every code gets an answer, in the order
+ * asked (malformed ones with status `malformed`), at the cost of `creditStandings` for the valid ones.
+ */
+export async function creditStandingChecks(ctx: Ctx, raw: string[], asOf?: string | null): Promise<CreditStandingCheckView[]> {
+  if (raw.length > MAX_STANDING_CODES) throw CreditErrors.error('TOO_MANY_CODES', undefined, { field: 'codes', details: { max: MAX_STANDING_CODES, got: raw.length } });
+  const codes = raw.map(normalisedCreditCode);
+  const valid = codes.filter((c): c is string => c !== null);
+  const standings = await creditStandings(ctx, valid, asOf);
+  let next = 0;
+  return codes.map((code, i) => {
+    if (code === null) return { code: raw[i], status: 'malformed', standing: null };
+    const standing = standings[next++];
+    return { code, status: standing.subject ? 'ok' : 'not_found', standing };
+  });
 }

@@ -1,4 +1,5 @@
-import { z, type Builder, idOfType, requiredText } from '@safecity/core';
+import { z, type Builder, idOfType, requiredText, connectionOf, isUuid } from '@safecity/core';
+import { DisputesErrors } from '../errors.js';
 import { listDisputes, listFollowUpsDue, listOverdueDisputes, recordFollowUpVisit, recordMassIncident, recordMediationSession, registerDispute, routeDispute } from '../service/disputes.js';
 import { escalateOverdueDisputes } from '../service/escalation.js';
 import { listMediationOrganisations, registerMediationOrganisation } from '../service/organisations.js';
@@ -66,42 +67,42 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
       description: 'Disputes in your jurisdiction, newest registration first.',
       args: { filter: t.arg({ type: DisputeFilter }) },
       resolve: (_r, args, ctx) => listDisputes(ctx, { ...(args.filter ?? {}), screeningRoundId: args.filter?.screeningRoundId?.id ?? null }, args),
-    }),
+    }, connectionOf(builder, T.Dispute)),
     overdueDisputes: t.connection({
       type: T.Dispute,
       authScopes: read,
       description: 'Open disputes past their level’s deadline on asOf (default today), most overdue first.',
       args: { asOf: t.arg({ type: 'Date' }), jurisdictionCode: t.arg({ type: 'DivisionCode' }), level: t.arg({ type: T.Level }) },
       resolve: (_r, args, ctx) => listOverdueDisputes(ctx, args, args),
-    }),
+    }, connectionOf(builder, T.Dispute)),
     disputeFollowUpsDue: t.connection({
       type: T.Dispute,
       authScopes: read,
       description: 'Resolved disputes whose follow-up visit (跟踪回访) is due by asOf (default today).',
       args: { asOf: t.arg({ type: 'Date' }), jurisdictionCode: t.arg({ type: 'DivisionCode' }) },
       resolve: (_r, args, ctx) => listFollowUpsDue(ctx, args, args),
-    }),
+    }, connectionOf(builder, T.Dispute)),
     mediationOrganisations: t.connection({
       type: T.Organisation,
       authScopes: read,
       description: 'Mediation organisations inside your jurisdiction.',
       args: { jurisdictionCode: t.arg({ type: 'DivisionCode' }), kind: t.arg({ type: T.OrganisationKind }) },
       resolve: (_r, args, ctx) => listMediationOrganisations(ctx, args, args),
-    }),
+    }, connectionOf(builder, T.Organisation)),
     screeningRounds: t.connection({
       type: T.Round,
       authScopes: read,
       description: 'Screening rounds (排查) in your jurisdiction, latest first.',
       args: { jurisdictionCode: t.arg({ type: 'DivisionCode' }), period: t.arg.string({ validate: z.string().max(7) }) },
       resolve: (_r, args, ctx) => listScreeningRounds(ctx, args, args),
-    }),
+    }, connectionOf(builder, T.Round)),
     vetoProposals: t.connection({
       type: T.Proposal,
       authScopes: read,
       description: 'Comprehensive-governance veto proposals in your jurisdiction, latest first.',
       args: { status: t.arg({ type: T.ProposalStatus }), jurisdictionCode: t.arg({ type: 'DivisionCode' }) },
       resolve: (_r, args, ctx) => listVetoProposals(ctx, args, args),
-    }),
+    }, connectionOf(builder, T.Proposal)),
     disputeRates: t.field({
       type: Rates,
       authScopes: read,

@@ -81,7 +81,7 @@ export function registerTypes(builder: Builder) {
   });
 
   const Unit = builder.objectRef<{ name: string | null; creditCode: string | null }>('DisputeUnit').implement({
-    fields: (t) => ({ name: t.exposeString('name', { nullable: true }), creditCode: t.exposeString('creditCode', { nullable: true }) }),
+    fields: (t) => ({ name: t.exposeString('name', { nullable: true }), creditCode: t.expose('creditCode', { type: 'CreditCode', nullable: true, description: 'The unit\'s unified social credit code (统一社会信用代码); null when the party gave none.' }) }),
   });
 
   Dispute.implement({

@@ -1,4 +1,4 @@
-import { scopedEvents, z, type Builder } from '@safecity/core';
+import { scopedEvents, z, type Builder, connectionOf } from '@safecity/core';
 import { responseSeconds, type AlertType, type PointReport, type YearOnYear } from '../rules/index.js';
 import { activationReport, checkInsByActivationLoader, configureJointDuty, getActivation, listActivations, recordCheckIn } from '../service/activation.js';
 import { alertResponseStats, alertYearOnYear, listAlerts, recordAlert } from '../service/alerts.js';
@@ -128,7 +128,7 @@ export function registerAlertSchema(builder: Builder, r: Refs) {
       description: 'Alerts and cases in your jurisdiction, newest first.',
       args: { filter: t.arg({ type: AlertFilter }) },
       resolve: (_r, args, ctx) => listAlerts(ctx, args.filter ?? {}, args),
-    }),
+    }, connectionOf(builder, r.Alert)),
     alertResponseStats: t.field({
       type: ResponseStats,
       args: {
@@ -154,7 +154,7 @@ export function registerAlertSchema(builder: Builder, r: Refs) {
       type: r.JointDutyActivation,
       args: { filter: t.arg({ type: ActivationFilter }) },
       resolve: (_r, args, ctx) => listActivations(ctx, args.filter ?? {}, args),
-    }),
+    }, connectionOf(builder, r.JointDutyActivation)),
   }));
 
   builder.mutationFields((t) => ({

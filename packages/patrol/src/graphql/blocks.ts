@@ -1,4 +1,4 @@
-import { z, type Builder, encodeGlobalId } from '@safecity/core';
+import { z, type Builder, encodeGlobalId, connectionOf } from '@safecity/core';
 import type { PlanSlot } from '../rules/index.js';
 import { blockShiftPlan, createPatrolBlock, listPatrolBlocks, memberAssessment, membersByBlockLoader, recordCommunityFeedback, recordDisciplineRecord } from '../service/blocks.js';
 import { idOf, teamsByBlockLoader } from '../service/common.js';
@@ -70,7 +70,7 @@ export function registerBlockSchema(builder: Builder, r: Refs) {
       type: r.PatrolBlock,
       args: { jurisdictionCode: t.arg({ type: 'DivisionCode' }) },
       resolve: (_r, args, ctx) => listPatrolBlocks(ctx, args, args),
-    }),
+    }, connectionOf(builder, r.PatrolBlock)),
     patrolMemberAssessment: t.field({
       type: Assessment,
       args: { memberId: t.arg.globalID({ required: true }), from: t.arg({ type: 'Date', required: true }), to: t.arg({ type: 'Date', required: true }) },

@@ -1,4 +1,4 @@
-import { z, type Builder } from '@safecity/core';
+import { connectionOf, z, type Builder } from '@safecity/core';
 import type { Gap, RosterEntry, TaskCompliance } from '../rules/index.js';
 import { addPatrolMember, checkpointCoverageGaps, checkpointRoster, createCheckpoint, createPatrolTeam, listCheckpoints, listPatrolTeams, shiftCompliance, type ShiftComplianceRow } from '../service/checkpoints.js';
 import { idOf, membersByTeamLoader, teamsByCheckpointLoader } from '../service/common.js';
@@ -130,12 +130,12 @@ export function registerCheckpointSchema(builder: Builder, r: Refs) {
       type: r.Checkpoint,
       args: { filter: t.arg({ type: CheckpointFilter }) },
       resolve: (_r, args, ctx) => listCheckpoints(ctx, args.filter ?? {}, args),
-    }),
+    }, connectionOf(builder, r.Checkpoint)),
     patrolTeams: t.connection({
       type: r.PatrolTeam,
       args: { filter: t.arg({ type: TeamFilter }) },
       resolve: (_r, args, ctx) => listPatrolTeams(ctx, args.filter ?? {}, args),
-    }),
+    }, connectionOf(builder, r.PatrolTeam)),
     dutyLogs: t.connection({
       type: r.DutyLog,
       description: 'Duty logs, latest first.',
@@ -152,7 +152,7 @@ export function registerCheckpointSchema(builder: Builder, r: Refs) {
           args,
         );
       },
-    }),
+    }, connectionOf(builder, r.DutyLog)),
   }));
 
   builder.mutationFields((t) => ({

@@ -1,4 +1,4 @@
-import { z, type Builder } from '@safecity/core';
+import { connectionOf, z, type Builder } from '@safecity/core';
 import { departureByRegistrationLoader, districtNameLoader, listDepartures, registerArrival } from '../service/moves.js';
 import { registrationLoader } from '../service/common.js';
 import { tierHistoryLoader } from '../service/persons.js';
@@ -60,7 +60,7 @@ export function registerMoves(builder: Builder, T: PopulationTypes) {
       description: 'Persons who left your jurisdiction (迁出) by registering an arrival elsewhere, newest first.',
       args: { filter: t.arg({ type: DepartureFilter }) },
       resolve: (_r, args, ctx) => listDepartures(ctx, args.filter ?? {}, args),
-    }),
+    }, connectionOf(builder, Departure)),
   }));
 
   builder.mutationFields((t) => ({

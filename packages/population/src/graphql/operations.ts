@@ -1,5 +1,5 @@
 import { fiveOnesComplete } from '../rules.js';
-import { scopedEvents, z, type Builder, encodeGlobalId, requiredText } from '@safecity/core';
+import { scopedEvents, z, type Builder, encodeGlobalId, requiredText, connectionOf } from '@safecity/core';
 import type { DomainEvents } from '@safecity/core';
 import { importRegistrationsCsv, exportRegistrationsCsv, type ImportResult } from '../service/csv.js';
 import { classifyDwelling, fileDwelling, listDwellings, listOverdueDwellings, recordDwelling, recordFiveOnesCheck } from '../service/dwellings.js';
@@ -58,28 +58,28 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       description: 'Persons in your jurisdiction, ordered by (jurisdiction, id).',
       args: { filter: t.arg({ type: PersonFilter }) },
       resolve: (_r, args, ctx) => listPersons(ctx, args.filter ?? {}, args),
-    }),
+    }, connectionOf(builder, T.Person)),
     dwellings: t.connection({
       type: T.Dwelling,
       authScopes: read,
       description: 'Rental dwellings in your jurisdiction, ordered by (jurisdiction, id).',
       args: { filter: t.arg({ type: DwellingFilter }) },
       resolve: (_r, args, ctx, info) => listDwellings(ctx, args.filter ?? {}, args, info),
-    }),
+    }, connectionOf(builder, T.Dwelling)),
     overdueDwellings: t.connection({
       type: T.Dwelling,
       authScopes: read,
       description: 'Dwellings whose revisit is overdue on asOf (default today), most overdue first.',
       args: { asOf: t.arg({ type: 'Date' }), jurisdictionCode: t.arg({ type: 'DivisionCode' }), dwellingClass: t.arg({ type: T.DwellingClass }) },
       resolve: (_r, args, ctx) => listOverdueDwellings(ctx, args, args),
-    }),
+    }, connectionOf(builder, T.Dwelling)),
     overdueTenants: t.connection({
       type: T.Person,
       authScopes: read,
       description: 'Tenants whose revisit is overdue on asOf (default today), most overdue first.',
       args: { asOf: t.arg({ type: 'Date' }), jurisdictionCode: t.arg({ type: 'DivisionCode' }), tier: t.arg({ type: T.TenantTier }) },
       resolve: (_r, args, ctx) => listOverdueTenants(ctx, args, args),
-    }),
+    }, connectionOf(builder, T.Person)),
     populationRates: t.field({
       type: PopulationRates,
       authScopes: read,
@@ -345,13 +345,13 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
     fields: (t) => ({
       eventId: t.id({ description: 'The event’s outbox id: grows in commit order; a repeat delivery carries the same id.', resolve: (m) => m.id }),
       name: t.field({ type: PopulationEventName, resolve: (m) => m.name }),
-      jurisdictionCode: t.string({ resolve: field('jurisdictionCode') }),
+      jurisdictionCode: t.field({ type: 'DivisionCode', resolve: field('jurisdictionCode') }),
       registrationId: t.id({ nullable: true, description: 'Global id of the ResidenceRegistration.', resolve: globalId('ResidenceRegistration', 'registrationId') }),
       personId: t.id({ nullable: true, description: 'Global id of the Person.', resolve: globalId('Person', 'personId') }),
       dwellingId: t.id({ nullable: true, description: 'Global id of the Dwelling.', resolve: globalId('Dwelling', 'dwellingId') }),
       date: t.string({ nullable: true, resolve: field('date') }),
       reason: t.string({ nullable: true, resolve: field('reason') }),
-      toDistrictCode: t.string({ nullable: true, description: 'personMovedAway: the district the person went to.', resolve: field('toDistrictCode') }),
+      toDistrictCode: t.field({ type: 'DivisionCode', nullable: true, description: 'personMovedAway: the district the person went to.', resolve: field('toDistrictCode') }),
       subjectType: t.string({ nullable: true, resolve: field('subjectType') }),
       subjectId: t.id({
         nullable: true,
