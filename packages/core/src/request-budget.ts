@@ -58,8 +58,10 @@ export function useHeavyAdmission(o: { heavyNodes: number; concurrency: number; 
     const next = waiting.shift();
     if (next) next();
   };
+  // The slot of each admitted request, so that however the request ends its slot is freed once.
+  const held = new WeakMap<Request, () => void>();
   return {
-    async onExecute({ args }) {
+    async onExecute({ args, executeFn, setExecuteFn }) {
       const document = args.document as DocumentNode;
       const nodes = worstCaseNodes(args.schema, document, (args.variableValues ?? {}) as Record<string, unknown>, o);
       if (nodes < o.heavyNodes) return;
@@ -83,14 +85,31 @@ export function useHeavyAdmission(o: { heavyNodes: number; concurrency: number; 
       }
       running++;
       let released = false;
-      return {
-        onExecuteDone() {
-          if (!released) {
-            released = true;
-            release();
-          }
-        },
+      const free = () => {
+        if (released) return;
+        released = true;
+        signal?.removeEventListener('abort', free);
+        release();
       };
+      // envelop calls onExecuteDone only when execution succeeds: an execution that throws, or a
+      // client that hangs up mid-execution, would otherwise keep its slot for good, and after
+      // `concurrency` such requests every heavy query waits forever. So the slot is freed on
+      // whichever comes first: the execution settling, the request's abort, or its response.
+      signal?.addEventListener('abort', free, { once: true });
+      const request = (args.contextValue as { request?: Request } | undefined)?.request;
+      if (request) held.set(request, free);
+      setExecuteFn(async (a) => {
+        try {
+          return await executeFn(a);
+        } finally {
+          free();
+        }
+      });
+      return { onExecuteDone: free };
+    },
+    onResponse({ request }) {
+      held.get(request)?.();
+      held.delete(request);
     },
   };
 }

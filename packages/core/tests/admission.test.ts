@@ -14,7 +14,7 @@ const LIGHT = parse('{ hello }');
 type Hooks = { onExecuteDone?: () => void } | void;
 function admission(concurrency: number) {
   const plugin = useHeavyAdmission({ heavyNodes: 50, concurrency, defaultPageSize: 20, maxPageSize: 100 }) as { onExecute(x: unknown): Promise<Hooks> };
-  return (document: ReturnType<typeof parse>, signal?: AbortSignal) => plugin.onExecute({ args: { schema, document, variableValues: {}, signal } });
+  return (document: ReturnType<typeof parse>, signal?: AbortSignal) => plugin.onExecute({ args: { schema, document, variableValues: {}, signal }, executeFn: async () => ({ data: {} }), setExecuteFn: () => {} });
 }
 const settled = async (p: Promise<unknown>) => Promise.race([p.then(() => true), new Promise((r) => setTimeout(() => r(false), 20))]);
 
@@ -45,5 +45,63 @@ describe('heavy admission: a bounded number of heavy operations run at once', ()
     expect(await settled(c)).toBe(false);
     (a as { onExecuteDone(): void }).onExecuteDone();
     expect(await settled(c)).toBe(true);
+  });
+});
+
+describe('heavy admission: a slot is freed however the request ends', () => {
+  type Admitted = { onExecuteDone(): void };
+  function admitWith(concurrency: number) {
+    const plugin = useHeavyAdmission({ heavyNodes: 50, concurrency, defaultPageSize: 20, maxPageSize: 100 }) as unknown as {
+      onExecute(x: unknown): Promise<Admitted | undefined>;
+      onResponse(x: { request: Request }): void;
+    };
+    return {
+      plugin,
+      // Returns the hooks and the execute function the plugin installed (what envelop would call).
+      async admit(document: ReturnType<typeof parse>, o: { signal?: AbortSignal; request?: Request; execute?: () => Promise<unknown> } = {}) {
+        let installed: ((a: unknown) => Promise<unknown>) | null = null;
+        const hooks = await plugin.onExecute({
+          args: { schema, document, variableValues: {}, signal: o.signal, contextValue: { request: o.request } },
+          executeFn: o.execute ?? (async () => ({ data: {} })),
+          setExecuteFn: (fn: (a: unknown) => Promise<unknown>) => (installed = fn),
+        });
+        return { hooks, execute: () => installed!({}) };
+      },
+    };
+  }
+
+  it('an execution that throws (envelop skips onExecuteDone) frees its slot', async () => {
+    const { admit } = admitWith(1);
+    const a = await admit(HEAVY, { execute: async () => Promise.reject(new Error('database went away')) });
+    const b = admit(HEAVY);
+    expect(await settled(b)).toBe(false);
+    await expect(a.execute()).rejects.toThrow('database went away');
+    expect(await settled(b)).toBe(true);
+  });
+
+  it('a client hanging up mid-execution frees the slot once, not twice', async () => {
+    const { admit } = admitWith(1);
+    const ac = new AbortController();
+    const a = await admit(HEAVY, { signal: ac.signal });
+    const b = admit(HEAVY);
+    const c = admit(HEAVY);
+    ac.abort();
+    expect(await settled(b)).toBe(true);
+    // a's execution ending later must not free a second slot: c still waits behind b.
+    await a.execute();
+    a.hooks!.onExecuteDone();
+    expect(await settled(c)).toBe(false);
+    (await b).hooks!.onExecuteDone();
+    expect(await settled(c)).toBe(true);
+  });
+
+  it('a request that never reaches execution (a later plugin failed) is freed by its response', async () => {
+    const { plugin, admit } = admitWith(1);
+    const request = new Request('http://127.0.0.1/graphql');
+    await admit(HEAVY, { request });
+    const b = admit(HEAVY);
+    expect(await settled(b)).toBe(false);
+    plugin.onResponse({ request });
+    expect(await settled(b)).toBe(true);
   });
 });
