@@ -1,5 +1,5 @@
 import { and } from 'drizzle-orm';
-import { anyOf, idOfType, requireWritableJurisdiction, groupBy, inScope, indexBy, loader, notFound, type Ctx, isUuid } from '@safecity/core';
+import { anyOf, idOfType, groupBy, inScope, indexBy, loader, notFound, type Ctx, isUuid } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { isInsideChina, isValidCoordinate } from '../rules/index.js';
 import { activations, alerts, checkpoints, patrolBlocks, patrolMembers, patrolTeams, type ActivationRow, type AlertRow, type BlockRow, type CheckpointRow, type MemberRow, type TeamRow } from '../tables.js';

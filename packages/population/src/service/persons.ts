@@ -206,7 +206,7 @@ function revealPersonal<V>(ctx: Ctx, person: PersonRow, purpose: string, how: { 
     ctx,
     `population.${how.operation}:${purpose}`,
     async (ids) => {
-      const rows = ids.map((id) => personsById.get(ctx)?.get(id)!);
+      const rows = ids.map((id) => personsById.get(ctx)?.get(id) as PersonRow);
       // ctx.db: inside the request's scoped read transaction this nests instead of waiting for it.
       await ctx.db.transaction(async (db) => {
         await appendAudit(
