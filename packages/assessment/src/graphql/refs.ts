@@ -1,5 +1,5 @@
 import { idOfType, type Builder, type Ctx } from '@safecity/core';
-import { CATEGORIES, CATEGORY_KEYS, MAJOR_EVENT_KINDS } from '../rules/categories.js';
+import { CATEGORIES, CATEGORY_KEYS, EVENT_KIND_LABELS, MAJOR_EVENT_KINDS } from '../rules/categories.js';
 import { assessmentLoader, type AssessmentRow, type MajorEventRow } from '../service/assessments.js';
 import { unitLoader, type UnitRow } from '../service/common.js';
 import type { CardRow, InvestigationRow, OrderRow } from '../service/rectification.js';
@@ -10,7 +10,13 @@ export const ASSESS = { permission: 'assessment:assess' } as const;
 export const CONFIGURE = { permission: 'assessment:configure' } as const;
 export const HISTORY = { permission: 'assessment:history.read' } as const;
 
-export const key = (t: any) => t.arg({ type: 'IdempotencyKey' });
+export const key = (t: any) =>
+  t.arg({ type: 'IdempotencyKey', description: 'Optional client-chosen key: a retry with the same key and input returns the first attempt’s result instead of writing again.' });
+
+/** Enum values with a description each, keeping the values' literal types (a description-only wrapper). */
+export function describedValues<K extends string>(keys: readonly K[], descriptions: Record<K, string>) {
+  return Object.fromEntries(keys.map((k) => [k, { value: k, description: descriptions[k] }])) as { [P in K]: { value: P; description: string } };
+}
 
 /** The row id of a global id of `typename`; a malformed id or one of another type is CORE_ID_MALFORMED (core's one decoder). */
 export function rawId(globalId: string, typename: string, field = 'id'): string {
@@ -24,8 +30,17 @@ export function createRefs(builder: Builder) {
       description: 'The 11 safe-cell categories (平安细胞).',
       values: Object.fromEntries(CATEGORY_KEYS.map((k) => [k, { value: k, description: CATEGORIES[k].label }])),
     }),
-    EventKind: builder.enumType('MajorEventKind', { values: MAJOR_EVENT_KINDS }),
-    VetoScope: builder.enumType('VetoScope', { values: ['unit', 'jurisdiction'] as const }),
+    EventKind: builder.enumType('MajorEventKind', {
+      description: 'Kind of a major event (重大案事件) that a one-vote veto (一票否决) rule can name.',
+      values: describedValues(MAJOR_EVENT_KINDS, EVENT_KIND_LABELS),
+    }),
+    VetoScope: builder.enumType('VetoScope', {
+      description: 'Where the events a veto rule counts must have happened.',
+      values: describedValues(['unit', 'jurisdiction'] as const, {
+        unit: 'Only events recorded at the unit itself.',
+        jurisdiction: 'Events at the unit or anywhere inside the unit’s jurisdiction (属地).',
+      }),
+    }),
 
     SafeUnit: builder.loadableNodeRef('SafeUnit', {
       id: { resolve: (u: UnitRow) => u.id },
