@@ -37,9 +37,18 @@ class RefusableFieldsPlugin<Types extends PothosTypes> extends BasePlugin<Types>
   override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {
     const root = fieldConfig.kind === 'Query' || fieldConfig.kind === 'Mutation' || fieldConfig.kind === 'Subscription';
     const guarded = !!(fieldConfig.pothosOptions as { authScopes?: unknown }).authScopes;
-    if (!(root || guarded) || fieldConfig.type.nullable === true) return fieldConfig;
-    return { ...fieldConfig, type: { ...fieldConfig.type, nullable: true } as typeof fieldConfig.type };
+    if (!(root || guarded) || fieldConfig.type.nullable === true) return describedData(fieldConfig);
+    return describedData({ ...fieldConfig, type: { ...fieldConfig.type, nullable: true } as typeof fieldConfig.type });
   }
+}
+
+/**
+ * The errors plugin has no builder-wide option for the `data` field of a `…Success` type: it gets
+ * its description here unless the mutation gave one (`errors: { dataField: { description } }`).
+ */
+function describedData<C extends { name: string; parentType: string; description?: string | null }>(fieldConfig: C): C {
+  if (fieldConfig.name !== 'data' || !fieldConfig.parentType.endsWith('Success') || fieldConfig.description) return fieldConfig;
+  return { ...fieldConfig, description: 'What the mutation wrote (for a retried idempotency key, what the first attempt wrote).' };
 }
 SchemaBuilder.registerPlugin('safecityRefusableFields', RefusableFieldsPlugin);
 declare global {
@@ -136,8 +145,14 @@ export function createBuilder(opts: { errorCodes: string[] }) {
       lastArgOptions: { description: 'Page size going backward, from `before` (at most GRAPHQL_MAX_PAGE_SIZE).' },
       beforeArgOptions: { description: 'End before this cursor (a `startCursor` of the following page).' },
       nodeTypeOptions: { description: 'A record with a global id: fetch any of them with `node(id:)` or `nodes(ids:)`.' },
-      nodeQueryOptions: { description: 'Any record by its global id; null when it does not exist or is outside your jurisdiction.' },
-      nodesQueryOptions: { description: 'Records by global ids, in the order asked; null for each that does not exist or is outside your jurisdiction.' },
+      nodeQueryOptions: {
+        description: 'Any record by its global id; null when it does not exist or is outside your jurisdiction.',
+        args: { id: { description: 'A global id as returned by any `id` field (opaque).' } },
+      },
+      nodesQueryOptions: {
+        description: 'Records by global ids, in the order asked; null for each that does not exist or is outside your jurisdiction.',
+        args: { ids: { description: 'Global ids as returned by `id` fields (opaque); the answer has one entry per id, in this order.' } },
+      },
       idFieldOptions: { description: 'Global id (opaque; stable across versions of the record).' },
       // One decoder for every id argument and node(id:): core's global-id.ts.
       decodeGlobalID: (globalID: string) => decodeGlobalId(globalID),
