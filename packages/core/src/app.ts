@@ -25,6 +25,7 @@ import { createLogger } from './logger.js';
 import { checkBodySize, corsFromAllowlist, rejectWith, setSecurityHeaders, useInputLimits, useIntrospectionPolicy } from './security.js';
 import { createGraphiQLRenderer } from './graphiql.js';
 import { useGraphQLOverHttp } from './graphql-over-http.js';
+import { useTrustedDocuments } from './trusted-documents.js';
 import { createOperability, type Operability } from './ops/operability.js';
 import type { EventName } from './events.js';
 import { assertEventContract, type ModuleDescriptor, type Subscriber } from './module.js';
@@ -279,6 +280,7 @@ export function createApp(o: AppOptions): App {
     plugins: [
       ...operability.first,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-safecity-client'] }),
+      ...[useTrustedDocuments(config.trustedDocuments)].filter((p) => p !== null),
       useInputHygiene(),
       useIntrospectionPolicy(config.security.introspection, auth),
       maxTokensPlugin({ n: config.limits.maxTokens, onReject: [rejectWith('QUERY_TOO_LARGE')] }),

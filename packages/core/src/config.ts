@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadOpsConfig, type OpsConfig } from './ops/config.js';
+import { trustedDocumentsConfigOf, type TrustedDocumentsConfig } from './trusted-documents.js';
 
 export interface Config {
   /** PostgreSQL server URL; when absent the embedded PGlite database is used. */
@@ -38,6 +39,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Metrics exposure, rate limits (ops/config.ts). */
   ops: OpsConfig;
+  /** Registered operations only, or also, or not at all (TRUSTED_DOCUMENTS, TRUSTED_DOCUMENTS_MANIFEST; trusted-documents.ts). */
+  trustedDocuments: TrustedDocumentsConfig;
 }
 
 export interface SecurityConfig {
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS || 15_000),
     shutdownTimeoutMs: Number(env.SHUTDOWN_TIMEOUT_MS || 20_000),
     ops: loadOpsConfig(env),
+    trustedDocuments: trustedDocumentsConfigOf(env),
   };
 }
 

@@ -304,6 +304,10 @@ export type ErrorCode =
   | 'QUERY_TOO_MANY_ALIASES'
   /** The request body is larger than GRAPHQL_MAX_BODY_BYTES (HTTP 413). */
   | 'REQUEST_TOO_LARGE'
+  /** The server accepts registered operations only (TRUSTED_DOCUMENTS=only) and got a document, or no hash (HTTP 400, nothing ran). */
+  | 'TRUSTED_DOCUMENT_REQUIRED'
+  /** extensions.persistedQuery.sha256Hash names no operation in the server's trusted-documents manifest (HTTP 404, nothing ran). */
+  | 'TRUSTED_DOCUMENT_UNKNOWN'
   /** No token, or a token that is invalid, expired or revoked (HTTP 401 when no data came back). */
   | 'UNAUTHENTICATED';
 
