@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { modules } from '@safecity/api';
-import { seedAll } from '@safecity/core';
+import { loadTrustedDocuments, seedAll, trustedDocumentHash as sha256, trustedDocumentsConfigOf } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
-import { loadTrustedDocuments, sha256, trustedDocumentsConfigOf } from '../../core/src/trusted-documents.js';
 import { createSafeCityClient, trustedDocuments, withDocumentHash, type JsonValue, type UnitHistoryQuery, type CreditStandingsQuery, type AlertsWithActivationsQuery, type RecordRevisitMutationVariables } from '../src/index.js';
 
 const manifestPath = join(import.meta.dirname, '../src/generated/operations.json');

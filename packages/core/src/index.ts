@@ -41,3 +41,4 @@ export { requestSignal, useHeavyAdmission, useRequestBudget } from './request-bu
 export * from './logger.js';
 export * from './security.js';
 export * from './ops/index.js';
+export { loadTrustedDocuments, sha256 as trustedDocumentHash, trustedDocumentsConfigOf, TRUSTED_DOCUMENT_MODES, type TrustedDocumentsConfig, type TrustedDocumentsMode } from './trusted-documents.js';
