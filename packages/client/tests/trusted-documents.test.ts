@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { modules } from '@safecity/api';
 import { loadTrustedDocuments, seedAll, trustedDocumentHash as sha256, trustedDocumentsConfigOf } from '@safecity/core';
@@ -111,5 +112,17 @@ describe('other modes', () => {
     expect((await c.creditStandings({ codes: ['x'] })).data).toEqual({ creditStandings: [{ code: 'x', status: 'MALFORMED', standing: null }] });
     const raw = await allow.gql('{ me { id } }', undefined, { token: await allow.token('department_service') });
     expect([raw.status, raw.data]).toEqual([200, { me: { id: 'svc-market-regulation' } }]);
+  });
+
+  it('partial data is kept: a refused field leaves the rest, HTTP 200, the error with its code', async () => {
+    const c = createSafeCityClient({ url: allow.url, token: await allow.token('grid_worker') });
+    const r = await c.execute(parse('query Partial { me { id } auditLog(first: 1) { edges { node { id } } } }'));
+    expect(r).toEqual({ status: 200, data: { me: { id: 'changjiaxiang-grid-worker' }, auditLog: null }, errors: [expect.objectContaining({ code: 'FORBIDDEN', path: ['auditLog'] })] });
+  });
+
+  it('a refused token: no data, HTTP 401, UNAUTHENTICATED', async () => {
+    const c = createSafeCityClient({ url: allow.url, token: 'not-a-jwt' });
+    const r = await c.creditStandings({ codes: ['x'] });
+    expect([r.status, r.data, r.errors.map((e) => e.code)]).toEqual([401, null, ['UNAUTHENTICATED']]);
   });
 });
