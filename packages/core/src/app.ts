@@ -10,6 +10,7 @@ import { useGraphQLOverHttp } from './graphql-over-http.js';
 import { createHttpHandler, listen } from './http-server.js';
 import { useInputHygiene } from './input-hygiene.js';
 import { useNodeLimit } from './node-limit.js';
+import { useTrustedDocuments } from './trusted-documents.js';
 import { createOperability, type Operability } from './ops/operability.js';
 import { queryLimitPlugins } from './query-limits.js';
 import { useHeavyAdmission, useRequestBudget } from './request-budget.js';
@@ -65,6 +66,7 @@ export function createApp(o: AppOptions): App {
     plugins: [
       ...operability.first,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-safecity-client'] }),
+      ...[useTrustedDocuments(config.trustedDocuments)].filter((p) => p !== null),
       useInputHygiene(),
       useIntrospectionPolicy(config.security.introspection, auth),
       ...queryLimitPlugins(config.limits),

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { loadOpsConfig, type OpsConfig } from './ops/config.js';
 import { loadJobsConfig, type JobsConfig } from './jobs.js';
 import { loadReplicaConfig, type ReplicaConfig } from './replicas.js';
+import { trustedDocumentsConfigOf, type TrustedDocumentsConfig } from './trusted-documents.js';
 
 export interface Config {
   /** PostgreSQL server URL; when absent the embedded PGlite database is used. */
@@ -44,6 +45,8 @@ export interface Config {
   replicas: ReplicaConfig;
   /** Background jobs (jobs.ts). */
   jobs: JobsConfig;
+  /** Registered operations only, or also, or not at all (TRUSTED_DOCUMENTS, TRUSTED_DOCUMENTS_MANIFEST; trusted-documents.ts). */
+  trustedDocuments: TrustedDocumentsConfig;
 }
 
 export interface SecurityConfig {
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ops: loadOpsConfig(env),
     replicas: loadReplicaConfig(env),
     jobs: loadJobsConfig(env),
+    trustedDocuments: trustedDocumentsConfigOf(env),
   };
 }
 

@@ -89,6 +89,8 @@ export const TOP_LEVEL_ERROR_CODES = {
   LENGTH_REQUIRED: 'A request body without Content-Length (HTTP 411).',
   GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax (HTTP 400).',
   GRAPHQL_VALIDATION_FAILED: 'The document does not match the schema (HTTP 400).',
+  TRUSTED_DOCUMENT_REQUIRED: 'The server accepts registered operations only (TRUSTED_DOCUMENTS=only) and got a document, or no hash (HTTP 400, nothing ran).',
+  TRUSTED_DOCUMENT_UNKNOWN: 'extensions.persistedQuery.sha256Hash names no operation in the server\'s trusted-documents manifest (HTTP 404, nothing ran).',
   INTERNAL_SERVER_ERROR: 'An unexpected failure, masked; the server log has the details under the request id.',
   CORE_RESIDENT_ID_INVALID: 'A ResidentIdNumber argument or variable is not a valid GB 11643 number (HTTP 400, nothing ran).',
   CORE_CREDIT_CODE_INVALID: 'A CreditCode argument or variable is not a valid GB 32100-2015 code (HTTP 400, nothing ran).',
