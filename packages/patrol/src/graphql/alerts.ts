@@ -36,7 +36,12 @@ export function registerAlertSchema(builder: Builder, r: Refs) {
       }),
       description: t.exposeString('description', { description: 'Free-text account of the alert; empty when none was given.' }),
       dispatchedAt: t.field({ type: 'DateTime', nullable: true, description: 'When a team was dispatched (出警); null when not recorded.', resolve: (a) => a.dispatchedAt }),
-      arrivedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the first team arrived at the scene; null when no arrival was recorded (then the alert counts as not reached).', resolve: (a) => a.arrivedAt }),
+      arrivedAt: t.field({
+        type: 'DateTime',
+        nullable: true,
+        description: 'When the first team arrived at the scene; null when no arrival was recorded (then the alert counts as not reached).',
+        resolve: (a) => a.arrivedAt,
+      }),
       responseSeconds: t.float({ nullable: true, description: 'Seconds from `occurredAt` to `arrivedAt`; null while `arrivedAt` is null.', resolve: (a) => responseSeconds(a) }),
     }),
   });
