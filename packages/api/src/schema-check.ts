@@ -109,11 +109,10 @@ export function schemaFigures(schema: GraphQLSchema, columns: ColumnNullability)
 export const TARGETS = { types: 1, rootFields: 1, fields: 0.95, args: 0.95, enumValues: 0.95 } as const;
 
 /**
- * What CI enforces today while the descriptions are being written: the coverage measured when
- * the check came in (2026-11-28), so it can only go up. Raise a floor when you add descriptions;
- * at the target the floor is the target. Nullability and naming are enforced in full already.
+ * What CI enforces: the targets themselves (reached on 2026-11-28). Kept as its own table so a
+ * team adopting the check on a schema that falls short can set floors that only go up.
  */
-export const FLOORS: Record<keyof typeof TARGETS, number> = { types: 0.73, rootFields: 0.6, fields: 0.25, args: 0.2, enumValues: 0.49 };
+export const FLOORS: Record<keyof typeof TARGETS, number> = { ...TARGETS };
 
 const pct = (c: Coverage) => (c.total === 0 ? 1 : c.described / c.total);
 
