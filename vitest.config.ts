@@ -27,7 +27,10 @@ class SlowestFirstSequencer extends BaseSequencer {
       const i = SLOWEST_FIRST.findIndex((p) => f.moduleId.endsWith(p));
       return i < 0 ? SLOWEST_FIRST.length : i;
     };
-    return byHistory.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
+    return byHistory
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+      .map(({ f }) => f);
   }
 }
 

@@ -117,10 +117,16 @@ export async function loadData(sql: Sql, sizes: Sizes, log: (m: string) => void)
     active.push({ plan, cols, n: plan.count(sizes, ctx) });
   }
   const fks = declaredForeignKeys();
-  const order = orderByForeignKeys(active.map((a) => a.plan.table), fks);
+  const order = orderByForeignKeys(
+    active.map((a) => a.plan.table),
+    fks,
+  );
   active.sort((a, b) => order.indexOf(a.plan.table) - order.indexOf(b.plan.table));
   const total = active.reduce((s, a) => s + a.n, 0);
-  const bar = new SingleBar({ format: 'loading {table} |{bar}| {percentage}% {value}/{total} rows {eta_formatted}', etaBuffer: 50, noTTYOutput: true, notTTYSchedule: 5000, stream: process.stderr }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'loading {table} |{bar}| {percentage}% {value}/{total} rows {eta_formatted}', etaBuffer: 50, noTTYOutput: true, notTTYSchedule: 5000, stream: process.stderr },
+    Presets.shades_classic,
+  );
   bar.start(total, 0, { table: '' });
   for (const { plan, cols, n } of active) {
     const r = rng(plan.seed);
@@ -140,18 +146,34 @@ export async function loadData(sql: Sql, sizes: Sizes, log: (m: string) => void)
       }
     };
     bar.update({ table: plan.table });
-    counts[plan.table] = await copyRows(sql, plan.table, use.map((c) => c.name), rows(), (k) => bar.increment(k));
+    counts[plan.table] = await copyRows(
+      sql,
+      plan.table,
+      use.map((c) => c.name),
+      rows(),
+      (k) => bar.increment(k),
+    );
     await plan.after?.(sql, ctx);
   }
   bar.stop();
-  return { counts, generator: 'bench/plans.ts (seeded mulberry32)', order, orphans: await orphanRows(sql, active.map((a) => a.plan.table), fks) };
+  return {
+    counts,
+    generator: 'bench/plans.ts (seeded mulberry32)',
+    order,
+    orphans: await orphanRows(
+      sql,
+      active.map((a) => a.plan.table),
+      fks,
+    ),
+  };
 }
 
 async function orphanRows(sql: Sql, tables: string[], declared: ForeignKey[]): Promise<Record<string, number>> {
   const planned: ForeignKey[] = [];
   for (const t of tables) {
     const [r] = await sql`select count(*)::int as n from information_schema.columns where table_schema = 'public' and table_name = ${t} and column_name = 'jurisdiction_code'`;
-    if (r.n && !declared.some((f) => f.table === t && f.columns.join() === 'jurisdiction_code')) planned.push({ table: t, columns: ['jurisdiction_code'], foreignTable: 'jurisdictions', foreignColumns: ['code'] });
+    if (r.n && !declared.some((f) => f.table === t && f.columns.join() === 'jurisdiction_code'))
+      planned.push({ table: t, columns: ['jurisdiction_code'], foreignTable: 'jurisdictions', foreignColumns: ['code'] });
   }
   const out: Record<string, number> = {};
   for (const f of [...declared.filter((x) => tables.includes(x.table)), ...planned]) {

@@ -21,7 +21,7 @@ export async function collectFacts(sql: Sql): Promise<Facts> {
     // Units whose history holds a veto first (what an auditor looks for), then others.
     facts.q2Units = (await sql`select unit_id::text as id from unit_assessments group by unit_id order by bool_or(vetoed) desc, unit_id limit 5`).map((r) => r.id as string);
   }
-  if (await tableExists(sql, 'persons') && await tableExists(sql, 'dwellings')) {
+  if ((await tableExists(sql, 'persons')) && (await tableExists(sql, 'dwellings'))) {
     // M1: the fresh persons (no registration) and 20 dwellings of their district.
     const [fresh] = await sql`select count(*)::int as n, min(jurisdiction_code) as j from persons p
       where p.id between ${freshPersonId(1)}::uuid and ${freshPersonId(999_999_999)}::uuid
@@ -29,9 +29,11 @@ export async function collectFacts(sql: Sql): Promise<Facts> {
     facts.m1FreshPersons = fresh.n;
     if (fresh.n) {
       facts.m1District = String(fresh.j).slice(0, 6);
-      facts.m1Dwellings = (await sql`select id::text as id, jurisdiction_code as j from dwellings where jurisdiction_code like ${`${facts.m1District}%`} order by id limit 20`).map((r) => ({ id: r.id as string, jurisdictionCode: r.j as string }));
+      facts.m1Dwellings = (await sql`select id::text as id, jurisdiction_code as j from dwellings where jurisdiction_code like ${`${facts.m1District}%`} order by id limit 20`).map((r) => ({
+        id: r.id as string,
+        jurisdictionCode: r.j as string,
+      }));
     }
   }
   return facts;
 }
-

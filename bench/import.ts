@@ -97,7 +97,9 @@ export async function measureImport(sql: Sql, root: string, databaseUrl: string,
     const copiedRows: Record<string, number> = {};
     for (const t of order) {
       // Generated columns are computed, not copied.
-      const cols = (await sql`select column_name from information_schema.columns where table_schema = 'public' and table_name = ${t} and is_generated = 'NEVER' order by ordinal_position`).map((r) => `"${r.column_name}"`);
+      const cols = (await sql`select column_name from information_schema.columns where table_schema = 'public' and table_name = ${t} and is_generated = 'NEVER' order by ordinal_position`).map(
+        (r) => `"${r.column_name}"`,
+      );
       if (!cols.length) continue;
       columns[t] = cols.join(', ');
       data[t] = await copyOut(sql, sources[t]!.replace('select *', `select ${columns[t]}`));
@@ -115,7 +117,11 @@ export async function measureImport(sql: Sql, root: string, databaseUrl: string,
       await pipeline(Readable.from([data[t]!]), writable);
     }
     const copySeconds = (performance.now() - t0) / 1000;
-    log(`bare COPY: ${Object.entries(copiedRows).map(([t, n]) => `${t} ${n}`).join(', ')} in ${copySeconds.toFixed(2)} s`);
+    log(
+      `bare COPY: ${Object.entries(copiedRows)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ')} in ${copySeconds.toFixed(2)} s`,
+    );
     return {
       rows,
       importSeconds: run.seconds,

@@ -114,7 +114,12 @@ const Q1: Operation = {
           address: n.address,
           jurisdictionCode: n.jurisdictionCode,
           dwellingClass: n.dwellingClass,
-          tenants: n.residenceRegistrationsByDwellingId.nodes.map((t: any) => ({ registeredOn: t.registeredOn, name: t.personByPersonId?.name ?? null, idNumber: t.personByPersonId?.idNumberMasked ?? null, tier: t.personByPersonId?.tier ?? null })),
+          tenants: n.residenceRegistrationsByDwellingId.nodes.map((t: any) => ({
+            registeredOn: t.registeredOn,
+            name: t.personByPersonId?.name ?? null,
+            idNumber: t.personByPersonId?.idNumberMasked ?? null,
+            tier: t.personByPersonId?.tier ?? null,
+          })),
           lastVisit: n.revisitsByDwellingId.nodes[0] ?? null,
         }),
       ),
@@ -138,7 +143,11 @@ const Q1: Operation = {
 const AS_OF = '2024-06-30';
 const hasField = (schema: string, field: string) => new RegExp(`\\n\\s+${field}\\(`).test(schema);
 type Entry = { listType: string; startDate: string; endDate: string | null };
-const sortEntries = (es: Entry[]) => byKey(es.map((e) => ({ listType: e.listType, startDate: e.startDate, endDate: e.endDate })), (e) => `${e.startDate}|${e.listType}`);
+const sortEntries = (es: Entry[]) =>
+  byKey(
+    es.map((e) => ({ listType: e.listType, startDate: e.startDate, endDate: e.endDate })),
+    (e) => `${e.startDate}|${e.listType}`,
+  );
 const standingOf = (known: boolean, es: Entry[]) => (!known ? 'unknown' : es.some((e) => e.listType === 'black') ? 'black' : es.some((e) => e.listType === 'red') ? 'red' : 'clear');
 const normStanding = (s: any) => ({ creditCode: s.creditCode, known: s.known, name: s.name ?? null, standing: s.standing, activeEntries: sortEntries(s.activeEntries ?? []) });
 /** PostGraphile gives the rows: the status rule (approved, not lifted, within dates on asOf) is applied here. */
@@ -233,8 +242,17 @@ const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`, 'utf8').t
 const parseJson = (x: unknown) => (typeof x === 'string' ? JSON.parse(x) : x);
 const normFired = (rs: any) => ((parseJson(rs) ?? []) as any[]).map((r) => ({ ruleId: r.ruleId ?? null, scope: r.scope ?? null, eventIds: r.eventIds ?? [] }));
 const normAssessment = (a: any) => ({
-  periodStart: a.periodStart, periodEnd: a.periodEnd, version: a.version, total: a.total, passMark: a.passMark,
-  scorePassed: a.scorePassed, vetoed: a.vetoed, passed: a.passed, grade: a.grade ?? null, explanation: a.explanation, firedRules: normFired(a.firedRules),
+  periodStart: a.periodStart,
+  periodEnd: a.periodEnd,
+  version: a.version,
+  total: a.total,
+  passMark: a.passMark,
+  scorePassed: a.scorePassed,
+  vetoed: a.vetoed,
+  passed: a.passed,
+  grade: a.grade ?? null,
+  explanation: a.explanation,
+  firedRules: normFired(a.firedRules),
 });
 const normUnit = (u: any, as: any[]) => (u ? { name: u.name, category: u.category, jurisdictionCode: u.jurisdictionCode, assessments: as.map(normAssessment) } : null);
 const Q2: Operation = {
@@ -242,7 +260,12 @@ const Q2: Operation = {
   title: "a unit's assessment history with vetoes over 5 years",
   kind: 'read',
   nesting: 2,
-  skip: (f, schema) => (!/\n\s+node\(/.test(schema) || !/type SafeUnit implements Node/.test(schema) ? 'the assessment module has no SafeUnit node yet' : !(f.q2Units as string[] | undefined)?.length ? 'no assessments loaded' : null),
+  skip: (f, schema) =>
+    !/\n\s+node\(/.test(schema) || !/type SafeUnit implements Node/.test(schema)
+      ? 'the assessment module has no SafeUnit node yet'
+      : !(f.q2Units as string[] | undefined)?.length
+        ? 'no assessments loaded'
+        : null,
   variants: (f) => (f.q2Units as string[]).map((id) => ({ id })),
   a: {
     query: `query Q2($id: ID!) { node(id: $id) { ... on SafeUnit { name category jurisdictionCode
@@ -340,8 +363,13 @@ export const RATES_SQL = `
   from x`;
 const normRate = (r: any) => ({ numerator: r.numerator, denominator: r.denominator, value: r.value ?? null, target: r.target, met: r.met ?? null });
 const normJurRates = (j: any) => ({
-  jurisdictionCode: j.jurisdictionCode, name: j.name,
-  registration: normRate(j.registration), consistency: normRate(j.consistency), deregistration: normRate(j.deregistration), filing: normRate(j.filing), fiveOnes: normRate(j.fiveOnes),
+  jurisdictionCode: j.jurisdictionCode,
+  name: j.name,
+  registration: normRate(j.registration),
+  consistency: normRate(j.consistency),
+  deregistration: normRate(j.deregistration),
+  filing: normRate(j.filing),
+  fiveOnes: normRate(j.fiveOnes),
 });
 const normRates = (d: any) => (d ? { period: d.period, start: d.start, end: d.end, total: normJurRates(d.total), children: (d.children as any[]).map(normJurRates) } : null);
 const RATE_FIELDS = 'numerator denominator value target met';
@@ -367,7 +395,9 @@ const Q4: Operation = {
   },
   prepare: async (sql) => {
     await sql.unsafe(`create or replace function bench_population_rates(jurisdiction_code text, period text) returns json language sql stable as $fn$ ${RATES_SQL} $fn$`);
-    await sql.unsafe(`comment on function bench_population_rates(text, text) is 'Bench only: the populationRates roll-up (packages/population/src/service/rates.ts) as one SQL function, for PostGraphile.'`);
+    await sql.unsafe(
+      `comment on function bench_population_rates(text, text) is 'Bench only: the populationRates roll-up (packages/population/src/service/rates.ts) as one SQL function, for PostGraphile.'`,
+    );
   },
   note: 'B calls a SQL function created in the bench database only (the same SQL text C runs): PostGraphile cannot GROUP BY without a plugin',
   raw: async (sql, v) => (await sql.unsafe(RATES_SQL, [v.code as string, v.period as string]))[0]?.r ?? null,
@@ -388,7 +418,11 @@ const M1: Operation = {
   kind: 'write',
   nesting: 1,
   skip: (f, schema) =>
-    !/\n\s+registerResidence\(/.test(schema) ? 'the population module has no registerResidence mutation yet' : !(f.m1Dwellings as unknown[] | undefined)?.length ? 'no fresh persons or dwellings loaded' : null,
+    !/\n\s+registerResidence\(/.test(schema)
+      ? 'the population module has no registerResidence mutation yet'
+      : !(f.m1Dwellings as unknown[] | undefined)?.length
+        ? 'no fresh persons or dwellings loaded'
+        : null,
   variants: (f) =>
     (f.m1Dwellings as { id: string; jurisdictionCode: string }[]).map((d) => ({
       personId: `${FRESH_PREFIX}__N9__0`,
@@ -415,14 +449,25 @@ const M1: Operation = {
   },
   b: {
     query: `mutation M1($input: CreateResidenceRegistrationInput!) { createResidenceRegistration(input: $input) { residenceRegistration { id registeredOn overCapacity } } }`,
-    vars: (v) => ({ input: { residenceRegistration: { id: v.registrationId, personId: v.personId, dwellingId: v.dwellingId, jurisdictionCode: v.jurisdictionCode, registeredOn: v.registeredOn, createdBy: 'bench-postgraphile' } } }),
+    vars: (v) => ({
+      input: {
+        residenceRegistration: {
+          id: v.registrationId,
+          personId: v.personId,
+          dwellingId: v.dwellingId,
+          jurisdictionCode: v.jurisdictionCode,
+          registeredOn: v.registeredOn,
+          createdBy: 'bench-postgraphile',
+        },
+      },
+    }),
     norm: (d) => {
       const r = d.createResidenceRegistration?.residenceRegistration;
       if (!r) throw new Error(`B M1: ${JSON.stringify(d)}`);
       return { registeredOn: r.registeredOn };
     },
   },
-  note: 'B is PostGraphile\'s generated createResidenceRegistration (a plain INSERT: none of the rules, no audit, no event); C is one INSERT ... SELECT ... RETURNING (person and dwelling must exist, over-capacity flag computed; no audit, no event)',
+  note: "B is PostGraphile's generated createResidenceRegistration (a plain INSERT: none of the rules, no audit, no event); C is one INSERT ... SELECT ... RETURNING (person and dwelling must exist, over-capacity flag computed; no audit, no event)",
   raw: async (sql, v) => {
     const [row] = await sql`
       insert into residence_registrations (id, person_id, dwelling_id, jurisdiction_code, registered_on, over_capacity, created_by)

@@ -24,7 +24,21 @@ export interface Plan {
 }
 
 // ---------------------------------------------------------------- ids (namespaces)
-export const NS = { person: 0x10, dwelling: 0x11, registration: 0x12, revisit: 0x13, alert: 0x20, batch: 0x30, unit: 0x31, standard: 0x32, ruleSet: 0x33, assessment: 0x34, subject: 0x40, record: 0x41, listEntry: 0x42 };
+export const NS = {
+  person: 0x10,
+  dwelling: 0x11,
+  registration: 0x12,
+  revisit: 0x13,
+  alert: 0x20,
+  batch: 0x30,
+  unit: 0x31,
+  standard: 0x32,
+  ruleSet: 0x33,
+  assessment: 0x34,
+  subject: 0x40,
+  record: 0x41,
+  listEntry: 0x42,
+};
 export const personId = (i: number) => uuidOf(NS.person, i);
 export const dwellingId = (i: number) => uuidOf(NS.dwelling, i);
 export const registrationId = (i: number) => uuidOf(NS.registration, i);
@@ -42,7 +56,8 @@ const day0 = Date.UTC(2021, 6, 1);
 const dayStr = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const addDays = (d: string, n: number) => dayStr(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000);
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国红梅鹏飞志文斌宇浩凯晨辉俊峰燕丹颖玲琳婷雪倩慧欣怡佳悦子涵思雨梓轩宏';
 const chineseName = (r: Rng) => r.pick([...SURNAMES]) + r.pick([...GIVEN]) + (r.chance(0.6) ? r.pick([...GIVEN]) : '');
 
@@ -257,7 +272,19 @@ const patrol: Plan[] = [
 
 // ---------------------------------------------------------------- assessment
 // The category keys of packages/assessment/src/rules/categories.ts (the SafeUnitCategory enum).
-export const CATEGORIES = ['district_county', 'scenic_spot', 'town_subdistrict', 'hospital', 'road_section', 'market', 'campus', 'financial_outlet', 'enterprise', 'residential_compound', 'village_community'];
+export const CATEGORIES = [
+  'district_county',
+  'scenic_spot',
+  'town_subdistrict',
+  'hospital',
+  'road_section',
+  'market',
+  'campus',
+  'financial_outlet',
+  'enterprise',
+  'residential_compound',
+  'village_community',
+];
 export const unitId = (u: number) => uuidOf(NS.unit, u);
 const assessment: Plan[] = [
   { table: 'creation_batches', seed: 30, count: () => 1, row: () => ({ id: uuidOf(NS.batch, 0), project_name: '平安细胞创建', seq: 1, jurisdiction_code: '620100', created_by: 'bench' }) },
@@ -270,7 +297,10 @@ const assessment: Plan[] = [
       category: CATEGORIES[c],
       version: 1,
       title: `${CATEGORIES[c]} standard v1`,
-      items: [{ code: 'I1', title: '治安防范', maxScore: 50 }, { code: 'I2', title: '矛盾化解', maxScore: 50 }],
+      items: [
+        { code: 'I1', title: '治安防范', maxScore: 50 },
+        { code: 'I2', title: '矛盾化解', maxScore: 50 },
+      ],
       pass_mark: 60,
       effective_from: '2020-01-01',
       published_by: 'bench',
@@ -281,7 +311,17 @@ const assessment: Plan[] = [
     table: 'veto_rule_sets',
     seed: 32,
     count: () => 1,
-    row: () => ({ id: uuidOf(NS.ruleSet, 0), version: 1, effective_from: '2020-01-01', rules: [], yellow_card_policy: {}, grade_policy: {}, note: null, published_by: 'bench', published_at: '2020-01-01T00:00:00Z' }),
+    row: () => ({
+      id: uuidOf(NS.ruleSet, 0),
+      version: 1,
+      effective_from: '2020-01-01',
+      rules: [],
+      yellow_card_policy: {},
+      grade_policy: {},
+      note: null,
+      published_by: 'bench',
+      published_at: '2020-01-01T00:00:00Z',
+    }),
   },
   {
     table: 'safe_units',
@@ -321,7 +361,10 @@ const assessment: Plan[] = [
         standard_version: 1,
         rule_set_id: uuidOf(NS.ruleSet, 0),
         rule_set_version: 1,
-        items: [{ code: 'I1', score: Math.floor(total / 2) }, { code: 'I2', score: total - Math.floor(total / 2) }],
+        items: [
+          { code: 'I1', score: Math.floor(total / 2) },
+          { code: 'I2', score: total - Math.floor(total / 2) },
+        ],
         total,
         pass_mark: 60,
         score_passed: total >= 60,
@@ -456,5 +499,7 @@ export { TODAY };
 
 /** The stored forms of a bench phone, like the identity numbers above (a stand-in ciphertext: the bench never reveals). */
 function benchPhone(phone: string | null) {
-  return phone ? { phone: null, phone_masked: `${phone.slice(0, 3)}****${phone.slice(-4)}`, phone_cipher: `bench:${Buffer.from(phone).toString('base64')}` } : { phone: null, phone_masked: null, phone_cipher: null };
+  return phone
+    ? { phone: null, phone_masked: `${phone.slice(0, 3)}****${phone.slice(-4)}`, phone_cipher: `bench:${Buffer.from(phone).toString('base64')}` }
+    : { phone: null, phone_masked: null, phone_cipher: null };
 }

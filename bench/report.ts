@@ -82,8 +82,12 @@ const f1 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 
 const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}×` : '–');
 
 const GRAPHQL_SERVERS = ['A', 'B4', 'B5'];
-const kinds = (k: Record<string, number> | undefined) => Object.entries(k ?? {}).map(([x, n]) => `${n} ${x}`).join(', ');
-const bestOf = (xs: (number | undefined)[], pick: (a: number, b: number) => number) => xs.filter((x): x is number => x !== undefined && Number.isFinite(x)).reduce<number | undefined>((m, x) => (m === undefined ? x : pick(m, x)), undefined);
+const kinds = (k: Record<string, number> | undefined) =>
+  Object.entries(k ?? {})
+    .map(([x, n]) => `${n} ${x}`)
+    .join(', ');
+const bestOf = (xs: (number | undefined)[], pick: (a: number, b: number) => number) =>
+  xs.filter((x): x is number => x !== undefined && Number.isFinite(x)).reduce<number | undefined>((m, x) => (m === undefined ? x : pick(m, x)), undefined);
 
 export function renderReport(r: Report): string {
   const L: string[] = [];
@@ -92,18 +96,52 @@ export function renderReport(r: Report): string {
   L.push('');
   L.push(`- date ${r.date}, commit \`${r.commit.slice(0, 12)}\`${r.dirty ? ' (uncommitted changes in the work tree)' : ''}`);
   L.push(`- machine: ${r.machine.nproc} × ${r.machine.model}, ${r.machine.memory}, Node ${r.machine.node}; ${r.pinned}`);
-  if (r.loadAverage) L.push(`- machine load (1-minute load average before each measurement): ${r.loadAverage.min}–${r.loadAverage.max} over ${r.loadAverage.samples} samples${r.loadAverage.max > r.machine.nproc ? `: **more runnable processes than cores (${r.machine.nproc}): other work shared the machine, so absolute figures are low and noisy; compare servers within this run only**` : ''}`);
+  if (r.loadAverage)
+    L.push(
+      `- machine load (1-minute load average before each measurement): ${r.loadAverage.min}–${r.loadAverage.max} over ${r.loadAverage.samples} samples${r.loadAverage.max > r.machine.nproc ? `: **more runnable processes than cores (${r.machine.nproc}): other work shared the machine, so absolute figures are low and noisy; compare servers within this run only**` : ''}`,
+    );
   L.push(`- PostgreSQL: ${r.postgres}`);
-  L.push(`- data (${r.generator}): ${Object.entries(r.loaded).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ')}; COPY load ${r.loadSeconds.toFixed(1)} s, in foreign-key order (${r.loadOrder.join(' → ')})`);
+  L.push(
+    `- data (${r.generator}): ${Object.entries(r.loaded)
+      .map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`)
+      .join(', ')}; COPY load ${r.loadSeconds.toFixed(1)} s, in foreign-key order (${r.loadOrder.join(' → ')})`,
+  );
   const orphanTotal = Object.values(r.orphans).reduce((a, b) => a + b, 0);
-  L.push(`- foreign keys: rows a declared or planned foreign key (every jurisdiction_code → jurisdictions(code)) would reject: ${orphanTotal === 0 ? `none (${Object.keys(r.orphans).length} checked)` : Object.entries(r.orphans).filter(([, n]) => n > 0).map(([k, n]) => `${k}: ${n}`).join('; ')}`);
-  L.push(`- PostGraphile relations: by real foreign key: ${r.relations.realForeignKeys.join(', ') || 'none'}; by \`@foreignKey\` smart comment (no real key): ${r.relations.smartComments.join(', ') || 'none'}`);
-  L.push(`- load: ${r.loadTool}; warm-up ${r.timing.warmup} s, ${r.timing.runs} run(s) of ${r.timing.duration} s each, median; closed model at c=${cs.join(', c=')}; open model at 70% of the slowest peak of A/B4/B5/C; PostgreSQL idle before every run (queries cancelled because still running 30 s later: ${r.quiescedCancels}); D measured first`);
-  L.push(`- peers: A = our API (NODE_ENV=production, ES256 tokens, jurisdiction scoping, masking); B4 = ${r.peers.B4}; B5 = ${r.peers.B5}; both no auth; C = node:http + postgres.js, one hand-written SQL per request, no auth; D = Yoga \`{ hello }\` (no database)`);
+  L.push(
+    `- foreign keys: rows a declared or planned foreign key (every jurisdiction_code → jurisdictions(code)) would reject: ${
+      orphanTotal === 0
+        ? `none (${Object.keys(r.orphans).length} checked)`
+        : Object.entries(r.orphans)
+            .filter(([, n]) => n > 0)
+            .map(([k, n]) => `${k}: ${n}`)
+            .join('; ')
+    }`,
+  );
+  L.push(
+    `- PostGraphile relations: by real foreign key: ${r.relations.realForeignKeys.join(', ') || 'none'}; by \`@foreignKey\` smart comment (no real key): ${r.relations.smartComments.join(', ') || 'none'}`,
+  );
+  L.push(
+    `- load: ${r.loadTool}; warm-up ${r.timing.warmup} s, ${r.timing.runs} run(s) of ${r.timing.duration} s each, median; closed model at c=${cs.join(', c=')}; open model at 70% of the slowest peak of A/B4/B5/C; PostgreSQL idle before every run (queries cancelled because still running 30 s later: ${r.quiescedCancels}); D measured first`,
+  );
+  L.push(
+    `- peers: A = our API (NODE_ENV=production, ES256 tokens, jurisdiction scoping, masking); B4 = ${r.peers.B4}; B5 = ${r.peers.B5}; both no auth; C = node:http + postgres.js, one hand-written SQL per request, no auth; D = Yoga \`{ hello }\` (no database)`,
+  );
   L.push(`- SQL statements per request: ${r.statementsSource}`);
   L.push(`- equality checks (A = B4 = B5 = C, normalized; writes: each server wrote once): ${r.equality.length ? r.equality.map((e) => `${e.op} ${e.ok ? 'ok' : 'FAILED'}`).join(', ') : 'none'}`);
   L.push('');
-  const head = ['op', 'server', ...cs.map((c) => `rps c=${c}`), ...cs.map((c) => `p50/p99 ms c=${c}`), 'open rps', 'open p50 ms', `open p99 ms${r.timing.runs > 1 ? ' (worst run)' : ''}`, 'stmts/req', 'errors (closed/open)', 'RSS MiB', 'CPU cores'];
+  const head = [
+    'op',
+    'server',
+    ...cs.map((c) => `rps c=${c}`),
+    ...cs.map((c) => `p50/p99 ms c=${c}`),
+    'open rps',
+    'open p50 ms',
+    `open p99 ms${r.timing.runs > 1 ? ' (worst run)' : ''}`,
+    'stmts/req',
+    'errors (closed/open)',
+    'RSS MiB',
+    'CPU cores',
+  ];
   L.push(`| ${head.join(' | ')} |`);
   L.push(`|${head.map(() => '---').join('|')}|`);
   for (const op of r.results) {
@@ -121,7 +159,9 @@ export function renderReport(r: Report): string {
     }
   }
   L.push('');
-  L.push('Ratios (peak rps of the closed model; p99 of the open model; best B = the better of PostGraphile 4 and 5). Targets (#12): A ≥ 1.2× best B and A p99 ≤ best B p99 on Q1–Q3b; A ≥ 0.6× C; statements ≤ nesting depth; D above every GraphQL server.');
+  L.push(
+    'Ratios (peak rps of the closed model; p99 of the open model; best B = the better of PostGraphile 4 and 5). Targets (#12): A ≥ 1.2× best B and A p99 ≤ best B p99 on Q1–Q3b; A ≥ 0.6× C; statements ≤ nesting depth; D above every GraphQL server.',
+  );
   L.push('');
   L.push('| op | what | A/B4 rps | A/B5 rps | A/best B rps | A/C rps | A p99 / best B p99 | D/best GraphQL rps | stmts A / B4 / B5 / C (nesting) | errors |');
   L.push('|---|---|---|---|---|---|---|---|---|---|');
@@ -131,7 +171,10 @@ export function renderReport(r: Report): string {
     const sv = op.servers;
     const bestB = bestOf([sv.B4?.peakRps, sv.B5?.peakRps], Math.max);
     const bestBp99 = bestOf([sv.B4?.open?.p99Ms, sv.B5?.open?.p99Ms], Math.min);
-    const bestGql = bestOf(GRAPHQL_SERVERS.map((id) => sv[id]?.peakRps), Math.max);
+    const bestGql = bestOf(
+      GRAPHQL_SERVERS.map((id) => sv[id]?.peakRps),
+      Math.max,
+    );
     const errs = Object.entries(sv)
       .map(([id, s]) => [id, Object.values(s!.closed).reduce((n, p) => n + p.errors, 0) + (s!.open?.errors ?? 0)] as const)
       .filter(([, n]) => n > 0)
@@ -147,17 +190,34 @@ export function renderReport(r: Report): string {
   for (const op of r.results) {
     for (const [id, s] of Object.entries(op.servers)) {
       for (const [c, p] of Object.entries(s!.closed)) if (p.errors) errorLines.push(`- ${op.id} ${id} closed c=${c}: ${p.errors} (${kinds(p.errorKinds) || 'kind not recorded'})`);
-      if (s!.open?.errors) errorLines.push(`- ${op.id} ${id} open at ${op.openRps} rps: ${s!.open.errors} (${kinds(s!.open.errorKinds) || 'kind not recorded'})${Object.keys(s!.open.errorSamples ?? {}).length ? `; first answer of each kind: ${Object.entries(s!.open.errorSamples!).map(([k, b]) => `${k}: \`${b.replace(/`/g, "'")}\``).join('; ')}` : ''}`);
+      if (s!.open?.errors)
+        errorLines.push(
+          `- ${op.id} ${id} open at ${op.openRps} rps: ${s!.open.errors} (${kinds(s!.open.errorKinds) || 'kind not recorded'})${
+            Object.keys(s!.open.errorSamples ?? {}).length
+              ? `; first answer of each kind: ${Object.entries(s!.open.errorSamples!)
+                  .map(([k, b]) => `${k}: \`${b.replace(/`/g, "'")}\``)
+                  .join('; ')}`
+              : ''
+          }`,
+        );
     }
   }
-  L.push(errorLines.length ? 'Errors by server, model and kind (an error is a non-2xx answer, a 2xx answer with GraphQL `errors`, a transport error or timeout, an open-model arrival dropped when 5 s of arrivals are outstanding, or a write that did not take):' : 'Errors: 0 for every server in every model (non-2xx answers, GraphQL `errors` in 2xx answers, transport errors, timeouts, dropped arrivals and writes that did not take all count).');
+  L.push(
+    errorLines.length
+      ? 'Errors by server, model and kind (an error is a non-2xx answer, a 2xx answer with GraphQL `errors`, a transport error or timeout, an open-model arrival dropped when 5 s of arrivals are outstanding, or a write that did not take):'
+      : 'Errors: 0 for every server in every model (non-2xx answers, GraphQL `errors` in 2xx answers, transport errors, timeouts, dropped arrivals and writes that did not take all count).',
+  );
   L.push(...errorLines);
   if (r.import || r.importFailure) {
     L.push('');
     const im = r.import;
     if (im)
       L.push(
-        `Import (#13): ${im.rows.toLocaleString('en-US')} registrations of new persons through \`${im.command}\`: ${im.imported.toLocaleString('en-US')} imported, ${im.errors} row errors, ${im.importSeconds.toFixed(1)} s (of which ${im.startupSeconds.toFixed(1)} s process start-up, measured on a header-only file); a bare COPY of the same rows into the same tables (${Object.entries(im.copiedRows).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ')}): ${im.copySeconds.toFixed(2)} s. Import / COPY: **${im.ratio.toFixed(1)}×** (target ≤ 3×).`,
+        `Import (#13): ${im.rows.toLocaleString('en-US')} registrations of new persons through \`${im.command}\`: ${im.imported.toLocaleString('en-US')} imported, ${im.errors} row errors, ${im.importSeconds.toFixed(1)} s (of which ${im.startupSeconds.toFixed(1)} s process start-up, measured on a header-only file); a bare COPY of the same rows into the same tables (${Object.entries(
+          im.copiedRows,
+        )
+          .map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`)
+          .join(', ')}): ${im.copySeconds.toFixed(2)} s. Import / COPY: **${im.ratio.toFixed(1)}×** (target ≤ 3×).`,
       );
     else L.push(`Import (#13): the measurement failed: ${r.importFailure}`);
   }

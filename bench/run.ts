@@ -85,7 +85,11 @@ async function main() {
   else {
     const tuning = await sharedServerTuning(SHARED_SERVER);
     cluster = await startCluster(tuning.settings);
-    clusterNote = `a cluster of the bench's own (initdb in a temporary folder, port ${cluster.port}, PostgreSQL 15, pg_stat_statements preloaded; tuned like the shared server, ${tuning.source}: ${Object.entries(tuning.settings).map(([k, v]) => `${k}=${v}`).join(', ')})`;
+    clusterNote = `a cluster of the bench's own (initdb in a temporary folder, port ${cluster.port}, PostgreSQL 15, pg_stat_statements preloaded; tuned like the shared server, ${tuning.source}: ${Object.entries(
+      tuning.settings,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')})`;
     log(`PostgreSQL: ${clusterNote}`);
   }
   const adminUrl = givenUrl ?? cluster!.url;
@@ -130,7 +134,11 @@ async function main() {
     const loadStarted = Date.now();
     const loaded = await loadData(sql, sizes, log);
     const loadSeconds = (Date.now() - loadStarted) / 1000;
-    log(`loaded ${Object.entries(loaded.counts).map(([t, n]) => `${t} ${n}`).join(', ')} in ${loadSeconds.toFixed(1)} s; analyzing`);
+    log(
+      `loaded ${Object.entries(loaded.counts)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ')} in ${loadSeconds.toFixed(1)} s; analyzing`,
+    );
     await sql.unsafe('vacuum analyze');
     const relations = await declareRelationsForPostGraphile(sql);
     log(`PostGraphile relations: ${relations.realForeignKeys.length} by real foreign key, smart comments for ${relations.smartComments.length}`);
@@ -168,7 +176,14 @@ async function main() {
     const loadCpu = pin ? 0 : null;
     if (pin) spawnSyncTaskset(process.pid, 0);
     const pg5 = ensurePg5(root, log);
-    const opts = (port: number, id: ServerId) => ({ root, databaseUrl: roles[id === 'A-dev' ? 'A' : id] ? withUser(databaseUrl, roles[id === 'A-dev' ? 'A' : id]!) : databaseUrl, port, cpu: serverCpu, publicKeyPem: keys.publicKeyPem, pg5 });
+    const opts = (port: number, id: ServerId) => ({
+      root,
+      databaseUrl: roles[id === 'A-dev' ? 'A' : id] ? withUser(databaseUrl, roles[id === 'A-dev' ? 'A' : id]!) : databaseUrl,
+      port,
+      cpu: serverCpu,
+      publicKeyPem: keys.publicKeyPem,
+      pg5,
+    });
     const ids: ServerId[] = ['A', 'B4', 'B5', 'C', 'D'];
     const running = new Map<ServerId, RunningServer>();
     for (const [i, id] of ids.entries()) {
@@ -192,7 +207,8 @@ async function main() {
         const [r] = await adminDb`select count(*)::int as n from pg_stat_activity where datname = ${dbName} and state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend'`;
         if (r.n === 0) return;
         if (Date.now() > deadline) {
-          const [c] = await adminDb`select count(pg_cancel_backend(pid))::int as n from pg_stat_activity where datname = ${dbName} and state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend'`;
+          const [c] =
+            await adminDb`select count(pg_cancel_backend(pid))::int as n from pg_stat_activity where datname = ${dbName} and state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend'`;
           log(`before ${what}: cancelled ${c.n} queries still running after 30 s`);
           quiescedCancels += c.n;
           return;
@@ -310,7 +326,11 @@ async function main() {
       await sleep(idleSeconds * 1000);
       const background: Record<string, number> = {};
       for (const id of PEERS) background[id] = (await callsOf(roles[id]!)).reduce((n, r) => n + r.calls, 0) / idleSeconds;
-      log(`background statements per second while idle: ${Object.entries(background).map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ')}`);
+      log(
+        `background statements per second while idle: ${Object.entries(background)
+          .map(([k, n]) => `${k} ${n.toFixed(2)}`)
+          .join(', ')}`,
+      );
       backgroundPerSecond = background;
       for (const op of active) {
         const row: StatementCounts = { source: 'pg_stat_statements', perServer: {}, breakdown: {} };
@@ -333,7 +353,11 @@ async function main() {
         }
         await op.write?.reset(wsql);
         statements.set(op.id, row);
-        log(`statements ${op.id}: ${Object.entries(row.perServer).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+        log(
+          `statements ${op.id}: ${Object.entries(row.perServer)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')}`,
+        );
       }
       await s2.end();
     } else {
@@ -347,7 +371,11 @@ async function main() {
           const j = JSON.parse(r.body);
           if (typeof j.extensions?.sqlStatements === 'number') counts.push(j.extensions.sqlStatements);
         }
-        statements.set(op.id, { perServer: { A: counts.length ? Math.max(...counts) : undefined, C: op.raw ? 1 : undefined }, breakdown: {}, source: 'A: extensions.sqlStatements; C: by construction' });
+        statements.set(op.id, {
+          perServer: { A: counts.length ? Math.max(...counts) : undefined, C: op.raw ? 1 : undefined },
+          breakdown: {},
+          source: 'A: extensions.sqlStatements; C: by construction',
+        });
       }
       for (const op of active) await op.write?.reset(wsql);
       await dev.stop();
@@ -389,7 +417,14 @@ async function main() {
       if (unexplained > 0) m['write did not take'] = unexplained;
       return m;
     };
-    const point = (rs: LoadResult[]): Point => ({ rps: median(rs.map((x) => x.rps)), p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: median(rs.map((x) => x.p99Ms)), p99MaxMs: Math.max(...rs.map((x) => x.p99Ms)), errors: rs.reduce((s, x) => s + x.errors, 0), errorKinds: mergeKinds(rs) });
+    const point = (rs: LoadResult[]): Point => ({
+      rps: median(rs.map((x) => x.rps)),
+      p50Ms: median(rs.map((x) => x.p50Ms)),
+      p99Ms: median(rs.map((x) => x.p99Ms)),
+      p99MaxMs: Math.max(...rs.map((x) => x.p99Ms)),
+      errors: rs.reduce((s, x) => s + x.errors, 0),
+      errorKinds: mergeKinds(rs),
+    });
     const measure = async (server: RunningServer, spec: RequestSpec, op: Operation | null = null): Promise<ServerResult> => {
       await quiesce(`${op?.id ?? 'D'} ${server.id} warm-up`);
       await loadRun(op, () => closed(spec, 10, timing.warmup));
@@ -509,7 +544,13 @@ async function main() {
       },
       postgres: clusterNote,
       statementsSource: stats.available
-        ? `pg_stat_statements (track = top, utility statements included): every top-level statement a request causes, by the server's own login role, BEGIN, COMMIT, SET and set_config included; ${smoke ? 5 : 10} requests per server and operation after one warm-up, stats reset before each pass; a server's background statements (counted over ${smoke ? 3 : 10} s idle: ${backgroundPerSecond ? Object.entries(backgroundPerSecond).map(([k, n]) => `${k} ${n.toFixed(2)}/s`).join(', ') : '–'}) subtracted at their rate`
+        ? `pg_stat_statements (track = top, utility statements included): every top-level statement a request causes, by the server's own login role, BEGIN, COMMIT, SET and set_config included; ${smoke ? 5 : 10} requests per server and operation after one warm-up, stats reset before each pass; a server's background statements (counted over ${smoke ? 3 : 10} s idle: ${
+            backgroundPerSecond
+              ? Object.entries(backgroundPerSecond)
+                  .map(([k, n]) => `${k} ${n.toFixed(2)}/s`)
+                  .join(', ')
+              : '–'
+          }) subtracted at their rate`
         : 'A: extensions.sqlStatements from a development-mode instance (pg_stat_statements not preloaded on the given server); C: one statement by construction; B4, B5: not measured',
       quiescedCancels,
       backgroundPerSecond,

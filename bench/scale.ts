@@ -66,7 +66,9 @@ async function partition(sql: Sql, table: string, districts: string[]): Promise<
     def = def.replace(/INDEX (\S+) ON/, `INDEX $1_p ON`);
     if (/^CREATE UNIQUE/.test(def) && !/jurisdiction_code/.test(def)) {
       def = def.replace('CREATE UNIQUE INDEX', 'CREATE INDEX');
-      notes.push(`${table}: unique index ${i.indexname} kept as a plain index: a unique index of a partitioned table must hold the partition key, so this rule needs a global table once partitioned (docs/scale.md)`);
+      notes.push(
+        `${table}: unique index ${i.indexname} kept as a plain index: a unique index of a partitioned table must hold the partition key, so this rule needs a global table once partitioned (docs/scale.md)`,
+      );
     }
     await sql.unsafe(def);
   }
@@ -212,7 +214,9 @@ Command: \`npx tsx bench/scale.ts ${argv.join(' ')}\` (bench/scale.ts). One Post
 Timed: C's raw SQL from bench/ops.ts (one statement per request; ${timed.map((o) => o.id).join(', ')}; Q4 is the \`populationRates\` roll-up), closed loop,
 ${seconds} s per cell, postgres.js pool of c connections, the client on the same machine.
 
-- Data: ${Object.entries(loaded.counts).map(([t, n]) => `${t} ${n.toLocaleString('en')}`).join(', ')} (loaded in ${loadS.toFixed(0)} s; partitioned copy made in ${partS.toFixed(0)} s)
+- Data: ${Object.entries(loaded.counts)
+          .map(([t, n]) => `${t} ${n.toLocaleString('en')}`)
+          .join(', ')} (loaded in ${loadS.toFixed(0)} s; partitioned copy made in ${partS.toFixed(0)} s)
 - Database sizes: unpartitioned ${flatMb} MB, partitioned ${partMb} MB
 - Same answers on both: ${mismatches.length ? `**no**: ${mismatches.join('; ')}` : 'yes (every variant of every operation)'}
 - Machine: ${cpu}, ${execSync('nproc').toString().trim()} cores shared with other work; uptime before: \`${uptimeBefore}\`; after: \`${uptimeAfter}\`
@@ -228,8 +232,13 @@ ${rows.join('\n')}
     for (const op of timed) {
       const variants = op.variants(facts);
       for (const conc of levels) {
-        for (const [url, label] of [[flatUrl, 'unpartitioned'], [partUrl, 'partitioned']] as const) {
-          const t = await time(url, op, variants, conc, label).catch((e): Timing => ({ db: label, op: op.id, conc, n: 0, rps: 0, p50: NaN, p99: NaN, errors: -1, failure: String((e as Error).message) }));
+        for (const [url, label] of [
+          [flatUrl, 'unpartitioned'],
+          [partUrl, 'partitioned'],
+        ] as const) {
+          const t = await time(url, op, variants, conc, label).catch(
+            (e): Timing => ({ db: label, op: op.id, conc, n: 0, rps: 0, p50: NaN, p99: NaN, errors: -1, failure: String((e as Error).message) }),
+          );
           timings.push(t);
           log(`${op.id} c=${conc} ${label}: ${t.rps.toFixed(1)} rps, p50 ${t.p50.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms, ${t.errors} errors${t.failure ? ` (${t.failure})` : ''}`);
         }

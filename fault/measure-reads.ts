@@ -50,7 +50,9 @@ async function main() {
         const rounds = [];
         for (let i = 0; i < ROUNDS; i++) rounds.push(await run(SECONDS * 1000));
         const rps = rounds.map((r) => r.rps).sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
-        console.log(`pass ${pass + 1} ${bundle}: median ${rps.toFixed(0)} rps at c=${C} (rounds ${rounds.map((r) => r.rps.toFixed(0)).join(', ')}; p50 ${rounds[0]!.p50.toFixed(1)} ms; errors ${rounds.reduce((s, r) => s + r.bad, 0)})`);
+        console.log(
+          `pass ${pass + 1} ${bundle}: median ${rps.toFixed(0)} rps at c=${C} (rounds ${rounds.map((r) => r.rps.toFixed(0)).join(', ')}; p50 ${rounds[0]!.p50.toFixed(1)} ms; errors ${rounds.reduce((s, r) => s + r.bad, 0)})`,
+        );
         client.close();
         await server.terminate();
         await sleep(500);

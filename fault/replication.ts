@@ -134,7 +134,7 @@ async function main() {
     const a = await startServer(stack, env('node-a'), { name: 'node-a' });
     const b = await startServer(stack, env('node-b'), { name: 'node-b' });
     const token = await mintSuiteToken({ sub: 'replication-admin', roles: ['city_admin'], jurisdiction: '620100', name: 'replication test' });
-    const ready = await (await fetch(`${a.url}/readiness`)).json() as { checks: Record<string, { status: string; detail?: string }> };
+    const ready = (await (await fetch(`${a.url}/readiness`)).json()) as { checks: Record<string, { status: string; detail?: string }> };
     check('/readiness reports the replica', ready.checks['replica-1']?.status === 'ok', JSON.stringify(ready.checks['replica-1']));
 
     console.log('\n== queries read from the replica');
@@ -151,7 +151,11 @@ async function main() {
     const onReplica = await jurisdictionReads(rsql);
     const onPrimary = await jurisdictionReads(psql);
     check('queries answered without errors', readErrors === 0, `${codes.length - readErrors}/${codes.length}`);
-    check('queries served by the replica', served.every((s) => s.node === 'replica-1') && onReplica >= codes.length && onPrimary === 0, `header replica-1 on ${served.filter((s) => s.node === 'replica-1').length}/${codes.length}; pg_stat_statements: replica ${onReplica} calls, primary ${onPrimary}`);
+    check(
+      'queries served by the replica',
+      served.every((s) => s.node === 'replica-1') && onReplica >= codes.length && onPrimary === 0,
+      `header replica-1 on ${served.filter((s) => s.node === 'replica-1').length}/${codes.length}; pg_stat_statements: replica ${onReplica} calls, primary ${onPrimary}`,
+    );
 
     console.log('\n== read-your-writes');
     let fresh = 0;
@@ -171,16 +175,26 @@ async function main() {
     }
     check('a read carrying the write token sees the write', fresh === N, `${fresh}/${N} on node-b right after the write on node-a`);
     const bad = await gql(b, token, PERSON, { id: lastId }, { 'x-read-after': 'yesterday' });
-    check('a malformed token is refused with a code', bad.status === 400 && bad.body.errors?.[0]?.extensions?.code === 'CORE_READ_AFTER_INVALID', `HTTP ${bad.status} ${bad.body.errors?.[0]?.extensions?.code}`);
+    check(
+      'a malformed token is refused with a code',
+      bad.status === 400 && bad.body.errors?.[0]?.extensions?.code === 'CORE_READ_AFTER_INVALID',
+      `HTTP ${bad.status} ${bad.body.errors?.[0]?.extensions?.code}`,
+    );
 
     console.log('\n== a subscription on node-b hears an event raised on node-a');
     const sub = await subscribeEvents(stack, b.url, token, ['alertRecorded']);
     await sleep(300);
     const w = await gql(a, token, RECORD_ALERT, { at: new Date().toISOString(), j: community, d: `replication-${t0}` });
     const alertGlobalId = String(w.body.data?.r?.data?.id ?? '');
-    const alertId = Buffer.from(alertGlobalId, 'base64').toString('utf8').replace(/^Alert:/, '');
+    const alertId = Buffer.from(alertGlobalId, 'base64')
+      .toString('utf8')
+      .replace(/^Alert:/, '');
     const heard = await waitFor(async () => sub.received.some((e) => e.name === 'alertRecorded' && e.payload.alertId === alertId), 10_000);
-    check('event raised on node-a reaches node-b', !!alertGlobalId && heard !== null && !sub.endedEarly, heard !== null ? `alertRecorded ${alertId} after ${heard} ms` : `nothing within 10 s${sub.endedEarly ? `; ${sub.endedEarly}` : ''} (write: ${JSON.stringify(w.body).slice(0, 200)})`);
+    check(
+      'event raised on node-a reaches node-b',
+      !!alertGlobalId && heard !== null && !sub.endedEarly,
+      heard !== null ? `alertRecorded ${alertId} after ${heard} ms` : `nothing within 10 s${sub.endedEarly ? `; ${sub.endedEarly}` : ''} (write: ${JSON.stringify(w.body).slice(0, 200)})`,
+    );
     sub.close();
 
     console.log('\n== the replica stops: reads go to the primary');
@@ -196,8 +210,12 @@ async function main() {
     }
     check('no read fails while the replica is down', errors === 0, `${20 - errors}/20 answered; served by ${JSON.stringify(Object.fromEntries(nodes))}`);
     check('reads go to the primary', (nodes.get('primary') ?? 0) === 20, `primary ${nodes.get('primary') ?? 0}/20`);
-    const ready2 = await (await fetch(`${a.url}/readiness`)).json() as { status: string; checks: Record<string, { status: string; detail?: string }> };
-    check('/readiness says the replica is skipped', ready2.checks['replica-1']?.status === 'degraded' && ready2.status === 'degraded', `${ready2.status}; ${JSON.stringify(ready2.checks['replica-1'])}`);
+    const ready2 = (await (await fetch(`${a.url}/readiness`)).json()) as { status: string; checks: Record<string, { status: string; detail?: string }> };
+    check(
+      '/readiness says the replica is skipped',
+      ready2.checks['replica-1']?.status === 'degraded' && ready2.status === 'degraded',
+      `${ready2.status}; ${JSON.stringify(ready2.checks['replica-1'])}`,
+    );
     replica.start();
     const back = await waitFor(async () => (await gql(a, token, READ, { c: '620102' })).node === 'replica-1', 20_000, 200);
     check('the replica serves again once back', back !== null, back !== null ? `after ${back} ms` : 'not within 20 s');
@@ -211,15 +229,27 @@ async function main() {
     const gaps = runsBoth.slice(1).map((r, i) => r.started.getTime() - runsBoth[i]!.started.getTime());
     const minGap = gaps.length ? Math.min(...gaps) : 0;
     const byNode = (rs: Run[]) => JSON.stringify(Object.fromEntries(['node-a', 'node-b'].map((n) => [n, rs.filter((r) => r.node === n).length])));
-    check('with two nodes, one run per period', runsBoth.length >= 4 && runsBoth.length <= 7 && overlaps === 0 && minGap >= JOB_PERIOD_MS - 5 && runsBoth.every((r) => r.outcome === 'ok'), `${runsBoth.length} runs in 6 s (${byNode(runsBoth)}), shortest gap between starts ${minGap} ms, ${overlaps} overlapping`);
+    check(
+      'with two nodes, one run per period',
+      runsBoth.length >= 4 && runsBoth.length <= 7 && overlaps === 0 && minGap >= JOB_PERIOD_MS - 5 && runsBoth.every((r) => r.outcome === 'ok'),
+      `${runsBoth.length} runs in 6 s (${byNode(runsBoth)}), shortest gap between starts ${minGap} ms, ${overlaps} overlapping`,
+    );
     await a.kill();
     const killedAt = (await psql<{ t: Date }[]>`select now() as t`)[0]!.t;
     // A kill in the middle of a run holds the job until its lease (3 s) runs out.
     await sleep(8000);
     const runsAfter = await psql<Run[]>`select node, started_at as started, finished_at as finished, outcome from job_runs where name = ${JOB} and started_at >= ${killedAt} order by started_at`;
-    check('node-a killed: the job keeps running on node-b', runsAfter.length >= 3 && runsAfter.every((r) => r.node === 'node-b' && r.outcome === 'ok'), `${runsAfter.length} runs in 8 s after the kill (${byNode(runsAfter)})`);
+    check(
+      'node-a killed: the job keeps running on node-b',
+      runsAfter.length >= 3 && runsAfter.every((r) => r.node === 'node-b' && r.outcome === 'ok'),
+      `${runsAfter.length} runs in 8 s after the kill (${byNode(runsAfter)})`,
+    );
     const [unfinished] = await psql<{ n: number }[]>`select count(*)::int as n from job_runs where outcome = 'running' and node = 'node-a'`;
-    check('no run of the killed node left open', unfinished!.n === 0 || (await psql`select 1 from job_runs where node = 'node-a' and outcome = 'lease_expired'`).length > 0, `${unfinished!.n} running rows of node-a`);
+    check(
+      'no run of the killed node left open',
+      unfinished!.n === 0 || (await psql`select 1 from job_runs where node = 'node-a' and outcome = 'lease_expired'`).length > 0,
+      `${unfinished!.n} running rows of node-a`,
+    );
     check('node-b served without unexpected exits', b.unexpectedExits.length === 0, `${b.unexpectedExits.length}`);
   } catch (e) {
     check('ran to the end', false, String((e as Error).stack ?? e));
@@ -229,7 +259,9 @@ async function main() {
   console.log('\n== which node served which reads');
   for (const s of served) console.log(`  ${s.instance}  ${String(s.node).padEnd(10)}  ${s.read}`);
   const failed = checks.filter((c) => !c.pass);
-  console.log(`\nreplication: ${((Date.now() - t0) / 1000).toFixed(0)} s, ${checks.length} checks, ${failed.length ? `${failed.length} FAILED: ${failed.map((f) => f.what).join('; ')}` : 'all passed'}`);
+  console.log(
+    `\nreplication: ${((Date.now() - t0) / 1000).toFixed(0)} s, ${checks.length} checks, ${failed.length ? `${failed.length} FAILED: ${failed.map((f) => f.what).join('; ')}` : 'all passed'}`,
+  );
   process.exit(failed.length ? 1 : 0);
 }
 

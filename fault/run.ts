@@ -64,7 +64,16 @@ async function main() {
     const redis = await startRedis(stack);
     const runId = randomBytes(3).toString('hex');
     console.log(`fault suite ${runId}: PostgreSQL on :${pg.port}, Redis on :${redis.port}`);
-    const env0 = { ...process.env, NODE_ENV: 'production', AUTH_PUBLIC_KEY: SUITE_PUBLIC_KEY_PEM, AUTH_PUBLIC_KEY_ALG: 'ES256', RATE_LIMITS: 'off', SAFECITY_DATA_KEY: 'fault-suite-data-key-not-a-secret', DATABASE_URL: pg.url, LOG_LEVEL: 'warn' };
+    const env0 = {
+      ...process.env,
+      NODE_ENV: 'production',
+      AUTH_PUBLIC_KEY: SUITE_PUBLIC_KEY_PEM,
+      AUTH_PUBLIC_KEY_ALG: 'ES256',
+      RATE_LIMITS: 'off',
+      SAFECITY_DATA_KEY: 'fault-suite-data-key-not-a-secret',
+      DATABASE_URL: pg.url,
+      LOG_LEVEL: 'warn',
+    };
     const seeded = cli(['seed'], env0);
     if (seeded.status !== 0) throw new Error(`seed failed: ${seeded.stderr.slice(-2000)}`);
     const [{ code: community } = { code: '' }] = await query<{ code: string }>(pg.url, `select code from jurisdictions where level = 'community' and code like '620102%' order by code limit 1`);

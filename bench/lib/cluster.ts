@@ -81,7 +81,12 @@ export async function startCluster(tuning: Record<string, string>): Promise<Clus
     'pg_stat_statements.track_utility': 'on',
     'pg_stat_statements.max': '10000',
   };
-  writeFileSync(join(dataDir, 'postgresql.auto.conf'), Object.entries(settings).map(([k, v]) => `${k} = ${/^[\d.]+$|^'|^(on|off)$/.test(v) ? v : `'${v}'`}`).join('\n') + '\n');
+  writeFileSync(
+    join(dataDir, 'postgresql.auto.conf'),
+    Object.entries(settings)
+      .map(([k, v]) => `${k} = ${/^[\d.]+$|^'|^(on|off)$/.test(v) ? v : `'${v}'`}`)
+      .join('\n') + '\n',
+  );
   const log = join(root, 'server.log');
   let stopped = false;
   const stop = () => {

@@ -138,7 +138,15 @@ export async function runWrk(spec: RequestSpec, concurrency: number, seconds: nu
   if (!m) throw new Error(`wrk printed no result: ${out}`);
   const r = JSON.parse(m[1]);
   const errorKinds: Record<string, number> = {};
-  for (const [k, label] of [['non2xx', 'non-2xx'], ['connect', 'connect'], ['read', 'read'], ['write', 'write'], ['timeout', 'timeout'], ['gql', 'graphql errors']] as const) if (r[k]) errorKinds[label] = r[k];
+  for (const [k, label] of [
+    ['non2xx', 'non-2xx'],
+    ['connect', 'connect'],
+    ['read', 'read'],
+    ['write', 'write'],
+    ['timeout', 'timeout'],
+    ['gql', 'graphql errors'],
+  ] as const)
+    if (r[k]) errorKinds[label] = r[k];
   const errors = Object.values(errorKinds).reduce((a, b) => a + b, 0);
   return { tool: 'wrk', concurrency, requests: r.requests, rps: r.requests / (r.duration_us / 1e6), p50Ms: r.p50 / 1000, p99Ms: r.p99 / 1000, errors, errorKinds };
 }

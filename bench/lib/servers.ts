@@ -41,14 +41,38 @@ function command(id: ServerId, o: ServerOptions): { label: string; args: string[
         // The production build (`npm run build`, an esbuild bundle), as the API would be deployed.
         args: [join(o.root, 'packages/api/dist/cli.mjs'), 'serve'],
         // The rate limiter runs (its cost is measured) with budgets the load generator never exhausts.
-        env: { ...base, NODE_ENV: id === 'A' ? 'production' : 'development', AUTH_PUBLIC_KEY: o.publicKeyPem, AUTH_PUBLIC_KEY_ALG: 'ES256', RATE_LIMITS: 'anonymous=1000000/1000000,default=1000000/1000000,department_service=1000000/1000000' },
+        env: {
+          ...base,
+          NODE_ENV: id === 'A' ? 'production' : 'development',
+          AUTH_PUBLIC_KEY: o.publicKeyPem,
+          AUTH_PUBLIC_KEY_ALG: 'ES256',
+          RATE_LIMITS: 'anonymous=1000000/1000000,default=1000000/1000000,department_service=1000000/1000000',
+        },
         path: '/graphql',
       };
     case 'B4': {
       const cli = join(dirname(require.resolve('postgraphile/package.json')), 'cli.js');
       return {
         label: 'B4 PostGraphile 4.14.1',
-        args: [cli, '-c', o.databaseUrl, '-s', 'public', '-n', '127.0.0.1', '-p', String(o.port), '--disable-query-log', '--no-ignore-rbac', '--max-pool-size', '10', '--simple-collections', 'both', '--append-plugins', require.resolve('postgraphile-plugin-connection-filter')],
+        args: [
+          cli,
+          '-c',
+          o.databaseUrl,
+          '-s',
+          'public',
+          '-n',
+          '127.0.0.1',
+          '-p',
+          String(o.port),
+          '--disable-query-log',
+          '--no-ignore-rbac',
+          '--max-pool-size',
+          '10',
+          '--simple-collections',
+          'both',
+          '--append-plugins',
+          require.resolve('postgraphile-plugin-connection-filter'),
+        ],
         env: { NODE_ENV: 'production' },
         path: '/graphql',
       };

@@ -52,7 +52,8 @@ export function gqlClient(baseUrl: string, token: string, maxSockets = 64): GqlC
               const status = res.statusCode ?? 0;
               const err = parsed?.errors?.[0];
               if (status === 200 && !err) done({ kind: 'ok', status, body: parsed });
-              else done({ kind: 'error', status, code: err?.extensions?.code ?? `HTTP_${status}`, message: err?.message ?? '', retryAfter: (res.headers['retry-after'] as string) ?? null, body: parsed });
+              else
+                done({ kind: 'error', status, code: err?.extensions?.code ?? `HTTP_${status}`, message: err?.message ?? '', retryAfter: (res.headers['retry-after'] as string) ?? null, body: parsed });
             });
           },
         );
@@ -121,7 +122,20 @@ const LEAK = /ECONNREFUSED|ECONNRESET|CONNECTION_|127\.0\.0\.1|:\d{4,5}\b|postgr
 
 /** Bounded mixed load: `readers` closed-loop readers plus one writer trickling writes. */
 export function startLoad(client: GqlClient, o: LoadOptions, runId: string): Load {
-  const stats: LoadStats = { started: 0, ok: 0, refused: 0, reset: 0, resetFresh: 0, writesSent: 0, writeNotAcknowledged: null, resetErrors: [], errors: new Map(), leaks: [], okAt: [], latencies: [] };
+  const stats: LoadStats = {
+    started: 0,
+    ok: 0,
+    refused: 0,
+    reset: 0,
+    resetFresh: 0,
+    writesSent: 0,
+    writeNotAcknowledged: null,
+    resetErrors: [],
+    errors: new Map(),
+    leaks: [],
+    okAt: [],
+    latencies: [],
+  };
   const acknowledged: AcknowledgedWrite[] = [];
   let running = true;
   const record = (r: Outcome & { ms: number }) => {

@@ -23,7 +23,8 @@ export class Report {
     console.log('\n== fault suite figures');
     console.log('| scenario | figure | value | bound | |');
     console.log('|---|---|---|---|---|');
-    for (const f of this.figures) console.log(`| ${f.scenario} | ${f.name} | ${typeof f.value === 'number' ? round(f.value) : f.value} | ${f.bound ?? ''} | ${f.pass === undefined ? '' : f.pass ? 'ok' : 'FAIL'} |`);
+    for (const f of this.figures)
+      console.log(`| ${f.scenario} | ${f.name} | ${typeof f.value === 'number' ? round(f.value) : f.value} | ${f.bound ?? ''} | ${f.pass === undefined ? '' : f.pass ? 'ok' : 'FAIL'} |`);
   }
 }
 

@@ -92,7 +92,10 @@ export async function startServer(stack: Stack, env: NodeJS.ProcessEnv, opts: { 
         }),
     workerPids: () => {
       try {
-        return execFileSync('ps', ['-o', 'pid=', '--ppid', String(proc.pid)], { encoding: 'utf8' }).split('\n').map((x) => Number(x.trim())).filter(Boolean);
+        return execFileSync('ps', ['-o', 'pid=', '--ppid', String(proc.pid)], { encoding: 'utf8' })
+          .split('\n')
+          .map((x) => Number(x.trim()))
+          .filter(Boolean);
       } catch {
         return [];
       }

@@ -51,7 +51,11 @@ export async function heavyAbandon(w: World, abandoners = 20, seconds = 8) {
   await server.terminate();
   const r = w.report;
   console.log(`\n== ${S}`);
-  r.add(S, 'heavy query alone, ms (answer kind)', `${Math.round(alone.ms)} (${alone.kind}${alone.kind === 'ok' ? `, ${Math.round(JSON.stringify(alone.body).length / 1024)} kB` : alone.kind === 'error' ? ` ${alone.code}` : ''})`);
+  r.add(
+    S,
+    'heavy query alone, ms (answer kind)',
+    `${Math.round(alone.ms)} (${alone.kind}${alone.kind === 'ok' ? `, ${Math.round(JSON.stringify(alone.body).length / 1024)} kB` : alone.kind === 'error' ? ` ${alone.code}` : ''})`,
+  );
   r.add(S, 'heavy requests sent and abandoned', sent);
   r.add(S, 'normal request alone p50 / p95, ms', `${percentile(baseline, 50).toFixed(1)} / ${percentile(baseline, 95).toFixed(1)}`);
   const p95 = percentile(under, 95);

@@ -47,9 +47,12 @@ export async function importKill(w: World) {
     `select count(*)::int as n from persons p where p.name like $1 and not exists (select 1 from residence_registrations r where r.person_id = p.id)`,
     [`${prefix}%`],
   );
-  const rerun = cli(["population:import", file], w.env);
-  const rerunErrors = rerun.stdout.split("\n").filter((l) => l.startsWith("line ")).slice(0, 5);
-  if (rerunErrors.length) console.log("    rerun row errors:", rerunErrors);
+  const rerun = cli(['population:import', file], w.env);
+  const rerunErrors = rerun.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('line '))
+    .slice(0, 5);
+  if (rerunErrors.length) console.log('    rerun row errors:', rerunErrors);
   if (rerun.status !== 0) console.log(`    rerun failed: ${(rerun.stderr || rerun.stdout).split('\n').slice(0, 8).join('\n    ')}`);
   const afterRerun = await count();
   const r = w.report;

@@ -47,7 +47,9 @@ export async function postgresRestart(w: World) {
   await sleep(3000);
   await load.stop();
   client.close();
-  const ready = await fetch(`${server.url}/readiness`).then((r) => r.status).catch(() => 0);
+  const ready = await fetch(`${server.url}/readiness`)
+    .then((r) => r.status)
+    .catch(() => 0);
 
   const r = w.report;
   console.log(`\n== ${S}`);

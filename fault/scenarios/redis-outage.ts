@@ -138,7 +138,10 @@ export async function redisOutage(w: World) {
   r.add(S, 'write errors', writeErrors, { pass: writeErrors === 0, bound: '0' });
   if (load.stats.writeNotAcknowledged) console.log('    a write answered without acknowledgement:', load.stats.writeNotAcknowledged);
   r.add(S, 'writes acknowledged / sent', `${load.acknowledged.length} / ${load.stats.writesSent}`);
-  r.add(S, 'acknowledged alerts missing or without audit entry', acknowledged.length - Math.min(stored!.n, stored!.audited), { pass: stored!.n === acknowledged.length && stored!.audited === acknowledged.length, bound: '0' });
+  r.add(S, 'acknowledged alerts missing or without audit entry', acknowledged.length - Math.min(stored!.n, stored!.audited), {
+    pass: stored!.n === acknowledged.length && stored!.audited === acknowledged.length,
+    bound: '0',
+  });
   r.add(S, 'read errors (any answer not ok)', load.stats.started - load.stats.ok - writeErrors, { pass: load.stats.started - load.stats.ok - writeErrors === 0, bound: '0' });
   r.add(S, 'subscriber stream intact', sub.endedEarly ?? 'yes', { pass: sub.endedEarly === null, bound: 'yes' });
   r.add(S, 'events received', sub.received.length);

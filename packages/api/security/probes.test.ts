@@ -76,14 +76,18 @@ function report(title: string, covered: Record<string, unknown>, suite: Finding[
   const mine = findings.filter((f) => f.suite === suite);
   const { known, unknown } = classify(mine);
   const lines = [`\n== ${title}`, ...Object.entries(covered).map(([k, v]) => `   ${k}: ${v}`), `   findings: ${unknown.length} new, ${mine.length - unknown.length} known`];
-  for (const [k, fs] of known) lines.push(`   known (temporary, see known-findings.ts): ${k} — ${fs.length} hit(s), e.g. ${fs[0].field}${fs[0].role ? ` as ${fs[0].role}` : ''}: ${fs[0].detail.slice(0, 160)}`);
+  for (const [k, fs] of known)
+    lines.push(`   known (temporary, see known-findings.ts): ${k} — ${fs.length} hit(s), e.g. ${fs[0].field}${fs[0].role ? ` as ${fs[0].role}` : ''}: ${fs[0].detail.slice(0, 160)}`);
   // Grouped by kind and input class, so a systematic finding reads as one line with its count.
   const groups = new Map<string, Finding[]>();
   for (const f of unknown) {
     const g = `${f.kind} ${f.input?.replace(/^[^:]*:/, '') ?? ''}`;
     groups.set(g, [...(groups.get(g) ?? []), f]);
   }
-  for (const [g, fs] of groups) lines.push(`   NEW ${g} — ${fs.length}× (${[...new Set(fs.map((f) => f.field))].slice(0, 8).join(', ')}), e.g. ${fs[0].field}${fs[0].role ? ` as ${fs[0].role}` : ''}${fs[0].input ? ` [${fs[0].input}]` : ''}: ${fs[0].detail.slice(0, 300)}`);
+  for (const [g, fs] of groups)
+    lines.push(
+      `   NEW ${g} — ${fs.length}× (${[...new Set(fs.map((f) => f.field))].slice(0, 8).join(', ')}), e.g. ${fs[0].field}${fs[0].role ? ` as ${fs[0].role}` : ''}${fs[0].input ? ` [${fs[0].input}]` : ''}: ${fs[0].detail.slice(0, 300)}`,
+    );
   console.log(lines.join('\n'));
   return unknown;
 }
@@ -108,7 +112,11 @@ beforeAll(async () => {
   const rawIds = new Map<string, string[]>();
   for (const { table_name } of withJurisdiction) {
     const r = await rows<{ id: string }>(sql.raw(`select id::text as id from "${table_name}" where jurisdiction_code like '${VICTIM_DISTRICT}%' order by id limit 3`));
-    if (r.length) rawIds.set(table_name.replace(/_/g, ''), r.map((x) => x.id));
+    if (r.length)
+      rawIds.set(
+        table_name.replace(/_/g, ''),
+        r.map((x) => x.id),
+      );
   }
   const jurisdictionIds = (await rows<{ code: string }>(sql`select code from jurisdictions where code like ${`${VICTIM_DISTRICT}%`} order by code limit 3`)).map((r) => r.code);
   const types = nodeTypes(schema);
@@ -126,7 +134,9 @@ beforeAll(async () => {
       }
     }
   }
-  const creditCodes = (await rows<{ credit_code: string }>(sql`select credit_code from credit_subjects where jurisdiction_code like ${`${VICTIM_DISTRICT}%`} order by credit_code limit 3`).catch(() => [])).map((r) => r.credit_code);
+  const creditCodes = (
+    await rows<{ credit_code: string }>(sql`select credit_code from credit_subjects where jurisdiction_code like ${`${VICTIM_DISTRICT}%`} order by credit_code limit 3`).catch(() => [])
+  ).map((r) => r.credit_code);
   const persons = await rows<{ id: string; name: string }>(sql`select id::text as id, name from persons where jurisdiction_code like ${`${VICTIM_DISTRICT}%`} order by id limit 5`).catch(() => []);
   const admin = await s.token('city_admin');
   const identityNumbers: string[] = [];
@@ -168,7 +178,11 @@ describe('(a) authorization probe over every root field', () => {
     const victim = victimStrings();
     const victimIds = new Set([...[...fx.globalIds.values()].flat(), ...[...fx.rawIds.values()].flat()]);
     const callers: { label: string; role: Role | null; jurisdiction?: string }[] = [
-      ...ROLES.filter((r) => r !== 'auditor').map((role) => ({ label: `${role}@${role === 'grid_worker' ? NEIGHBOUR_COMMUNITY : NEIGHBOUR_DISTRICT}`, role, jurisdiction: role === 'grid_worker' ? NEIGHBOUR_COMMUNITY : NEIGHBOUR_DISTRICT })),
+      ...ROLES.filter((r) => r !== 'auditor').map((role) => ({
+        label: `${role}@${role === 'grid_worker' ? NEIGHBOUR_COMMUNITY : NEIGHBOUR_DISTRICT}`,
+        role,
+        jurisdiction: role === 'grid_worker' ? NEIGHBOUR_COMMUNITY : NEIGHBOUR_DISTRICT,
+      })),
       { label: 'auditor@620100', role: 'auditor' },
       { label: 'anonymous', role: null },
     ];
@@ -206,13 +220,14 @@ describe('(a) authorization probe over every root field', () => {
       for (const rf of fields) {
         if (rf.operation === 'subscription') continue;
         covered[rf.operation] += c === callers[callers.length - 1] ? 1 : 0;
-        const variants = rf.operation === 'mutation'
-          ? [
-              fillArgs(rf.field.args, fx),
-              fillArgs(rf.field.args, fx, { ownDivision: c.jurisdiction ?? NEIGHBOUR_DISTRICT }),
-              fillArgs(rf.field.args, fx, { ownDivision: c.jurisdiction ?? NEIGHBOUR_DISTRICT, minimal: true }),
-            ]
-          : [fillArgs(rf.field.args, fx), fillArgs(rf.field.args, fx, { keysOnly: true })];
+        const variants =
+          rf.operation === 'mutation'
+            ? [
+                fillArgs(rf.field.args, fx),
+                fillArgs(rf.field.args, fx, { ownDivision: c.jurisdiction ?? NEIGHBOUR_DISTRICT }),
+                fillArgs(rf.field.args, fx, { ownDivision: c.jurisdiction ?? NEIGHBOUR_DISTRICT, minimal: true }),
+              ]
+            : [fillArgs(rf.field.args, fx), fillArgs(rf.field.args, fx, { keysOnly: true })];
         for (const [vi, args] of variants.entries()) {
           const query = operationFor(rf, Object.keys(args));
           const auditBefore = rf.operation === 'mutation' ? await rowCounts() : null;
@@ -246,7 +261,13 @@ describe('(a) authorization probe over every root field', () => {
               findings.push({ suite: 'authorization', kind: 'write-by-refused', field: rf.field.name, role: c.label, detail: `accepted: ${r.text.slice(0, 200)}` });
             }
             if (Number(victimAuditAfter[0].n) !== Number(victimAuditBefore![0].n)) {
-              findings.push({ suite: 'authorization', kind: 'write-out-of-scope', field: rf.field.name, role: c.label, detail: `audit entries in ${VICTIM_DISTRICT}: ${victimAuditBefore![0].n}→${victimAuditAfter[0].n}; ${diff.join(', ')}` });
+              findings.push({
+                suite: 'authorization',
+                kind: 'write-out-of-scope',
+                field: rf.field.name,
+                role: c.label,
+                detail: `audit entries in ${VICTIM_DISTRICT}: ${victimAuditBefore![0].n}→${victimAuditAfter[0].n}; ${diff.join(', ')}`,
+              });
             }
           }
         }
@@ -267,7 +288,9 @@ describe('(a) authorization probe over every root field', () => {
     for (const c of callers.filter((x) => x.role !== 'auditor')) {
       const tok = await callerToken(c);
       for (const [type, ids] of fx.globalIds) {
-        const raw = Buffer.from(ids[0], 'base64url').toString('utf8').slice(type.length + 1);
+        const raw = Buffer.from(ids[0], 'base64url')
+          .toString('utf8')
+          .slice(type.length + 1);
         const missing = b64(`${type}:${missingLike(raw)}`);
         for (const q of ['query($id: ID!) { node(id: $id) { __typename id } }', 'query($id: ID!) { nodes(ids: [$id]) { __typename id } }']) {
           const real = await post(q, { id: ids[0] }, tok);
@@ -275,7 +298,13 @@ describe('(a) authorization probe over every root field', () => {
           requests += 2;
           nodeChecks++;
           if (real.status !== none.status || strip(real.text) !== strip(none.text)) {
-            findings.push({ suite: 'authorization', kind: 'node-differs', field: q.includes('nodes') ? 'nodes' : 'node', role: c.label, detail: `${type}: ${real.status} ${strip(real.text).slice(0, 150)} vs missing ${none.status} ${strip(none.text).slice(0, 150)}` });
+            findings.push({
+              suite: 'authorization',
+              kind: 'node-differs',
+              field: q.includes('nodes') ? 'nodes' : 'node',
+              role: c.label,
+              detail: `${type}: ${real.status} ${strip(real.text).slice(0, 150)} vs missing ${none.status} ${strip(none.text).slice(0, 150)}`,
+            });
           }
         }
       }
@@ -307,7 +336,8 @@ describe('(a) authorization probe over every root field', () => {
         }
         delivered++;
         for (const leaf of stringLeaves(msg)) {
-          if ((victim.has(leaf.value) || isVictimDivision(leaf.value)) && !ownText.has(leaf.value)) findings.push({ suite: 'authorization', kind: 'leak', field: sub.field, role: sub.label, detail: `subscription delivered ${leaf.path} = ${leaf.value}` });
+          if ((victim.has(leaf.value) || isVictimDivision(leaf.value)) && !ownText.has(leaf.value))
+            findings.push({ suite: 'authorization', kind: 'leak', field: sub.field, role: sub.label, detail: `subscription delivered ${leaf.path} = ${leaf.value}` });
         }
       }
       sub.stream.close();
@@ -365,13 +395,19 @@ function badValues(type: GraphQLInputType, base: unknown, fx: Fixtures): { label
     out.push({ label: 'unknown-field', value: { ...(base as object), notAField: 1 }, invalid: true });
     out.push({ label: 'string-for-object', value: 'x', invalid: true });
     for (const [k, f] of Object.entries(t.getFields())) {
-      for (const v of badValues(f.type, (base as Record<string, unknown> | undefined)?.[k], fx).slice(0, 8)) out.push({ label: `${k}:${v.label}`, value: { ...(base as object), [k]: v.value }, invalid: v.invalid });
+      for (const v of badValues(f.type, (base as Record<string, unknown> | undefined)?.[k], fx).slice(0, 8))
+        out.push({ label: `${k}:${v.label}`, value: { ...(base as object), [k]: v.value }, invalid: v.invalid });
     }
     return out;
   }
   if (isEnumType(t)) {
     const first = String(t.getValues()[0]?.value ?? 'x');
-    return [...out, { label: 'enum-unknown', value: 'NOT_A_VALUE', invalid: true }, { label: 'enum-case', value: first.toUpperCase() === first ? first.toLowerCase() : first.toUpperCase(), invalid: true }, { label: 'enum-int', value: 1, invalid: true }];
+    return [
+      ...out,
+      { label: 'enum-unknown', value: 'NOT_A_VALUE', invalid: true },
+      { label: 'enum-case', value: first.toUpperCase() === first ? first.toLowerCase() : first.toUpperCase(), invalid: true },
+      { label: 'enum-int', value: 1, invalid: true },
+    ];
   }
   const otherType = [...fx.globalIds.entries()].find(([, ids]) => ids[0] !== base)?.[1][0];
   const wrongTypeId = (() => {
@@ -395,20 +431,44 @@ function badValues(type: GraphQLInputType, base: unknown, fx: Fixtures): { label
         { label: 'id-too-long', value: 'A'.repeat(2500), invalid: true },
       ];
     case 'Int':
-      return [...out, { label: 'int-negative', value: -1, invalid: false }, { label: 'int-max', value: 2147483647, invalid: false }, { label: 'int-overflow', value: 2147483648, invalid: true }, { label: 'int-float', value: 1.5, invalid: true }, { label: 'int-string', value: '1', invalid: true }];
+      return [
+        ...out,
+        { label: 'int-negative', value: -1, invalid: false },
+        { label: 'int-max', value: 2147483647, invalid: false },
+        { label: 'int-overflow', value: 2147483648, invalid: true },
+        { label: 'int-float', value: 1.5, invalid: true },
+        { label: 'int-string', value: '1', invalid: true },
+      ];
     case 'Float':
       return [...out, { label: 'float-huge', value: 1e308, invalid: false }, { label: 'float-negative', value: -1e308, invalid: false }, { label: 'float-string', value: 'NaN', invalid: true }];
     case 'Boolean':
       return [...out, { label: 'bool-string', value: 'true', invalid: true }, { label: 'bool-int', value: 1, invalid: true }];
     case 'Date':
-      return [...out, { label: 'date-impossible', value: '2026-02-30', invalid: true }, { label: 'date-year-0', value: '0000-01-01', invalid: false }, { label: 'date-far', value: '9999-12-31', invalid: false }, { label: 'date-words', value: 'yesterday', invalid: true }];
+      return [
+        ...out,
+        { label: 'date-impossible', value: '2026-02-30', invalid: true },
+        { label: 'date-year-0', value: '0000-01-01', invalid: false },
+        { label: 'date-far', value: '9999-12-31', invalid: false },
+        { label: 'date-words', value: 'yesterday', invalid: true },
+      ];
     case 'DateTime':
-      return [...out, { label: 'datetime-words', value: 'not a date', invalid: true }, { label: 'datetime-epoch', value: '1970-01-01T00:00:00Z', invalid: false }, { label: 'datetime-extreme', value: '+275760-09-13T00:00:00Z', invalid: true }];
+      return [
+        ...out,
+        { label: 'datetime-words', value: 'not a date', invalid: true },
+        { label: 'datetime-epoch', value: '1970-01-01T00:00:00Z', invalid: false },
+        { label: 'datetime-extreme', value: '+275760-09-13T00:00:00Z', invalid: true },
+      ];
     case 'Latitude':
     case 'Longitude':
       return [...out, { label: 'coord-out-of-range', value: 1000, invalid: true }, { label: 'coord-string', value: 'north', invalid: true }];
     case 'DivisionCode':
-      return [...out, { label: 'division-short', value: '62010', invalid: true }, { label: 'division-like', value: '620102%', invalid: true }, { label: 'division-sql', value: "620102' or '1'='1", invalid: true }, { label: 'division-unknown', value: '999999', invalid: false }];
+      return [
+        ...out,
+        { label: 'division-short', value: '62010', invalid: true },
+        { label: 'division-like', value: '620102%', invalid: true },
+        { label: 'division-sql', value: "620102' or '1'='1", invalid: true },
+        { label: 'division-unknown', value: '999999', invalid: false },
+      ];
     case 'CreditCode':
       return [...out, { label: 'credit-checksum', value: '91620102MA00000000', invalid: true }, { label: 'credit-like', value: '%', invalid: true }];
     case 'ResidentIdNumber':
@@ -472,7 +532,14 @@ describe('(b) bad-input fuzz over every argument', () => {
           for (const leaf of stringLeaves(args)) if (leaf.value.length > 3) scanned = scanned.split(JSON.stringify(leaf.value).slice(1, -1)).join('');
           for (const [what, re] of INTERNAL_DETAIL) {
             const m = scanned.match(re);
-            if (m) findings.push({ suite: 'fuzz', kind: 'internal-detail', field: rf.field.name, input, detail: `${what} "${m[0]}" in ${scanned.slice(Math.max(0, (m.index ?? 0) - 100), (m.index ?? 0) + 100)}` });
+            if (m)
+              findings.push({
+                suite: 'fuzz',
+                kind: 'internal-detail',
+                field: rf.field.name,
+                input,
+                detail: `${what} "${m[0]}" in ${scanned.slice(Math.max(0, (m.index ?? 0) - 100), (m.index ?? 0) + 100)}`,
+              });
           }
           const table = tableWords.find((re) => re.test(scanned));
           if (table) findings.push({ suite: 'fuzz', kind: 'internal-detail', field: rf.field.name, input, detail: `table name ${table}: ${r.text.slice(0, 200)}` });
@@ -493,9 +560,10 @@ describe('(b) bad-input fuzz over every argument', () => {
     ] as [string, Record<string, unknown>][]) {
       const r = await post(q, v, admin);
       requests++;
-      if (r.status >= 500 || r.text.includes('INTERNAL_SERVER_ERROR')) findings.push({ suite: 'fuzz', kind: 'internal-error', field: 'variables', input: q.slice(0, 40), detail: r.text.slice(0, 200) });
+      if (r.status >= 500 || r.text.includes('INTERNAL_SERVER_ERROR'))
+        findings.push({ suite: 'fuzz', kind: 'internal-error', field: 'variables', input: q.slice(0, 40), detail: r.text.slice(0, 200) });
     }
-    const unknown = report('bad-input fuzz', { 'root fields': fields.length, 'arguments': argsCovered, 'generated inputs (requests)': requests, 'input classes': [...labels].sort().join(' ') }, 'fuzz');
+    const unknown = report('bad-input fuzz', { 'root fields': fields.length, arguments: argsCovered, 'generated inputs (requests)': requests, 'input classes': [...labels].sort().join(' ') }, 'fuzz');
     expect(requests).toBeGreaterThanOrEqual(1000);
     expect(unknown, 'new bad-input findings').toEqual([]);
   }, 900_000);
@@ -520,7 +588,15 @@ describe('(c) log scan after both suites', () => {
       acc[lv] = (acc[lv] ?? 0) + 1;
       return acc;
     }, {});
-    const unknown = report('log scan', { 'log lines': logLines.length, 'by level': JSON.stringify(levels), 'identity numbers / phones / names looked for': `${secrets.identityNumbers.size} / ${secrets.phones.size} / ${secrets.names.size}` }, 'logs');
+    const unknown = report(
+      'log scan',
+      {
+        'log lines': logLines.length,
+        'by level': JSON.stringify(levels),
+        'identity numbers / phones / names looked for': `${secrets.identityNumbers.size} / ${secrets.phones.size} / ${secrets.names.size}`,
+      },
+      'logs',
+    );
     const unused = KNOWN_FINDINGS.filter((k) => !findings.some((f) => k.matches(f)));
     console.log(
       `\n== known-findings list: ${KNOWN_FINDINGS.length} temporary entries (packages/api/security/known-findings.ts)${unused.length ? `; matched nothing this run (remove once fixed): ${unused.map((k) => k.finding).join(' | ')}` : ''}`,

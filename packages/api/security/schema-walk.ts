@@ -51,7 +51,10 @@ export function rootFields(schema: GraphQLSchema): RootField[] {
 }
 
 export const nodeTypes = (schema: GraphQLSchema) =>
-  Object.values(schema.getTypeMap()).filter((t) => isObjectType(t) && t.getInterfaces().some((i) => i.name === 'Node')).map((t) => t.name).sort();
+  Object.values(schema.getTypeMap())
+    .filter((t) => isObjectType(t) && t.getInterfaces().some((i) => i.name === 'Node'))
+    .map((t) => t.name)
+    .sort();
 
 export const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 
@@ -90,11 +93,7 @@ export function nodeTypeFor(argName: string, nodes: string[]): string | undefine
   if (!stem || stem === 'id') return undefined;
   // Names that do not spell their type: people seen or gone on a revisit, a landlord.
   if (['landlord', 'departed', 'tenantsseen', 'tenant', 'person'].includes(stem)) return 'Person';
-  return (
-    nodes.find((n) => n.toLowerCase() === stem) ??
-    nodes.find((n) => n.toLowerCase().endsWith(stem)) ??
-    [...nodes].sort((a, b) => b.length - a.length).find((n) => stem.endsWith(n.toLowerCase()))
-  );
+  return nodes.find((n) => n.toLowerCase() === stem) ?? nodes.find((n) => n.toLowerCase().endsWith(stem)) ?? [...nodes].sort((a, b) => b.length - a.length).find((n) => stem.endsWith(n.toLowerCase()));
 }
 
 /**

@@ -42,7 +42,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const MIGRATIONS = join(here, '../migrations');
 export const SCHEMA_FILE = join(here, '../schema.graphql');
 
-
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
   if (i < 0) return undefined;
@@ -115,14 +114,19 @@ async function main() {
       );
       if (devSecret && !embedToken) platform.log.warn({ host: config.host }, 'GraphiQL carries no ready token: the server listens beyond this machine.');
       if (devSecret) platform.log.warn('LOCAL DEVELOPMENT AUTH MODE: HS256 tokens from `npm run cli -- token <role>` are accepted. Set AUTH_JWKS_URL or AUTH_PUBLIC_KEY for real use.');
-      shutdownGracefully(server, async () => {
-        metricsServer?.close();
-        await jobs.stop();
-        await tracing?.shutdown();
-        await app.operability.close();
-        await platform.close();
-        await database.close();
-      }, platform.log, config.shutdownTimeoutMs);
+      shutdownGracefully(
+        server,
+        async () => {
+          metricsServer?.close();
+          await jobs.stop();
+          await tracing?.shutdown();
+          await app.operability.close();
+          await platform.close();
+          await database.close();
+        },
+        platform.log,
+        config.shutdownTimeoutMs,
+      );
       return;
     }
     case 'migrate': {
@@ -144,7 +148,9 @@ async function main() {
     case 'token': {
       const role = args[0] as Role;
       if (!isRole(role)) {
-        console.error(`usage: token <role> [--jurisdiction CODE] [--sub ID] [--ttl 8h]\nroles:\n${ROLE_NAMES.map((r) => `  ${r.padEnd(20)} ${ROLES[r]} (seeded at ${SEEDED_USERS[r].jurisdiction})`).join('\n')}`);
+        console.error(
+          `usage: token <role> [--jurisdiction CODE] [--sub ID] [--ttl 8h]\nroles:\n${ROLE_NAMES.map((r) => `  ${r.padEnd(20)} ${ROLES[r]} (seeded at ${SEEDED_USERS[r].jurisdiction})`).join('\n')}`,
+        );
         process.exit(2);
       }
       const config = loadConfig();
@@ -158,11 +164,11 @@ async function main() {
         process.exit(2);
       }
       // Another jurisdiction than the seeded user's means another officer: a subject of its own.
-      const token = await mintDevToken(
-        config.auth.devSecret,
-        devTokenClaims(role, { jurisdiction, sub: flag(args, 'sub') }),
-        { expiresIn: flag(args, 'ttl') ?? '8h', issuer: config.auth.issuer, audience: config.auth.audience },
-      );
+      const token = await mintDevToken(config.auth.devSecret, devTokenClaims(role, { jurisdiction, sub: flag(args, 'sub') }), {
+        expiresIn: flag(args, 'ttl') ?? '8h',
+        issuer: config.auth.issuer,
+        audience: config.auth.audience,
+      });
       process.stdout.write(`${token}\n`);
       return;
     }
@@ -177,7 +183,12 @@ async function main() {
       }
       const { database, platform } = await open();
       await migrate(database, MIGRATIONS, modules);
-      const operator = { id: `cli:${process.env.USER ?? 'operator'}`, roles: ['city_admin' as Role], jurisdictionCode: SEEDED_USERS.city_admin.jurisdiction, permissions: new Set(['auth:token.revoke']) };
+      const operator = {
+        id: `cli:${process.env.USER ?? 'operator'}`,
+        roles: ['city_admin' as Role],
+        jurisdictionCode: SEEDED_USERS.city_admin.jurisdiction,
+        permissions: new Set(['auth:token.revoke']),
+      };
       const row = await revokeToken(systemContext(platform, operator), { jti, sub, reason });
       console.log(JSON.stringify({ revoked: row }));
       await platform.close();
@@ -228,7 +239,9 @@ async function main() {
       // CI: the committed migrations must produce the tables the modules declare.
       const { statements } = await pendingMigration(modules, MIGRATIONS);
       if (statements.length) {
-        console.error(`The committed migrations do not match the tables: drizzle-kit would emit ${statements.length} statement(s). Run \`npm run -s cli -- generate-migration <name>\` and commit it.\n${statements.join('\n')}`);
+        console.error(
+          `The committed migrations do not match the tables: drizzle-kit would emit ${statements.length} statement(s). Run \`npm run -s cli -- generate-migration <name>\` and commit it.\n${statements.join('\n')}`,
+        );
         process.exit(1);
       }
       console.log('migrations match the tables');

@@ -31,9 +31,7 @@ export async function pendingMigration(modules: ModuleDescriptor[], folder: stri
   const journalPath = join(folder, 'meta/_journal.json');
   const journal: Journal = existsSync(journalPath) ? JSON.parse(readFileSync(journalPath, 'utf8')) : { version: '7', dialect: 'postgresql', entries: [] };
   const last = journal.entries[journal.entries.length - 1];
-  const prev = last
-    ? JSON.parse(readFileSync(join(folder, 'meta', `${String(last.idx).padStart(4, '0')}_snapshot.json`), 'utf8'))
-    : emptySnapshot();
+  const prev = last ? JSON.parse(readFileSync(join(folder, 'meta', `${String(last.idx).padStart(4, '0')}_snapshot.json`), 'utf8')) : emptySnapshot();
   const cur = kit.generateDrizzleJson(tables, prev.id);
   const statements = await kit.generateMigration(prev, cur);
   return { journal, last, cur, statements };
@@ -75,5 +73,9 @@ function emptySnapshot() {
 }
 
 export function listMigrations(folder: string): string[] {
-  return existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.sql')).sort() : [];
+  return existsSync(folder)
+    ? readdirSync(folder)
+        .filter((f) => f.endsWith('.sql'))
+        .sort()
+    : [];
 }

@@ -70,9 +70,7 @@ describe('GraphiQL offline', () => {
 
     await page.locator('.graphiql-execute-button').click();
     await page.getByRole('menuitem', { name: 'DwellingsWithTenants' }).click();
-    await expect
-      .poll(() => text('.graphiql-response'), { timeout: 30_000 })
-      .toMatch(/"dwellings":[\s\S]*"address": "甘肃省兰州市/);
+    await expect.poll(() => text('.graphiql-response'), { timeout: 30_000 }).toMatch(/"dwellings":[\s\S]*"address": "甘肃省兰州市/);
     expect(await text('.graphiql-response')).not.toContain('"errors"');
 
     // The Docs pane reads the schema from our server (introspection through the same fetcher).

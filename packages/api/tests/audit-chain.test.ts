@@ -40,14 +40,35 @@ beforeAll(async () => {
   // Two entries of the first form, as the old writer made them.
   let prevHash = '0'.repeat(64);
   for (const name of ['甲', '乙']) {
-    const row = { id: randomUUID(), at: new Date('2026-01-05T02:00:00.000Z'), actorId: 'old-writer', actorRoles: ['city_admin'], operation: 'oldWrite', entityType: 'Thing', entityId: name, jurisdictionCode: '620102', before: null, after: { name }, purpose: null, requestId: 'r-old', prevHash };
+    const row = {
+      id: randomUUID(),
+      at: new Date('2026-01-05T02:00:00.000Z'),
+      actorId: 'old-writer',
+      actorRoles: ['city_admin'],
+      operation: 'oldWrite',
+      entityType: 'Thing',
+      entityId: name,
+      jurisdictionCode: '620102',
+      before: null,
+      after: { name },
+      purpose: null,
+      requestId: 'r-old',
+      prevHash,
+    };
     const hash = hashEntry(row);
     await db.insert(auditLog).values({ ...row, hash });
     prevHash = hash;
   }
   // Then three of the linked form, in two transactions.
-  await db.transaction(async (tx) => appendAudit(tx as unknown as Db, actor, 'r-1', 'newWrite', [{ entityType: 'Thing', entityId: '丙', jurisdictionCode: '620102', after: { name: '丙' } }, { entityType: 'Thing', entityId: '丁', jurisdictionCode: null, after: null }]));
-  await db.transaction(async (tx) => appendAudit(tx as unknown as Db, actor, 'r-2', 'newWrite', [{ entityType: 'Thing', entityId: '戊', jurisdictionCode: '620103', before: { name: '丙' }, after: { name: '戊', roles: ['a', 'b'] } }]));
+  await db.transaction(async (tx) =>
+    appendAudit(tx as unknown as Db, actor, 'r-1', 'newWrite', [
+      { entityType: 'Thing', entityId: '丙', jurisdictionCode: '620102', after: { name: '丙' } },
+      { entityType: 'Thing', entityId: '丁', jurisdictionCode: null, after: null },
+    ]),
+  );
+  await db.transaction(async (tx) =>
+    appendAudit(tx as unknown as Db, actor, 'r-2', 'newWrite', [{ entityType: 'Thing', entityId: '戊', jurisdictionCode: '620103', before: { name: '丙' }, after: { name: '戊', roles: ['a', 'b'] } }]),
+  );
 }, 120_000);
 afterAll(() => database?.close());
 

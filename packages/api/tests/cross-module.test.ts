@@ -87,10 +87,7 @@ describe('patrol → assessment → credit, through events only', () => {
     expect(standing.data.creditListEntries.edges.map((e: any) => e.node)).toEqual([expect.objectContaining({ listType: 'black', status: 'pending' })]);
 
     // The credit writes are part of the assessor's request: one transaction, one request id.
-    const entities = await s.database.db
-      .select({ type: auditLog.entityType })
-      .from(auditLog)
-      .where(sql`${auditLog.requestId} = 'veto-request-1'`);
+    const entities = await s.database.db.select({ type: auditLog.entityType }).from(auditLog).where(sql`${auditLog.requestId} = 'veto-request-1'`);
     const types = new Set(entities.map((e) => e.type));
     expect([...types].some((t) => /Assessment/i.test(t))).toBe(true);
     expect([...types].some((t) => /Credit/i.test(t))).toBe(true);

@@ -79,7 +79,11 @@ describe('disputes → assessment, through events only', () => {
       gridWorker,
     );
     const id = d.data.id;
-    await ok(`mutation($d: ID!, $o: ID!, $on: Date) { routeDispute(disputeId: $d, organisationId: $o, mediatorName: "王调解员", on: $on) { __typename } }`, { d: id, o: centreId, on: chinaDay(-3) }, townCentre);
+    await ok(
+      `mutation($d: ID!, $o: ID!, $on: Date) { routeDispute(disputeId: $d, organisationId: $o, mediatorName: "王调解员", on: $on) { __typename } }`,
+      { d: id, o: centreId, on: chinaDay(-3) },
+      townCentre,
+    );
     const failed = await ok(
       `mutation($d: ID!, $on: Date!) { recordMediationSession(disputeId: $d, on: $on, outcome: failed, notes: "企业拒不支付") { __typename ... on RecordMediationSessionSuccess { data { status level } } } }`,
       { d: id, on: chinaDay(-2) },
@@ -112,7 +116,11 @@ describe('disputes → assessment, through events only', () => {
     expect(assessed.data.explanation).toMatch(/23名农民工聚集讨薪/);
 
     // recording it twice is refused and writes nothing
-    const again = await s.gql(`mutation($d: ID!, $at: DateTime!) { r: recordMassIncident(disputeId: $d, occurredAt: $at, description: "再次") { __typename ... on DomainError { code } } }`, { d: id, at: `${chinaDay(-1)}T03:00:00Z` }, { token: townCentre });
+    const again = await s.gql(
+      `mutation($d: ID!, $at: DateTime!) { r: recordMassIncident(disputeId: $d, occurredAt: $at, description: "再次") { __typename ... on DomainError { code } } }`,
+      { d: id, at: `${chinaDay(-1)}T03:00:00Z` },
+      { token: townCentre },
+    );
     expect(again.data.r).toEqual({ __typename: 'DomainError', code: 'DISPUTES_MASS_INCIDENT_RECORDED' });
   });
 

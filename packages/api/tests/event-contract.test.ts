@@ -34,7 +34,9 @@ describe('the modules’ event contract', () => {
     expect(eventContractProblems(withCore([...withoutCredit, orphanSubscriber]))).toEqual([expect.stringMatching(/orphan-subscriber subscribes to blacklistEntryProposed/)]);
     const database = await createTestDatabase();
     try {
-      await expect(createPlatform({ modules: [...withoutCredit, orphanSubscriber], config: loadConfig({ NODE_ENV: 'test' } as NodeJS.ProcessEnv), database })).rejects.toThrow(/no listed module emits/);
+      await expect(createPlatform({ modules: [...withoutCredit, orphanSubscriber], config: loadConfig({ NODE_ENV: 'test' } as NodeJS.ProcessEnv), database })).rejects.toThrow(
+        /no listed module emits/,
+      );
     } finally {
       await database.close();
     }
@@ -47,7 +49,10 @@ describe('the modules’ event contract', () => {
     for (const m of modules) {
       const dir = join(root, 'packages', m.name, 'src');
       const raised = new Set(sourceFiles(dir).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\.emit\(\s*'([A-Za-z]+)'/g)].map((x) => x[1]!)));
-      expect([...raised].filter((e) => !m.emits.includes(e as never)), `${m.name} raises events it does not declare`).toEqual([]);
+      expect(
+        [...raised].filter((e) => !m.emits.includes(e as never)),
+        `${m.name} raises events it does not declare`,
+      ).toEqual([]);
       for (const e of m.emits) expect(Object.keys(EVENT_READ_PERMISSIONS)).toContain(e);
     }
   });

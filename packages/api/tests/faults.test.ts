@@ -26,7 +26,11 @@ const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0
 describe('classifyFault: which infrastructure fault an error is', () => {
   const drizzleWrapped = (cause: unknown) => Object.assign(new Error('Failed query: select 1\nparams: '), { name: 'DrizzleQueryError', query: 'select 1', cause });
   it.each([
-    ['postgres.js connection closed', Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5433'), { code: 'CONNECTION_CLOSED', errno: 'CONNECTION_CLOSED', address: '127.0.0.1' }), 'database_unavailable'],
+    [
+      'postgres.js connection closed',
+      Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5433'), { code: 'CONNECTION_CLOSED', errno: 'CONNECTION_CLOSED', address: '127.0.0.1' }),
+      'database_unavailable',
+    ],
     ['refused, wrapped by drizzle', drizzleWrapped(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED', syscall: 'connect' })), 'database_unavailable'],
     ['admin shutdown 57P01', Object.assign(new Error('terminating connection due to administrator command'), { name: 'PostgresError', code: '57P01' }), 'database_unavailable'],
     ['starting up 57P03', Object.assign(new Error('the database system is starting up'), { name: 'PostgresError', code: '57P03' }), 'database_unavailable'],
@@ -97,8 +101,7 @@ describe('the API when its PostgreSQL server is unreachable', () => {
     await platform?.close();
     await database?.close();
   });
-  const post = (query: string) =>
-    fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+  const post = (query: string) => fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
 
   it.each([
     ['a read', '{ persons(first: 1) { edges { node { id } } } }'],
@@ -126,7 +129,6 @@ describe('the API when its PostgreSQL server is unreachable', () => {
     expect(await res.json()).toMatchObject({ status: 'unavailable', checks: { database: { status: 'down' } } });
   });
 });
-
 
 describe.skipIf(!(await postgresReachable(SERVER_URL)))('a request whose client hangs up', () => {
   it('has its running statement cancelled in PostgreSQL', async () => {

@@ -12,10 +12,12 @@ import { migrationsFolder } from '@safecity/core/testing';
  */
 export default async function setup(project: TestProject) {
   // Modules are loaded lazily so one package that does not compile mid-edit only loses its post-migrate SQL.
-  const modules = await import('../src/modules.js').then((m) => m.modules).catch((e) => {
-    console.warn(`global-setup: modules list failed to load (${e.message}); migrating with core only`);
-    return [];
-  });
+  const modules = await import('../src/modules.js')
+    .then((m) => m.modules)
+    .catch((e) => {
+      console.warn(`global-setup: modules list failed to load (${e.message}); migrating with core only`);
+      return [];
+    });
   const serverUrl = process.env.TEST_DATABASE_URL;
   const config = { ...loadConfig({ NODE_ENV: 'test' } as NodeJS.ProcessEnv), redisUrl: null };
   if (serverUrl) {

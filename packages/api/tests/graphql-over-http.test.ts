@@ -58,7 +58,10 @@ describe('request errors keep their 4xx', () => {
   it.each([
     ['a syntax error', `{ me {`],
     ['an unknown field', `{ noSuchField }`],
-    ['a query past the depth limit', `{ jurisdiction(code: "620102") { children { edges { node { children { edges { node { children { edges { node { children { edges { node { name } } } } } } } } } } } } }`],
+    [
+      'a query past the depth limit',
+      `{ jurisdiction(code: "620102") { children { edges { node { children { edges { node { children { edges { node { children { edges { node { name } } } } } } } } } } } } }`,
+    ],
   ])('%s: no data, 400 for application/graphql-response+json, 200 for application/json (as the spec says)', async (_what, query) => {
     const strict = await post(query, 'application/graphql-response+json', await s.token('city_admin'));
     expect(strict.status).toBe(400);
@@ -96,8 +99,22 @@ describe("graphql-http's server audit", () => {
     };
     const results = await auditServer({ url: s.url, fetchFn });
     const failed = results.filter((r) => r.status !== 'ok');
-    const report = await Promise.all(failed.map(async (r) => `${r.status} ${r.name}: ${'reason' in r ? r.reason : ''} ${'response' in r ? `${r.response.status} ${await r.response.clone().text().catch(() => '')}` : ''}`));
-    console.log(`graphql-http audit: ${results.length} audits, ${results.filter((r) => r.status === 'ok').length} ok, ${results.filter((r) => r.status === 'warn').length} warnings, ${results.filter((r) => r.status === 'error').length} errors, ${results.filter((r) => r.status === 'notice').length} notices`);
+    const report = await Promise.all(
+      failed.map(
+        async (r) =>
+          `${r.status} ${r.name}: ${'reason' in r ? r.reason : ''} ${
+            'response' in r
+              ? `${r.response.status} ${await r.response
+                  .clone()
+                  .text()
+                  .catch(() => '')}`
+              : ''
+          }`,
+      ),
+    );
+    console.log(
+      `graphql-http audit: ${results.length} audits, ${results.filter((r) => r.status === 'ok').length} ok, ${results.filter((r) => r.status === 'warn').length} warnings, ${results.filter((r) => r.status === 'error').length} errors, ${results.filter((r) => r.status === 'notice').length} notices`,
+    );
     expect(report).toEqual([]);
   });
 });

@@ -18,7 +18,9 @@ const NO_SUCH_CODE = '620102999999';
 
 beforeAll(async () => {
   d = await createTestDatabase();
-  const rows = (await d.db.execute(sql`select code from jurisdictions where level = 'community' and code like '620102%' order by code limit 1`)) as unknown as { rows?: { code: string }[] } & { code: string }[];
+  const rows = (await d.db.execute(sql`select code from jurisdictions where level = 'community' and code like '620102%' order by code limit 1`)) as unknown as { rows?: { code: string }[] } & {
+    code: string;
+  }[];
   community = (rows.rows ?? rows)[0].code;
 });
 afterAll(() => d?.close());
@@ -107,7 +109,11 @@ const unknownDivision: { module: string; table: string; insert: () => SQL }[] = 
 ];
 
 const outsideVocabulary: { module: string; constraint: string; insert: () => SQL }[] = [
-  { module: 'core', constraint: 'jurisdictions_level_check', insert: () => sql`insert into jurisdictions (code, name, level, parent_code, depth) values (${`${community}901`}, '网格', 'block', ${community}, 5)` },
+  {
+    module: 'core',
+    constraint: 'jurisdictions_level_check',
+    insert: () => sql`insert into jurisdictions (code, name, level, parent_code, depth) values (${`${community}901`}, '网格', 'block', ${community}, 5)`,
+  },
   {
     module: 'population',
     constraint: 'person_tier_history_tier_check',
@@ -155,7 +161,11 @@ describe('the database refuses what no module may write', () => {
 
   it('accepts the same rows with real references (the refusals above are the references, not the rows)', async () => {
     expect(await refusal(sql`insert into patrol_blocks (name, jurisdiction_code, community_codes, weekly_patrol_hours) values ('块', ${community}, '{}', 1)`)).toBe('ok');
-    expect(await refusal(sql`insert into screening_rounds (jurisdiction_code, period, started_on, ended_on, focus, conducted_by, recorded_at) values (${community}, '2025Q1', '2025-01-01', '2025-03-31', 'f', 't', now())`)).toBe('ok');
+    expect(
+      await refusal(
+        sql`insert into screening_rounds (jurisdiction_code, period, started_on, ended_on, focus, conducted_by, recorded_at) values (${community}, '2025Q1', '2025-01-01', '2025-03-31', 'f', 't', now())`,
+      ),
+    ).toBe('ok');
   });
 });
 

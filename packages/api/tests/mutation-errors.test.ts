@@ -23,7 +23,12 @@ function sourcesOf(dir: string): string {
 export function listedErrorCodes(description: string | null | undefined): string[] | null {
   const m = /Errors: ([A-Z0-9_, ]+|none)\.?\s*$/.exec(description ?? '');
   if (!m) return null;
-  return m[1] === 'none' ? [] : m[1].split(',').map((c) => c.trim()).filter(Boolean);
+  return m[1] === 'none'
+    ? []
+    : m[1]
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
 }
 
 describe('mutation descriptions name their error codes', () => {

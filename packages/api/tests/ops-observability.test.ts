@@ -67,10 +67,20 @@ describe('access log and metrics', () => {
     expect(access).toHaveLength(requests.length);
     for (const r of requests) expect(access.filter((l) => l.requestId === r.requestId).map((l) => l.status)).toEqual([r.status]);
     for (const l of access) {
-      expect(Object.keys(l)).toEqual(expect.arrayContaining(['requestId', 'operationName', 'operationType', 'actorId', 'roles', 'jurisdiction', 'status', 'durationMs', 'sqlStatements', 'sqlMs', 'errorCodes']));
+      expect(Object.keys(l)).toEqual(
+        expect.arrayContaining(['requestId', 'operationName', 'operationType', 'actorId', 'roles', 'jurisdiction', 'status', 'durationMs', 'sqlStatements', 'sqlMs', 'errorCodes']),
+      );
     }
     const byId = (i: number) => access.find((l) => l.requestId === requests[i]!.requestId)!;
-    expect(byId(0)).toMatchObject({ operationName: 'MeOps', operationType: 'query', actorId: 'changjiaxiang-grid-worker', roles: ['grid_worker'], jurisdiction: '620102001001', status: 200, errorCodes: [] });
+    expect(byId(0)).toMatchObject({
+      operationName: 'MeOps',
+      operationType: 'query',
+      actorId: 'changjiaxiang-grid-worker',
+      roles: ['grid_worker'],
+      jurisdiction: '620102001001',
+      status: 200,
+      errorCodes: [],
+    });
     expect(byId(0).sqlStatements).toBeGreaterThanOrEqual(0);
     expect(byId(1)).toMatchObject({ actorId: null, errorCodes: ['UNAUTHENTICATED'] });
     expect(byId(2)).toMatchObject({ status: 401, actorId: null, errorCodes: ['UNAUTHENTICATED'] });

@@ -77,11 +77,7 @@ describe('jurisdiction isolation (属地管理)', () => {
 
   it('a district officer cannot change another district, and nothing is written', async () => {
     const auditBefore = await countRows('audit_log');
-    const r = await s.gql(
-      `mutation { renameJurisdiction(code: "${XIAXIYUAN}", name: "改名", version: 1) { __typename ... on DomainError { code } } }`,
-      {},
-      { token: officer },
-    );
+    const r = await s.gql(`mutation { renameJurisdiction(code: "${XIAXIYUAN}", name: "改名", version: 1) { __typename ... on DomainError { code } } }`, {}, { token: officer });
     expect(r.data.renameJurisdiction).toEqual({ __typename: 'DomainError', code: 'CORE_NOT_FOUND' });
     const [row] = await s.database.db.select().from(jurisdictions).where(sql`code = ${XIAXIYUAN}`);
     expect(row.name).toBe('下西园社区');
@@ -98,7 +94,11 @@ describe('mutations, audit and events', () => {
     );
     const grid = r.data.createGrid.data;
     expect(grid).toMatchObject({ name: '畅家巷社区第九网格', level: 'grid' });
-    const log = await s.gql(`query($id: String!) { auditLog(filter: { entityType: "Jurisdiction", entityId: $id }) { edges { node { operation actorId requestId after } } } }`, { id: grid.code }, { token: auditor });
+    const log = await s.gql(
+      `query($id: String!) { auditLog(filter: { entityType: "Jurisdiction", entityId: $id }) { edges { node { operation actorId requestId after } } } }`,
+      { id: grid.code },
+      { token: auditor },
+    );
     expect(log.data.auditLog.edges).toHaveLength(1);
     expect(log.data.auditLog.edges[0].node).toMatchObject({ operation: 'createGrid', actorId: 'chengguan-officer', requestId: 'req-audit-1', after: { code: grid.code } });
   });
@@ -276,7 +276,14 @@ describe('authentication', () => {
     const es = await startTestServer({ modules: [], env: { AUTH_PUBLIC_KEY: pem, AUTH_PUBLIC_KEY_ALG: 'ES256' } });
     try {
       const sign = (key: CryptoKey) =>
-        new SignJWT({ roles: ['city_admin'], jurisdiction: '620100' }).setProtectedHeader({ alg: 'ES256' }).setSubject('svc').setIssuer('safecity').setAudience('safecity-api').setIssuedAt().setExpirationTime('5m').sign(key);
+        new SignJWT({ roles: ['city_admin'], jurisdiction: '620100' })
+          .setProtectedHeader({ alg: 'ES256' })
+          .setSubject('svc')
+          .setIssuer('safecity')
+          .setAudience('safecity-api')
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(key);
       const good = await es.gql(q, {}, { token: await sign(ours.privateKey) });
       expect(good.data.me.id).toBe('svc');
       const bad = await es.gql(q, {}, { token: await sign(theirs.privateKey) });

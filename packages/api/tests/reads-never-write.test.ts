@@ -131,31 +131,35 @@ describe('reads never write', () => {
     expect(fields.map((f) => f.name)).toContain('unitStanding');
   });
 
-  it.each(['auditor', 'grid_worker'] as Role[])('every query field as %s leaves the row count of every table unchanged', async (role) => {
-    const token = await s.token(role);
-    const changed: string[] = [];
-    const answered: string[] = [];
-    const accessRecords: string[] = [];
-    for (const field of fields) {
-      const { query, variables } = operation(field, role);
-      const before = await tableCounts();
-      const r = await s.gql(query, variables, { token });
-      const after = await tableCounts();
-      for (const t of Object.keys(after)) {
-        if (t === 'audit_log' || t === 'audit_log.seq' || after[t] === before[t]) continue;
-        changed.push(`${field.name}: ${t} ${before[t]} → ${after[t]}`);
+  it.each(['auditor', 'grid_worker'] as Role[])(
+    'every query field as %s leaves the row count of every table unchanged',
+    async (role) => {
+      const token = await s.token(role);
+      const changed: string[] = [];
+      const answered: string[] = [];
+      const accessRecords: string[] = [];
+      for (const field of fields) {
+        const { query, variables } = operation(field, role);
+        const before = await tableCounts();
+        const r = await s.gql(query, variables, { token });
+        const after = await tableCounts();
+        for (const t of Object.keys(after)) {
+          if (t === 'audit_log' || t === 'audit_log.seq' || after[t] === before[t]) continue;
+          changed.push(`${field.name}: ${t} ${before[t]} → ${after[t]}`);
+        }
+        for (const entry of await foreignAuditEntries(before['audit_log.seq'], SEEDED_USERS[role].sub)) changed.push(`${field.name}: audit_log ${entry}`);
+        if (after.audit_log !== before.audit_log) accessRecords.push(field.name);
+        // An unexpected server error would hide a write the field was about to make.
+        const internal = (r.errors ?? []).filter((e) => !e.extensions?.code || e.extensions.code === 'INTERNAL_SERVER_ERROR');
+        expect(internal, `${field.name}: ${JSON.stringify(internal)}`).toEqual([]);
+        if (r.data?.[field.name] != null) answered.push(field.name);
       }
-      for (const entry of await foreignAuditEntries(before['audit_log.seq'], SEEDED_USERS[role].sub)) changed.push(`${field.name}: audit_log ${entry}`);
-      if (after.audit_log !== before.audit_log) accessRecords.push(field.name);
-      // An unexpected server error would hide a write the field was about to make.
-      const internal = (r.errors ?? []).filter((e) => !e.extensions?.code || e.extensions.code === 'INTERNAL_SERVER_ERROR');
-      expect(internal, `${field.name}: ${JSON.stringify(internal)}`).toEqual([]);
-      if (r.data?.[field.name] != null) answered.push(field.name);
-    }
-    expect(changed).toEqual([]);
-    // Only the export of registrations records its access (the auditor may export; a grid worker may not).
-    expect(accessRecords).toEqual(role === 'auditor' ? ['registrationsCsv'] : []);
-    // The auditor really read the overdue unit (the read that used to settle it).
-    if (role === 'auditor') expect(answered).toEqual(expect.arrayContaining(['unitHistory', 'unitStanding', 'node', 'nodes', 'safeUnits']));
-  }, 300_000);
+      expect(changed).toEqual([]);
+      // Only the export of registrations records its access (the auditor may export; a grid worker may not).
+      expect(accessRecords).toEqual(role === 'auditor' ? ['registrationsCsv'] : []);
+      // The auditor really read the overdue unit (the read that used to settle it).
+      if (role === 'auditor') expect(answered).toEqual(expect.arrayContaining(['unitHistory', 'unitStanding', 'node', 'nodes', 'safeUnits']));
+    },
+    300_000,
+  );
 });

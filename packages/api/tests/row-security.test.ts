@@ -107,7 +107,10 @@ describe('row-level security: an unfiltered select as a district officer', () =>
       const r = await s.gql<{ unfilteredCodes: string[] }>(`query($t: String!) { unfilteredCodes(table: $t) }`, { t: table }, { token });
       expect(r.errors, table).toBeUndefined();
       const codes = r.data!.unfilteredCodes;
-      expect(codes.filter((c) => !c.startsWith('620102')), table).toEqual([]);
+      expect(
+        codes.filter((c) => !c.startsWith('620102')),
+        table,
+      ).toEqual([]);
       const inside = await ownerCount(table, `jurisdiction_code like '620102%'`);
       report[table] = { outsideAsOwner: await ownerCount(table, `jurisdiction_code not like '620102%'`), insideAsOwner: inside, seen: codes.length };
       expect(codes.length, table).toBe(inside);

@@ -31,7 +31,11 @@ beforeAll(async () => {
   s = await startTestServer({
     modules,
     logDestination: logs.stream,
-    config: { logLevel: 'info', production: true, security: { ...loadConfig({ NODE_ENV: 'test' } as never).security, introspection: 'authenticated', corsOrigins: ['https://ops.safecity.example'], maxBodyBytes: 64 * 1024 } },
+    config: {
+      logLevel: 'info',
+      production: true,
+      security: { ...loadConfig({ NODE_ENV: 'test' } as never).security, introspection: 'authenticated', corsOrigins: ['https://ops.safecity.example'], maxBodyBytes: 64 * 1024 },
+    },
   });
   admin = await s.token('city_admin');
 });
@@ -166,7 +170,7 @@ describe('found by the probes', () => {
     expect(r.errors?.[0].extensions?.code).toBe('PATROL_RANGE_TOO_LONG');
   });
 
-  it('sweepOverdueRevisits does not audit into a jurisdiction outside the caller\'s', async () => {
+  it("sweepOverdueRevisits does not audit into a jurisdiction outside the caller's", async () => {
     const officer = await s.token('district_officer', '620103');
     const before = await s.database.db.execute(sql`select count(*)::int as n from audit_log where jurisdiction_code like '620102%'`);
     const r = await s.gql('mutation { r: sweepOverdueRevisits(jurisdictionCode: "620102") { __typename ... on DomainError { code } } }', {}, { token: officer });
@@ -211,7 +215,11 @@ describe('CORS allowlist and security headers', () => {
 
   it('puts the security headers on every answer', async () => {
     const base = s.url.replace(/\/graphql$/, '');
-    for (const res of [await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' }), await fetch(`${base}/health`), await fetch(`${base}/nowhere`)]) {
+    for (const res of [
+      await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' }),
+      await fetch(`${base}/health`),
+      await fetch(`${base}/nowhere`),
+    ]) {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");

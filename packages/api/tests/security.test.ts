@@ -109,7 +109,6 @@ describe('finding 1 (HIGH): natural keys resolve only inside the writer’s scop
     (await rows<{ unit_id: string | null; jurisdiction_code: string }>(sql`select unit_id, jurisdiction_code from major_events where source_ref = ${rowid(alertGlobalId)}`))[0];
 
   it('a district officer of 620103 cannot attach a major event to a unit of 620102 by its credit code or its name', async () => {
-
     const byCode = data(await record(officer103, '620103', { creditCode: CODE, name: '城关区人民医院' }), 'r');
     expect(await eventOf(byCode.id)).toEqual({ unit_id: null, jurisdiction_code: '620103' });
     const byName = data(await record(officer103, '620103', { name: '城关区人民医院' }), 'r');
@@ -138,12 +137,26 @@ describe('finding 1: an identity number in a CSV import resolves only inside the
       'r',
     );
     data(
-      await s.gql(`mutation { r: recordDwelling(address: "城关区畅家巷1号101室", jurisdictionCode: "620102001001", rooms: 1, capacity: 2) { __typename ... on RecordDwellingSuccess { data { id } } ... on DomainError { code } } }`, {}, { token: grid }),
+      await s.gql(
+        `mutation { r: recordDwelling(address: "城关区畅家巷1号101室", jurisdictionCode: "620102001001", rooms: 1, capacity: 2) { __typename ... on RecordDwellingSuccess { data { id } } ... on DomainError { code } } }`,
+        {},
+        { token: grid },
+      ),
       'r',
     );
-    const csv = ['name,idNumber,gender,birthDate,phone,kind,inflowReason,inflowDate,hukouPlace,dwellingAddress,registeredOn', `赵七里,${idNumber},,,,registered,,,620103,城关区畅家巷1号101室,2025-03-01`].join('\n');
+    const csv = [
+      'name,idNumber,gender,birthDate,phone,kind,inflowReason,inflowDate,hukouPlace,dwellingAddress,registeredOn',
+      `赵七里,${idNumber},,,,registered,,,620103,城关区畅家巷1号101室,2025-03-01`,
+    ].join('\n');
     const before = await count('residence_registrations');
-    const r = data(await s.gql(`mutation($csv: String!) { r: importRegistrations(csv: $csv) { __typename ... on ImportRegistrationsSuccess { data { imported errors { row column code } } } ... on DomainError { code } } }`, { csv }, { token: grid }), 'r');
+    const r = data(
+      await s.gql(
+        `mutation($csv: String!) { r: importRegistrations(csv: $csv) { __typename ... on ImportRegistrationsSuccess { data { imported errors { row column code } } } ... on DomainError { code } } }`,
+        { csv },
+        { token: grid },
+      ),
+      'r',
+    );
     expect(r).toEqual({ imported: 0, errors: [{ row: 2, column: 'idNumber', code: 'POPULATION_PERSON_EXISTS' }] });
     expect(await count('residence_registrations')).toBe(before);
     expect(await rows(sql`select jurisdiction_code from persons where id = ${rowid(person.id)}`)).toEqual([{ jurisdiction_code: '620103001001' }]);
@@ -155,7 +168,11 @@ describe('finding 1: a veto’s credit code resolves only in or above the veto�
     const body = '91620102MA72XC02';
     const code = `${body}1${creditCodeCheckCharacter(`${body}1`)}`;
     data(
-      await s.gql(`mutation($c: CreditCode!) { r: registerCreditSubject(creditCode: $c, name: "城关区某公司", kind: enterprise, jurisdictionCode: "620102") { __typename ... on DomainError { code } } }`, { c: code }, { token: admin }),
+      await s.gql(
+        `mutation($c: CreditCode!) { r: registerCreditSubject(creditCode: $c, name: "城关区某公司", kind: enterprise, jurisdictionCode: "620102") { __typename ... on DomainError { code } } }`,
+        { c: code },
+        { token: admin },
+      ),
       'r',
     );
     const veto = (jurisdictionCode: string, assessmentId: string): DomainEvents['unitVetoed'] => ({
@@ -287,7 +304,18 @@ describe('finding 4: subscriptions deliver only events the subscriber may read, 
     // Envelopes as the outbox relay delivers them: ids grow in commit order.
     let id = 1_000_000;
     const publish = (name: string, payload: Record<string, unknown>) => s.platform.pubsub.publish(EVENTS_TOPIC, { id: String(++id), name, payload, requestId: 'probe' });
-    publish('unitVetoed', { assessmentId: 'a', unitId: 'u', unitName: 'n', creditCode: CODE, jurisdictionCode: j, periodStart: '2026-01-01', periodEnd: '2026-12-31', ruleSetVersion: 1, eventIds: [], explanation: '' });
+    publish('unitVetoed', {
+      assessmentId: 'a',
+      unitId: 'u',
+      unitName: 'n',
+      creditCode: CODE,
+      jurisdictionCode: j,
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      ruleSetVersion: 1,
+      eventIds: [],
+      explanation: '',
+    });
     publish('blacklistEntryProposed', { entryId: 'e', subjectId: 's', creditCode: CODE, jurisdictionCode: j, reason: 'r' });
     publish('alertRecorded', { alertId: 'x', type: 'theft', occurredAt: new Date().toISOString(), jurisdictionCode: '620103001001', major: false });
     publish('alertRecorded', { alertId: 'y', type: 'theft', occurredAt: new Date().toISOString(), jurisdictionCode: j, major: false });
@@ -391,9 +419,18 @@ describe('finding 6: bad text and bad ids get coded errors, not INTERNAL_SERVER_
   });
   it('ids of the wrong type in patrol, assessment and credit are CORE_ID_MALFORMED', async () => {
     const dwelling = gid('Dwelling', '00000000-0000-4000-8000-000000000001');
-    expect(codeOf(await s.gql(`mutation($id: ID!) { r: issueYellowCard(unitId: $id, reason: "x") { __typename ... on DomainError { code } } }`, { id: dwelling }, { token: assessor }), 'r')).toBe('CORE_ID_MALFORMED');
+    expect(codeOf(await s.gql(`mutation($id: ID!) { r: issueYellowCard(unitId: $id, reason: "x") { __typename ... on DomainError { code } } }`, { id: dwelling }, { token: assessor }), 'r')).toBe(
+      'CORE_ID_MALFORMED',
+    );
     expect(
-      codeOf(await s.gql(`mutation($id: ID!) { r: decideCreditListProposal(entryId: $id, approve: true, reason: "x") { __typename ... on DomainError { code } } }`, { id: dwelling }, { token: await s.token('credit_officer') }), 'r'),
+      codeOf(
+        await s.gql(
+          `mutation($id: ID!) { r: decideCreditListProposal(entryId: $id, approve: true, reason: "x") { __typename ... on DomainError { code } } }`,
+          { id: dwelling },
+          { token: await s.token('credit_officer') },
+        ),
+        'r',
+      ),
     ).toBe('CORE_ID_MALFORMED');
   });
 });
@@ -411,7 +448,11 @@ describe('finding 7: invalid input is refused with a code and writes nothing', (
 
   it('recordDwelling (and recordPerson) refuse a well-formed division code that does not exist', async () => {
     const before = await count('dwellings');
-    const r = await s.gql(`mutation { r: recordDwelling(address: "不存在的小区1号", jurisdictionCode: "620102999999", rooms: 1, capacity: 2) { __typename ... on DomainError { code field } } }`, {}, { token: officer102 });
+    const r = await s.gql(
+      `mutation { r: recordDwelling(address: "不存在的小区1号", jurisdictionCode: "620102999999", rooms: 1, capacity: 2) { __typename ... on DomainError { code field } } }`,
+      {},
+      { token: officer102 },
+    );
     expect(codeOf(r, 'r')).toBe('CORE_JURISDICTION_UNKNOWN');
     expect(await count('dwellings')).toBe(before);
     const p = await s.gql(
@@ -453,7 +494,10 @@ describe('finding 7: invalid input is refused with a code and writes nothing', (
   it('first: -1 is a coded error, not an empty page', async () => {
     for (const q of ['{ dwellings(first: -1) { edges { node { id } } } }', '{ alerts(first: -1) { edges { node { id } } } }', '{ jurisdictions(last: -5) { edges { node { code } } } }']) {
       const r = await s.gql(q, {}, { token: admin });
-      expect(r.errors?.map((e) => e.extensions?.code), q).toEqual(['CORE_INPUT_INVALID']);
+      expect(
+        r.errors?.map((e) => e.extensions?.code),
+        q,
+      ).toEqual(['CORE_INPUT_INVALID']);
     }
   });
 

@@ -46,7 +46,15 @@ const WITH_CREDIT_CODE = new Set<Category>(['hospital', 'market', 'financial_out
 
 const ITEMS = [
   { code: 'S1', name: '组织领导与责任落实', maxPoints: 20, deductions: [{ code: 'd1', description: '责任书未签订', points: 5 }], cap: 10 },
-  { code: 'S2', name: '人防物防技防', maxPoints: 40, deductions: [{ code: 'd2', description: '监控点位失效', points: 2 }, { code: 'd3', description: '消防设施缺失', points: 4 }] },
+  {
+    code: 'S2',
+    name: '人防物防技防',
+    maxPoints: 40,
+    deductions: [
+      { code: 'd2', description: '监控点位失效', points: 2 },
+      { code: 'd3', description: '消防设施缺失', points: 4 },
+    ],
+  },
   { code: 'S3', name: '矛盾纠纷排查化解', maxPoints: 20, deductions: [{ code: 'd4', description: '台账不全', points: 2 }] },
   { code: 'S4', name: '宣传发动与群众满意度', maxPoints: 20, deductions: [{ code: 'd5', description: '群众知晓率低', points: 3 }] },
 ];
@@ -103,7 +111,13 @@ export async function seedAssessment(base: Ctx): Promise<void> {
   }
 
   // Causing events, recorded when they happened.
-  await recordMajorEvent(at('2024-08-02T03:00:00Z'), { kind: 'major_safety_accident', occurredAt: new Date('2024-08-01T06:30:00Z'), unitId: units.market0, description: '市场冷库氨气泄漏致3人受伤', place: '张掖路市场冷库' });
+  await recordMajorEvent(at('2024-08-02T03:00:00Z'), {
+    kind: 'major_safety_accident',
+    occurredAt: new Date('2024-08-01T06:30:00Z'),
+    unitId: units.market0,
+    description: '市场冷库氨气泄漏致3人受伤',
+    place: '张掖路市场冷库',
+  });
   const lost = (key: string) => (key.charCodeAt(0) + key.length * 3) % 9;
 
   // 2024: everyone assessed on 2025-01-15.
@@ -115,10 +129,26 @@ export async function seedAssessment(base: Ctx): Promise<void> {
   await correctAssessment(at('2025-02-10T02:00:00Z'), { assessmentId: first.road_section1.id, version: 1, items: scores(4), reason: '复核：监控点位已于考评前修复，误扣分' });
 
   // A later major case at a campus that holds a plaque: the plaque is revoked (摘牌).
-  await recordMajorEvent(at('2025-02-21T02:00:00Z'), { kind: 'major_criminal_case', occurredAt: new Date('2025-02-20T08:00:00Z'), unitId: units.campus0, description: '校门口持刀伤人案', place: '畅家巷小学校门' });
-  await recordMajorEvent(at('2025-04-11T02:00:00Z'), { kind: 'major_criminal_case', occurredAt: new Date('2025-04-10T13:00:00Z'), unitId: units.enterprise0, description: '厂区重大盗窃案（涉案金额120万元）' });
+  await recordMajorEvent(at('2025-02-21T02:00:00Z'), {
+    kind: 'major_criminal_case',
+    occurredAt: new Date('2025-02-20T08:00:00Z'),
+    unitId: units.campus0,
+    description: '校门口持刀伤人案',
+    place: '畅家巷小学校门',
+  });
+  await recordMajorEvent(at('2025-04-11T02:00:00Z'), {
+    kind: 'major_criminal_case',
+    occurredAt: new Date('2025-04-10T13:00:00Z'),
+    unitId: units.enterprise0,
+    description: '厂区重大盗窃案（涉案金额120万元）',
+  });
   await recordMajorEvent(at('2025-09-10T02:00:00Z'), { kind: 'staff_duty_crime', occurredAt: new Date('2025-09-09T02:00:00Z'), unitId: units.financial_outlet0, description: '网点负责人挪用资金案' });
-  await recordMajorEvent(at('2025-06-19T02:00:00Z'), { kind: 'major_mass_incident', occurredAt: new Date('2025-06-18T02:00:00Z'), jurisdictionCode: '620103001', description: '拖欠工程款引发聚集上访' });
+  await recordMajorEvent(at('2025-06-19T02:00:00Z'), {
+    kind: 'major_mass_incident',
+    occurredAt: new Date('2025-06-18T02:00:00Z'),
+    jurisdictionCode: '620103001',
+    description: '拖欠工程款引发聚集上访',
+  });
 
   // 2025: assessed on 2026-01-15; the events above veto their units whatever the score.
   for (const key of Object.keys(units)) {
@@ -130,7 +160,10 @@ export async function seedAssessment(base: Ctx): Promise<void> {
   await issueRectificationOrder(at('2026-03-02T02:00:00Z'), { unitId: units.residential_compound1, items: ['小区监控补装', '消防通道清障'], issuedOn: '2026-03-02', deadline: '2026-03-31' });
   await settleOverdueRectifications(at('2026-04-01T02:00:00Z'), { all: true });
 
-  for (const [code, s] of [['620102', [92, 88, 90]], ['620103', [85, 90, 78]]] as const) {
+  for (const [code, s] of [
+    ['620102', [92, 88, 90]],
+    ['620103', [85, 90, 78]],
+  ] as const) {
     await evaluateJurisdiction(at('2026-01-20T02:00:00Z'), { jurisdictionCode: code, periodStart: '2025-01-01', periodEnd: '2025-12-31', safeCreation: s[0], governance: s[1], stability: s[2] });
   }
 }

@@ -263,7 +263,11 @@ export const rectificationOrders = pgTable(
     issuedBy: text('issued_by').notNull(),
     recordedAt: instant('recorded_at').notNull(),
   },
-  (t) => [index('rectification_orders_unit_idx').on(t.unitId), index('rectification_orders_open_idx').on(t.deadline).where(sql`completed_on is null`), jurIdx('rectification_orders_jur_idx', t.jurisdictionCode)],
+  (t) => [
+    index('rectification_orders_unit_idx').on(t.unitId),
+    index('rectification_orders_open_idx').on(t.deadline).where(sql`completed_on is null`),
+    jurIdx('rectification_orders_jur_idx', t.jurisdictionCode),
+  ],
 );
 
 /** A unit moved into the next batch because a rectification order ran out: one fact per order. */

@@ -49,8 +49,13 @@ const event = async (unit: string, occurredAt: string, kind = 'major_criminal_ca
   return d.recordMajorEvent.data.id as string;
 };
 const standing = async (unit: string, onDate: string, asRecordedOn?: string) =>
-  (await ok(`query($u: ID!, $d: Date!, $k: Date) { unitStanding(unitId: $u, onDate: $d, asRecordedOn: $k) { holdsPlaque plaqueId plaqueHeldSince } }`, { u: gid('SafeUnit', unit), d: onDate, k: asRecordedOn ?? null }, auditor))
-    .unitStanding;
+  (
+    await ok(
+      `query($u: ID!, $d: Date!, $k: Date) { unitStanding(unitId: $u, onDate: $d, asRecordedOn: $k) { holdsPlaque plaqueId plaqueHeldSince } }`,
+      { u: gid('SafeUnit', unit), d: onDate, k: asRecordedOn ?? null },
+      auditor,
+    )
+  ).unitStanding;
 
 const PUBLISH = `mutation($eff: Date!, $retro: Boolean, $reason: String, $rules: [VetoRuleInput!]!) {
   publishVetoRuleSet(effectiveFrom: $eff, retroactive: $retro, retroactiveReason: $reason, rules: $rules, yellowCardPolicy: { rectificationWorkingDays: 30, repeatWindowDays: 365, repeatEscalatesTo: none }) {
@@ -63,12 +68,7 @@ const ACCIDENT_ONLY = [{ id: 'V1', description: '重大安全事故', eventKinds
 
 beforeAll(async () => {
   s = await startTestServer({ modules: [assessmentModule] });
-  [admin, admin2, assessor, auditor] = await Promise.all([
-    s.token('city_admin'),
-    s.token('city_admin', undefined, { sub: 'city-admin-2' }),
-    s.token('assessor', '620102'),
-    s.token('auditor'),
-  ]);
+  [admin, admin2, assessor, auditor] = await Promise.all([s.token('city_admin'), s.token('city_admin', undefined, { sub: 'city-admin-2' }), s.token('assessor', '620102'), s.token('auditor')]);
   await ok(
     `mutation { publishAssessmentStandard(category: hospital, title: "平安医院", passMark: 85, effectiveFrom: "2024-01-01", items: [
       { code: "A1", name: "组织领导", maxPoints: 40, deductions: [] }, { code: "A2", name: "防范措施", maxPoints: 60, deductions: [] }]) { __typename } }`,
@@ -246,7 +246,13 @@ describe('a correction that fails the period withdraws the plaque earned for it'
     const r = await ok(
       `mutation($id: ID!, $items: [ItemScoreInput!]!) { correctAssessment(assessmentId: $id, version: 1, items: $items, reason: "台账造假，复核扣分") {
         __typename ... on CorrectAssessmentSuccess { data { version passed } } } }`,
-      { id: a.id, items: [{ itemCode: 'A1', points: 10 }, { itemCode: 'A2', points: 60 }] },
+      {
+        id: a.id,
+        items: [
+          { itemCode: 'A1', points: 10 },
+          { itemCode: 'A2', points: 60 },
+        ],
+      },
       assessor,
     );
     expect(r.correctAssessment.data).toEqual({ version: 2, passed: false });

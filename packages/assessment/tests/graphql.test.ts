@@ -29,7 +29,9 @@ const fakePatrol = defineModule({
       }),
     );
   },
-  subscribers: (['unitAssessed', 'unitVetoed', 'plaqueRevoked', 'rectificationOverdue'] as const).map((n) => on(n, `test.capture.${n}`, async (_tx, payload) => void captured.push({ name: n, payload }))),
+  subscribers: (['unitAssessed', 'unitVetoed', 'plaqueRevoked', 'rectificationOverdue'] as const).map((n) =>
+    on(n, `test.capture.${n}`, async (_tx, payload) => void captured.push({ name: n, payload })),
+  ),
 });
 
 const H1_CODE = creditCodeWithCheck('52620102MA7100001');
@@ -80,14 +82,19 @@ describe('safe-unit assessment through GraphQL', () => {
     const id = d.registerSafeUnit.data.id as string;
     return Buffer.from(id, 'base64url').toString().split(':')[1];
   };
-  const assess = (unit: string, start: string, end: string, items: unknown, token = assessor) => gql(ASSESS, { unitId: gid('SafeUnit', unit), s: start, e: end, items }, token).then((d) => d.assessUnit);
+  const assess = (unit: string, start: string, end: string, items: unknown, token = assessor) =>
+    gql(ASSESS, { unitId: gid('SafeUnit', unit), s: start, e: end, items }, token).then((d) => d.assessUnit);
   const incident = (p: Partial<DomainEvents['majorIncidentRecorded']>) =>
     gql(
       `mutation($p: JSON!) { testRecordIncident(payload: $p) }`,
       { p: { incidentId: crypto.randomUUID(), kind: 'major_criminal_case', occurredAt: '2025-05-01T03:00:00Z', jurisdictionCode: '620102001001', unit: null, place: null, description: 'case', ...p } },
       admin,
     );
-  const count = async (table: string, where = 'true') => Number(((await s.database.db.execute(sql.raw(`select count(*)::int as n from ${table} where ${where}`))) as any).rows?.[0]?.n ?? (await s.database.db.execute(sql.raw(`select count(*)::int as n from ${table} where ${where}`)) as any)[0].n);
+  const count = async (table: string, where = 'true') =>
+    Number(
+      ((await s.database.db.execute(sql.raw(`select count(*)::int as n from ${table} where ${where}`))) as any).rows?.[0]?.n ??
+        ((await s.database.db.execute(sql.raw(`select count(*)::int as n from ${table} where ${where}`))) as any)[0].n,
+    );
 
   beforeAll(async () => {
     s = await startTestServer({ modules: [assessmentModule, fakePatrol] });
@@ -265,7 +272,16 @@ describe('safe-unit assessment through GraphQL', () => {
     const orig = await assessUnit(ctx, { unitId: units.h6, periodStart: '2024-01-01', periodEnd: '2024-12-31', items: score(20) });
     expect(orig).toMatchObject({ total: 80, passed: false });
     const c = await gql(CORRECT, { id: gid('Assessment', orig.id), v: 1, items: score(39), reason: '复核发现A1项漏记得分' }, assessor);
-    expect(c.correctAssessment.data).toMatchObject({ version: 2, total: 99, passed: true, correctionReason: '复核发现A1项漏记得分', versions: [{ version: 1, total: 80 }, { version: 2, total: 99 }] });
+    expect(c.correctAssessment.data).toMatchObject({
+      version: 2,
+      total: 99,
+      passed: true,
+      correctionReason: '复核发现A1项漏记得分',
+      versions: [
+        { version: 1, total: 80 },
+        { version: 2, total: 99 },
+      ],
+    });
 
     const h = await gql(`query($id: ID!) { unitHistory(unitId: $id) { kind validOn recordedAt actorId summary } }`, { id: gid('SafeUnit', units.h6) }, auditor);
     expect(h.unitHistory.map((e: any) => e.kind)).toEqual(['registered', 'assessed', 'corrected', 'grade_changed', 'plaque_awarded']);

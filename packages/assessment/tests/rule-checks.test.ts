@@ -54,6 +54,11 @@ describe('timelineOrder: valid day, then recording instant, then recording order
     ];
     const expected = ['f0', 'f1', 'f2', 'f3', 'f4', 'f5'];
     expect([...facts].sort(timelineOrder).map((f) => f.id)).toEqual(expected);
-    expect([...facts].reverse().sort(timelineOrder).map((f) => f.id)).toEqual(expected);
+    expect(
+      [...facts]
+        .reverse()
+        .sort(timelineOrder)
+        .map((f) => f.id),
+    ).toEqual(expected);
   });
 });

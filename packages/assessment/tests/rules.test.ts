@@ -22,11 +22,51 @@ const spec: StandardSpec = {
 
 describe('scoring', () => {
   it.each([
-    ['all full', [{ itemCode: 'A1', points: 40 }, { itemCode: 'A2', points: 60 }], 100, true],
-    ['deduction 2', [{ itemCode: 'A1', deductions: [{ code: 'd1', count: 1 }] }, { itemCode: 'A2', points: 60 }], 98, true],
-    ['cap limits deductions to 10', [{ itemCode: 'A1', deductions: [{ code: 'd1', count: 9 }] }, { itemCode: 'A2', points: 60 }], 90, true],
-    ['just at pass mark', [{ itemCode: 'A1', points: 25 }, { itemCode: 'A2', points: 60 }], 85, true],
-    ['just below pass mark', [{ itemCode: 'A1', points: 24.5 }, { itemCode: 'A2', points: 60 }], 84.5, false],
+    [
+      'all full',
+      [
+        { itemCode: 'A1', points: 40 },
+        { itemCode: 'A2', points: 60 },
+      ],
+      100,
+      true,
+    ],
+    [
+      'deduction 2',
+      [
+        { itemCode: 'A1', deductions: [{ code: 'd1', count: 1 }] },
+        { itemCode: 'A2', points: 60 },
+      ],
+      98,
+      true,
+    ],
+    [
+      'cap limits deductions to 10',
+      [
+        { itemCode: 'A1', deductions: [{ code: 'd1', count: 9 }] },
+        { itemCode: 'A2', points: 60 },
+      ],
+      90,
+      true,
+    ],
+    [
+      'just at pass mark',
+      [
+        { itemCode: 'A1', points: 25 },
+        { itemCode: 'A2', points: 60 },
+      ],
+      85,
+      true,
+    ],
+    [
+      'just below pass mark',
+      [
+        { itemCode: 'A1', points: 24.5 },
+        { itemCode: 'A2', points: 60 },
+      ],
+      84.5,
+      false,
+    ],
   ])('%s', (_n, input, total, passed) => {
     const r = scoreAssessment(spec, input);
     expect(r.ok && r.total).toBe(total);
@@ -34,9 +74,31 @@ describe('scoring', () => {
   });
   it.each([
     ['missing item', [{ itemCode: 'A1', points: 40 }], /A2.*not scored/],
-    ['over maximum', [{ itemCode: 'A1', points: 41 }, { itemCode: 'A2', points: 60 }], /between 0 and 40/],
-    ['unknown item', [{ itemCode: 'A1', points: 40 }, { itemCode: 'A2', points: 60 }, { itemCode: 'ZZ', points: 1 }], /ZZ is not in the standard/],
-    ['unknown deduction', [{ itemCode: 'A1', deductions: [{ code: 'x', count: 1 }] }, { itemCode: 'A2', points: 60 }], /no deduction rule x/],
+    [
+      'over maximum',
+      [
+        { itemCode: 'A1', points: 41 },
+        { itemCode: 'A2', points: 60 },
+      ],
+      /between 0 and 40/,
+    ],
+    [
+      'unknown item',
+      [
+        { itemCode: 'A1', points: 40 },
+        { itemCode: 'A2', points: 60 },
+        { itemCode: 'ZZ', points: 1 },
+      ],
+      /ZZ is not in the standard/,
+    ],
+    [
+      'unknown deduction',
+      [
+        { itemCode: 'A1', deductions: [{ code: 'x', count: 1 }] },
+        { itemCode: 'A2', points: 60 },
+      ],
+      /no deduction rule x/,
+    ],
   ])('refuses %s', (_n, input, problem) => {
     const r = scoreAssessment(spec, input);
     expect(r.ok).toBe(false);
@@ -59,7 +121,14 @@ describe('one-vote veto', () => {
     ],
   };
   const period = { start: '2025-01-01', end: '2025-12-31' };
-  const ev = (id: string, kind: MajorEventFact['kind'], occurredOn: string, unitId: string | null = 'u1', jurisdictionCode = '620102001001'): MajorEventFact => ({ id, kind, occurredOn, unitId, jurisdictionCode, description: `event ${id}` });
+  const ev = (id: string, kind: MajorEventFact['kind'], occurredOn: string, unitId: string | null = 'u1', jurisdictionCode = '620102001001'): MajorEventFact => ({
+    id,
+    kind,
+    occurredOn,
+    unitId,
+    jurisdictionCode,
+    description: `event ${id}`,
+  });
 
   it.each([
     ['case at the unit in the period', [ev('e1', 'major_criminal_case', '2025-06-01')], ['V1']],

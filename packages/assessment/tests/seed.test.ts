@@ -17,9 +17,13 @@ describe('assessment seed', () => {
   };
 
   it('places a batch of all 11 categories in the Lanzhou tree with two years of results, vetoes, a revoked plaque and an overdue move', async () => {
-    const [u] = await rows(`select count(*)::int n, count(distinct category)::int c, count(*) filter (where jurisdiction_code not like '620102%' and jurisdiction_code not like '620103%')::int outside from safe_units`);
+    const [u] = await rows(
+      `select count(*)::int n, count(distinct category)::int c, count(*) filter (where jurisdiction_code not like '620102%' and jurisdiction_code not like '620103%')::int outside from safe_units`,
+    );
     expect(u).toEqual({ n: 22, c: 11, outside: 0 });
-    const [a] = await rows(`select count(distinct chain_id)::int chains, count(*) filter (where version > 1)::int corrections, count(*) filter (where vetoed)::int vetoes, count(distinct period_start)::int periods from unit_assessments`);
+    const [a] = await rows(
+      `select count(distinct chain_id)::int chains, count(*) filter (where version > 1)::int corrections, count(*) filter (where vetoed)::int vetoes, count(distinct period_start)::int periods from unit_assessments`,
+    );
     expect(a).toMatchObject({ chains: 44, corrections: 1, periods: 2 });
     expect(a.vetoes).toBeGreaterThanOrEqual(4);
     const vetoed = await rows(`select triggering_event_ids, explanation from unit_assessments where vetoed`);

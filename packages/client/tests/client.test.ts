@@ -59,7 +59,14 @@ describe('population portal', () => {
       const [d] = await rows<{ address: string; dwelling_class: string; capacity: number; listed_on: string; last_visited_on: string | null; revisit_due_on: string }>(
         sql`select address, dwelling_class, capacity, listed_on::text, last_visited_on::text, revisit_due_on::text from dwellings where id = ${id}`,
       );
-      expect({ address: node.address, dwellingClass: node.dwellingClass, capacity: node.capacity, listedOn: node.listedOn, lastVisitedOn: node.lastVisitedOn, revisitDueOn: node.revisitDueOn }).toEqual({
+      expect({
+        address: node.address,
+        dwellingClass: node.dwellingClass,
+        capacity: node.capacity,
+        listedOn: node.listedOn,
+        lastVisitedOn: node.lastVisitedOn,
+        revisitDueOn: node.revisitDueOn,
+      }).toEqual({
         address: d.address,
         dwellingClass: d.dwelling_class,
         capacity: d.capacity,
@@ -71,12 +78,16 @@ describe('population portal', () => {
       const tenants = await rows<{ id: string; registered_on: string; name: string }>(
         sql`select r.id, r.registered_on::text, p.name from residence_registrations r join persons p on p.id = r.person_id where r.dwelling_id = ${id} and r.ended_on is null order by r.registered_on, r.id`,
       );
-      const got = node.currentTenants.map((t) => ({ id: uuidOf(t.id), registered_on: t.registeredOn, name: t.person!.name })).sort((a, b) => a.registered_on.localeCompare(b.registered_on) || a.id.localeCompare(b.id));
+      const got = node.currentTenants
+        .map((t) => ({ id: uuidOf(t.id), registered_on: t.registeredOn, name: t.person!.name }))
+        .sort((a, b) => a.registered_on.localeCompare(b.registered_on) || a.id.localeCompare(b.id));
       expect(got).toEqual(tenants);
       const [visit] = await rows<{ id: string; visited_on: string; matched: boolean; visitor_id: string }>(
         sql`select id, visited_on::text, matched, visitor_id from revisits where dwelling_id = ${id} order by visited_at desc limit 1`,
       );
-      expect(node.lastVisit ? { id: uuidOf(node.lastVisit.id), visited_on: node.lastVisit.visitedOn, matched: node.lastVisit.matched, visitor_id: node.lastVisit.visitorId } : undefined).toEqual(visit);
+      expect(node.lastVisit ? { id: uuidOf(node.lastVisit.id), visited_on: node.lastVisit.visitedOn, matched: node.lastVisit.matched, visitor_id: node.lastVisit.visitorId } : undefined).toEqual(
+        visit,
+      );
     }
   });
 
@@ -88,28 +99,51 @@ describe('population portal', () => {
       sql`select address, revisit_due_on::text from dwellings where jurisdiction_code like '620102001001%' and revisit_due_on < ${asOf} order by revisit_due_on, id`,
     );
     expect(dwellings.length).toBeGreaterThan(0);
-    expect(r.data!.overdueDwellings!.edges.map((e) => [e.node.address, e.node.revisitDueOn, e.node.daysOverdue])).toEqual(dwellings.map((d) => [d.address, d.revisit_due_on, daysBetween(d.revisit_due_on, asOf)]));
+    expect(r.data!.overdueDwellings!.edges.map((e) => [e.node.address, e.node.revisitDueOn, e.node.daysOverdue])).toEqual(
+      dwellings.map((d) => [d.address, d.revisit_due_on, daysBetween(d.revisit_due_on, asOf)]),
+    );
     const tenants = await rows<{ name: string; revisit_due_on: string }>(
       sql`select name, revisit_due_on::text from persons where jurisdiction_code like '620102001001%' and revisit_due_on < ${asOf} order by revisit_due_on, id`,
     );
     expect(tenants.length).toBeGreaterThan(0);
-    expect(r.data!.overdueTenants!.edges.map((e) => [e.node.name, e.node.revisitDueOn, e.node.daysOverdue])).toEqual(tenants.map((t) => [t.name, t.revisit_due_on, daysBetween(t.revisit_due_on, asOf)]));
+    expect(r.data!.overdueTenants!.edges.map((e) => [e.node.name, e.node.revisitDueOn, e.node.daysOverdue])).toEqual(
+      tenants.map((t) => [t.name, t.revisit_due_on, daysBetween(t.revisit_due_on, asOf)]),
+    );
   });
 
   it('a registration round: a person, their registration at a dwelling, a revisit; then the dwellings page shows them', async () => {
     const c = client('grid_worker');
     const page = await c.dwellingsPage({ first: 1 });
     const dwellingId = page.data!.dwellings!.edges[0].node.id;
-    const person = await c.recordPerson({ jurisdictionCode: '620102001001', hukouPlaceCode: '620421', idNumber: residentId('62042119900307002'), name: '客户端测试', kind: 'floating', inflowDate: '2026-01-05', inflowReason: 'work' });
+    const person = await c.recordPerson({
+      jurisdictionCode: '620102001001',
+      hukouPlaceCode: '620421',
+      idNumber: residentId('62042119900307002'),
+      name: '客户端测试',
+      kind: 'floating',
+      inflowDate: '2026-01-05',
+      inflowReason: 'work',
+    });
     expect(person.errors).toEqual([]);
     const p = person.data!.recordPerson!;
     if (p.__typename !== 'RecordPersonSuccess') throw new Error(`recordPerson: ${JSON.stringify(p)}`);
-    expect({ name: p.data.name, birthDate: p.data.birthDate, gender: p.data.gender, kind: p.data.kind, version: p.data.version }).toEqual({ name: '客户端测试', birthDate: '1990-03-07', gender: 'female', kind: 'floating', version: 1 });
+    expect({ name: p.data.name, birthDate: p.data.birthDate, gender: p.data.gender, kind: p.data.kind, version: p.data.version }).toEqual({
+      name: '客户端测试',
+      birthDate: '1990-03-07',
+      gender: 'female',
+      kind: 'floating',
+      version: 1,
+    });
 
     const reg = await c.registerResidence({ personId: p.data.id, dwellingId, registeredOn: '2026-01-06' });
     const rr = reg.data!.registerResidence!;
     if (rr.__typename !== 'RegisterResidenceSuccess') throw new Error(`registerResidence: ${JSON.stringify(rr)}`);
-    expect({ active: rr.data.active, registeredOn: rr.data.registeredOn, person: rr.data.person!.id, dwelling: rr.data.dwelling!.id }).toEqual({ active: true, registeredOn: '2026-01-06', person: p.data.id, dwelling: dwellingId });
+    expect({ active: rr.data.active, registeredOn: rr.data.registeredOn, person: rr.data.person!.id, dwelling: rr.data.dwelling!.id }).toEqual({
+      active: true,
+      registeredOn: '2026-01-06',
+      person: p.data.id,
+      dwelling: dwellingId,
+    });
 
     // A second active registration for the same person is a DomainError in the payload, with its code.
     const again = await c.registerResidence({ personId: p.data.id, dwellingId, registeredOn: '2026-01-07' });
@@ -122,7 +156,12 @@ describe('population portal', () => {
     const visit = await c.recordRevisit({ dwellingId, visitedAt, matched: true, tenantsSeen: [p.data.id], notes: '客户端回访' });
     const v = visit.data!.recordRevisit!;
     if (v.__typename !== 'RecordRevisitSuccess') throw new Error(`recordRevisit: ${JSON.stringify(v)}`);
-    expect({ matched: v.data.matched, notes: v.data.notes, visitedOn: v.data.visitedOn, lastVisitedOn: v.data.dwelling!.lastVisitedOn }).toEqual({ matched: true, notes: '客户端回访', visitedOn: today(), lastVisitedOn: today() });
+    expect({ matched: v.data.matched, notes: v.data.notes, visitedOn: v.data.visitedOn, lastVisitedOn: v.data.dwelling!.lastVisitedOn }).toEqual({
+      matched: true,
+      notes: '客户端回访',
+      visitedOn: today(),
+      lastVisitedOn: today(),
+    });
 
     const after = (await c.dwellingsPage({ first: 1 })).data!.dwellings!.edges[0].node;
     expect(after.currentTenants.map((t) => t.person!.name)).toContain('客户端测试');
@@ -131,7 +170,13 @@ describe('population portal', () => {
 
   it('a bad scalar in the variables: refused with its code, nothing written', async () => {
     const [{ n: before }] = await rows<{ n: number }>(sql`select count(*)::int as n from persons`);
-    const r = await client('grid_worker').recordPerson({ jurisdictionCode: '620102001001', hukouPlaceCode: '620421', idNumber: `${residentId('62042119900307003').slice(0, 17)}${residentId('62042119900307003').endsWith('1') ? '2' : '1'}`, name: '坏号码', kind: 'floating' });
+    const r = await client('grid_worker').recordPerson({
+      jurisdictionCode: '620102001001',
+      hukouPlaceCode: '620421',
+      idNumber: `${residentId('62042119900307003').slice(0, 17)}${residentId('62042119900307003').endsWith('1') ? '2' : '1'}`,
+      name: '坏号码',
+      kind: 'floating',
+    });
     // The status is the server's GraphQL-over-HTTP choice for a variable error (no data); the client keeps the code either way.
     expect(r.data).toBeNull();
     expect(r.errors.map((e) => e.code)).toEqual(['CORE_RESIDENT_ID_INVALID']);
@@ -149,7 +194,12 @@ describe('patrol portal', () => {
       ['snatching', '张掖路步行街', false, 240],
     ]);
     const [activation] = r.data!.jointDutyActivations!.edges.map((e) => e.node);
-    expect({ threshold: activation.threshold, alertTypes: activation.alertTypes, jurisdictionCode: activation.jurisdictionCode, day: activation.day }).toEqual({ threshold: 2, alertTypes: ['robbery', 'snatching'], jurisdictionCode: '620102', day: addDays(today(), -1) });
+    expect({ threshold: activation.threshold, alertTypes: activation.alertTypes, jurisdictionCode: activation.jurisdictionCode, day: activation.day }).toEqual({
+      threshold: 2,
+      alertTypes: ['robbery', 'snatching'],
+      jurisdictionCode: '620102',
+      day: addDays(today(), -1),
+    });
     expect(activation.triggeringAlerts.map((a) => a.id).sort()).toEqual(r.data!.alerts!.edges.map((e) => e.node.id).sort());
     expect(activation.report.find((p) => p.point.name === '东方红广场临时执勤点')).toMatchObject({ status: 'on_time', minutesAfterActivation: 5 });
   });
@@ -180,7 +230,11 @@ describe('credit portal', () => {
     const c = client('department_service');
     const one = await c.creditStanding({ code: subject.credit_code });
     expect(one.errors).toEqual([]);
-    expect({ creditCode: one.data!.creditStanding!.creditCode, name: one.data!.creditStanding!.name, known: one.data!.creditStanding!.known }).toEqual({ creditCode: subject.credit_code, name: subject.name, known: true });
+    expect({ creditCode: one.data!.creditStanding!.creditCode, name: one.data!.creditStanding!.name, known: one.data!.creditStanding!.known }).toEqual({
+      creditCode: subject.credit_code,
+      name: subject.name,
+      known: true,
+    });
 
     const unknownValid = creditCode('91620100MA0000000');
     const bulk = await c.creditStandings({ codes: [subject.credit_code, 'not-a-code', unknownValid] });

@@ -6,16 +6,34 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { modules } from '@safecity/api';
 import { loadTrustedDocuments, seedAll, trustedDocumentHash as sha256, trustedDocumentsConfigOf } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
-import { createSafeCityClient, trustedDocuments, withDocumentHash, type JsonValue, type UnitHistoryQuery, type CreditStandingsQuery, type AlertsWithActivationsQuery, type RecordRevisitMutationVariables } from '../src/index.js';
+import {
+  createSafeCityClient,
+  trustedDocuments,
+  withDocumentHash,
+  type JsonValue,
+  type UnitHistoryQuery,
+  type CreditStandingsQuery,
+  type AlertsWithActivationsQuery,
+  type RecordRevisitMutationVariables,
+} from '../src/index.js';
 
 const manifestPath = join(import.meta.dirname, '../src/generated/operations.json');
 
 describe('configuration (TRUSTED_DOCUMENTS, TRUSTED_DOCUMENTS_MANIFEST)', () => {
   it.each([
     [{}, { mode: 'off', manifests: [] }],
-    [{ TRUSTED_DOCUMENTS: 'off', TRUSTED_DOCUMENTS_MANIFEST: 'a.json' }, { mode: 'off', manifests: ['a.json'] }],
-    [{ TRUSTED_DOCUMENTS: 'allow', TRUSTED_DOCUMENTS_MANIFEST: 'a.json' }, { mode: 'allow', manifests: ['a.json'] }],
-    [{ TRUSTED_DOCUMENTS: 'only', TRUSTED_DOCUMENTS_MANIFEST: ' a.json, b.json ,' }, { mode: 'only', manifests: ['a.json', 'b.json'] }],
+    [
+      { TRUSTED_DOCUMENTS: 'off', TRUSTED_DOCUMENTS_MANIFEST: 'a.json' },
+      { mode: 'off', manifests: ['a.json'] },
+    ],
+    [
+      { TRUSTED_DOCUMENTS: 'allow', TRUSTED_DOCUMENTS_MANIFEST: 'a.json' },
+      { mode: 'allow', manifests: ['a.json'] },
+    ],
+    [
+      { TRUSTED_DOCUMENTS: 'only', TRUSTED_DOCUMENTS_MANIFEST: ' a.json, b.json ,' },
+      { mode: 'only', manifests: ['a.json', 'b.json'] },
+    ],
   ])('%j → %j', (env, expected) => {
     expect(trustedDocumentsConfigOf(env as NodeJS.ProcessEnv)).toEqual(expected);
   });
@@ -60,7 +78,11 @@ describe('manifests', () => {
 describe('the request body', () => {
   it('a registered document becomes its hash; anything else is sent as it is', () => {
     const [hash, doc] = Object.entries(trustedDocuments)[0];
-    expect(JSON.parse(withDocumentHash(JSON.stringify({ query: doc, variables: { first: 1 }, operationName: 'X' })))).toEqual({ variables: { first: 1 }, operationName: 'X', extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    expect(JSON.parse(withDocumentHash(JSON.stringify({ query: doc, variables: { first: 1 }, operationName: 'X' })))).toEqual({
+      variables: { first: 1 },
+      operationName: 'X',
+      extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+    });
     const other = JSON.stringify({ query: '{ me { id } }' });
     expect(withDocumentHash(other)).toBe(other);
   });

@@ -75,7 +75,12 @@ export function createApp(o: AppOptions): App {
       useGraphQLOverHttp(),
       useErrorCodes(requestIdOf, logMaskedCauses(log)),
       useRequestBudget(config.requestTimeoutMs),
-      useHeavyAdmission({ heavyNodes: Number(process.env.HEAVY_QUERY_NODES || 100), concurrency: Number(process.env.HEAVY_QUERY_CONCURRENCY || 2), defaultPageSize: 20, maxPageSize: config.limits.maxPageSize }),
+      useHeavyAdmission({
+        heavyNodes: Number(process.env.HEAVY_QUERY_NODES || 100),
+        concurrency: Number(process.env.HEAVY_QUERY_CONCURRENCY || 2),
+        defaultPageSize: 20,
+        maxPageSize: config.limits.maxPageSize,
+      }),
       useRequestFacts(!config.production),
       // Order matters: a later plugin's execute wraps an earlier one's. The replica router picks
       // the database first (outer), then the scoped read opens its row-security transaction on it.

@@ -30,7 +30,9 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (typeof value === 'object') {
-    const keys = Object.keys(value as object).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    const keys = Object.keys(value as object)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -205,7 +207,12 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVe
   let checked = 0;
   let afterSeq = 0;
   for (;;) {
-    const page = await db.select().from(auditLog).where(and(gt(auditLog.seq, afterSeq))).orderBy(asc(auditLog.seq)).limit(pageSize);
+    const page = await db
+      .select()
+      .from(auditLog)
+      .where(and(gt(auditLog.seq, afterSeq)))
+      .orderBy(asc(auditLog.seq))
+      .limit(pageSize);
     for (const r of page) {
       if (r.prevHash !== prevHash) return { ok: false, checked, firstBrokenSeq: r.seq, reason: 'link to the previous entry is broken (an entry was removed or inserted)' };
       const row = { ...r, actorRoles: r.actorRoles ?? [], before: r.before, after: r.after };
@@ -268,4 +275,3 @@ begin
   end if;
   return stored > 0;
 end $$`;
-

@@ -162,11 +162,7 @@ export function actorFromClaims(payload: JWTPayload, rolePermissions: ReadonlyMa
 }
 
 /** Mints an HS256 token for local development (the `token` CLI and tests). */
-export async function mintDevToken(
-  secret: string,
-  claims: TokenClaims,
-  opts: { issuer?: string; audience?: string; expiresIn?: string | number } = {},
-): Promise<string> {
+export async function mintDevToken(secret: string, claims: TokenClaims, opts: { issuer?: string; audience?: string; expiresIn?: string | number } = {}): Promise<string> {
   return new SignJWT({ roles: claims.roles, jurisdiction: claims.jurisdiction, permissions: claims.permissions, name: claims.name })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)

@@ -110,7 +110,7 @@ export function createBuilder(opts: { errorCodes: string[] }) {
       // the written record in `RecordPersonSuccess.data`), not after the root type.
       defaultUnionOptions: {
         name: ({ parentTypeName, fieldName }) => `${payloadStem(parentTypeName, fieldName)}Payload`,
-        description: 'The mutation\'s answer: its Success member (what was written, in `data`), or a DomainError (nothing was written).',
+        description: "The mutation's answer: its Success member (what was written, in `data`), or a DomainError (nothing was written).",
       },
       defaultResultOptions: {
         name: ({ parentTypeName, fieldName }) => `${payloadStem(parentTypeName, fieldName)}Success`,
@@ -172,7 +172,7 @@ export function createBuilder(opts: { errorCodes: string[] }) {
 
   const ErrorCode = builder.enumType('ErrorCode', {
     description:
-      'Every error code the API answers with (a closed set): the modules\' DomainError codes (in a mutation\'s payload, or as `extensions.code` of a top-level error) and the gateway\'s own top-level codes (UNAUTHENTICATED, FORBIDDEN, QUERY_TOO_DEEP, …).',
+      "Every error code the API answers with (a closed set): the modules' DomainError codes (in a mutation's payload, or as `extensions.code` of a top-level error) and the gateway's own top-level codes (UNAUTHENTICATED, FORBIDDEN, QUERY_TOO_DEEP, …).",
     values: Object.fromEntries([...new Set(opts.errorCodes)].sort().map((c) => [c, { value: c, description: errorCodeDescription(c) }])),
   });
 

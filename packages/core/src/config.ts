@@ -87,7 +87,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || (production ? '0.0.0.0' : '127.0.0.1'),
     production,
     security: {
-      corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+      corsOrigins: (env.CORS_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
       introspection: introspection as SecurityConfig['introspection'],
       maxBodyBytes: Number(env.GRAPHQL_MAX_BODY_BYTES || 4 * 1024 * 1024),
       // Above every module's own list limit (creditStandings: 1,000), so their coded errors speak for the sizes they own.

@@ -48,11 +48,7 @@ export class DataDirectoryInUseError extends Error {
 export type LockVerdict = 'live' | 'stale' | 'unknown-host';
 
 /** Whether a recorded owner still runs, as far as this machine can tell. Pure: facts come in. */
-export function judgeOwner(
-  owner: Partial<DataDirOwner>,
-  here: { hostname: string; bootId: string | null },
-  facts: { pidAlive: boolean; processStart: string | null },
-): LockVerdict {
+export function judgeOwner(owner: Partial<DataDirOwner>, here: { hostname: string; bootId: string | null }, facts: { pidAlive: boolean; processStart: string | null }): LockVerdict {
   if (owner.hostname !== here.hostname) return 'unknown-host';
   if (owner.bootId && here.bootId && owner.bootId !== here.bootId) return 'stale';
   if (!facts.pidAlive) return 'stale';
@@ -127,7 +123,9 @@ export function lockDataDirectory(dataDir: string, command = describeCommand()):
       const held = readOwner(path);
       if (held === 'half-written') throw new DataDirectoryInUseError(dataDir, null);
       if (held === 'gone') continue;
-      const verdict = held ? judgeOwner(held, { hostname: owner.hostname, bootId: owner.bootId }, { pidAlive: !!held.pid && pidAlive(held.pid), processStart: held.pid ? processStartOf(held.pid) : null }) : 'stale';
+      const verdict = held
+        ? judgeOwner(held, { hostname: owner.hostname, bootId: owner.bootId }, { pidAlive: !!held.pid && pidAlive(held.pid), processStart: held.pid ? processStartOf(held.pid) : null })
+        : 'stale';
       if (verdict !== 'stale') throw new DataDirectoryInUseError(dataDir, held);
       log().warn({ dataDir, staleOwner: held }, 'replacing the lock of a process that is no longer running (it was killed or the machine restarted)');
       try {

@@ -48,27 +48,31 @@ export function defineErrors<P extends string, K extends string>(prefix: P, code
 }
 
 /** Codes shared by every module. */
-export const CoreErrors = defineErrors('CORE', {
-  NOT_FOUND: 'No such record in your jurisdiction.',
-  FORBIDDEN: 'You do not have permission for this operation.',
-  INPUT_INVALID: 'The input is invalid.',
-  INPUT_TOO_LONG: 'A text input is longer than allowed.',
-  ID_MALFORMED: 'The id is not a valid id of the expected type.',
-  VERSION_CONFLICT: 'The record was changed by someone else since you read it; reload and retry.',
-  IDEMPOTENCY_KEY_REUSED: 'This idempotency key was already used for a different request.',
-  JURISDICTION_OUT_OF_SCOPE: 'The jurisdiction is outside your jurisdiction.',
-  JURISDICTION_UNKNOWN: 'No such jurisdiction.',
-  PURPOSE_REQUIRED: 'A purpose is required for this access.',
-  CALENDAR_NOT_LOADED: 'The official holiday arrangement for the year is not loaded.',
-  CALENDAR_ARRANGEMENT_INVALID: 'The holiday arrangement is not consistent.',
-  CALENDAR_YEAR_LOADED: 'The year is loaded already; replacing it needs its version and a reason.',
-  DATABASE_UNAVAILABLE: 'The database is unavailable; retry shortly.',
-  REQUEST_TIMEOUT: 'The request took longer than its time budget.',
-  REQUEST_CANCELLED: 'The request was cancelled.',
-  RATE_LIMITED: 'Too many requests; retry after the number of seconds in Retry-After.',
-  // One code for one refusal: a missing permission is FORBIDDEN whether it surfaces as a
-  // top-level error (scope-auth) or as a DomainError of a mutation's union.
-}, { unprefixed: ['FORBIDDEN'] });
+export const CoreErrors = defineErrors(
+  'CORE',
+  {
+    NOT_FOUND: 'No such record in your jurisdiction.',
+    FORBIDDEN: 'You do not have permission for this operation.',
+    INPUT_INVALID: 'The input is invalid.',
+    INPUT_TOO_LONG: 'A text input is longer than allowed.',
+    ID_MALFORMED: 'The id is not a valid id of the expected type.',
+    VERSION_CONFLICT: 'The record was changed by someone else since you read it; reload and retry.',
+    IDEMPOTENCY_KEY_REUSED: 'This idempotency key was already used for a different request.',
+    JURISDICTION_OUT_OF_SCOPE: 'The jurisdiction is outside your jurisdiction.',
+    JURISDICTION_UNKNOWN: 'No such jurisdiction.',
+    PURPOSE_REQUIRED: 'A purpose is required for this access.',
+    CALENDAR_NOT_LOADED: 'The official holiday arrangement for the year is not loaded.',
+    CALENDAR_ARRANGEMENT_INVALID: 'The holiday arrangement is not consistent.',
+    CALENDAR_YEAR_LOADED: 'The year is loaded already; replacing it needs its version and a reason.',
+    DATABASE_UNAVAILABLE: 'The database is unavailable; retry shortly.',
+    REQUEST_TIMEOUT: 'The request took longer than its time budget.',
+    REQUEST_CANCELLED: 'The request was cancelled.',
+    RATE_LIMITED: 'Too many requests; retry after the number of seconds in Retry-After.',
+    // One code for one refusal: a missing permission is FORBIDDEN whether it surfaces as a
+    // top-level error (scope-auth) or as a DomainError of a mutation's union.
+  },
+  { unprefixed: ['FORBIDDEN'] },
+);
 
 export const notFound = (what = 'record') => CoreErrors.error('NOT_FOUND', `No such ${what} in your jurisdiction.`);
 
@@ -84,13 +88,13 @@ export const TOP_LEVEL_ERROR_CODES = {
   QUERY_TOO_DEEP: 'The operation nests deeper than GRAPHQL_MAX_DEPTH (HTTP 400, nothing ran).',
   QUERY_TOO_LARGE: 'The operation has more tokens than allowed (HTTP 400, nothing ran).',
   QUERY_TOO_MANY_ALIASES: 'The operation uses more aliases than GRAPHQL_MAX_ALIASES (HTTP 400, nothing ran).',
-  QUERY_TOO_COSTLY: 'The operation\'s cost or worst-case node count exceeds GRAPHQL_MAX_COST / GRAPHQL_MAX_NODES (HTTP 400, nothing ran): ask for smaller pages.',
+  QUERY_TOO_COSTLY: "The operation's cost or worst-case node count exceeds GRAPHQL_MAX_COST / GRAPHQL_MAX_NODES (HTTP 400, nothing ran): ask for smaller pages.",
   REQUEST_TOO_LARGE: 'The request body is larger than GRAPHQL_MAX_BODY_BYTES (HTTP 413).',
   LENGTH_REQUIRED: 'A request body without Content-Length (HTTP 411).',
   GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax (HTTP 400).',
   GRAPHQL_VALIDATION_FAILED: 'The document does not match the schema (HTTP 400).',
   TRUSTED_DOCUMENT_REQUIRED: 'The server accepts registered operations only (TRUSTED_DOCUMENTS=only) and got a document, or no hash (HTTP 400, nothing ran).',
-  TRUSTED_DOCUMENT_UNKNOWN: 'extensions.persistedQuery.sha256Hash names no operation in the server\'s trusted-documents manifest (HTTP 404, nothing ran).',
+  TRUSTED_DOCUMENT_UNKNOWN: "extensions.persistedQuery.sha256Hash names no operation in the server's trusted-documents manifest (HTTP 404, nothing ran).",
   INTERNAL_SERVER_ERROR: 'An unexpected failure, masked; the server log has the details under the request id.',
   CORE_RESIDENT_ID_INVALID: 'A ResidentIdNumber argument or variable is not a valid GB 11643 number (HTTP 400, nothing ran).',
   CORE_CREDIT_CODE_INVALID: 'A CreditCode argument or variable is not a valid GB 32100-2015 code (HTTP 400, nothing ran).',

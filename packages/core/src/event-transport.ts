@@ -50,7 +50,10 @@ export async function createEventBus(redisUrl: string | null, log: Logger, chann
   // We subscribe ourselves on every 'ready' (then catch up), so ioredis must not do it as well.
   const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null, connectTimeout: 2000, autoResubscribe: false });
   let closing = false;
-  for (const [role, client] of [['publish', publishClient], ['subscribe', subscribeClient]] as const) {
+  for (const [role, client] of [
+    ['publish', publishClient],
+    ['subscribe', subscribeClient],
+  ] as const) {
     // Without an 'error' listener ioredis writes every reconnect failure to stderr.
     client.on('error', (err: Error & { code?: string }) => problems.problem(`redis-${role}`, { role, code: err.code, err: { message: err.message } }, 'Redis unreachable; retrying'));
     client.on('ready', () => problems.recovered(`redis-${role}`, 'Redis reachable again'));
@@ -98,7 +101,12 @@ export async function createEventBus(redisUrl: string | null, log: Logger, chann
       if (lastSeen === null) lastSeen = await lastCommittedId();
       else {
         for (;;) {
-          const rows = await database.db.select().from(eventOutbox).where(gt(eventOutbox.id, Number(lastSeen))).orderBy(asc(eventOutbox.id)).limit(CATCH_UP_PAGE);
+          const rows = await database.db
+            .select()
+            .from(eventOutbox)
+            .where(gt(eventOutbox.id, Number(lastSeen)))
+            .orderBy(asc(eventOutbox.id))
+            .limit(CATCH_UP_PAGE);
           for (const r of rows) pass({ id: String(r.id), name: r.name as EventName, payload: r.payload, requestId: r.requestId, createdAt: r.createdAt.toISOString() });
           if (rows.length < CATCH_UP_PAGE) break;
         }

@@ -117,7 +117,12 @@ export const EVENT_READ_PERMISSIONS: { readonly [N in EventName]: string } = {
 };
 
 /** Whether an actor with these permissions and this jurisdiction may receive the event. */
-export function mayReceiveEvent(name: EventName, payload: { jurisdictionCode?: string }, actor: { permissions: ReadonlySet<string>; jurisdictionCode: string }, isWithin: (code: string, root: string) => boolean): boolean {
+export function mayReceiveEvent(
+  name: EventName,
+  payload: { jurisdictionCode?: string },
+  actor: { permissions: ReadonlySet<string>; jurisdictionCode: string },
+  isWithin: (code: string, root: string) => boolean,
+): boolean {
   const permission = Object.hasOwn(EVENT_READ_PERMISSIONS, name) ? EVENT_READ_PERMISSIONS[name] : null;
   if (!permission || !actor.permissions.has(permission)) return false;
   return typeof payload.jurisdictionCode === 'string' && isWithin(payload.jurisdictionCode, actor.jurisdictionCode);

@@ -68,7 +68,15 @@ export function classifyFault(e: unknown): Fault | null {
 export function isInfrastructureError(e: unknown): boolean {
   return causeChain(e).some((c) => {
     const x = c as { name?: unknown; errno?: unknown; syscall?: unknown; address?: unknown; query?: unknown };
-    return classifyFault(c) !== null || x.name === 'PostgresError' || x.name === 'DrizzleQueryError' || x.errno !== undefined || x.syscall !== undefined || x.address !== undefined || typeof x.query === 'string';
+    return (
+      classifyFault(c) !== null ||
+      x.name === 'PostgresError' ||
+      x.name === 'DrizzleQueryError' ||
+      x.errno !== undefined ||
+      x.syscall !== undefined ||
+      x.address !== undefined ||
+      typeof x.query === 'string'
+    );
   });
 }
 

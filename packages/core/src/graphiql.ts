@@ -20,4 +20,3 @@ export function createGraphiQLRenderer(): (opts: Record<string, unknown>) => Pro
     return page;
   };
 }
-

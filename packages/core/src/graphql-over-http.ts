@@ -46,7 +46,11 @@ export function isOutage(result: unknown): boolean {
 /** CSRF refusals get their own code and a message that says what to send. */
 export function withCsrfCode<E extends ErrorLike>(error: E): E {
   if (error.message !== CSRF_REFUSAL || error.extensions?.code) return error;
-  return rebuild(error, { ...error.extensions, code: 'CSRF_HEADER_REQUIRED' }, `This request needs one of the headers ${CSRF_HEADERS.join(', ')} (any value): GET requests and form-encoded or text/plain POSTs without it are refused to prevent cross-site request forgery.`);
+  return rebuild(
+    error,
+    { ...error.extensions, code: 'CSRF_HEADER_REQUIRED' },
+    `This request needs one of the headers ${CSRF_HEADERS.join(', ')} (any value): GET requests and form-encoded or text/plain POSTs without it are refused to prevent cross-site request forgery.`,
+  );
 }
 
 function rebuild<E extends ErrorLike>(error: E, extensions: Record<string, unknown>, message = error.message): E {

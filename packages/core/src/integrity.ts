@@ -37,10 +37,9 @@ export function appendOnly(tables: readonly PgTable[]): string[] {
   return [
     `create or replace function ${APPEND_ONLY_FUNCTION}() returns trigger language plpgsql as $$
    begin raise exception '% is append-only', tg_table_name; end $$`,
-    ...tables.map(getTableName).flatMap((t) => [
-      `drop trigger if exists ${t}_append_only on ${t}`,
-      `create trigger ${t}_append_only before update or delete on ${t} for each row execute function ${APPEND_ONLY_FUNCTION}()`,
-    ]),
+    ...tables
+      .map(getTableName)
+      .flatMap((t) => [`drop trigger if exists ${t}_append_only on ${t}`, `create trigger ${t}_append_only before update or delete on ${t} for each row execute function ${APPEND_ONLY_FUNCTION}()`]),
   ];
 }
 

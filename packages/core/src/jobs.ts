@@ -65,7 +65,10 @@ export function loadJobsConfig(env: NodeJS.ProcessEnv = process.env): JobsConfig
 /** `name=ms,name=ms` as periods by job name; a malformed entry stops the start, never silently ignored. */
 export function jobPeriods(text: string | undefined): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([\w.-]+)=(\d+)$/.exec(part);
     if (!m || Number(m[2]) <= 0) throw new Error(`JOB_PERIODS: "${part}" is not name=milliseconds`);
     out[m[1]!] = Number(m[2]);
@@ -141,9 +144,12 @@ export function createJobRunner(o: { platform: Platform; jobs: ModuleJob[]; conf
   }
 
   async function runClaimed(job: ModuleJob, runId: number, startedAt: Date): Promise<void> {
-    const renew = setInterval(() => {
-      exec(sql`update job_schedule set lease_until = now() + make_interval(secs => ${config.leaseMs / 1000}) where name = ${job.name} and lease_node = ${config.node}`).catch(() => {});
-    }, Math.max(50, config.leaseMs / 3));
+    const renew = setInterval(
+      () => {
+        exec(sql`update job_schedule set lease_until = now() + make_interval(secs => ${config.leaseMs / 1000}) where name = ${job.name} and lease_node = ${config.node}`).catch(() => {});
+      },
+      Math.max(50, config.leaseMs / 3),
+    );
     renew.unref();
     let outcome: 'ok' | 'failed' = 'ok';
     let error: string | null = null;
@@ -164,7 +170,9 @@ export function createJobRunner(o: { platform: Platform; jobs: ModuleJob[]; conf
         db.transaction(async (tx) => {
           await tx.execute(sql`update job_runs set finished_at = now(), outcome = ${outcome}, error = ${error} where id = ${runId} and outcome = 'running'`);
           // The next run is due one period after this one started; a failed run waits its period too.
-          await tx.execute(sql`update job_schedule set next_run_at = ${startedAt.toISOString()}::timestamptz + make_interval(secs => ${(config.periods[job.name] ?? job.everyMs) / 1000}), lease_node = null, lease_until = null where name = ${job.name} and lease_node = ${config.node}`);
+          await tx.execute(
+            sql`update job_schedule set next_run_at = ${startedAt.toISOString()}::timestamptz + make_interval(secs => ${(config.periods[job.name] ?? job.everyMs) / 1000}), lease_node = null, lease_until = null where name = ${job.name} and lease_node = ${config.node}`,
+          );
         }),
       );
     } catch (e) {

@@ -64,7 +64,10 @@ export async function listJurisdictions(ctx: Ctx, filter: { parentCode?: string 
 /** Grids are drawn locally: a community adds one, numbered after its last. */
 export async function createGrid(ctx: Ctx, input: { communityCode: string; name: string }, idempotencyKey?: string | null) {
   return runMutation(ctx, { operation: 'createGrid', idempotencyKey, input }, async (tx) => {
-    const [community] = await tx.db.select().from(jurisdictions).where(and(eq(jurisdictions.code, input.communityCode), inScope(tx, jurisdictions.code)));
+    const [community] = await tx.db
+      .select()
+      .from(jurisdictions)
+      .where(and(eq(jurisdictions.code, input.communityCode), inScope(tx, jurisdictions.code)));
     if (!community) throw notFound('community');
     if (community.level !== 'community') throw CoreErrors.error('INPUT_INVALID', 'Grids belong to a community or village.', { field: 'communityCode' });
     const [{ last }] = await tx.db
@@ -96,7 +99,6 @@ export async function renameJurisdiction(ctx: Ctx, input: { code: string; name: 
     return after;
   });
 }
-
 
 /**
  * The one check every service makes before writing a record into a division code: the caller may

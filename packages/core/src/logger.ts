@@ -9,7 +9,26 @@ import { maskPersonal, maskPhone, maskResidentId } from './masking.js';
  */
 
 /** Properties of database errors that carry SQL, parameter values or row contents. */
-const SQL_KEYS = new Set(['query', 'params', 'parameters', 'sql', 'detail', 'where', 'hint', 'internalQuery', 'internal_query', 'internalPosition', 'position', 'file', 'line', 'routine', 'args', 'values', 'input', 'variables']);
+const SQL_KEYS = new Set([
+  'query',
+  'params',
+  'parameters',
+  'sql',
+  'detail',
+  'where',
+  'hint',
+  'internalQuery',
+  'internal_query',
+  'internalPosition',
+  'position',
+  'file',
+  'line',
+  'routine',
+  'args',
+  'values',
+  'input',
+  'variables',
+]);
 /** Keys whose values name a person: kept as their first character. */
 const NAME_KEYS = /^(name|fullName|personName|landlordName|tenantName|contactName)$/i;
 const RESIDENT_ID_IN_TEXT = /(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])/g;

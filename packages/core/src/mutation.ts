@@ -32,7 +32,12 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
   // Called from a subscriber or another service inside a transaction: join it.
   if (isTx(ctx)) return fn(ctx);
   const actor = opts.system ? { id: 'system', roles: ['system'] } : requireActor(ctx);
-  const requestHash = opts.idempotencyKey ? createHash('sha256').update(opts.operation).update(canonicalJson(opts.input ?? null)).digest('hex') : '';
+  const requestHash = opts.idempotencyKey
+    ? createHash('sha256')
+        .update(opts.operation)
+        .update(canonicalJson(opts.input ?? null))
+        .digest('hex')
+    : '';
   let emitted: EmittedEvent[] = [];
   let result: T;
   try {
@@ -94,7 +99,11 @@ export function isTx(ctx: Ctx): ctx is TxCtx {
 }
 
 async function findKey(db: Db, actorId: string, key: string) {
-  const rows = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.actorId, actorId), eq(idempotencyKeys.key, key))).limit(1);
+  const rows = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.actorId, actorId), eq(idempotencyKeys.key, key)))
+    .limit(1);
   return rows[0] ?? null;
 }
 

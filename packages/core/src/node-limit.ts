@@ -87,7 +87,9 @@ export function useNodeLimit(opts: { maxNodes: number; defaultPageSize: number; 
       const nodes = worstCaseNodes(args.schema, args.document, (args.variableValues ?? {}) as Record<string, unknown>, opts);
       if (nodes > opts.maxNodes) {
         setResultAndStopExecution({
-          errors: [new GraphQLError(`The query could return up to ${nodes} nodes; the limit is ${opts.maxNodes}. Ask for smaller pages.`, { extensions: { code: 'QUERY_TOO_COSTLY', worstCaseNodes: nodes } })],
+          errors: [
+            new GraphQLError(`The query could return up to ${nodes} nodes; the limit is ${opts.maxNodes}. Ask for smaller pages.`, { extensions: { code: 'QUERY_TOO_COSTLY', worstCaseNodes: nodes } }),
+          ],
         });
       }
     },

@@ -169,10 +169,7 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
       let failed: unknown = null;
       for (const r of rows) {
         try {
-          await withTimeout(
-            transport.deliver({ id: String(r.id), name: r.name as EventName, payload: r.payload, requestId: r.requestId, createdAt: r.createdAt.toISOString() }),
-            deliverTimeoutMs,
-          );
+          await withTimeout(transport.deliver({ id: String(r.id), name: r.name as EventName, payload: r.payload, requestId: r.requestId, createdAt: r.createdAt.toISOString() }), deliverTimeoutMs);
           delivered.push(r.id);
         } catch (e) {
           // Stop at the first failure: a later event must not overtake this one.
@@ -180,7 +177,11 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
           break;
         }
       }
-      if (delivered.length) await tx.update(eventOutbox).set({ publishedAt: sql`now()` }).where(sql`${eventOutbox.id} = any(${sql.param(delivered)}::bigint[])`);
+      if (delivered.length)
+        await tx
+          .update(eventOutbox)
+          .set({ publishedAt: sql`now()` })
+          .where(sql`${eventOutbox.id} = any(${sql.param(delivered)}::bigint[])`);
       lastBacklog = rows.length - delivered.length;
       if (failed) {
         problems.problem('deliver', { transport: transport.kind, err: { message: (failed as Error).message }, pending: lastBacklog }, 'event delivery failed; will retry');

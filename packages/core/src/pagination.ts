@@ -88,10 +88,12 @@ export async function paginate<Row>(o: KeysetOptions<Row>): Promise<Page<Row>> {
   const pageRows = rows.slice(0, size);
   if (backward) pageRows.reverse();
   const edges = pageRows.map((node) => ({
-    cursor: encode(o.keys.map((k) => {
-      const v = k.of(node);
-      return v instanceof Date ? v.toISOString() : v;
-    })),
+    cursor: encode(
+      o.keys.map((k) => {
+        const v = k.of(node);
+        return v instanceof Date ? v.toISOString() : v;
+      }),
+    ),
     node,
   }));
   return {

@@ -57,10 +57,13 @@ export async function runReadiness(platform: Platform, checks: readonly Readines
         timer = setTimeout(() => resolve({ status: 'down', detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
       });
       try {
-        const r = await Promise.race([c.check(platform).catch((err) => {
-          platform.log.warn({ err, check: c.name }, 'readiness check failed');
-          return { status: 'down', detail: 'unreachable' } satisfies ReadinessResult;
-        }), timedOut]);
+        const r = await Promise.race([
+          c.check(platform).catch((err) => {
+            platform.log.warn({ err, check: c.name }, 'readiness check failed');
+            return { status: 'down', detail: 'unreachable' } satisfies ReadinessResult;
+          }),
+          timedOut,
+        ]);
         return [c.name, r];
       } finally {
         clearTimeout(timer);

@@ -28,7 +28,10 @@ export interface ReplicaConfig {
 
 export function loadReplicaConfig(env: NodeJS.ProcessEnv = process.env): ReplicaConfig {
   return {
-    urls: (env.DATABASE_REPLICA_URL ?? '').split(',').map((u) => u.trim()).filter(Boolean),
+    urls: (env.DATABASE_REPLICA_URL ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
     maxLagMs: Number(env.DATABASE_REPLICA_MAX_LAG_MS || 5000),
     checkEveryMs: Number(env.DATABASE_REPLICA_CHECK_MS || 1000),
     readAfterWaitMs: Number(env.DATABASE_REPLICA_READ_AFTER_WAIT_MS || 200),
@@ -149,13 +152,15 @@ export async function createReadRouter(config: ReplicaConfig, primary: Database,
       )[0]!;
       if (!row.recovery) r.state = { up: false, lagMs: null, replayLsn: null, detail: 'not in recovery (promoted?): not used for reads' };
       else r.state = { up: true, replayLsn: row.replay, lagMs: replicaLagMs(samples, row.replay, Date.now()) };
-      if (r.state.up && !isServing(r.state, config.maxLagMs)) r.state.detail = `lagging ${Number.isFinite(r.state.lagMs!) ? `${Math.round(r.state.lagMs!)} ms` : 'without replaying'} (bound ${config.maxLagMs} ms)`;
+      if (r.state.up && !isServing(r.state, config.maxLagMs))
+        r.state.detail = `lagging ${Number.isFinite(r.state.lagMs!) ? `${Math.round(r.state.lagMs!)} ms` : 'without replaying'} (bound ${config.maxLagMs} ms)`;
     } catch {
       r.state = { up: false, lagMs: null, replayLsn: null, detail: 'unreachable' };
     }
     const was = isServing(before, config.maxLagMs);
     const is = isServing(r.state, config.maxLagMs);
-    if (was !== is && before.detail !== 'not checked yet') (is ? log.warn.bind(log) : log.error.bind(log))({ replica: r.name, detail: r.state.detail }, is ? 'replica serving reads again' : 'replica skipped for reads');
+    if (was !== is && before.detail !== 'not checked yet')
+      (is ? log.warn.bind(log) : log.error.bind(log))({ replica: r.name, detail: r.state.detail }, is ? 'replica serving reads again' : 'replica skipped for reads');
   }
 
   async function check(): Promise<void> {

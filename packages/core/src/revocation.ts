@@ -62,7 +62,8 @@ export function createRevocationList(db: Db, auth: Pick<Config['auth'], 'maxToke
   const refresh = () =>
     // Outside the request's statement counter: the reload is the platform's, not the request's
     // (a page's reported statement count must not depend on when the list was last reloaded).
-    (loading ??= statementCounter.exit(load)
+    (loading ??= statementCounter
+      .exit(load)
       .catch((err) => {
         failedAt = Date.now();
         log?.warn({ err: { message: (err as Error).message } }, 'token revocations: reload failed; the last list stays in force');
@@ -99,10 +100,7 @@ export async function revokeToken(ctx: Ctx, input: RevokeTokenInput, idempotency
   const reason = input.reason.trim();
   if (!reason) throw CoreErrors.error('INPUT_INVALID', 'A reason is required.', { field: 'reason' });
   return runMutation(ctx, { operation: 'revokeToken', idempotencyKey, input: { jti, sub, reason } }, async (tx) => {
-    const [row] = await tx.db
-      .insert(tokenRevocations)
-      .values({ id: randomUUID(), jti, sub, reason, revokedAt: tx.now(), revokedBy: tx.actor!.id })
-      .returning();
+    const [row] = await tx.db.insert(tokenRevocations).values({ id: randomUUID(), jti, sub, reason, revokedAt: tx.now(), revokedBy: tx.actor!.id }).returning();
     tx.audit({ entityType: 'TokenRevocation', entityId: row.id, after: row });
     return row;
   });

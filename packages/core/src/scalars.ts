@@ -31,14 +31,7 @@ function inputError(code: string, message: string) {
   return new InputError(code, message);
 }
 
-function stringScalar(opts: {
-  name: string;
-  description: string;
-  normalize?: (s: string) => string;
-  check: (s: string) => boolean;
-  code: string;
-  message: (s: string) => string;
-}) {
+function stringScalar(opts: { name: string; description: string; normalize?: (s: string) => string; check: (s: string) => boolean; code: string; message: (s: string) => string }) {
   const parse = (v: unknown) => {
     if (typeof v !== 'string') throw inputError(opts.code, `${opts.name} must be a string.`);
     const s = opts.normalize ? opts.normalize(v) : v;

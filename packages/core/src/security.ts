@@ -122,7 +122,9 @@ export function useIntrospectionPolicy(policy: SecurityConfig['introspection'], 
       if (!r.errors?.some((e) => e.message.includes('Did you mean'))) return;
       setResult({
         ...(result as object),
-        errors: r.errors.map((e) => (e.message.includes('Did you mean') ? new GraphQLError(e.message.replace(DID_YOU_MEAN, ''), { nodes: e.nodes, positions: e.positions, path: e.path, extensions: e.extensions }) : e)),
+        errors: r.errors.map((e) =>
+          e.message.includes('Did you mean') ? new GraphQLError(e.message.replace(DID_YOU_MEAN, ''), { nodes: e.nodes, positions: e.positions, path: e.path, extensions: e.extensions }) : e,
+        ),
       } as never);
     },
   };

@@ -56,7 +56,9 @@ export function rowsAsSelect<T extends PgTable>(table: T, rows: readonly T['$inf
     return dflt ?? sql`null::${sql.raw(col.getSQLType())}`;
   });
   const def = sql.join(
-    present.map(([, col]) => sql`${sql.identifier(col.name)} ${sql.raw(col.getSQLType().replace(/^(big|small)?serial$/, (_m, p) => (p === 'big' ? 'bigint' : p === 'small' ? 'smallint' : 'integer')))}`),
+    present.map(
+      ([, col]) => sql`${sql.identifier(col.name)} ${sql.raw(col.getSQLType().replace(/^(big|small)?serial$/, (_m, p) => (p === 'big' ? 'bigint' : p === 'small' ? 'smallint' : 'integer')))}`,
+    ),
     sql`, `,
   );
   return sql`select ${sql.join(select, sql`, `)} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(${def})`;

@@ -98,7 +98,6 @@ export const tokenRevocations = pgTable(
   (t) => [index('token_revocations_at_idx').on(t.revokedAt), index('token_revocations_jti_idx').on(t.jti), index('token_revocations_sub_idx').on(t.sub)],
 );
 
-
 /**
  * The transactional outbox: every domain event is written here in the transaction of the change
  * that raised it, then relayed after commit (in process or to Redis) until delivered. `id` is

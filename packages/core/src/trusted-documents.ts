@@ -24,8 +24,12 @@ export interface TrustedDocumentsConfig {
 export function trustedDocumentsConfigOf(env: NodeJS.ProcessEnv): TrustedDocumentsConfig {
   const mode = env.TRUSTED_DOCUMENTS || 'off';
   if (!(TRUSTED_DOCUMENT_MODES as readonly string[]).includes(mode)) throw new Error(`TRUSTED_DOCUMENTS must be one of ${TRUSTED_DOCUMENT_MODES.join(', ')}.`);
-  const manifests = (env.TRUSTED_DOCUMENTS_MANIFEST ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-  if (mode !== 'off' && manifests.length === 0) throw new Error(`TRUSTED_DOCUMENTS=${mode} needs TRUSTED_DOCUMENTS_MANIFEST (a path to a manifest such as packages/client/src/generated/operations.json).`);
+  const manifests = (env.TRUSTED_DOCUMENTS_MANIFEST ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (mode !== 'off' && manifests.length === 0)
+    throw new Error(`TRUSTED_DOCUMENTS=${mode} needs TRUSTED_DOCUMENTS_MANIFEST (a path to a manifest such as packages/client/src/generated/operations.json).`);
   return { mode: mode as TrustedDocumentsMode, manifests };
 }
 
@@ -67,7 +71,10 @@ export function useTrustedDocuments(config: TrustedDocumentsConfig): Plugin | nu
     getPersistedOperation: (hash) => documents.get(hash) ?? null,
     allowArbitraryOperations: config.mode === 'allow',
     customErrors: {
-      notFound: { message: 'No registered operation has this hash (extensions.persistedQuery.sha256Hash): it is not in the server\'s trusted-documents manifest.', extensions: { code: 'TRUSTED_DOCUMENT_UNKNOWN', http: { status: 404 } } },
+      notFound: {
+        message: "No registered operation has this hash (extensions.persistedQuery.sha256Hash): it is not in the server's trusted-documents manifest.",
+        extensions: { code: 'TRUSTED_DOCUMENT_UNKNOWN', http: { status: 404 } },
+      },
       keyNotFound: required,
       persistedQueryOnly: required,
     },

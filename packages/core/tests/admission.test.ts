@@ -14,7 +14,8 @@ const LIGHT = parse('{ hello }');
 type Hooks = { onExecuteDone?: () => void } | void;
 function admission(concurrency: number) {
   const plugin = useHeavyAdmission({ heavyNodes: 50, concurrency, defaultPageSize: 20, maxPageSize: 100 }) as { onExecute(x: unknown): Promise<Hooks> };
-  return (document: ReturnType<typeof parse>, signal?: AbortSignal) => plugin.onExecute({ args: { schema, document, variableValues: {}, signal }, executeFn: async () => ({ data: {} }), setExecuteFn: () => {} });
+  return (document: ReturnType<typeof parse>, signal?: AbortSignal) =>
+    plugin.onExecute({ args: { schema, document, variableValues: {}, signal }, executeFn: async () => ({ data: {} }), setExecuteFn: () => {} });
 }
 const settled = async (p: Promise<unknown>) => Promise.race([p.then(() => true), new Promise((r) => setTimeout(() => r(false), 20))]);
 

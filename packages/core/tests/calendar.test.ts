@@ -14,7 +14,6 @@ import {
 import { addDays } from '../src/china-day.js';
 import { FICTIONAL_2027 } from './fixtures/calendar.js';
 
-
 const packageYears = Array.from({ length: PACKAGE_YEARS.to - PACKAGE_YEARS.from + 1 }, (_, i) => packageArrangement(PACKAGE_YEARS.from + i));
 const through2026 = holidayCalendar(packageYears);
 const through2027 = holidayCalendar([...packageYears, FICTIONAL_2027]);
@@ -93,7 +92,11 @@ describe('statutory holidays are never working days in a loaded year', () => {
   it('the package years pass the structural checks; the 2027 fixture, as a new notice, names all seven festivals', () => {
     for (const a of packageYears) expect(arrangementProblems(a), String(a.year)).toEqual([]);
     expect(arrangementProblems(FICTIONAL_2027, { complete: true })).toEqual([]);
-    for (const f of STATUTORY_FESTIVALS) expect(FICTIONAL_2027.holidays.some((b) => b.festivals.includes(f)), f).toBe(true);
+    for (const f of STATUTORY_FESTIVALS)
+      expect(
+        FICTIONAL_2027.holidays.some((b) => b.festivals.includes(f)),
+        f,
+      ).toBe(true);
   });
 
   it('2025: National Day and Mid-Autumn share one block; the make-up Sunday and Saturday count', () => {

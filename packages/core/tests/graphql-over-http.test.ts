@@ -18,7 +18,11 @@ describe('isExecutionResult: a response with a data entry (even null) comes from
 describe('withoutHttpStatus: a field error asks for no status of its own', () => {
   it.each([
     ['FORBIDDEN with 403', { code: 'FORBIDDEN', http: { status: 403 } }, { code: 'FORBIDDEN', http: {} }],
-    ['keeps response headers', { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } }, { code: 'UNAUTHENTICATED', http: { headers: { 'www-authenticate': 'Bearer' } } }],
+    [
+      'keeps response headers',
+      { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } },
+      { code: 'UNAUTHENTICATED', http: { headers: { 'www-authenticate': 'Bearer' } } },
+    ],
     ['no http: unchanged', { code: 'CORE_NOT_FOUND' }, { code: 'CORE_NOT_FOUND' }],
   ])('%s', (_what, extensions, expected) => {
     const e = new GraphQLError('x', { path: ['auditLog'], extensions });

@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const script = fileURLToPath(new URL('./fixtures/postgres-closed-socket.mjs', import.meta.url));
 
-
 describe.skipIf(!(await postgresReachable(url)))('postgres.js when a backend dies', () => {
   it('settles the queries of a reserved connection and of a transaction, and the process lives', async () => {
     const child = await promisify(execFile)(process.execPath, [script, url], { timeout: 30_000 }).then(

@@ -10,7 +10,10 @@ it('survives an unhandled rejection (logged), exits 70 on an uncaught exception 
     (x) => ({ ...x, code: 0 }),
     (e: { stdout: string; stderr: string; code: number }) => e,
   );
-  const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const lines = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
   expect(lines.map((l) => l.msg)).toEqual(['unhandled promise rejection (process continues)', 'still alive', 'uncaught exception: exiting for a clean restart']);
   expect(lines[0]).toMatchObject({ level: 50, role: 'fixture', err: { message: 'stray rejection' } });
   expect(lines[2]).toMatchObject({ level: 60, err: { message: 'uncaught boom' } });

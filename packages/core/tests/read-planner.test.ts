@@ -25,19 +25,23 @@ describe('read planner: jurisdiction { children } in one statement', () => {
 
     // The next page from the planner's cursor equals what the service's own pagination answers.
     const next = await s.gql(Q0, { code: '620102001', first: 2, after: j.children.pageInfo.endCursor }, { token });
-    const viaService = await s.gql(`query($after: String) { jurisdictions(parentCode: "620102001", first: 2, after: $after) { edges { node { code } } } }`, { after: j.children.pageInfo.endCursor }, { token });
+    const viaService = await s.gql(
+      `query($after: String) { jurisdictions(parentCode: "620102001", first: 2, after: $after) { edges { node { code } } } }`,
+      { after: j.children.pageInfo.endCursor },
+      { token },
+    );
     expect(next.data.jurisdiction.children.edges.map((e: any) => e.node.code)).toEqual(viaService.data.jurisdictions.edges.map((e: any) => e.node.code));
     expect(next.data.jurisdiction.children.edges[0].node.code > '620102001002').toBe(true);
   });
 
-  it('refuses a jurisdiction outside the caller\'s subtree as NOT_FOUND, with no row of it', async () => {
+  it("refuses a jurisdiction outside the caller's subtree as NOT_FOUND, with no row of it", async () => {
     const token = await s.token('district_officer', '620102');
     const r = await s.gql(Q0, { code: '620103001', first: 2 }, { token });
     expect(r.data.jurisdiction).toBeNull();
     expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['CORE_NOT_FOUND']);
   });
 
-  it('limits nested pages to the caller\'s subtree: a grid worker sees only its own grid below its community', async () => {
+  it("limits nested pages to the caller's subtree: a grid worker sees only its own grid below its community", async () => {
     const token = await s.token('grid_worker', '620102001001001');
     const r = await s.gql(`{ jurisdiction(code: "620102001001001") { code children(first: 5) { edges { node { code } } } } }`, {}, { token });
     expect(r.data.jurisdiction).toEqual({ code: '620102001001001', children: { edges: [] } });

@@ -160,6 +160,11 @@ describe('job runner', () => {
   it.each(['a', 'a=', 'a=0', 'a=1s', '=5'])('JOB_PERIODS %j is refused', (text) => expect(() => jobPeriods(text)).toThrow(`JOB_PERIODS: "${text}" is not name=milliseconds`));
 
   it('refuses two jobs under one name', () => {
-    expect(() => jobsOf([{ name: 'a', jobs: [job] }, { name: 'b', jobs: [job] }])).toThrow('job test.count is declared twice (module b)');
+    expect(() =>
+      jobsOf([
+        { name: 'a', jobs: [job] },
+        { name: 'b', jobs: [job] },
+      ]),
+    ).toThrow('job test.count is declared twice (module b)');
   });
 });

@@ -40,7 +40,10 @@ describe('rowsAsSelect (bulk insert in one parameter)', () => {
       prevHash: 'p',
       hash: 'h',
     };
-    const [r] = await d.db.insert(auditLog).select(rowsAsSelect(auditLog, [row])).returning();
+    const [r] = await d.db
+      .insert(auditLog)
+      .select(rowsAsSelect(auditLog, [row]))
+      .returning();
     expect(r).toMatchObject({ actorRoles: ['auditor', 'city_admin'], after: { nested: { list: [1, 2, '三'] } }, at: row.at });
     expect(r.seq).toBeGreaterThan(0);
   });

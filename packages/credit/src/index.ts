@@ -15,7 +15,10 @@ export const creditModule = defineModule({
   name: 'credit',
   tables: creditTables,
   permissions: {
-    'credit:read': { description: 'Read credit subjects, records and list entries in one’s jurisdiction.', roles: ['city_admin', 'district_officer', 'auditor', 'credit_officer', 'department_service'] },
+    'credit:read': {
+      description: 'Read credit subjects, records and list entries in one’s jurisdiction.',
+      roles: ['city_admin', 'district_officer', 'auditor', 'credit_officer', 'department_service'],
+    },
     'credit:standing.read': { description: 'Check subjects’ credit standing (联合奖惩).', roles: ['department_service', 'credit_officer', 'city_admin', 'auditor', 'district_officer'] },
     'credit:details.read': { description: 'See evidence, internal notes and repair materials (not public).', roles: ['credit_officer', 'auditor', 'city_admin'] },
     'credit:record.write': { description: 'Register subjects and record credit facts.', roles: ['credit_officer', 'city_admin'] },

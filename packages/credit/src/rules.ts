@@ -127,7 +127,11 @@ export function blacklistProposalForVeto(v: { unitName: string; periodStart: str
 }
 
 /** A severe negative record proposes a black-list entry; anything milder proposes nothing. */
-export function blacklistProposalForRecord(r: { polarity: Polarity; severity: Severity | null; kind: RecordKind; summary: string }, today: string, rules: CreditRuleSet = ruleSetOn(today)): Proposal | null {
+export function blacklistProposalForRecord(
+  r: { polarity: Polarity; severity: Severity | null; kind: RecordKind; summary: string },
+  today: string,
+  rules: CreditRuleSet = ruleSetOn(today),
+): Proposal | null {
   if (r.polarity !== 'negative' || r.severity !== 'severe') return null;
   const category: ReasonCategory = r.kind === 'safe_unit_veto' ? 'safe_unit_veto' : r.kind === 'administrative_penalty' ? 'administrative_penalty' : 'severe_violation';
   return {

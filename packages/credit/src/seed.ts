@@ -156,7 +156,12 @@ export async function seedCredit(ctx: Ctx): Promise<void> {
     ] as const) {
       for (let i = 0; i < rows.length; i += 500) await tx.db.insert(table).values(rows.slice(i, i + 500) as never);
     }
-    tx.audit({ entityType: 'CreditSeed', entityId: 'demo', jurisdictionCode: '620100', after: { subjects: subjects.length, records: records.length, entries: entries.length, decisions: decisions.length } });
+    tx.audit({
+      entityType: 'CreditSeed',
+      entityId: 'demo',
+      jurisdictionCode: '620100',
+      after: { subjects: subjects.length, records: records.length, entries: entries.length, decisions: decisions.length },
+    });
   });
 }
 

@@ -33,7 +33,15 @@ const fakeAssessment = defineModule({
         resolve: (_r, a, ctx) =>
           runMutation(ctx, { operation: 'testAssessUnit' }, async (tx) => {
             tx.audit({ entityType: 'Assessment', entityId: a.assessmentId, jurisdictionCode: a.jurisdictionCode });
-            const unit = { assessmentId: a.assessmentId, unitId: `unit-${a.assessmentId}`, unitName: a.unitName, creditCode: a.creditCode ?? null, jurisdictionCode: a.jurisdictionCode, periodStart: '2024-01-01', periodEnd: '2024-12-31' };
+            const unit = {
+              assessmentId: a.assessmentId,
+              unitId: `unit-${a.assessmentId}`,
+              unitName: a.unitName,
+              creditCode: a.creditCode ?? null,
+              jurisdictionCode: a.jurisdictionCode,
+              periodStart: '2024-01-01',
+              periodEnd: '2024-12-31',
+            };
             if (a.veto) await tx.emit('unitVetoed', { ...unit, ruleSetVersion: 3, eventIds: ['incident-1'], explanation: '重大安全事故（一票否决）' });
             else await tx.emit('unitAssessed', { ...unit, passed: a.passed ?? true, total: 92, grade: '优秀' });
             if (a.failAfterEmit) throw CoreErrors.error('INPUT_INVALID', 'simulated failure after the event');
@@ -174,7 +182,12 @@ describe('credit module through the GraphQL API', () => {
       // One transaction: the emitter's audit entry and ours share the request.
       const audits = await s.database.db.select({ requestId: auditLog.requestId, entityType: auditLog.entityType }).from(auditLog).where(eq(auditLog.operation, 'testAssessUnit'));
       const request = audits.find((a) => a.entityType === 'Assessment')!.requestId;
-      expect(audits.filter((a) => a.requestId === request).map((a) => a.entityType).sort()).toEqual(['Assessment', 'CreditListEntry', 'CreditRecord', 'CreditSubject']);
+      expect(
+        audits
+          .filter((a) => a.requestId === request)
+          .map((a) => a.entityType)
+          .sort(),
+      ).toEqual(['Assessment', 'CreditListEntry', 'CreditRecord', 'CreditSubject']);
       // A redelivered event writes nothing twice.
       expect((await assess({ id: 'a-veto-1', c: code, veto: true })).errors).toBeUndefined();
       const again = await ok(subjectQuery, { c: code });
@@ -216,7 +229,10 @@ describe('credit module through the GraphQL API', () => {
       const p = await propose(code);
       expect(p.data).toMatchObject({ status: 'pending', proposalRule: 'manual', proposedBy: 'credit-officer' });
       expect(await decide(p.data.id, true, tok.officer)).toMatchObject({ __typename: 'DomainError', code: 'CREDIT_SELF_DECISION_FORBIDDEN', field: 'entryId' });
-      const [{ n }] = await s.database.db.select({ n: count() }).from(creditListDecisions).where(eq(creditListDecisions.entryId, fromGlobal(p.data.id)));
+      const [{ n }] = await s.database.db
+        .select({ n: count() })
+        .from(creditListDecisions)
+        .where(eq(creditListDecisions.entryId, fromGlobal(p.data.id)));
       expect(n).toBe(0);
       const d = await decide(p.data.id, true, tok.officer2);
       expect(d.data).toMatchObject({ status: 'active', decisions: [{ action: 'approve', decidedBy: 'credit-officer-2', effectiveDate: today }] });
@@ -258,8 +274,21 @@ describe('credit module through the GraphQL API', () => {
       // Whatever other tests (or the seed) left eligible is proposed first, so the count below is ours alone.
       await sweep();
       const code = newCode();
-      const [subject] = await db.insert(creditSubjects).values({ creditCode: code, name: '兰州守信企业', kind: 'enterprise', jurisdictionCode: '620102001001', onFileSince: addDays(today, -5 * 365) }).returning();
-      await db.insert(creditRecords).values({ subjectId: subject.id, jurisdictionCode: subject.jurisdictionCode, polarity: 'positive', kind: 'commendation', sourceDepartment: '市平安办', date: addDays(today, -400), summary: '守信表彰', validFrom: addDays(today, -400), recordedBy: 'test' });
+      const [subject] = await db
+        .insert(creditSubjects)
+        .values({ creditCode: code, name: '兰州守信企业', kind: 'enterprise', jurisdictionCode: '620102001001', onFileSince: addDays(today, -5 * 365) })
+        .returning();
+      await db.insert(creditRecords).values({
+        subjectId: subject.id,
+        jurisdictionCode: subject.jurisdictionCode,
+        polarity: 'positive',
+        kind: 'commendation',
+        sourceDepartment: '市平安办',
+        date: addDays(today, -400),
+        summary: '守信表彰',
+        validFrom: addDays(today, -400),
+        recordedBy: 'test',
+      });
       expect((await sweep()).proposeEligibleRedListEntries.data).toBe(1);
       expect((await sweep()).proposeEligibleRedListEntries.data).toBe(0);
       const e = await ok(`query($c: CreditCode!) { creditSubject(code: $c) { listEntries { listType status proposalRule } } }`, { c: code });
@@ -269,7 +298,11 @@ describe('credit module through the GraphQL API', () => {
     it('decisions and entries are append-only in the database', async () => {
       // Rows of its own: a row trigger does not fire on an empty table.
       await activeBlack();
-      const failure = (q: ReturnType<typeof sql>) => s.database.db.execute(q).then(() => 'no error', (e: Error & { cause?: Error }) => `${e.message} ${e.cause?.message ?? ''}`);
+      const failure = (q: ReturnType<typeof sql>) =>
+        s.database.db.execute(q).then(
+          () => 'no error',
+          (e: Error & { cause?: Error }) => `${e.message} ${e.cause?.message ?? ''}`,
+        );
       expect(await failure(sql`update credit_list_decisions set reason = 'edited'`)).toMatch(/credit_list_decisions is append-only/);
       expect(await failure(sql`delete from credit_list_entries`)).toMatch(/credit_list_entries is append-only/);
     });
@@ -327,7 +360,10 @@ describe('credit module through the GraphQL API', () => {
       for (const [status, c] of Object.entries(byStatus)) {
         for (const st of Object.keys(byStatus)) {
           const d = await ok(listQuery, { c, st }, tok.auditor);
-          expect(d.creditListEntries.edges.map((e: any) => e.node.status), `${status} entry under filter ${st}`).toEqual(st === status ? [status] : []);
+          expect(
+            d.creditListEntries.edges.map((e: any) => e.node.status),
+            `${status} entry under filter ${st}`,
+          ).toEqual(st === status ? [status] : []);
         }
       }
     });
@@ -401,7 +437,15 @@ describe('credit module through the GraphQL API', () => {
       const r = await s.gql(`{ publishedCreditList(listType: black, first: 100) { edges { node { subjectName creditCode listType reasonCategory authority startDate endDate } } } }`);
       expect(r.errors).toBeUndefined();
       const nodes = r.data.publishedCreditList.edges.map((e: any) => e.node);
-      expect(nodes).toContainEqual({ subjectName: '兰州测试商贸有限公司', creditCode: code, listType: 'black', reasonCategory: 'severe_violation', authority: '市市场监管局', startDate: addDays(today, -5), endDate: addDays(today, 1000) });
+      expect(nodes).toContainEqual({
+        subjectName: '兰州测试商贸有限公司',
+        creditCode: code,
+        listType: 'black',
+        reasonCategory: 'severe_violation',
+        authority: '市市场监管局',
+        startDate: addDays(today, -5),
+        endDate: addDays(today, 1000),
+      });
       expect(nodes.map((n: any) => n.creditCode)).not.toContain(pendingCode);
     });
 
@@ -446,7 +490,13 @@ describe('credit module through the GraphQL API', () => {
         { c: code, u: unknown },
         tok.service,
       );
-      expect(d.a).toEqual({ creditCode: code, known: true, standing: 'black', activeEntries: [{ listType: 'black', status: 'active' }], measures: JOINT_MEASURES.black.map((m) => ({ code: m.code, kind: m.kind })) });
+      expect(d.a).toEqual({
+        creditCode: code,
+        known: true,
+        standing: 'black',
+        activeEntries: [{ listType: 'black', status: 'active' }],
+        measures: JOINT_MEASURES.black.map((m) => ({ code: m.code, kind: m.kind })),
+      });
       expect(d.b).toEqual({ known: false, standing: 'unknown', measures: [] });
     });
 
@@ -462,7 +512,23 @@ describe('credit module through the GraphQL API', () => {
         .insert(creditListEntries)
         .values(
           rows.flatMap((r, i) =>
-            i % 10 <= 1 ? [{ subjectId: r.id, jurisdictionCode: '620103001001', listType: 'black' as const, reasonCategory: 'severe_violation', reason: 'r', authority: 'a', startDate: addDays(today, -1), endDate: addDays(today, 100), proposalRule: 'manual', ruleVersion: '-', proposedBy: 'x' }] : [],
+            i % 10 <= 1
+              ? [
+                  {
+                    subjectId: r.id,
+                    jurisdictionCode: '620103001001',
+                    listType: 'black' as const,
+                    reasonCategory: 'severe_violation',
+                    reason: 'r',
+                    authority: 'a',
+                    startDate: addDays(today, -1),
+                    endDate: addDays(today, 100),
+                    proposalRule: 'manual',
+                    ruleVersion: '-',
+                    proposedBy: 'x',
+                  },
+                ]
+              : [],
           ),
         )
         .returning({ id: creditListEntries.id, subjectId: creditListEntries.subjectId });

@@ -24,9 +24,12 @@ describe('recordValidUntil: the day a credit record stops counting', () => {
 
   it('follows the validity years of the rule set it is given (29 February four years on stays 29 February)', () => {
     const longer: CreditRuleSet = { ...rules, version: 'test', recordValidityYears: { minor: 2, general: 4, serious: 6, severe: 10, positive: 1 } };
-    expect(
-      (['minor', 'general', 'serious', 'severe'] as const).map((severity) => recordValidUntil({ date: '2020-02-29', polarity: 'negative', severity }, longer)),
-    ).toEqual(['2022-02-28', '2024-02-29', '2026-02-28', '2030-02-28']);
+    expect((['minor', 'general', 'serious', 'severe'] as const).map((severity) => recordValidUntil({ date: '2020-02-29', polarity: 'negative', severity }, longer))).toEqual([
+      '2022-02-28',
+      '2024-02-29',
+      '2026-02-28',
+      '2030-02-28',
+    ]);
     expect(recordValidUntil({ date: '2020-02-29', polarity: 'positive', severity: null }, longer)).toBe('2021-02-28');
   });
 });

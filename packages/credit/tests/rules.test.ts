@@ -33,7 +33,13 @@ describe('proposal rules', () => {
   const rules = ruleSetOn('2025-01-01');
   it('a veto proposes a black-list entry for the rule set’s term', () => {
     const p = blacklistProposalForVeto({ unitName: 'X', periodStart: '2024-01-01', periodEnd: '2024-12-31', explanation: 'e' }, '2025-01-01', rules);
-    expect(p).toMatchObject({ listType: 'black', reasonCategory: 'safe_unit_veto', startDate: '2025-01-01', endDate: addYears('2025-01-01', rules.blackTermYears.safe_unit_veto!), ruleVersion: rules.version });
+    expect(p).toMatchObject({
+      listType: 'black',
+      reasonCategory: 'safe_unit_veto',
+      startDate: '2025-01-01',
+      endDate: addYears('2025-01-01', rules.blackTermYears.safe_unit_veto!),
+      ruleVersion: rules.version,
+    });
   });
   it.each([
     ['negative', 'severe', 'violation', 'severe_violation'],
@@ -49,8 +55,24 @@ describe('proposal rules', () => {
   it.each([
     ['on file exactly N years, positive inside', since, [{ polarity: 'positive', date: '2024-06-01' }], 'eligible'],
     ['on file a day short of N years', '2022-01-02', [{ polarity: 'positive', date: '2024-06-01' }], 'too_recent'],
-    ['negative inside the window', since, [{ polarity: 'positive', date: '2024-06-01' }, { polarity: 'negative', date: '2023-01-01' }], 'negative_record'],
-    ['negative exactly N years ago (outside)', '2010-01-01', [{ polarity: 'positive', date: '2024-06-01' }, { polarity: 'negative', date: since }], 'eligible'],
+    [
+      'negative inside the window',
+      since,
+      [
+        { polarity: 'positive', date: '2024-06-01' },
+        { polarity: 'negative', date: '2023-01-01' },
+      ],
+      'negative_record',
+    ],
+    [
+      'negative exactly N years ago (outside)',
+      '2010-01-01',
+      [
+        { polarity: 'positive', date: '2024-06-01' },
+        { polarity: 'negative', date: since },
+      ],
+      'eligible',
+    ],
     ['no positive record', since, [], 'no_positive_record'],
   ] as const)('red list: %s', (_n, onFileSince, records, outcome) => {
     const r = redListProposal({ onFileSince, records: [...records] }, '2025-01-01', rules);

@@ -36,8 +36,28 @@ interface Spec {
   round?: string;
 }
 
-const A = (code: string, kind: DisputeKind, source: DisputeSource, risk: RiskLevel, reg: string, org: string, end: string, desc: string, outcome: Outcome = 'agreement', extra: Partial<Spec> = {}): Spec => ({
-  code, kind, source, risk, reg, org, end, desc, outcome, ...extra,
+const A = (
+  code: string,
+  kind: DisputeKind,
+  source: DisputeSource,
+  risk: RiskLevel,
+  reg: string,
+  org: string,
+  end: string,
+  desc: string,
+  outcome: Outcome = 'agreement',
+  extra: Partial<Spec> = {},
+): Spec => ({
+  code,
+  kind,
+  source,
+  risk,
+  reg,
+  org,
+  end,
+  desc,
+  outcome,
+  ...extra,
 });
 
 /**

@@ -64,7 +64,11 @@ describe('a grid worker registers a dispute', () => {
     ['another community', { j: '620102001002' }, 'CORE_JURISDICTION_OUT_OF_SCOPE'],
   ])('refuses %s with a code and writes nothing', async (_name, { as, ...patch }: Record<string, unknown>, code) => {
     const before = await count('disputes');
-    const r = await s.gql(REGISTER, { j: '620102001001', kind: 'family', source: 'walk_in', risk: 'low', mass: false, desc: '家庭纠纷', parties: PARTIES, ...patch }, { token: as === 'admin' ? admin : gridWorker });
+    const r = await s.gql(
+      REGISTER,
+      { j: '620102001001', kind: 'family', source: 'walk_in', risk: 'low', mass: false, desc: '家庭纠纷', parties: PARTIES, ...patch },
+      { token: as === 'admin' ? admin : gridWorker },
+    );
     expect(failed(r).code).toBe(code);
     expect(await count('disputes')).toBe(before);
   });
@@ -124,7 +128,13 @@ describe('a town centre routes and mediates', () => {
 
 describe('an overdue dispute escalates to the district', () => {
   it('by the sweep, not by reads; a second run changes nothing', async () => {
-    const d = ok(await s.gql(REGISTER, { j: '620102001001', kind: 'neighbourhood', source: 'screening', risk: 'low', mass: false, desc: '违章搭建遮挡采光', parties: PARTIES, on: chinaDay(-45) }, { token: gridWorker }));
+    const d = ok(
+      await s.gql(
+        REGISTER,
+        { j: '620102001001', kind: 'neighbourhood', source: 'screening', risk: 'low', mass: false, desc: '违章搭建遮挡采光', parties: PARTIES, on: chinaDay(-45) },
+        { token: gridWorker },
+      ),
+    );
     ok(await s.gql(ROUTE, { d: d.id, o: orgs.centre, m: '李调解员', on: chinaDay(-45) }, { token: townCentre }));
     const OVERDUE = `{ overdueDisputes(first: 50) { edges { node { id level deadline } } } }`;
     const listed = await s.gql(OVERDUE, {}, { token: district });

@@ -22,7 +22,8 @@ describe('disputes seed and rates', () => {
   afterAll(() => s?.close());
 
   it('seeds a few dozen disputes across 620102 and 620103 sub-districts, and is idempotent', async () => {
-    const count = async () => (await rows(s, sql`select count(*)::int as n, count(*) filter (where jurisdiction_code not like '620102%' and jurisdiction_code not like '620103%')::int as outside from disputes`))[0];
+    const count = async () =>
+      (await rows(s, sql`select count(*)::int as n, count(*) filter (where jurisdiction_code not like '620102%' and jurisdiction_code not like '620103%')::int as outside from disputes`))[0];
     expect(await count()).toEqual({ n: 31, outside: 0 });
     await disputesModule.seed!(await s.ctxAs(null));
     expect((await count()).n).toBe(31);
@@ -38,7 +39,11 @@ describe('disputes seed and rates', () => {
 
   it('rolls up the tree: the district adds its other sub-district', async () => {
     const r = await s.gql(RATES, { j: '620102', p: '2026' }, { token: district });
-    expect(r.data.disputeRates.total).toMatchObject({ screened: JIUQUANLU_2026.district.screened, resolved: JIUQUANLU_2026.district.resolved, resolution: { percent: JIUQUANLU_2026.district.percent } });
+    expect(r.data.disputeRates.total).toMatchObject({
+      screened: JIUQUANLU_2026.district.screened,
+      resolved: JIUQUANLU_2026.district.resolved,
+      resolution: { percent: JIUQUANLU_2026.district.percent },
+    });
     const jql = r.data.disputeRates.children.find((c: any) => c.jurisdictionCode === '620102001');
     expect(jql).toMatchObject({ screened: 14, resolved: 12 });
     const sum = r.data.disputeRates.children.reduce((n: number, c: any) => n + c.screened, 0);

@@ -43,7 +43,10 @@ function prng(seed: number) {
 export async function seedPatrol(ctx: Ctx): Promise<void> {
   const [done] = await ctx.db.select({ id: checkpoints.id }).from(checkpoints).where(eq(checkpoints.name, CHECKPOINTS[0].name)).limit(1);
   if (done) return;
-  const cps = await ctx.db.insert(checkpoints).values([...CHECKPOINTS]).returning();
+  const cps = await ctx.db
+    .insert(checkpoints)
+    .values([...CHECKPOINTS])
+    .returning();
   const byName = new Map(cps.map((c) => [c.name, c]));
   let n = 0;
 
@@ -86,14 +89,40 @@ export async function seedPatrol(ctx: Ctx): Promise<void> {
         if (earlyEnd) end = Math.min(end, s + (7 + 20 / 60) * H);
         if (lateStart) start = Math.max(start, s + 0.5 * H);
         if (end <= start) continue;
-        logs.push({ memberId: crew[who].id, teamId: shift.teamId, checkpointId: cp.id, task, startAt: new Date(start), endAt: new Date(end), jurisdictionCode: cp.jurisdictionCode, recordedBy: 'seed' });
+        logs.push({
+          memberId: crew[who].id,
+          teamId: shift.teamId,
+          checkpointId: cp.id,
+          task,
+          startAt: new Date(start),
+          endAt: new Date(end),
+          jurisdictionCode: cp.jurisdictionCode,
+          recordedBy: 'seed',
+        });
       }
     });
   }
   for (let i = 0; i < logs.length; i += 500) await ctx.db.insert(dutyLogs).values(logs.slice(i, i + 500));
 
   // Beigan-style patrol blocks (seed 003): 16 communities in 5 blocks, 41 members, 14 vehicles.
-  const communities = ['620102001001', '620102001002', '620102001003', '620102001004', '620102001005', '620102002001', '620102002002', '620102002003', '620102002004', '620102002005', '620102002006', '620102003001', '620102003002', '620102003003', '620102003004', '620102003005'];
+  const communities = [
+    '620102001001',
+    '620102001002',
+    '620102001003',
+    '620102001004',
+    '620102001005',
+    '620102002001',
+    '620102002002',
+    '620102002003',
+    '620102002004',
+    '620102002005',
+    '620102002006',
+    '620102003001',
+    '620102003002',
+    '620102003003',
+    '620102003004',
+    '620102003005',
+  ];
   const split = [3, 3, 3, 3, 4];
   const vehicles = [3, 3, 3, 3, 2];
   const crews = [8, 8, 8, 8, 9];
@@ -153,7 +182,13 @@ export async function seedPatrol(ctx: Ctx): Promise<void> {
   // Yesterday evening 城关区 got its second snatching/robbery alert: joint duty was activated.
   const actorCtx: Ctx = { ...ctx, actor: { id: 'patrol-seed', roles: ['city_admin'], jurisdictionCode: '620100', permissions: new Set() } };
   const yesterday = addDays(today, -1);
-  await recordAlert(actorCtx, { type: 'snatching', occurredAt: shanghaiTime(yesterday, 19.5), place: '张掖路步行街', jurisdictionCode: '620102002001', arrivedAt: shanghaiTime(yesterday, 19.5 + 4 / 60) });
+  await recordAlert(actorCtx, {
+    type: 'snatching',
+    occurredAt: shanghaiTime(yesterday, 19.5),
+    place: '张掖路步行街',
+    jurisdictionCode: '620102002001',
+    arrivedAt: shanghaiTime(yesterday, 19.5 + 4 / 60),
+  });
   await recordAlert(actorCtx, {
     type: 'robbery',
     occurredAt: shanghaiTime(yesterday, 20.25),

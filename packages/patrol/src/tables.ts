@@ -20,7 +20,11 @@ export const checkpoints = pgTable(
     jurisdictionCode: jurisdictionCode().notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [jurIdx('patrol_checkpoints_jur_idx', t.jurisdictionCode), index('patrol_checkpoints_kind_idx').on(t.kind, t.jurisdictionCode), oneOf('patrol_checkpoints_kind_check', t.kind, CHECKPOINT_KINDS)],
+  (t) => [
+    jurIdx('patrol_checkpoints_jur_idx', t.jurisdictionCode),
+    index('patrol_checkpoints_kind_idx').on(t.kind, t.jurisdictionCode),
+    oneOf('patrol_checkpoints_kind_check', t.kind, CHECKPOINT_KINDS),
+  ],
 );
 
 /** Patrol blocks (区块化巡防): communities of a sub-district grouped for patrol. */
@@ -141,13 +145,13 @@ export const alerts = pgTable(
 export const activationRules = pgTable(
   'patrol_activation_rules',
   {
-  jurisdictionCode: jurisdictionCode().primaryKey(),
-  threshold: integer('threshold').notNull(),
-  types: text('types', { enum: ALERT_TYPES }).array().notNull(),
-  pointIds: uuid('point_ids').array().notNull(),
-  deadlineMinutes: integer('deadline_minutes').notNull(),
-  version: integer('version').notNull().default(1),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
+    jurisdictionCode: jurisdictionCode().primaryKey(),
+    threshold: integer('threshold').notNull(),
+    types: text('types', { enum: ALERT_TYPES }).array().notNull(),
+    pointIds: uuid('point_ids').array().notNull(),
+    deadlineMinutes: integer('deadline_minutes').notNull(),
+    version: integer('version').notNull().default(1),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [allOf('patrol_activation_rules_types_check', t.types, ALERT_TYPES)],
 );

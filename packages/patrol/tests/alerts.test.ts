@@ -18,10 +18,7 @@ const probeModule = defineModule({
   errorCodes: [],
   emits: [],
   register: () => {},
-  subscribers: [
-    on('majorIncidentRecorded', 'probe.major', async (_tx, p) => void seen.major.push(p)),
-    on('alertRecorded', 'probe.alert', async (_tx, p) => void seen.alerts.push(p)),
-  ],
+  subscribers: [on('majorIncidentRecorded', 'probe.major', async (_tx, p) => void seen.major.push(p)), on('alertRecorded', 'probe.alert', async (_tx, p) => void seen.alerts.push(p))],
 });
 
 describe('alerts, joint-duty activation and statistics', () => {
@@ -100,13 +97,23 @@ describe('alerts, joint-duty activation and statistics', () => {
       const activation = await activationOn('2024-06-03');
       const at = new Date(activation.activatedAt).getTime();
       const checkIn = (point: string, ms: number) =>
-        mutate(s, officer, 'recordCheckIn', '$activationId: ID!, $checkpointId: ID!, $arrivedAt: DateTime!', { activationId: activation.id, checkpointId: points[point], arrivedAt: new Date(at + ms).toISOString() });
+        mutate(s, officer, 'recordCheckIn', '$activationId: ID!, $checkpointId: ID!, $arrivedAt: DateTime!', {
+          activationId: activation.id,
+          checkpointId: points[point],
+          arrivedAt: new Date(at + ms).toISOString(),
+        });
       expect((await checkIn('A南关十字', 10 * 60_000)).error).toBeNull();
       expect((await checkIn('B张掖路', 10 * 60_000 + 1000)).error).toBeNull();
       expect((await checkIn('B张掖路', 60_000)).error?.code).toBe('PATROL_CHECK_IN_DUPLICATE');
       expect((await checkIn('D西站十字', 60_000)).error?.code).toBe('CORE_NOT_FOUND');
       const report = async (asOf: number) =>
-        (await s.gql(`query($id: ID!, $asOf: DateTime) { node(id: $id) { ... on JointDutyActivation { report(asOf: $asOf) { point { name } status minutesAfterActivation } } } }`, { id: activation.id, asOf: new Date(asOf).toISOString() }, { token: officer })).data.node.report;
+        (
+          await s.gql(
+            `query($id: ID!, $asOf: DateTime) { node(id: $id) { ... on JointDutyActivation { report(asOf: $asOf) { point { name } status minutesAfterActivation } } } }`,
+            { id: activation.id, asOf: new Date(asOf).toISOString() },
+            { token: officer },
+          )
+        ).data.node.report;
       expect(await report(at + 11 * 60_000)).toEqual([
         { point: { name: 'A南关十字' }, status: 'on_time', minutesAfterActivation: 10 },
         { point: { name: 'B张掖路' }, status: 'late', minutesAfterActivation: 10 },
@@ -137,12 +144,19 @@ describe('alerts, joint-duty activation and statistics', () => {
         'threshold version',
       );
       expect(cfg.data).toEqual({ threshold: 3, version: 1 });
-      const bad = await mutate(s, other, 'configureJointDuty', '$jurisdictionCode: DivisionCode!, $threshold: Int!, $alertTypes: [AlertType!]!, $pointIds: [ID!]!', {
-        jurisdictionCode: '620103',
-        threshold: 3,
-        alertTypes: ['theft'],
-        pointIds: [points.A南关十字],
-      }, 'version');
+      const bad = await mutate(
+        s,
+        other,
+        'configureJointDuty',
+        '$jurisdictionCode: DivisionCode!, $threshold: Int!, $alertTypes: [AlertType!]!, $pointIds: [ID!]!',
+        {
+          jurisdictionCode: '620103',
+          threshold: 3,
+          alertTypes: ['theft'],
+          pointIds: [points.A南关十字],
+        },
+        'version',
+      );
       expect(bad, JSON.stringify(bad)).toMatchObject({ error: { code: 'CORE_NOT_FOUND' } });
       for (const h of ['10', '11']) await alert({ type: 'theft', occurredAt: sh(`2024-05-11T${h}:00:00`), jurisdictionCode: '620103002001' }, other);
       await alert({ type: 'robbery', occurredAt: sh('2024-05-11T12:00:00'), jurisdictionCode: '620103002001' }, other);
@@ -222,18 +236,21 @@ describe('alerts, joint-duty activation and statistics', () => {
     expect(r.data.alertYearOnYear.map((x: any) => x.change)).toEqual([0, -0.5, -0.25, -2 / 7]);
     const outside = await s.gql(`query($from: DateTime!, $to: DateTime!) { alertResponseStats(jurisdictionCode: "620102", from: $from, to: $to) { total } }`, vars, { token: other });
     expect(outside.errors?.[0].extensions?.code).toBe('CORE_NOT_FOUND');
-    const filtered = await s.gql(`query($j: DivisionCode, $from: DateTime!, $to: DateTime!) { alerts(filter: { jurisdictionCode: $j, from: $from, to: $to, types: [theft] }) { edges { node { type responseSeconds } } } }`, vars, { token: officer });
+    const filtered = await s.gql(
+      `query($j: DivisionCode, $from: DateTime!, $to: DateTime!) { alerts(filter: { jurisdictionCode: $j, from: $from, to: $to, types: [theft] }) { edges { node { type responseSeconds } } } }`,
+      vars,
+      { token: officer },
+    );
     expect(filtered.data.alerts.edges.map((e: any) => e.node.responseSeconds)).toEqual([250, 301, 300]);
   });
 
   it('plans a block’s week in proportion to its incidents, naming them', async () => {
-    const block = await must(
-      s,
-      officer,
-      'createPatrolBlock',
-      '$name: String!, $jurisdictionCode: DivisionCode!, $communityCodes: [DivisionCode!]!, $weeklyPatrolHours: Int!',
-      { name: '第一巡防区块', jurisdictionCode: '620102', communityCodes: ['620102008001', '620102008002'], weeklyPatrolHours: 12 },
-    );
+    const block = await must(s, officer, 'createPatrolBlock', '$name: String!, $jurisdictionCode: DivisionCode!, $communityCodes: [DivisionCode!]!, $weeklyPatrolHours: Int!', {
+      name: '第一巡防区块',
+      jurisdictionCode: '620102',
+      communityCodes: ['620102008001', '620102008002'],
+      weeklyPatrolHours: 12,
+    });
     const incidents: Record<string, string> = {};
     for (const [key, at, j] of [
       ['mon1', '2024-05-06T20:10:00', '620102008001'],

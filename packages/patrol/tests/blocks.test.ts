@@ -19,13 +19,28 @@ describe('patrol member assessment', () => {
       weeklyPatrolHours: 80,
       vehicles: 3,
     });
-    const team = await must(s, officer, 'createPatrolTeam', '$name: String!, $level: PatrolTeamLevel!, $jurisdictionCode: DivisionCode!, $blockId: ID', { name: '巡防队', level: 'community', jurisdictionCode: '620102', blockId: block.id });
+    const team = await must(s, officer, 'createPatrolTeam', '$name: String!, $level: PatrolTeamLevel!, $jurisdictionCode: DivisionCode!, $blockId: ID', {
+      name: '巡防队',
+      level: 'community',
+      jurisdictionCode: '620102',
+      blockId: block.id,
+    });
     const member = await must(s, officer, 'addPatrolMember', '$teamId: ID!, $name: String!', { teamId: team.id, name: '王建国' });
     // May: 2 incidents; April (the previous 31 days): 4 → incidents score 50 + 50 × 2/4 = 75.
     for (const at of ['2024-04-05T10:00:00', '2024-04-10T10:00:00', '2024-04-20T10:00:00', '2024-04-30T23:00:00', '2024-05-03T10:00:00', '2024-05-30T10:00:00']) {
-      await must(s, officer, 'recordAlert', '$type: AlertType!, $occurredAt: DateTime!, $place: String!, $jurisdictionCode: DivisionCode!', { type: 'theft', occurredAt: sh(at), place: '小区', jurisdictionCode: '620102004001' });
+      await must(s, officer, 'recordAlert', '$type: AlertType!, $occurredAt: DateTime!, $place: String!, $jurisdictionCode: DivisionCode!', {
+        type: 'theft',
+        occurredAt: sh(at),
+        place: '小区',
+        jurisdictionCode: '620102004001',
+      });
     }
-    await must(s, officer, 'recordDisciplineRecord', '$memberId: ID!, $day: Date!, $description: String!, $deduction: Int!', { memberId: member.id, day: '2024-05-08', description: '脱岗', deduction: 10 });
+    await must(s, officer, 'recordDisciplineRecord', '$memberId: ID!, $day: Date!, $description: String!, $deduction: Int!', {
+      memberId: member.id,
+      day: '2024-05-08',
+      description: '脱岗',
+      deduction: 10,
+    });
     for (const rating of [5, 4]) await must(s, officer, 'recordCommunityFeedback', '$memberId: ID!, $day: Date!, $rating: Int!', { memberId: member.id, day: '2024-05-09', rating });
     const bad = await mutate(s, officer, 'recordCommunityFeedback', '$memberId: ID!, $day: Date!, $rating: Int!', { memberId: member.id, day: '2024-05-09', rating: 6 });
     expect(bad.error?.code).toBe('PATROL_FEEDBACK_RATING_INVALID');

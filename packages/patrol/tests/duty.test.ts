@@ -20,7 +20,8 @@ describe('checkpoints, rosters and duty logs', () => {
   const teams: string[] = [];
   const members: string[][] = [];
 
-  const log = (memberId: string, task: string, from: string, to: string, checkpointId = cp) => mutate(s, officer, 'recordDutyLog', LOG_ARGS, { memberId, checkpointId, task, startAt: sh(from), endAt: sh(to) });
+  const log = (memberId: string, task: string, from: string, to: string, checkpointId = cp) =>
+    mutate(s, officer, 'recordDutyLog', LOG_ARGS, { memberId, checkpointId, task, startAt: sh(from), endAt: sh(to) });
   const count = async (table: PgTable) => (await s.database.db.select({ n: sql<number>`count(*)::int` }).from(table))[0].n;
 
   beforeAll(async () => {
@@ -40,7 +41,11 @@ describe('checkpoints, rosters and duty logs', () => {
   afterAll(() => s?.close());
 
   it('generates the three-shift roster of the checkpoint’s three teams', async () => {
-    const r = await s.gql(`query($id: ID!) { node(id: $id) { ... on Checkpoint { roster(from: "2024-05-01", to: "2024-05-02") { date shift startsAt team { name } } } } }`, { id: cp }, { token: officer });
+    const r = await s.gql(
+      `query($id: ID!) { node(id: $id) { ... on Checkpoint { roster(from: "2024-05-01", to: "2024-05-02") { date shift startsAt team { name } } } } }`,
+      { id: cp },
+      { token: officer },
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.node.roster.map((e: any) => `${e.date} ${e.shift} ${e.team.name}`)).toEqual([
       '2024-05-01 night 一班',

@@ -101,11 +101,37 @@ describe('coverage gaps', () => {
   });
   it.each([
     ['no duty at all', [], [[w.start, w.end, 2880]]],
-    ['overlapping logs leave no gap', [[w.start, t('2024-05-02T12:00:00+08:00')], [t('2024-05-02T11:00:00+08:00'), w.end]], []],
-    ['a partial minute counts as covered', [[w.start, t('2024-05-01T12:00:30+08:00')], [t('2024-05-01T12:01:00+08:00'), w.end]], []],
-    ['gaps at both ends', [[t('2024-05-01T00:10:00+08:00'), t('2024-05-02T23:50:00+08:00')]], [[w.start, t('2024-05-01T00:10:00+08:00'), 10], [t('2024-05-02T23:50:00+08:00'), w.end, 10]]],
+    [
+      'overlapping logs leave no gap',
+      [
+        [w.start, t('2024-05-02T12:00:00+08:00')],
+        [t('2024-05-02T11:00:00+08:00'), w.end],
+      ],
+      [],
+    ],
+    [
+      'a partial minute counts as covered',
+      [
+        [w.start, t('2024-05-01T12:00:30+08:00')],
+        [t('2024-05-01T12:01:00+08:00'), w.end],
+      ],
+      [],
+    ],
+    [
+      'gaps at both ends',
+      [[t('2024-05-01T00:10:00+08:00'), t('2024-05-02T23:50:00+08:00')]],
+      [
+        [w.start, t('2024-05-01T00:10:00+08:00'), 10],
+        [t('2024-05-02T23:50:00+08:00'), w.end, 10],
+      ],
+    ],
   ] as [string, [Date, Date][], [Date, Date, number][]][])('%s', (_n, duty, expected) => {
-    expect(coverageGaps(duty.map(([start, end]) => ({ start, end })), w)).toEqual(expected.map(([start, end, minutes]) => ({ start, end, minutes })));
+    expect(
+      coverageGaps(
+        duty.map(([start, end]) => ({ start, end })),
+        w,
+      ),
+    ).toEqual(expected.map(([start, end, minutes]) => ({ start, end, minutes })));
   });
 });
 

@@ -92,7 +92,11 @@ export const populationModule = defineModule({
           return i >= 0 ? Number(args[i + 1]) : undefined;
         };
         const p = await observeJob('population:rotate-data-key', () =>
-          rotateDataKey(ctx, { batchSize: opt('batch') ?? 500, maxBatches: opt('max-batches'), onBatch: (b) => console.log(`key ${b.keyId}: ${b.rowsRotated} rotated, ${b.rowsFailed} undecryptable, batch ${b.batches}`) }),
+          rotateDataKey(ctx, {
+            batchSize: opt('batch') ?? 500,
+            maxBatches: opt('max-batches'),
+            onBatch: (b) => console.log(`key ${b.keyId}: ${b.rowsRotated} rotated, ${b.rowsFailed} undecryptable, batch ${b.batches}`),
+          }),
         );
         const left = await rowsNotUnderCurrentKey(ctx);
         console.log(JSON.stringify({ ...p, rowsNotUnderCurrentKey: left }));

@@ -97,9 +97,11 @@ export function normalizeResidentId(raw: string): string {
 }
 
 /** Birth date and gender follow from the number; given values must agree. */
-export function checkIdentity(input: { idNumber: string; birthDate?: string | null; gender?: 'male' | 'female' | null }):
-  | { ok: true; birthDate: string; gender: 'male' | 'female'; areaCode: string }
-  | { ok: false; error: PopulationErrorKey; field: string } {
+export function checkIdentity(input: {
+  idNumber: string;
+  birthDate?: string | null;
+  gender?: 'male' | 'female' | null;
+}): { ok: true; birthDate: string; gender: 'male' | 'female'; areaCode: string } | { ok: false; error: PopulationErrorKey; field: string } {
   const id = normalizeResidentId(input.idNumber);
   if (!isValidResidentId(id)) return { ok: false, error: 'RESIDENT_ID_INVALID', field: 'idNumber' };
   const facts = residentIdFacts(id);
@@ -277,7 +279,19 @@ export function parseImportRow(rec: Record<string, string | undefined>, row: num
   }
   if (errors.length || !facts || !kind) return { value: null, errors };
   return {
-    value: { name, idNumber: normalizeResidentId(v('idNumber')), birthDate: facts.birthDate, gender: facts.gender, phone, kind, inflowReason, inflowDate, hukouPlaceCode: hukou, dwellingAddress, registeredOn },
+    value: {
+      name,
+      idNumber: normalizeResidentId(v('idNumber')),
+      birthDate: facts.birthDate,
+      gender: facts.gender,
+      phone,
+      kind,
+      inflowReason,
+      inflowDate,
+      hukouPlaceCode: hukou,
+      dwellingAddress,
+      registeredOn,
+    },
     errors: [],
   };
 }

@@ -22,24 +22,65 @@ function rnd(seed: number, stream: number, i: number): number {
 }
 const pick = <T>(list: readonly T[], r: number): T => list[Math.floor(r * list.length) % list.length];
 function uuidOf(seed: number, stream: number, i: number): string {
-  const h = [0, 1, 2, 3].map((j) => mix32(mix32(mix32(seed + 0x51ed27) + stream * 4 + j) + i).toString(16).padStart(8, '0')).join('');
+  const h = [0, 1, 2, 3]
+    .map((j) =>
+      mix32(mix32(mix32(seed + 0x51ed27) + stream * 4 + j) + i)
+        .toString(16)
+        .padStart(8, '0'),
+    )
+    .join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 // ------------------------------------------------------------------ realistic values
 
-const SURNAMES = '王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split('');
+const SURNAMES =
+  '王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split(
+    '',
+  );
 const MALE = '伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林欢阳建国峰亮成志海东兴文博振'.split('');
 const FEMALE = '芳娜敏静丽艳娟霞秀燕玲桂丹萍红玉兰英梅琳莉雪慧婷颖洁倩瑶佳晶璐欣怡悦琪蕾月'.split('');
 /** Household-registration areas: Gansu counties and the provinces Lanzhou's migrants come from. */
-const FLOATING_AREAS = ['620421', '620422', '621102', '621121', '622901', '622921', '620502', '620521', '620602', '621202', '630102', '632122', '640104', '410102', '610102', '510104', '500103', '130102', '340102', '420102'];
+const FLOATING_AREAS = [
+  '620421',
+  '620422',
+  '621102',
+  '621121',
+  '622901',
+  '622921',
+  '620502',
+  '620521',
+  '620602',
+  '621202',
+  '630102',
+  '632122',
+  '640104',
+  '410102',
+  '610102',
+  '510104',
+  '500103',
+  '130102',
+  '340102',
+  '420102',
+];
 const LOCAL_AREAS = ['620102', '620103', '620104', '620105'];
 const STREETS: Record<string, string[]> = {
   '620102': ['庆阳路', '张掖路', '酒泉路', '武都路', '中山路', '白银路', '东岗西路', '雁滩路', '南昌路', '天水北路', '皋兰路', '五泉南路'],
   '620103': ['西津西路', '建兰路', '七里河北街', '西站东路', '南滨河中路', '敦煌路', '土门墩街', '秀川路', '硷沟沿', '晏家坪'],
 };
 const DISTRICT_NAMES: Record<string, string> = { '620102': '城关区', '620103': '七里河区', '620104': '西固区', '620105': '安宁区', '620111': '红古区' };
-const INFLOW: [string, number][] = [['work', 0.46], ['business', 0.2], ['study', 0.08], ['accompanying', 0.08], ['relatives', 0.06], ['marriage', 0.04], ['medical', 0.03], ['transfer', 0.02], ['farming', 0.02], ['other', 0.01]];
+const INFLOW: [string, number][] = [
+  ['work', 0.46],
+  ['business', 0.2],
+  ['study', 0.08],
+  ['accompanying', 0.08],
+  ['relatives', 0.06],
+  ['marriage', 0.04],
+  ['medical', 0.03],
+  ['transfer', 0.02],
+  ['farming', 0.02],
+  ['other', 0.01],
+];
 const DEREG_REASONS = ['迁出本市', '返回原籍', '迁往外区', '工作调动离兰'];
 const NOTES = ['人户一致，租住情况正常', '已核对身份证件', '提醒房东及时申报变更', '发现新增租客，已告知登记', '消防通道畅通，已宣传安全知识', null];
 
@@ -96,7 +137,14 @@ export async function* generateCityScale(o: CityScaleOptions): AsyncGenerator<Ci
   const dwelling = (d: number) => {
     const grid = grids[d % grids.length];
     const district = grid.slice(0, 6);
-    const cls: DwellingClass = weighted<DwellingClass>([['key', 0.15], ['general', 0.6], ['trusted', 0.25]], r(S.dwelling, d, 0));
+    const cls: DwellingClass = weighted<DwellingClass>(
+      [
+        ['key', 0.15],
+        ['general', 0.6],
+        ['trusted', 0.25],
+      ],
+      r(S.dwelling, d, 0),
+    );
     const listedOn = addDays(asOf, -(60 + Math.floor(r(S.dwelling, d, 1) * 900)));
     const maxAge = { key: 25, general: 120, trusted: 230 }[cls];
     const never = r(S.dwelling, d, 2) < 0.06;
@@ -150,7 +198,14 @@ export async function* generateCityScale(o: CityScaleOptions): AsyncGenerator<Ci
     const male = seq % 2 === 1;
     const given = male ? MALE : FEMALE;
     const name = pick(SURNAMES, r(S.person, k, 2)) + pick(given, r(S.person, k, 3)) + (r(S.person, k, 4) < 0.6 ? pick(given, r(S.person, k, 5)) : '');
-    const tier: TenantTier = weighted<TenantTier>([['key', 0.05], ['attention', 0.2], ['stable', 0.75]], r(S.person, k, 6));
+    const tier: TenantTier = weighted<TenantTier>(
+      [
+        ['key', 0.05],
+        ['attention', 0.2],
+        ['stable', 0.75],
+      ],
+      r(S.person, k, 6),
+    );
     const t = landlord ? null : tenant(k);
     const inflowDate = t ? addDays(t.registeredOn, -Math.floor(r(S.person, k, 7) * 60)) : null;
     const stored = protectResidentId(idNumber);
@@ -197,7 +252,15 @@ export async function* generateCityScale(o: CityScaleOptions): AsyncGenerator<Ci
   yield* batches('dwellings', D, dwelling);
   yield* batches('dwelling_class_history', D, (d) => {
     const dw = dwelling(d);
-    return { id: uuidOf(seed, S.hist, d), dwelling_id: dw.id, dwelling_class: dw.dwelling_class, set_by: 'seed', set_at: `${dw.listed_on}T02:00:00.000Z`, reason: 'initial', jurisdiction_code: dw.jurisdiction_code };
+    return {
+      id: uuidOf(seed, S.hist, d),
+      dwelling_id: dw.id,
+      dwelling_class: dw.dwelling_class,
+      set_by: 'seed',
+      set_at: `${dw.listed_on}T02:00:00.000Z`,
+      reason: 'initial',
+      jurisdiction_code: dw.jurisdiction_code,
+    };
   });
   yield* batches('residence_registrations', Math.max(0, P - L), (j) => {
     const k = j + L;
@@ -239,7 +302,14 @@ export async function* generateCityScale(o: CityScaleOptions): AsyncGenerator<Ci
   yield* batches('revisit_tenants', Math.max(0, P - L), (j) => {
     const t = tenant(j + L);
     if (!t.seenOn) return null;
-    return { revisit_id: uuidOf(seed, S.visit, t.d), person_id: uuidOf(seed, S.person, j + L), registration_id: uuidOf(seed, S.reg, j + L), outcome: 'seen', jurisdiction_code: t.dw.jurisdiction_code, visited_on: t.seenOn };
+    return {
+      revisit_id: uuidOf(seed, S.visit, t.d),
+      person_id: uuidOf(seed, S.person, j + L),
+      registration_id: uuidOf(seed, S.reg, j + L),
+      outcome: 'seen',
+      jurisdiction_code: t.dw.jurisdiction_code,
+      visited_on: t.seenOn,
+    };
   });
 }
 
@@ -251,7 +321,13 @@ export async function insertBatch(db: Db, batch: CityScaleBatch): Promise<void> 
   if (!batch.rows.length) return;
   const cols = Object.keys(batch.rows[0]);
   const values = sql.join(
-    batch.rows.map((row) => sql`(${sql.join(cols.map((c) => sql`${row[c]}`), sql`, `)})`),
+    batch.rows.map(
+      (row) =>
+        sql`(${sql.join(
+          cols.map((c) => sql`${row[c]}`),
+          sql`, `,
+        )})`,
+    ),
     sql`, `,
   );
   await db.execute(sql`insert into ${sql.identifier(batch.table)} (${sql.raw(cols.map((c) => `"${c}"`).join(', '))}) values ${values} on conflict do nothing`);
@@ -266,7 +342,13 @@ export const DEMO_DISTRICTS = ['620102', '620103'] as const;
  * The first grid of 城关区 is 畅家巷's, where the seeded grid worker works.
  */
 export function demoGrids(gridCodes: readonly string[], perDistrict = 15): string[] {
-  const byDistrict = DEMO_DISTRICTS.map((d) => gridCodes.filter((c) => c.startsWith(d)).sort().filter((_, i) => i % 2 === 0).slice(0, perDistrict));
+  const byDistrict = DEMO_DISTRICTS.map((d) =>
+    gridCodes
+      .filter((c) => c.startsWith(d))
+      .sort()
+      .filter((_, i) => i % 2 === 0)
+      .slice(0, perDistrict),
+  );
   const out: string[] = [];
   for (let i = 0; i < perDistrict; i++) for (const list of byDistrict) if (list[i]) out.push(list[i]);
   return out;

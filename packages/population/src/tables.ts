@@ -272,7 +272,10 @@ export const floatingPopulationEstimates = pgTable(
     /** Later estimates supersede earlier ones; history is kept. */
     supersededAt: ts('superseded_at'),
   },
-  (t) => [uniqueIndex('floating_population_estimates_current').on(t.jurisdictionCode, t.period).where(sql`${t.supersededAt} is null`), jurIndex('floating_population_estimates_jur_idx', t.jurisdictionCode)],
+  (t) => [
+    uniqueIndex('floating_population_estimates_current').on(t.jurisdictionCode, t.period).where(sql`${t.supersededAt} is null`),
+    jurIndex('floating_population_estimates_jur_idx', t.jurisdictionCode),
+  ],
 );
 
 /** 五个一 checks of an urban-village building (append-only; the latest counts). */

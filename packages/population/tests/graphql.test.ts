@@ -27,13 +27,7 @@ async function dwelling(token: string, vars: Record<string, unknown> = {}) {
 
 beforeAll(async () => {
   s = await startTestServer({ modules: [populationModule] });
-  [gwA, gwB, admin, auditor, district] = await Promise.all([
-    s.token('grid_worker', A),
-    s.token('grid_worker', B),
-    s.token('city_admin'),
-    s.token('auditor'),
-    s.token('district_officer'),
-  ]);
+  [gwA, gwB, admin, auditor, district] = await Promise.all([s.token('grid_worker', A), s.token('grid_worker', B), s.token('city_admin'), s.token('auditor'), s.token('district_officer')]);
 });
 afterAll(() => s?.close());
 
@@ -98,11 +92,7 @@ describe('persons', () => {
     const revealed = await s.gql(q, { id: p.id, purpose: '派出所协查函 2025-118' }, { token: admin });
     expect(revealed.errors).toBeUndefined();
     expect(revealed.data.node.idNumber).toBe(id);
-    const audit = await s.gql(
-      `{ auditLog(first: 5, filter: { operation: "revealIdentityNumber" }) { edges { node { actorId entityType entityId purpose after } } } }`,
-      {},
-      { token: auditor },
-    );
+    const audit = await s.gql(`{ auditLog(first: 5, filter: { operation: "revealIdentityNumber" }) { edges { node { actorId entityType entityId purpose after } } } }`, {}, { token: auditor });
     const entries = audit.data.auditLog.edges.map((e: any) => e.node);
     expect(entries).toContainEqual(expect.objectContaining({ actorId: 'city-admin', entityType: 'Person', purpose: '派出所协查函 2025-118' }));
     expect(JSON.stringify(entries)).not.toContain(id);
@@ -253,7 +243,10 @@ describe('revisits and overdue lists', () => {
       __typename ... on SetTenantTierSuccess { data { tier revisitDueOn version tierHistory { tier reason } } } ... on DomainError { code } } }`;
     const r = ok(await s.gql(SET, { id: tenant.id, v: tenant.version }, { token: tok }));
     expect(r).toMatchObject({ tier: 'stable', revisitDueOn: '2025-07-20', version: 2 }); // last seen 2025-01-20 + half a year
-    expect(r.tierHistory.map((h: any) => [h.tier, h.reason])).toEqual([['key', 'initial'], ['stable', '稳定就业']]);
+    expect(r.tierHistory.map((h: any) => [h.tier, h.reason])).toEqual([
+      ['key', 'initial'],
+      ['stable', '稳定就业'],
+    ]);
     const CORRECT = `mutation($id: ID!, $v: Int!) { r: correctPersonDetails(personId: $id, version: $v, phone: "13912345678") {
       __typename ... on CorrectPersonDetailsSuccess { data { phone version } } ... on DomainError { code } } }`;
     expect(failed(await s.gql(CORRECT, { id: tenant.id, v: 1 }, { token: tok })).code).toBe('CORE_VERSION_CONFLICT');
@@ -280,7 +273,10 @@ describe('revisits and overdue lists', () => {
       ),
     );
     expect(r).toMatchObject({ dwellingClass: 'trusted', revisitDueOn: '2025-07-20', version: 2 });
-    expect(r.classHistory.map((h: any) => [h.dwellingClass, h.reason])).toEqual([['key', 'initial'], ['trusted', '连续两年无问题']]);
+    expect(r.classHistory.map((h: any) => [h.dwellingClass, h.reason])).toEqual([
+      ['key', 'initial'],
+      ['trusted', '连续两年无问题'],
+    ]);
     const stale = await s.gql(
       `mutation($id: ID!) { r: classifyDwelling(dwellingId: $id, dwellingClass: key, reason: "x", version: 1) { __typename ... on DomainError { code } } }`,
       { id: key.id },

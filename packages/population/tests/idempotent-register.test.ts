@@ -22,7 +22,13 @@ let token: string;
 let seq = 0;
 
 async function person() {
-  return ok(await s.gql(RECORD_PERSON, { name: '李四', idNumber: residentIdNumber('410102', '1985-03-0' + ((seq % 9) + 1), 100 + seq++), kind: 'floating', inflowReason: 'work', inflowDate: '2024-12-01', hukou: '410102', j: GRID }, { token })).id as string;
+  return ok(
+    await s.gql(
+      RECORD_PERSON,
+      { name: '李四', idNumber: residentIdNumber('410102', '1985-03-0' + ((seq % 9) + 1), 100 + seq++), kind: 'floating', inflowReason: 'work', inflowDate: '2024-12-01', hukou: '410102', j: GRID },
+      { token },
+    ),
+  ).id as string;
 }
 async function dwelling(capacity = 3) {
   return ok(await s.gql(RECORD_DWELLING, { address: `甘肃省兰州市城关区静宁路${seq++}号`, j: GRID, rooms: 2, capacity }, { token })).id as string;

@@ -59,8 +59,20 @@ beforeAll(async () => {
   personId = p.id;
   fromDwellingId = ok(await s.gql(RECORD_DWELLING, { address: ADDRESS_FROM, j: CJX_GRID, rooms: 2, capacity: 3, listedOn: '2024-10-01' }, { token: tok.gwFrom })).id;
   fromRegistrationId = ok(await s.gql(REGISTER, { p: personId, d: fromDwellingId, on: '2025-01-10' }, { token: tok.gwFrom })).id;
-  ok(await s.gql(`mutation($id: ID!) { r: setTenantTier(personId: $id, tier: key, reason: "夜间频繁出入，列为重点", version: 1) { ${RESULT('SetTenantTierSuccess', 'tier')} } }`, { id: personId }, { token: tok.gwFrom }));
-  ok(await s.gql(`mutation($d: ID!) { r: recordRevisit(dwellingId: $d, visitedAt: "2025-03-03T02:00:00Z", matched: true, notes: "人户一致") { ${RESULT('RecordRevisitSuccess', 'id')} } }`, { d: fromDwellingId }, { token: tok.gwFrom }));
+  ok(
+    await s.gql(
+      `mutation($id: ID!) { r: setTenantTier(personId: $id, tier: key, reason: "夜间频繁出入，列为重点", version: 1) { ${RESULT('SetTenantTierSuccess', 'tier')} } }`,
+      { id: personId },
+      { token: tok.gwFrom },
+    ),
+  );
+  ok(
+    await s.gql(
+      `mutation($d: ID!) { r: recordRevisit(dwellingId: $d, visitedAt: "2025-03-03T02:00:00Z", matched: true, notes: "人户一致") { ${RESULT('RecordRevisitSuccess', 'id')} } }`,
+      { d: fromDwellingId },
+      { token: tok.gwFrom },
+    ),
+  );
   // The receiving side's dwelling in 七里河区.
   toDwellingId = ok(await s.gql(RECORD_DWELLING, { address: ADDRESS_TO, j: XXY_GRID, rooms: 3, capacity: 4, listedOn: '2024-10-01' }, { token: tok.gwTo })).id;
 });
@@ -219,7 +231,11 @@ describe('the move from 城关区 to 七里河区', () => {
   });
 
   it('never registers the person twice: recordPerson is refused on both sides without saying where, and the arrival cannot be repeated', async () => {
-    for (const [who, j] of [['gwFrom', CJX], ['gwTo', XXY], ['officerFrom', CHENGGUAN]] as const) {
+    for (const [who, j] of [
+      ['gwFrom', CJX],
+      ['gwTo', XXY],
+      ['officerFrom', CHENGGUAN],
+    ] as const) {
       const before = await count(s, 'persons');
       const r = await s.gql(RECORD_PERSON, { name: '马建国', idNumber, kind: 'floating', inflowReason: 'work', inflowDate: '2024-11-20', hukou: '622901', j }, { token: tok[who] });
       expect(failed(r)).toMatchObject({ code: 'POPULATION_PERSON_EXISTS', field: 'input.idNumber' });
@@ -240,7 +256,11 @@ describe('the move from 城关区 to 七里河区', () => {
 describe('after the move', () => {
   it('a CSV import on the side left neither moves the person back silently nor says where they are registered', async () => {
     const csv = (address: string) => `name,idNumber,kind,hukouPlace,dwellingAddress,registeredOn,inflowReason,inflowDate\n马建国,${idNumber},floating,622901,${address},2025-07-01,work,2024-11-20\n`;
-    const r = await s.gql(`mutation($csv: String!) { importRegistrations(csv: $csv) { __typename ... on ImportRegistrationsSuccess { data { imported errors { row column code message } } } } }`, { csv: csv(ADDRESS_FROM) }, { token: tok.gwFrom });
+    const r = await s.gql(
+      `mutation($csv: String!) { importRegistrations(csv: $csv) { __typename ... on ImportRegistrationsSuccess { data { imported errors { row column code message } } } } }`,
+      { csv: csv(ADDRESS_FROM) },
+      { token: tok.gwFrom },
+    );
     const result = r.data.importRegistrations.data;
     expect(result.imported).toBe(0);
     expect(result.errors).toEqual([{ row: 2, column: 'idNumber', code: 'POPULATION_PERSON_EXISTS', message: expect.any(String) }]);
@@ -258,7 +278,9 @@ describe('after the move', () => {
     const one = await statements({ n: idNumber });
     for (let i = 0; i < 3; i++) {
       const n = residentIdNumber('620421', `1985-0${i + 1}-15`, 31 + i);
-      const p = ok(await s.gql(RECORD_PERSON, { name: `随迁${i}`, idNumber: n, kind: 'floating', inflowReason: 'accompanying', inflowDate: '2024-12-01', hukou: '620421', j: CJX }, { token: tok.gwFrom }));
+      const p = ok(
+        await s.gql(RECORD_PERSON, { name: `随迁${i}`, idNumber: n, kind: 'floating', inflowReason: 'accompanying', inflowDate: '2024-12-01', hukou: '620421', j: CJX }, { token: tok.gwFrom }),
+      );
       ok(await s.gql(REGISTER, { p: p.id, d: fromDwellingId, on: '2025-02-01' }, { token: tok.gwFrom }));
       ok(await s.gql(ARRIVAL, { n, d: toDwellingId, on: '2025-08-01' }, { token: tok.gwTo }));
     }
@@ -278,10 +300,7 @@ describe('concurrent writes on both sides', () => {
       const n = residentIdNumber('621102', `1992-0${i + 1}-1${i}`, 51 + i);
       const p = ok(await s.gql(RECORD_PERSON, { name: `并发${i}`, idNumber: n, kind: 'floating', inflowReason: 'work', inflowDate: '2024-12-01', hukou: '621102', j: CJX }, { token: tok.gwFrom }));
       const reg = ok(await s.gql(REGISTER, { p: p.id, d: fromDwellingId, on: '2025-02-01' }, { token: tok.gwFrom }));
-      const [arrival, change] = await Promise.all([
-        s.gql(ARRIVAL, { n, d: toDwellingId, on: '2025-09-02' }, { token: tok.gwTo }),
-        s.gql(CHANGE, { id: reg.id, to: otherFrom }, { token: tok.gwFrom }),
-      ]);
+      const [arrival, change] = await Promise.all([s.gql(ARRIVAL, { n, d: toDwellingId, on: '2025-09-02' }, { token: tok.gwTo }), s.gql(CHANGE, { id: reg.id, to: otherFrom }, { token: tok.gwFrom })]);
       // Each answers with its success or a coded domain error, never a masked failure (e.g. a deadlock).
       for (const r of [arrival, change]) {
         expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();

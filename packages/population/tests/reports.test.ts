@@ -113,7 +113,11 @@ describe('rates', () => {
     expect(other.errors?.[0].extensions?.code).toBe('CORE_NOT_FOUND');
     const bad = await s.gql(RATES, { j: '620102001', p: '2025-Q5' }, { token: await s.token('district_officer') });
     expect(bad.errors?.[0].extensions?.code).toBe('POPULATION_PERIOD_INVALID');
-    const est = await s.gql(`mutation { r: recordFloatingPopulationEstimate(jurisdictionCode: "620102001", period: "2025", estimate: 10) { __typename ... on DomainError { code } } }`, {}, { token: await s.token('district_officer') });
+    const est = await s.gql(
+      `mutation { r: recordFloatingPopulationEstimate(jurisdictionCode: "620102001", period: "2025", estimate: 10) { __typename ... on DomainError { code } } }`,
+      {},
+      { token: await s.token('district_officer') },
+    );
     expect(est.data.r.code).toBe('POPULATION_ESTIMATE_LEVEL');
   });
 
@@ -125,7 +129,11 @@ describe('rates', () => {
     await recordFiveOnesCheck(admin, { dwellingId: b1.id, ...all }); // the latest check counts
     await recordFiveOnesCheck(admin, { dwellingId: b2.id, ...all, policeReminderSign: false });
     const year = chinaDateOf(new Date()).slice(0, 4);
-    const r = await s.gql(`query($p: String!) { populationRates(jurisdictionCode: "620102001002", period: $p) { total { fiveOnes { numerator denominator met } } } }`, { p: year }, { token: await s.token('district_officer') });
+    const r = await s.gql(
+      `query($p: String!) { populationRates(jurisdictionCode: "620102001002", period: $p) { total { fiveOnes { numerator denominator met } } } }`,
+      { p: year },
+      { token: await s.token('district_officer') },
+    );
     expect(r.data.populationRates.total.fiveOnes).toEqual({ numerator: 1, denominator: 2, met: false });
     const notUv = await s.gql(
       `mutation($d: ID!) { r: recordFiveOnesCheck(dwellingId: $d, manager: true, electronicLock: true, registerBook: true, policeReminderSign: true, responsibilityLetter: true) { __typename ... on DomainError { code } } }`,
@@ -265,7 +273,10 @@ describe('demo seed', () => {
     expect(await counts()).toEqual(once);
     const classes = await rows(s, sql`select dwelling_class, count(*)::int as n from dwellings where jurisdiction_code like '620103%' or jurisdiction_code like '620102%' group by 1 order by 1`);
     expect(classes.map((c: any) => c.dwelling_class)).toEqual(['general', 'key', 'trusted']);
-    const ages = await rows(s, sql`select count(*) filter (where last_visited_on >= current_date - 15)::int as recent, count(*) filter (where last_visited_on < current_date - 90)::int as old, count(*) filter (where last_visited_on is null)::int as never from dwellings`);
+    const ages = await rows(
+      s,
+      sql`select count(*) filter (where last_visited_on >= current_date - 15)::int as recent, count(*) filter (where last_visited_on < current_date - 90)::int as old, count(*) filter (where last_visited_on is null)::int as never from dwellings`,
+    );
     expect(ages[0].recent).toBeGreaterThan(0);
     expect(ages[0].old).toBeGreaterThan(0);
     expect(ages[0].never).toBeGreaterThan(0);
@@ -273,7 +284,11 @@ describe('demo seed', () => {
     expect(ps).toHaveLength(50);
     for (const p of ps) expect(isValidResidentId(decryptResidentId(p.id_number_cipher))).toBe(true);
     expect(ps.every((p: any) => /^[\u4e00-\u9fa5]{2,3}/.test(p.name))).toBe(true);
-    const overdue = await s.gql(`{ overdueDwellings(first: 5) { edges { node { address daysOverdue } } } overdueTenants(first: 5) { edges { node { name } } } }`, {}, { token: await s.token('city_admin') });
+    const overdue = await s.gql(
+      `{ overdueDwellings(first: 5) { edges { node { address daysOverdue } } } overdueTenants(first: 5) { edges { node { name } } } }`,
+      {},
+      { token: await s.token('city_admin') },
+    );
     expect(overdue.data.overdueDwellings.edges.length).toBe(5);
     expect(overdue.data.overdueTenants.edges.length).toBe(5);
     const days = overdue.data.overdueDwellings.edges.map((e: any) => e.node.daysOverdue);

@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { addMonths, isValidResidentId } from '@safecity/core';
-import { arrivalProblem, checkIdentity, checkRegistrationDate, daysOverdue, destinationDistrict, dwellingRevisitDue, isOverCapacity, isOverdue, parseImportRow, periodRange, rate, tenantRevisitDue, fiveOnesComplete, type FiveOnes } from '../src/rules.js';
+import {
+  arrivalProblem,
+  checkIdentity,
+  checkRegistrationDate,
+  daysOverdue,
+  destinationDistrict,
+  dwellingRevisitDue,
+  isOverCapacity,
+  isOverdue,
+  parseImportRow,
+  periodRange,
+  rate,
+  tenantRevisitDue,
+  fiveOnesComplete,
+  type FiveOnes,
+} from '../src/rules.js';
 import { residentIdNumber } from '../src/seed.js';
 
 describe('revisit due dates', () => {
@@ -52,8 +67,14 @@ describe('identity facts', () => {
   it.each([
     [{ idNumber: id }, { ok: true, birthDate: '1990-03-07', gender: 'male' }],
     [{ idNumber: id, birthDate: '1990-03-07', gender: 'male' as const }, { ok: true }],
-    [{ idNumber: id, birthDate: '1990-03-08' }, { ok: false, error: 'BIRTH_DATE_MISMATCH' }],
-    [{ idNumber: id, gender: 'female' as const }, { ok: false, error: 'GENDER_MISMATCH' }],
+    [
+      { idNumber: id, birthDate: '1990-03-08' },
+      { ok: false, error: 'BIRTH_DATE_MISMATCH' },
+    ],
+    [
+      { idNumber: id, gender: 'female' as const },
+      { ok: false, error: 'GENDER_MISMATCH' },
+    ],
     [{ idNumber: id.slice(0, 17) + (id[17] === '0' ? '1' : '0') }, { ok: false, error: 'RESIDENT_ID_INVALID' }],
     [{ idNumber: ` ${id.toLowerCase()} ` }, { ok: true }],
   ])('%o', (input, expected) => expect(checkIdentity(input)).toMatchObject(expected));

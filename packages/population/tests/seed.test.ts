@@ -26,14 +26,23 @@ describe('population demo seed', () => {
   });
   afterAll(() => s?.close());
 
-  const byDistrict = (table: string) =>
-    rows<{ d: string; n: number }>(s, sql`select left(jurisdiction_code, 6) as d, count(*)::int as n from ${sql.identifier(table)} group by 1 order by 1`);
+  const byDistrict = (table: string) => rows<{ d: string; n: number }>(s, sql`select left(jurisdiction_code, 6) as d, count(*)::int as n from ${sql.identifier(table)} group by 1 order by 1`);
 
   it('spreads persons, dwellings, registrations and visits over both districts, about evenly', async () => {
-    for (const [table, total] of [['persons', 500], ['dwellings', 150], ['residence_registrations', 400]] as const) {
+    for (const [table, total] of [
+      ['persons', 500],
+      ['dwellings', 150],
+      ['residence_registrations', 400],
+    ] as const) {
       const split = await byDistrict(table);
-      expect(split.map((r) => r.d), table).toEqual(['620102', '620103']);
-      expect(split.reduce((a, r) => a + r.n, 0), table).toBe(total);
+      expect(
+        split.map((r) => r.d),
+        table,
+      ).toEqual(['620102', '620103']);
+      expect(
+        split.reduce((a, r) => a + r.n, 0),
+        table,
+      ).toBe(total);
       for (const r of split) expect(r.n, `${table} in ${r.d}`).toBeGreaterThanOrEqual(total * 0.4);
     }
     expect((await byDistrict('revisits')).map((r) => r.d)).toEqual(['620102', '620103']);
@@ -48,7 +57,10 @@ describe('population demo seed', () => {
 
   it('lets each district officer read their own district and nothing of the other (through HTTP)', async () => {
     const q = `{ dwellings(first: 100) { edges { node { jurisdictionCode currentTenants { person { jurisdictionCode } } } } } }`;
-    for (const [district, other] of [['620102', '620103'], ['620103', '620102']]) {
+    for (const [district, other] of [
+      ['620102', '620103'],
+      ['620103', '620102'],
+    ]) {
       const c = devTokenClaims('district_officer', { jurisdiction: district });
       const token = await s.token('district_officer', district, { sub: c.sub });
       const r = await s.gql(q, {}, { token });

@@ -62,9 +62,16 @@ export function registerReportSchema(builder: Builder, refs: Refs) {
       validOn: t.field({ type: 'Date', description: 'Valid time: the China calendar day the fact holds from (e.g. an assessment’s period end).', resolve: (h) => h.validOn }),
       recordedAt: t.field({ type: 'DateTime', description: 'Transaction time: when the fact was recorded.', resolve: (h) => h.recordedAt }),
       actorId: t.exposeString('actorId', { description: 'User id of who recorded it; `system` for jobs and reactions to other modules’ events.' }),
-      refId: t.exposeString('refId', { nullable: true, description: 'Row id (UUID) of the record the fact is about (assessment, card, order, plaque, batch move, event, investigation, proposal); null when there is none.' }),
+      refId: t.exposeString('refId', {
+        nullable: true,
+        description: 'Row id (UUID) of the record the fact is about (assessment, card, order, plaque, batch move, event, investigation, proposal); null when there is none.',
+      }),
       summary: t.exposeString('summary', { description: 'The fact in one human-readable sentence.' }),
-      data: t.field({ type: 'JSON', description: 'Machine-readable details; the keys depend on `kind` (e.g. `chainId`, `version`, `total`, `passed` for assessed and corrected).', resolve: (h) => h.data }),
+      data: t.field({
+        type: 'JSON',
+        description: 'Machine-readable details; the keys depend on `kind` (e.g. `chainId`, `version`, `total`, `passed` for assessed and corrected).',
+        resolve: (h) => h.data,
+      }),
     }),
   });
 
@@ -74,7 +81,12 @@ export function registerReportSchema(builder: Builder, refs: Refs) {
       onDate: t.field({ type: 'Date', description: 'The day the standing is for: facts valid on or before it count.', resolve: (s) => s.onDate }),
       asRecordedOn: t.field({ type: 'Date', description: 'The records as they stood at the end of this China day: later recordings and corrections are left out.', resolve: (s) => s.asRecordedOn }),
       known: t.exposeBoolean('known', { description: 'The unit was registered by then.' }),
-      batch: t.field({ type: Batch, nullable: true, description: 'The creation batch the unit was in; null when it was not registered by then.', resolve: (s, _x, ctx) => (s.batchId ? getBatch(ctx, s.batchId) : null) }),
+      batch: t.field({
+        type: Batch,
+        nullable: true,
+        description: 'The creation batch the unit was in; null when it was not registered by then.',
+        resolve: (s, _x, ctx) => (s.batchId ? getBatch(ctx, s.batchId) : null),
+      }),
       lastAssessment: t.field({
         type: Assessment,
         nullable: true,
@@ -84,7 +96,10 @@ export function registerReportSchema(builder: Builder, refs: Refs) {
       passed: t.boolean({ nullable: true, description: 'Whether that assessment passed; null when there is none.', resolve: (s) => s.lastAssessment?.passed ?? null }),
       vetoed: t.boolean({ nullable: true, description: 'Whether that assessment was vetoed (一票否决); null when there is none.', resolve: (s) => s.lastAssessment?.vetoed ?? null }),
       total: t.float({ nullable: true, description: 'That assessment’s total points; null when there is none.', resolve: (s) => s.lastAssessment?.total ?? null }),
-      grade: t.exposeString('grade', { nullable: true, description: 'Grade (等级) `A`, `B` or `C` after the results by then; null when the unit holds no grade (none passed yet, or lost by a veto or fail).' }),
+      grade: t.exposeString('grade', {
+        nullable: true,
+        description: 'Grade (等级) `A`, `B` or `C` after the results by then; null when the unit holds no grade (none passed yet, or lost by a veto or fail).',
+      }),
       holdsPlaque: t.exposeBoolean('holdsPlaque', { description: 'Whether the unit held the plaque (授牌) that day.' }),
       plaqueId: t.exposeString('plaqueId', { nullable: true, description: 'Row id of the plaque held; null when none.' }),
       plaqueHeldSince: t.field({ type: 'Date', nullable: true, description: 'Valid time: the end of the period the plaque was earned for.', resolve: (s) => s.plaqueHeldSince }),
@@ -115,7 +130,10 @@ export function registerReportSchema(builder: Builder, refs: Refs) {
       governance: t.exposeFloat('governance', { description: 'Comprehensive-governance score (综治), 0–100, as entered.' }),
       stability: t.exposeFloat('stability', { description: 'Stability-maintenance score (维稳), 0–100, as entered.' }),
       weights: t.field({ type: 'JSON', description: 'The weights applied `{ safeCreation, governance, stability }`: shares adding up to 1.', resolve: (e) => e.weights }),
-      weightsVersion: t.exposeInt('weightsVersion', { nullable: true, description: 'Version of the configured weights applied; null when none was in force and the defaults (0.4, 0.3, 0.3) applied.' }),
+      weightsVersion: t.exposeInt('weightsVersion', {
+        nullable: true,
+        description: 'Version of the configured weights applied; null when none was in force and the defaults (0.4, 0.3, 0.3) applied.',
+      }),
       total: t.exposeFloat('total', { description: 'The weighted sum of the three scores, rounded to 2 decimals.' }),
     }),
   });

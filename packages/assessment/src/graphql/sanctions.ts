@@ -33,7 +33,11 @@ export function registerSanctionSchema(builder: Builder, refs: Refs) {
       id: t.exposeID('id', { description: 'Row id of the card.' }),
       reason: t.exposeString('reason', { description: 'Why the card was issued; also the item of its rectification order.' }),
       issuedOn: t.field({ type: 'Date', description: 'The day the card was issued.', resolve: (c) => c.issuedOn }),
-      rectificationDeadline: t.field({ type: 'Date', description: 'Rectify by this day: issuedOn plus the rule set’s working days on the official calendar.', resolve: (c) => c.rectificationDeadline }),
+      rectificationDeadline: t.field({
+        type: 'Date',
+        description: 'Rectify by this day: issuedOn plus the rule set’s working days on the official calendar.',
+        resolve: (c) => c.rectificationDeadline,
+      }),
       ruleSetVersion: t.exposeInt('ruleSetVersion', { description: 'Version of the veto rule set in force on issuedOn, whose yellow-card policy applied.' }),
       repeatOfId: t.exposeString('repeatOfId', { nullable: true, description: 'Row id of the latest earlier card at the unit within the repeat window; null for a first card.' }),
       escalation: t.exposeString('escalation', { nullable: true, description: 'For a repeat: `red_card` or `veto_review` as the policy says; null for a first card or a policy of `none`.' }),
@@ -63,7 +67,12 @@ export function registerSanctionSchema(builder: Builder, refs: Refs) {
       subject: t.exposeString('subject', { description: 'What is investigated.' }),
       eventId: t.exposeString('eventId', { nullable: true, description: 'Row id of the major event (MajorEvent.id) investigated; null when it concerns no recorded event.' }),
       openedOn: t.field({ type: 'Date', description: 'The day it was opened.', resolve: (i) => i.openedOn }),
-      outcome: t.field({ type: Outcome, nullable: true, description: 'The outcome; null while the investigation is open.', resolve: (i) => i.outcome as (typeof INVESTIGATION_OUTCOMES)[number] | null }),
+      outcome: t.field({
+        type: Outcome,
+        nullable: true,
+        description: 'The outcome; null while the investigation is open.',
+        resolve: (i) => i.outcome as (typeof INVESTIGATION_OUTCOMES)[number] | null,
+      }),
       outcomeNote: t.exposeString('outcomeNote', { nullable: true, description: 'Note on the outcome; null while open or when none was given.' }),
       concludedOn: t.field({ type: 'Date', nullable: true, description: 'The China day it was concluded; null while open.', resolve: (i) => i.concludedOn }),
       version: t.exposeInt('version', { description: 'Optimistic-lock version: send it to concludeInvestigation.' }),
@@ -96,7 +105,10 @@ export function registerSanctionSchema(builder: Builder, refs: Refs) {
         items: t.arg.stringList({ required: true, validate: z.array(requiredText(300)).min(1).max(50), description: 'The problems to rectify: 1 to 50.' }),
         issuedOn: t.arg({ type: 'Date', description: 'The day of issue, not in the future; absent: today.' }),
         deadline: t.arg({ type: 'Date', description: 'The last day to complete it, on or after issuedOn; absent: computed from workingDays (one of the two is required).' }),
-        workingDays: t.arg.int({ validate: z.number().int().min(1).max(250), description: 'Working days after issuedOn on the official calendar (holidays skipped, make-up days 调休 counted); used when no deadline is given.' }),
+        workingDays: t.arg.int({
+          validate: z.number().int().min(1).max(250),
+          description: 'Working days after issuedOn on the official calendar (holidays skipped, make-up days 调休 counted); used when no deadline is given.',
+        }),
         idempotencyKey: key(t),
       },
       resolve: (_r, { idempotencyKey, ...a }, ctx) => issueRectificationOrder(ctx, { ...a, unitId: rawId(String(a.unitId), 'SafeUnit') }, idempotencyKey as string | null),
@@ -105,7 +117,8 @@ export function registerSanctionSchema(builder: Builder, refs: Refs) {
       type: Order,
       errors: { dataField: { description: 'The order, completed.' } },
       authScopes: ASSESS,
-      description: 'Marks a rectification order completed; after its deadline it reads as completed_late. Errors: CORE_NOT_FOUND, ASSESSMENT_RECTIFICATION_ALREADY_COMPLETED, CORE_VERSION_CONFLICT, ASSESSMENT_DATE_IN_FUTURE.',
+      description:
+        'Marks a rectification order completed; after its deadline it reads as completed_late. Errors: CORE_NOT_FOUND, ASSESSMENT_RECTIFICATION_ALREADY_COMPLETED, CORE_VERSION_CONFLICT, ASSESSMENT_DATE_IN_FUTURE.',
       args: {
         orderId: t.arg.id({ required: true, description: 'RectificationOrder.id of the order, in your jurisdiction.' }),
         version: t.arg.int({ required: true, description: 'The order’s version you read (RectificationOrder.version).' }),

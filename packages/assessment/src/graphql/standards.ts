@@ -26,9 +26,17 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
       category: t.field({ type: CategoryEnum, description: 'The safe-cell category (平安细胞) the standard scores.', resolve: (s) => s.category as Category }),
       version: t.exposeInt('version', { description: 'Version number within the category: 1, 2, … in publication order.' }),
       title: t.exposeString('title', { description: 'Title of the standard as published.' }),
-      items: t.field({ type: 'JSON', description: 'The scored items as published: `[{ code, name, maxPoints, cap, deductions: [{ code, description, points }] }]` (see StandardItemInput).', resolve: (s) => s.items }),
+      items: t.field({
+        type: 'JSON',
+        description: 'The scored items as published: `[{ code, name, maxPoints, cap, deductions: [{ code, description, points }] }]` (see StandardItemInput).',
+        resolve: (s) => s.items,
+      }),
       passMark: t.exposeFloat('passMark', { description: 'Total points an assessment needs to pass on score (before any veto).' }),
-      effectiveFrom: t.field({ type: 'Date', description: 'First day it is in force: it scores assessments whose period ends on or after this day, until a later version takes over.', resolve: (s) => s.effectiveFrom }),
+      effectiveFrom: t.field({
+        type: 'Date',
+        description: 'First day it is in force: it scores assessments whose period ends on or after this day, until a later version takes over.',
+        resolve: (s) => s.effectiveFrom,
+      }),
       publishedBy: t.exposeString('publishedBy', { description: 'User id of the officer who published it.' }),
     }),
   });
@@ -71,7 +79,11 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
     fields: (t) => ({
       id: t.exposeID('id', { description: 'Row id of this rule set version (the `ruleSetId` of decideVetoRuleSet).' }),
       version: t.exposeInt('version', { description: 'Version number: 1, 2, … in publication order (one sequence for all sets).' }),
-      effectiveFrom: t.field({ type: 'Date', description: 'First day it governs (for assessments, the period’s last day counts), until a later set in force takes over.', resolve: (r) => r.effectiveFrom }),
+      effectiveFrom: t.field({
+        type: 'Date',
+        description: 'First day it governs (for assessments, the period’s last day counts), until a later set in force takes over.',
+        resolve: (r) => r.effectiveFrom,
+      }),
       publishedOn: t.field({ type: 'Date', description: 'The China-time day it was published.', resolve: (r) => chinaDateOf(r.publishedAt) }),
       publishedBy: t.exposeString('publishedBy', { description: 'User id of the officer who published it.' }),
       retroactive: t.exposeBoolean('retroactive', { description: 'Effective before its publication over days an earlier set governed.' }),
@@ -84,9 +96,21 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
         description: 'Only in the answer to the approval: the decided assessments the set now governs.',
         resolve: (r) => r.effects ?? null,
       }),
-      rules: t.field({ type: 'JSON', description: 'The veto rules as published: `[{ id, description, eventKinds, scope, categories, minEvents }]` (see VetoRuleInput; null categories: all, null minEvents: 1).', resolve: (r) => r.rules }),
-      yellowCardPolicy: t.field({ type: 'JSON', description: 'Yellow-card policy `{ rectificationWorkingDays, repeatWindowDays, repeatEscalatesTo }` (see YellowCardPolicyInput; default 15, 365, red_card).', resolve: (r) => r.yellowCardPolicy }),
-      gradePolicy: t.field({ type: 'JSON', description: 'Grade policy (等级化管理) `{ promoteAfter, promoteMinScore }`: that many passes in a row at or above that score promote a unit one grade (default 2 and 90).', resolve: (r) => r.gradePolicy }),
+      rules: t.field({
+        type: 'JSON',
+        description: 'The veto rules as published: `[{ id, description, eventKinds, scope, categories, minEvents }]` (see VetoRuleInput; null categories: all, null minEvents: 1).',
+        resolve: (r) => r.rules,
+      }),
+      yellowCardPolicy: t.field({
+        type: 'JSON',
+        description: 'Yellow-card policy `{ rectificationWorkingDays, repeatWindowDays, repeatEscalatesTo }` (see YellowCardPolicyInput; default 15, 365, red_card).',
+        resolve: (r) => r.yellowCardPolicy,
+      }),
+      gradePolicy: t.field({
+        type: 'JSON',
+        description: 'Grade policy (等级化管理) `{ promoteAfter, promoteMinScore }`: that many passes in a row at or above that score promote a unit one grade (default 2 and 90).',
+        resolve: (r) => r.gradePolicy,
+      }),
       note: t.exposeString('note', { nullable: true, description: 'The publisher’s free-text note; null when none was given.' }),
     }),
   });
@@ -125,8 +149,16 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
   const YellowCardPolicyInput = builder.inputType('YellowCardPolicyInput', {
     description: 'The yellow-card (黄牌警告) policy of a rule set version.',
     fields: (t) => ({
-      rectificationWorkingDays: t.int({ required: true, validate: z.number().int().min(1).max(365), description: 'Rectification limit of a card in working days on the official calendar (holidays skipped, make-up days 调休 counted).' }),
-      repeatWindowDays: t.int({ required: true, validate: z.number().int().min(1).max(3660), description: 'A card within this many calendar days after an earlier card at the same unit is a repeat.' }),
+      rectificationWorkingDays: t.int({
+        required: true,
+        validate: z.number().int().min(1).max(365),
+        description: 'Rectification limit of a card in working days on the official calendar (holidays skipped, make-up days 调休 counted).',
+      }),
+      repeatWindowDays: t.int({
+        required: true,
+        validate: z.number().int().min(1).max(3660),
+        description: 'A card within this many calendar days after an earlier card at the same unit is a repeat.',
+      }),
       repeatEscalatesTo: t.field({ type: Escalation, required: true, description: 'What a repeat card escalates to.' }),
     }),
   });
@@ -139,7 +171,12 @@ export function registerStandardSchema(builder: Builder, refs: Refs) {
       args: { category: t.arg({ type: CategoryEnum, description: 'Only this category’s versions; absent: all categories.' }) },
       resolve: (_r, a, ctx) => listStandards(ctx, a.category),
     }),
-    vetoRuleSets: t.field({ type: [RuleSet], description: 'Every version of the one-vote veto rule sets (一票否决), oldest first, with their approval decisions.', authScopes: READ, resolve: (_r, _a, ctx) => listRuleSets(ctx) }),
+    vetoRuleSets: t.field({
+      type: [RuleSet],
+      description: 'Every version of the one-vote veto rule sets (一票否决), oldest first, with their approval decisions.',
+      authScopes: READ,
+      resolve: (_r, _a, ctx) => listRuleSets(ctx),
+    }),
   }));
 
   builder.mutationFields((t) => ({

@@ -37,7 +37,10 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       jurisdictionCode: t.expose('jurisdictionCode', { type: 'DivisionCode', description: 'Where it happened (the unit’s jurisdiction when it happened at a unit).' }),
       unitId: t.exposeString('unitId', { nullable: true, description: 'Row id (UUID, not the global ID) of the safe unit it happened at; null for an event in a jurisdiction only.' }),
       source: t.exposeString('source', { description: 'Who delivered it: `patrol` (a major incident), `disputes` or `assessment` (recorded by an assessor).' }),
-      sourceRef: t.exposeString('sourceRef', { nullable: true, description: 'The record in the source module (e.g. the patrol incident id; a generated id for assessor-recorded events); null when none was stored.' }),
+      sourceRef: t.exposeString('sourceRef', {
+        nullable: true,
+        description: 'The record in the source module (e.g. the patrol incident id; a generated id for assessor-recorded events); null when none was stored.',
+      }),
       place: t.exposeString('place', { nullable: true, description: 'Free-text place; null when not given.' }),
       description: t.exposeString('description', { description: 'What happened.' }),
       recordedBy: t.exposeString('recordedBy', { description: 'User id of who recorded it (for an event from another module, the user whose action delivered it); `system` when there was none.' }),
@@ -63,7 +66,11 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       maxPoints: t.exposeFloat('maxPoints', { description: 'Points the item is worth.' }),
       points: t.exposeFloat('points', { description: 'Points awarded: given directly, or maxPoints less the (capped) deductions; 2 decimals.' }),
       deducted: t.exposeFloat('deducted', { description: 'maxPoints less points.' }),
-      deductions: t.field({ type: 'JSON', description: 'Deductions applied `[{ code, count, points }]` (points = the rule’s points × count, before the cap); empty when points were given directly.', resolve: (i) => i.deductions }),
+      deductions: t.field({
+        type: 'JSON',
+        description: 'Deductions applied `[{ code, count, points }]` (points = the rule’s points × count, before the cap); empty when points were given directly.',
+        resolve: (i) => i.deductions,
+      }),
     }),
   });
 
@@ -84,7 +91,10 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       scorePassed: t.exposeBoolean('scorePassed', { description: 'The score alone reached the pass mark.' }),
       vetoed: t.exposeBoolean('vetoed', { description: 'At least one veto rule fired (一票否决): the unit fails whatever its score.' }),
       passed: t.exposeBoolean('passed', { description: 'Score passed and no veto.' }),
-      grade: t.exposeString('grade', { nullable: true, description: 'The unit’s grade (等级) `A`, `B` or `C` after this result; null when it holds none (not passed yet, or lost by a veto or fail).' }),
+      grade: t.exposeString('grade', {
+        nullable: true,
+        description: 'The unit’s grade (等级) `A`, `B` or `C` after this result; null when it holds none (not passed yet, or lost by a veto or fail).',
+      }),
       firedRules: t.field({ type: [Fired], description: 'The veto rules that fired; empty when not vetoed.', resolve: (a) => a.firedRules }),
       triggeringEvents: t.field({
         type: [MajorEvent],
@@ -93,7 +103,12 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       }),
       explanation: t.exposeString('explanation', { description: 'The veto decision in words: which rules fired on which events under which rule set version, or why none did.' }),
       correctionReason: t.exposeString('correctionReason', { nullable: true, description: 'Why this version corrects the previous one; null for version 1.' }),
-      supersedes: t.field({ type: Assessment, nullable: true, description: 'The version this one corrects; null for version 1.', resolve: (a, _x, ctx) => (a.supersedesId ? assessmentLoader(ctx).load(a.supersedesId) : null) }),
+      supersedes: t.field({
+        type: Assessment,
+        nullable: true,
+        description: 'The version this one corrects; null for version 1.',
+        resolve: (a, _x, ctx) => (a.supersedesId ? assessmentLoader(ctx).load(a.supersedesId) : null),
+      }),
       versions: t.field({ type: [Assessment], description: 'Every version of this assessment, oldest first.', resolve: (a, _x, ctx) => versionsLoader(ctx).load(a.chainId) }),
       assessedBy: t.exposeString('assessedBy', { description: 'User id of the assessor who recorded this version.' }),
       recordedAt: t.field({ type: 'DateTime', description: 'When this version was recorded.', resolve: (a) => a.recordedAt }),
@@ -106,13 +121,25 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       name: t.exposeString('name', { description: 'The unit’s name.' }),
       category: t.field({ type: CategoryEnum, description: 'Its safe-cell category (平安细胞), which picks the standard it is scored by.', resolve: (u) => u.category as Category }),
       jurisdictionCode: t.expose('jurisdictionCode', { type: 'DivisionCode', description: 'The division the unit lies in (属地, 行政区划代码).' }),
-      creditCode: t.expose('creditCode', { type: 'CreditCode', nullable: true, description: 'The unit\'s unified social credit code (统一社会信用代码); null for a unit registered without one (a village, a residential compound).' }),
+      creditCode: t.expose('creditCode', {
+        type: 'CreditCode',
+        nullable: true,
+        description: "The unit's unified social credit code (统一社会信用代码); null for a unit registered without one (a village, a residential compound).",
+      }),
       version: t.exposeInt('version', { description: 'Record version; rises when the unit changes (e.g. a move to the next batch).' }),
-      batch: t.field({ type: Batch, description: 'The current batch; the settle-overdue job moves a unit on when a rectification is overdue.', resolve: (u, _x, ctx) => currentBatchLoader(ctx).load(u.id) }),
+      batch: t.field({
+        type: Batch,
+        description: 'The current batch; the settle-overdue job moves a unit on when a rectification is overdue.',
+        resolve: (u, _x, ctx) => currentBatchLoader(ctx).load(u.id),
+      }),
       assessments: t.field({ type: [Assessment], description: 'Every version of every assessment, newest period first.', resolve: (u, _x, ctx) => assessmentsOfUnitLoader(ctx).load(u.id) }),
       yellowCards: t.field({ type: [Card], description: 'Its yellow cards (黄牌警告), newest first.', resolve: (u, _x, ctx) => cardsOfUnitLoader(ctx).load(u.id) }),
       rectificationOrders: t.field({ type: [Order], description: 'Its rectification orders (限期整改), newest issue day first.', resolve: (u, _x, ctx) => ordersOfUnitLoader(ctx).load(u.id) }),
-      investigations: t.field({ type: [Investigation], description: 'Its responsibility investigations (责任查究), newest first.', resolve: (u, _x, ctx) => investigationsOfUnitLoader(ctx).load(u.id) }),
+      investigations: t.field({
+        type: [Investigation],
+        description: 'Its responsibility investigations (责任查究), newest first.',
+        resolve: (u, _x, ctx) => investigationsOfUnitLoader(ctx).load(u.id),
+      }),
     }),
   });
 
@@ -128,22 +155,29 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
     fields: (t) => ({
       itemCode: t.string({ required: true, validate: requiredText(20), description: 'Code of the item in the standard in force.' }),
       points: t.float({ validate: z.number().min(0).max(1000), description: 'Points awarded directly, between 0 and the item’s maxPoints.' }),
-      deductions: t.field({ type: [DeductionInput], validate: z.array(z.any()).max(100), description: 'Deductions from the item’s maxPoints, at most its cap; absent or empty with no points: full points.' }),
+      deductions: t.field({
+        type: [DeductionInput],
+        validate: z.array(z.any()).max(100),
+        description: 'Deductions from the item’s maxPoints, at most its cap; absent or empty with no points: full points.',
+      }),
     }),
   });
 
   builder.queryFields((t) => ({
-    safeUnits: t.connection({
-      type: SafeUnit,
-      description: 'Safe units (平安细胞) in your jurisdiction, a page at a time.',
-      authScopes: READ,
-      args: {
-        category: t.arg({ type: CategoryEnum, description: 'Only units of this category.' }),
-        jurisdictionCode: t.arg({ type: 'DivisionCode', description: 'Only units under this division.' }),
-        batchId: t.arg.id({ description: 'Only units currently in this creation batch (CreationBatch.id); a value that is not a UUID filters nothing.' }),
+    safeUnits: t.connection(
+      {
+        type: SafeUnit,
+        description: 'Safe units (平安细胞) in your jurisdiction, a page at a time.',
+        authScopes: READ,
+        args: {
+          category: t.arg({ type: CategoryEnum, description: 'Only units of this category.' }),
+          jurisdictionCode: t.arg({ type: 'DivisionCode', description: 'Only units under this division.' }),
+          batchId: t.arg.id({ description: 'Only units currently in this creation batch (CreationBatch.id); a value that is not a UUID filters nothing.' }),
+        },
+        resolve: (_r, args, ctx) => listSafeUnits(ctx, { category: args.category, jurisdictionCode: args.jurisdictionCode, batchId: args.batchId as string | null }, args),
       },
-      resolve: (_r, args, ctx) => listSafeUnits(ctx, { category: args.category, jurisdictionCode: args.jurisdictionCode, batchId: args.batchId as string | null }, args),
-    }, connectionOf(builder, SafeUnit)),
+      connectionOf(builder, SafeUnit),
+    ),
   }));
 
   builder.mutationFields((t) => ({
@@ -168,7 +202,8 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
       type: SafeUnit,
       errors: { dataField: { description: 'The unit registered.' } },
       authScopes: ASSESS,
-      description: 'Registers a unit under safe creation (平安细胞) in a creation batch. Errors: CORE_JURISDICTION_OUT_OF_SCOPE, CORE_JURISDICTION_UNKNOWN, CORE_NOT_FOUND, CORE_INPUT_INVALID, ASSESSMENT_CREDIT_CODE_TAKEN.',
+      description:
+        'Registers a unit under safe creation (平安细胞) in a creation batch. Errors: CORE_JURISDICTION_OUT_OF_SCOPE, CORE_JURISDICTION_UNKNOWN, CORE_NOT_FOUND, CORE_INPUT_INVALID, ASSESSMENT_CREDIT_CODE_TAKEN.',
       args: {
         name: t.arg.string({ required: true, validate: requiredText(100), description: 'The unit’s name.' }),
         category: t.arg({ type: CategoryEnum, required: true, description: 'Its safe-cell category.' }),

@@ -21,13 +21,7 @@ export interface YellowCardDecision {
 }
 
 /** The deadline (on the official calendar) and the escalation of a new card, given the unit's earlier cards. */
-export function decideYellowCard(
-  calendar: HolidayCalendar,
-  policy: YellowCardPolicy,
-  issuedOn: IsoDate,
-  earlier: { id: string; issuedOn: IsoDate }[],
-  ruleSetVersion: number,
-): YellowCardDecision {
+export function decideYellowCard(calendar: HolidayCalendar, policy: YellowCardPolicy, issuedOn: IsoDate, earlier: { id: string; issuedOn: IsoDate }[], ruleSetVersion: number): YellowCardDecision {
   const rectificationDeadline = addWorkingDays(calendar, issuedOn, policy.rectificationWorkingDays);
   const windowStart = addDays(issuedOn, -policy.repeatWindowDays);
   const prior = earlier.filter((c) => c.issuedOn >= windowStart && c.issuedOn <= issuedOn).sort((a, b) => b.issuedOn.localeCompare(a.issuedOn))[0];

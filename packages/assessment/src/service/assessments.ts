@@ -27,7 +27,9 @@ async function eventsConcerning(ctx: Ctx, unit: UnitRow, period: { start: IsoDat
   return ctx.db
     .select()
     .from(majorEvents)
-    .where(and(gte(majorEvents.occurredOn, period.start), lte(majorEvents.occurredOn, period.end), or(eq(majorEvents.unitId, unit.id), withinSql(majorEvents.jurisdictionCode, unit.jurisdictionCode))));
+    .where(
+      and(gte(majorEvents.occurredOn, period.start), lte(majorEvents.occurredOn, period.end), or(eq(majorEvents.unitId, unit.id), withinSql(majorEvents.jurisdictionCode, unit.jurisdictionCode))),
+    );
 }
 
 /** The latest version of each of the unit's assessments. */
@@ -86,13 +88,34 @@ async function recordDecision(tx: TxCtx, unit: UnitRow, row: AssessmentRow, grad
         kind === 'assessed'
           ? `Assessed ${row.periodStart}..${row.periodEnd}: ${row.total} points (pass mark ${row.passMark}), ${row.passed ? 'passed' : 'failed'}; standard v${row.standardVersion}, rule set v${row.ruleSetVersion}.`
           : `Corrected to version ${row.version}: ${row.total} points, ${row.passed ? 'passed' : 'failed'}. Reason: ${row.correctionReason}`,
-      data: { chainId: row.chainId, version: row.version, periodStart: row.periodStart, periodEnd: row.periodEnd, total: row.total, passed: row.passed, vetoed: row.vetoed, supersedesId: row.supersedesId, reason: row.correctionReason },
+      data: {
+        chainId: row.chainId,
+        version: row.version,
+        periodStart: row.periodStart,
+        periodEnd: row.periodEnd,
+        total: row.total,
+        passed: row.passed,
+        vetoed: row.vetoed,
+        supersedesId: row.supersedesId,
+        reason: row.correctionReason,
+      },
     },
   ];
-  if (row.vetoed) facts.push({ kind: 'vetoed', validOn: row.periodEnd, refId: row.id, summary: row.explanation, data: { ruleSetVersion: row.ruleSetVersion, eventIds: row.triggeringEventIds, firedRules: row.firedRules } });
-  if (row.grade !== gradeBefore) facts.push({ kind: 'grade_changed', validOn: row.periodEnd, refId: row.id, summary: `Grade ${gradeBefore ?? 'none'} → ${row.grade ?? 'none'}.`, data: { from: gradeBefore, to: row.grade } });
+  if (row.vetoed)
+    facts.push({
+      kind: 'vetoed',
+      validOn: row.periodEnd,
+      refId: row.id,
+      summary: row.explanation,
+      data: { ruleSetVersion: row.ruleSetVersion, eventIds: row.triggeringEventIds, firedRules: row.firedRules },
+    });
+  if (row.grade !== gradeBefore)
+    facts.push({ kind: 'grade_changed', validOn: row.periodEnd, refId: row.id, summary: `Grade ${gradeBefore ?? 'none'} → ${row.grade ?? 'none'}.`, data: { from: gradeBefore, to: row.grade } });
   if (row.passed) {
-    const [active] = await tx.db.select().from(plaques).where(and(eq(plaques.unitId, unit.id), isNull(plaques.revokedAt)));
+    const [active] = await tx.db
+      .select()
+      .from(plaques)
+      .where(and(eq(plaques.unitId, unit.id), isNull(plaques.revokedAt)));
     if (!active) {
       // Valid time: the plaque is held from the end of the period it was earned for, however late
       // the assessment is recorded (awardedAt keeps the recording instant: transaction time).
@@ -171,16 +194,27 @@ export async function assessUnit(ctx: Ctx, input: { unitId: string; periodStart:
  * A correction is a new version of the assessment with a reason, scored under the same
  * standard and rule-set versions as the original: later versions never change past results.
  */
-export async function correctAssessment(ctx: Ctx, input: { assessmentId: string; version: number; items: ItemScoreInput[]; reason?: string | null }, idempotencyKey?: string | null): Promise<AssessmentRow> {
+export async function correctAssessment(
+  ctx: Ctx,
+  input: { assessmentId: string; version: number; items: ItemScoreInput[]; reason?: string | null },
+  idempotencyKey?: string | null,
+): Promise<AssessmentRow> {
   const reason = input.reason?.trim();
   if (!reason) throw AssessmentErrors.error('CORRECTION_REASON_REQUIRED', undefined, { field: 'reason' });
   return runMutation(ctx, { operation: 'correctAssessment', idempotencyKey, input }, async (tx) => {
     if (!isUuid(input.assessmentId)) throw notFound('assessment');
-    const [orig] = await tx.db.select().from(unitAssessments).where(and(eq(unitAssessments.id, input.assessmentId), inScope(tx, unitAssessments.jurisdictionCode)));
+    const [orig] = await tx.db
+      .select()
+      .from(unitAssessments)
+      .where(and(eq(unitAssessments.id, input.assessmentId), inScope(tx, unitAssessments.jurisdictionCode)));
     if (!orig) throw notFound('assessment');
     const unit = await unitForWrite(tx, orig.unitId);
     const [latest] = await tx.db.select().from(unitAssessments).where(eq(unitAssessments.chainId, orig.chainId)).orderBy(desc(unitAssessments.version)).limit(1);
-    if (latest.id !== orig.id) throw AssessmentErrors.error('NOT_LATEST_VERSION', `Version ${latest.version} supersedes the one you sent.`, { field: 'assessmentId', details: { latestId: latest.id, latestVersion: latest.version } });
+    if (latest.id !== orig.id)
+      throw AssessmentErrors.error('NOT_LATEST_VERSION', `Version ${latest.version} supersedes the one you sent.`, {
+        field: 'assessmentId',
+        details: { latestId: latest.id, latestVersion: latest.version },
+      });
     assertVersion(latest.version, input.version, 'assessment');
     const [standard] = await tx.db.select().from(assessmentStandards).where(eq(assessmentStandards.id, orig.standardId));
     const [ruleSet] = await tx.db.select().from(vetoRuleSets).where(eq(vetoRuleSets.id, orig.ruleSetId));
@@ -208,7 +242,12 @@ export async function correctAssessment(ctx: Ctx, input: { assessmentId: string;
 export function assessmentLoader(ctx: Ctx) {
   return loader<string, AssessmentRow>(ctx, 'assessment.assessment', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length ? await ctx.db.select().from(unitAssessments).where(and(anyOf(unitAssessments.id, valid), inScope(ctx, unitAssessments.jurisdictionCode))) : [];
+    const rows = valid.length
+      ? await ctx.db
+          .select()
+          .from(unitAssessments)
+          .where(and(anyOf(unitAssessments.id, valid), inScope(ctx, unitAssessments.jurisdictionCode)))
+      : [];
     const m = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => m.get(id) ?? notFound('assessment'));
   });
@@ -229,7 +268,11 @@ export function assessmentsOfUnitLoader(ctx: Ctx) {
 /** The versions of one assessment, oldest first. */
 export function versionsLoader(ctx: Ctx) {
   return loader<string, AssessmentRow[]>(ctx, 'assessment.versions', async (chainIds) => {
-    const rows = await ctx.db.select().from(unitAssessments).where(anyOf(unitAssessments.chainId, [...chainIds])).orderBy(asc(unitAssessments.version));
+    const rows = await ctx.db
+      .select()
+      .from(unitAssessments)
+      .where(anyOf(unitAssessments.chainId, [...chainIds]))
+      .orderBy(asc(unitAssessments.version));
     return groupBy(chainIds, rows, (r) => r.chainId);
   });
 }

@@ -13,7 +13,12 @@ export const actorId = (ctx: Ctx) => ctx.actor?.id ?? 'system';
 export function unitLoader(ctx: Ctx) {
   return loader<string, UnitRow>(ctx, 'assessment.unit', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length ? await ctx.db.select().from(safeUnits).where(and(anyOf(safeUnits.id, valid), inScope(ctx, safeUnits.jurisdictionCode))) : [];
+    const rows = valid.length
+      ? await ctx.db
+          .select()
+          .from(safeUnits)
+          .where(and(anyOf(safeUnits.id, valid), inScope(ctx, safeUnits.jurisdictionCode)))
+      : [];
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('safe unit'));
   });
 }
@@ -21,7 +26,11 @@ export function unitLoader(ctx: Ctx) {
 /** Locks a unit in the caller's subtree for a write. */
 export async function unitForWrite(tx: TxCtx, id: string): Promise<UnitRow> {
   if (!isUuid(id)) throw notFound('safe unit');
-  const [row] = await tx.db.select().from(safeUnits).where(and(eq(safeUnits.id, id), inScope(tx, safeUnits.jurisdictionCode))).for('update');
+  const [row] = await tx.db
+    .select()
+    .from(safeUnits)
+    .where(and(eq(safeUnits.id, id), inScope(tx, safeUnits.jurisdictionCode)))
+    .for('update');
   if (!row) throw notFound('safe unit');
   return row;
 }

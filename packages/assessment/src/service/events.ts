@@ -141,10 +141,20 @@ async function unitOfIncident(tx: TxCtx, p: { jurisdictionCode: string; unit: { 
     return inside.length === 1 ? inside[0] : null;
   };
   if (p.unit.creditCode) {
-    const unit = pick(await tx.db.select().from(safeUnits).where(and(eq(safeUnits.creditCode, p.unit.creditCode.trim().toUpperCase()), scoped)));
+    const unit = pick(
+      await tx.db
+        .select()
+        .from(safeUnits)
+        .where(and(eq(safeUnits.creditCode, p.unit.creditCode.trim().toUpperCase()), scoped)),
+    );
     if (unit) return unit;
   }
-  if (p.unit.name) return pick(await tx.db.select().from(safeUnits).where(and(eq(safeUnits.name, p.unit.name.trim()), scoped)));
+  if (p.unit.name)
+    return pick(
+      await tx.db
+        .select()
+        .from(safeUnits)
+        .where(and(eq(safeUnits.name, p.unit.name.trim()), scoped)),
+    );
   return null;
 }
-

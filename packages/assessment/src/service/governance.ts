@@ -47,10 +47,22 @@ export async function decideRuleSet(ctx: Ctx, input: { ruleSetId: string; approv
       for (const r of rows) if ((latest.get(r.chainId)?.version ?? 0) < r.version) latest.set(r.chainId, r);
       const governed = [...latest.values()].filter((a) => governedRetroactively(a, target, after)).sort((a, b) => a.periodEnd.localeCompare(b.periodEnd) || a.id.localeCompare(b.id));
       if (governed.length) {
-        const units = new Map((await tx.db.select().from(safeUnits).where(anyOf(safeUnits.id, [...new Set(governed.map((a) => a.unitId))]))).map((u) => [u.id, u]));
+        const units = new Map(
+          (
+            await tx.db
+              .select()
+              .from(safeUnits)
+              .where(anyOf(safeUnits.id, [...new Set(governed.map((a) => a.unitId))]))
+          ).map((u) => [u.id, u]),
+        );
         const from = governed.reduce((m, a) => (a.periodStart < m ? a.periodStart : m), governed[0].periodStart);
         const to = governed.reduce((m, a) => (a.periodEnd > m ? a.periodEnd : m), governed[0].periodEnd);
-        const events = (await tx.db.select().from(majorEvents).where(and(gte(majorEvents.occurredOn, from), lte(majorEvents.occurredOn, to)))).map(toFact);
+        const events = (
+          await tx.db
+            .select()
+            .from(majorEvents)
+            .where(and(gte(majorEvents.occurredOn, from), lte(majorEvents.occurredOn, to)))
+        ).map(toFact);
         for (const a of governed) {
           const unit = units.get(a.unitId)!;
           const veto = decideVeto({ version: target.version, rules: target.row.rules }, events, { start: a.periodStart, end: a.periodEnd }, { ...unit, category: unit.category as Category });

@@ -11,7 +11,10 @@ import { ruleSetApproved } from './setup.js';
 export type HistoryRow = typeof unitHistory.$inferSelect;
 
 async function factsOf(ctx: Ctx, unitId: string): Promise<HistoryRow[]> {
-  return ctx.db.select().from(unitHistory).where(and(eq(unitHistory.unitId, unitId), inScope(ctx, unitHistory.jurisdictionCode)));
+  return ctx.db
+    .select()
+    .from(unitHistory)
+    .where(and(eq(unitHistory.unitId, unitId), inScope(ctx, unitHistory.jurisdictionCode)));
 }
 
 /** The unit's whole timeline in valid-day order, then recording order. */
@@ -33,7 +36,12 @@ export async function getUnitStanding(ctx: Ctx, input: { unitId: string; onDate:
   const unit = await unitLoader(ctx).load(input.unitId);
   const asRecordedOn = input.asRecordedOn ?? today(ctx);
   const facts = await factsOf(ctx, unit.id);
-  const [policy] = await ctx.db.select({ p: vetoRuleSets.gradePolicy }).from(vetoRuleSets).where(and(sql`${vetoRuleSets.effectiveFrom} <= ${input.onDate}`, ruleSetApproved)).orderBy(desc(vetoRuleSets.effectiveFrom), desc(vetoRuleSets.version)).limit(1);
+  const [policy] = await ctx.db
+    .select({ p: vetoRuleSets.gradePolicy })
+    .from(vetoRuleSets)
+    .where(and(sql`${vetoRuleSets.effectiveFrom} <= ${input.onDate}`, ruleSetApproved))
+    .orderBy(desc(vetoRuleSets.effectiveFrom), desc(vetoRuleSets.version))
+    .limit(1);
   const standing = standingOn(facts as HistoryFact[], input.onDate, endOfChinaDay(asRecordedOn), policy?.p);
   return { unitId: unit.id, onDate: input.onDate, asRecordedOn, ...standing };
 }
@@ -95,12 +103,27 @@ export async function evaluateJurisdiction(ctx: Ctx, input: EvaluationWeights & 
   if (levelOf(input.jurisdictionCode) === 'grid') throw CoreErrors.error('INPUT_INVALID', 'Three-in-one evaluates a division, not a grid.', { field: 'jurisdictionCode' });
   return runMutation(ctx, { operation: 'evaluateJurisdiction', idempotencyKey, input }, async (tx) => {
     await requireWritableJurisdiction(tx, input.jurisdictionCode);
-    const [w] = await tx.db.select().from(evaluationWeightVersions).where(sql`${evaluationWeightVersions.effectiveFrom} <= ${input.periodEnd}`).orderBy(desc(evaluationWeightVersions.effectiveFrom), desc(evaluationWeightVersions.version)).limit(1);
+    const [w] = await tx.db
+      .select()
+      .from(evaluationWeightVersions)
+      .where(sql`${evaluationWeightVersions.effectiveFrom} <= ${input.periodEnd}`)
+      .orderBy(desc(evaluationWeightVersions.effectiveFrom), desc(evaluationWeightVersions.version))
+      .limit(1);
     const weights = w ? { safeCreation: w.safeCreation, governance: w.governance, stability: w.stability } : DEFAULT_WEIGHTS;
     const scores = { safeCreation: input.safeCreation, governance: input.governance, stability: input.stability };
     const [row] = await tx.db
       .insert(jurisdictionEvaluations)
-      .values({ jurisdictionCode: input.jurisdictionCode, periodStart: input.periodStart, periodEnd: input.periodEnd, ...scores, weightsVersion: w?.version ?? null, weights, total: threeInOne(scores, weights), evaluatedBy: actorId(tx), recordedAt: tx.now() })
+      .values({
+        jurisdictionCode: input.jurisdictionCode,
+        periodStart: input.periodStart,
+        periodEnd: input.periodEnd,
+        ...scores,
+        weightsVersion: w?.version ?? null,
+        weights,
+        total: threeInOne(scores, weights),
+        evaluatedBy: actorId(tx),
+        recordedAt: tx.now(),
+      })
       .returning();
     tx.audit({ entityType: 'JurisdictionEvaluation', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
     return row;

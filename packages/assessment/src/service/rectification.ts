@@ -26,10 +26,21 @@ function naming<T>(field: string, fn: () => T): T {
 async function createOrder(tx: TxCtx, unit: UnitRow, o: { items: string[]; issuedOn: IsoDate; deadline: IsoDate; yellowCardId?: string | null }) {
   const [row] = await tx.db
     .insert(rectificationOrders)
-    .values({ unitId: unit.id, jurisdictionCode: unit.jurisdictionCode, items: o.items, issuedOn: o.issuedOn, deadline: o.deadline, yellowCardId: o.yellowCardId ?? null, issuedBy: actorId(tx), recordedAt: tx.now() })
+    .values({
+      unitId: unit.id,
+      jurisdictionCode: unit.jurisdictionCode,
+      items: o.items,
+      issuedOn: o.issuedOn,
+      deadline: o.deadline,
+      yellowCardId: o.yellowCardId ?? null,
+      issuedBy: actorId(tx),
+      recordedAt: tx.now(),
+    })
     .returning();
   tx.audit({ entityType: 'RectificationOrder', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
-  await appendHistory(tx, unit, [{ kind: 'rectification_ordered', validOn: row.issuedOn, refId: row.id, summary: `Rectification (限期整改) ordered by ${row.deadline}: ${row.items.join('; ')}.`, data: { deadline: row.deadline } }]);
+  await appendHistory(tx, unit, [
+    { kind: 'rectification_ordered', validOn: row.issuedOn, refId: row.id, summary: `Rectification (限期整改) ordered by ${row.deadline}: ${row.items.join('; ')}.`, data: { deadline: row.deadline } },
+  ]);
   return row;
 }
 
@@ -64,12 +75,24 @@ async function issueCardIn(tx: TxCtx, input: { unitId: string; reason: string; i
     })
     .returning();
   tx.audit({ entityType: 'YellowCard', entityId: card.id, jurisdictionCode: card.jurisdictionCode, after: card });
-  await appendHistory(tx, unit, [{ kind: 'yellow_card', validOn: issuedOn, refId: card.id, summary: `Yellow card: ${card.reason}. ${card.explanation}`, data: { escalation: card.escalation, repeatOfId: card.repeatOfId, deadline: card.rectificationDeadline } }]);
+  await appendHistory(tx, unit, [
+    {
+      kind: 'yellow_card',
+      validOn: issuedOn,
+      refId: card.id,
+      summary: `Yellow card: ${card.reason}. ${card.explanation}`,
+      data: { escalation: card.escalation, repeatOfId: card.repeatOfId, deadline: card.rectificationDeadline },
+    },
+  ]);
   await createOrder(tx, unit, { items: [input.reason], issuedOn, deadline: d.rectificationDeadline, yellowCardId: card.id });
   return card;
 }
 
-export async function issueRectificationOrder(ctx: Ctx, input: { unitId: string; items: string[]; issuedOn?: IsoDate | null; deadline?: IsoDate | null; workingDays?: number | null }, idempotencyKey?: string | null) {
+export async function issueRectificationOrder(
+  ctx: Ctx,
+  input: { unitId: string; items: string[]; issuedOn?: IsoDate | null; deadline?: IsoDate | null; workingDays?: number | null },
+  idempotencyKey?: string | null,
+) {
   return runMutation(ctx, { operation: 'issueRectificationOrder', idempotencyKey, input }, async (tx) => {
     const unit = await unitForWrite(tx, input.unitId);
     const issuedOn = input.issuedOn ?? today(tx);
@@ -84,7 +107,11 @@ export async function issueRectificationOrder(ctx: Ctx, input: { unitId: string;
 export async function completeRectification(ctx: Ctx, input: { orderId: string; version: number; completedOn?: IsoDate | null }, idempotencyKey?: string | null) {
   return runMutation(ctx, { operation: 'completeRectification', idempotencyKey, input }, async (tx) => {
     if (!isUuid(input.orderId)) throw notFound('rectification order');
-    const [before] = await tx.db.select().from(rectificationOrders).where(and(eq(rectificationOrders.id, input.orderId), inScope(tx, rectificationOrders.jurisdictionCode))).for('update');
+    const [before] = await tx.db
+      .select()
+      .from(rectificationOrders)
+      .where(and(eq(rectificationOrders.id, input.orderId), inScope(tx, rectificationOrders.jurisdictionCode)))
+      .for('update');
     if (!before) throw notFound('rectification order');
     if (before.completedOn) throw AssessmentErrors.error('RECTIFICATION_ALREADY_COMPLETED', undefined, { field: 'orderId' });
     assertVersion(before.version, input.version, 'rectification order');
@@ -97,7 +124,15 @@ export async function completeRectification(ctx: Ctx, input: { orderId: string; 
       .returning();
     tx.audit({ entityType: 'RectificationOrder', entityId: after.id, jurisdictionCode: after.jurisdictionCode, before, after });
     const [unit] = await tx.db.select().from(safeUnits).where(eq(safeUnits.id, after.unitId));
-    await appendHistory(tx, unit, [{ kind: 'rectification_completed', validOn: completedOn, refId: after.id, summary: `Rectification completed on ${completedOn} (deadline ${after.deadline}).`, data: { deadline: after.deadline } }]);
+    await appendHistory(tx, unit, [
+      {
+        kind: 'rectification_completed',
+        validOn: completedOn,
+        refId: after.id,
+        summary: `Rectification completed on ${completedOn} (deadline ${after.deadline}).`,
+        data: { deadline: after.deadline },
+      },
+    ]);
     return after;
   });
 }
@@ -143,7 +178,11 @@ export async function settleOverdueRectifications(ctx: Ctx, opts: { unitIds?: st
         .onConflictDoNothing()
         .returning();
       if (!move) continue;
-      const [after] = await tx.db.update(safeUnits).set({ batchId: to.id, version: unit.version + 1 }).where(eq(safeUnits.id, unit.id)).returning();
+      const [after] = await tx.db
+        .update(safeUnits)
+        .set({ batchId: to.id, version: unit.version + 1 })
+        .where(eq(safeUnits.id, unit.id))
+        .returning();
       tx.audit({ entityType: 'SafeUnit', entityId: unit.id, jurisdictionCode: unit.jurisdictionCode, before: unit, after });
       await appendHistory(tx, unit, [{ kind: 'batch_moved', validOn: movedOn, refId: move.id, summary: reason, data: { orderId: order.id, fromBatchId: from.id, toBatchId: to.id } }]);
       await tx.emit('rectificationOverdue', { orderId: order.id, ...unitEventBase(unit), deadline: order.deadline });
@@ -155,14 +194,22 @@ export async function settleOverdueRectifications(ctx: Ctx, opts: { unitIds?: st
 
 export function ordersOfUnitLoader(ctx: Ctx) {
   return loader<string, OrderRow[]>(ctx, 'assessment.ordersOfUnit', async (unitIds) => {
-    const rows = await ctx.db.select().from(rectificationOrders).where(and(anyOf(rectificationOrders.unitId, [...unitIds]), inScope(ctx, rectificationOrders.jurisdictionCode))).orderBy(desc(rectificationOrders.issuedOn));
+    const rows = await ctx.db
+      .select()
+      .from(rectificationOrders)
+      .where(and(anyOf(rectificationOrders.unitId, [...unitIds]), inScope(ctx, rectificationOrders.jurisdictionCode)))
+      .orderBy(desc(rectificationOrders.issuedOn));
     return groupBy(unitIds, rows, (r) => r.unitId);
   });
 }
 
 export function cardsOfUnitLoader(ctx: Ctx) {
   return loader<string, CardRow[]>(ctx, 'assessment.cardsOfUnit', async (unitIds) => {
-    const rows = await ctx.db.select().from(yellowCards).where(and(anyOf(yellowCards.unitId, [...unitIds]), inScope(ctx, yellowCards.jurisdictionCode))).orderBy(desc(yellowCards.issuedOn));
+    const rows = await ctx.db
+      .select()
+      .from(yellowCards)
+      .where(and(anyOf(yellowCards.unitId, [...unitIds]), inScope(ctx, yellowCards.jurisdictionCode)))
+      .orderBy(desc(yellowCards.issuedOn));
     return groupBy(unitIds, rows, (r) => r.unitId);
   });
 }
@@ -179,7 +226,10 @@ export async function openInvestigation(ctx: Ctx, input: { unitId: string; subje
     let eventId: string | null = null;
     if (input.eventId != null) {
       if (!isUuid(input.eventId)) throw CoreErrors.error('ID_MALFORMED', 'Expected the id of a MajorEvent.', { field: 'eventId' });
-      const [event] = await tx.db.select({ id: majorEvents.id }).from(majorEvents).where(and(eq(majorEvents.id, input.eventId), inScope(tx, majorEvents.jurisdictionCode)));
+      const [event] = await tx.db
+        .select({ id: majorEvents.id })
+        .from(majorEvents)
+        .where(and(eq(majorEvents.id, input.eventId), inScope(tx, majorEvents.jurisdictionCode)));
       if (!event) throw CoreErrors.error('NOT_FOUND', 'No such major event in your jurisdiction.', { field: 'eventId' });
       eventId = event.id;
     }
@@ -197,7 +247,11 @@ export async function openInvestigation(ctx: Ctx, input: { unitId: string; subje
 export async function concludeInvestigation(ctx: Ctx, input: { investigationId: string; version: number; outcome: InvestigationOutcome; note?: string | null }, idempotencyKey?: string | null) {
   return runMutation(ctx, { operation: 'concludeInvestigation', idempotencyKey, input }, async (tx) => {
     if (!isUuid(input.investigationId)) throw notFound('investigation');
-    const [before] = await tx.db.select().from(investigations).where(and(eq(investigations.id, input.investigationId), inScope(tx, investigations.jurisdictionCode))).for('update');
+    const [before] = await tx.db
+      .select()
+      .from(investigations)
+      .where(and(eq(investigations.id, input.investigationId), inScope(tx, investigations.jurisdictionCode)))
+      .for('update');
     if (!before) throw notFound('investigation');
     if (before.outcome) throw AssessmentErrors.error('INVESTIGATION_ALREADY_CONCLUDED', undefined, { field: 'investigationId' });
     assertVersion(before.version, input.version, 'investigation');
@@ -208,7 +262,15 @@ export async function concludeInvestigation(ctx: Ctx, input: { investigationId: 
       .returning();
     tx.audit({ entityType: 'Investigation', entityId: after.id, jurisdictionCode: after.jurisdictionCode, before, after });
     const [unit] = await tx.db.select().from(safeUnits).where(eq(safeUnits.id, after.unitId!));
-    await appendHistory(tx, unit, [{ kind: 'investigation', validOn: after.concludedOn!, refId: after.id, summary: `Responsibility investigation concluded: ${after.outcome}${after.outcomeNote ? ` (${after.outcomeNote})` : ''}.`, data: { stage: 'concluded', outcome: after.outcome } }]);
+    await appendHistory(tx, unit, [
+      {
+        kind: 'investigation',
+        validOn: after.concludedOn!,
+        refId: after.id,
+        summary: `Responsibility investigation concluded: ${after.outcome}${after.outcomeNote ? ` (${after.outcomeNote})` : ''}.`,
+        data: { stage: 'concluded', outcome: after.outcome },
+      },
+    ]);
     if (input.outcome === 'yellow_card') await issueCardIn(tx, { unitId: unit.id, reason: `Investigation outcome: ${before.subject}` });
     return after;
   });
@@ -216,11 +278,14 @@ export async function concludeInvestigation(ctx: Ctx, input: { investigationId: 
 
 export function investigationsOfUnitLoader(ctx: Ctx) {
   return loader<string, InvestigationRow[]>(ctx, 'assessment.investigationsOfUnit', async (unitIds) => {
-    const rows = await ctx.db.select().from(investigations).where(and(anyOf(investigations.unitId, [...unitIds]), inScope(ctx, investigations.jurisdictionCode))).orderBy(desc(investigations.openedOn));
+    const rows = await ctx.db
+      .select()
+      .from(investigations)
+      .where(and(anyOf(investigations.unitId, [...unitIds]), inScope(ctx, investigations.jurisdictionCode)))
+      .orderBy(desc(investigations.openedOn));
     return groupBy(unitIds, rows, (r) => r.unitId!);
   });
 }
-
 
 /**
  * The unit's current batch as recorded. Reads never write: the overdue rule moves units in the
@@ -228,7 +293,10 @@ export function investigationsOfUnitLoader(ctx: Ctx) {
  */
 export function currentBatchLoader(ctx: Ctx) {
   return loader<string, BatchRow>(ctx, 'assessment.currentBatch', async (unitIds) => {
-    const units = await ctx.db.select({ id: safeUnits.id, batchId: safeUnits.batchId }).from(safeUnits).where(anyOf(safeUnits.id, [...unitIds]));
+    const units = await ctx.db
+      .select({ id: safeUnits.id, batchId: safeUnits.batchId })
+      .from(safeUnits)
+      .where(anyOf(safeUnits.id, [...unitIds]));
     const batchIds = [...new Set(units.map((u) => u.batchId))];
     const batches = batchIds.length ? await ctx.db.select().from(creationBatches).where(anyOf(creationBatches.id, batchIds)) : [];
     const byId = new Map(batches.map((b) => [b.id, b]));

@@ -25,7 +25,10 @@ export async function publishStandard(ctx: Ctx, input: { category: Category; tit
   if (problems.length) throw AssessmentErrors.error('STANDARD_INVALID', problems.join('; '), { field: 'items', details: { problems } });
   return runMutation(ctx, { operation: 'publishAssessmentStandard', idempotencyKey, input }, async (tx) => {
     await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`assessment_standards:${input.category}`}))`);
-    const [{ last }] = await tx.db.select({ last: max(assessmentStandards.version) }).from(assessmentStandards).where(eq(assessmentStandards.category, input.category));
+    const [{ last }] = await tx.db
+      .select({ last: max(assessmentStandards.version) })
+      .from(assessmentStandards)
+      .where(eq(assessmentStandards.category, input.category));
     const [row] = await tx.db
       .insert(assessmentStandards)
       .values({ ...input, items: plain(input.items.map((i) => ({ ...i, cap: i.cap ?? null }))), version: (last ?? 0) + 1, publishedBy: actorId(tx), publishedAt: tx.now() })
@@ -165,7 +168,10 @@ export async function getBatch(ctx: Ctx, id: string): Promise<BatchRow> {
 
 /** The batch after `batch` in its project, created when it does not exist yet. */
 export async function nextBatch(tx: TxCtx, batch: BatchRow): Promise<BatchRow> {
-  const [found] = await tx.db.select().from(creationBatches).where(and(eq(creationBatches.projectName, batch.projectName), eq(creationBatches.seq, batch.seq + 1)));
+  const [found] = await tx.db
+    .select()
+    .from(creationBatches)
+    .where(and(eq(creationBatches.projectName, batch.projectName), eq(creationBatches.seq, batch.seq + 1)));
   if (found) return found;
   const [row] = await tx.db
     .insert(creationBatches)
@@ -184,7 +190,10 @@ export async function nextBatch(tx: TxCtx, batch: BatchRow): Promise<BatchRow> {
     tx.audit({ entityType: 'CreationBatch', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
     return row;
   }
-  const [raced] = await tx.db.select().from(creationBatches).where(and(eq(creationBatches.projectName, batch.projectName), eq(creationBatches.seq, batch.seq + 1)));
+  const [raced] = await tx.db
+    .select()
+    .from(creationBatches)
+    .where(and(eq(creationBatches.projectName, batch.projectName), eq(creationBatches.seq, batch.seq + 1)));
   return raced;
 }
 
@@ -205,7 +214,13 @@ export async function registerSafeUnit(
     if (!row) throw AssessmentErrors.error('CREDIT_CODE_TAKEN', undefined, { field: 'creditCode' });
     tx.audit({ entityType: 'SafeUnit', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
     await appendHistory(tx, row, [
-      { kind: 'registered', validOn: input.registeredOn ?? today(tx), refId: batch.id, summary: `Registered as ${row.category} unit in ${batch.name}.`, data: { batchId: batch.id, batchName: batch.name } },
+      {
+        kind: 'registered',
+        validOn: input.registeredOn ?? today(tx),
+        refId: batch.id,
+        summary: `Registered as ${row.category} unit in ${batch.name}.`,
+        data: { batchId: batch.id, batchName: batch.name },
+      },
     ]);
     return row;
   });

@@ -17,7 +17,7 @@ export function registerCalendarSchema(builder: Builder) {
     description: 'Consecutive days off (放假调休) for one or more festivals.',
     fields: (t) => ({
       festivals: t.field({ type: [FestivalEnum], description: 'The festivals the block is for (usually one; two when they fall together).', resolve: (b) => b.festivals }),
-      name: t.string({ description: 'The festivals\' Chinese names joined with 、 (e.g. 中秋节、国庆节).', resolve: (b) => b.festivals.map((f) => FESTIVAL_LABELS[f]).join('、') }),
+      name: t.string({ description: "The festivals' Chinese names joined with 、 (e.g. 中秋节、国庆节).", resolve: (b) => b.festivals.map((f) => FESTIVAL_LABELS[f]).join('、') }),
       start: t.field({ type: 'Date', description: 'First day off.', resolve: (b) => b.start }),
       end: t.field({ type: 'Date', description: 'Last day off (inclusive).', resolve: (b) => b.end }),
       days: t.int({ description: 'Days off in the block, start and end included.', resolve: (b) => daysBetween(b.start, b.end) + 1 }),
@@ -42,7 +42,12 @@ export function registerCalendarSchema(builder: Builder) {
   const Coverage = builder.objectRef<Awaited<ReturnType<typeof calendarCoverageOf>>>('HolidayCalendarCoverage').implement({
     description: 'How far the loaded official calendar reaches: working-day deadlines beyond it are refused.',
     fields: (t) => ({
-      loadedThrough: t.field({ type: 'Date', nullable: true, description: 'The last day of the last year loaded without a gap from this year; null when this year is not loaded.', resolve: (c) => c.loadedThrough }),
+      loadedThrough: t.field({
+        type: 'Date',
+        nullable: true,
+        description: 'The last day of the last year loaded without a gap from this year; null when this year is not loaded.',
+        resolve: (c) => c.loadedThrough,
+      }),
       daysLeft: t.exposeInt('daysLeft', { nullable: true, description: 'Days from today to loadedThrough (0 on that day); null when this year is not loaded.' }),
       status: t.exposeString('status', { description: '`degraded` within 60 days of the end of the loaded years.' }),
       detail: t.exposeString('detail', { description: 'A sentence for people: what is loaded and, when degraded, what to load.' }),
@@ -62,7 +67,10 @@ export function registerCalendarSchema(builder: Builder) {
     holidayArrangements: t.field({
       type: [Arrangement],
       description: 'The loaded years of the official holiday calendar (the version in force of each; every version with allVersions).',
-      args: { year: t.arg.int({ description: 'Only this year; none: every loaded year.' }), allVersions: t.arg.boolean({ description: 'True: every version, oldest first, not only the one in force.' }) },
+      args: {
+        year: t.arg.int({ description: 'Only this year; none: every loaded year.' }),
+        allVersions: t.arg.boolean({ description: 'True: every version, oldest first, not only the one in force.' }),
+      },
       resolve: (_r, a, ctx) => listHolidayArrangements(ctx, a),
     }),
     holidayCalendarCoverage: t.field({

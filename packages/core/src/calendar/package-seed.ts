@@ -60,10 +60,11 @@ export function packageSeedSql(): string {
 
 let memo: string[] | null = null;
 /** Built on first use (migrate), not on import: it walks every day of the package's 23 years. */
-export const calendarPostMigrateSql = (): string[] => (memo ??= [
-  `create or replace function holiday_arrangements_append_only() returns trigger language plpgsql as $$
+export const calendarPostMigrateSql = (): string[] =>
+  (memo ??= [
+    `create or replace function holiday_arrangements_append_only() returns trigger language plpgsql as $$
    begin raise exception 'holiday_arrangements is append-only'; end $$`,
-  `drop trigger if exists holiday_arrangements_append_only on holiday_arrangements`,
-  `create trigger holiday_arrangements_append_only before update or delete on holiday_arrangements for each row execute function holiday_arrangements_append_only()`,
-  packageSeedSql(),
-]);
+    `drop trigger if exists holiday_arrangements_append_only on holiday_arrangements`,
+    `create trigger holiday_arrangements_append_only before update or delete on holiday_arrangements for each row execute function holiday_arrangements_append_only()`,
+    packageSeedSql(),
+  ]);

@@ -152,9 +152,15 @@ function keyset(plan: Plan, level: Level, keys: string[], direction: Direction, 
   let where: SQL | undefined;
   if (cursor) {
     const values = decodeCursor(cursor, keys.length, field);
-    where = sql`(${sql.join(cols, sql`, `)}) ${sql.raw(asc ? '>' : '<')} (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
+    where = sql`(${sql.join(cols, sql`, `)}) ${sql.raw(asc ? '>' : '<')} (${sql.join(
+      values.map((v) => sql`${v}`),
+      sql`, `,
+    )})`;
   }
-  const orderBy = sql.join(cols.map((c) => sql`${c} ${sql.raw(asc ? 'asc' : 'desc')}`), sql`, `);
+  const orderBy = sql.join(
+    cols.map((c) => sql`${c} ${sql.raw(asc ? 'asc' : 'desc')}`),
+    sql`, `,
+  );
   return { size, backward, where, orderBy };
 }
 
@@ -183,12 +189,18 @@ function relationSubquery(plan: Plan, parent: Level, rel: RelationSpec, node: Fi
   const fieldType = getNamedType(def.type);
   if (rel.kind === 'one') {
     const obj = rowObject(plan, target, node.selectionSet, fieldType);
-    const order = sql.join(rel.orderBy.map((k) => sql`${ref(target.alias, columnName(target.spec, k))} ${sql.raw(rel.direction ?? 'asc')}`), sql`, `);
+    const order = sql.join(
+      rel.orderBy.map((k) => sql`${ref(target.alias, columnName(target.spec, k))} ${sql.raw(rel.direction ?? 'asc')}`),
+      sql`, `,
+    );
     return sql`(select ${obj} from ${from} where ${sql.join(conds, sql` and `)} order by ${order} limit 1)`;
   }
   if (rel.kind === 'many') {
     const obj = rowObject(plan, target, node.selectionSet, fieldType);
-    const order = sql.join(rel.orderBy.map((k) => sql`${ref(target.alias, columnName(target.spec, k))} ${sql.raw(rel.direction ?? 'asc')}`), sql`, `);
+    const order = sql.join(
+      rel.orderBy.map((k) => sql`${ref(target.alias, columnName(target.spec, k))} ${sql.raw(rel.direction ?? 'asc')}`),
+      sql`, `,
+    );
     const cap = rel.cap ?? plan.maxPageSize;
     return sql`(select coalesce(jsonb_agg(x.j), '[]'::jsonb) from (select ${obj} as j from ${from} where ${sql.join(conds, sql` and `)} order by ${order} limit ${sql.raw(String(cap))}) x)`;
   }

@@ -11,16 +11,7 @@ import { verifyAuditChain } from '../audit.js';
 import { EVENT_READ_PERMISSIONS, mayReceiveEvent, type DomainEvents, type EventName } from '../events.js';
 import { isWithin, LEVELS } from '../jurisdiction.js';
 import { EVENTS_TOPIC, type EventEnvelope } from '../outbox.js';
-import {
-  createGrid,
-  getAncestors,
-  getJurisdiction,
-  getParent,
-  jurisdictionLoader,
-  listJurisdictions,
-  renameJurisdiction,
-  type JurisdictionRow,
-} from '../jurisdiction-service.js';
+import { createGrid, getAncestors, getJurisdiction, getParent, jurisdictionLoader, listJurisdictions, renameJurisdiction, type JurisdictionRow } from '../jurisdiction-service.js';
 import type { auditLog } from '../tables.js';
 import { revokeToken, type RevocationRow } from '../revocation.js';
 import { z } from 'zod';
@@ -88,21 +79,28 @@ export function registerCoreSchema(builder: Builder) {
       version: t.exposeInt('version', { description: 'Send it back with a change (optimistic concurrency).' }),
       parent: t.field({ type: Jurisdiction, nullable: true, description: 'Null above your jurisdiction.', resolve: (j, _a, ctx) => getParent(ctx, j) }),
       ancestors: t.field({ type: [Jurisdiction], description: 'Root first, within your jurisdiction.', resolve: (j, _a, ctx) => getAncestors(ctx, j) }),
-      children: t.connection({
-        type: Jurisdiction,
-        description: 'The divisions directly below this one, in code order.',
-        resolve: (j, args, ctx, info) => plannedOr(j, info, () => listJurisdictions(ctx, { parentCode: j.code }, args)) as Promise<Page<JurisdictionRow>>,
-      }, connectionOf(builder, Jurisdiction)),
+      children: t.connection(
+        {
+          type: Jurisdiction,
+          description: 'The divisions directly below this one, in code order.',
+          resolve: (j, args, ctx, info) => plannedOr(j, info, () => listJurisdictions(ctx, { parentCode: j.code }, args)) as Promise<Page<JurisdictionRow>>,
+        },
+        connectionOf(builder, Jurisdiction),
+      ),
     }),
   });
 
   const Viewer = builder.objectRef<{ ctx: Ctx }>('Viewer').implement({
     description: 'The signed-in caller: who they are, their roles and permissions, and the jurisdiction they act in.',
     fields: (t) => ({
-      id: t.string({ description: 'The caller\'s subject id (the token\'s `sub`), as written to the audit log.', resolve: ({ ctx }) => requireActor(ctx).id }),
+      id: t.string({ description: "The caller's subject id (the token's `sub`), as written to the audit log.", resolve: ({ ctx }) => requireActor(ctx).id }),
       roles: t.stringList({ description: 'Role names granted by the token.', resolve: ({ ctx }) => requireActor(ctx).roles }),
       permissions: t.stringList({ description: 'Permissions the roles grant (e.g. population:read), sorted.', resolve: ({ ctx }) => [...requireActor(ctx).permissions].sort() }),
-      jurisdiction: t.field({ type: Jurisdiction, description: 'The jurisdiction (属地) the caller belongs to: they see and change data inside its subtree only.', resolve: ({ ctx }) => getJurisdiction(ctx, requireActor(ctx).jurisdictionCode) }),
+      jurisdiction: t.field({
+        type: Jurisdiction,
+        description: 'The jurisdiction (属地) the caller belongs to: they see and change data inside its subtree only.',
+        resolve: ({ ctx }) => getJurisdiction(ctx, requireActor(ctx).jurisdictionCode),
+      }),
     }),
   });
 
@@ -118,27 +116,31 @@ export function registerCoreSchema(builder: Builder) {
         return j;
       },
     }),
-    jurisdictions: t.connection({
-      type: Jurisdiction,
-      description: 'Jurisdictions in your subtree, in code order.',
-      args: {
-        parentCode: t.arg({ type: 'DivisionCode', description: 'Only the direct children of this division.' }),
-        level: t.arg({ type: Level, description: 'Only divisions of this level.' }),
-        nameContains: t.arg.string({ description: 'Only names containing this text (at most 50 characters).', validate: z.string().max(50) }),
+    jurisdictions: t.connection(
+      {
+        type: Jurisdiction,
+        description: 'Jurisdictions in your subtree, in code order.',
+        args: {
+          parentCode: t.arg({ type: 'DivisionCode', description: 'Only the direct children of this division.' }),
+          level: t.arg({ type: Level, description: 'Only divisions of this level.' }),
+          nameContains: t.arg.string({ description: 'Only names containing this text (at most 50 characters).', validate: z.string().max(50) }),
+        },
+        resolve: (_r, args, ctx) => listJurisdictions(ctx, args, args),
       },
-      resolve: (_r, args, ctx) => listJurisdictions(ctx, args, args),
-    }, connectionOf(builder, Jurisdiction)),
+      connectionOf(builder, Jurisdiction),
+    ),
   }));
 
   builder.mutationFields((t) => ({
     createGrid: t.field({
       type: Jurisdiction,
-      description: 'Draws a new grid (网格) in a community of your jurisdiction; its code is the community code plus the next 3-digit number. Errors: CORE_NOT_FOUND, CORE_INPUT_INVALID, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description:
+        'Draws a new grid (网格) in a community of your jurisdiction; its code is the community code plus the next 3-digit number. Errors: CORE_NOT_FOUND, CORE_INPUT_INVALID, CORE_IDEMPOTENCY_KEY_REUSED.',
       errors: {},
       authScopes: { permission: 'jurisdiction:manage' },
       args: {
         communityCode: t.arg({ type: 'DivisionCode', required: true, description: 'The community or village (社区/村, 12 digits) the grid belongs to.' }),
-        name: t.arg.string({ required: true, description: 'The grid\'s name (1-60 characters).', validate: z.string().trim().min(1).max(60) }),
+        name: t.arg.string({ required: true, description: "The grid's name (1-60 characters).", validate: z.string().trim().min(1).max(60) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey', description: 'Retry key: a repeat with the same key returns the first result.' }),
       },
       resolve: (_r, { idempotencyKey, ...input }, ctx) => createGrid(ctx, input, idempotencyKey),
@@ -162,8 +164,8 @@ export function registerCoreSchema(builder: Builder) {
   const TokenRevocation = builder.objectRef<RevocationRow>('TokenRevocation').implement({
     description: 'A revoked token (by jti) or subject (every token issued up to revokedAt). Effective on every API instance within seconds.',
     fields: (t) => ({
-      id: t.exposeID('id', { description: 'The revocation\'s id.' }),
-      jti: t.exposeString('jti', { nullable: true, description: 'The revoked token\'s id (`jti` claim); null when a subject was revoked.' }),
+      id: t.exposeID('id', { description: "The revocation's id." }),
+      jti: t.exposeString('jti', { nullable: true, description: "The revoked token's id (`jti` claim); null when a subject was revoked." }),
       sub: t.exposeString('sub', { nullable: true, description: 'The revoked subject (`sub` claim); null when one token was revoked.' }),
       reason: t.exposeString('reason', { description: 'Why it was revoked, as given.' }),
       revokedAt: t.field({ type: 'DateTime', description: 'When it was revoked; for a subject, tokens issued up to this instant are refused.', resolve: (r) => r.revokedAt }),
@@ -192,19 +194,28 @@ export function registerCoreSchema(builder: Builder) {
     description: 'One append-only, hash-chained audit record. Personal identifiers are masked.',
     fields: (t) => ({
       seq: t.exposeInt('seq', { description: 'Position in the hash chain (grows by one per entry).' }),
-      id: t.exposeID('id', { description: 'The entry\'s id.' }),
+      id: t.exposeID('id', { description: "The entry's id." }),
       at: t.field({ type: 'DateTime', description: 'When the audited operation ran.', resolve: (r) => r.at }),
       actorId: t.exposeString('actorId', { description: 'Subject id of who did it.' }),
-      actorRoles: t.exposeStringList('actorRoles', { description: 'The actor\'s roles at the time.' }),
+      actorRoles: t.exposeStringList('actorRoles', { description: "The actor's roles at the time." }),
       operation: t.exposeString('operation', { description: 'The operation, usually the mutation name (e.g. recordPerson).' }),
       entityType: t.exposeString('entityType', { description: 'Kind of record concerned (e.g. Person, Dwelling).' }),
       entityId: t.exposeString('entityId', { description: 'Id of the record concerned (the database id, not the global id).' }),
-      jurisdictionCode: t.expose('jurisdictionCode', { type: 'DivisionCode', nullable: true, description: 'The record\'s jurisdiction; null for system-wide entries (visible to city-level callers only).' }),
-      before: t.field({ type: 'JSON', nullable: true, description: 'The record before the change (personal identifiers masked); null when there was no earlier state (a creation) or none was recorded.', resolve: (r) => r.before }),
+      jurisdictionCode: t.expose('jurisdictionCode', {
+        type: 'DivisionCode',
+        nullable: true,
+        description: "The record's jurisdiction; null for system-wide entries (visible to city-level callers only).",
+      }),
+      before: t.field({
+        type: 'JSON',
+        nullable: true,
+        description: 'The record before the change (personal identifiers masked); null when there was no earlier state (a creation) or none was recorded.',
+        resolve: (r) => r.before,
+      }),
       after: t.field({ type: 'JSON', nullable: true, description: 'The record after the change (personal identifiers masked); null when none was recorded.', resolve: (r) => r.after }),
       purpose: t.exposeString('purpose', { nullable: true, description: 'The stated purpose of an access to personal data (e.g. an identity-number reveal); null otherwise.' }),
       requestId: t.exposeString('requestId', { description: 'The request id, as in the server log.' }),
-      hash: t.exposeString('hash', { description: 'Hash of this entry\'s content and prevHash.' }),
+      hash: t.exposeString('hash', { description: "Hash of this entry's content and prevHash." }),
       prevHash: t.exposeString('prevHash', { description: 'Hash of the previous entry in the chain.' }),
     }),
   });
@@ -216,14 +227,14 @@ export function registerCoreSchema(builder: Builder) {
       entityId: t.string({ description: 'Exact record id (the database id).', validate: z.string().max(200) }),
       actorId: t.string({ description: 'Exact subject id of the actor.', validate: z.string().max(200) }),
       operation: t.string({ description: 'Exact operation name (e.g. recordPerson).', validate: z.string().max(100) }),
-      jurisdictionCode: t.field({ type: 'DivisionCode', description: 'Only entries inside this division\'s subtree.' }),
+      jurisdictionCode: t.field({ type: 'DivisionCode', description: "Only entries inside this division's subtree." }),
       from: t.field({ type: 'DateTime', description: 'Only entries at or after this instant.' }),
       to: t.field({ type: 'DateTime', description: 'Only entries at or before this instant.' }),
     }),
   });
 
   const ChainVerification = builder.objectRef<Awaited<ReturnType<typeof verifyAuditChain>>>('AuditChainVerification').implement({
-    description: 'The outcome of recomputing the audit log\'s hash chain.',
+    description: "The outcome of recomputing the audit log's hash chain.",
     fields: (t) => ({
       ok: t.exposeBoolean('ok', { description: 'True when every entry matches its hash and links to the one before.' }),
       checked: t.exposeInt('checked', { description: 'Entries verified before the end or the first break.' }),
@@ -233,13 +244,16 @@ export function registerCoreSchema(builder: Builder) {
   });
 
   builder.queryFields((t) => ({
-    auditLog: t.connection({
-      type: AuditEntry,
-      description: 'The audit log within your jurisdiction, newest first.',
-      authScopes: { permission: 'audit:read' },
-      args: { filter: t.arg({ type: AuditFilter, description: 'Conditions on the entries; none: all.' }) },
-      resolve: (_r, args, ctx) => listAuditLog(ctx, args.filter ?? {}, args),
-    }, connectionOf(builder, AuditEntry)),
+    auditLog: t.connection(
+      {
+        type: AuditEntry,
+        description: 'The audit log within your jurisdiction, newest first.',
+        authScopes: { permission: 'audit:read' },
+        args: { filter: t.arg({ type: AuditFilter, description: 'Conditions on the entries; none: all.' }) },
+        resolve: (_r, args, ctx) => listAuditLog(ctx, args.filter ?? {}, args),
+      },
+      connectionOf(builder, AuditEntry),
+    ),
     verifyAuditChain: t.field({
       type: ChainVerification,
       description: 'Recomputes the whole hash chain: an altered, inserted or removed entry is reported.',
@@ -260,10 +274,10 @@ export function registerCoreSchema(builder: Builder) {
     majorIncidentRecorded: 'A major incident (重大案事件) was recorded at a unit or place; assessment turns it into vetoes and plaque revocations.',
     unitAssessed: 'A safe unit (平安单位) was assessed (考评).',
     unitVetoed: 'A unit was failed by one-vote veto (一票否决).',
-    plaqueRevoked: 'A unit\'s safe-unit plaque was revoked (摘牌).',
+    plaqueRevoked: "A unit's safe-unit plaque was revoked (摘牌).",
     rectificationOverdue: 'A rectification order (限期整改) passed its deadline unfinished.',
     blacklistEntryProposed: 'A credit black-list (黑名单) entry was proposed.',
-    disputeEscalated: 'A dispute (矛盾纠纷) moved one level up: its mediation failed or its level\'s deadline passed.',
+    disputeEscalated: "A dispute (矛盾纠纷) moved one level up: its mediation failed or its level's deadline passed.",
     vetoProposed: 'A mediation centre proposed a comprehensive-governance veto (综治否决建议) against a unit.',
   };
   const EventNameEnum = builder.enumType('DomainEventName', {
@@ -275,8 +289,12 @@ export function registerCoreSchema(builder: Builder) {
     fields: (t) => ({
       id: t.id({ description: 'The outbox id: grows in commit order; a repeat delivery carries the same id.', resolve: (m) => m.id }),
       name: t.field({ type: EventNameEnum, description: 'Which event.', resolve: (m) => m.name }),
-      jurisdictionCode: t.field({ type: 'DivisionCode', description: 'The jurisdiction the event belongs to (inside yours).', resolve: (m) => (m.payload as { jurisdictionCode: string }).jurisdictionCode }),
-      payload: t.field({ type: 'JSON', description: 'The event\'s payload as emitted (its shape depends on name; database ids, not global ids).', resolve: (m) => m.payload }),
+      jurisdictionCode: t.field({
+        type: 'DivisionCode',
+        description: 'The jurisdiction the event belongs to (inside yours).',
+        resolve: (m) => (m.payload as { jurisdictionCode: string }).jurisdictionCode,
+      }),
+      payload: t.field({ type: 'JSON', description: "The event's payload as emitted (its shape depends on name; database ids, not global ids).", resolve: (m) => m.payload }),
     }),
   });
   builder.subscriptionFields((t) => ({
@@ -292,4 +310,3 @@ export function registerCoreSchema(builder: Builder) {
 
   return { Jurisdiction };
 }
-

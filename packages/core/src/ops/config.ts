@@ -37,7 +37,10 @@ export const DEFAULT_RATE_LIMITS: Record<string, BucketRule> = {
 export function parseRateLimits(spec: string | undefined): Record<string, BucketRule> | null {
   if (spec?.trim() === 'off') return null;
   const rules: Record<string, BucketRule> = { ...DEFAULT_RATE_LIMITS };
-  for (const part of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z_]+)=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(part);
     if (!m || Number(m[2]) < 1 || Number(m[3]) <= 0) throw new Error(`RATE_LIMITS: "${part}" is not role=capacity/perSecond (capacity ≥ 1, perSecond > 0).`);
     rules[m[1]!] = { capacity: Number(m[2]), perSecond: Number(m[3]) };

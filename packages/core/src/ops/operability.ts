@@ -83,7 +83,8 @@ function traceRootFields(schema: GraphQLSchema): void {
       const resolve = field.resolve as GraphQLFieldResolver<unknown, unknown> | undefined;
       if (!resolve) continue;
       const name = `${type.name}.${field.name}`;
-      field.resolve = (source, args, ctx, info) => (tracingEnabled() ? inSpan(`resolve ${name}`, { 'graphql.field.path': name }, () => resolve(source, args, ctx, info)) : resolve(source, args, ctx, info));
+      field.resolve = (source, args, ctx, info) =>
+        tracingEnabled() ? inSpan(`resolve ${name}`, { 'graphql.field.path': name }, () => resolve(source, args, ctx, info)) : resolve(source, args, ctx, info);
     }
   }
 }
@@ -155,7 +156,11 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
   const poolMax = (platform.database.raw as { options?: { max?: number } } | null)?.options?.max;
   if (platform.database.kind === 'postgres' && typeof poolMax === 'number') registerGauge('safecity_db_pool_max_connections', 'Connections the postgres.js pool may open.', () => poolMax);
   // Warned about in /readiness at 60 days: the same figure for alerting on the metrics side.
-  registerGauge('safecity_holiday_calendar_days_left', 'Days until the loaded official holiday arrangements run out (0 when the current year is not loaded).', async () => (await calendarCoverageOf(platform.database, chinaDateOf(new Date()))).daysLeft ?? 0);
+  registerGauge(
+    'safecity_holiday_calendar_days_left',
+    'Days until the loaded official holiday arrangements run out (0 when the current year is not loaded).',
+    async () => (await calendarCoverageOf(platform.database, chinaDateOf(new Date()))).daysLeft ?? 0,
+  );
   registerGauge('safecity_event_outbox_unpublished', 'Committed domain events not yet relayed (the outbox lag, in events).', async () => {
     const r = await platform.database.db.execute(sql`select count(*)::int as n from event_outbox where published_at is null`);
     return Number((rowsOf<{ n: number }>(r)[0] ?? { n: 0 }).n);
@@ -279,7 +284,7 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
         const params = (context as { params?: { operationName?: string } }).params;
         const op = getOperationAST(result as DocumentNode, params?.operationName);
         f.operationType = op?.operation ?? null;
-        f.operationName = op?.name?.value ?? (typeof params?.operationName === "string" ? params.operationName.slice(0, 64) : null);
+        f.operationName = op?.name?.value ?? (typeof params?.operationName === 'string' ? params.operationName.slice(0, 64) : null);
       };
     },
     onContextBuilding({ context }) {

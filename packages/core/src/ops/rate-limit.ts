@@ -34,7 +34,10 @@ export function bucketRuleFor(roles: readonly string[] | null, rules: Record<str
 /** The client address: the socket's, or the one the n-th trusted proxy saw (rightmost entries are ours). */
 export function clientAddress(socketAddress: string | undefined, forwardedFor: string | null, trustedProxyHops: number): string {
   if (trustedProxyHops > 0 && forwardedFor) {
-    const hops = forwardedFor.split(',').map((s) => s.trim()).filter(Boolean);
+    const hops = forwardedFor
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const i = hops.length - trustedProxyHops;
     if (i >= 0 && hops[i]) return hops[i]!;
     if (hops[0]) return hops[0];

@@ -111,7 +111,12 @@ export function instrumentSql(): Promise<void> {
         const run = () => original.apply(this, args).finally(done);
         if (!enabled) return run();
         const text = this.queryString ?? '';
-        return inSpan(`sql ${text.slice(0, text.indexOf(' ') > 0 ? text.indexOf(' ') : 6).toLowerCase()}`, { 'db.system.name': 'postgresql', 'db.query.text': text.slice(0, 2000) }, run, SpanKind.CLIENT);
+        return inSpan(
+          `sql ${text.slice(0, text.indexOf(' ') > 0 ? text.indexOf(' ') : 6).toLowerCase()}`,
+          { 'db.system.name': 'postgresql', 'db.query.text': text.slice(0, 2000) },
+          run,
+          SpanKind.CLIENT,
+        );
       };
       (timed as { safecityTimed?: boolean }).safecityTimed = true;
       C.prototype.execute = timed;

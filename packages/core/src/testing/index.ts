@@ -105,7 +105,6 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-
 /** Test databases share names (PGlite's are all `postgres`): each gets its own Redis channel. */
 const testChannels = new WeakMap<Database, string>();
 function testChannelOf(database: Database): string {
@@ -162,10 +161,24 @@ function watchSubscriptions(platform: Platform) {
 /**
  * `database`: serve an existing database (several instances on one database); the caller closes it.
  */
-export async function startTestServer(opts: { modules: ModuleDescriptor[]; config?: Partial<Config>; env?: NodeJS.ProcessEnv; database?: Database; logDestination?: import('pino').DestinationStream; log?: Logger }): Promise<TestServer> {
+export async function startTestServer(opts: {
+  modules: ModuleDescriptor[];
+  config?: Partial<Config>;
+  env?: NodeJS.ProcessEnv;
+  database?: Database;
+  logDestination?: import('pino').DestinationStream;
+  log?: Logger;
+}): Promise<TestServer> {
   const base = loadConfig({ ...(opts.env ?? {}), NODE_ENV: 'test', VITEST: '1' } as NodeJS.ProcessEnv);
   const database = opts.database ?? (await createTestDatabase());
-  const config: Config = { ...base, redisChannel: testChannelOf(database), ...opts.config, auth: { ...base.auth, ...opts.config?.auth }, limits: { ...base.limits, ...opts.config?.limits }, security: { ...base.security, ...opts.config?.security } };
+  const config: Config = {
+    ...base,
+    redisChannel: testChannelOf(database),
+    ...opts.config,
+    auth: { ...base.auth, ...opts.config?.auth },
+    limits: { ...base.limits, ...opts.config?.limits },
+    security: { ...base.security, ...opts.config?.security },
+  };
   // A module under test is often listed alone, without the emitters of the events it reacts to.
   const platform = await createPlatform({ modules: opts.modules, config, database, log: opts.log, logDestination: opts.logDestination, eventContract: 'off' });
   const listening = watchSubscriptions(platform);

@@ -52,14 +52,21 @@ function toView(r: JoinedRow, asOf: string): EntryView {
 export function statusFromDecisions(e: EntryRow, decisions: DecisionRow[], asOf: string): EntryStatus {
   const v = decisions.find((d) => d.action === 'approve' || d.action === 'reject');
   const l = decisions.find((d) => d.action === 'lift');
-  return entryStatus({ startDate: e.startDate, endDate: e.endDate, verdict: v ? { action: v.action as 'approve' | 'reject', effectiveDate: v.effectiveDate } : null, liftedOn: l?.effectiveDate ?? null }, asOf);
+  return entryStatus(
+    { startDate: e.startDate, endDate: e.endDate, verdict: v ? { action: v.action as 'approve' | 'reject', effectiveDate: v.effectiveDate } : null, liftedOn: l?.effectiveDate ?? null },
+    asOf,
+  );
 }
 
 export function entryLoader(ctx: Ctx, asOf = today(ctx)) {
   return loader<string, EntryView>(ctx, `credit.entry:${asOf}`, async (ids) => {
     const valid = ids.filter(isUuid);
     const rows = valid.length ? await selectEntries(ctx.db, asOf).where(and(anyOf(creditListEntries.id, valid), inScope(ctx, creditListEntries.jurisdictionCode))) : [];
-    return indexBy(ids, rows.map((r) => toView(r, asOf)), (r) => r.id).map((r) => r ?? notFound('credit list entry'));
+    return indexBy(
+      ids,
+      rows.map((r) => toView(r, asOf)),
+      (r) => r.id,
+    ).map((r) => r ?? notFound('credit list entry'));
   });
 }
 
@@ -68,7 +75,11 @@ export function entriesBySubjectLoader(ctx: Ctx, asOf = today(ctx)) {
     const rows = await selectEntries(ctx.db, asOf)
       .where(anyOf(creditListEntries.subjectId, [...ids]))
       .orderBy(sql`${creditListEntries.startDate} desc`, creditListEntries.id);
-    return groupBy(ids, rows.map((r) => toView(r, asOf)), (r) => r.subjectId);
+    return groupBy(
+      ids,
+      rows.map((r) => toView(r, asOf)),
+      (r) => r.subjectId,
+    );
   });
 }
 
@@ -76,12 +87,20 @@ export function entriesBySubjectLoader(ctx: Ctx, asOf = today(ctx)) {
 export async function activeEntriesOf(ctx: Ctx, subjectIds: string[], asOf: string): Promise<EntryView[][]> {
   if (subjectIds.length === 0) return [];
   const rows = await selectEntries(ctx.db, asOf).where(and(anyOf(creditListEntries.subjectId, subjectIds), eq(entryStatusSql(asOf), 'active')));
-  return groupBy(subjectIds, rows.map((r) => toView(r, asOf)), (r) => r.subjectId);
+  return groupBy(
+    subjectIds,
+    rows.map((r) => toView(r, asOf)),
+    (r) => r.subjectId,
+  );
 }
 
 export function decisionsByEntryLoader(ctx: Ctx) {
   return loader<string, DecisionRow[]>(ctx, 'credit.decisionsByEntry', async (ids) => {
-    const rows = await ctx.db.select().from(creditListDecisions).where(anyOf(creditListDecisions.entryId, [...ids])).orderBy(creditListDecisions.decidedAt, creditListDecisions.id);
+    const rows = await ctx.db
+      .select()
+      .from(creditListDecisions)
+      .where(anyOf(creditListDecisions.entryId, [...ids]))
+      .orderBy(creditListDecisions.decidedAt, creditListDecisions.id);
     return groupBy(ids, rows, (r) => r.entryId);
   });
 }
@@ -239,4 +258,3 @@ export async function decideListProposal(ctx: Ctx, input: { entryId: string; app
     return { ...entry, status: statusFromDecisions(entry, [...decisions, d], today(tx)), asOf: today(tx) };
   });
 }
-

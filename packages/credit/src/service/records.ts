@@ -53,10 +53,7 @@ export async function addRecord(tx: TxCtx, subject: SubjectRow, r: RecordInput, 
 /** The proposal rules a new record triggers: black on a severe negative one, red on a positive one after a clean period. */
 export async function applyRecordRules(tx: TxCtx, subject: SubjectRow, record: RecordRow): Promise<void> {
   const day = today(tx);
-  const black = blacklistProposalForRecord(
-    { polarity: record.polarity as Polarity, severity: record.severity as Severity | null, kind: record.kind as RecordKind, summary: record.summary },
-    day,
-  );
+  const black = blacklistProposalForRecord({ polarity: record.polarity as Polarity, severity: record.severity as Severity | null, kind: record.kind as RecordKind, summary: record.summary }, day);
   if (black) {
     await fileProposal(tx, subject, black, { authority: record.sourceDepartment, basisRecordId: record.id, internalNote: `由记录 ${record.id} 按规则提出` });
     return;
@@ -94,8 +91,17 @@ export async function proposeEligibleRedListEntries(ctx: Ctx, idempotencyKey?: s
       const records = await tx.db
         .select({ subjectId: creditRecords.subjectId, polarity: creditRecords.polarity, date: creditRecords.date })
         .from(creditRecords)
-        .where(anyOf(creditRecords.subjectId, batch.map((s) => s.id)));
-      const bySubject = groupBy(batch.map((s) => s.id), records, (r) => r.subjectId);
+        .where(
+          anyOf(
+            creditRecords.subjectId,
+            batch.map((s) => s.id),
+          ),
+        );
+      const bySubject = groupBy(
+        batch.map((s) => s.id),
+        records,
+        (r) => r.subjectId,
+      );
       for (const [k, s] of batch.entries()) {
         const red = redListProposal({ onFileSince: s.onFileSince, records: bySubject[k] as { polarity: Polarity; date: string }[] }, day);
         if (red.proposal && (await fileProposal(tx, s, red.proposal, { authority: RED_AUTHORITY }))) proposed++;

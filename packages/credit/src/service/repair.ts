@@ -40,7 +40,11 @@ export async function requestCreditRepair(ctx: Ctx, input: RepairInput, idempote
       input.conditions.map((c) => c.condition),
       day,
     );
-    if (refusal) throw CreditErrors.error(refusal.code, refusal.message, { field: refusal.code === 'REPAIR_CONDITIONS_UNMET' ? 'conditions' : 'entryId', details: refusal.missing ? { missing: refusal.missing } : undefined });
+    if (refusal)
+      throw CreditErrors.error(refusal.code, refusal.message, {
+        field: refusal.code === 'REPAIR_CONDITIONS_UNMET' ? 'conditions' : 'entryId',
+        details: refusal.missing ? { missing: refusal.missing } : undefined,
+      });
     const [open] = await tx.db
       .select({ id: creditRepairRequests.id })
       .from(creditRepairRequests)
@@ -75,7 +79,15 @@ export async function decideCreditRepair(ctx: Ctx, input: { requestId: string; a
     }
     const [d] = await tx.db
       .insert(creditListDecisions)
-      .values({ entryId: entry.id, repairRequestId: request.id, action: input.approve ? 'lift' : 'reject_repair', reason: input.reason, effectiveDate: day, decidedBy: tx.actor!.id, decidedAt: tx.now() })
+      .values({
+        entryId: entry.id,
+        repairRequestId: request.id,
+        action: input.approve ? 'lift' : 'reject_repair',
+        reason: input.reason,
+        effectiveDate: day,
+        decidedBy: tx.actor!.id,
+        decidedAt: tx.now(),
+      })
       .returning();
     tx.audit({ entityType: 'CreditRepairRequest', entityId: request.id, jurisdictionCode: request.jurisdictionCode, after: { decision: d } });
     if (input.approve) tx.audit({ entityType: 'CreditListEntry', entityId: entry.id, jurisdictionCode: entry.jurisdictionCode, before: { decisions }, after: { lifted: d } });

@@ -26,9 +26,16 @@ export async function creditStandings(ctx: Ctx, codes: string[], asOf?: string |
   const day = asOf ?? today(ctx);
   const unique = [...new Set(codes)];
   const subjects = unique.length
-    ? await ctx.db.select().from(creditSubjects).where(and(anyOf(creditSubjects.creditCode, unique), inScope(ctx, creditSubjects.jurisdictionCode)))
+    ? await ctx.db
+        .select()
+        .from(creditSubjects)
+        .where(and(anyOf(creditSubjects.creditCode, unique), inScope(ctx, creditSubjects.jurisdictionCode)))
     : [];
-  const active = await activeEntriesOf(ctx, subjects.map((s) => s.id), day);
+  const active = await activeEntriesOf(
+    ctx,
+    subjects.map((s) => s.id),
+    day,
+  );
   const byCode = new Map(subjects.map((s, i) => [s.creditCode, { subject: s, entries: active[i] }]));
   return codes.map((code) => {
     const hit = byCode.get(code);

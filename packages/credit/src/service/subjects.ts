@@ -1,5 +1,23 @@
 import { and, eq, like } from 'drizzle-orm';
-import { anyOf, requireWritableJurisdiction, groupBy, indexBy, inScope, isWithin, loader, notFound, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx, type TxCtx, isUuid, chinaDateOf, containsPattern } from '@safecity/core';
+import {
+  anyOf,
+  requireWritableJurisdiction,
+  groupBy,
+  indexBy,
+  inScope,
+  isWithin,
+  loader,
+  notFound,
+  paginate,
+  runMutation,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+  type TxCtx,
+  isUuid,
+  chinaDateOf,
+  containsPattern,
+} from '@safecity/core';
 import { CreditErrors } from '../errors.js';
 import type { SubjectKind } from '../rules.js';
 import { creditRecords, creditSubjects, type RecordRow, type SubjectRow } from '../tables.js';
@@ -9,7 +27,12 @@ export const today = (ctx: Ctx) => chinaDateOf(ctx.now());
 export function subjectLoader(ctx: Ctx) {
   return loader<string, SubjectRow>(ctx, 'credit.subject', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length ? await ctx.db.select().from(creditSubjects).where(and(anyOf(creditSubjects.id, valid), inScope(ctx, creditSubjects.jurisdictionCode))) : [];
+    const rows = valid.length
+      ? await ctx.db
+          .select()
+          .from(creditSubjects)
+          .where(and(anyOf(creditSubjects.id, valid), inScope(ctx, creditSubjects.jurisdictionCode)))
+      : [];
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('credit subject'));
   });
 }
@@ -17,7 +40,10 @@ export function subjectLoader(ctx: Ctx) {
 /** Subjects by credit code inside the caller's scope; null when none. */
 export function subjectByCodeLoader(ctx: Ctx) {
   return loader<string, SubjectRow | null>(ctx, 'credit.subjectByCode', async (codes) => {
-    const rows = await ctx.db.select().from(creditSubjects).where(and(anyOf(creditSubjects.creditCode, [...codes]), inScope(ctx, creditSubjects.jurisdictionCode)));
+    const rows = await ctx.db
+      .select()
+      .from(creditSubjects)
+      .where(and(anyOf(creditSubjects.creditCode, [...codes]), inScope(ctx, creditSubjects.jurisdictionCode)));
     return indexBy(codes, rows, (r) => r.creditCode);
   });
 }
@@ -30,7 +56,11 @@ export async function getSubjectByCode(ctx: Ctx, code: string): Promise<SubjectR
 
 export function recordsBySubjectLoader(ctx: Ctx) {
   return loader<string, RecordRow[]>(ctx, 'credit.recordsBySubject', async (ids) => {
-    const rows = await ctx.db.select().from(creditRecords).where(anyOf(creditRecords.subjectId, [...ids])).orderBy(creditRecords.date, creditRecords.id);
+    const rows = await ctx.db
+      .select()
+      .from(creditRecords)
+      .where(anyOf(creditRecords.subjectId, [...ids]))
+      .orderBy(creditRecords.date, creditRecords.id);
     return groupBy(ids, rows, (r) => r.subjectId).map((list) => list.reverse());
   });
 }
@@ -106,7 +136,10 @@ export async function ensureSubject(tx: TxCtx, s: { creditCode: string; name: st
 /** Name and code of published subjects, for anonymous readers (no jurisdiction scope: the lists are public). */
 export function publishedSubjectLoader(ctx: Ctx) {
   return loader<string, { name: string; creditCode: string }>(ctx, 'credit.publishedSubject', async (ids) => {
-    const rows = await ctx.db.select({ id: creditSubjects.id, name: creditSubjects.name, creditCode: creditSubjects.creditCode }).from(creditSubjects).where(anyOf(creditSubjects.id, [...ids]));
+    const rows = await ctx.db
+      .select({ id: creditSubjects.id, name: creditSubjects.name, creditCode: creditSubjects.creditCode })
+      .from(creditSubjects)
+      .where(anyOf(creditSubjects.id, [...ids]));
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('credit subject'));
   });
 }

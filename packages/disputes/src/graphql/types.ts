@@ -36,29 +36,44 @@ const STEP_TEXT: Record<(typeof STEP_KINDS)[number], string> = {
   follow_up: 'A follow-up visit (跟踪回访) after the agreement.',
 };
 const LEVEL_TEXT: Record<(typeof HANDLING_LEVELS)[number], string> = {
-  community: 'Community or village (社区/村): where every dispute starts; a grid\'s disputes are its community\'s.',
+  community: "Community or village (社区/村): where every dispute starts; a grid's disputes are its community's.",
   subdistrict: 'Town or sub-district (乡镇/街道), with its mediation centre.',
   district: 'District or county (区/县).',
   city: 'City (市): the top; a dispute failing here closes as failed.',
 };
 const PROPOSAL_STATUS_TEXT: Record<'pending' | 'accepted' | 'rejected', string> = {
-  pending: 'Waiting for an assessor\'s decision.',
+  pending: "Waiting for an assessor's decision.",
   accepted: 'An assessor accepted the veto proposal.',
   rejected: 'An assessor rejected the veto proposal.',
 };
 const listed = <K extends string>(values: readonly K[], text: Record<K, string>) => labelled(Object.fromEntries(values.map((k) => [k, text[k]])) as Record<K, string>);
 
 export function registerTypes(builder: Builder) {
-  const DisputeKind = builder.enumType('DisputeKind', { description: 'What a dispute is about (纠纷类型); with the risk it sets the deadline and the default kind of mediation.', values: labelled(DISPUTE_KINDS) });
+  const DisputeKind = builder.enumType('DisputeKind', {
+    description: 'What a dispute is about (纠纷类型); with the risk it sets the deadline and the default kind of mediation.',
+    values: labelled(DISPUTE_KINDS),
+  });
   const DisputeSource = builder.enumType('DisputeSource', { description: 'How the dispute came to notice (来源).', values: labelled(DISPUTE_SOURCES) });
-  const RiskLevel = builder.enumType('DisputeRiskLevel', { description: 'How grave the dispute is (风险等级): a level has 30, 15, 7 or 3 calendar days to settle it, from low to major (at most 10 for unpaid wages, 3 with mass-incident risk).', values: labelled(RISK_LEVELS) });
+  const RiskLevel = builder.enumType('DisputeRiskLevel', {
+    description: 'How grave the dispute is (风险等级): a level has 30, 15, 7 or 3 calendar days to settle it, from low to major (at most 10 for unpaid wages, 3 with mass-incident risk).',
+    values: labelled(RISK_LEVELS),
+  });
   const MediationKind = builder.enumType('MediationKind', { description: 'The five kinds of mediation joined up (五位一体).', values: labelled(MEDIATION_KINDS) });
-  const PartyRole = builder.enumType('DisputePartyRole', { description: 'A party\'s role in the dispute (当事人身份).', values: labelled(PARTY_ROLES) });
-  const OrganisationKind = builder.enumType('MediationOrganisationKind', { description: 'What kind of mediation organisation (调解组织) it is; each kind sits at given levels of the jurisdiction tree.', values: labelled(ORGANISATION_KINDS) });
-  const Status = builder.enumType('DisputeStatus', { description: 'Where a dispute stands: registered, mediating and escalated are open; resolved, failed and mass_incident are closed.', values: listed(DISPUTE_STATUSES, STATUS_TEXT) });
-  const StepKind = builder.enumType('DisputeStepKind', { description: 'What one step of a dispute\'s handling history recorded.', values: listed(STEP_KINDS, STEP_TEXT) });
+  const PartyRole = builder.enumType('DisputePartyRole', { description: "A party's role in the dispute (当事人身份).", values: labelled(PARTY_ROLES) });
+  const OrganisationKind = builder.enumType('MediationOrganisationKind', {
+    description: 'What kind of mediation organisation (调解组织) it is; each kind sits at given levels of the jurisdiction tree.',
+    values: labelled(ORGANISATION_KINDS),
+  });
+  const Status = builder.enumType('DisputeStatus', {
+    description: 'Where a dispute stands: registered, mediating and escalated are open; resolved, failed and mass_incident are closed.',
+    values: listed(DISPUTE_STATUSES, STATUS_TEXT),
+  });
+  const StepKind = builder.enumType('DisputeStepKind', { description: "What one step of a dispute's handling history recorded.", values: listed(STEP_KINDS, STEP_TEXT) });
   const Level = builder.enumType('DisputeHandlingLevel', { description: 'Tiered responsibility (分级负责): the level handling a dispute.', values: listed(HANDLING_LEVELS, LEVEL_TEXT) });
-  const ProposalStatus = builder.enumType('VetoProposalStatus', { description: 'Where a comprehensive-governance veto proposal (综治否决建议) stands.', values: listed(['pending', 'accepted', 'rejected'] as const, PROPOSAL_STATUS_TEXT) });
+  const ProposalStatus = builder.enumType('VetoProposalStatus', {
+    description: 'Where a comprehensive-governance veto proposal (综治否决建议) stands.',
+    values: listed(['pending', 'accepted', 'rejected'] as const, PROPOSAL_STATUS_TEXT),
+  });
 
   const Dispute = builder.loadableNodeRef('Dispute', {
     id: { resolve: (d: DisputeRow) => d.id },
@@ -82,7 +97,7 @@ export function registerTypes(builder: Builder) {
     fields: (t) => ({
       name: t.exposeString('name', { description: 'Its name, unique within its jurisdiction (e.g. 东岗街道调解中心).' }),
       kind: t.field({ type: OrganisationKind, description: 'Room, centre or specialised committee.', resolve: (o) => o.kind }),
-      jurisdictionCode: t.field({ type: 'DivisionCode', description: 'The jurisdiction it sits at; its code\'s level is the handling level it works at.', resolve: (o) => o.jurisdictionCode }),
+      jurisdictionCode: t.field({ type: 'DivisionCode', description: "The jurisdiction it sits at; its code's level is the handling level it works at.", resolve: (o) => o.jurisdictionCode }),
       specialty: t.field({ type: DisputeKind, nullable: true, description: 'For a specialised committee: the kind of dispute it takes; null when it has none.', resolve: (o) => o.specialty }),
     }),
   });
@@ -91,7 +106,11 @@ export function registerTypes(builder: Builder) {
     description: 'A party: a person on the register (by reference: resolve personId with node(id:), masked and scoped by population) or someone named with a role.',
     fields: (t) => ({
       role: t.field({ type: PartyRole, description: 'Applicant, respondent or third party.', resolve: (p) => p.role }),
-      personId: t.id({ nullable: true, description: 'Global id of the Person on the register (实有人口); null for a party named without a register entry.', resolve: (p) => (p.personRef ? personGlobalId(p.personRef) : null) }),
+      personId: t.id({
+        nullable: true,
+        description: 'Global id of the Person on the register (实有人口); null for a party named without a register entry.',
+        resolve: (p) => (p.personRef ? personGlobalId(p.personRef) : null),
+      }),
       name: t.exposeString('name', { nullable: true, description: 'For a party not on the register; null for a person on the register (read their name through personId).' }),
       phone: t.string({ nullable: true, description: 'Masked (138****5678); null when none was given or the party is on the register.', resolve: (p) => (p.phone ? maskPhone(p.phone) : null) }),
     }),
@@ -103,7 +122,12 @@ export function registerTypes(builder: Builder) {
       kind: t.field({ type: StepKind, description: 'What the step recorded.', resolve: (s) => s.kind }),
       on: t.field({ type: 'Date', description: 'The day it happened (China calendar day), as given by the recorder.', resolve: (s) => s.on }),
       level: t.field({ type: Level, description: 'The handling level after the step.', resolve: (s) => s.level }),
-      organisation: t.field({ type: Organisation, nullable: true, description: 'The organisation handling the dispute after the step; null when none (not yet routed, or just escalated) or outside your view.', resolve: (s, _a, ctx) => (s.organisationId ? orNull(organisationLoader(ctx).load(s.organisationId)) : null) }),
+      organisation: t.field({
+        type: Organisation,
+        nullable: true,
+        description: 'The organisation handling the dispute after the step; null when none (not yet routed, or just escalated) or outside your view.',
+        resolve: (s, _a, ctx) => (s.organisationId ? orNull(organisationLoader(ctx).load(s.organisationId)) : null),
+      }),
       mediatorName: t.exposeString('mediatorName', { nullable: true, description: 'The mediator (调解员) after the step; null when none is assigned.' }),
       mediationKind: t.field({ type: MediationKind, nullable: true, description: 'The kind of mediation after the step; null on steps recorded without one.', resolve: (s) => s.mediationKind }),
       outcome: t.exposeString('outcome', { description: 'What happened, in words: the session notes, the agreement, or a generated summary of the routing or escalation.' }),
@@ -114,7 +138,10 @@ export function registerTypes(builder: Builder) {
 
   const Unit = builder.objectRef<{ name: string | null; creditCode: string | null }>('DisputeUnit').implement({
     description: 'A unit (单位) involved in a dispute or named in a veto proposal, by name and/or credit code.',
-    fields: (t) => ({ name: t.exposeString('name', { nullable: true, description: 'The unit\'s name; null when only its credit code was given.' }), creditCode: t.expose('creditCode', { type: 'CreditCode', nullable: true, description: 'The unit\'s unified social credit code (统一社会信用代码); null when the party gave none.' }) }),
+    fields: (t) => ({
+      name: t.exposeString('name', { nullable: true, description: "The unit's name; null when only its credit code was given." }),
+      creditCode: t.expose('creditCode', { type: 'CreditCode', nullable: true, description: "The unit's unified social credit code (统一社会信用代码); null when the party gave none." }),
+    }),
   });
 
   Dispute.implement({
@@ -123,15 +150,30 @@ export function registerTypes(builder: Builder) {
       jurisdictionCode: t.field({ type: 'DivisionCode', description: 'The community or grid it arose in.', resolve: (d) => d.jurisdictionCode }),
       kind: t.field({ type: DisputeKind, description: 'What it is about (纠纷类型).', resolve: (d) => d.kind }),
       source: t.field({ type: DisputeSource, description: 'How it came to notice.', resolve: (d) => d.source }),
-      screeningRound: t.field({ type: Round, nullable: true, description: 'The screening round (排查) that found it; null when it came otherwise or the round is outside your jurisdiction.', resolve: (d, _a, ctx) => (d.screeningRoundId ? orNull(roundLoader(ctx).load(d.screeningRoundId)) : null) }),
+      screeningRound: t.field({
+        type: Round,
+        nullable: true,
+        description: 'The screening round (排查) that found it; null when it came otherwise or the round is outside your jurisdiction.',
+        resolve: (d, _a, ctx) => (d.screeningRoundId ? orNull(roundLoader(ctx).load(d.screeningRoundId)) : null),
+      }),
       description: t.exposeString('description', { description: 'What the dispute is about, as registered (up to 2,000 characters).' }),
-      riskLevel: t.field({ type: RiskLevel, description: 'How grave it is; sets each level\'s deadline and the follow-up interval.', resolve: (d) => d.riskLevel }),
+      riskLevel: t.field({ type: RiskLevel, description: "How grave it is; sets each level's deadline and the follow-up interval.", resolve: (d) => d.riskLevel }),
       massIncidentRisk: t.exposeBoolean('massIncidentRisk', { description: 'Could become a mass incident (群体性事件).' }),
-      unit: t.field({ type: Unit, nullable: true, description: 'The unit involved (e.g. an employer or a property company); null when none was named.', resolve: (d) => (d.unitName || d.unitCreditCode ? { name: d.unitName, creditCode: d.unitCreditCode } : null) }),
-      registeredOn: t.field({ type: 'Date', description: 'The day it was registered (受理); the community level\'s clock starts then.', resolve: (d) => d.registeredOn }),
+      unit: t.field({
+        type: Unit,
+        nullable: true,
+        description: 'The unit involved (e.g. an employer or a property company); null when none was named.',
+        resolve: (d) => (d.unitName || d.unitCreditCode ? { name: d.unitName, creditCode: d.unitCreditCode } : null),
+      }),
+      registeredOn: t.field({ type: 'Date', description: "The day it was registered (受理); the community level's clock starts then.", resolve: (d) => d.registeredOn }),
       status: t.field({ type: Status, description: 'Where it stands: open (registered, mediating, escalated) or closed (resolved, failed, mass_incident).', resolve: (d) => d.status }),
       level: t.field({ type: Level, description: 'The level handling it now (分级负责); it rises with each escalation.', resolve: (d) => d.level }),
-      organisation: t.field({ type: Organisation, nullable: true, description: 'The mediation organisation it is routed to; null before routing, after an escalation until the next level routes it, or outside your view.', resolve: (d, _a, ctx) => (d.organisationId ? orNull(organisationLoader(ctx).load(d.organisationId)) : null) }),
+      organisation: t.field({
+        type: Organisation,
+        nullable: true,
+        description: 'The mediation organisation it is routed to; null before routing, after an escalation until the next level routes it, or outside your view.',
+        resolve: (d, _a, ctx) => (d.organisationId ? orNull(organisationLoader(ctx).load(d.organisationId)) : null),
+      }),
       mediatorName: t.exposeString('mediatorName', { nullable: true, description: 'The assigned mediator (调解员); null when none is assigned (before routing or after an escalation).' }),
       mediationKind: t.field({ type: MediationKind, description: 'The kind of mediation (五位一体): by routing by kind (归口调处) unless the router chose another.', resolve: (d) => d.mediationKind }),
       deadline: t.field({ type: 'Date', description: 'The current level’s deadline (calendar days by kind and risk).', resolve: (d) => d.deadline }),
@@ -175,17 +217,27 @@ export function registerTypes(builder: Builder) {
   Proposal.implement({
     description: 'A comprehensive-governance veto proposal (综治否决建议) by a mediation centre, decided by an assessor.',
     fields: (t) => ({
-      organisation: t.field({ type: Organisation, nullable: true, description: 'The mediation centre that proposed it; null when outside your view.', resolve: (p, _a, ctx) => orNull(organisationLoader(ctx).load(p.organisationId)) }),
-      dispute: t.field({ type: Dispute, nullable: true, description: 'The dispute behind it; null when none was named or it is outside your jurisdiction.', resolve: (p, _a, ctx) => (p.disputeId ? orNull(disputeLoader(ctx).load(p.disputeId)) : null) }),
-      jurisdictionCode: t.field({ type: 'DivisionCode', description: 'The dispute\'s jurisdiction when one was named, else the centre\'s.', resolve: (p) => p.jurisdictionCode }),
+      organisation: t.field({
+        type: Organisation,
+        nullable: true,
+        description: 'The mediation centre that proposed it; null when outside your view.',
+        resolve: (p, _a, ctx) => orNull(organisationLoader(ctx).load(p.organisationId)),
+      }),
+      dispute: t.field({
+        type: Dispute,
+        nullable: true,
+        description: 'The dispute behind it; null when none was named or it is outside your jurisdiction.',
+        resolve: (p, _a, ctx) => (p.disputeId ? orNull(disputeLoader(ctx).load(p.disputeId)) : null),
+      }),
+      jurisdictionCode: t.field({ type: 'DivisionCode', description: "The dispute's jurisdiction when one was named, else the centre's.", resolve: (p) => p.jurisdictionCode }),
       unit: t.field({ type: Unit, description: 'The unit the veto is proposed against.', resolve: (p) => ({ name: p.unitName, creditCode: p.unitCreditCode }) }),
-      reason: t.exposeString('reason', { description: 'The centre\'s reason (up to 2,000 characters).' }),
+      reason: t.exposeString('reason', { description: "The centre's reason (up to 2,000 characters)." }),
       status: t.field({ type: ProposalStatus, description: 'Pending, accepted or rejected.', resolve: (p) => p.status }),
       proposedBy: t.exposeString('proposedBy', { description: 'The user id of the proposer.' }),
       proposedAt: t.field({ type: 'DateTime', description: 'When it was proposed.', resolve: (p) => p.proposedAt }),
       decidedBy: t.exposeString('decidedBy', { nullable: true, description: 'The user id of the assessor who decided; null while pending.' }),
       decidedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it was decided; null while pending.', resolve: (p) => p.decidedAt }),
-      decisionReason: t.exposeString('decisionReason', { nullable: true, description: 'The assessor\'s reason; null while pending.' }),
+      decisionReason: t.exposeString('decisionReason', { nullable: true, description: "The assessor's reason; null while pending." }),
       version: t.exposeInt('version', { description: 'Goes up by one with every change; pass it to decideVetoProposal(version:) to refuse a stale decision.' }),
     }),
   });
@@ -207,7 +259,7 @@ export function registerTypes(builder: Builder) {
       screened: t.exposeInt('screened', { description: 'Disputes registered in the period (排查).' }),
       resolved: t.exposeInt('resolved', { description: 'Of those, settled by an agreement by the period’s end (化解).' }),
       resolution: t.field({ type: RateRef, description: 'The resolution rate (化解率): resolved / screened.', resolve: (r) => r.resolution }),
-      overdue: t.exposeInt('overdue', { description: 'Of those screened, still open and past their current level\'s deadline on `asOf`.' }),
+      overdue: t.exposeInt('overdue', { description: "Of those screened, still open and past their current level's deadline on `asOf`." }),
       escalated: t.exposeInt('escalated', { description: 'Of those screened, escalated at least once.' }),
       failed: t.exposeInt('failed', { description: 'Of those screened, closed without agreement at the city level.' }),
       massIncidents: t.exposeInt('massIncidents', { description: 'Of those screened, turned into a mass incident (群体性事件).' }),

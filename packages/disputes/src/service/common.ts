@@ -1,6 +1,19 @@
 import { and, eq } from 'drizzle-orm';
 import { anyOf, groupBy, indexBy, inScope, loader, notFound, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
-import { disputeParties, disputes, disputeSteps, mediationOrganisations, screeningRounds, vetoProposals, type DisputeRow, type OrganisationRow, type PartyRow, type ProposalRow, type RoundRow, type StepRow } from '../tables.js';
+import {
+  disputeParties,
+  disputes,
+  disputeSteps,
+  mediationOrganisations,
+  screeningRounds,
+  vetoProposals,
+  type DisputeRow,
+  type OrganisationRow,
+  type PartyRow,
+  type ProposalRow,
+  type RoundRow,
+  type StepRow,
+} from '../tables.js';
 
 /** Ids that can be UUIDs (a malformed id matches nothing instead of becoming a SQL error). */
 const uuids = (ids: readonly string[]) => {
@@ -16,7 +29,10 @@ export const actorId = (ctx: Ctx) => ctx.actor?.id ?? 'system';
 
 export function disputeLoader(ctx: Ctx) {
   return loader<string, DisputeRow>(ctx, 'disputes.dispute', async (ids) => {
-    const rows = await ctx.db.select().from(disputes).where(and(anyOf(disputes.id, uuids(ids)), inScope(ctx, disputes.jurisdictionCode)));
+    const rows = await ctx.db
+      .select()
+      .from(disputes)
+      .where(and(anyOf(disputes.id, uuids(ids)), inScope(ctx, disputes.jurisdictionCode)));
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('dispute'));
   });
 }
@@ -27,7 +43,10 @@ export function disputeLoader(ctx: Ctx) {
  */
 export function organisationLoader(ctx: Ctx) {
   return loader<string, OrganisationRow>(ctx, 'disputes.organisation', async (ids) => {
-    const rows = await ctx.db.select().from(mediationOrganisations).where(anyOf(mediationOrganisations.id, uuids(ids)));
+    const rows = await ctx.db
+      .select()
+      .from(mediationOrganisations)
+      .where(anyOf(mediationOrganisations.id, uuids(ids)));
     const scope = ctx.actor?.jurisdictionCode ?? '';
     const visible = rows.filter((o) => visibleOrganisation(o.jurisdictionCode, scope));
     return indexBy(ids, visible, (r) => r.id).map((r) => r ?? notFound('mediation organisation'));
@@ -42,14 +61,20 @@ export function visibleOrganisation(orgCode: string, scope: string): boolean {
 
 export function roundLoader(ctx: Ctx) {
   return loader<string, RoundRow>(ctx, 'disputes.round', async (ids) => {
-    const rows = await ctx.db.select().from(screeningRounds).where(and(anyOf(screeningRounds.id, uuids(ids)), inScope(ctx, screeningRounds.jurisdictionCode)));
+    const rows = await ctx.db
+      .select()
+      .from(screeningRounds)
+      .where(and(anyOf(screeningRounds.id, uuids(ids)), inScope(ctx, screeningRounds.jurisdictionCode)));
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('screening round'));
   });
 }
 
 export function proposalLoader(ctx: Ctx) {
   return loader<string, ProposalRow>(ctx, 'disputes.proposal', async (ids) => {
-    const rows = await ctx.db.select().from(vetoProposals).where(and(anyOf(vetoProposals.id, uuids(ids)), inScope(ctx, vetoProposals.jurisdictionCode)));
+    const rows = await ctx.db
+      .select()
+      .from(vetoProposals)
+      .where(and(anyOf(vetoProposals.id, uuids(ids)), inScope(ctx, vetoProposals.jurisdictionCode)));
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('veto proposal'));
   });
 }
@@ -79,7 +104,11 @@ export function stepsLoader(ctx: Ctx) {
 /** Locks a dispute in the caller's subtree for a write, or NOT_FOUND. */
 export async function lockDispute(ctx: Ctx, id: string): Promise<DisputeRow> {
   if (!isUuid(id)) throw notFound('dispute');
-  const [row] = await ctx.db.select().from(disputes).where(and(eq(disputes.id, id), inScope(ctx, disputes.jurisdictionCode))).for('update');
+  const [row] = await ctx.db
+    .select()
+    .from(disputes)
+    .where(and(eq(disputes.id, id), inScope(ctx, disputes.jurisdictionCode)))
+    .for('update');
   if (!row) throw notFound('dispute');
   return row;
 }

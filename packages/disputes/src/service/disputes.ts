@@ -1,9 +1,35 @@
 import { eq, gt, lt, lte, type SQL } from 'drizzle-orm';
-import { anyOf, assertVersion, requireWritableJurisdiction, inScope, isInScope, isWithin, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, type TxCtx, chinaDateOf } from '@safecity/core';
+import {
+  anyOf,
+  assertVersion,
+  requireWritableJurisdiction,
+  inScope,
+  isInScope,
+  isWithin,
+  paginate,
+  runMutation,
+  selectPage,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+  type TxCtx,
+  chinaDateOf,
+} from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { followUpDue, mediationDeadline, nextFollowUpAfterVisit } from '../rules/deadlines.js';
 import { handlingLevelOf, nextLevel, organisationCovers, type HandlingLevel } from '../rules/levels.js';
-import { defaultMediationKind, isOpen, OPEN_STATUSES, type DisputeKind, type DisputeSource, type DisputeStatus, type MediationKind, type PartyRole, type RiskLevel, type StepKind } from '../rules/vocabulary.js';
+import {
+  defaultMediationKind,
+  isOpen,
+  OPEN_STATUSES,
+  type DisputeKind,
+  type DisputeSource,
+  type DisputeStatus,
+  type MediationKind,
+  type PartyRole,
+  type RiskLevel,
+  type StepKind,
+} from '../rules/vocabulary.js';
 import { disputeParties, disputes, disputeSteps, type DisputeRow } from '../tables.js';
 import { actorId, lockDispute, organisationLoader, roundLoader, today } from './common.js';
 
@@ -81,7 +107,9 @@ export async function registerDispute(ctx: Ctx, input: RegisterDisputeInput, ide
     const registeredOn = input.registeredOn ?? today(tx);
     checkDate(tx, null, registeredOn, 'registeredOn');
     if (input.screeningRoundId) {
-      const round = await roundLoader(tx).load(input.screeningRoundId).catch(() => null);
+      const round = await roundLoader(tx)
+        .load(input.screeningRoundId)
+        .catch(() => null);
       if (!round || !isWithin(input.jurisdictionCode, round.jurisdictionCode)) throw DisputesErrors.error('SCREENING_ROUND_UNKNOWN', undefined, { field: 'screeningRoundId' });
     }
     const facts = { kind: input.kind, riskLevel: input.riskLevel, massIncidentRisk: input.massIncidentRisk };
@@ -134,7 +162,8 @@ export async function routeDispute(
     assertVersionOf(before, input.version);
     assertOpen(before);
     const org = await organisationLoader(tx).load(input.organisationId);
-    if (!organisationCovers(org, { jurisdictionCode: before.jurisdictionCode, level: before.level as HandlingLevel })) throw DisputesErrors.error('ORGANISATION_NOT_COVERING', undefined, { field: 'organisationId' });
+    if (!organisationCovers(org, { jurisdictionCode: before.jurisdictionCode, level: before.level as HandlingLevel }))
+      throw DisputesErrors.error('ORGANISATION_NOT_COVERING', undefined, { field: 'organisationId' });
     // A level hands a case to its own organisations or refers it to a specialised committee; it does
     // not assign the level above's mediators: that is what escalation is for.
     if (!isInScope(tx, org.jurisdictionCode) && org.kind !== 'specialised_committee') {
@@ -230,7 +259,15 @@ export async function recordMediationSession(
  */
 export async function recordMassIncident(
   ctx: Ctx,
-  input: { disputeId: string; occurredAt: Date; place?: string | null; description: string; participants?: number | null; unit?: { creditCode?: string | null; name?: string | null } | null; version?: number | null },
+  input: {
+    disputeId: string;
+    occurredAt: Date;
+    place?: string | null;
+    description: string;
+    participants?: number | null;
+    unit?: { creditCode?: string | null; name?: string | null } | null;
+    version?: number | null;
+  },
   idempotencyKey?: string | null,
 ): Promise<DisputeRow> {
   return runMutation(ctx, { operation: 'recordMassIncident', idempotencyKey, input }, async (tx) => {
@@ -264,7 +301,6 @@ export async function recordMassIncident(
     return after;
   });
 }
-
 
 /** A follow-up visit (跟踪回访) after an agreement: holding closes the follow-up, otherwise another is due. */
 export async function recordFollowUpVisit(

@@ -15,7 +15,7 @@ export async function registerMediationOrganisation(
   return runMutation(ctx, { operation: 'registerMediationOrganisation', idempotencyKey, input }, async (tx) => {
     await requireWritableJurisdiction(tx, input.jurisdictionCode);
     const level = handlingLevelOf(input.jurisdictionCode);
-    if (!level || !ORGANISATION_LEVELS[input.kind].includes(level) || (input.jurisdictionCode.length === 15)) {
+    if (!level || !ORGANISATION_LEVELS[input.kind].includes(level) || input.jurisdictionCode.length === 15) {
       throw DisputesErrors.error('ORGANISATION_LEVEL', undefined, { field: 'jurisdictionCode' });
     }
     const [row] = await tx.db

@@ -51,7 +51,11 @@ export async function proposeVeto(
 export async function decideVetoProposal(ctx: Ctx, input: { proposalId: string; accept: boolean; reason: string; version?: number | null }, idempotencyKey?: string | null): Promise<ProposalRow> {
   return runMutation(ctx, { operation: 'decideVetoProposal', idempotencyKey, input }, async (tx) => {
     if (!isUuid(input.proposalId)) throw notFound('veto proposal');
-    const [before] = await tx.db.select().from(vetoProposals).where(and(eq(vetoProposals.id, input.proposalId), inScope(tx, vetoProposals.jurisdictionCode))).for('update');
+    const [before] = await tx.db
+      .select()
+      .from(vetoProposals)
+      .where(and(eq(vetoProposals.id, input.proposalId), inScope(tx, vetoProposals.jurisdictionCode)))
+      .for('update');
     if (!before) throw notFound('veto proposal');
     assertVersion(before.version, input.version, 'veto proposal');
     if (before.status !== 'pending') throw DisputesErrors.error('PROPOSAL_DECIDED', undefined, { field: 'proposalId' });

@@ -36,11 +36,7 @@ export function assessMember(input: MemberAssessmentInput): MemberAssessment {
   const disciplineScore = round1(clamp(100 - input.disciplineDeductions));
   const avg = input.feedbackRatings.length ? input.feedbackRatings.reduce((a, b) => a + b, 0) / input.feedbackRatings.length : null;
   const feedbackScore = avg == null ? null : round1(clamp(((avg - 1) / 4) * 100));
-  const parts: [number, number][] = [
-    [incidentScore, w.incidents],
-    [disciplineScore, w.discipline],
-    ...(feedbackScore == null ? [] : ([[feedbackScore, w.feedback]] as [number, number][])),
-  ];
+  const parts: [number, number][] = [[incidentScore, w.incidents], [disciplineScore, w.discipline], ...(feedbackScore == null ? [] : ([[feedbackScore, w.feedback]] as [number, number][]))];
   const wsum = parts.reduce((a, [, x]) => a + x, 0);
   const total = round1(parts.reduce((a, [s, x]) => a + s * x, 0) / wsum);
   const explanation =

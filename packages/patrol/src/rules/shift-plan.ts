@@ -46,9 +46,7 @@ export function weeklyShiftPlan(input: { availableHours: number; incidents: read
     s.hours = Math.floor(s.quota);
   });
   let left = available - slots.reduce((a, s) => a + s.hours, 0);
-  const order = slots
-    .map((s, i) => ({ i, frac: s.quota - s.hours, w: weights[i] }))
-    .sort((a, b) => b.frac - a.frac || b.w - a.w || a.i - b.i);
+  const order = slots.map((s, i) => ({ i, frac: s.quota - s.hours, w: weights[i] })).sort((a, b) => b.frac - a.frac || b.w - a.w || a.i - b.i);
   for (const o of order) {
     if (left <= 0) break;
     slots[o.i].hours++;

@@ -29,7 +29,10 @@ function selfAndAncestors(code: string): string[] {
 }
 
 async function ruleFor(tx: Ctx, alertJurisdiction: string): Promise<ActivationRule> {
-  const configured = await tx.db.select().from(activationRules).where(anyOf(activationRules.jurisdictionCode, selfAndAncestors(alertJurisdiction)));
+  const configured = await tx.db
+    .select()
+    .from(activationRules)
+    .where(anyOf(activationRules.jurisdictionCode, selfAndAncestors(alertJurisdiction)));
   return pickRule(alertJurisdiction, configured);
 }
 
@@ -154,7 +157,10 @@ export async function recordCheckIn(ctx: Ctx, input: { activationId: string; che
 
 export const checkInsByActivationLoader = (ctx: Ctx) =>
   loader<string, CheckInRow[]>(ctx, 'patrol.checkInsByActivation', async (ids) => {
-    const rows = await ctx.db.select().from(checkIns).where(anyOf(checkIns.activationId, [...ids]));
+    const rows = await ctx.db
+      .select()
+      .from(checkIns)
+      .where(anyOf(checkIns.activationId, [...ids]));
     return ids.map((id) => rows.filter((r) => r.activationId === id));
   });
 

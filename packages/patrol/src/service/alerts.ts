@@ -1,5 +1,21 @@
 import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
-import { requireWritableJurisdiction, anyOf, assertInScope, inScope, paginate, requireActor, runMutation, scopeOf, selectPage, withinSql, type ConnectionArgs, type Ctx, type MajorEventKind, type TxCtx, chinaDateOf } from '@safecity/core';
+import {
+  requireWritableJurisdiction,
+  anyOf,
+  assertInScope,
+  inScope,
+  paginate,
+  requireActor,
+  runMutation,
+  scopeOf,
+  selectPage,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+  type MajorEventKind,
+  type TxCtx,
+  chinaDateOf,
+} from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { CRIMINAL_TYPES, oneYearEarlier, responseShare, yearOnYear, type AlertType, type ResponseShare, type YearOnYear } from '../rules/index.js';
 import { alerts, type AlertRow } from '../tables.js';

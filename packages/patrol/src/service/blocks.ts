@@ -1,5 +1,20 @@
 import { and, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
-import { requireWritableJurisdiction, anyOf, inScope, isWithin, jurisdictions, loader, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
+import {
+  requireWritableJurisdiction,
+  anyOf,
+  inScope,
+  isWithin,
+  jurisdictions,
+  loader,
+  paginate,
+  requireActor,
+  runMutation,
+  selectPage,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+  addDays,
+} from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { assessMember, daysFrom, shanghaiTime, weeklyShiftPlan, type MemberAssessment, type ShiftPlan } from '../rules/index.js';
 import { alerts, communityFeedback, disciplineRecords, patrolBlocks, patrolMembers, patrolTeams, type BlockRow, type MemberRow } from '../tables.js';
@@ -109,7 +124,10 @@ export async function recordCommunityFeedback(ctx: Ctx, input: { memberId: strin
  */
 const MAX_ASSESSMENT_DAYS = 366;
 
-export async function memberAssessment(ctx: Ctx, input: { memberId: string; from: string; to: string }): Promise<MemberAssessment & { blockIncidents: number; blockIncidentsPrevious: number; blockId: string | null }> {
+export async function memberAssessment(
+  ctx: Ctx,
+  input: { memberId: string; from: string; to: string },
+): Promise<MemberAssessment & { blockIncidents: number; blockIncidentsPrevious: number; blockId: string | null }> {
   // A bounded period: the comparison period is as long as this one (issue #11: `to: 9999-12-31` exhausted the heap).
   const span = Math.round((Date.parse(`${input.to}T00:00:00Z`) - Date.parse(`${input.from}T00:00:00Z`)) / 86_400_000) + 1;
   if (!(span >= 1 && span <= MAX_ASSESSMENT_DAYS)) throw PatrolErrors.error('RANGE_TOO_LONG', `An assessment period runs forward over at most ${MAX_ASSESSMENT_DAYS} days.`, { field: 'to' });

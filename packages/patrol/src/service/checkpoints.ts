@@ -1,10 +1,23 @@
 import { and, eq, gt, lt, type SQL } from 'drizzle-orm';
 import { requireWritableJurisdiction, anyOf, inScope, isWithin, loader, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { assessShift, coverageGaps, daysFrom, generateRoster, shanghaiTime, shiftsOf, type CheckpointKind, type TeamLevel, type Task, type ShiftKey, type TaskCompliance, type Gap, type RosterEntry } from '../rules/index.js';
+import {
+  assessShift,
+  coverageGaps,
+  daysFrom,
+  generateRoster,
+  shanghaiTime,
+  shiftsOf,
+  type CheckpointKind,
+  type TeamLevel,
+  type Task,
+  type ShiftKey,
+  type TaskCompliance,
+  type Gap,
+  type RosterEntry,
+} from '../rules/index.js';
 import { checkpoints, dutyLogs, patrolMembers, patrolTeams, type CheckpointRow, type DutyLogRow, type TeamRow } from '../tables.js';
 import { assertCoordinates, blockLoader, checkpointLoader, teamLoader, teamsByCheckpointLoader } from './common.js';
-
 
 /** Longest range a roster, compliance or gap query covers. */
 export const MAX_RANGE_DAYS = 62;
@@ -39,7 +52,14 @@ export async function createPatrolTeam(
     if (input.blockId) await blockLoader(tx).load(input.blockId);
     const [row] = await tx.db
       .insert(patrolTeams)
-      .values({ name: input.name, level: input.level, jurisdictionCode: input.jurisdictionCode, checkpointId: input.checkpointId ?? null, blockId: input.blockId ?? null, vehicles: input.vehicles ?? 0 })
+      .values({
+        name: input.name,
+        level: input.level,
+        jurisdictionCode: input.jurisdictionCode,
+        checkpointId: input.checkpointId ?? null,
+        blockId: input.blockId ?? null,
+        vehicles: input.vehicles ?? 0,
+      })
       .returning();
     tx.audit({ entityType: 'PatrolTeam', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
     return row;
@@ -50,7 +70,10 @@ export async function addPatrolMember(ctx: Ctx, input: { teamId: string; name: s
   return runMutation(ctx, { operation: 'addPatrolMember', idempotencyKey, input }, async (tx) => {
     const team = await teamLoader(tx).load(input.teamId);
     await requireWritableJurisdiction(tx, team.jurisdictionCode, 'input.teamId');
-    const [row] = await tx.db.insert(patrolMembers).values({ teamId: team.id, name: input.name, badgeNumber: input.badgeNumber ?? null, jurisdictionCode: team.jurisdictionCode }).returning();
+    const [row] = await tx.db
+      .insert(patrolMembers)
+      .values({ teamId: team.id, name: input.name, badgeNumber: input.badgeNumber ?? null, jurisdictionCode: team.jurisdictionCode })
+      .returning();
     tx.audit({ entityType: 'PatrolMember', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
     return row;
   });

@@ -2,7 +2,20 @@ import { and } from 'drizzle-orm';
 import { anyOf, idOfType, groupBy, inScope, indexBy, loader, notFound, type Ctx, isUuid } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { isInsideChina, isValidCoordinate } from '../rules/index.js';
-import { activations, alerts, checkpoints, patrolBlocks, patrolMembers, patrolTeams, type ActivationRow, type AlertRow, type BlockRow, type CheckpointRow, type MemberRow, type TeamRow } from '../tables.js';
+import {
+  activations,
+  alerts,
+  checkpoints,
+  patrolBlocks,
+  patrolMembers,
+  patrolTeams,
+  type ActivationRow,
+  type AlertRow,
+  type BlockRow,
+  type CheckpointRow,
+  type MemberRow,
+  type TeamRow,
+} from '../tables.js';
 
 /** A Relay global id of the expected type, decoded to the row id. */
 export function idOf(gid: { typename: string; id: string }, typename: string, field: string): string {
@@ -25,17 +38,47 @@ function scopedById<R extends { id: string }>(ctx: Ctx, key: string, what: strin
 }
 
 export const checkpointLoader = (ctx: Ctx) =>
-  scopedById<CheckpointRow>(ctx, 'patrol.checkpoint', 'checkpoint', (ids) => ctx.db.select().from(checkpoints).where(and(anyOf(checkpoints.id, ids), inScope(ctx, checkpoints.jurisdictionCode))));
+  scopedById<CheckpointRow>(ctx, 'patrol.checkpoint', 'checkpoint', (ids) =>
+    ctx.db
+      .select()
+      .from(checkpoints)
+      .where(and(anyOf(checkpoints.id, ids), inScope(ctx, checkpoints.jurisdictionCode))),
+  );
 export const teamLoader = (ctx: Ctx) =>
-  scopedById<TeamRow>(ctx, 'patrol.team', 'patrol team', (ids) => ctx.db.select().from(patrolTeams).where(and(anyOf(patrolTeams.id, ids), inScope(ctx, patrolTeams.jurisdictionCode))));
+  scopedById<TeamRow>(ctx, 'patrol.team', 'patrol team', (ids) =>
+    ctx.db
+      .select()
+      .from(patrolTeams)
+      .where(and(anyOf(patrolTeams.id, ids), inScope(ctx, patrolTeams.jurisdictionCode))),
+  );
 export const memberLoader = (ctx: Ctx) =>
-  scopedById<MemberRow>(ctx, 'patrol.member', 'patrol member', (ids) => ctx.db.select().from(patrolMembers).where(and(anyOf(patrolMembers.id, ids), inScope(ctx, patrolMembers.jurisdictionCode))));
+  scopedById<MemberRow>(ctx, 'patrol.member', 'patrol member', (ids) =>
+    ctx.db
+      .select()
+      .from(patrolMembers)
+      .where(and(anyOf(patrolMembers.id, ids), inScope(ctx, patrolMembers.jurisdictionCode))),
+  );
 export const alertLoader = (ctx: Ctx) =>
-  scopedById<AlertRow>(ctx, 'patrol.alert', 'alert', (ids) => ctx.db.select().from(alerts).where(and(anyOf(alerts.id, ids), inScope(ctx, alerts.jurisdictionCode))));
+  scopedById<AlertRow>(ctx, 'patrol.alert', 'alert', (ids) =>
+    ctx.db
+      .select()
+      .from(alerts)
+      .where(and(anyOf(alerts.id, ids), inScope(ctx, alerts.jurisdictionCode))),
+  );
 export const activationLoader = (ctx: Ctx) =>
-  scopedById<ActivationRow>(ctx, 'patrol.activation', 'activation', (ids) => ctx.db.select().from(activations).where(and(anyOf(activations.id, ids), inScope(ctx, activations.jurisdictionCode))));
+  scopedById<ActivationRow>(ctx, 'patrol.activation', 'activation', (ids) =>
+    ctx.db
+      .select()
+      .from(activations)
+      .where(and(anyOf(activations.id, ids), inScope(ctx, activations.jurisdictionCode))),
+  );
 export const blockLoader = (ctx: Ctx) =>
-  scopedById<BlockRow>(ctx, 'patrol.block', 'patrol block', (ids) => ctx.db.select().from(patrolBlocks).where(and(anyOf(patrolBlocks.id, ids), inScope(ctx, patrolBlocks.jurisdictionCode))));
+  scopedById<BlockRow>(ctx, 'patrol.block', 'patrol block', (ids) =>
+    ctx.db
+      .select()
+      .from(patrolBlocks)
+      .where(and(anyOf(patrolBlocks.id, ids), inScope(ctx, patrolBlocks.jurisdictionCode))),
+  );
 
 /** Non-error values of a loadMany, in order (rows that vanished from scope are left out). */
 export function present<R>(rows: (R | Error)[]): R[] {

@@ -1,5 +1,21 @@
 import { and, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
-import { requireWritableJurisdiction, anyOf, assertInScope, indexBy, inScope, loader, notFound, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, isUuid } from '@safecity/core';
+import {
+  requireWritableJurisdiction,
+  anyOf,
+  assertInScope,
+  indexBy,
+  inScope,
+  loader,
+  notFound,
+  paginate,
+  requireActor,
+  runMutation,
+  selectPage,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+  isUuid,
+} from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import type { Task } from '../rules/index.js';
 import { dutyLogs, patrolMembers, type DutyLogRow } from '../tables.js';
@@ -12,11 +28,7 @@ const MAX_LOG_MS = 24 * 3_600_000;
  * concurrent logs for one person cannot both pass the overlap check (an exclusion
  * constraint would need btree_gist, which embedded PGlite does not load).
  */
-export async function recordDutyLog(
-  ctx: Ctx,
-  input: { memberId: string; checkpointId?: string | null; task: Task; startAt: Date; endAt: Date },
-  idempotencyKey?: string | null,
-): Promise<DutyLogRow> {
+export async function recordDutyLog(ctx: Ctx, input: { memberId: string; checkpointId?: string | null; task: Task; startAt: Date; endAt: Date }, idempotencyKey?: string | null): Promise<DutyLogRow> {
   return runMutation(ctx, { operation: 'recordDutyLog', idempotencyKey, input }, async (tx) => {
     if (!(input.endAt > input.startAt) || input.endAt.getTime() - input.startAt.getTime() > MAX_LOG_MS) {
       throw PatrolErrors.error('DUTY_LOG_INTERVAL_INVALID', undefined, { field: 'input.endAt' });
@@ -89,6 +101,11 @@ export async function listDutyLogs(ctx: Ctx, filter: DutyLogFilter, args: Connec
 export const dutyLogLoader = (ctx: Ctx) =>
   loader<string, DutyLogRow>(ctx, 'patrol.dutyLog', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length ? await ctx.db.select().from(dutyLogs).where(and(anyOf(dutyLogs.id, valid), inScope(ctx, dutyLogs.jurisdictionCode))) : [];
+    const rows = valid.length
+      ? await ctx.db
+          .select()
+          .from(dutyLogs)
+          .where(and(anyOf(dutyLogs.id, valid), inScope(ctx, dutyLogs.jurisdictionCode)))
+      : [];
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('duty log'));
   });

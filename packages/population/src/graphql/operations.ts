@@ -20,7 +20,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
   const PersonFilter = builder.inputType('PersonFilter', {
     description: 'Narrows the persons; every condition given must hold.',
     fields: (t) => ({
-      jurisdictionCode: t.field({ type: 'DivisionCode', description: 'Only persons inside this division\'s subtree.' }),
+      jurisdictionCode: t.field({ type: 'DivisionCode', description: "Only persons inside this division's subtree." }),
       kind: t.field({ type: T.PersonKind, description: 'Only registered (户籍人口) or only floating (流动人口) persons.' }),
       tier: t.field({ type: T.TenantTier, description: 'Only persons of this tenant tier.' }),
       name: t.string({ description: 'Exact name.', validate: z.string().max(50) }),
@@ -31,7 +31,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
   const DwellingFilter = builder.inputType('DwellingFilter', {
     description: 'Narrows the rental dwellings; every condition given must hold.',
     fields: (t) => ({
-      jurisdictionCode: t.field({ type: 'DivisionCode', description: 'Only dwellings inside this division\'s subtree.' }),
+      jurisdictionCode: t.field({ type: 'DivisionCode', description: "Only dwellings inside this division's subtree." }),
       dwellingClass: t.field({ type: T.DwellingClass, description: 'Only dwellings of this class.' }),
       filingStatus: t.field({ type: T.FilingStatus, description: 'Only dwellings with this filing (登记备案) status.' }),
       address: t.string({ description: 'Exact standard address.', validate: z.string().max(200) }),
@@ -60,48 +60,60 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
   });
 
   builder.queryFields((t) => ({
-    persons: t.connection({
-      type: T.Person,
-      authScopes: read,
-      description: 'Persons in your jurisdiction, ordered by (jurisdiction, id).',
-      args: { filter: t.arg({ type: PersonFilter, description: 'Conditions on the persons; none: all in your jurisdiction.' }) },
-      resolve: (_r, args, ctx) => listPersons(ctx, args.filter ?? {}, args),
-    }, connectionOf(builder, T.Person)),
-    dwellings: t.connection({
-      type: T.Dwelling,
-      authScopes: read,
-      description: 'Rental dwellings in your jurisdiction, ordered by (jurisdiction, id).',
-      args: { filter: t.arg({ type: DwellingFilter, description: 'Conditions on the dwellings; none: all in your jurisdiction.' }) },
-      resolve: (_r, args, ctx, info) => listDwellings(ctx, args.filter ?? {}, args, info),
-    }, connectionOf(builder, T.Dwelling)),
-    overdueDwellings: t.connection({
-      type: T.Dwelling,
-      authScopes: read,
-      description: 'Dwellings whose revisit is overdue on asOf (default today), most overdue first.',
-      args: {
-        asOf: t.arg({ type: 'Date', description: 'The day to judge on; default today (China time).' }),
-        jurisdictionCode: t.arg({ type: 'DivisionCode', description: 'Only dwellings inside this division\'s subtree.' }),
-        dwellingClass: t.arg({ type: T.DwellingClass, description: 'Only dwellings of this class.' }),
+    persons: t.connection(
+      {
+        type: T.Person,
+        authScopes: read,
+        description: 'Persons in your jurisdiction, ordered by (jurisdiction, id).',
+        args: { filter: t.arg({ type: PersonFilter, description: 'Conditions on the persons; none: all in your jurisdiction.' }) },
+        resolve: (_r, args, ctx) => listPersons(ctx, args.filter ?? {}, args),
       },
-      resolve: (_r, args, ctx) => listOverdueDwellings(ctx, args, args),
-    }, connectionOf(builder, T.Dwelling)),
-    overdueTenants: t.connection({
-      type: T.Person,
-      authScopes: read,
-      description: 'Tenants whose revisit is overdue on asOf (default today), most overdue first.',
-      args: {
-        asOf: t.arg({ type: 'Date', description: 'The day to judge on; default today (China time).' }),
-        jurisdictionCode: t.arg({ type: 'DivisionCode', description: 'Only tenants inside this division\'s subtree.' }),
-        tier: t.arg({ type: T.TenantTier, description: 'Only tenants of this tier.' }),
+      connectionOf(builder, T.Person),
+    ),
+    dwellings: t.connection(
+      {
+        type: T.Dwelling,
+        authScopes: read,
+        description: 'Rental dwellings in your jurisdiction, ordered by (jurisdiction, id).',
+        args: { filter: t.arg({ type: DwellingFilter, description: 'Conditions on the dwellings; none: all in your jurisdiction.' }) },
+        resolve: (_r, args, ctx, info) => listDwellings(ctx, args.filter ?? {}, args, info),
       },
-      resolve: (_r, args, ctx) => listOverdueTenants(ctx, args, args),
-    }, connectionOf(builder, T.Person)),
+      connectionOf(builder, T.Dwelling),
+    ),
+    overdueDwellings: t.connection(
+      {
+        type: T.Dwelling,
+        authScopes: read,
+        description: 'Dwellings whose revisit is overdue on asOf (default today), most overdue first.',
+        args: {
+          asOf: t.arg({ type: 'Date', description: 'The day to judge on; default today (China time).' }),
+          jurisdictionCode: t.arg({ type: 'DivisionCode', description: "Only dwellings inside this division's subtree." }),
+          dwellingClass: t.arg({ type: T.DwellingClass, description: 'Only dwellings of this class.' }),
+        },
+        resolve: (_r, args, ctx) => listOverdueDwellings(ctx, args, args),
+      },
+      connectionOf(builder, T.Dwelling),
+    ),
+    overdueTenants: t.connection(
+      {
+        type: T.Person,
+        authScopes: read,
+        description: 'Tenants whose revisit is overdue on asOf (default today), most overdue first.',
+        args: {
+          asOf: t.arg({ type: 'Date', description: 'The day to judge on; default today (China time).' }),
+          jurisdictionCode: t.arg({ type: 'DivisionCode', description: "Only tenants inside this division's subtree." }),
+          tier: t.arg({ type: T.TenantTier, description: 'Only tenants of this tier.' }),
+        },
+        resolve: (_r, args, ctx) => listOverdueTenants(ctx, args, args),
+      },
+      connectionOf(builder, T.Person),
+    ),
     populationRates: t.field({
       type: PopulationRates,
       authScopes: read,
       description: 'Registration, consistency, deregistration and filing rates (and the five-ones share) of a jurisdiction and its children for a period (YYYY, YYYY-Qn or YYYY-MM).',
       args: {
-        jurisdictionCode: t.arg({ type: 'DivisionCode', required: true, description: 'The jurisdiction (in your subtree) whose rates, and its children\'s, you want.' }),
+        jurisdictionCode: t.arg({ type: 'DivisionCode', required: true, description: "The jurisdiction (in your subtree) whose rates, and its children's, you want." }),
         period: t.arg.string({ required: true, description: 'YYYY, YYYY-Qn (quarter) or YYYY-MM.', validate: z.string().max(7) }),
       },
       resolve: (_r, args, ctx) => populationRates(ctx, args),
@@ -147,32 +159,35 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
     }),
   });
   const Estimate = builder.objectRef<{ jurisdictionCode: string; period: string; estimate: number }>('FloatingPopulationEstimate').implement({
-    description: 'The estimated floating population (流动人口) of a community for a period: the registration rate\'s denominator.',
+    description: "The estimated floating population (流动人口) of a community for a period: the registration rate's denominator.",
     fields: (t) => ({
       jurisdictionCode: t.field({ type: 'DivisionCode', description: 'The community (社区/村, 12 digits).', resolve: (r) => r.jurisdictionCode }),
       period: t.exposeString('period', { description: 'YYYY, YYYY-Qn or YYYY-MM.' }),
       estimate: t.exposeInt('estimate', { description: 'Estimated number of floating persons.' }),
     }),
   });
-  const FiveOnesCheck = builder.objectRef<{ id: string; manager: boolean; electronicLock: boolean; registerBook: boolean; policeReminderSign: boolean; responsibilityLetter: boolean }>('FiveOnesCheck').implement({
-    description: 'A five-ones (五个一) check of an urban-village building: which of the five items are in place.',
-    fields: (t) => ({
-      id: t.exposeID('id', { description: 'The check\'s id.' }),
-      manager: t.exposeBoolean('manager', { description: 'One manager (一名管理员) is in place.' }),
-      electronicLock: t.exposeBoolean('electronicLock', { description: 'One electronic lock (一把电子锁) is fitted.' }),
-      registerBook: t.exposeBoolean('registerBook', { description: 'One register book (一本登记簿) is kept.' }),
-      policeReminderSign: t.exposeBoolean('policeReminderSign', { description: 'One police reminder sign (一块警示牌) is up.' }),
-      responsibilityLetter: t.exposeBoolean('responsibilityLetter', { description: 'One tripartite responsibility letter (一份三方责任书) is signed.' }),
-      complete: t.boolean({ description: 'All five items are in place.', resolve: fiveOnesComplete }),
-    }),
-  });
+  const FiveOnesCheck = builder
+    .objectRef<{ id: string; manager: boolean; electronicLock: boolean; registerBook: boolean; policeReminderSign: boolean; responsibilityLetter: boolean }>('FiveOnesCheck')
+    .implement({
+      description: 'A five-ones (五个一) check of an urban-village building: which of the five items are in place.',
+      fields: (t) => ({
+        id: t.exposeID('id', { description: "The check's id." }),
+        manager: t.exposeBoolean('manager', { description: 'One manager (一名管理员) is in place.' }),
+        electronicLock: t.exposeBoolean('electronicLock', { description: 'One electronic lock (一把电子锁) is fitted.' }),
+        registerBook: t.exposeBoolean('registerBook', { description: 'One register book (一本登记簿) is kept.' }),
+        policeReminderSign: t.exposeBoolean('policeReminderSign', { description: 'One police reminder sign (一块警示牌) is up.' }),
+        responsibilityLetter: t.exposeBoolean('responsibilityLetter', { description: 'One tripartite responsibility letter (一份三方责任书) is signed.' }),
+        complete: t.boolean({ description: 'All five items are in place.', resolve: fiveOnesComplete }),
+      }),
+    });
 
   builder.mutationFields((t) => ({
     recordPerson: t.field({
       type: T.Person,
       authScopes: write,
       errors: {},
-      description: 'Puts a person on the register. Birth date and gender are derived from the identity number; given values must agree. Errors: POPULATION_RESIDENT_ID_INVALID, POPULATION_BIRTH_DATE_MISMATCH, POPULATION_GENDER_MISMATCH, POPULATION_INFLOW_REASON_REQUIRED, POPULATION_INFLOW_DATE_IN_FUTURE, POPULATION_PERSON_EXISTS, CORE_JURISDICTION_OUT_OF_SCOPE, CORE_JURISDICTION_UNKNOWN, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description:
+        'Puts a person on the register. Birth date and gender are derived from the identity number; given values must agree. Errors: POPULATION_RESIDENT_ID_INVALID, POPULATION_BIRTH_DATE_MISMATCH, POPULATION_GENDER_MISMATCH, POPULATION_INFLOW_REASON_REQUIRED, POPULATION_INFLOW_DATE_IN_FUTURE, POPULATION_PERSON_EXISTS, CORE_JURISDICTION_OUT_OF_SCOPE, CORE_JURISDICTION_UNKNOWN, CORE_IDEMPOTENCY_KEY_REUSED.',
       args: {
         name: t.arg.string({ required: true, description: 'Full name (姓名), at most 50 characters.', validate: requiredText(50) }),
         idNumber: t.arg({ type: 'ResidentIdNumber', required: true, description: 'Resident identity number (居民身份证号); stored encrypted, shown masked.' }),
@@ -193,7 +208,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       type: T.Person,
       authScopes: write,
       errors: {},
-      description: 'Corrects a person\'s name, phone or household-registration place; arguments left out keep their value. Errors: CORE_NOT_FOUND, CORE_VERSION_CONFLICT, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description: "Corrects a person's name, phone or household-registration place; arguments left out keep their value. Errors: CORE_NOT_FOUND, CORE_VERSION_CONFLICT, CORE_IDEMPOTENCY_KEY_REUSED.",
       args: {
         personId: t.arg.globalID({ required: true, for: T.Person, description: 'The person to correct.' }),
         version: t.arg.int({ required: true, description: 'The version you read (optimistic concurrency).' }),
@@ -208,7 +223,8 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       type: T.Person,
       authScopes: write,
       errors: {},
-      description: 'Sets a tenant\'s tier (重点层 / 关注层 / 稳定层, 分层次管理); the revisit due date follows the new tier and the change joins tierHistory. Errors: CORE_NOT_FOUND, CORE_VERSION_CONFLICT, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description:
+        "Sets a tenant's tier (重点层 / 关注层 / 稳定层, 分层次管理); the revisit due date follows the new tier and the change joins tierHistory. Errors: CORE_NOT_FOUND, CORE_VERSION_CONFLICT, CORE_IDEMPOTENCY_KEY_REUSED.",
       args: {
         personId: t.arg.globalID({ required: true, for: T.Person, description: 'The tenant.' }),
         tier: t.arg({ type: T.TenantTier, required: true, description: 'The new tier.' }),
@@ -222,7 +238,8 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       type: T.Dwelling,
       authScopes: write,
       errors: {},
-      description: 'Puts a rental dwelling (出租屋) on the register at its standard address; with a filing number it is filed, else unfiled. Errors: POPULATION_CAPACITY_BELOW_ROOMS, POPULATION_ADDRESS_TAKEN, CORE_JURISDICTION_OUT_OF_SCOPE, CORE_JURISDICTION_UNKNOWN, CORE_NOT_FOUND, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description:
+        'Puts a rental dwelling (出租屋) on the register at its standard address; with a filing number it is filed, else unfiled. Errors: POPULATION_CAPACITY_BELOW_ROOMS, POPULATION_ADDRESS_TAKEN, CORE_JURISDICTION_OUT_OF_SCOPE, CORE_JURISDICTION_UNKNOWN, CORE_NOT_FOUND, CORE_IDEMPOTENCY_KEY_REUSED.',
       args: {
         address: t.arg.string({ required: true, description: 'Standard address (标准地址), at most 200 characters; unique on the register.', validate: requiredText(200) }),
         landlordId: t.arg.globalID({ for: T.Person, description: 'The landlord (房东), a person in your jurisdiction.' }),
@@ -243,7 +260,8 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       type: T.Dwelling,
       authScopes: write,
       errors: {},
-      description: 'Sets a dwelling\'s class (重点户 / 一般户 / 放心户); the revisit due date follows the new class and the change joins classHistory. Errors: CORE_NOT_FOUND, CORE_VERSION_CONFLICT, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description:
+        "Sets a dwelling's class (重点户 / 一般户 / 放心户); the revisit due date follows the new class and the change joins classHistory. Errors: CORE_NOT_FOUND, CORE_VERSION_CONFLICT, CORE_IDEMPOTENCY_KEY_REUSED.",
       args: {
         dwellingId: t.arg.globalID({ required: true, for: T.Dwelling, description: 'The dwelling.' }),
         dwellingClass: t.arg({ type: T.DwellingClass, required: true, description: 'The new class.' }),
@@ -257,7 +275,8 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       type: T.Dwelling,
       authScopes: write,
       errors: {},
-      description: 'Records the rental filing (登记备案) of a dwelling with its filing number; its status becomes filed. Errors: POPULATION_REGISTRATION_DATE_IN_FUTURE, CORE_NOT_FOUND, CORE_VERSION_CONFLICT, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description:
+        'Records the rental filing (登记备案) of a dwelling with its filing number; its status becomes filed. Errors: POPULATION_REGISTRATION_DATE_IN_FUTURE, CORE_NOT_FOUND, CORE_VERSION_CONFLICT, CORE_IDEMPOTENCY_KEY_REUSED.',
       args: {
         dwellingId: t.arg.globalID({ required: true, for: T.Dwelling, description: 'The dwelling.' }),
         filingNumber: t.arg.string({ required: true, description: 'Rental filing number (备案号), at most 40 characters.', validate: requiredText(40) }),
@@ -271,7 +290,8 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       type: FiveOnesCheck,
       authScopes: write,
       errors: {},
-      description: 'Records a five-ones (五个一) check of an urban-village building: which of the five items are in place. Errors: POPULATION_NOT_URBAN_VILLAGE_BUILDING, CORE_NOT_FOUND, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description:
+        'Records a five-ones (五个一) check of an urban-village building: which of the five items are in place. Errors: POPULATION_NOT_URBAN_VILLAGE_BUILDING, CORE_NOT_FOUND, CORE_IDEMPOTENCY_KEY_REUSED.',
       args: {
         dwellingId: t.arg.globalID({ required: true, for: T.Dwelling, description: 'The urban-village building (urbanVillageBuilding true).' }),
         manager: t.arg.boolean({ required: true, description: 'One manager (一名管理员) is in place.' }),
@@ -287,7 +307,8 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       type: T.Registration,
       authScopes: write,
       errors: {},
-      description: 'New registration (新办登记). The date may be neither in the future nor before the inflow date; one active registration per person; above capacity it is accepted and flagged. Errors: POPULATION_REGISTRATION_DATE_IN_FUTURE, POPULATION_REGISTRATION_BEFORE_INFLOW, POPULATION_ALREADY_REGISTERED, CORE_NOT_FOUND, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description:
+        'New registration (新办登记). The date may be neither in the future nor before the inflow date; one active registration per person; above capacity it is accepted and flagged. Errors: POPULATION_REGISTRATION_DATE_IN_FUTURE, POPULATION_REGISTRATION_BEFORE_INFLOW, POPULATION_ALREADY_REGISTERED, CORE_NOT_FOUND, CORE_IDEMPOTENCY_KEY_REUSED.',
       args: {
         personId: t.arg.globalID({ required: true, for: T.Person, description: 'The person (without an active registration).' }),
         dwellingId: t.arg.globalID({ required: true, for: T.Dwelling, description: 'The dwelling they live at.' }),
@@ -300,12 +321,13 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       type: T.Registration,
       authScopes: write,
       errors: {},
-      description: 'Change (变更): moves the person to another dwelling; the old registration ends as changed on changedOn; returns the new registration. Errors: POPULATION_REGISTRATION_ENDED, POPULATION_REGISTRATION_DATE_IN_FUTURE, POPULATION_END_BEFORE_START, POPULATION_SAME_DWELLING, POPULATION_ALREADY_REGISTERED, CORE_NOT_FOUND, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description:
+        'Change (变更): moves the person to another dwelling; the old registration ends as changed on changedOn; returns the new registration. Errors: POPULATION_REGISTRATION_ENDED, POPULATION_REGISTRATION_DATE_IN_FUTURE, POPULATION_END_BEFORE_START, POPULATION_SAME_DWELLING, POPULATION_ALREADY_REGISTERED, CORE_NOT_FOUND, CORE_IDEMPOTENCY_KEY_REUSED.',
       args: {
         registrationId: t.arg.globalID({ required: true, for: T.Registration, description: 'The active registration being changed.' }),
         toDwellingId: t.arg.globalID({ required: true, for: T.Dwelling, description: 'The dwelling the person moves to (not the current one).' }),
         changedOn: t.arg({ type: 'Date', required: true, description: 'Day of the move: not in the future, not before the old registration began.' }),
-        reason: t.arg.string({ required: true, description: 'Why (at most 200 characters); kept as the old registration\'s endReason.', validate: requiredText(200) }),
+        reason: t.arg.string({ required: true, description: "Why (at most 200 characters); kept as the old registration's endReason.", validate: requiredText(200) }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey', description: 'Retry key: a repeat with the same key returns the first result.' }),
       },
       resolve: (_r, { idempotencyKey, registrationId, toDwellingId, ...input }, ctx) =>
@@ -315,7 +337,8 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       type: T.Registration,
       authScopes: write,
       errors: {},
-      description: 'Deregistration (注销) with reason and date: the registration ends as deregistered. Errors: POPULATION_REGISTRATION_ENDED, POPULATION_REGISTRATION_DATE_IN_FUTURE, POPULATION_END_BEFORE_START, CORE_NOT_FOUND, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description:
+        'Deregistration (注销) with reason and date: the registration ends as deregistered. Errors: POPULATION_REGISTRATION_ENDED, POPULATION_REGISTRATION_DATE_IN_FUTURE, POPULATION_END_BEFORE_START, CORE_NOT_FOUND, CORE_IDEMPOTENCY_KEY_REUSED.',
       args: {
         registrationId: t.arg.globalID({ required: true, for: T.Registration, description: 'The active registration to end.' }),
         deregisteredOn: t.arg({ type: 'Date', required: true, description: 'Day it ends: not in the future, not before it began.' }),
@@ -328,7 +351,8 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       type: T.Revisit,
       authScopes: write,
       errors: {},
-      description: 'Records a revisit (回访) of a dwelling with the tenants seen or found departed; the dwelling\'s and the seen tenants\' next due dates follow (a late entry of an older visit does not move them back). Errors: POPULATION_VISIT_IN_FUTURE, POPULATION_NOT_A_TENANT, CORE_NOT_FOUND, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description:
+        "Records a revisit (回访) of a dwelling with the tenants seen or found departed; the dwelling's and the seen tenants' next due dates follow (a late entry of an older visit does not move them back). Errors: POPULATION_VISIT_IN_FUTURE, POPULATION_NOT_A_TENANT, CORE_NOT_FOUND, CORE_IDEMPOTENCY_KEY_REUSED.",
       args: {
         dwellingId: t.arg.globalID({ required: true, for: T.Dwelling, description: 'The dwelling visited.' }),
         visitedAt: t.arg({ type: 'DateTime', required: true, description: 'When the visit took place (not in the future).' }),
@@ -345,7 +369,8 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       type: Estimate,
       authScopes: manage,
       errors: {},
-      description: 'The estimated floating population of a community for a period: the registration rate’s denominator; a later value for the same community and period supersedes it (history kept). Errors: POPULATION_ESTIMATE_LEVEL, POPULATION_PERIOD_INVALID, CORE_JURISDICTION_OUT_OF_SCOPE, CORE_JURISDICTION_UNKNOWN, CORE_IDEMPOTENCY_KEY_REUSED.',
+      description:
+        'The estimated floating population of a community for a period: the registration rate’s denominator; a later value for the same community and period supersedes it (history kept). Errors: POPULATION_ESTIMATE_LEVEL, POPULATION_PERIOD_INVALID, CORE_JURISDICTION_OUT_OF_SCOPE, CORE_JURISDICTION_UNKNOWN, CORE_IDEMPOTENCY_KEY_REUSED.',
       args: {
         jurisdictionCode: t.arg({ type: 'DivisionCode', required: true, description: 'The community (社区/村, 12 digits) in your subtree.' }),
         period: t.arg.string({ required: true, description: 'YYYY, YYYY-Qn or YYYY-MM.', validate: z.string().max(7) }),
@@ -370,7 +395,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
       description: 'Emits revisitOverdue once per overdue dwelling or tenant and due date (idempotent). Errors: CORE_NOT_FOUND.',
       args: {
         asOf: t.arg({ type: 'Date', description: 'The day to judge on; default today (China time).' }),
-        jurisdictionCode: t.arg({ type: 'DivisionCode', description: 'Only this division\'s subtree (inside yours); default your whole jurisdiction.' }),
+        jurisdictionCode: t.arg({ type: 'DivisionCode', description: "Only this division's subtree (inside yours); default your whole jurisdiction." }),
       },
       resolve: (_r, args, ctx) => sweepOverdueRevisits(ctx, args),
     }),
@@ -378,7 +403,7 @@ export function registerOperations(builder: Builder, T: PopulationTypes) {
 
   type PopulationEventName = 'residenceRegistered' | 'residenceDeregistered' | 'personMovedAway' | 'personArrived' | 'revisitOverdue';
   const PopulationEventName = builder.enumType('PopulationEventName', {
-    description: 'The population module\'s events.',
+    description: "The population module's events.",
     values: {
       residenceRegistered: { value: 'residenceRegistered', description: 'A residence registration (居住登记) was opened (new, change or arrival); date is registeredOn.' },
       residenceDeregistered: { value: 'residenceDeregistered', description: 'A registration was deregistered (注销); date and reason as given.' },

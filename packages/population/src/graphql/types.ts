@@ -1,15 +1,6 @@
 import { plannedOr, z, type Builder, type Ctx } from '@safecity/core';
 import { daysOverdue, DWELLING_CLASSES, FILING_STATUSES, INFLOW_REASONS, PERSON_KINDS, TENANT_TIERS, type Rate } from '../rules.js';
-import {
-  currentRegistrationsLoader,
-  dwellingLoader,
-  lastVisitLoader,
-  personLoader,
-  registrationHistoryLoader,
-  registrationLoader,
-  revisitLoader,
-  today,
-} from '../service/common.js';
+import { currentRegistrationsLoader, dwellingLoader, lastVisitLoader, personLoader, registrationHistoryLoader, registrationLoader, revisitLoader, today } from '../service/common.js';
 import { dwellingClassHistoryOf } from '../service/dwellings.js';
 import { maskedPhoneOf, revealIdNumber, revealPhone, tierHistoryLoader } from '../service/persons.js';
 import { revisitTenantsOf } from '../service/revisits.js';
@@ -57,7 +48,10 @@ export function registerTypes(builder: Builder) {
   });
   const InflowReason = builder.enumType('InflowReason', {
     description: 'Inflow reason (流入原因, GB/T 31000 code table).',
-    values: Object.fromEntries(Object.entries(INFLOW_REASONS).map(([k, label]) => [k, { value: k, description: label }])) as Record<keyof typeof INFLOW_REASONS, { value: keyof typeof INFLOW_REASONS; description: string }>,
+    values: Object.fromEntries(Object.entries(INFLOW_REASONS).map(([k, label]) => [k, { value: k, description: label }])) as Record<
+      keyof typeof INFLOW_REASONS,
+      { value: keyof typeof INFLOW_REASONS; description: string }
+    >,
   });
   const RegistrationEnd = builder.enumType('RegistrationEnd', {
     description: 'changed 变更 (another dwelling, same jurisdiction), deregistered 注销, moved_out 迁出 (an arrival was registered in another jurisdiction).',
@@ -86,7 +80,7 @@ export function registerTypes(builder: Builder) {
   });
 
   const TierChange = builder.objectRef<typeof personTierHistory.$inferSelect>('TenantTierChange').implement({
-    description: 'One entry of a person\'s tenant-tier history (分层次管理).',
+    description: "One entry of a person's tenant-tier history (分层次管理).",
     fields: (t) => ({
       tier: t.field({ type: TenantTier, description: 'The tier set.', resolve: (r) => r.tier }),
       setBy: t.exposeString('setBy', { description: 'Subject id of who set it.' }),
@@ -95,7 +89,7 @@ export function registerTypes(builder: Builder) {
     }),
   });
   const ClassChange = builder.objectRef<Awaited<ReturnType<typeof dwellingClassHistoryOf>>[number]>('DwellingClassChange').implement({
-    description: 'One entry of a dwelling\'s class history (重点户 / 一般户 / 放心户).',
+    description: "One entry of a dwelling's class history (重点户 / 一般户 / 放心户).",
     fields: (t) => ({
       dwellingClass: t.field({ type: DwellingClass, description: 'The class set.', resolve: (r) => r.dwellingClass }),
       setBy: t.exposeString('setBy', { description: 'Subject id of who set it.' }),
@@ -119,24 +113,43 @@ export function registerTypes(builder: Builder) {
       idNumber: t.string({
         description:
           'The resident identity number, masked (6201**********123X). With `purpose`, a caller holding population:identity.reveal gets the full number; each reveal is written to the audit log with the purpose.',
-        args: { purpose: t.arg.string({ description: 'Why you need the full number (3-200 characters; written to the audit log). Without it the number stays masked.', validate: z.string().trim().min(3).max(200) }) },
+        args: {
+          purpose: t.arg.string({
+            description: 'Why you need the full number (3-200 characters; written to the audit log). Without it the number stays masked.',
+            validate: z.string().trim().min(3).max(200),
+          }),
+        },
         resolve: (p, args, ctx) => (args.purpose ? revealIdNumber(ctx, p, args.purpose) : p.idNumberMasked),
       }),
       birthDate: t.field({ type: 'Date', description: 'Birth date, as encoded in the identity number.', resolve: (p) => p.birthDate }),
       gender: t.field({ type: Gender, description: 'Gender, as encoded in the identity number.', resolve: (p) => p.gender as 'male' | 'female' }),
       kind: t.field({ type: PersonKind, description: 'Registered resident (户籍人口) or floating (流动人口).', resolve: (p) => p.kind }),
-      inflowReason: t.field({ type: InflowReason, nullable: true, description: 'Why a floating person came (流入原因); null for a registered resident or when not given.', resolve: (p) => p.inflowReason }),
+      inflowReason: t.field({
+        type: InflowReason,
+        nullable: true,
+        description: 'Why a floating person came (流入原因); null for a registered resident or when not given.',
+        resolve: (p) => p.inflowReason,
+      }),
       inflowDate: t.field({ type: 'Date', nullable: true, description: 'When a floating person arrived (流入日期); null for a registered resident or when not given.', resolve: (p) => p.inflowDate }),
       hukouPlaceCode: t.field({ type: 'DivisionCode', description: 'Household-registration place (户籍地).', resolve: (p) => p.hukouPlaceCode }),
       phone: t.string({
         nullable: true,
         description:
           'The phone number, masked (138****5678). With `purpose`, a caller holding population:identity.reveal gets the full number; each reveal is written to the audit log with the purpose.',
-        args: { purpose: t.arg.string({ description: 'Why you need the full number (3-200 characters; written to the audit log). Without it the number stays masked.', validate: z.string().trim().min(3).max(200) }) },
+        args: {
+          purpose: t.arg.string({
+            description: 'Why you need the full number (3-200 characters; written to the audit log). Without it the number stays masked.',
+            validate: z.string().trim().min(3).max(200),
+          }),
+        },
         resolve: (p, args, ctx) => (args.purpose ? revealPhone(ctx, p, args.purpose) : maskedPhoneOf(p)),
       }),
       tier: t.field({ type: TenantTier, description: 'Tenant tier (重点层 / 关注层 / 稳定层): sets how often the person is revisited.', resolve: (p) => p.tier }),
-      jurisdictionCode: t.field({ type: 'DivisionCode', description: 'The jurisdiction (属地) the person belongs to: the dwelling\'s after a registration or arrival.', resolve: (p) => p.jurisdictionCode }),
+      jurisdictionCode: t.field({
+        type: 'DivisionCode',
+        description: "The jurisdiction (属地) the person belongs to: the dwelling's after a registration or arrival.",
+        resolve: (p) => p.jurisdictionCode,
+      }),
       lastVisitedOn: t.field({ type: 'Date', nullable: true, description: 'Day of the last revisit (回访) that saw the person; null when never seen on a revisit.', resolve: (p) => p.lastVisitedOn }),
       revisitDueOn: t.field({ type: 'Date', nullable: true, description: 'Null when the person is not a tenant.', resolve: (p) => p.revisitDueOn }),
       daysOverdue: daysOverdueField(t),
@@ -147,7 +160,11 @@ export function registerTypes(builder: Builder) {
         description: 'The open residence registration (居住登记) inside your jurisdiction; null when the person has none.',
         resolve: async (p, _a, ctx) => (await registrationHistoryLoader(ctx, 'person').load(p.id)).find((r) => !r.endedOn) ?? null,
       }),
-      registrations: t.field({ type: [Registration], description: 'Registration history inside your jurisdiction, newest first.', resolve: (p, _a, ctx) => registrationHistoryLoader(ctx, 'person').load(p.id) }),
+      registrations: t.field({
+        type: [Registration],
+        description: 'Registration history inside your jurisdiction, newest first.',
+        resolve: (p, _a, ctx) => registrationHistoryLoader(ctx, 'person').load(p.id),
+      }),
       tierHistory: t.field({
         type: [TierChange],
         description: 'Tier changes recorded inside your jurisdiction, oldest first (after a move, the other side’s entries stay with it).',
@@ -160,7 +177,12 @@ export function registerTypes(builder: Builder) {
     description: 'A rental dwelling (出租屋) at a standard address.',
     fields: (t) => ({
       address: t.exposeString('address', { description: 'Standard address (标准地址).' }),
-      landlord: t.field({ type: Person, nullable: true, description: 'The landlord (房东); null when not recorded or outside your jurisdiction.', resolve: (d, _a, ctx) => (d.landlordId ? orNull(personLoader(ctx).load(d.landlordId)) : null) }),
+      landlord: t.field({
+        type: Person,
+        nullable: true,
+        description: 'The landlord (房东); null when not recorded or outside your jurisdiction.',
+        resolve: (d, _a, ctx) => (d.landlordId ? orNull(personLoader(ctx).load(d.landlordId)) : null),
+      }),
       jurisdictionCode: t.field({ type: 'DivisionCode', description: 'The jurisdiction (community or grid, 网格) the dwelling lies in.', resolve: (d) => d.jurisdictionCode }),
       rooms: t.exposeInt('rooms', { description: 'Number of rooms let (at least 1).' }),
       capacity: t.exposeInt('capacity', { description: 'How many tenants it may house; registrations above it are accepted and flagged overCapacity.' }),
@@ -171,13 +193,25 @@ export function registerTypes(builder: Builder) {
       urbanVillageBuilding: t.exposeBoolean('urbanVillageBuilding', { description: 'A building in an urban village (城中村): the five-ones checklist (五个一) applies.' }),
       listedOn: t.field({ type: 'Date', description: 'Day it was put on the register; the revisit clock starts here.', resolve: (d) => d.listedOn }),
       lastVisitedOn: t.field({ type: 'Date', nullable: true, description: 'Day of the last revisit (回访); null when never visited.', resolve: (d) => d.lastVisitedOn }),
-      revisitDueOn: t.field({ type: 'Date', description: 'Next revisit due: last visit (or listing) plus the class\'s cadence.', resolve: (d) => d.revisitDueOn }),
+      revisitDueOn: t.field({ type: 'Date', description: "Next revisit due: last visit (or listing) plus the class's cadence.", resolve: (d) => d.revisitDueOn }),
       daysOverdue: daysOverdueField(t),
       version: t.exposeInt('version', { description: 'Send it back with a change (optimistic concurrency); grows by one per change.' }),
-      currentTenants: t.field({ type: [Registration], description: 'Open registrations (current tenants), oldest first.', resolve: (d, _a, ctx, info) => plannedOr(d, info, () => currentRegistrationsLoader(ctx).load(d.id)) }),
-      overCapacity: t.boolean({ description: 'More current tenants than capacity (registrations above capacity are accepted and flagged).', resolve: async (d, _a, ctx) => (await currentRegistrationsLoader(ctx).load(d.id)).length > d.capacity }),
+      currentTenants: t.field({
+        type: [Registration],
+        description: 'Open registrations (current tenants), oldest first.',
+        resolve: (d, _a, ctx, info) => plannedOr(d, info, () => currentRegistrationsLoader(ctx).load(d.id)),
+      }),
+      overCapacity: t.boolean({
+        description: 'More current tenants than capacity (registrations above capacity are accepted and flagged).',
+        resolve: async (d, _a, ctx) => (await currentRegistrationsLoader(ctx).load(d.id)).length > d.capacity,
+      }),
       registrations: t.field({ type: [Registration], description: 'Registration history, newest first.', resolve: (d, _a, ctx) => registrationHistoryLoader(ctx, 'dwelling').load(d.id) }),
-      lastVisit: t.field({ type: Revisit, nullable: true, description: 'The latest revisit (回访); null when never visited.', resolve: (d, _a, ctx, info) => plannedOr(d, info, () => lastVisitLoader(ctx).load(d.id)) }),
+      lastVisit: t.field({
+        type: Revisit,
+        nullable: true,
+        description: 'The latest revisit (回访); null when never visited.',
+        resolve: (d, _a, ctx, info) => plannedOr(d, info, () => lastVisitLoader(ctx).load(d.id)),
+      }),
       classHistory: t.field({ type: [ClassChange], description: 'Class changes recorded, with who set each and why.', resolve: (d, _a, ctx) => dwellingClassHistoryOf(ctx, d) }),
     }),
   });
@@ -185,9 +219,19 @@ export function registerTypes(builder: Builder) {
   Registration.implement({
     description: 'A residence registration (居住登记): a person living at a dwelling from a date.',
     fields: (t) => ({
-      person: t.field({ type: Person, nullable: true, description: 'Null if the person now lives outside your jurisdiction.', resolve: (r, _a, ctx, info) => plannedOr(r, info, () => orNull(personLoader(ctx).load(r.personId))) }),
-      dwelling: t.field({ type: Dwelling, nullable: true, description: 'The dwelling lived at; null if it lies outside your jurisdiction.', resolve: (r, _a, ctx) => orNull(dwellingLoader(ctx).load(r.dwellingId)) }),
-      jurisdictionCode: t.field({ type: 'DivisionCode', description: 'The dwelling\'s jurisdiction when registered.', resolve: (r) => r.jurisdictionCode }),
+      person: t.field({
+        type: Person,
+        nullable: true,
+        description: 'Null if the person now lives outside your jurisdiction.',
+        resolve: (r, _a, ctx, info) => plannedOr(r, info, () => orNull(personLoader(ctx).load(r.personId))),
+      }),
+      dwelling: t.field({
+        type: Dwelling,
+        nullable: true,
+        description: 'The dwelling lived at; null if it lies outside your jurisdiction.',
+        resolve: (r, _a, ctx) => orNull(dwellingLoader(ctx).load(r.dwellingId)),
+      }),
+      jurisdictionCode: t.field({ type: 'DivisionCode', description: "The dwelling's jurisdiction when registered.", resolve: (r) => r.jurisdictionCode }),
       registeredOn: t.field({ type: 'Date', description: 'Day the person started living there.', resolve: (r) => r.registeredOn }),
       active: t.boolean({ description: 'True while the registration has not ended (endedOn is null).', resolve: (r) => !r.endedOn }),
       overCapacity: t.exposeBoolean('overCapacity', { description: 'Accepted although the dwelling was at capacity (flag, not refusal).' }),
@@ -208,7 +252,12 @@ export function registerTypes(builder: Builder) {
   const RevisitTenant = builder.objectRef<{ personId: string; outcome: string }>('RevisitTenant').implement({
     description: 'A tenant as a revisit found them.',
     fields: (t) => ({
-      person: t.field({ type: Person, nullable: true, description: 'The tenant; null if the person now lives outside your jurisdiction.', resolve: (r, _a, ctx, info) => plannedOr(r, info, () => orNull(personLoader(ctx).load(r.personId))) }),
+      person: t.field({
+        type: Person,
+        nullable: true,
+        description: 'The tenant; null if the person now lives outside your jurisdiction.',
+        resolve: (r, _a, ctx, info) => plannedOr(r, info, () => orNull(personLoader(ctx).load(r.personId))),
+      }),
       outcome: t.string({ description: 'seen, or departed (found to have moved away).', resolve: (r) => r.outcome }),
     }),
   });
@@ -216,7 +265,12 @@ export function registerTypes(builder: Builder) {
   Revisit.implement({
     description: 'A revisit (回访) of a dwelling.',
     fields: (t) => ({
-      dwelling: t.field({ type: Dwelling, nullable: true, description: 'The dwelling visited; null if it lies outside your jurisdiction.', resolve: (r, _a, ctx) => orNull(dwellingLoader(ctx).load(r.dwellingId)) }),
+      dwelling: t.field({
+        type: Dwelling,
+        nullable: true,
+        description: 'The dwelling visited; null if it lies outside your jurisdiction.',
+        resolve: (r, _a, ctx) => orNull(dwellingLoader(ctx).load(r.dwellingId)),
+      }),
       visitorId: t.exposeString('visitorId', { description: 'Subject id of who recorded the visit.' }),
       visitedAt: t.field({ type: 'DateTime', description: 'When the visit took place.', resolve: (r) => r.visitedAt }),
       visitedOn: t.field({ type: 'Date', description: 'The China calendar day of visitedAt.', resolve: (r) => r.visitedOn }),

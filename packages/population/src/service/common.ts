@@ -6,20 +6,29 @@ import { dwellings, persons, residenceRegistrations, revisits, type DwellingRow,
 export const today = (ctx: Ctx) => chinaDateOf(ctx.now());
 
 /** Ids that can be UUIDs (others simply match nothing; a malformed id must not become a SQL error). */
-const uuids = (ids: readonly string[]) => { const ok = ids.filter(isUuid); return ok.length ? ok : ['00000000-0000-0000-0000-000000000000']; };
+const uuids = (ids: readonly string[]) => {
+  const ok = ids.filter(isUuid);
+  return ok.length ? ok : ['00000000-0000-0000-0000-000000000000'];
+};
 
 // Loaders: one statement per nesting level, each filtered by the caller's jurisdiction.
 
 export function personLoader(ctx: Ctx) {
   return loader<string, PersonRow>(ctx, 'population.person', async (ids) => {
-    const rows = await ctx.db.select().from(persons).where(and(anyOf(persons.id, uuids(ids)), inScope(ctx, persons.jurisdictionCode)));
+    const rows = await ctx.db
+      .select()
+      .from(persons)
+      .where(and(anyOf(persons.id, uuids(ids)), inScope(ctx, persons.jurisdictionCode)));
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('person'));
   });
 }
 
 export function dwellingLoader(ctx: Ctx) {
   return loader<string, DwellingRow>(ctx, 'population.dwelling', async (ids) => {
-    const rows = await ctx.db.select().from(dwellings).where(and(anyOf(dwellings.id, uuids(ids)), inScope(ctx, dwellings.jurisdictionCode)));
+    const rows = await ctx.db
+      .select()
+      .from(dwellings)
+      .where(and(anyOf(dwellings.id, uuids(ids)), inScope(ctx, dwellings.jurisdictionCode)));
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('dwelling'));
   });
 }
@@ -36,7 +45,10 @@ export function registrationLoader(ctx: Ctx) {
 
 export function revisitLoader(ctx: Ctx) {
   return loader<string, RevisitRow>(ctx, 'population.revisit', async (ids) => {
-    const rows = await ctx.db.select().from(revisits).where(and(anyOf(revisits.id, uuids(ids)), inScope(ctx, revisits.jurisdictionCode)));
+    const rows = await ctx.db
+      .select()
+      .from(revisits)
+      .where(and(anyOf(revisits.id, uuids(ids)), inScope(ctx, revisits.jurisdictionCode)));
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('revisit'));
   });
 }
@@ -81,13 +93,21 @@ export function lastVisitLoader(ctx: Ctx) {
 /** Locks a row in scope for a write, or NOT_FOUND. */
 export async function lockPerson(ctx: Ctx, id: string): Promise<PersonRow> {
   if (!isUuid(id)) throw notFound('person');
-  const [row] = await ctx.db.select().from(persons).where(and(eq(persons.id, id), inScope(ctx, persons.jurisdictionCode))).for('update');
+  const [row] = await ctx.db
+    .select()
+    .from(persons)
+    .where(and(eq(persons.id, id), inScope(ctx, persons.jurisdictionCode)))
+    .for('update');
   if (!row) throw notFound('person');
   return row;
 }
 export async function lockDwelling(ctx: Ctx, id: string): Promise<DwellingRow> {
   if (!isUuid(id)) throw notFound('dwelling');
-  const [row] = await ctx.db.select().from(dwellings).where(and(eq(dwellings.id, id), inScope(ctx, dwellings.jurisdictionCode))).for('update');
+  const [row] = await ctx.db
+    .select()
+    .from(dwellings)
+    .where(and(eq(dwellings.id, id), inScope(ctx, dwellings.jurisdictionCode)))
+    .for('update');
   if (!row) throw notFound('dwelling');
   return row;
 }

@@ -37,7 +37,11 @@ export async function importRegistrationsCsv(ctx: Ctx, text: string, opts: { max
   } catch (e) {
     throw PopulationErrors.error('CSV_MALFORMED', `The CSV text cannot be parsed: ${(e as Error).message}`.slice(0, 300), { field: 'csv' });
   }
-  const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].split(',').map((h) => h.trim());
+  const header = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/, 1)[0]
+    .split(',')
+    .map((h) => h.trim());
   const missing = REQUIRED_IMPORT_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) throw PopulationErrors.error('CSV_HEADER_MISSING', `Missing columns: ${missing.join(', ')}.`, { field: 'csv', details: { missing, expected: IMPORT_COLUMNS } });
 
@@ -73,14 +77,28 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
     const fail = (row: number, column: string, key: Parameters<typeof PopulationErrors.error>[0], message?: string) =>
       errors.push({ row, column, code: PopulationErrors.code(key), message: message ?? PopulationErrors.codes[key] });
     const addresses = [...new Set(batch.map((b) => b.value.dwellingAddress))];
-    const dws = await tx.db.select().from(dwellings).where(and(anyOf(dwellings.address, addresses), inScope(tx, dwellings.jurisdictionCode)));
+    const dws = await tx.db
+      .select()
+      .from(dwellings)
+      .where(and(anyOf(dwellings.address, addresses), inScope(tx, dwellings.jurisdictionCode)));
     const dwellingByAddress = new Map(dws.map((d) => [d.address, d]));
     // Every accepted key's hash: during a key rotation a person may be on file under either.
     const hashes = [...new Set(batch.flatMap((b) => residentIdHashes(b.value.idNumber)))];
     const known = await tx.db.select().from(persons).where(anyOf(persons.idNumberHash, hashes));
     const personByHash = new Map(known.map((p) => [p.idNumberHash, p]));
     const active = known.length
-      ? await tx.db.select().from(residenceRegistrations).where(and(anyOf(residenceRegistrations.personId, known.map((p) => p.id)), isNull(residenceRegistrations.endedOn)))
+      ? await tx.db
+          .select()
+          .from(residenceRegistrations)
+          .where(
+            and(
+              anyOf(
+                residenceRegistrations.personId,
+                known.map((p) => p.id),
+              ),
+              isNull(residenceRegistrations.endedOn),
+            ),
+          )
       : [];
     const activeByPerson = new Map(active.map((r) => [r.personId, r]));
     const keys = batch.flatMap((b) => {
@@ -94,7 +112,15 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
       ? await tx.db
           .select({ dwellingId: residenceRegistrations.dwellingId, n: sql<number>`count(*)::int` })
           .from(residenceRegistrations)
-          .where(and(anyOf(residenceRegistrations.dwellingId, dws.map((d) => d.id)), isNull(residenceRegistrations.endedOn)))
+          .where(
+            and(
+              anyOf(
+                residenceRegistrations.dwellingId,
+                dws.map((d) => d.id),
+              ),
+              isNull(residenceRegistrations.endedOn),
+            ),
+          )
           .groupBy(residenceRegistrations.dwellingId)
       : [];
     const tenantCount = new Map(tenants.map((t) => [t.dwellingId, Number(t.n)]));
@@ -152,7 +178,7 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
           revisitDueOn: null,
         };
         newPersons.push(p);
-        person = { ...p, version: 1, createdAt: tx.now() } as typeof known[number];
+        person = { ...p, version: 1, createdAt: tx.now() } as (typeof known)[number];
         personByHash.set(hash, person);
       }
       registeredInBatch.add(person.id);
@@ -170,16 +196,29 @@ async function importBatch(ctx: Ctx, batch: { row: number; value: ImportRow }[])
         importKey: key,
         createdBy: actor.id,
       });
-      personUpdates.push({ id: person.id, jurisdictionCode: d.jurisdictionCode, due: tenantRevisitDue({ lastVisitedOn: person.lastVisitedOn, registeredOn: value.registeredOn, tier: person.tier as TenantTier }) });
+      personUpdates.push({
+        id: person.id,
+        jurisdictionCode: d.jurisdictionCode,
+        due: tenantRevisitDue({ lastVisitedOn: person.lastVisitedOn, registeredOn: value.registeredOn, tier: person.tier as TenantTier }),
+      });
     }
     let created: { id: string; jurisdictionCode: string }[] = [];
     if (newPersons.length) {
       created = await tx.db.insert(persons).select(rowsAsSelect(persons, newPersons)).onConflictDoNothing().returning({ id: persons.id, jurisdictionCode: persons.jurisdictionCode });
-      if (created.length) await tx.db.insert(personTierHistory).select(rowsAsSelect(personTierHistory, created.map((p) => ({ personId: p.id, tier: 'stable', setBy: actor.id, setAt: tx.now(), reason: 'initial (import)', jurisdictionCode: p.jurisdictionCode }))));
+      if (created.length)
+        await tx.db.insert(personTierHistory).select(
+          rowsAsSelect(
+            personTierHistory,
+            created.map((p) => ({ personId: p.id, tier: 'stable', setBy: actor.id, setAt: tx.now(), reason: 'initial (import)', jurisdictionCode: p.jurisdictionCode })),
+          ),
+        );
     }
     const inserted = regs.length ? await tx.db.insert(residenceRegistrations).select(rowsAsSelect(residenceRegistrations, regs)).onConflictDoNothing().returning() : [];
     if (personUpdates.length) {
-      const values = sql.join(personUpdates.map((u) => sql`(${u.id}::uuid, ${u.jurisdictionCode}, ${u.due}::date)`), sql`, `);
+      const values = sql.join(
+        personUpdates.map((u) => sql`(${u.id}::uuid, ${u.jurisdictionCode}, ${u.due}::date)`),
+        sql`, `,
+      );
       await tx.db.execute(sql`update persons set jurisdiction_code = v.j, revisit_due_on = v.d from (values ${values}) as v(id, j, d) where persons.id = v.id`);
     }
     for (const p of created) tx.audit({ entityType: 'Person', entityId: p.id, jurisdictionCode: p.jurisdictionCode, after: newPersons.find((n) => n.id === p.id) });
@@ -197,7 +236,24 @@ const csvCell = (v: unknown) => {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-export const EXPORT_COLUMNS = ['registrationId', 'name', 'idNumber', 'gender', 'birthDate', 'kind', 'inflowReason', 'inflowDate', 'hukouPlace', 'dwellingAddress', 'jurisdictionCode', 'registeredOn', 'endedOn', 'endKind', 'endReason', 'overCapacity'] as const;
+export const EXPORT_COLUMNS = [
+  'registrationId',
+  'name',
+  'idNumber',
+  'gender',
+  'birthDate',
+  'kind',
+  'inflowReason',
+  'inflowDate',
+  'hukouPlace',
+  'dwellingAddress',
+  'jurisdictionCode',
+  'registeredOn',
+  'endedOn',
+  'endKind',
+  'endReason',
+  'overCapacity',
+] as const;
 
 /**
  * A jurisdiction's registrations as CSV (identity numbers masked), in a stable order. The export
@@ -211,18 +267,48 @@ export async function exportRegistrationsCsv(ctx: Ctx, input: { jurisdictionCode
     .from(residenceRegistrations)
     .innerJoin(persons, eq(persons.id, residenceRegistrations.personId))
     .innerJoin(dwellings, eq(dwellings.id, residenceRegistrations.dwellingId))
-    .where(and(inScope(ctx, residenceRegistrations.jurisdictionCode), withinSql(residenceRegistrations.jurisdictionCode, input.jurisdictionCode), input.activeOnly ? isNull(residenceRegistrations.endedOn) : undefined))
+    .where(
+      and(
+        inScope(ctx, residenceRegistrations.jurisdictionCode),
+        withinSql(residenceRegistrations.jurisdictionCode, input.jurisdictionCode),
+        input.activeOnly ? isNull(residenceRegistrations.endedOn) : undefined,
+      ),
+    )
     .orderBy(asc(residenceRegistrations.jurisdictionCode), asc(residenceRegistrations.registeredOn), asc(residenceRegistrations.id))
     .limit(limit + 1);
   const truncated = rows.length > limit;
   const lines = [EXPORT_COLUMNS.join(',')];
   for (const { r, p, address } of rows.slice(0, limit)) {
     lines.push(
-      [r.id, p.name, p.idNumberMasked, p.gender, p.birthDate, p.kind, p.inflowReason, p.inflowDate, p.hukouPlaceCode, address, r.jurisdictionCode, r.registeredOn, r.endedOn, r.endKind, r.endReason, r.overCapacity]
+      [
+        r.id,
+        p.name,
+        p.idNumberMasked,
+        p.gender,
+        p.birthDate,
+        p.kind,
+        p.inflowReason,
+        p.inflowDate,
+        p.hukouPlaceCode,
+        address,
+        r.jurisdictionCode,
+        r.registeredOn,
+        r.endedOn,
+        r.endKind,
+        r.endReason,
+        r.overCapacity,
+      ]
         .map(csvCell)
         .join(','),
     );
   }
-  await recordAccess(ctx, { operation: 'exportRegistrations', entityType: 'RegistrationExport', entityId: input.jurisdictionCode, jurisdictionCode: input.jurisdictionCode, purpose: 'registration export', after: { rows: Math.min(rows.length, limit), activeOnly: !!input.activeOnly } });
+  await recordAccess(ctx, {
+    operation: 'exportRegistrations',
+    entityType: 'RegistrationExport',
+    entityId: input.jurisdictionCode,
+    jurisdictionCode: input.jurisdictionCode,
+    purpose: 'registration export',
+    after: { rows: Math.min(rows.length, limit), activeOnly: !!input.activeOnly },
+  });
   return { csv: `${lines.join('\n')}\n`, rows: Math.min(rows.length, limit), truncated };
 }

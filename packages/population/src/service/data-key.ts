@@ -68,9 +68,23 @@ export async function rotateDataKey(ctx: Ctx, opts: { batchSize?: number; maxBat
           from jsonb_to_recordset(${JSON.stringify(updates.map(({ id, hash, cipher, phoneCipher }) => ({ id, hash, cipher, phone_cipher: phoneCipher })))}::jsonb) as u(id uuid, hash text, cipher text, phone_cipher text)
           where p.id = u.id`);
         const regs = await tx.db
-          .select({ id: residenceRegistrations.id, personId: residenceRegistrations.personId, dwellingId: residenceRegistrations.dwellingId, registeredOn: residenceRegistrations.registeredOn, importKey: residenceRegistrations.importKey })
+          .select({
+            id: residenceRegistrations.id,
+            personId: residenceRegistrations.personId,
+            dwellingId: residenceRegistrations.dwellingId,
+            registeredOn: residenceRegistrations.registeredOn,
+            importKey: residenceRegistrations.importKey,
+          })
           .from(residenceRegistrations)
-          .where(and(anyOf(residenceRegistrations.personId, updates.map((u) => u.id)), isNotNull(residenceRegistrations.importKey)));
+          .where(
+            and(
+              anyOf(
+                residenceRegistrations.personId,
+                updates.map((u) => u.id),
+              ),
+              isNotNull(residenceRegistrations.importKey),
+            ),
+          );
         const byPerson = new Map(updates.map((u) => [u.id, u]));
         const rekeyed = regs.flatMap((g) => {
           const u = byPerson.get(g.personId)!;
@@ -99,7 +113,9 @@ export async function rotateDataKey(ctx: Ctx, opts: { batchSize?: number; maxBat
 /** Rows still not under the current key (what a finished rotation leaves: rows no key decrypts). */
 export async function rowsNotUnderCurrentKey(ctx: Ctx): Promise<number> {
   const kid = dataKeyRing().current.id;
-  const [r] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(persons).where(sql`${persons.idNumberCipher} not like ${`v2.${kid}.%`} or ${persons.phoneCipher} not like ${`v2.${kid}.%`}`);
+  const [r] = await ctx.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(persons)
+    .where(sql`${persons.idNumberCipher} not like ${`v2.${kid}.%`} or ${persons.phoneCipher} not like ${`v2.${kid}.%`}`);
   return Number(r!.n);
 }
-

@@ -63,7 +63,9 @@ export async function recordDwelling(ctx: Ctx, input: RecordDwellingInput, idemp
       .onConflictDoNothing()
       .returning();
     if (!row) throw PopulationErrors.error('ADDRESS_TAKEN', undefined, { field: 'input.address' });
-    await tx.db.insert(dwellingClassHistory).values({ dwellingId: row.id, dwellingClass, setBy: requireActor(tx).id, setAt: tx.now(), reason: input.classReason ?? 'initial', jurisdictionCode: row.jurisdictionCode });
+    await tx.db
+      .insert(dwellingClassHistory)
+      .values({ dwellingId: row.id, dwellingClass, setBy: requireActor(tx).id, setAt: tx.now(), reason: input.classReason ?? 'initial', jurisdictionCode: row.jurisdictionCode });
     tx.audit({ entityType: 'Dwelling', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
     return row;
   });
@@ -79,8 +81,16 @@ export async function classifyDwelling(ctx: Ctx, input: { dwellingId: string; dw
       .set({ dwellingClass: input.dwellingClass, revisitDueOn: dwellingRevisitDue({ ...before, dwellingClass: input.dwellingClass }), version: before.version + 1 })
       .where(and(eq(dwellings.id, before.id), eq(dwellings.version, before.version)))
       .returning();
-    await tx.db.insert(dwellingClassHistory).values({ dwellingId: after.id, dwellingClass: input.dwellingClass, setBy: requireActor(tx).id, setAt: tx.now(), reason: input.reason, jurisdictionCode: after.jurisdictionCode });
-    tx.audit({ entityType: 'Dwelling', entityId: after.id, jurisdictionCode: after.jurisdictionCode, before: { dwellingClass: before.dwellingClass }, after: { dwellingClass: after.dwellingClass, reason: input.reason } });
+    await tx.db
+      .insert(dwellingClassHistory)
+      .values({ dwellingId: after.id, dwellingClass: input.dwellingClass, setBy: requireActor(tx).id, setAt: tx.now(), reason: input.reason, jurisdictionCode: after.jurisdictionCode });
+    tx.audit({
+      entityType: 'Dwelling',
+      entityId: after.id,
+      jurisdictionCode: after.jurisdictionCode,
+      before: { dwellingClass: before.dwellingClass },
+      after: { dwellingClass: after.dwellingClass, reason: input.reason },
+    });
     return after;
   });
 }

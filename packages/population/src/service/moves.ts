@@ -8,19 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, gte, isNull, lte, sql, type SQL } from 'drizzle-orm';
-import {
-  anyOf,
-  groupBy,
-  inScope,
-  jurisdictions,
-  loader,
-  paginate,
-  requireActor,
-  runMutation,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-} from '@safecity/core';
+import { anyOf, groupBy, inScope, jurisdictions, loader, paginate, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { idNumberMatches, residentIdHashes } from '../identity.js';
 import { arrivalProblem, destinationDistrict, type TenantTier } from '../rules.js';
@@ -92,7 +80,9 @@ export async function registerArrival(ctx: Ctx, input: RegisterArrivalInput, ide
       .returning();
     const registration = await openRegistration(tx, moved, dwelling, input.arrivedOn, null, 'arrival');
     // The receiving side's own tier history starts here; the sending side's entries stay with it.
-    await tx.db.insert(personTierHistory).values({ personId: person.id, tier, setBy: actor.id, setAt: tx.now(), reason: input.tier ? reason : `${reason}（沿用原层级）`, jurisdictionCode: dwelling.jurisdictionCode });
+    await tx.db
+      .insert(personTierHistory)
+      .values({ personId: person.id, tier, setBy: actor.id, setAt: tx.now(), reason: input.tier ? reason : `${reason}（沿用原层级）`, jurisdictionCode: dwelling.jurisdictionCode });
     tx.audit({
       entityType: 'Person',
       entityId: person.id,
@@ -181,7 +171,10 @@ export function departureByRegistrationLoader(ctx: Ctx) {
 /** District names (public division names, whoever's scope they lie in). */
 export function districtNameLoader(ctx: Ctx) {
   return loader<string, string | null>(ctx, 'population.districtName', async (codes) => {
-    const rows = await ctx.db.select({ code: jurisdictions.code, name: jurisdictions.name }).from(jurisdictions).where(anyOf(jurisdictions.code, [...codes]));
+    const rows = await ctx.db
+      .select({ code: jurisdictions.code, name: jurisdictions.name })
+      .from(jurisdictions)
+      .where(anyOf(jurisdictions.code, [...codes]));
     const m = new Map(rows.map((r) => [r.code, r.name]));
     return codes.map((c) => m.get(c) ?? null);
   });

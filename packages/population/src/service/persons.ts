@@ -1,6 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
-import { anyOf, appendAudit, can, assertVersion, requireWritableJurisdiction, CoreErrors, groupBy, inScope, loader, maskPhone, paginate, requireActor, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, type Db, addDays } from '@safecity/core';
+import {
+  anyOf,
+  appendAudit,
+  can,
+  assertVersion,
+  requireWritableJurisdiction,
+  CoreErrors,
+  groupBy,
+  inScope,
+  loader,
+  maskPhone,
+  paginate,
+  requireActor,
+  runMutation,
+  selectPage,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+  type Db,
+  addDays,
+} from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { dataKeyRing, decryptPhone, decryptResidentId, idNumberMatches, protectPhone, protectResidentId } from '../identity.js';
 import { checkIdentity, daysOverdue, tenantRevisitDue, type InflowReason, type PersonKind, type TenantTier } from '../rules.js';
@@ -202,24 +222,20 @@ function revealPersonal<V>(ctx: Ctx, person: PersonRow, purpose: string, how: { 
   const actor = requireActor(ctx);
   if (!actor.permissions.has('population:identity.reveal')) throw CoreErrors.error('FORBIDDEN', `Revealing ${how.what} needs population:identity.reveal.`);
   if (!purpose.trim()) throw CoreErrors.error('PURPOSE_REQUIRED', undefined, { field: 'purpose' });
-  return loader<string, V>(
-    ctx,
-    `population.${how.operation}:${purpose}`,
-    async (ids) => {
-      const rows = ids.map((id) => personsById.get(ctx)?.get(id) as PersonRow);
-      // ctx.db: inside the request's scoped read transaction this nests instead of waiting for it.
-      await ctx.db.transaction(async (db) => {
-        await appendAudit(
-          db as unknown as Db,
-          { id: actor.id, roles: [...actor.roles] },
-          ctx.requestId,
-          how.operation,
-          rows.map((p) => ({ entityType: 'Person', entityId: p.id, jurisdictionCode: p.jurisdictionCode, purpose })),
-        );
-      });
-      return rows.map(how.read);
-    },
-  ).load(rememberPerson(ctx, person));
+  return loader<string, V>(ctx, `population.${how.operation}:${purpose}`, async (ids) => {
+    const rows = ids.map((id) => personsById.get(ctx)?.get(id) as PersonRow);
+    // ctx.db: inside the request's scoped read transaction this nests instead of waiting for it.
+    await ctx.db.transaction(async (db) => {
+      await appendAudit(
+        db as unknown as Db,
+        { id: actor.id, roles: [...actor.roles] },
+        ctx.requestId,
+        how.operation,
+        rows.map((p) => ({ entityType: 'Person', entityId: p.id, jurisdictionCode: p.jurisdictionCode, purpose })),
+      );
+    });
+    return rows.map(how.read);
+  }).load(rememberPerson(ctx, person));
 }
 
 /** The phone as shown by default: masked by core's policy. */
@@ -234,7 +250,6 @@ function rememberPerson(ctx: Ctx, p: PersonRow): string {
   m.set(p.id, p);
   return p.id;
 }
-
 
 /**
  * Tier history of many persons in one statement, oldest first (a list page must not query per person).

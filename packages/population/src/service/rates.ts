@@ -13,7 +13,9 @@ export async function recordFloatingPopulationEstimate(ctx: Ctx, input: { jurisd
     const superseded = await tx.db
       .update(floatingPopulationEstimates)
       .set({ supersededAt: tx.now() })
-      .where(and(eq(floatingPopulationEstimates.jurisdictionCode, input.jurisdictionCode), eq(floatingPopulationEstimates.period, input.period), sql`${floatingPopulationEstimates.supersededAt} is null`))
+      .where(
+        and(eq(floatingPopulationEstimates.jurisdictionCode, input.jurisdictionCode), eq(floatingPopulationEstimates.period, input.period), sql`${floatingPopulationEstimates.supersededAt} is null`),
+      )
       .returning();
     const [row] = await tx.db
       .insert(floatingPopulationEstimates)
@@ -56,7 +58,10 @@ const CHILD_LENGTH: Record<string, number | null> = { province: 4, city: 6, dist
  * - filing: dwellings listed by the period's end that were filed by then / those dwellings.
  * - fiveOnes: urban-village buildings whose latest check by the end is complete / such buildings.
  */
-export async function populationRates(ctx: Ctx, input: { jurisdictionCode: string; period: string }): Promise<{ period: string; start: string; end: string; total: JurisdictionRates; children: JurisdictionRates[] }> {
+export async function populationRates(
+  ctx: Ctx,
+  input: { jurisdictionCode: string; period: string },
+): Promise<{ period: string; start: string; end: string; total: JurisdictionRates; children: JurisdictionRates[] }> {
   assertInScope(ctx, input.jurisdictionCode, 'jurisdiction');
   const range = periodRange(input.period);
   if (!range) throw PopulationErrors.error('PERIOD_INVALID', undefined, { field: 'period' });

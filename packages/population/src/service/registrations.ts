@@ -17,7 +17,14 @@ function overCapacitySql(activeTenants: SQL<number>, capacity: number): SQL<bool
  * dwelling is locked by the caller, so the count is exact. A second active registration of the
  * person hits the one-active unique index: ALREADY_REGISTERED, and the transaction rolls back.
  */
-export async function openRegistration(tx: TxCtx, person: PersonRow, dwelling: DwellingRow, registeredOn: string, previousRegistrationId: string | null, source: RegistrationRow['source'] = 'api'): Promise<RegistrationRow> {
+export async function openRegistration(
+  tx: TxCtx,
+  person: PersonRow,
+  dwelling: DwellingRow,
+  registeredOn: string,
+  previousRegistrationId: string | null,
+  source: RegistrationRow['source'] = 'api',
+): Promise<RegistrationRow> {
   // The person now lives in the dwelling's jurisdiction; the tenant revisit clock restarts from here.
   const moved = tx.db.$with('moved', { id: sql<string>`id` }).as(
     tx.db
@@ -104,11 +111,7 @@ export async function changeResidence(ctx: Ctx, input: { registrationId: string;
     if (reg.dwellingId === input.toDwellingId) throw PopulationErrors.error('SAME_DWELLING', undefined, { field: 'input.toDwellingId' });
     const person = await lockPerson(tx, reg.personId);
     const to = await lockDwelling(tx, input.toDwellingId);
-    const [closed] = await tx.db
-      .update(residenceRegistrations)
-      .set({ endedOn: input.changedOn, endKind: 'changed', endReason: input.reason })
-      .where(eq(residenceRegistrations.id, reg.id))
-      .returning();
+    const [closed] = await tx.db.update(residenceRegistrations).set({ endedOn: input.changedOn, endKind: 'changed', endReason: input.reason }).where(eq(residenceRegistrations.id, reg.id)).returning();
     tx.audit({ entityType: 'ResidenceRegistration', entityId: reg.id, jurisdictionCode: reg.jurisdictionCode, before: reg, after: closed });
     return openRegistration(tx, person, to, input.changedOn, reg.id);
   });

@@ -25,19 +25,37 @@ export async function recordRevisit(ctx: Ctx, input: RecordRevisitInput, idempot
     const d = await lockDwelling(tx, input.dwellingId);
     const visitedOn = chinaDateOf(input.visitedAt);
     const current = await tx.db
-      .select({ registrationId: residenceRegistrations.id, personId: residenceRegistrations.personId, registeredOn: residenceRegistrations.registeredOn, tier: persons.tier, lastVisitedOn: persons.lastVisitedOn })
+      .select({
+        registrationId: residenceRegistrations.id,
+        personId: residenceRegistrations.personId,
+        registeredOn: residenceRegistrations.registeredOn,
+        tier: persons.tier,
+        lastVisitedOn: persons.lastVisitedOn,
+      })
       .from(residenceRegistrations)
       .innerJoin(persons, eq(persons.id, residenceRegistrations.personId))
       .where(and(eq(residenceRegistrations.dwellingId, d.id), isNull(residenceRegistrations.endedOn)));
     const byPerson = new Map(current.map((c) => [c.personId, c]));
     const departed = new Set(input.departed ?? []);
     const seen = new Set(input.tenantsSeen ?? current.map((c) => c.personId).filter((p) => !departed.has(p)));
-    for (const [field, ids] of [['input.tenantsSeen', seen], ['input.departed', departed]] as const) {
+    for (const [field, ids] of [
+      ['input.tenantsSeen', seen],
+      ['input.departed', departed],
+    ] as const) {
       for (const p of ids) if (!byPerson.has(p)) throw PopulationErrors.error('NOT_A_TENANT', `Person ${p} has no active registration at this dwelling.`, { field });
     }
     const [visit] = await tx.db
       .insert(revisits)
-      .values({ id: randomUUID(), dwellingId: d.id, jurisdictionCode: d.jurisdictionCode, visitorId: requireActor(tx).id, visitedAt: input.visitedAt, visitedOn, matched: input.matched, notes: input.notes ?? null })
+      .values({
+        id: randomUUID(),
+        dwellingId: d.id,
+        jurisdictionCode: d.jurisdictionCode,
+        visitorId: requireActor(tx).id,
+        visitedAt: input.visitedAt,
+        visitedOn,
+        matched: input.matched,
+        notes: input.notes ?? null,
+      })
       .returning();
     const tenantRows = [
       ...[...seen].filter((p) => !departed.has(p)).map((p) => ({ personId: p, outcome: 'seen' as const })),
@@ -64,7 +82,10 @@ export async function recordRevisit(ctx: Ctx, input: RecordRevisitInput, idempot
 }
 
 export async function revisitTenantsOf(ctx: Ctx, revisitId: string) {
-  return ctx.db.select().from(revisitTenants).where(and(eq(revisitTenants.revisitId, revisitId), inScope(ctx, revisitTenants.jurisdictionCode)));
+  return ctx.db
+    .select()
+    .from(revisitTenants)
+    .where(and(eq(revisitTenants.revisitId, revisitId), inScope(ctx, revisitTenants.jurisdictionCode)));
 }
 
 /**
@@ -108,7 +129,12 @@ export async function sweepOverdueRevisits(ctx: Ctx, input: { asOf?: string | nu
         for (const n of inserted) {
           await tx.emit('revisitOverdue', { subjectType, subjectId: n.subjectId, jurisdictionCode: n.jurisdictionCode, dueDate: n.dueOn, daysOverdue: daysOverdue(n.dueOn, asOf) });
         }
-        tx.audit({ entityType: 'RevisitOverdueSweep', entityId: `${subjectType}:${asOf}`, jurisdictionCode: input.jurisdictionCode ?? ctx.actor?.jurisdictionCode ?? null, after: { asOf, subjectType, notices: inserted.length } });
+        tx.audit({
+          entityType: 'RevisitOverdueSweep',
+          entityId: `${subjectType}:${asOf}`,
+          jurisdictionCode: input.jurisdictionCode ?? ctx.actor?.jurisdictionCode ?? null,
+          after: { asOf, subjectType, notices: inserted.length },
+        });
         return inserted.length;
       });
       totals[subjectType === 'dwelling' ? 'dwellings' : 'tenants'] += emitted;
