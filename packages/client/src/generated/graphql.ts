@@ -4,20 +4,55 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Narrows `alerts`; omitted fields do not filter. */
 export type AlertFilter = {
-  /** Inclusive. */
+  /** Only alerts that came in at or after this instant (inclusive). */
   from?: string | null | undefined;
+  /** Only alerts in this jurisdiction or below it. */
   jurisdictionCode?: string | null | undefined;
   /** Severity: only major (true) or only ordinary (false). */
   major?: boolean | null | undefined;
-  /** Exclusive. */
+  /** Only alerts that came in before this instant (exclusive). */
   to?: string | null | undefined;
+  /** Only alerts of these types; empty or omitted: all types. */
   types?: Array<AlertType> | null | undefined;
 };
 
-export type AlertType = 'assault' | 'burglary' | 'fight' | 'fraud' | 'homicide' | 'other' | 'public_order' | 'robbery' | 'snatching' | 'theft' | 'traffic';
+/** Alert type (警情类别). Robbery and snatching together are 两抢, the default types of grid joint duty. */
+export type AlertType =
+  /** Assault (伤害); a criminal type. */
+  | 'assault'
+  /** Burglary (入室盗窃); a criminal type. */
+  | 'burglary'
+  /** Fight or brawl (打架斗殴). */
+  | 'fight'
+  /** Fraud (诈骗); a criminal type. */
+  | 'fraud'
+  /** Homicide (杀人); a criminal type. */
+  | 'homicide'
+  /** Any other alert. */
+  | 'other'
+  /** Public-order incident (治安事件). */
+  | 'public_order'
+  /** Robbery (抢劫); a criminal type, one of 两抢. */
+  | 'robbery'
+  /** Snatching (抢夺); a criminal type, one of 两抢. */
+  | 'snatching'
+  /** Theft (盗窃); a criminal type. */
+  | 'theft'
+  /** Traffic incident (交通事故). */
+  | 'traffic';
 
-export type CheckInStatus = 'late' | 'missing' | 'on_time' | 'pending';
+/** Staffing of one joint-duty point against the activation deadline. */
+export type CheckInStatus =
+  /** Arrived after the deadline. */
+  | 'late'
+  /** Nobody arrived and the deadline has passed. */
+  | 'missing'
+  /** Arrived at or before the deadline. */
+  | 'on_time'
+  /** Nobody arrived yet; the deadline has not passed. */
+  | 'pending';
 
 /** How one code of a bulk standing check fared. */
 export type CreditCodeCheckStatus =
@@ -29,9 +64,22 @@ export type CreditCodeCheckStatus =
   | 'OK';
 
 /** red 红名单 (守信激励) or black 黑名单 (失信惩戒). */
-export type CreditListType = 'black' | 'red';
+export type CreditListType =
+  /** Black list (黑名单): punished for breaking faith (失信惩戒). */
+  | 'black'
+  /** Red list (红名单): rewarded for keeping faith (守信激励). */
+  | 'red';
 
-export type CreditStandingLevel = 'black' | 'clear' | 'red' | 'unknown';
+/** A subject's standing for joint reward and punishment (联合奖惩), from its active entries on the day asked. */
+export type CreditStandingLevel =
+  /** At least one active black-list entry: the punishment measures apply (black outranks red and voids its rewards). */
+  | 'black'
+  /** On file in your jurisdiction with no active entry: no measures. */
+  | 'clear'
+  /** An active red-list entry and no black one: the reward measures apply. */
+  | 'red'
+  /** No subject with this code on file in your jurisdiction: no measures. */
+  | 'unknown';
 
 /** Rental dwelling class: key 重点户 (revisit every 15 days), general 一般户 (every quarter), trusted 放心户 (every half year). */
 export type DwellingClass =
@@ -323,9 +371,13 @@ export type InflowReason =
   /** 务工 */
   | 'work';
 
+/** Narrows `jointDutyActivations`; omitted fields do not filter. */
 export type JointDutyActivationFilter = {
+  /** Only activations on or after this day (inclusive). */
   fromDay?: string | null | undefined;
+  /** Only activations of this jurisdiction or below it. */
   jurisdictionCode?: string | null | undefined;
+  /** Only activations on or before this day (inclusive). */
   toDay?: string | null | undefined;
 };
 
@@ -389,7 +441,14 @@ export type UnitHistoryKind =
   /** A yellow card (黄牌警告) was issued. */
   | 'yellow_card';
 
-export type VetoProposalStatus = 'accepted' | 'pending' | 'rejected';
+/** Where a comprehensive-governance veto proposal (综治否决建议) stands. */
+export type VetoProposalStatus =
+  /** An assessor accepted the veto proposal. */
+  | 'accepted'
+  /** Waiting for an assessor's decision. */
+  | 'pending'
+  /** An assessor rejected the veto proposal. */
+  | 'rejected';
 
 /** Where the events a veto rule counts must have happened. */
 export type VetoScope =
@@ -403,69 +462,32 @@ export type UnitHistoryQueryVariables = Exact<{
   onDate: string;
 }>;
 
-export type UnitHistoryQuery = {
-  unitHistory: Array<{ id: string; kind: UnitHistoryKind; summary: string; validOn: string; recordedAt: string; actorId: string; refId: string | null; data: import('../json.js').JsonValue }> | null;
-  unitStanding: {
-    onDate: string;
-    known: boolean;
-    passed: boolean | null;
-    vetoed: boolean | null;
-    total: number | null;
-    grade: string | null;
-    holdsPlaque: boolean;
-    yellowCards: number;
-    lastAssessment: { id: string; total: number; passed: boolean; explanation: string; firedRules: Array<{ ruleId: string; scope: VetoScope; eventKinds: Array<MajorEventKind> }> } | null;
-  } | null;
-};
+
+export type UnitHistoryQuery = { unitHistory: Array<{ id: string, kind: UnitHistoryKind, summary: string, validOn: string, recordedAt: string, actorId: string, refId: string | null, data: import('../json.js').JsonValue }> | null, unitStanding: { onDate: string, known: boolean, passed: boolean | null, vetoed: boolean | null, total: number | null, grade: string | null, holdsPlaque: boolean, yellowCards: number, lastAssessment: { id: string, total: number, passed: boolean, explanation: string, firedRules: Array<{ ruleId: string, scope: VetoScope, eventKinds: Array<MajorEventKind> }> } | null } | null };
 
 export type VetoProposalsQueryVariables = Exact<{
   jurisdictionCode?: string | null | undefined;
   first?: number | null | undefined;
 }>;
 
-export type VetoProposalsQuery = {
-  vetoProposals: {
-    edges: Array<{
-      node: {
-        id: string;
-        status: VetoProposalStatus;
-        reason: string;
-        proposedAt: string;
-        proposedBy: string;
-        decidedAt: string | null;
-        decisionReason: string | null;
-        unit: { name: string | null; creditCode: string | null };
-      };
-    }>;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  } | null;
-};
+
+export type VetoProposalsQuery = { vetoProposals: { edges: Array<{ node: { id: string, status: VetoProposalStatus, reason: string, proposedAt: string, proposedBy: string, decidedAt: string | null, decisionReason: string | null, unit: { name: string | null, creditCode: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type CreditStandingQueryVariables = Exact<{
   code: string;
   asOf?: string | null | undefined;
 }>;
 
-export type CreditStandingQuery = {
-  creditStanding: {
-    creditCode: string;
-    name: string | null;
-    known: boolean;
-    standing: CreditStandingLevel;
-    asOf: string;
-    activeEntries: Array<{ id: string; listType: CreditListType }>;
-    measures: Array<{ code: string; kind: string; description: string }>;
-  } | null;
-};
+
+export type CreditStandingQuery = { creditStanding: { creditCode: string, name: string | null, known: boolean, standing: CreditStandingLevel, asOf: string, activeEntries: Array<{ id: string, listType: CreditListType }>, measures: Array<{ code: string, kind: string, description: string }> } | null };
 
 export type CreditStandingsQueryVariables = Exact<{
   codes: Array<string> | string;
   asOf?: string | null | undefined;
 }>;
 
-export type CreditStandingsQuery = {
-  creditStandings: Array<{ code: string; status: CreditCodeCheckStatus; standing: { creditCode: string; name: string | null; known: boolean; standing: CreditStandingLevel } | null }> | null;
-};
+
+export type CreditStandingsQuery = { creditStandings: Array<{ code: string, status: CreditCodeCheckStatus, standing: { creditCode: string, name: string | null, known: boolean, standing: CreditStandingLevel } | null }> | null };
 
 export type AlertsWithActivationsQueryVariables = Exact<{
   alertFilter?: AlertFilter | null | undefined;
@@ -473,28 +495,8 @@ export type AlertsWithActivationsQueryVariables = Exact<{
   first?: number | null | undefined;
 }>;
 
-export type AlertsWithActivationsQuery = {
-  alerts: {
-    edges: Array<{ node: { id: string; type: AlertType; place: string; occurredAt: string; day: string; major: boolean; responseSeconds: number | null; jurisdictionCode: string } }>;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  } | null;
-  jointDutyActivations: {
-    edges: Array<{
-      node: {
-        id: string;
-        day: string;
-        activatedAt: string;
-        deadline: string;
-        threshold: number;
-        alertTypes: Array<AlertType>;
-        jurisdictionCode: string;
-        triggeringAlerts: Array<{ id: string; type: AlertType; occurredAt: string }>;
-        report: Array<{ status: CheckInStatus; arrivedAt: string | null; minutesAfterActivation: number | null; point: { id: string; name: string } }>;
-      };
-    }>;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  } | null;
-};
+
+export type AlertsWithActivationsQuery = { alerts: { edges: Array<{ node: { id: string, type: AlertType, place: string, occurredAt: string, day: string, major: boolean, responseSeconds: number | null, jurisdictionCode: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, jointDutyActivations: { edges: Array<{ node: { id: string, day: string, activatedAt: string, deadline: string, threshold: number, alertTypes: Array<AlertType>, jurisdictionCode: string, triggeringAlerts: Array<{ id: string, type: AlertType, occurredAt: string }>, report: Array<{ status: CheckInStatus, arrivedAt: string | null, minutesAfterActivation: number | null, point: { id: string, name: string } }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type DwellingsPageQueryVariables = Exact<{
   jurisdictionCode?: string | null | undefined;
@@ -502,26 +504,8 @@ export type DwellingsPageQueryVariables = Exact<{
   after?: string | null | undefined;
 }>;
 
-export type DwellingsPageQuery = {
-  dwellings: {
-    edges: Array<{
-      cursor: string;
-      node: {
-        id: string;
-        address: string;
-        dwellingClass: DwellingClass;
-        capacity: number;
-        overCapacity: boolean;
-        listedOn: string;
-        lastVisitedOn: string | null;
-        revisitDueOn: string;
-        currentTenants: Array<{ id: string; registeredOn: string; person: { id: string; name: string; tier: TenantTier } | null }>;
-        lastVisit: { id: string; visitedAt: string; visitedOn: string; matched: boolean; visitorId: string } | null;
-      };
-    }>;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  } | null;
-};
+
+export type DwellingsPageQuery = { dwellings: { edges: Array<{ cursor: string, node: { id: string, address: string, dwellingClass: DwellingClass, capacity: number, overCapacity: boolean, listedOn: string, lastVisitedOn: string | null, revisitDueOn: string, currentTenants: Array<{ id: string, registeredOn: string, person: { id: string, name: string, tier: TenantTier } | null }>, lastVisit: { id: string, visitedAt: string, visitedOn: string, matched: boolean, visitorId: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type OverdueRevisitsQueryVariables = Exact<{
   jurisdictionCode?: string | null | undefined;
@@ -529,18 +513,10 @@ export type OverdueRevisitsQueryVariables = Exact<{
   first?: number | null | undefined;
 }>;
 
-export type OverdueRevisitsQuery = {
-  overdueDwellings: {
-    edges: Array<{ node: { id: string; address: string; dwellingClass: DwellingClass; lastVisitedOn: string | null; revisitDueOn: string; daysOverdue: number | null } }>;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  } | null;
-  overdueTenants: {
-    edges: Array<{ node: { id: string; name: string; tier: TenantTier; lastVisitedOn: string | null; revisitDueOn: string | null; daysOverdue: number | null } }>;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  } | null;
-};
 
-export type WriteErrorFragment = { code: ErrorCode; field: string | null; message: string };
+export type OverdueRevisitsQuery = { overdueDwellings: { edges: Array<{ node: { id: string, address: string, dwellingClass: DwellingClass, lastVisitedOn: string | null, revisitDueOn: string, daysOverdue: number | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, overdueTenants: { edges: Array<{ node: { id: string, name: string, tier: TenantTier, lastVisitedOn: string | null, revisitDueOn: string | null, daysOverdue: number | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
+
+export type WriteErrorFragment = { code: ErrorCode, field: string | null, message: string };
 
 export type RecordPersonMutationVariables = Exact<{
   idempotencyKey?: string | null | undefined;
@@ -554,12 +530,11 @@ export type RecordPersonMutationVariables = Exact<{
   inflowReason?: InflowReason | null | undefined;
 }>;
 
-export type RecordPersonMutation = {
-  recordPerson:
-    | { __typename: 'DomainError'; code: ErrorCode; field: string | null; message: string }
-    | { __typename: 'RecordPersonSuccess'; data: { id: string; name: string; birthDate: string; gender: Gender; kind: PersonKind; tier: TenantTier; version: number } }
-    | null;
-};
+
+export type RecordPersonMutation = { recordPerson:
+    | { __typename: 'DomainError', code: ErrorCode, field: string | null, message: string }
+    | { __typename: 'RecordPersonSuccess', data: { id: string, name: string, birthDate: string, gender: Gender, kind: PersonKind, tier: TenantTier, version: number } }
+   | null };
 
 export type RegisterResidenceMutationVariables = Exact<{
   idempotencyKey?: string | null | undefined;
@@ -568,15 +543,11 @@ export type RegisterResidenceMutationVariables = Exact<{
   registeredOn: string;
 }>;
 
-export type RegisterResidenceMutation = {
-  registerResidence:
-    | { __typename: 'DomainError'; code: ErrorCode; field: string | null; message: string }
-    | {
-        __typename: 'RegisterResidenceSuccess';
-        data: { id: string; active: boolean; registeredOn: string; overCapacity: boolean; person: { id: string; name: string } | null; dwelling: { id: string; address: string } | null };
-      }
-    | null;
-};
+
+export type RegisterResidenceMutation = { registerResidence:
+    | { __typename: 'DomainError', code: ErrorCode, field: string | null, message: string }
+    | { __typename: 'RegisterResidenceSuccess', data: { id: string, active: boolean, registeredOn: string, overCapacity: boolean, person: { id: string, name: string } | null, dwelling: { id: string, address: string } | null } }
+   | null };
 
 export type RecordRevisitMutationVariables = Exact<{
   idempotencyKey?: string | null | undefined;
@@ -588,1061 +559,20 @@ export type RecordRevisitMutationVariables = Exact<{
   notes?: string | null | undefined;
 }>;
 
-export type RecordRevisitMutation = {
-  recordRevisit:
-    | { __typename: 'DomainError'; code: ErrorCode; field: string | null; message: string }
-    | {
-        __typename: 'RecordRevisitSuccess';
-        data: { id: string; visitedAt: string; visitedOn: string; matched: boolean; notes: string | null; dwelling: { id: string; lastVisitedOn: string | null; revisitDueOn: string } | null };
-      }
-    | null;
-};
 
-export const WriteErrorFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'WriteError' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'DomainError' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<WriteErrorFragment, unknown>;
-export const UnitHistoryDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'UnitHistory' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'unitId' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'onDate' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'Date' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'unitHistory' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'unitId' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'unitId' } } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'summary' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'validOn' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'recordedAt' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'actorId' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'refId' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'data' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'unitStanding' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'unitId' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'unitId' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'onDate' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'onDate' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: 'onDate' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'known' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'passed' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'vetoed' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'total' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'grade' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'holdsPlaque' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'yellowCards' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'lastAssessment' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'total' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'passed' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'explanation' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'firedRules' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: 'ruleId' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'scope' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'eventKinds' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<UnitHistoryQuery, UnitHistoryQueryVariables>;
-export const VetoProposalsDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'VetoProposals' },
-      variableDefinitions: [
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'jurisdictionCode' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'DivisionCode' } } },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
-          defaultValue: { kind: 'IntValue', value: '20' },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'vetoProposals' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'jurisdictionCode' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'jurisdictionCode' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'status' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'proposedAt' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'proposedBy' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'decidedAt' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'decisionReason' } },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'unit' },
-                              selectionSet: {
-                                kind: 'SelectionSet',
-                                selections: [
-                                  { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'creditCode' } },
-                                ],
-                              },
-                            },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'pageInfo' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<VetoProposalsQuery, VetoProposalsQueryVariables>;
-export const CreditStandingDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'CreditStanding' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'code' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'CreditCode' } } },
-        },
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'asOf' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'Date' } } },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'creditStanding' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'code' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'code' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'asOf' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'asOf' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: 'creditCode' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'known' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'standing' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'asOf' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'activeEntries' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'listType' } },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'measures' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'description' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<CreditStandingQuery, CreditStandingQueryVariables>;
-export const CreditStandingsDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'CreditStandings' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'codes' } },
-          type: { kind: 'NonNullType', type: { kind: 'ListType', type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } } } },
-        },
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'asOf' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'Date' } } },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'creditStandings' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'codes' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'codes' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'asOf' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'asOf' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'standing' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'creditCode' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'known' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'standing' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<CreditStandingsQuery, CreditStandingsQueryVariables>;
-export const AlertsWithActivationsDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'AlertsWithActivations' },
-      variableDefinitions: [
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'alertFilter' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'AlertFilter' } } },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'activationFilter' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'JointDutyActivationFilter' } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
-          defaultValue: { kind: 'IntValue', value: '20' },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'alerts' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'filter' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'alertFilter' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'type' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'place' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'occurredAt' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'day' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'major' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'responseSeconds' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'jurisdictionCode' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'pageInfo' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'jointDutyActivations' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'filter' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'activationFilter' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'day' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'activatedAt' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'deadline' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'threshold' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'alertTypes' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'jurisdictionCode' } },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'triggeringAlerts' },
-                              selectionSet: {
-                                kind: 'SelectionSet',
-                                selections: [
-                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'type' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'occurredAt' } },
-                                ],
-                              },
-                            },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'report' },
-                              selectionSet: {
-                                kind: 'SelectionSet',
-                                selections: [
-                                  { kind: 'Field', name: { kind: 'Name', value: 'status' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'arrivedAt' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'minutesAfterActivation' } },
-                                  {
-                                    kind: 'Field',
-                                    name: { kind: 'Name', value: 'point' },
-                                    selectionSet: {
-                                      kind: 'SelectionSet',
-                                      selections: [
-                                        { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                                        { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                                      ],
-                                    },
-                                  },
-                                ],
-                              },
-                            },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'pageInfo' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AlertsWithActivationsQuery, AlertsWithActivationsQueryVariables>;
-export const DwellingsPageDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'DwellingsPage' },
-      variableDefinitions: [
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'jurisdictionCode' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'DivisionCode' } } },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
-          defaultValue: { kind: 'IntValue', value: '20' },
-        },
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'dwellings' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'after' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'after' } } },
-              {
-                kind: 'Argument',
-                name: { kind: 'Name', value: 'filter' },
-                value: {
-                  kind: 'ObjectValue',
-                  fields: [{ kind: 'ObjectField', name: { kind: 'Name', value: 'jurisdictionCode' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'jurisdictionCode' } } }],
-                },
-              },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'cursor' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'address' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'dwellingClass' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'capacity' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'overCapacity' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'listedOn' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'lastVisitedOn' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'revisitDueOn' } },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'currentTenants' },
-                              selectionSet: {
-                                kind: 'SelectionSet',
-                                selections: [
-                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'registeredOn' } },
-                                  {
-                                    kind: 'Field',
-                                    name: { kind: 'Name', value: 'person' },
-                                    selectionSet: {
-                                      kind: 'SelectionSet',
-                                      selections: [
-                                        { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                                        { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                                        { kind: 'Field', name: { kind: 'Name', value: 'tier' } },
-                                      ],
-                                    },
-                                  },
-                                ],
-                              },
-                            },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'lastVisit' },
-                              selectionSet: {
-                                kind: 'SelectionSet',
-                                selections: [
-                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'visitedAt' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'visitedOn' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'matched' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'visitorId' } },
-                                ],
-                              },
-                            },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'pageInfo' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<DwellingsPageQuery, DwellingsPageQueryVariables>;
-export const OverdueRevisitsDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'OverdueRevisits' },
-      variableDefinitions: [
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'jurisdictionCode' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'DivisionCode' } } },
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'asOf' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'Date' } } },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
-          defaultValue: { kind: 'IntValue', value: '20' },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'overdueDwellings' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'jurisdictionCode' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'jurisdictionCode' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'asOf' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'asOf' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'address' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'dwellingClass' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'lastVisitedOn' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'revisitDueOn' } },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'daysOverdue' },
-                              arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'asOf' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'asOf' } } }],
-                            },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'pageInfo' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'overdueTenants' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'jurisdictionCode' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'jurisdictionCode' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'asOf' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'asOf' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'tier' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'lastVisitedOn' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'revisitDueOn' } },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'daysOverdue' },
-                              arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'asOf' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'asOf' } } }],
-                            },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'pageInfo' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<OverdueRevisitsQuery, OverdueRevisitsQueryVariables>;
-export const RecordPersonDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'mutation',
-      name: { kind: 'Name', value: 'RecordPerson' },
-      variableDefinitions: [
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'IdempotencyKey' } } },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'jurisdictionCode' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'DivisionCode' } } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'hukouPlaceCode' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'DivisionCode' } } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'idNumber' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ResidentIdNumber' } } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'name' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'kind' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'PersonKind' } } },
-        },
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'phone' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'inflowDate' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'Date' } } },
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'inflowReason' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'InflowReason' } } },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'recordPerson' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'idempotencyKey' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'jurisdictionCode' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'jurisdictionCode' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'hukouPlaceCode' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'hukouPlaceCode' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'idNumber' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'idNumber' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'name' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'name' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'kind' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'kind' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'phone' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'phone' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'inflowDate' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'inflowDate' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'inflowReason' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'inflowReason' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'RecordPersonSuccess' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'data' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'birthDate' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'gender' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'tier' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'version' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'WriteError' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'WriteError' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'DomainError' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<RecordPersonMutation, RecordPersonMutationVariables>;
-export const RegisterResidenceDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'mutation',
-      name: { kind: 'Name', value: 'RegisterResidence' },
-      variableDefinitions: [
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'IdempotencyKey' } } },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'personId' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'dwellingId' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'registeredOn' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'Date' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'registerResidence' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'idempotencyKey' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'personId' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'personId' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'dwellingId' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'dwellingId' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'registeredOn' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'registeredOn' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'RegisterResidenceSuccess' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'data' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'active' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'registeredOn' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'overCapacity' } },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'person' },
-                              selectionSet: {
-                                kind: 'SelectionSet',
-                                selections: [
-                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                                ],
-                              },
-                            },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'dwelling' },
-                              selectionSet: {
-                                kind: 'SelectionSet',
-                                selections: [
-                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'address' } },
-                                ],
-                              },
-                            },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'WriteError' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'WriteError' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'DomainError' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<RegisterResidenceMutation, RegisterResidenceMutationVariables>;
-export const RecordRevisitDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'mutation',
-      name: { kind: 'Name', value: 'RecordRevisit' },
-      variableDefinitions: [
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'IdempotencyKey' } } },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'dwellingId' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'visitedAt' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'DateTime' } } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'matched' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'Boolean' } } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'tenantsSeen' } },
-          type: { kind: 'ListType', type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'departed' } },
-          type: { kind: 'ListType', type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } } },
-        },
-        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'notes' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'recordRevisit' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'idempotencyKey' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'idempotencyKey' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'dwellingId' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'dwellingId' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'visitedAt' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'visitedAt' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'matched' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'matched' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'tenantsSeen' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'tenantsSeen' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'departed' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'departed' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'notes' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'notes' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'RecordRevisitSuccess' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'data' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'visitedAt' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'visitedOn' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'matched' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'notes' } },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'dwelling' },
-                              selectionSet: {
-                                kind: 'SelectionSet',
-                                selections: [
-                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'lastVisitedOn' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'revisitDueOn' } },
-                                ],
-                              },
-                            },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'WriteError' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'WriteError' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'DomainError' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<RecordRevisitMutation, RecordRevisitMutationVariables>;
+export type RecordRevisitMutation = { recordRevisit:
+    | { __typename: 'DomainError', code: ErrorCode, field: string | null, message: string }
+    | { __typename: 'RecordRevisitSuccess', data: { id: string, visitedAt: string, visitedOn: string, matched: boolean, notes: string | null, dwelling: { id: string, lastVisitedOn: string | null, revisitDueOn: string } | null } }
+   | null };
+
+export const WriteErrorFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WriteError"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DomainError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]} as unknown as DocumentNode<WriteErrorFragment, unknown>;
+export const UnitHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UnitHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"onDate"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unitHistory"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"summary"}},{"kind":"Field","name":{"kind":"Name","value":"validOn"}},{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"actorId"}},{"kind":"Field","name":{"kind":"Name","value":"refId"}},{"kind":"Field","name":{"kind":"Name","value":"data"}}]}},{"kind":"Field","name":{"kind":"Name","value":"unitStanding"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}},{"kind":"Argument","name":{"kind":"Name","value":"onDate"},"value":{"kind":"Variable","name":{"kind":"Name","value":"onDate"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onDate"}},{"kind":"Field","name":{"kind":"Name","value":"known"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"vetoed"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"grade"}},{"kind":"Field","name":{"kind":"Name","value":"holdsPlaque"}},{"kind":"Field","name":{"kind":"Name","value":"yellowCards"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"explanation"}},{"kind":"Field","name":{"kind":"Name","value":"firedRules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ruleId"}},{"kind":"Field","name":{"kind":"Name","value":"scope"}},{"kind":"Field","name":{"kind":"Name","value":"eventKinds"}}]}}]}}]}}]}}]} as unknown as DocumentNode<UnitHistoryQuery, UnitHistoryQueryVariables>;
+export const VetoProposalsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VetoProposals"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"jurisdictionCode"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DivisionCode"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"vetoProposals"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"jurisdictionCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"jurisdictionCode"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"proposedAt"}},{"kind":"Field","name":{"kind":"Name","value":"proposedBy"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"decisionReason"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"creditCode"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<VetoProposalsQuery, VetoProposalsQueryVariables>;
+export const CreditStandingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CreditStanding"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"code"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreditCode"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"creditStanding"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"code"},"value":{"kind":"Variable","name":{"kind":"Name","value":"code"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"creditCode"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"known"}},{"kind":"Field","name":{"kind":"Name","value":"standing"}},{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"activeEntries"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"listType"}}]}},{"kind":"Field","name":{"kind":"Name","value":"measures"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]}}]} as unknown as DocumentNode<CreditStandingQuery, CreditStandingQueryVariables>;
+export const CreditStandingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CreditStandings"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"codes"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"creditStandings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"codes"},"value":{"kind":"Variable","name":{"kind":"Name","value":"codes"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"standing"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"creditCode"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"known"}},{"kind":"Field","name":{"kind":"Name","value":"standing"}}]}}]}}]}}]} as unknown as DocumentNode<CreditStandingsQuery, CreditStandingsQueryVariables>;
+export const AlertsWithActivationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AlertsWithActivations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"alertFilter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"AlertFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"activationFilter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"JointDutyActivationFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"alerts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"alertFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"place"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"day"}},{"kind":"Field","name":{"kind":"Name","value":"major"}},{"kind":"Field","name":{"kind":"Name","value":"responseSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"jurisdictionCode"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"jointDutyActivations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"activationFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"day"}},{"kind":"Field","name":{"kind":"Name","value":"activatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"}},{"kind":"Field","name":{"kind":"Name","value":"threshold"}},{"kind":"Field","name":{"kind":"Name","value":"alertTypes"}},{"kind":"Field","name":{"kind":"Name","value":"jurisdictionCode"}},{"kind":"Field","name":{"kind":"Name","value":"triggeringAlerts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"report"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"arrivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"minutesAfterActivation"}},{"kind":"Field","name":{"kind":"Name","value":"point"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<AlertsWithActivationsQuery, AlertsWithActivationsQueryVariables>;
+export const DwellingsPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DwellingsPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"jurisdictionCode"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DivisionCode"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dwellings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"jurisdictionCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"jurisdictionCode"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"dwellingClass"}},{"kind":"Field","name":{"kind":"Name","value":"capacity"}},{"kind":"Field","name":{"kind":"Name","value":"overCapacity"}},{"kind":"Field","name":{"kind":"Name","value":"listedOn"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitedOn"}},{"kind":"Field","name":{"kind":"Name","value":"revisitDueOn"}},{"kind":"Field","name":{"kind":"Name","value":"currentTenants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"registeredOn"}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"tier"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastVisit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"visitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"visitedOn"}},{"kind":"Field","name":{"kind":"Name","value":"matched"}},{"kind":"Field","name":{"kind":"Name","value":"visitorId"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<DwellingsPageQuery, DwellingsPageQueryVariables>;
+export const OverdueRevisitsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OverdueRevisits"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"jurisdictionCode"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DivisionCode"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"overdueDwellings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"jurisdictionCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"jurisdictionCode"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"dwellingClass"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitedOn"}},{"kind":"Field","name":{"kind":"Name","value":"revisitDueOn"}},{"kind":"Field","name":{"kind":"Name","value":"daysOverdue"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"overdueTenants"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"jurisdictionCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"jurisdictionCode"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"tier"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitedOn"}},{"kind":"Field","name":{"kind":"Name","value":"revisitDueOn"}},{"kind":"Field","name":{"kind":"Name","value":"daysOverdue"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<OverdueRevisitsQuery, OverdueRevisitsQueryVariables>;
+export const RecordPersonDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordPerson"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"idempotencyKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IdempotencyKey"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"jurisdictionCode"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DivisionCode"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"hukouPlaceCode"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DivisionCode"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"idNumber"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ResidentIdNumber"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kind"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PersonKind"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"phone"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"inflowDate"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"inflowReason"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"InflowReason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordPerson"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"idempotencyKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"idempotencyKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"jurisdictionCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"jurisdictionCode"}}},{"kind":"Argument","name":{"kind":"Name","value":"hukouPlaceCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"hukouPlaceCode"}}},{"kind":"Argument","name":{"kind":"Name","value":"idNumber"},"value":{"kind":"Variable","name":{"kind":"Name","value":"idNumber"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}},{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kind"}}},{"kind":"Argument","name":{"kind":"Name","value":"phone"},"value":{"kind":"Variable","name":{"kind":"Name","value":"phone"}}},{"kind":"Argument","name":{"kind":"Name","value":"inflowDate"},"value":{"kind":"Variable","name":{"kind":"Name","value":"inflowDate"}}},{"kind":"Argument","name":{"kind":"Name","value":"inflowReason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"inflowReason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RecordPersonSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"gender"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"tier"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"WriteError"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WriteError"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DomainError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]} as unknown as DocumentNode<RecordPersonMutation, RecordPersonMutationVariables>;
+export const RegisterResidenceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RegisterResidence"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"idempotencyKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IdempotencyKey"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"personId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"dwellingId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"registeredOn"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"registerResidence"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"idempotencyKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"idempotencyKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"personId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"personId"}}},{"kind":"Argument","name":{"kind":"Name","value":"dwellingId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"dwellingId"}}},{"kind":"Argument","name":{"kind":"Name","value":"registeredOn"},"value":{"kind":"Variable","name":{"kind":"Name","value":"registeredOn"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RegisterResidenceSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"registeredOn"}},{"kind":"Field","name":{"kind":"Name","value":"overCapacity"}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dwelling"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"address"}}]}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"WriteError"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WriteError"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DomainError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]} as unknown as DocumentNode<RegisterResidenceMutation, RegisterResidenceMutationVariables>;
+export const RecordRevisitDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordRevisit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"idempotencyKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IdempotencyKey"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"dwellingId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"visitedAt"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"matched"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tenantsSeen"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"departed"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"notes"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordRevisit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"idempotencyKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"idempotencyKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"dwellingId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"dwellingId"}}},{"kind":"Argument","name":{"kind":"Name","value":"visitedAt"},"value":{"kind":"Variable","name":{"kind":"Name","value":"visitedAt"}}},{"kind":"Argument","name":{"kind":"Name","value":"matched"},"value":{"kind":"Variable","name":{"kind":"Name","value":"matched"}}},{"kind":"Argument","name":{"kind":"Name","value":"tenantsSeen"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tenantsSeen"}}},{"kind":"Argument","name":{"kind":"Name","value":"departed"},"value":{"kind":"Variable","name":{"kind":"Name","value":"departed"}}},{"kind":"Argument","name":{"kind":"Name","value":"notes"},"value":{"kind":"Variable","name":{"kind":"Name","value":"notes"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RecordRevisitSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"visitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"visitedOn"}},{"kind":"Field","name":{"kind":"Name","value":"matched"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"dwelling"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitedOn"}},{"kind":"Field","name":{"kind":"Name","value":"revisitDueOn"}}]}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"WriteError"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WriteError"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DomainError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]} as unknown as DocumentNode<RecordRevisitMutation, RecordRevisitMutationVariables>;
