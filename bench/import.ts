@@ -40,7 +40,7 @@ export function importCsv(rows: number, addresses: string[]): string {
     const idn = residentId('620102', birth, i);
     out.push(`${SURNAMES[i % 10]}${GIVEN[(i >> 3) % 10]}${GIVEN[(i >> 6) % 10]},${idn},,,,registered,,,620102,${addresses[i % addresses.length]},2026-05-01`);
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function runImport(root: string, databaseUrl: string, file: string): { seconds: number; stdout: string } {
@@ -71,7 +71,7 @@ export async function measureImport(sql: Sql, root: string, databaseUrl: string,
     const file = join(dir, 'registrations.csv');
     writeFileSync(file, importCsv(rows, addresses));
     const empty = join(dir, 'empty.csv');
-    writeFileSync(empty, HEADER + '\n');
+    writeFileSync(empty, `${HEADER}\n`);
     const startup = runImport(root, databaseUrl, empty);
     log(`import: ${rows} registrations through population:import`);
     const [{ t: since }] = await sql`select now()::text as t`;

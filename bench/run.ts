@@ -632,7 +632,7 @@ async function declareRelationsForPostGraphile(sql: postgres.Sql): Promise<{ rea
   for (const [table, tags] of byTable) {
     const [c] = await sql`select obj_description(${`public.${table}`}::regclass, 'pg_class') as d`;
     const text = [c.d, ...tags].filter(Boolean).join('\n');
-    await sql.unsafe(`comment on table "${table}" is ${"'" + text.replace(/'/g, "''") + "'"}`);
+    await sql.unsafe(`comment on table "${table}" is ${`'${text.replace(/'/g, "''")}'`}`);
   }
   return { realForeignKeys: real, smartComments: [...byTable.entries()].flatMap(([t, tags]) => tags.map((x) => `${t}: ${x}`)) };
 }

@@ -83,9 +83,9 @@ export async function startCluster(tuning: Record<string, string>): Promise<Clus
   };
   writeFileSync(
     join(dataDir, 'postgresql.auto.conf'),
-    Object.entries(settings)
+    `${Object.entries(settings)
       .map(([k, v]) => `${k} = ${/^[\d.]+$|^'|^(on|off)$/.test(v) ? v : `'${v}'`}`)
-      .join('\n') + '\n',
+      .join('\n')}\n`,
   );
   const log = join(root, 'server.log');
   let stopped = false;

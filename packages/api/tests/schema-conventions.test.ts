@@ -1,4 +1,4 @@
-import { buildSchema as sdl, GraphQLEnumType, GraphQLObjectType } from 'graphql';
+import { buildSchema as sdl, type GraphQLEnumType, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { TOP_LEVEL_ERROR_CODES } from '@safecity/core';
 import { alwaysPresent, schemaFigures, schemaReport, TARGETS } from '../src/schema-check.js';

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { WRITE_TAIL_SQL } from './audit.js';
 import { registerCalendarSchema } from './calendar/graphql.js';
 import { calendarPostMigrateSql } from './calendar/package-seed.js';

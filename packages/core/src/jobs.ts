@@ -127,7 +127,7 @@ export function createJobRunner(o: { platform: Platform; jobs: ModuleJob[]; conf
         const row = rowsOf<{ due: boolean; lease_node: string | null; held: boolean }>(
           await tx.execute(sql`select next_run_at <= now() as due, lease_node, coalesce(lease_until >= now(), false) as held from job_schedule where name = ${job.name} for update`),
         )[0];
-        if (!row || !row.due || row.held) return null;
+        if (!row?.due || row.held) return null;
         await tx.execute(sql`update job_schedule set lease_node = ${config.node}, lease_until = now() + make_interval(secs => ${config.leaseMs / 1000}) where name = ${job.name}`);
         // A lease that ran out while held: its node died or stalled; its run ends here, on record.
         if (row.lease_node) {

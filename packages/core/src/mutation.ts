@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { appendAudit, auditRecords, canonicalJson, writeTail, type AuditInput } from './audit.js';
 import { requireActor, type Ctx, type TxCtx } from './context.js';
 import type { Db } from './db.js';

@@ -4,7 +4,7 @@ import type { Platform } from './context.js';
 import { statementCounter, type Db } from './db.js';
 import type { EmittedEvent, EventName } from './events.js';
 import type { ReadinessCheck } from './readiness.js';
-import { rowsAsSelect, rowsOf } from './sql-helpers.js';
+import { rowsOf } from './sql-helpers.js';
 import { writeTail, type OutboxRecord } from './audit.js';
 import { eventOutbox } from './tables.js';
 

@@ -1,4 +1,4 @@
-import { idOfType, z, type Builder, type Ctx, requiredText, connectionOf, notFound } from '@safecity/core';
+import { idOfType, z, type Builder, type Ctx, requiredText, connectionOf } from '@safecity/core';
 import {
   ENTRY_STATUSES,
   LIST_TYPES,

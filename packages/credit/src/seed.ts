@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { anyOf, isValidCreditCode, jurisdictions, runMutation, type Ctx, addDays, addYears, chinaDateOf, creditCodeCheckCharacter } from '@safecity/core';
 import { recordValidUntil, ruleSetOn, type Polarity, type Severity } from './rules.js';
-import { creditListDecisions, creditListEntries, creditRecords, creditRepairRequests, creditSubjects, DECISION_ACTIONS } from './tables.js';
+import { creditListDecisions, creditListEntries, creditRecords, creditRepairRequests, creditSubjects, type DECISION_ACTIONS } from './tables.js';
 
 const SUBJECTS = 300;
 

@@ -25,7 +25,7 @@ async function person() {
   return ok(
     await s.gql(
       RECORD_PERSON,
-      { name: '李四', idNumber: residentIdNumber('410102', '1985-03-0' + ((seq % 9) + 1), 100 + seq++), kind: 'floating', inflowReason: 'work', inflowDate: '2024-12-01', hukou: '410102', j: GRID },
+      { name: '李四', idNumber: residentIdNumber('410102', `1985-03-0${(seq % 9) + 1}`, 100 + seq++), kind: 'floating', inflowReason: 'work', inflowDate: '2024-12-01', hukou: '410102', j: GRID },
       { token },
     ),
   ).id as string;

@@ -1,4 +1,4 @@
-import { z, type Builder, requiredText, connectionOf, loader, notFound, type Ctx } from '@safecity/core';
+import { z, type Builder, requiredText, connectionOf } from '@safecity/core';
 import type { MAJOR_EVENT_KINDS, Category } from '../rules/categories.js';
 import type { ScoredItem } from '../rules/scoring.js';
 import type { FiredRule } from '../rules/veto.js';

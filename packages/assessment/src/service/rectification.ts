@@ -5,7 +5,7 @@ import { addDays, type IsoDate } from '../rules/dates.js';
 import { movesToNextBatch } from '../rules/rectification.js';
 import { addWorkingDays } from '../rules/working-days.js';
 import { decideYellowCard } from '../rules/yellow-card.js';
-import { creationBatches, INVESTIGATION_OUTCOMES, investigations, majorEvents, rectificationOrders, safeUnits, unitBatchMoves, yellowCards } from '../tables.js';
+import { creationBatches, type INVESTIGATION_OUTCOMES, investigations, majorEvents, rectificationOrders, safeUnits, unitBatchMoves, yellowCards } from '../tables.js';
 import { actorId, appendHistory, today, unitEventBase, unitForWrite, type UnitRow } from './common.js';
 import { getBatch, nextBatch, ruleSetInForce, type BatchRow } from './setup.js';
 

@@ -1,5 +1,4 @@
-import { z, type Builder, idOfType, requiredText, connectionOf, isUuid } from '@safecity/core';
-import { DisputesErrors } from '../errors.js';
+import { z, type Builder, idOfType, requiredText, connectionOf } from '@safecity/core';
 import { listDisputes, listFollowUpsDue, listOverdueDisputes, recordFollowUpVisit, recordMassIncident, recordMediationSession, registerDispute, routeDispute } from '../service/disputes.js';
 import { escalateOverdueDisputes } from '../service/escalation.js';
 import { listMediationOrganisations, registerMediationOrganisation } from '../service/organisations.js';

@@ -1,5 +1,5 @@
 import { plannedOr, z, type Builder, type Ctx } from '@safecity/core';
-import { daysOverdue, DWELLING_CLASSES, FILING_STATUSES, INFLOW_REASONS, PERSON_KINDS, TENANT_TIERS, type Rate } from '../rules.js';
+import { daysOverdue, type DWELLING_CLASSES, type FILING_STATUSES, INFLOW_REASONS, type PERSON_KINDS, type TENANT_TIERS, type Rate } from '../rules.js';
 import { currentRegistrationsLoader, dwellingLoader, lastVisitLoader, personLoader, registrationHistoryLoader, registrationLoader, revisitLoader, today } from '../service/common.js';
 import { dwellingClassHistoryOf } from '../service/dwellings.js';
 import { maskedPhoneOf, revealIdNumber, revealPhone, tierHistoryLoader } from '../service/persons.js';
