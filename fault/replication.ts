@@ -80,7 +80,7 @@ async function jurisdictionReads(sql: postgres.Sql): Promise<number> {
 
 const RECORD_ALERT = `mutation($at: DateTime!, $j: DivisionCode!, $d: String!) {
   r: recordAlert(type: theft, occurredAt: $at, place: "复制演练", description: $d, jurisdictionCode: $j) {
-    __typename ... on MutationRecordAlertSuccess { data { id } } ... on DomainError { code message }
+    __typename ... on RecordAlertSuccess { data { id } } ... on DomainError { code message }
   }
 }`;
 

@@ -143,7 +143,8 @@ describe.runIf(hasRedisServer())('the outbox through a Redis outage', () => {
     const officer = await a.token('district_officer', CHENGGUAN);
     const sub = await b.subscribe(SUBSCRIBE, {}, await b.token('district_officer', CHENGGUAN));
     try {
-      expect(await redisCheck(a)).toEqual({ status: 'ok' });
+      // The Redis client connects in the background: wait for it (bounded) rather than race it.
+      await expect.poll(() => redisCheck(a), { timeout: 15_000, interval: 100 }).toEqual({ status: 'ok' });
       const emitted: string[] = [];
       const emit = async () => {
         const r = await a.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer });

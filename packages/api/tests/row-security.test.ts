@@ -54,11 +54,22 @@ async function addRow(table: string, code: string): Promise<void> {
                     where i.indrelid = '${table}'::regclass and i.indisunique and a.attname = c.column_name) as pk
        from information_schema.columns c where c.table_name = '${table}' and c.table_schema = 'public' order by c.ordinal_position`,
   );
+  // A vocabulary column (a check constraint listing its values) gets its first allowed value; the
+  // other columns of a unique index make the row fresh.
+  const checks = await query<{ def: string }>(`select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = '${table}'::regclass and contype = 'c'`);
+  const allowed = (column: string) => {
+    for (const { def } of checks) {
+      if (!new RegExp(`\\b${column}\\b`).test(def)) continue;
+      const m = /'([^']*)'::text/.exec(def);
+      if (m) return `'${m[1]}'`;
+    }
+    return null;
+  };
   const fresh = (c: (typeof cols)[number]) => {
     if (c.name === 'jurisdiction_code') return `'${code}'`;
     if (c.udt === 'uuid') return 'gen_random_uuid()';
     if (c.dflt && /nextval/.test(c.dflt)) return c.dflt;
-    if (c.udt === 'text' || c.udt === 'varchar') return `'rls-' || gen_random_uuid()::text`;
+    if (c.udt === 'text' || c.udt === 'varchar') return allowed(c.name) ?? `'rls-' || gen_random_uuid()::text`;
     if (/int/.test(c.udt) || c.udt === 'numeric') return `(random() * 1000000000)::int`;
     if (c.udt === 'date') return `current_date - (random() * 3000)::int`;
     return null;
@@ -77,6 +88,7 @@ async function addRow(table: string, code: string): Promise<void> {
         if (f && (c.pk || c.name === 'jurisdiction_code')) return f;
         if (c.dflt) return 'default';
         if (c.nullable === 'YES') return 'null';
+        if (!c.udt.startsWith('_') && allowed(c.name)) return allowed(c.name)!;
         if (c.udt === 'bool') return 'false';
         if (c.udt === 'jsonb' || c.udt === 'json') return `'{}'`;
         if (c.udt === 'timestamptz' || c.udt === 'timestamp') return 'now()';

@@ -350,12 +350,12 @@ describe('credit module through the GraphQL API', () => {
       const expired = (await activeBlack(addDays(today, -30), today)).code;
       const lifted = await activeBlack(addDays(today, -365));
       const repair = await ok(
-        `mutation($id: ID!, $cs: [CreditRepairConditionInput!]!) { r: requestCreditRepair(entryId: $id, statement: "已整改完毕", conditions: $cs) { __typename ${E} ... on MutationRequestCreditRepairSuccess { data { id } } } }`,
+        `mutation($id: ID!, $cs: [CreditRepairConditionInput!]!) { r: requestCreditRepair(entryId: $id, statement: "已整改完毕", conditions: $cs) { __typename ${E} ... on RequestCreditRepairSuccess { data { id } } } }`,
         { id: lifted.entryId, cs: ['rectification_completed', 'penalty_fulfilled', 'credit_commitment_signed'].map((condition) => ({ condition, evidence: `材料-${condition}` })) },
         tok.district,
       );
       const lift = await ok(`mutation($id: ID!) { r: decideCreditRepair(requestId: $id, approve: true, reason: "符合信用修复条件") { __typename ${E} } }`, { id: repair.r.data.id });
-      expect(lift.r.__typename).toBe('MutationDecideCreditRepairSuccess');
+      expect(lift.r.__typename).toBe('DecideCreditRepairSuccess');
       const byStatus: Record<string, string> = { pending, active, expired, lifted: lifted.code, rejected };
       for (const [status, c] of Object.entries(byStatus)) {
         for (const st of Object.keys(byStatus)) {

@@ -13,7 +13,7 @@ import { failed, ok, RECORD_DWELLING, RECORD_PERSON, RESULT, rows } from './help
 const GRID = '620102001001001';
 const REGISTER_KEYED = `mutation($p: ID!, $d: ID!, $on: Date!, $k: IdempotencyKey) {
   r: registerResidence(personId: $p, dwellingId: $d, registeredOn: $on, idempotencyKey: $k) {
-    ${RESULT('MutationRegisterResidenceSuccess', 'id registeredOn overCapacity')}
+    ${RESULT('RegisterResidenceSuccess', 'id registeredOn overCapacity')}
   }
 }`;
 
