@@ -1,6 +1,6 @@
 import { appendOnly, defineModule } from '@safecity/core';
 import { CreditErrors } from './errors.js';
-import { registerCreditSchema } from './graphql.js';
+import { registerCreditSchema } from './graphql/index.js';
 import { seedCredit } from './seed.js';
 import { creditSubscribers } from './service/events.js';
 import { proposeEligibleRedListEntries } from './service/records.js';
