@@ -3,7 +3,7 @@ import { departureByRegistrationLoader, districtNameLoader, listDepartures, regi
 import { registrationLoader } from '../service/common.js';
 import { tierHistoryLoader } from '../service/persons.js';
 import type { DepartureRow } from '../tables.js';
-import type { PopulationTypes } from './types.js';
+import type { PopulationTypes } from './refs.js';
 
 /** Resolves to null where the record lies outside the caller's jurisdiction. */
 const orNull = <T>(p: Promise<T>) => p.catch(() => null);
