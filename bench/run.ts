@@ -315,9 +315,13 @@ async function main() {
       const s2 = postgres(databaseUrl, { max: 1, onnotice: () => {} });
       const N = smoke ? 5 : 10;
       let serial = 1000;
-      const callsOf = async (role: string) =>
+      // pg_stat_statements files a statement under the role that ran it: our API switches to its
+      // row-security role (safecity_api) inside each request's transaction, so A's statements are
+      // its login role's plus that role's (no other server uses it).
+      const rolesOf = (id: string) => (id === 'A' ? [roles[id]!, 'safecity_api'] : [roles[id]!]);
+      const callsOf = async (id: string) =>
         (await s2`select query, calls::int as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid join pg_roles u on u.oid = s.userid
-            where d.datname = ${dbName} and u.rolname = ${role} order by calls desc, query`) as unknown as { query: string; calls: number }[];
+            where d.datname = ${dbName} and u.rolname::text = any(${rolesOf(id)}::text[]) order by calls desc, query`) as unknown as { query: string; calls: number }[];
       // A server's background statements (our API polls its event outbox, refreshes token
       // revocations and takes its job lock on timers) are counted over an idle window and
       // subtracted at their rate, so per request means per request; the rate is reported.
@@ -325,7 +329,7 @@ async function main() {
       await s2`select pg_stat_statements_reset()`;
       await sleep(idleSeconds * 1000);
       const background: Record<string, number> = {};
-      for (const id of PEERS) background[id] = (await callsOf(roles[id]!)).reduce((n, r) => n + r.calls, 0) / idleSeconds;
+      for (const id of PEERS) background[id] = (await callsOf(id)).reduce((n, r) => n + r.calls, 0) / idleSeconds;
       log(
         `background statements per second while idle: ${Object.entries(background)
           .map(([k, n]) => `${k} ${n.toFixed(2)}`)
@@ -345,7 +349,7 @@ async function main() {
           const t0 = performance.now();
           for (let i = 0; i < N; i++) await targets[id].call(op, v(i)).catch(() => failed++);
           const seconds = (performance.now() - t0) / 1000;
-          const rows = await callsOf(roles[id]!);
+          const rows = await callsOf(id);
           const total = rows.reduce((n, r) => n + r.calls, 0);
           row.perServer[id] = Math.round((Math.max(0, total - background[id]! * seconds) / N) * 10) / 10;
           row.breakdown[id] = rows.slice(0, 25).map((r) => ({ perRequest: Math.round(((r.calls as number) / N) * 100) / 100, query: String(r.query).replace(/\s+/g, ' ').slice(0, 160) }));
