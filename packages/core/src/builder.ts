@@ -223,3 +223,12 @@ export function connectionOf<Type extends ObjectRef<PothosSchemaTypes.ExtendDefa
   byName.set(name, ref);
   return ref;
 }
+
+/**
+ * An enum's values with a description each, for `builder.enumType(name, { values })`: the keys
+ * (a rules file's constant list) stay the values and their order, and the description table is
+ * typed by them, so a value without a description does not compile.
+ */
+export function describedValues<K extends string>(keys: readonly K[], descriptions: Record<K, string>) {
+  return Object.fromEntries(keys.map((k) => [k, { value: k, description: descriptions[k] }])) as { [P in K]: { value: P; description: string } };
+}

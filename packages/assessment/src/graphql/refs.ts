@@ -1,4 +1,4 @@
-import { idOfType, type Builder, type Ctx } from '@safecity/core';
+import { idOfType, type Builder, type Ctx, describedValues } from '@safecity/core';
 import { CATEGORIES, CATEGORY_KEYS, EVENT_KIND_LABELS, MAJOR_EVENT_KINDS } from '../rules/categories.js';
 import { assessmentLoader, type AssessmentRow, type MajorEventRow } from '../service/assessments.js';
 import { unitLoader, type UnitRow } from '../service/common.js';
@@ -12,11 +12,6 @@ export const HISTORY = { permission: 'assessment:history.read' } as const;
 
 export const key = (t: any) =>
   t.arg({ type: 'IdempotencyKey', description: 'Optional client-chosen key: a retry with the same key and input returns the first attempt’s result instead of writing again.' });
-
-/** Enum values with a description each, keeping the values' literal types (a description-only wrapper). */
-export function describedValues<K extends string>(keys: readonly K[], descriptions: Record<K, string>) {
-  return Object.fromEntries(keys.map((k) => [k, { value: k, description: descriptions[k] }])) as { [P in K]: { value: P; description: string } };
-}
 
 /** The row id of a global id of `typename`; a malformed id or one of another type is CORE_ID_MALFORMED (core's one decoder). */
 export function rawId(globalId: string, typename: string, field = 'id'): string {

@@ -1,4 +1,4 @@
-import { z, type Builder } from '@safecity/core';
+import { z, type Builder, describedValues } from '@safecity/core';
 import type { Category } from '../rules/categories.js';
 import { FACT_KINDS } from '../rules/standing.js';
 import { assessmentLoader } from '../service/assessments.js';
@@ -15,7 +15,7 @@ import {
 } from '../service/history.js';
 import { getBatch } from '../service/setup.js';
 import type { jurisdictionEvaluations } from '../tables.js';
-import { ASSESS, CONFIGURE, describedValues, HISTORY, key, rawId, READ, type Refs } from './refs.js';
+import { ASSESS, CONFIGURE, HISTORY, key, rawId, READ, type Refs } from './refs.js';
 
 type EvaluationRow = typeof jurisdictionEvaluations.$inferSelect;
 

@@ -1,9 +1,9 @@
-import { z, type Builder, requiredText } from '@safecity/core';
+import { z, type Builder, requiredText, describedValues } from '@safecity/core';
 import { rectificationStatus } from '../rules/rectification.js';
 import { today } from '../service/common.js';
 import { completeRectification, concludeInvestigation, issueRectificationOrder, issueYellowCard, openInvestigation } from '../service/rectification.js';
 import { INVESTIGATION_OUTCOMES } from '../tables.js';
-import { ASSESS, describedValues, key, rawId, type Refs } from './refs.js';
+import { ASSESS, key, rawId, type Refs } from './refs.js';
 
 /** Yellow cards, rectification orders and responsibility investigations. */
 export function registerSanctionSchema(builder: Builder, refs: Refs) {

@@ -1,9 +1,9 @@
-import { chinaDateOf, z, type Builder, requiredText } from '@safecity/core';
+import { chinaDateOf, z, type Builder, requiredText, describedValues } from '@safecity/core';
 import type { Category } from '../rules/categories.js';
 import { ruleSetStatus } from '../rules/rule-set-governance.js';
 import { decideRuleSet, type RetroactiveEffect } from '../service/governance.js';
 import { listRuleSets, listStandards, publishRuleSet, publishStandard, type RuleSetDecisionRow, type RuleSetView, type StandardRow } from '../service/setup.js';
-import { CONFIGURE, describedValues, key, READ, type Refs } from './refs.js';
+import { CONFIGURE, key, READ, type Refs } from './refs.js';
 
 /** Category standards and the one-vote veto rule sets, both published as immutable versions. */
 const POINTS_ARG = z.number().min(0).max(1000);

@@ -1,10 +1,10 @@
-import { z, type Builder, requiredText, connectionOf } from '@safecity/core';
+import { z, type Builder, requiredText, connectionOf, describedValues as described } from '@safecity/core';
 import { ENTRY_STATUSES, LIST_TYPES, REASON_CATEGORIES, type EntryStatus, type ListType, type ReasonCategory } from '../rules.js';
 import { decideListProposal, decisionsByEntryLoader, listEntries, proposeListEntry, publishedEntries, type EntryView } from '../service/entries.js';
 import { proposeEligibleRedListEntries } from '../service/records.js';
 import { repairsByEntryLoader } from '../service/repair.js';
 import { publishedSubjectLoader, subjectLoader } from '../service/subjects.js';
-import { DATA, DETAILS, described, entryId, IDEMPOTENCY, type Refs } from './refs.js';
+import { DATA, DETAILS, entryId, IDEMPOTENCY, type Refs } from './refs.js';
 
 const DECISION_ACTIONS = ['approve', 'reject', 'lift', 'reject_repair'] as const;
 

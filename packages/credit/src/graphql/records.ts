@@ -1,7 +1,7 @@
-import { z, type Builder, requiredText } from '@safecity/core';
+import { z, type Builder, requiredText, describedValues as described } from '@safecity/core';
 import { POLARITIES, RECORD_KINDS, SEVERITIES, type Polarity, type RecordKind, type Severity } from '../rules.js';
 import { recordCreditRecord } from '../service/records.js';
-import { DATA, DETAILS, described, IDEMPOTENCY, type Refs } from './refs.js';
+import { DATA, DETAILS, IDEMPOTENCY, type Refs } from './refs.js';
 
 const POLARITY_TEXT: Record<Polarity, string> = {
   positive: 'Counts for the subject (守信), e.g. a commendation or a passed safe-unit assessment.',

@@ -8,10 +8,6 @@ export const DETAILS = { permission: 'credit:details.read' } as const;
 export const IDEMPOTENCY = 'Optional key of your choosing: a retry with the same key and input returns the first result instead of writing twice.';
 export const DATA = (what: string) => ({ dataField: { description: what } });
 
-/** Enum values with their descriptions (the value names stay those of the vocabulary in rules.ts). */
-export const described = <K extends string>(values: readonly K[], text: Record<K, string>) =>
-  Object.fromEntries(values.map((k) => [k, { value: k, description: text[k] }])) as { [P in K]: { value: P; description: string } };
-
 export const entryId = (id: { typename: string; id: string }) => {
   return idOfType(id, 'CreditListEntry', 'entryId');
 };

@@ -1,7 +1,7 @@
-import { idOfType, z, type Builder, requiredText } from '@safecity/core';
+import { idOfType, z, type Builder, requiredText, describedValues as described } from '@safecity/core';
 import { REPAIR_CONDITIONS } from '../rules.js';
 import { decideCreditRepair, requestCreditRepair } from '../service/repair.js';
-import { DATA, DETAILS, described, entryId, IDEMPOTENCY, type Refs } from './refs.js';
+import { DATA, DETAILS, entryId, IDEMPOTENCY, type Refs } from './refs.js';
 
 const REPAIR_STATUSES = ['pending', 'approved', 'rejected'] as const;
 

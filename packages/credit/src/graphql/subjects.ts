@@ -1,8 +1,8 @@
-import { z, type Builder, requiredText, connectionOf } from '@safecity/core';
+import { z, type Builder, requiredText, connectionOf, describedValues as described } from '@safecity/core';
 import { SUBJECT_KINDS, type SubjectKind } from '../rules.js';
 import { entriesBySubjectLoader } from '../service/entries.js';
 import { listSubjects, recordsBySubjectLoader, registerCreditSubject, subjectByCodeLoader } from '../service/subjects.js';
-import { DATA, described, IDEMPOTENCY, type Refs } from './refs.js';
+import { DATA, IDEMPOTENCY, type Refs } from './refs.js';
 
 const SUBJECT_KIND_TEXT: Record<SubjectKind, string> = {
   enterprise: "An enterprise (企业); subjects created from another module's event are enterprises.",

@@ -1,4 +1,4 @@
-import { maskPhone, type Builder, type Ctx, encodeGlobalId } from '@safecity/core';
+import { describedValues, maskPhone, type Builder, type Ctx, encodeGlobalId } from '@safecity/core';
 import { HANDLING_LEVELS } from '../rules/levels.js';
 import { DISPUTE_KINDS, DISPUTE_SOURCES, DISPUTE_STATUSES, MEDIATION_KINDS, ORGANISATION_KINDS, PARTY_ROLES, RISK_LEVELS, STEP_KINDS } from '../rules/vocabulary.js';
 import type { Rate } from '../rules/rates.js';
@@ -46,7 +46,7 @@ const PROPOSAL_STATUS_TEXT: Record<'pending' | 'accepted' | 'rejected', string> 
   accepted: 'An assessor accepted the veto proposal.',
   rejected: 'An assessor rejected the veto proposal.',
 };
-const listed = <K extends string>(values: readonly K[], text: Record<K, string>) => labelled(Object.fromEntries(values.map((k) => [k, text[k]])) as Record<K, string>);
+const listed = describedValues;
 
 export function registerTypes(builder: Builder) {
   const DisputeKind = builder.enumType('DisputeKind', {
