@@ -7,6 +7,7 @@ import { exportRegistrationsCsv, importRegistrationsCsv } from './service/csv.js
 import { encryptLegacyPhones } from './service/phone-migration.js';
 import { rotateDataKey, rowsNotUnderCurrentKey } from './service/data-key.js';
 import { sweepOverdueRevisits } from './service/revisits.js';
+import { rateFactsSql, rebuildRateFacts } from './service/rate-facts.js';
 import { dwellingClassHistory, fiveOnesChecks, personTierHistory, tables } from './tables.js';
 import { POPULATION_ROW_SECURITY_SQL } from './row-security.js';
 
@@ -40,8 +41,8 @@ export const populationModule = defineModule({
   },
   errorCodes: PopulationErrors.all,
   register: (builder) => registerPopulationSchema(builder),
-  /** The history tables: corrections are new rows. */
-  postMigrateSql: [...appendOnly([personTierHistory, dwellingClassHistory, fiveOnesChecks]), ...POPULATION_ROW_SECURITY_SQL],
+  /** The history tables: corrections are new rows. The rates' fact buckets are kept by triggers on every write. */
+  postMigrateSql: [...appendOnly([personTierHistory, dwellingClassHistory, fiveOnesChecks]), ...POPULATION_ROW_SECURITY_SQL, ...rateFactsSql()],
   postMigrate: async (db) => void (await encryptLegacyPhones(db)),
   subscribers: [],
   emits: ['residenceRegistered', 'residenceDeregistered', 'personMovedAway', 'personArrived', 'revisitOverdue'],
@@ -104,6 +105,13 @@ export const populationModule = defineModule({
           console.error(`${left} identity numbers are under a key that is neither SAFECITY_DATA_KEY nor SAFECITY_DATA_KEY_PREVIOUS: keep the old key until they are dealt with.`);
           process.exitCode = 1;
         }
+      },
+    },
+    'rebuild-rate-facts': {
+      description: 'Recompute the rates’ fact buckets from the registers in one transaction (idempotent; audited).',
+      usage: 'population:rebuild-rate-facts',
+      async run(ctx) {
+        console.log(JSON.stringify(await observeJob('population:rebuild-rate-facts', () => rebuildRateFacts(ctx))));
       },
     },
     'sweep-overdue': {

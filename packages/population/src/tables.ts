@@ -327,6 +327,40 @@ export const dataKeyRotations = pgTable('data_key_rotations', {
   finishedAt: ts('finished_at'),
 });
 
+/**
+ * The rates' fact buckets (issue #13): per jurisdiction of the fact (community or grid) and bucket
+ * key, kept by the triggers of service/rate-facts.ts in the transaction of every write, rebuilt by
+ * `population:rebuild-rate-facts`. Two kinds of column share a row:
+ * - stocks (`registered`, `dwellings_listed`, `dwellings_filed`, `buildings`, `buildings_complete`)
+ *   hold DELTAS at a year key ('2026') and at a month key ('2026-03'): a stock at the end of month
+ *   M of year Y is the year deltas before Y plus the month deltas of Y up to M;
+ * - per-period counts (`visits`, `visits_matched`, `departures`, `departures_settled`) hold the
+ *   period's own figure at every period key ('2026', '2026-Q1', '2026-03'), since a departure seen
+ *   in two months of a year counts once for the year.
+ */
+export const populationRateFacts = pgTable(
+  'population_rate_facts',
+  {
+    jurisdictionCode: jurisdictionCode().notNull(),
+    period: text('period').notNull(),
+    registered: integer('registered').notNull().default(0),
+    visits: integer('visits').notNull().default(0),
+    visitsMatched: integer('visits_matched').notNull().default(0),
+    departures: integer('departures').notNull().default(0),
+    departuresSettled: integer('departures_settled').notNull().default(0),
+    dwellingsListed: integer('dwellings_listed').notNull().default(0),
+    dwellingsFiled: integer('dwellings_filed').notNull().default(0),
+    buildings: integer('buildings').notNull().default(0),
+    buildingsComplete: integer('buildings_complete').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.jurisdictionCode, t.period] }),
+    index('population_rate_facts_period_idx').on(t.period, t.jurisdictionCode),
+    // A stock sums the year keys before the period's year: this finds them without the month keys.
+    index('population_rate_facts_year_idx').on(t.period, t.jurisdictionCode).where(sql`length(${t.period}) = 4`),
+  ],
+);
+
 export const tables = {
   persons,
   personTierHistory,
@@ -340,6 +374,7 @@ export const tables = {
   fiveOnesChecks,
   overdueNotices,
   dataKeyRotations,
+  populationRateFacts,
 };
 
 export type PersonRow = typeof persons.$inferSelect;

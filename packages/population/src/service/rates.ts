@@ -1,8 +1,9 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { assertInScope, requireWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx, rowsOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { FIVE_ONES_ITEMS, periodRange, rate, RATE_TARGETS, type Rate } from '../rules.js';
-import { fiveOnesChecks, floatingPopulationEstimates } from '../tables.js';
+import { periodRange, rate, RATE_TARGETS, type Rate } from '../rules.js';
+import { floatingPopulationEstimates } from '../tables.js';
+import { FIVE_ONES_COMPLETE_SQL, rateBucketKeys } from './rate-facts.js';
 
 /** Records the estimated floating population of a community for a period (a later value supersedes, history kept). */
 export async function recordFloatingPopulationEstimate(ctx: Ctx, input: { jurisdictionCode: string; period: string; estimate: number; source?: string | null }, idempotencyKey?: string | null) {
@@ -36,19 +37,14 @@ export interface JurisdictionRates {
   fiveOnes: Rate;
 }
 
-/** fiveOnesComplete in SQL, over the check aliased `c`: built from the same list of items, so the rule has one source. */
-const fiveOnesCompleteSql = sql.join(
-  FIVE_ONES_ITEMS.map((item) => sql`c.${sql.identifier(fiveOnesChecks[item].name)}`),
-  sql` and `,
-);
-
 const CHILD_LENGTH: Record<string, number | null> = { province: 4, city: 6, district: 9, subdistrict: 12, community: 15, grid: null };
 
 /**
  * The four rates (and the five-ones share) of a jurisdiction and of each of its children for a
- * period, in one SQL statement: facts under the node are grouped by the child's code prefix
- * (`left(code, n)`) and GROUPING SETS adds the node's total, so the roll-up happens in the
- * database at any scale. Facts attached above the children's level count for the node only.
+ * period, summed from the fact buckets (service/rate-facts.ts) the writes keep: buckets under the
+ * node are grouped by the child's code prefix (`left(code, n)`) and GROUPING SETS adds the node's
+ * total, so the roll-up happens in the database and reads O(jurisdictions × months) rows, not the
+ * registers. Facts attached above the children's level count for the node only.
  *
  * - registration: floating persons with a registration open at the period's end / the estimates
  *   recorded for the communities of the subtree for that period.
@@ -57,29 +53,42 @@ const CHILD_LENGTH: Record<string, number | null> = { province: 4, city: 6, dist
  *   in it, or found gone on a visit in it), those deregistered or moved out by the period's end.
  * - filing: dwellings listed by the period's end that were filed by then / those dwellings.
  * - fiveOnes: urban-village buildings whose latest check by the end is complete / such buildings.
+ *
+ * `populationRatesFromBaseTables` computes the same from the registers themselves: the definition
+ * the buckets are tested against.
  */
-export async function populationRates(
-  ctx: Ctx,
-  input: { jurisdictionCode: string; period: string },
-): Promise<{ period: string; start: string; end: string; total: JurisdictionRates; children: JurisdictionRates[] }> {
-  assertInScope(ctx, input.jurisdictionCode, 'jurisdiction');
-  const range = periodRange(input.period);
-  if (!range) throw PopulationErrors.error('PERIOD_INVALID', undefined, { field: 'period' });
-  const { start, end } = range;
-  const root = `${scopePrefix(input.jurisdictionCode)}%`;
-  const len = CHILD_LENGTH[levelOf(input.jurisdictionCode)] ?? input.jurisdictionCode.length;
-  const k = (col: string) => sql.raw(`left(${col}, ${Number(len)})`);
-  const endExclusive = sql`(${end}::date + 1)::timestamptz`;
-  const result = await ctx.db.execute(sql`
-    with facts as (
+export async function populationRates(ctx: Ctx, input: { jurisdictionCode: string; period: string }): Promise<PopulationRates> {
+  return ratesFrom(ctx, input, ({ root, k, period }) => {
+    const keys = rateBucketKeys(period);
+    if (!keys) throw PopulationErrors.error('PERIOD_INVALID', undefined, { field: 'period' });
+    const months = sql.join(
+      keys.stockMonths.map((m) => sql`${m}`),
+      sql`, `,
+    );
+    const atEnd = sql`((length(f.period) = 4 and f.period < ${keys.stockYearsBefore}) or f.period in (${months}))`;
+    const s = (col: string) => sql`sum(case when ${atEnd} then ${sql.identifier(col)} else 0 end)`;
+    const p = (col: string) => sql`sum(case when f.period = ${keys.flow} then ${sql.identifier(col)} else 0 end)`;
+    return sql`
+      select ${k('f.jurisdiction_code')} as k, ${s('registered')} as reg_n, 0 as est, ${p('visits_matched')} as vm, ${p('visits')} as vn,
+             ${p('departures_settled')} as dm, ${p('departures')} as dn, ${s('dwellings_filed')} as fm, ${s('dwellings_listed')} as fn,
+             ${s('buildings_complete')} as cm, ${s('buildings')} as cn
+        from population_rate_facts f
+       where f.jurisdiction_code like ${root} and (${atEnd} or f.period = ${keys.flow})
+       group by 1`;
+  });
+}
+
+type PopulationRates = { period: string; start: string; end: string; total: JurisdictionRates; children: JurisdictionRates[] };
+type FactsSql = (q: { root: string; k: (col: string) => SQL; period: string; start: string; end: string }) => SQL;
+
+/** The rates computed from the registers themselves (the definition; slow at city size): the buckets' test oracle. */
+export async function populationRatesFromBaseTables(ctx: Ctx, input: { jurisdictionCode: string; period: string }): Promise<PopulationRates> {
+  return ratesFrom(ctx, input, ({ root, k, start, end }) => {
+    const endExclusive = sql`(${end}::date + 1)::timestamptz`;
+    return sql`
       select ${k('r.jurisdiction_code')} as k, count(*) as reg_n, 0 as est, 0 as vm, 0 as vn, 0 as dm, 0 as dn, 0 as fm, 0 as fn, 0 as cm, 0 as cn
         from residence_registrations r join persons p on p.id = r.person_id and p.kind = 'floating'
        where r.jurisdiction_code like ${root} and r.registered_on <= ${end} and (r.ended_on is null or r.ended_on > ${end})
-       group by 1
-      union all
-      select ${k('e.jurisdiction_code')}, 0, sum(e.estimate), 0, 0, 0, 0, 0, 0, 0, 0
-        from floating_population_estimates e
-       where e.jurisdiction_code like ${root} and e.period = ${input.period} and e.superseded_at is null
        group by 1
       union all
       select ${k('v.jurisdiction_code')}, 0, 0, count(*) filter (where v.matched), count(*), 0, 0, 0, 0, 0, 0
@@ -107,10 +116,30 @@ export async function populationRates(
        group by 1
       union all
       select ${k('d.jurisdiction_code')}, 0, 0, 0, 0, 0, 0, 0, 0,
-             count(*) filter (where ${fiveOnesCompleteSql}), count(*)
+             count(*) filter (where ${sql.raw(FIVE_ONES_COMPLETE_SQL)}), count(*)
         from dwellings d
         left join lateral (select * from five_ones_checks c where c.dwelling_id = d.id and c.checked_at < ${endExclusive} order by c.checked_at desc limit 1) c on true
        where d.jurisdiction_code like ${root} and d.urban_village_building and d.listed_on <= ${end}
+       group by 1`;
+  });
+}
+
+/** Runs a facts SQL (rows of k and the ten sums, per child prefix) with the estimates, and shapes the answer. */
+async function ratesFrom(ctx: Ctx, input: { jurisdictionCode: string; period: string }, factsSql: FactsSql): Promise<PopulationRates> {
+  assertInScope(ctx, input.jurisdictionCode, 'jurisdiction');
+  const range = periodRange(input.period);
+  if (!range) throw PopulationErrors.error('PERIOD_INVALID', undefined, { field: 'period' });
+  const { start, end } = range;
+  const root = `${scopePrefix(input.jurisdictionCode)}%`;
+  const len = CHILD_LENGTH[levelOf(input.jurisdictionCode)] ?? input.jurisdictionCode.length;
+  const k = (col: string) => sql.raw(`left(${col}, ${Number(len)})`);
+  const result = await ctx.db.execute(sql`
+    with facts as (
+      ${factsSql({ root, k, period: input.period, start, end })}
+      union all
+      select ${k('e.jurisdiction_code')}, 0, sum(e.estimate), 0, 0, 0, 0, 0, 0, 0, 0
+        from floating_population_estimates e
+       where e.jurisdiction_code like ${root} and e.period = ${input.period} and e.superseded_at is null
        group by 1
     )
     select k, grouping(k) as is_total,

@@ -1,0 +1,335 @@
+import { getTableName, sql } from 'drizzle-orm';
+import { requirePermission, rowsOf, runMutation, type Ctx } from '@safecity/core';
+import { FIVE_ONES_ITEMS } from '../rules.js';
+import { dwellings, fiveOnesChecks, persons, populationRateFacts, residenceRegistrations, revisits, revisitTenants } from '../tables.js';
+
+/**
+ * The rates' fact buckets (table `population_rate_facts`, see tables.ts), kept by statement-level
+ * triggers: whatever writes a fact (a service, the CSV import, a move, a seed, a COPY) pays one
+ * set-based upsert per statement over its transition tables, in the same transaction. Each table's
+ * contribution to the buckets is written once here as SQL over a row set; a trigger adds the
+ * contribution of the rows after the statement and subtracts that of the rows before it, and the
+ * rebuild adds the contribution of every row. So the buckets always equal f(current rows).
+ */
+
+/** Bucket key formats (to_char): every supported period ends on a month end, so buckets are exact. */
+const YEAR = `'YYYY'`;
+const QUARTER = `'YYYY-"Q"Q'`;
+const MONTH = `'YYYY-MM'`;
+
+export const RATE_FACT_MEASURES = [
+  'registered',
+  'visits',
+  'visits_matched',
+  'departures',
+  'departures_settled',
+  'dwellings_listed',
+  'dwellings_filed',
+  'buildings',
+  'buildings_complete',
+] as const;
+type Measure = (typeof RATE_FACT_MEASURES)[number];
+
+const ENDED_AS_DEPARTURE = `('deregistered', 'moved_out')`;
+
+/** A select of (jurisdiction_code, period, every measure) from `from`, measures not named being 0. */
+function facts(code: string, period: string, measures: Partial<Record<Measure, string>>, from: string): string {
+  return `select ${code} as jurisdiction_code, ${period} as period, ${RATE_FACT_MEASURES.map((m) => `${measures[m] ?? '0'} as ${m}`).join(', ')} ${from}`;
+}
+
+/** fiveOnesComplete in SQL over a check aliased `c`: built from the same list of items as the rule. */
+export const FIVE_ONES_COMPLETE_SQL = FIVE_ONES_ITEMS.map((item) => `c.${fiveOnesChecks[item].name}`).join(' and ');
+
+/**
+ * Open registrations of floating persons, a stock: +1 at the month (and year) of registered_on,
+ * -1 at the later of registered_on and ended_on, since a registration is open at a month end E
+ * exactly when registered_on <= E and not ended_on <= E.
+ */
+function registeredFacts(regs: string, people: string, sign: number): string {
+  return facts(
+    'r.jurisdiction_code',
+    'k.period',
+    { registered: `${sign} * k.n` },
+    `from ${regs} r join ${people} p on p.id = r.person_id and p.kind = 'floating'
+     cross join lateral (values (to_char(r.registered_on, ${YEAR}), 1), (to_char(r.registered_on, ${MONTH}), 1),
+       (to_char(greatest(r.registered_on, r.ended_on), ${YEAR}), case when r.ended_on is null then 0 else -1 end),
+       (to_char(greatest(r.registered_on, r.ended_on), ${MONTH}), case when r.ended_on is null then 0 else -1 end)) k(period, n)
+     where k.n <> 0`,
+  );
+}
+
+/** Visits and matched visits, counted at each period key (year, quarter, month) of visited_on. */
+function visitFacts(visitRows: string, sign: number): string {
+  return facts(
+    'v.jurisdiction_code',
+    'k.period',
+    { visits: `${sign}`, visits_matched: `${sign} * v.matched::int` },
+    `from ${visitRows} v cross join lateral (values (to_char(v.visited_on, ${YEAR})), (to_char(v.visited_on, ${QUARTER})), (to_char(v.visited_on, ${MONTH}))) k(period)`,
+  );
+}
+
+/**
+ * Known departures: a registration counts once in each period key holding one of its departure
+ * signals (ended as deregistered or moved out, or a visit that found the tenant gone); settled when
+ * it ended as a departure by the period's end, i.e. the key of ended_on at that grain is <= the key.
+ */
+function departureFacts(regs: string, tenants: string, sign: number): string {
+  return facts(
+    'r.jurisdiction_code',
+    'g.period',
+    {
+      departures: `${sign}`,
+      departures_settled: `${sign} * case when r.end_kind in ${ENDED_AS_DEPARTURE} and to_char(r.ended_on, g.fmt) <= g.period then 1 else 0 end`,
+    },
+    `from (select distinct s.registration_id, f.fmt, to_char(s.signal_on, f.fmt) as period
+             from (select x.id as registration_id, x.ended_on as signal_on from ${regs} x where x.end_kind in ${ENDED_AS_DEPARTURE}
+                   union all
+                   select t.registration_id, t.visited_on from ${tenants} t where t.outcome = 'departed' and t.registration_id in (select y.id from ${regs} y)) s
+             cross join (values (${YEAR}), (${QUARTER}), (${MONTH})) f(fmt)) g
+     join ${regs} r on r.id = g.registration_id`,
+  );
+}
+
+/** Dwellings listed (and urban-village buildings) by listed_on; filed ones by the later of listed_on and filed_on: stocks. */
+function dwellingFacts(dwellingRows: string, sign: number): string {
+  return facts(
+    'd.jurisdiction_code',
+    'k.period',
+    { dwellings_listed: `${sign} * k.listed`, buildings: `${sign} * k.listed * d.urban_village_building::int`, dwellings_filed: `${sign} * k.filed` },
+    `from ${dwellingRows} d cross join lateral (values (to_char(d.listed_on, ${YEAR}), 1, 0), (to_char(d.listed_on, ${MONTH}), 1, 0),
+       (to_char(greatest(d.listed_on, d.filed_on), ${YEAR}), 0, 1), (to_char(greatest(d.listed_on, d.filed_on), ${MONTH}), 0, 1)) k(period, listed, filed)
+     where k.listed = 1 or (d.filing_status = 'filed' and d.filed_on is not null)`,
+  );
+}
+
+/**
+ * Urban-village buildings whose latest five-ones check by a month's end is complete (and listed by
+ * then): a stock whose value can flip at the listing month and at each month with checks. The
+ * value at each such month is computed, and its changes are the deltas.
+ */
+function completeBuildingFacts(dwellingRows: string, checks: string, sign: number): string {
+  return `select jurisdiction_code, period, ${RATE_FACT_MEASURES.map((m) => (m === 'buildings_complete' ? `${sign} * delta as ${m}` : `0 as ${m}`)).join(', ')} from (
+    with b as (select d.id, d.jurisdiction_code, to_char(d.listed_on, ${MONTH}) as listed from ${dwellingRows} d where d.urban_village_building),
+    last_in_month as (
+      select distinct on (c.dwelling_id, to_char(c.checked_at, ${MONTH})) c.dwelling_id, to_char(c.checked_at, ${MONTH}) as m, (${FIVE_ONES_COMPLETE_SQL}) as complete
+        from ${checks} c where c.dwelling_id in (select id from b)
+       order by c.dwelling_id, to_char(c.checked_at, ${MONTH}), c.checked_at desc, c.id desc),
+    points as (
+      select b.id, b.jurisdiction_code, b.listed, l.m, l.complete from b join last_in_month l on l.dwelling_id = b.id
+      union
+      select b.id, b.jurisdiction_code, b.listed, b.listed,
+             (select l.complete from last_in_month l where l.dwelling_id = b.id and l.m <= b.listed order by l.m desc limit 1) from b),
+    valued as (select id, jurisdiction_code, m, case when m >= listed and coalesce(complete, false) then 1 else 0 end as v from points),
+    deltas as (select id, jurisdiction_code, m, v - lag(v, 1, 0) over (partition by id order by m) as delta from valued)
+    select jurisdiction_code, k.period, delta from deltas cross join lateral (values (left(m, 4)), (m)) k(period) where delta <> 0
+  ) q`;
+}
+
+/** One upsert of the summed contributions, in key order (concurrent writers lock buckets in the same order). */
+function upsertFacts(parts: string[]): string {
+  const sums = RATE_FACT_MEASURES.map((m) => `sum(${m})::int`);
+  return `insert into population_rate_facts as f (jurisdiction_code, period, ${RATE_FACT_MEASURES.join(', ')})
+    select jurisdiction_code, period, ${sums.join(', ')} from (${parts.join('\n union all ')}) x
+     group by jurisdiction_code, period having ${sums.map((s) => `${s} <> 0`).join(' or ')}
+     order by jurisdiction_code, period
+    on conflict (jurisdiction_code, period) do update set ${RATE_FACT_MEASURES.map((m) => `${m} = f.${m} + excluded.${m}`).join(', ')}`;
+}
+
+const REGISTRATIONS = getTableName(residenceRegistrations);
+const PERSONS = getTableName(persons);
+const REVISITS = getTableName(revisits);
+const TENANTS = getTableName(revisitTenants);
+const DWELLINGS = getTableName(dwellings);
+const CHECKS = getTableName(fiveOnesChecks);
+
+/** Whether an UPDATE changed any of the listed columns of a row. */
+function anyChanged(key: string[], columns: string[]): string {
+  const on = key.map((k) => `n.${k} = o.${k}`).join(' and ');
+  const tuple = (a: string) => `(${columns.map((c) => `${a}.${c}`).join(', ')})`;
+  return `exists (select 1 from old_rows o join new_rows n on ${on} where ${tuple('o')} is distinct from ${tuple('n')})`;
+}
+
+/** The rows of an UPDATE whose listed columns changed, before (`o`) or after (`n`): other updates move no bucket. */
+function changed(side: 'o' | 'n', key: string[], columns: string[]): string {
+  const on = key.map((k) => `n.${k} = o.${k}`).join(' and ');
+  const tuple = (a: string) => `(${columns.map((c) => `${a}.${c}`).join(', ')})`;
+  return `(select ${side}.* from old_rows o join new_rows n on ${on} where ${tuple('o')} is distinct from ${tuple('n')})`;
+}
+
+interface FactTrigger {
+  table: string;
+  /** The statements (contributions) for each event, given the transition tables of that event. */
+  insert?: string[];
+  update?: string[];
+  delete?: string[];
+  /** A condition (over the transition tables) without which the statement moves no bucket. */
+  guard?: { insert?: string; update?: string; delete?: string };
+}
+
+const REG_COLUMNS = ['person_id', 'jurisdiction_code', 'registered_on', 'ended_on', 'end_kind'];
+const VISIT_COLUMNS = ['jurisdiction_code', 'visited_on', 'matched'];
+const DWELLING_COLUMNS = ['jurisdiction_code', 'listed_on', 'filing_status', 'filed_on', 'urban_village_building'];
+const regsOfTenants = (rel: string) => `(select * from ${REGISTRATIONS} where id in (select registration_id from ${rel}))`;
+const tenantsWithout = (rel: string) => `(select * from ${TENANTS} t where not exists (select 1 from ${rel} z where z.revisit_id = t.revisit_id and z.person_id = t.person_id))`;
+const dwellingsOfChecks = `(select * from ${DWELLINGS} where id in (select dwelling_id from new_rows))`;
+
+const FACT_TRIGGERS: FactTrigger[] = [
+  {
+    table: REGISTRATIONS,
+    insert: [registeredFacts('new_rows', PERSONS, 1), departureFacts('new_rows', TENANTS, 1)],
+    update: [
+      registeredFacts(changed('o', ['id'], REG_COLUMNS), PERSONS, -1),
+      registeredFacts(changed('n', ['id'], REG_COLUMNS), PERSONS, 1),
+      departureFacts(changed('o', ['id'], REG_COLUMNS), TENANTS, -1),
+      departureFacts(changed('n', ['id'], REG_COLUMNS), TENANTS, 1),
+    ],
+    delete: [registeredFacts('old_rows', PERSONS, -1), departureFacts('old_rows', TENANTS, -1)],
+    guard: { update: anyChanged(['id'], REG_COLUMNS) },
+  },
+  {
+    // A person's kind decides whether their registrations count as floating.
+    table: PERSONS,
+    update: [registeredFacts(REGISTRATIONS, changed('o', ['id'], ['kind']), -1), registeredFacts(REGISTRATIONS, changed('n', ['id'], ['kind']), 1)],
+    guard: { update: anyChanged(['id'], ['kind']) },
+  },
+  {
+    table: REVISITS,
+    insert: [visitFacts('new_rows', 1)],
+    update: [visitFacts(changed('o', ['id'], VISIT_COLUMNS), -1), visitFacts(changed('n', ['id'], VISIT_COLUMNS), 1)],
+    delete: [visitFacts('old_rows', -1)],
+    guard: { update: anyChanged(['id'], VISIT_COLUMNS) },
+  },
+  {
+    // Departed tenants change their registrations' departures: before = the rows without the new ones plus the old ones.
+    table: TENANTS,
+    insert: [departureFacts(regsOfTenants('new_rows'), tenantsWithout('new_rows'), -1), departureFacts(regsOfTenants('new_rows'), TENANTS, 1)],
+    update: [
+      departureFacts(`(select * from ${REGISTRATIONS} where id in (select registration_id from old_rows union select registration_id from new_rows))`, `(select * from ${tenantsWithout('new_rows')} w union all select * from old_rows)`, -1),
+      departureFacts(`(select * from ${REGISTRATIONS} where id in (select registration_id from old_rows union select registration_id from new_rows))`, TENANTS, 1),
+    ],
+    delete: [departureFacts(regsOfTenants('old_rows'), `(select * from ${TENANTS} union all select * from old_rows)`, -1), departureFacts(regsOfTenants('old_rows'), TENANTS, 1)],
+    guard: {
+      insert: `exists (select 1 from new_rows where outcome = 'departed')`,
+      update: `exists (select 1 from old_rows where outcome = 'departed') or exists (select 1 from new_rows where outcome = 'departed')`,
+      delete: `exists (select 1 from old_rows where outcome = 'departed')`,
+    },
+  },
+  {
+    table: DWELLINGS,
+    insert: [dwellingFacts('new_rows', 1), completeBuildingFacts('new_rows', CHECKS, 1)],
+    update: [
+      dwellingFacts(changed('o', ['id'], DWELLING_COLUMNS), -1),
+      dwellingFacts(changed('n', ['id'], DWELLING_COLUMNS), 1),
+      completeBuildingFacts(changed('o', ['id'], DWELLING_COLUMNS), CHECKS, -1),
+      completeBuildingFacts(changed('n', ['id'], DWELLING_COLUMNS), CHECKS, 1),
+    ],
+    delete: [dwellingFacts('old_rows', -1), completeBuildingFacts('old_rows', CHECKS, -1)],
+    guard: { update: anyChanged(['id'], DWELLING_COLUMNS) },
+  },
+  {
+    // Append-only: a new check can change the latest check of its building from its month on.
+    table: CHECKS,
+    insert: [
+      completeBuildingFacts(dwellingsOfChecks, `(select * from ${CHECKS} c0 where not exists (select 1 from new_rows z where z.id = c0.id))`, -1),
+      completeBuildingFacts(dwellingsOfChecks, CHECKS, 1),
+    ],
+  },
+];
+
+const EVENTS = { insert: 'INSERT', update: 'UPDATE', delete: 'DELETE' } as const;
+const REFERENCING = { insert: 'new table as new_rows', update: 'old table as old_rows new table as new_rows', delete: 'old table as old_rows' } as const;
+
+/**
+ * Post-migrate SQL: one trigger function per table (a branch per event) and a statement-level
+ * trigger per event with its transition tables (PostgreSQL allows transition tables only on
+ * single-event triggers). SECURITY DEFINER: a bucket sums facts across the registers whatever the
+ * writer's row-security scope (a registration's person may live in another jurisdiction now).
+ * Idempotent; the triggers are named `<table>_rate_facts_<event>` so an operator can find them.
+ */
+export function rateFactsSql(): string[] {
+  const out: string[] = [];
+  for (const t of FACT_TRIGGERS) {
+    const events = (['insert', 'update', 'delete'] as const).filter((e) => t[e]);
+    const branches = events.map((e) => {
+      const guard = t.guard?.[e];
+      const body = `${upsertFacts(t[e] ?? [])};`;
+      return `if tg_op = '${EVENTS[e]}' then\n${guard ? `if ${guard} then ${body} end if;` : body}\nend if;`;
+    });
+    const fn = `population_rate_facts_${t.table}`;
+    out.push(`create or replace function ${fn}() returns trigger language plpgsql security definer set search_path = public as $$
+begin
+${branches.join('\n')}
+return null;
+end $$`);
+    for (const e of ['insert', 'update', 'delete'] as const) {
+      out.push(`drop trigger if exists ${t.table}_rate_facts_${e} on ${t.table}`);
+      if (t[e]) out.push(`create trigger ${t.table}_rate_facts_${e} after ${e} on ${t.table} referencing ${REFERENCING[e]} for each statement execute function ${fn}()`);
+    }
+  }
+  out.push(
+    rebuildFunctionSql(),
+    // A database that had registers before the buckets existed (the migration that added them) starts from a rebuild.
+    `do $$ begin
+       if not exists (select 1 from population_rate_facts)
+          and (exists (select 1 from ${REGISTRATIONS}) or exists (select 1 from ${REVISITS}) or exists (select 1 from ${DWELLINGS})) then
+         perform ${REBUILD_RATE_FACTS_FUNCTION}();
+       end if;
+     end $$`,
+  );
+  return out;
+}
+
+/** The function behind `population:rebuild-rate-facts` (and the benchmark's load). */
+export const REBUILD_RATE_FACTS_FUNCTION = 'population_rebuild_rate_facts';
+
+/**
+ * Every bucket recomputed from the base tables, from the same contribution SQL as the triggers.
+ * The bucket table is locked against concurrent trigger updates, emptied (the buckets are derived
+ * data, rebuilt right here, so nothing is lost) and summed anew. SECURITY DEFINER: it sums every
+ * jurisdiction whatever the caller's row-security scope. Returns the bucket count.
+ */
+function rebuildFunctionSql(): string {
+  const all = upsertFacts([
+    registeredFacts(REGISTRATIONS, PERSONS, 1),
+    visitFacts(REVISITS, 1),
+    departureFacts(REGISTRATIONS, TENANTS, 1),
+    dwellingFacts(DWELLINGS, 1),
+    completeBuildingFacts(DWELLINGS, CHECKS, 1),
+  ]);
+  return `create or replace function ${REBUILD_RATE_FACTS_FUNCTION}() returns integer language plpgsql security definer set search_path = public as $$
+declare n integer;
+begin
+lock table population_rate_facts in exclusive mode;
+delete from population_rate_facts;
+${all};
+select count(*) into n from population_rate_facts;
+return n;
+end $$`;
+}
+
+/**
+ * Recomputes the buckets from the base tables in one transaction (idempotent), audited as one
+ * entry with the bucket count before and after.
+ */
+export async function rebuildRateFacts(ctx: Ctx): Promise<{ buckets: number; before: number }> {
+  requirePermission(ctx, 'population:manage');
+  return runMutation(ctx, { operation: 'rebuildRateFacts', input: {} }, async (tx) => {
+    const [b] = rowsOf<{ n: number }>(await tx.db.execute(sql`select count(*)::int as n from ${populationRateFacts}`));
+    const [r] = rowsOf<{ n: number }>(await tx.db.execute(sql`select ${sql.raw(REBUILD_RATE_FACTS_FUNCTION)}() as n`));
+    const result = { buckets: Number(r.n), before: Number(b.n) };
+    tx.audit({ entityType: 'PopulationRateFacts', entityId: 'all', jurisdictionCode: null, before: { buckets: result.before }, after: { buckets: result.buckets } });
+    return result;
+  });
+}
+
+/**
+ * The bucket keys a period's figures are summed from: the period key itself for per-period counts,
+ * and for stocks at the period's end (month M of year Y) the year keys before Y and the month keys
+ * of Y from January to M.
+ */
+export function rateBucketKeys(period: string): { flow: string; stockYearsBefore: string; stockMonths: string[] } | null {
+  const m = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/.exec(period);
+  if (!m) return null;
+  const lastMonth = m[2] ? Number(m[2]) * 3 : m[3] ? Number(m[3]) : 12;
+  return { flow: period, stockYearsBefore: m[1], stockMonths: Array.from({ length: lastMonth }, (_, i) => `${m[1]}-${String(i + 1).padStart(2, '0')}`) };
+}
