@@ -185,7 +185,8 @@ describe('rate fact buckets', () => {
   }, 240_000);
 
   it('made every kind of write', () => {
-    for (const k of ['person', 'dwelling', 'register', 'deregister', 'change', 'move', 'revisit', 'departed', 'file', 'fiveOnes', 'kind']) expect(done[k] ?? 0, `${k} in ${JSON.stringify(done)}`).toBeGreaterThan(1);
+    for (const k of ['person', 'dwelling', 'register', 'deregister', 'change', 'move', 'revisit', 'departed', 'file', 'fiveOnes', 'kind'])
+      expect(done[k] ?? 0, `${k} in ${JSON.stringify(done)}`).toBeGreaterThan(1);
   });
 
   it('answers exactly as the base tables for years, quarters and months at every level', async () => {

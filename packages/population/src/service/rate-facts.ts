@@ -17,17 +17,7 @@ const YEAR = `'YYYY'`;
 const QUARTER = `'YYYY-"Q"Q'`;
 const MONTH = `'YYYY-MM'`;
 
-export const RATE_FACT_MEASURES = [
-  'registered',
-  'visits',
-  'visits_matched',
-  'departures',
-  'departures_settled',
-  'dwellings_listed',
-  'dwellings_filed',
-  'buildings',
-  'buildings_complete',
-] as const;
+export const RATE_FACT_MEASURES = ['registered', 'visits', 'visits_matched', 'departures', 'departures_settled', 'dwellings_listed', 'dwellings_filed', 'buildings', 'buildings_complete'] as const;
 type Measure = (typeof RATE_FACT_MEASURES)[number];
 
 const ENDED_AS_DEPARTURE = `('deregistered', 'moved_out')`;
@@ -204,7 +194,11 @@ const FACT_TRIGGERS: FactTrigger[] = [
     table: TENANTS,
     insert: [departureFacts(regsOfTenants('new_rows'), tenantsWithout('new_rows'), -1), departureFacts(regsOfTenants('new_rows'), TENANTS, 1)],
     update: [
-      departureFacts(`(select * from ${REGISTRATIONS} where id in (select registration_id from old_rows union select registration_id from new_rows))`, `(select * from ${tenantsWithout('new_rows')} w union all select * from old_rows)`, -1),
+      departureFacts(
+        `(select * from ${REGISTRATIONS} where id in (select registration_id from old_rows union select registration_id from new_rows))`,
+        `(select * from ${tenantsWithout('new_rows')} w union all select * from old_rows)`,
+        -1,
+      ),
       departureFacts(`(select * from ${REGISTRATIONS} where id in (select registration_id from old_rows union select registration_id from new_rows))`, TENANTS, 1),
     ],
     delete: [departureFacts(regsOfTenants('old_rows'), `(select * from ${TENANTS} union all select * from old_rows)`, -1), departureFacts(regsOfTenants('old_rows'), TENANTS, 1)],
