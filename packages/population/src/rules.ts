@@ -182,6 +182,18 @@ export function periodRange(period: string): { start: string; end: string } | nu
   return null;
 }
 
+/**
+ * The bucket keys a period's figures are summed from: the period key itself for per-period counts,
+ * and for stocks at the period's end (month M of year Y) the year keys before Y and the month keys
+ * of Y from January to M.
+ */
+export function rateBucketKeys(period: string): { flow: string; stockYearsBefore: string; stockMonths: string[] } | null {
+  const m = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/.exec(period);
+  if (!m) return null;
+  const lastMonth = m[2] ? Number(m[2]) * 3 : m[3] ? Number(m[3]) : 12;
+  return { flow: period, stockYearsBefore: m[1], stockMonths: Array.from({ length: lastMonth }, (_, i) => `${m[1]}-${String(i + 1).padStart(2, '0')}`) };
+}
+
 /** Targets the sub-district set for its registration company (seed 003). */
 export const RATE_TARGETS = { registration: 0.9, consistency: 0.85, deregistration: 0.8, filing: 1.0, fiveOnes: 1.0 } as const;
 export type RateName = keyof typeof RATE_TARGETS;

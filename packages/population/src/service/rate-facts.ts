@@ -315,15 +315,3 @@ export async function rebuildRateFacts(ctx: Ctx): Promise<{ buckets: number; bef
     return result;
   });
 }
-
-/**
- * The bucket keys a period's figures are summed from: the period key itself for per-period counts,
- * and for stocks at the period's end (month M of year Y) the year keys before Y and the month keys
- * of Y from January to M.
- */
-export function rateBucketKeys(period: string): { flow: string; stockYearsBefore: string; stockMonths: string[] } | null {
-  const m = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/.exec(period);
-  if (!m) return null;
-  const lastMonth = m[2] ? Number(m[2]) * 3 : m[3] ? Number(m[3]) : 12;
-  return { flow: period, stockYearsBefore: m[1], stockMonths: Array.from({ length: lastMonth }, (_, i) => `${m[1]}-${String(i + 1).padStart(2, '0')}`) };
-}

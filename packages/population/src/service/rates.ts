@@ -1,9 +1,9 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { assertInScope, requireWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx, rowsOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { periodRange, rate, RATE_TARGETS, type Rate } from '../rules.js';
+import { periodRange, rateBucketKeys, rate, RATE_TARGETS, type Rate } from '../rules.js';
 import { floatingPopulationEstimates } from '../tables.js';
-import { FIVE_ONES_COMPLETE_SQL, rateBucketKeys } from './rate-facts.js';
+import { FIVE_ONES_COMPLETE_SQL } from './rate-facts.js';
 
 /** Records the estimated floating population of a community for a period (a later value supersedes, history kept). */
 export async function recordFloatingPopulationEstimate(ctx: Ctx, input: { jurisdictionCode: string; period: string; estimate: number; source?: string | null }, idempotencyKey?: string | null) {
