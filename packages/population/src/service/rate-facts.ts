@@ -48,13 +48,18 @@ function registeredFacts(regs: string, people: string, sign: number): string {
   );
 }
 
-/** Visits and matched visits, counted at each period key (year, quarter, month) of visited_on. */
+/**
+ * Visits and matched visits, counted at each period key (year, quarter, month) of visited_on; summed
+ * per month first, so a statement of many visits (a COPY) expands months, not rows.
+ */
 function visitFacts(visitRows: string, sign: number): string {
   return facts(
     'v.jurisdiction_code',
     'k.period',
-    { visits: `${sign}`, visits_matched: `${sign} * v.matched::int` },
-    `from ${visitRows} v cross join lateral (values (to_char(v.visited_on, ${YEAR})), (to_char(v.visited_on, ${QUARTER})), (to_char(v.visited_on, ${MONTH}))) k(period)`,
+    { visits: `${sign} * v.n`, visits_matched: `${sign} * v.matched` },
+    `from (select jurisdiction_code, to_char(visited_on, ${MONTH}) as month, count(*) as n, count(*) filter (where matched) as matched
+             from ${visitRows} x group by 1, 2) v
+     cross join lateral (values (left(v.month, 4)), (left(v.month, 4) || '-Q' || ((substr(v.month, 6, 2)::int + 2) / 3)), (v.month)) k(period)`,
   );
 }
 
