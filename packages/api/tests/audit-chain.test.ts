@@ -35,8 +35,7 @@ async function verifyTampered(statement: string) {
   return seen!;
 }
 
-const write = (requestId: string, entries: Parameters<typeof appendAudit>[4]) =>
-  database.db.transaction(async (tx) => appendAudit(tx as unknown as Db, actor, requestId, 'newWrite', entries));
+const write = (requestId: string, entries: Parameters<typeof appendAudit>[4]) => database.db.transaction(async (tx) => appendAudit(tx as unknown as Db, actor, requestId, 'newWrite', entries));
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -260,13 +260,15 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVe
     const page = await db.select().from(auditLog).where(gt(auditLog.seq, afterSeq)).orderBy(asc(auditLog.seq)).limit(pageSize);
     for (const r of page) {
       const chain = r.chain ?? LEGACY_CHAIN;
-      if (r.prevHash !== (heads.get(chain) ?? GENESIS)) return { ok: false, checked, firstBrokenSeq: r.seq, reason: `link to the previous entry of chain ${chain} is broken (an entry was removed or inserted)` };
+      if (r.prevHash !== (heads.get(chain) ?? GENESIS))
+        return { ok: false, checked, firstBrokenSeq: r.seq, reason: `link to the previous entry of chain ${chain} is broken (an entry was removed or inserted)` };
       const row = { ...r, actorRoles: r.actorRoles ?? [], before: r.before, after: r.after };
       // Entries written since body_hash exists are linked by it; older ones hash their content directly.
       const intact = r.bodyHash === null ? hashEntry(row) === r.hash : bodyHash(row) === r.bodyHash && linkHash(r.prevHash, r.bodyHash) === r.hash;
       if (!intact) return { ok: false, checked, firstBrokenSeq: r.seq, reason: 'entry content does not match its hash (altered)' };
       for (const c of claims.get(r.seq) ?? []) {
-        if (c.chain !== chain || c.hash !== r.hash) return { ok: false, checked, firstBrokenSeq: c.anchorSeq, reason: `anchor ${c.anchorSeq} names entry ${r.seq} of chain ${c.chain}, which is not there as anchored` };
+        if (c.chain !== chain || c.hash !== r.hash)
+          return { ok: false, checked, firstBrokenSeq: c.anchorSeq, reason: `anchor ${c.anchorSeq} names entry ${r.seq} of chain ${c.chain}, which is not there as anchored` };
       }
       claims.delete(r.seq);
       heads.set(chain, r.hash);
@@ -277,7 +279,8 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVe
   }
   // An anchored entry never met: the chain's tail (or the entry) was removed.
   const missing = [...claims.entries()].flatMap(([seq, cs]) => cs.map((c) => ({ seq, ...c }))).sort((a, b) => a.anchorSeq - b.anchorSeq)[0];
-  if (missing) return { ok: false, checked, firstBrokenSeq: missing.anchorSeq, reason: `anchor ${missing.anchorSeq} names entry ${missing.seq} of chain ${missing.chain}, which was removed (a truncated tail)` };
+  if (missing)
+    return { ok: false, checked, firstBrokenSeq: missing.anchorSeq, reason: `anchor ${missing.anchorSeq} names entry ${missing.seq} of chain ${missing.chain}, which was removed (a truncated tail)` };
   return { ok: true, checked, firstBrokenSeq: null, reason: null };
 }
 
