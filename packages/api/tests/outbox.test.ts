@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventOutbox, jurisdictions, sql } from '@safecity/core';
-import { freePort, hasRedisServer, startRedisServer, startTestServer, type RedisProcess, type TestServer } from '@safecity/core/testing';
+import { eventOutbox, jurisdictions, relayPassSql, rowsOf, sql, writeTail, type Db } from '@safecity/core';
+import { createTestDatabase, freePort, hasRedisServer, startRedisServer, startTestServer, type RedisProcess, type TestServer } from '@safecity/core/testing';
 import { emitterModule } from './fixtures/probe-modules.js';
 
 const CHENGGUAN = '620102';
@@ -140,6 +140,34 @@ describe('the outbox, in process', () => {
       await other.close();
     }
   });
+});
+
+describe('the relay pass statement', () => {
+  it('one relay holds the lease until it runs out; marks ride on the next pass and are not read again', async () => {
+    const database = await createTestDatabase();
+    try {
+      const db = database.db as unknown as Db;
+      await db.transaction(async (tx) =>
+        writeTail(tx as unknown as Db, {
+          events: [1, 2].map((n) => ({ name: 'alertRecorded', payload: { n }, request_id: `r-${n}`, jurisdiction_code: '620102001001' })),
+        }),
+      );
+      const pass = async (holder: string, leaseMs: number, marks: number[]) => rowsOf<{ held: boolean; id: string | null }>(await db.execute(relayPassSql(holder, leaseMs, marks, 10)));
+      const first = await pass('a', 60_000, []);
+      expect(first.map((r) => r.held)).toEqual([true, true]);
+      const ids = first.map((r) => Number(r.id));
+      // Another relay while a's lease holds: nothing to read.
+      expect(await pass('b', 60_000, [])).toEqual([expect.objectContaining({ held: false, id: null })]);
+      // a marks what it delivered: those rows are not read again, by this pass or a later one.
+      expect((await pass('a', 1, ids)).map((r) => r.id)).toEqual([null]);
+      expect((await db.select().from(eventOutbox)).every((r) => r.publishedAt)).toBe(true);
+      await new Promise((r) => setTimeout(r, 20));
+      // a's lease (1 ms) ran out: b takes it over.
+      expect(await pass('b', 60_000, [])).toEqual([expect.objectContaining({ held: true, id: null })]);
+    } finally {
+      await database.close();
+    }
+  }, 60_000);
 });
 
 describe('Redis configured but unreachable from the start', () => {
