@@ -143,7 +143,7 @@ describe('the outbox, in process', () => {
 });
 
 describe('the relay pass statement', () => {
-  it('one relay holds the lease until it runs out; marks ride on the next pass and are not read again', async () => {
+  it('one relay holds the lease while it has events to deliver; marks ride on the next pass and are not read again', async () => {
     const database = await createTestDatabase();
     try {
       const db = database.db as unknown as Db;
@@ -159,11 +159,15 @@ describe('the relay pass statement', () => {
       // Another relay while a's lease holds: nothing to read.
       expect(await pass('b', 60_000, [])).toEqual([expect.objectContaining({ held: false, id: null })]);
       // a marks what it delivered: those rows are not read again, by this pass or a later one.
-      expect((await pass('a', 1, ids)).map((r) => r.id)).toEqual([null]);
+      expect((await pass('a', 60_000, ids)).map((r) => r.id)).toEqual([null]);
       expect((await db.select().from(eventOutbox)).every((r) => r.publishedAt)).toBe(true);
-      await new Promise((r) => setTimeout(r, 20));
-      // a's lease (1 ms) ran out: b takes it over.
-      expect(await pass('b', 60_000, [])).toEqual([expect.objectContaining({ held: true, id: null })]);
+      // a found nothing left to deliver, so its lease is free at once: b takes it and reads a new event.
+      await db.transaction(async (tx) => writeTail(tx as unknown as Db, { events: [{ name: 'alertRecorded', payload: { n: 3 }, request_id: 'r-3', jurisdiction_code: '620103001001' }] }));
+      const taken = await pass('b', 60_000, []);
+      expect(taken).toEqual([expect.objectContaining({ held: true })]);
+      expect(Number(taken[0]!.id)).toBeGreaterThan(Math.max(...ids));
+      // Now b holds it while it delivers: a waits.
+      expect(await pass('a', 60_000, [])).toEqual([expect.objectContaining({ held: false, id: null })]);
     } finally {
       await database.close();
     }

@@ -143,11 +143,16 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  * One relay pass in one statement: marks published what the previous pass delivered, renews (or
  * takes) the relay lease, and reads the next unpublished rows in id order if the lease is ours.
  * No transaction: the lease, not a lock held to COMMIT, keeps relaying to one instance at a time.
+ * The lease is held for `leaseMs` only when there is something to deliver; a pass that finds
+ * nothing leaves it free, so another instance's next kick relays its own events at once.
  * `held` is false when another live relay holds the lease (then no rows).
  */
 export function relayPassSql(holder: string, leaseMs: number, marks: readonly number[], batchSize: number) {
   return sql`with lease as (
-      insert into outbox_relay_lease (id, holder, lease_until) values (${LEASE_ROW}, ${holder}, now() + ${leaseMs}::int * interval '1 millisecond')
+      insert into outbox_relay_lease (id, holder, lease_until)
+      values (${LEASE_ROW}, ${holder},
+              now() + (case when ${batchSize}::int > 0 and exists (select 1 from event_outbox where published_at is null and id <> all(${sql.param(marks)}::bigint[]))
+                            then ${leaseMs}::int else 0 end) * interval '1 millisecond')
       on conflict (id) do update set holder = excluded.holder, lease_until = excluded.lease_until
        where outbox_relay_lease.holder = excluded.holder or outbox_relay_lease.lease_until < now()
       returning 1),
@@ -205,7 +210,14 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
     const batch = rows.filter((r) => r.id !== null && r.id !== undefined);
     lastBacklog = batch.length;
     let failed: unknown = null;
+    // Stop delivering before the lease can run out (a slow transport): the next pass renews it.
+    const deliverUntil = Date.now() + Math.max(0, leaseMs - deliverTimeoutMs);
+    let cut = false;
     for (const r of batch) {
+      if (Date.now() > deliverUntil) {
+        cut = true;
+        break;
+      }
       const id = Number(r.id);
       try {
         await withTimeout(
@@ -231,7 +243,7 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
       problems.problem('deliver', { transport: transport.kind, err: { message: (failed as Error).message }, pending: lastBacklog }, 'event delivery failed; will retry');
       return 'failed';
     }
-    return batch.length === batchSize ? 'more' : 'idle';
+    return cut || batch.length === batchSize ? 'more' : 'idle';
   }
 
   function schedule(ms: number) {
