@@ -183,10 +183,10 @@ function rowsOf(res: unknown): Record<string, unknown>[] {
 }
 
 /**
- * The end of every writing transaction in one statement (one round trip): the chain lock, the
- * audit entries linked to the chain's head, the outbox rows, and the idempotency record.
- * The lock is taken in this last statement before COMMIT, so it is held for one round trip
- * instead of four. Returns false when the idempotency key was already stored (a concurrent
+ * The end of every writing transaction in one statement (one round trip): the locks of the
+ * chains it appends to (districts, or city), the audit entries linked to their chains' heads, the
+ * outbox rows, and the idempotency record. The locks are taken in this last statement before
+ * COMMIT, so they are held for one round trip instead of four. Returns false when the idempotency key was already stored (a concurrent
  * request with the same key won): the caller rolls back and answers with the first result.
  */
 export async function writeTail(tx: Db, tail: { audit?: AuditRecord[]; events?: OutboxRecord[]; idempotency?: IdempotencyRecord | null }): Promise<boolean> {
