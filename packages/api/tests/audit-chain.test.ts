@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit, auditLog, hashEntry, sql, verifyAuditChain, type Db } from '@safecity/core';
+import { anchorAuditChains, anchorNeeded, appendAudit, auditChainOf, auditLog, bodyHash, hashEntry, linkHash, sql, verifyAuditChain, type Db } from '@safecity/core';
 import { createTestDatabase } from '@safecity/core/testing';
 import type { Database } from '@safecity/core';
 
 /**
- * The audit chain in its two forms: entries written before `body_hash` existed (hash over the
- * content) and entries linked in the database by `safecity_write_tail` (hash over the body hash).
- * A log mixing both verifies; each way of tampering is found at the entry it touched.
+ * The audit chains: entries written before chains existed (the legacy chain: first-form entries
+ * hashing their content, then entries linked by body hash), and since then one chain per district
+ * plus the city chain, whose anchors record every chain's head. Every chain verifies; each way
+ * of tampering is found at the entry it touched, and a district's removed tail at the anchor
+ * that named it.
  */
 let database: Database;
 const actor = { id: 'tester', roles: ['city_admin'] };
+const GENESIS = '0'.repeat(64);
 
 class Undo extends Error {}
 
@@ -32,14 +35,17 @@ async function verifyTampered(statement: string) {
   return seen!;
 }
 
+const write = (requestId: string, entries: Parameters<typeof appendAudit>[4]) => database.db.transaction(async (tx) => appendAudit(tx as unknown as Db, actor, requestId, 'newWrite', entries));
+
 beforeAll(async () => {
   database = await createTestDatabase();
   const db = database.db as unknown as Db;
   const [{ n }] = (await db.select({ n: sql<number>`count(*)::int` }).from(auditLog)) as { n: number }[];
   expect(Number(n)).toBe(0);
-  // Two entries of the first form, as the old writer made them.
-  let prevHash = '0'.repeat(64);
-  for (const name of ['甲', '乙']) {
+  // The legacy chain (chain null): two entries of the first form, as the oldest writer made them,
+  // then one linked by its body hash, as the writer before chains made it.
+  let prevHash = GENESIS;
+  for (const name of ['甲', '乙', '丙']) {
     const row = {
       id: randomUUID(),
       at: new Date('2026-01-05T02:00:00.000Z'),
@@ -53,40 +59,101 @@ beforeAll(async () => {
       after: { name },
       purpose: null,
       requestId: 'r-old',
-      prevHash,
     };
-    const hash = hashEntry(row);
-    await db.insert(auditLog).values({ ...row, hash });
-    prevHash = hash;
+    if (name === '丙') {
+      const body = bodyHash(row);
+      const hash = linkHash(prevHash, body);
+      await db.insert(auditLog).values({ ...row, prevHash, bodyHash: body, hash });
+      prevHash = hash;
+    } else {
+      const hash = hashEntry({ ...row, prevHash });
+      await db.insert(auditLog).values({ ...row, prevHash, hash });
+      prevHash = hash;
+    }
   }
-  // Then three of the linked form, in two transactions.
-  await db.transaction(async (tx) =>
-    appendAudit(tx as unknown as Db, actor, 'r-1', 'newWrite', [
-      { entityType: 'Thing', entityId: '丙', jurisdictionCode: '620102', after: { name: '丙' } },
-      { entityType: 'Thing', entityId: '丁', jurisdictionCode: null, after: null },
-    ]),
-  );
-  await db.transaction(async (tx) =>
-    appendAudit(tx as unknown as Db, actor, 'r-2', 'newWrite', [{ entityType: 'Thing', entityId: '戊', jurisdictionCode: '620103', before: { name: '丙' }, after: { name: '戊', roles: ['a', 'b'] } }]),
-  );
+  // Since chains: seq 4 (620102) and 5 (city) in one transaction, 6 (620103), 7 (620102, a community's code).
+  await write('r-1', [
+    { entityType: 'Thing', entityId: '丁', jurisdictionCode: '620102', after: { name: '丁' } },
+    { entityType: 'Thing', entityId: '戊', jurisdictionCode: null, after: null },
+  ]);
+  await write('r-2', [{ entityType: 'Thing', entityId: '己', jurisdictionCode: '620103', before: { name: '丙' }, after: { name: '己', roles: ['a', 'b'] } }]);
+  await write('r-3', [{ entityType: 'Thing', entityId: '庚', jurisdictionCode: '620102001001', after: { name: '庚' } }]);
+  // Seq 8: the anchor (city chain); seq 9: a 620103 entry after it.
+  expect(await anchorAuditChains(db, 'r-anchor')).toMatchObject({ legacy: { seq: 3 }, '620102': { seq: 7 }, '620103': { seq: 6 } });
+  await write('r-4', [{ entityType: 'Thing', entityId: '辛', jurisdictionCode: '620103', after: { name: '辛' } }]);
 }, 120_000);
 afterAll(() => database?.close());
 
-describe('audit chain in both forms', () => {
-  it('verifies a log mixing the two forms, and links the new entries to the old head', async () => {
-    expect(await verifyAuditChain(database.db, 2)).toEqual({ ok: true, checked: 5, firstBrokenSeq: null, reason: null });
-    const rows = await database.db.select({ seq: auditLog.seq, bodyHash: auditLog.bodyHash, prevHash: auditLog.prevHash, hash: auditLog.hash }).from(auditLog).orderBy(auditLog.seq);
-    expect(rows.map((r) => r.bodyHash === null)).toEqual([true, true, false, false, false]);
-    expect(rows.slice(1).map((r, i) => r.prevHash === rows[i].hash)).toEqual([true, true, true, true]);
+describe('the chain of an entry', () => {
+  it.each([
+    ['620102', '620102'],
+    ['620102001001', '620102'],
+    ['620102001001001', '620102'],
+    [null, 'city'],
+    [undefined, 'city'],
+    ['', 'city'],
+  ])('%s is in chain %s', (code, chain) => {
+    expect(auditChainOf(code)).toBe(chain);
+  });
+
+  it('agrees with safecity_chain_of in the database', async () => {
+    const res = await database.db.execute(sql`select safecity_chain_of('620102001001') as a, safecity_chain_of(null) as b`);
+    const row = ((res as unknown as { rows?: unknown[] }).rows ?? (res as unknown as unknown[]))[0];
+    expect(row).toEqual({ a: auditChainOf('620102001001'), b: auditChainOf(null) });
+  });
+});
+
+describe('when an anchor is needed', () => {
+  const h = (seq: number) => ({ seq, hash: String(seq) });
+  it.each([
+    ['no chain yet', {}, null, false],
+    ['only the city chain (anchors themselves)', { city: h(5) }, null, false],
+    ['a district chain and no anchor yet', { '620102': h(4) }, null, true],
+    ['nothing moved since the last anchor', { '620102': h(4), city: h(9) }, { '620102': h(4) }, false],
+    ['a district chain moved', { '620102': h(7) }, { '620102': h(4) }, true],
+    ['a new district chain', { '620102': h(4), '620103': h(6) }, { '620102': h(4) }, true],
+  ])('%s', (_name, now, last, needed) => {
+    expect(anchorNeeded(now, last)).toBe(needed);
+  });
+
+  it('writes no anchor when no chain moved since the last one', async () => {
+    let heads: unknown = 'not run';
+    await database.db
+      .transaction(async (tx) => {
+        await appendAudit(tx as unknown as Db, actor, 'r-x', 'newWrite', [{ entityType: 'Thing', entityId: 'x', jurisdictionCode: '620103' }]);
+        expect(await anchorAuditChains(tx as unknown as Db, 'r-anchor-2')).not.toBeNull();
+        heads = await anchorAuditChains(tx as unknown as Db, 'r-anchor-3');
+        throw new Undo();
+      })
+      .catch((e) => {
+        if (!(e instanceof Undo)) throw e;
+      });
+    expect(heads).toBeNull();
+  });
+});
+
+describe('audit chains', () => {
+  it('verifies every chain and the anchor; each new entry links to the previous one of its own chain', async () => {
+    expect(await verifyAuditChain(database.db, 2)).toEqual({ ok: true, checked: 9, firstBrokenSeq: null, reason: null });
+    const rows = await database.db.select({ seq: auditLog.seq, chain: auditLog.chain, prevHash: auditLog.prevHash, hash: auditLog.hash }).from(auditLog).orderBy(auditLog.seq);
+    expect(rows.map((r) => r.chain)).toEqual([null, null, null, '620102', 'city', '620103', '620102', 'city', '620103']);
+    const bySeq = new Map(rows.map((r) => [r.seq, r]));
+    const prevOf = { 2: 1, 3: 2, 7: 4, 8: 5, 9: 6 } as Record<number, number>;
+    for (const r of rows) expect(r.prevHash).toBe(prevOf[r.seq] ? bySeq.get(prevOf[r.seq])!.hash : GENESIS);
   });
 
   // Each case alters the log around the append-only trigger and names the entry found broken.
   it.each([
-    ['content of a linked entry', `update audit_log set after = '{"name":"篡改"}' where seq = 3`, 3, /altered/],
-    ['body hash of a linked entry, recomputed for altered content', `update audit_log set after = '{"name":"篡改"}', body_hash = encode(sha256('x'), 'hex') where seq = 4`, 4, /altered/],
-    ['a linked entry turned into the first form', `update audit_log set body_hash = null where seq = 5`, 5, /altered/],
-    ['content of an old entry', `update audit_log set entity_id = '篡改' where seq = 2`, 2, /altered/],
-    ['an entry removed', `delete from audit_log where seq = 3`, 4, /removed or inserted/],
+    ['content of a district entry', `update audit_log set after = '{"name":"篡改"}' where seq = 4`, 4, /altered/],
+    ['body hash of a district entry, recomputed for altered content', `update audit_log set after = '{"name":"篡改"}', body_hash = encode(sha256('x'), 'hex') where seq = 6`, 6, /altered/],
+    ['a district entry turned into the first form', `update audit_log set body_hash = null where seq = 7`, 7, /altered/],
+    ['content of a legacy entry of the first form', `update audit_log set entity_id = '篡改' where seq = 2`, 2, /altered/],
+    ['a legacy entry removed', `delete from audit_log where seq = 2`, 3, /removed or inserted/],
+    ['an entry removed from the middle of a district chain', `delete from audit_log where seq = 4`, 7, /chain 620102 is broken/],
+    ['an entry moved to another chain', `update audit_log set chain = '620102' where seq = 6`, 6, /chain 620102 is broken/],
+    ['the anchored tail of a district chain removed', `delete from audit_log where seq = 7`, 8, /removed \(a truncated tail\)/],
+    ['the anchored tail of the legacy chain removed', `delete from audit_log where seq = 3`, 8, /removed \(a truncated tail\)/],
+    ['the heads an anchor recorded, rewritten', `update audit_log set after = jsonb_set(after, '{heads,620102,seq}', '4') where seq = 8`, 8, /anchor 8 names entry 4 of chain 620102/],
   ])('finds %s', async (_name, statement, seq, reason) => {
     const v = await verifyTampered(statement);
     expect(v).toMatchObject({ ok: false, firstBrokenSeq: seq });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventOutbox, jurisdictions, sql } from '@safecity/core';
-import { freePort, hasRedisServer, startRedisServer, startTestServer, type RedisProcess, type TestServer } from '@safecity/core/testing';
+import { eventOutbox, jurisdictions, relayPassSql, rowsOf, sql, writeTail, type Db } from '@safecity/core';
+import { createTestDatabase, freePort, hasRedisServer, startRedisServer, startTestServer, type RedisProcess, type TestServer } from '@safecity/core/testing';
 import { emitterModule } from './fixtures/probe-modules.js';
 
 const CHENGGUAN = '620102';
@@ -80,6 +80,46 @@ describe('the outbox, in process', () => {
     }
   });
 
+  it('concurrent writes in several districts (no lock between them): every event once, ids increasing within each district', async () => {
+    const admin = await s.token('city_admin', '620100');
+    const sub = await s.subscribe(SUBSCRIBE, {}, admin);
+    try {
+      const districts = ['620102', '620103', '620104'];
+      const writes: { code: string; token: string }[] = [];
+      for (const d of districts) {
+        const token = await s.token('district_officer', d);
+        const communities = await s.database.db
+          .select({ code: jurisdictions.code })
+          .from(jurisdictions)
+          .where(sql`${jurisdictions.level} = 'community' and ${jurisdictions.code} like ${`${d}%`}`)
+          .orderBy(jurisdictions.code)
+          .limit(8);
+        expect(communities).toHaveLength(8);
+        for (const { code } of communities) writes.push({ code, token });
+      }
+      const results = await Promise.all(writes.map((w) => s.gql(EMIT, { c: w.code }, { token: w.token })));
+      const emitted = new Set(results.map((r) => r.data.emitAlert.data as string));
+      expect(emitted.size).toBe(writes.length);
+      const got: { id: bigint; alertId: string }[] = [];
+      while (got.length < emitted.size) {
+        const m = await sub.next();
+        got.push({ id: BigInt(m.data.domainEvents.id), alertId: m.data.domainEvents.payload.alertId });
+      }
+      expect(new Set(got.map((g) => g.alertId))).toEqual(emitted);
+      for (const d of districts) {
+        const ids = got.filter((g) => g.alertId.startsWith(d)).map((g) => g.id);
+        expect(ids).toHaveLength(8);
+        for (let i = 1; i < ids.length; i++) expect(ids[i] > ids[i - 1]).toBe(true);
+      }
+      // Nothing repeated arrives afterwards (the marks ride on a later pass; a repeat would come then).
+      await s.platform.outbox!.flush();
+      await expect(sub.next(1000)).rejects.toThrow(/no subscription event/);
+      await waitFor('every row marked published', async () => (await outboxRows(s)).every((r) => r.publishedAt));
+    } finally {
+      sub.close();
+    }
+  });
+
   it('keeps relayed rows: deleting from the outbox is refused', async () => {
     await s.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer });
     await expect(s.database.db.execute(sql`delete from event_outbox`)).rejects.toThrow();
@@ -100,6 +140,38 @@ describe('the outbox, in process', () => {
       await other.close();
     }
   });
+});
+
+describe('the relay pass statement', () => {
+  it('one relay holds the lease while it has events to deliver; marks ride on the next pass and are not read again', async () => {
+    const database = await createTestDatabase();
+    try {
+      const db = database.db as unknown as Db;
+      await db.transaction(async (tx) =>
+        writeTail(tx as unknown as Db, {
+          events: [1, 2].map((n) => ({ name: 'alertRecorded', payload: { n }, request_id: `r-${n}`, jurisdiction_code: '620102001001' })),
+        }),
+      );
+      const pass = async (holder: string, leaseMs: number, marks: number[]) => rowsOf<{ held: boolean; id: string | null }>(await db.execute(relayPassSql(holder, leaseMs, marks, 10)));
+      const first = await pass('a', 60_000, []);
+      expect(first.map((r) => r.held)).toEqual([true, true]);
+      const ids = first.map((r) => Number(r.id));
+      // Another relay while a's lease holds: nothing to read.
+      expect(await pass('b', 60_000, [])).toEqual([expect.objectContaining({ held: false, id: null })]);
+      // a marks what it delivered: those rows are not read again, by this pass or a later one.
+      expect((await pass('a', 60_000, ids)).map((r) => r.id)).toEqual([null]);
+      expect((await db.select().from(eventOutbox)).every((r) => r.publishedAt)).toBe(true);
+      // a found nothing left to deliver, so its lease is free at once: b takes it and reads a new event.
+      await db.transaction(async (tx) => writeTail(tx as unknown as Db, { events: [{ name: 'alertRecorded', payload: { n: 3 }, request_id: 'r-3', jurisdiction_code: '620103001001' }] }));
+      const taken = await pass('b', 60_000, []);
+      expect(taken).toEqual([expect.objectContaining({ held: true })]);
+      expect(Number(taken[0]!.id)).toBeGreaterThan(Math.max(...ids));
+      // Now b holds it while it delivers: a waits.
+      expect(await pass('a', 60_000, [])).toEqual([expect.objectContaining({ held: false, id: null })]);
+    } finally {
+      await database.close();
+    }
+  }, 60_000);
 });
 
 describe('Redis configured but unreachable from the start', () => {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 // Masking lives in masking.ts: one policy for answers, audit entries and logs.
 import { maskPersonal } from './masking.js';
@@ -21,8 +21,27 @@ export interface AuditActor {
 }
 
 const GENESIS = '0'.repeat(64);
-/** Serializes appends to the chain; held only for the end of the writing transaction. */
+/**
+ * The first key of a chain's advisory lock (the second is hashtext(chain)): it serializes appends
+ * to one chain and the outbox ids of its events, held only for the end of the writing transaction.
+ */
 const AUDIT_LOCK_KEY = 727_001;
+
+/** The chain of entries and events without a jurisdiction, and of the anchors. */
+export const CITY_CHAIN = 'city';
+/** How `verifyAuditChain` names the chain of entries written before chains existed (chain null). */
+export const LEGACY_CHAIN = 'legacy';
+/** The entity type of an anchor entry: the heads of every chain, recorded in the city chain. */
+export const ANCHOR_ENTITY = 'AuditAnchor';
+
+/**
+ * The chain an entry or an event belongs to: its district (the code's first 6 digits), so that
+ * writers of different districts do not wait for each other; `city` without a code. Keep in step
+ * with `safecity_chain_of` in WRITE_TAIL_SQL.
+ */
+export function auditChainOf(jurisdictionCode: string | null | undefined): string {
+  return jurisdictionCode && /^\d{6}/.test(jurisdictionCode) ? jurisdictionCode.slice(0, 6) : CITY_CHAIN;
+}
 
 /** Canonical JSON: sorted keys, so jsonb's reordering cannot change a hash. */
 export function canonicalJson(value: unknown): string {
@@ -164,10 +183,10 @@ function rowsOf(res: unknown): Record<string, unknown>[] {
 }
 
 /**
- * The end of every writing transaction in one statement (one round trip): the chain lock, the
- * audit entries linked to the chain's head, the outbox rows, and the idempotency record.
- * The lock is taken in this last statement before COMMIT, so it is held for one round trip
- * instead of four. Returns false when the idempotency key was already stored (a concurrent
+ * The end of every writing transaction in one statement (one round trip): the locks of the
+ * chains it appends to (districts, or city), the audit entries linked to their chains' heads, the
+ * outbox rows, and the idempotency record. The locks are taken in this last statement before
+ * COMMIT, so they are held for one round trip instead of four. Returns false when the idempotency key was already stored (a concurrent
  * request with the same key won): the caller rolls back and answers with the first result.
  */
 export async function writeTail(tx: Db, tail: { audit?: AuditRecord[]; events?: OutboxRecord[]; idempotency?: IdempotencyRecord | null }): Promise<boolean> {
@@ -196,71 +215,164 @@ function normalizeJson(v: unknown): unknown {
 export interface ChainVerification {
   ok: boolean;
   checked: number;
-  /** The first entry whose hash or link does not hold. */
+  /** The first entry whose hash or link does not hold (for a missing anchored entry: the anchor). */
   firstBrokenSeq: number | null;
   reason: string | null;
 }
 
-/** Recomputes the chain in pages; an altered, inserted or removed entry breaks it. */
+interface AnchorClaim {
+  anchorSeq: number;
+  chain: string;
+  hash: string;
+}
+
+/** What an anchor records of one chain: its head when the anchor was written. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Recomputes every chain in one pass in seq order (each entry links to the previous entry of its
+ * own chain); an altered, inserted or removed entry breaks its chain. Anchors say which entry
+ * headed each chain when they were written: an anchored entry missing (a removed tail) or
+ * different is found too. Entries after the last anchor are covered by their links only.
+ */
 export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainVerification> {
-  let prevHash = GENESIS;
+  const claims = new Map<number, AnchorClaim[]>();
+  const anchors = await db
+    .select({ seq: auditLog.seq, after: auditLog.after })
+    .from(auditLog)
+    .where(and(eq(auditLog.entityType, ANCHOR_ENTITY), eq(auditLog.chain, CITY_CHAIN)))
+    .orderBy(asc(auditLog.seq));
+  for (const a of anchors) {
+    const heads = ((a.after as { heads?: Record<string, ChainHead> } | null)?.heads ?? {}) as Record<string, ChainHead>;
+    for (const [chain, head] of Object.entries(heads)) {
+      const list = claims.get(head.seq) ?? [];
+      list.push({ anchorSeq: a.seq, chain, hash: head.hash });
+      claims.set(head.seq, list);
+    }
+  }
+  const heads = new Map<string, string>();
   let checked = 0;
   let afterSeq = 0;
   for (;;) {
-    const page = await db
-      .select()
-      .from(auditLog)
-      .where(and(gt(auditLog.seq, afterSeq)))
-      .orderBy(asc(auditLog.seq))
-      .limit(pageSize);
+    const page = await db.select().from(auditLog).where(gt(auditLog.seq, afterSeq)).orderBy(asc(auditLog.seq)).limit(pageSize);
     for (const r of page) {
-      if (r.prevHash !== prevHash) return { ok: false, checked, firstBrokenSeq: r.seq, reason: 'link to the previous entry is broken (an entry was removed or inserted)' };
+      const chain = r.chain ?? LEGACY_CHAIN;
+      if (r.prevHash !== (heads.get(chain) ?? GENESIS))
+        return { ok: false, checked, firstBrokenSeq: r.seq, reason: `link to the previous entry of chain ${chain} is broken (an entry was removed or inserted)` };
       const row = { ...r, actorRoles: r.actorRoles ?? [], before: r.before, after: r.after };
       // Entries written since body_hash exists are linked by it; older ones hash their content directly.
       const intact = r.bodyHash === null ? hashEntry(row) === r.hash : bodyHash(row) === r.bodyHash && linkHash(r.prevHash, r.bodyHash) === r.hash;
       if (!intact) return { ok: false, checked, firstBrokenSeq: r.seq, reason: 'entry content does not match its hash (altered)' };
-      prevHash = r.hash;
+      for (const c of claims.get(r.seq) ?? []) {
+        if (c.chain !== chain || c.hash !== r.hash)
+          return { ok: false, checked, firstBrokenSeq: c.anchorSeq, reason: `anchor ${c.anchorSeq} names entry ${r.seq} of chain ${c.chain}, which is not there as anchored` };
+      }
+      claims.delete(r.seq);
+      heads.set(chain, r.hash);
       checked++;
     }
     if (page.length < pageSize) break;
     afterSeq = page[page.length - 1].seq;
   }
+  // An anchored entry never met: the chain's tail (or the entry) was removed.
+  const missing = [...claims.entries()].flatMap(([seq, cs]) => cs.map((c) => ({ seq, ...c }))).sort((a, b) => a.anchorSeq - b.anchorSeq)[0];
+  if (missing)
+    return { ok: false, checked, firstBrokenSeq: missing.anchorSeq, reason: `anchor ${missing.anchorSeq} names entry ${missing.seq} of chain ${missing.chain}, which was removed (a truncated tail)` };
   return { ok: true, checked, firstBrokenSeq: null, reason: null };
 }
 
 /**
- * The write tail (see `writeTail`). One lock for the city's chain and the outbox's order (727001,
- * as before): event ids must follow commit order for subscribers, and the chain has one head.
- * Each statement of a volatile plpgsql function takes a new snapshot, so the head read after
- * the lock is the committed one.
+ * The head of every chain now (a skip scan over the (chain, seq) index: one probe per chain, not
+ * a read of the log). The legacy chain (entries without a chain) is included under its name.
  */
-export const WRITE_TAIL_SQL = `create or replace function safecity_write_tail(p_audit jsonb, p_events jsonb, p_idem jsonb) returns boolean language plpgsql as $$
+export async function chainHeads(db: Db): Promise<Record<string, ChainHead>> {
+  const rows = rowsOf(
+    await db.execute(sql`with recursive c(chain) as (
+        (select chain from audit_log where chain is not null order by chain limit 1)
+        union all
+        select (select a.chain from audit_log a where a.chain > c.chain order by a.chain limit 1) from c where c.chain is not null)
+      select c.chain, h.seq, h.hash from c cross join lateral (select seq, hash from audit_log a where a.chain = c.chain order by seq desc limit 1) h where c.chain is not null
+      union all
+      select ${LEGACY_CHAIN}, seq, hash from (select seq, hash from audit_log where chain is null order by seq desc limit 1) l`),
+  );
+  const out: Record<string, ChainHead> = {};
+  for (const r of rows) out[String(r.chain)] = { seq: Number(r.seq), hash: String(r.hash) };
+  return out;
+}
+
+/** Whether an anchor is needed: some chain (other than the anchors' own) moved since the last one. */
+export function anchorNeeded(now: Record<string, ChainHead>, last: Record<string, ChainHead> | null): boolean {
+  const moved = Object.entries(now).filter(([c]) => c !== CITY_CHAIN);
+  if (moved.length === 0) return false;
+  return !last || moved.some(([c, h]) => last[c]?.seq !== h.seq);
+}
+
+/**
+ * Writes an anchor in the city chain: the heads of the other chains, so that removing the tail of
+ * a district chain up to an anchored entry is found by `verifyAuditChain`. Does nothing when no
+ * chain moved since the last anchor. Returns the anchored heads (null when nothing was written).
+ */
+export async function anchorAuditChains(db: Db, requestId: string): Promise<Record<string, ChainHead> | null> {
+  const now = await chainHeads(db);
+  const [last] = await db
+    .select({ after: auditLog.after })
+    .from(auditLog)
+    .where(and(eq(auditLog.chain, CITY_CHAIN), eq(auditLog.entityType, ANCHOR_ENTITY)))
+    .orderBy(desc(auditLog.seq))
+    .limit(1);
+  const lastHeads = (last?.after as { heads?: Record<string, ChainHead> } | undefined)?.heads ?? null;
+  if (!anchorNeeded(now, lastHeads)) return null;
+  const heads = Object.fromEntries(Object.entries(now).filter(([c]) => c !== CITY_CHAIN));
+  await db.transaction(async (tx) => {
+    await writeTail(tx as unknown as Db, {
+      audit: auditRecords({ id: 'system', roles: ['system'] }, requestId, 'anchorAuditChains', [{ entityType: ANCHOR_ENTITY, entityId: requestId, jurisdictionCode: null, after: { heads } }]),
+    });
+  });
+  return heads;
+}
+
+/**
+ * The write tail (see `writeTail`). One lock per chain touched (its district, or city), taken in
+ * chain order so two tails never wait on each other in a cycle, and held to COMMIT: it orders the
+ * chain's appends and its events' outbox ids (a later id of a chain never commits first, which is
+ * what the relay and subscribers rely on, per chain). Each statement of a volatile plpgsql
+ * function takes a new snapshot, so a head read after its lock is the committed one.
+ */
+export const WRITE_TAIL_SQL = [
+  `create or replace function safecity_chain_of(code text) returns text language sql immutable as $$
+     select case when code ~ '^[0-9]{6}' then left(code, 6) else '${CITY_CHAIN}' end $$`,
+  `create or replace function safecity_write_tail(p_audit jsonb, p_events jsonb, p_idem jsonb) returns boolean language plpgsql as $$
 declare
-  head text;
+  ch text;
+  heads jsonb := '{}';
   prev text;
-  hashes text[] := '{}';
-  bh text;
+  h text;
+  r record;
   stored int := 1;
 begin
-  if jsonb_array_length(p_audit) > 0 or jsonb_array_length(p_events) > 0 then
-    perform pg_advisory_xact_lock(${AUDIT_LOCK_KEY});
-  end if;
-  if jsonb_array_length(p_audit) > 0 then
-    select a.hash into head from audit_log a order by a.seq desc limit 1;
-    head := coalesce(head, '${GENESIS}');
-    prev := head;
-    for bh in select t.x->>'body_hash' from jsonb_array_elements(p_audit) with ordinality as t(x, n) order by t.n loop
-      prev := encode(sha256(convert_to(prev || E'\\n' || bh, 'UTF8')), 'hex');
-      hashes := hashes || prev;
-    end loop;
-    insert into audit_log (id, at, actor_id, actor_roles, operation, entity_type, entity_id, jurisdiction_code, before, after, purpose, request_id, prev_hash, body_hash, hash)
-    select r.id, r.at, r.actor_id, r.actor_roles, r.operation, r.entity_type, r.entity_id, r.jurisdiction_code, r.before, r.after, r.purpose, r.request_id,
-           coalesce(hashes[t.n - 1], head), r.body_hash, hashes[t.n]
-      from jsonb_array_elements(p_audit) with ordinality as t(x, n),
-           jsonb_to_record(t.x) as r(id uuid, at timestamptz, actor_id text, actor_roles text[], operation text, entity_type text, entity_id text,
-                                     jurisdiction_code text, before jsonb, after jsonb, purpose text, request_id text, body_hash text)
-     order by t.n;
-  end if;
+  for ch in select distinct safecity_chain_of(t.x->>'jurisdiction_code') as c
+              from (select x from jsonb_array_elements(p_audit) x union all select x from jsonb_array_elements(p_events) x) t
+             order by 1 loop
+    perform pg_advisory_xact_lock(${AUDIT_LOCK_KEY}, hashtext(ch));
+  end loop;
+  for r in select e.*, safecity_chain_of(e.jurisdiction_code) as chain
+             from jsonb_array_elements(p_audit) with ordinality as t(x, n),
+                  jsonb_to_record(t.x) as e(id uuid, at timestamptz, actor_id text, actor_roles text[], operation text, entity_type text, entity_id text,
+                                            jurisdiction_code text, before jsonb, after jsonb, purpose text, request_id text, body_hash text)
+            order by t.n loop
+    prev := heads->>r.chain;
+    if prev is null then
+      select a.hash into prev from audit_log a where a.chain = r.chain order by a.seq desc limit 1;
+      prev := coalesce(prev, '${GENESIS}');
+    end if;
+    h := encode(sha256(convert_to(prev || E'\\n' || r.body_hash, 'UTF8')), 'hex');
+    insert into audit_log (id, at, actor_id, actor_roles, operation, entity_type, entity_id, jurisdiction_code, before, after, purpose, request_id, prev_hash, body_hash, hash, chain)
+    values (r.id, r.at, r.actor_id, r.actor_roles, r.operation, r.entity_type, r.entity_id, r.jurisdiction_code, r.before, r.after, r.purpose, r.request_id, prev, r.body_hash, h, r.chain);
+    heads := heads || jsonb_build_object(r.chain, h);
+  end loop;
   if jsonb_array_length(p_events) > 0 then
     insert into event_outbox (name, payload, request_id, jurisdiction_code)
     select t.x->>'name', t.x->'payload', t.x->>'request_id', t.x->>'jurisdiction_code'
@@ -274,4 +386,5 @@ begin
     get diagnostics stored = row_count;
   end if;
   return stored > 0;
-end $$`;
+end $$`,
+];

@@ -1,4 +1,4 @@
-import { WRITE_TAIL_SQL } from './audit.js';
+import { anchorAuditChains, WRITE_TAIL_SQL } from './audit.js';
 import { registerCalendarSchema } from './calendar/graphql.js';
 import { calendarPostMigrateSql } from './calendar/package-seed.js';
 import { loadCalendarCommand } from './calendar/command.js';
@@ -51,10 +51,19 @@ export const coreModule = defineModule({
   get postMigrateSql() {
     // The retired per-module trigger functions go first; every append-only table (core's and the
     // modules') is then guarded by the one shared function.
-    return [...RETIRED_APPEND_ONLY_SQL, ...appendOnly([auditLog, holidayArrangements]), WRITE_TAIL_SQL, ...OUTBOX_KEEP_SQL, ...calendarPostMigrateSql()];
+    return [...RETIRED_APPEND_ONLY_SQL, ...appendOnly([auditLog, holidayArrangements]), ...WRITE_TAIL_SQL, ...OUTBOX_KEEP_SQL, ...calendarPostMigrateSql()];
   },
   readiness: [calendarReadiness],
   jobs: [
+    {
+      // Records the head of every district chain in the city chain, so a removed tail is found.
+      name: 'core.audit-anchor',
+      everyMs: 10 * 60_000,
+      async run(ctx) {
+        const heads = await anchorAuditChains(ctx.platform.database.db, ctx.requestId);
+        if (heads) ctx.log.info({ chains: Object.keys(heads).length }, 'audit chains anchored');
+      },
+    },
     {
       // /readiness and the metrics gauge say it when asked; this says it in the log, once per node run.
       name: 'core.calendar-warning',

@@ -1,4 +1,5 @@
-import { asc, gt, max, sql } from 'drizzle-orm';
+import { and, asc, gt, gte, isNull, max, or, sql } from 'drizzle-orm';
+import { auditChainOf } from './audit.js';
 import { createPubSub } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { PubSubLike } from './context.js';
@@ -59,15 +60,25 @@ export async function createEventBus(redisUrl: string | null, log: Logger, chann
     client.on('ready', () => problems.recovered(`redis-${role}`, 'Redis reachable again'));
   }
 
-  let lastSeen: bigint | null = null;
+  // Ids grow in commit order within a chain only (EventEnvelope): the last id passed on, per chain.
+  const lastSeen = new Map<string, bigint>();
+  /** The last id committed when this instance first subscribed: where catching up starts. */
+  let floor: bigint | null = null;
+  /** When the subscription was last lost: events published since then are read on catch-up. */
+  let lostAt: Date | null = null;
   let catchingUp = true;
   let buffered: EventEnvelope[] = [];
   const pass = (env: EventEnvelope) => {
     const id = BigInt(env.id);
-    if (lastSeen !== null && id <= lastSeen) return; // a repeat (relayed again after a crash, or read in catch-up)
-    lastSeen = id;
+    const chain = env.chain ?? '';
+    const last = lastSeen.get(chain);
+    if (last !== undefined && id <= last) return; // a repeat (relayed again after a crash, or read in catch-up)
+    lastSeen.set(chain, id);
     local.publish(EVENTS_TOPIC, env);
   };
+  subscribeClient.on('close', () => {
+    lostAt ??= new Date();
+  });
   subscribeClient.on('message', (ch: string, message: string) => {
     if (ch !== channel) return;
     let env: EventEnvelope;
@@ -98,19 +109,27 @@ export async function createEventBus(redisUrl: string | null, log: Logger, chann
     try {
       await subscribeClient.subscribe(channel);
       // Subscribed first, then read: nothing committed in between can fall through the gap.
-      if (lastSeen === null) lastSeen = await lastCommittedId();
+      if (floor === null) floor = await lastCommittedId();
       else {
+        // From the lowest id seen of any chain; plus whatever was published since the loss or is
+        // not published yet (an event of a chain not seen so far may have a lower id).
+        const from = [...lastSeen.values()].reduce((m, v) => (v < m ? v : m), floor);
+        const since = new Date((lostAt ?? new Date()).getTime() - 5000);
+        let after = 0n;
         for (;;) {
           const rows = await database.db
             .select()
             .from(eventOutbox)
-            .where(gt(eventOutbox.id, Number(lastSeen)))
+            .where(and(gt(eventOutbox.id, Number(after)), or(gt(eventOutbox.id, Number(from)), isNull(eventOutbox.publishedAt), gte(eventOutbox.publishedAt, since))))
             .orderBy(asc(eventOutbox.id))
             .limit(CATCH_UP_PAGE);
-          for (const r of rows) pass({ id: String(r.id), name: r.name as EventName, payload: r.payload, requestId: r.requestId, createdAt: r.createdAt.toISOString() });
+          for (const r of rows)
+            pass({ id: String(r.id), chain: auditChainOf(r.jurisdictionCode), name: r.name as EventName, payload: r.payload, requestId: r.requestId, createdAt: r.createdAt.toISOString() });
           if (rows.length < CATCH_UP_PAGE) break;
+          after = BigInt(rows[rows.length - 1]!.id);
         }
       }
+      lostAt = null;
     } catch (e) {
       if (!closing) problems.problem('redis-catch-up', { err: { message: (e as Error).message } }, 'could not catch up on events after reconnecting; some may be missing for this instance');
     } finally {

@@ -80,8 +80,8 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
       },
     };
     const value = await fn(tx);
-    // One statement: audit entries, outbox rows and the idempotency record, under the chain
-    // lock taken last, so it is held only until the COMMIT that follows.
+    // One statement: audit entries, outbox rows and the idempotency record, under the locks of
+    // their districts' chains taken last, so they are held only until the COMMIT that follows.
     const stored = await writeTail(txDb, {
       audit: auditRecords({ id: actor.id, roles: [...actor.roles] }, ctx.requestId, opts.operation, audits),
       events: outboxRecords(events),

@@ -1,12 +1,13 @@
-import { asc, isNull, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Platform } from './context.js';
 import { statementCounter, type Db } from './db.js';
 import type { EmittedEvent, EventName } from './events.js';
 import type { ReadinessCheck } from './readiness.js';
 import { rowsOf } from './sql-helpers.js';
-import { writeTail, type OutboxRecord } from './audit.js';
-import { eventOutbox } from './tables.js';
+import { auditChainOf, writeTail, type OutboxRecord } from './audit.js';
 
 /**
  * The one topic every committed event travels on. One topic (not one per event name) keeps a
@@ -15,9 +16,15 @@ import { eventOutbox } from './tables.js';
  */
 export const EVENTS_TOPIC = 'safecity:events';
 
-/** What subscribers receive: the event and the outbox id to de-duplicate on (ids grow in commit order). */
+/**
+ * What subscribers receive: the event, its chain and the outbox id to de-duplicate on. Ids grow in
+ * commit order within a chain (a district, or `city`: auditChainOf), not across chains, since
+ * writers of different districts do not wait for each other; so a subscriber keeps the last id
+ * per chain.
+ */
 export interface EventEnvelope {
   id: string;
+  chain: string;
   name: EventName;
   payload: unknown;
   requestId: string;
@@ -33,12 +40,13 @@ export interface EventTransport {
   ready(): boolean;
 }
 
-/** One relayer at a time across every instance on the database, so events leave in id order. */
-const RELAY_LOCK_KEY = 727_002;
+/** The one row of `outbox_relay_lease`. */
+const LEASE_ROW = 1;
 
 /**
  * The transaction's events as outbox rows. `writeTail` (audit.ts) inserts them last in the
- * writing transaction, under the chain lock held until commit, so a later id never commits first.
+ * writing transaction, under the lock of each event's chain held until commit, so a later id of a
+ * chain never commits before an earlier one of the same chain.
  */
 export function outboxRecords(events: readonly EmittedEvent[]): OutboxRecord[] {
   return events.map((e) => ({
@@ -49,7 +57,7 @@ export function outboxRecords(events: readonly EmittedEvent[]): OutboxRecord[] {
   }));
 }
 
-/** Writes events to the outbox outside `runMutation` (one statement, under the order lock). */
+/** Writes events to the outbox outside `runMutation` (one statement, under their chains' locks). */
 export async function writeOutbox(tx: Db, events: readonly EmittedEvent[]): Promise<void> {
   await writeTail(tx, { events: outboxRecords(events) });
 }
@@ -103,8 +111,10 @@ export interface OutboxRelayOptions {
   /** Poll for rows other instances left (or a crashed process left) when nothing kicks (ms). */
   pollMs?: number;
   batchSize?: number;
-  /** Bound on one delivery, so a hung connection cannot hold the relay lock. */
+  /** Bound on one delivery, so a hung connection cannot hold the relay lease. */
   deliverTimeoutMs?: number;
+  /** How long a pass's lease holds (OUTBOX_LEASE_MS, default 5,000): a dead relay's rows wait this long for another instance. */
+  leaseMs?: number;
 }
 
 export interface OutboxRelay {
@@ -130,14 +140,45 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
+ * One relay pass in one statement: marks published what the previous pass delivered, renews (or
+ * takes) the relay lease, and reads the next unpublished rows in id order if the lease is ours.
+ * No transaction: the lease, not a lock held to COMMIT, keeps relaying to one instance at a time.
+ * The lease is held for `leaseMs` only when there is something to deliver; a pass that finds
+ * nothing leaves it free, so another instance's next kick relays its own events at once.
+ * `held` is false when another live relay holds the lease (then no rows).
+ */
+export function relayPassSql(holder: string, leaseMs: number, marks: readonly number[], batchSize: number) {
+  return sql`with lease as (
+      insert into outbox_relay_lease (id, holder, lease_until)
+      values (${LEASE_ROW}, ${holder},
+              now() + (case when ${batchSize}::int > 0 and exists (select 1 from event_outbox where published_at is null and id <> all(${sql.param(marks)}::bigint[]))
+                            then ${leaseMs}::int else 0 end) * interval '1 millisecond')
+      on conflict (id) do update set holder = excluded.holder, lease_until = excluded.lease_until
+       where outbox_relay_lease.holder = excluded.holder or outbox_relay_lease.lease_until < now()
+      returning 1),
+    marked as (update event_outbox set published_at = now() where id = any(${sql.param(marks)}::bigint[]) and published_at is null returning 1)
+    select l.held, o.id, o.name, o.payload, o.request_id, o.jurisdiction_code, o.created_at
+      from (select exists (select 1 from lease) as held, (select count(*) from marked) as marked) l
+      left join lateral (
+        select * from event_outbox
+         where l.held and published_at is null and id <> all(${sql.param(marks)}::bigint[])
+         order by id limit ${batchSize}) o on true`;
+}
+
+/**
  * Relays committed outbox rows in id order until each is delivered. At least once: a process
  * that dies between delivering and marking leaves the rows unpublished and the next pass (here
- * or on another instance) delivers them again, with the same id for subscribers to drop.
+ * or on another instance, once the lease has run out) delivers them again, with the same id for
+ * subscribers to drop. Marks ride on the next pass's statement (a kick, a poll, or the short
+ * flush after a delivery), so a pass is one statement however many events it carries.
  */
 export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, transport: EventTransport, o: OutboxRelayOptions = {}): OutboxRelay {
   const pollMs = o.pollMs ?? Number(process.env.OUTBOX_POLL_MS || 1000);
   const batchSize = o.batchSize ?? 200;
   const deliverTimeoutMs = o.deliverTimeoutMs ?? 2000;
+  const leaseMs = o.leaseMs ?? Number(process.env.OUTBOX_LEASE_MS || 5000);
+  const markAfterMs = Math.min(pollMs, 200);
+  const holder = `${hostname()}:${process.pid}:${randomUUID()}`;
   const log = platform.log.child({ component: 'outbox-relay' });
   const problems = throttledLog(log);
   let timer: NodeJS.Timeout | null = null;
@@ -149,46 +190,60 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
   let failingSince: number | null = null;
   let lastBacklog = 0;
   let notReadySince: number | null = null;
+  /** Delivered, not yet marked published: sent with the next pass. */
+  let pending: number[] = [];
 
   async function pass(): Promise<PassResult> {
-    if (!transport.ready()) {
+    const ready = transport.ready();
+    if (!ready) {
       notReadySince ??= Date.now();
       // Connecting at start-up is not an outage.
       if (Date.now() - notReadySince > 2000) problems.problem('transport', { transport: transport.kind }, 'events wait in the outbox: the event transport is unreachable');
+      if (pending.length === 0) return 'failed';
+    } else notReadySince = null;
+    const marks = pending;
+    // Transport down: only mark what was delivered (a batch of 0 reads nothing).
+    const rows = rowsOf(await platform.database.db.execute(relayPassSql(holder, leaseMs, marks, ready ? batchSize : 0)));
+    pending = pending.slice(marks.length);
+    if (!ready) return 'failed';
+    if (!rows[0]?.held) return 'busy';
+    const batch = rows.filter((r) => r.id !== null && r.id !== undefined);
+    lastBacklog = batch.length;
+    let failed: unknown = null;
+    // Stop delivering before the lease can run out (a slow transport): the next pass renews it.
+    const deliverUntil = Date.now() + Math.max(0, leaseMs - deliverTimeoutMs);
+    let cut = false;
+    for (const r of batch) {
+      if (Date.now() > deliverUntil) {
+        cut = true;
+        break;
+      }
+      const id = Number(r.id);
+      try {
+        await withTimeout(
+          transport.deliver({
+            id: String(id),
+            chain: auditChainOf(r.jurisdiction_code as string | null),
+            name: r.name as EventName,
+            payload: r.payload,
+            requestId: String(r.request_id),
+            createdAt: new Date(r.created_at as string | Date).toISOString(),
+          }),
+          deliverTimeoutMs,
+        );
+        pending.push(id);
+        lastBacklog--;
+      } catch (e) {
+        // Stop at the first failure: a later event must not overtake this one.
+        failed = e;
+        break;
+      }
+    }
+    if (failed) {
+      problems.problem('deliver', { transport: transport.kind, err: { message: (failed as Error).message }, pending: lastBacklog }, 'event delivery failed; will retry');
       return 'failed';
     }
-    notReadySince = null;
-    const db = platform.database.db;
-    return db.transaction(async (txAny) => {
-      const tx = txAny as unknown as Db;
-      const got = rowsOf(await tx.execute(sql`select pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) as ok`));
-      if (!got[0]?.ok) return 'busy';
-      const rows = await tx.select().from(eventOutbox).where(isNull(eventOutbox.publishedAt)).orderBy(asc(eventOutbox.id)).limit(batchSize);
-      lastBacklog = rows.length;
-      const delivered: number[] = [];
-      let failed: unknown = null;
-      for (const r of rows) {
-        try {
-          await withTimeout(transport.deliver({ id: String(r.id), name: r.name as EventName, payload: r.payload, requestId: r.requestId, createdAt: r.createdAt.toISOString() }), deliverTimeoutMs);
-          delivered.push(r.id);
-        } catch (e) {
-          // Stop at the first failure: a later event must not overtake this one.
-          failed = e;
-          break;
-        }
-      }
-      if (delivered.length)
-        await tx
-          .update(eventOutbox)
-          .set({ publishedAt: sql`now()` })
-          .where(sql`${eventOutbox.id} = any(${sql.param(delivered)}::bigint[])`);
-      lastBacklog = rows.length - delivered.length;
-      if (failed) {
-        problems.problem('deliver', { transport: transport.kind, err: { message: (failed as Error).message }, pending: lastBacklog }, 'event delivery failed; will retry');
-        return 'failed';
-      }
-      return rows.length === batchSize ? 'more' : 'idle';
-    });
+    return cut || batch.length === batchSize ? 'more' : 'idle';
   }
 
   function schedule(ms: number) {
@@ -237,6 +292,7 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
         running = null;
       }
       if (again && failures === 0) next = 0;
+      else if (pending.length) next = Math.min(next, markAfterMs);
       schedule(next);
     });
   }
@@ -257,13 +313,21 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
       for (let i = 0; i < 100; i++) {
         if (running) await running;
         const r = await statementCounter.exit(() => pass());
-        if (r !== 'more') return;
+        if (r !== 'more' && (r !== 'idle' || pending.length === 0)) return;
       }
     },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
       if (running) await running;
+      // Mark what was delivered and hand the lease over now, not when it runs out.
+      await statementCounter
+        .exit(async () => {
+          if (pending.length) await platform.database.db.execute(relayPassSql(holder, leaseMs, pending, 0));
+          pending = [];
+          await platform.database.db.execute(sql`update outbox_relay_lease set lease_until = now() where id = ${LEASE_ROW} and holder = ${holder}`);
+        })
+        .catch((e) => log.warn({ err: { message: (e as Error).message } }, 'could not release the outbox relay lease; another instance takes over when it runs out'));
     },
     state() {
       return { transport: transport.kind, transportReady: transport.ready(), failingSinceMs: failingSince ? Date.now() - failingSince : null, lastBacklog };

@@ -57,8 +57,15 @@ export const auditLog = pgTable(
      */
     bodyHash: text('body_hash'),
     hash: text('hash').notNull(),
+    /**
+     * The chain the entry is linked in: its district (the jurisdiction code's first 6 digits), or
+     * `city` for entries without one (anchors included), so writers of different districts do not
+     * wait on one lock. Null on entries written before chains existed: the one legacy chain.
+     */
+    chain: text('chain'),
   },
   (t) => [
+    index('audit_log_chain_idx').on(t.chain, t.seq),
     index('audit_log_entity_idx').on(t.entityType, t.entityId, t.seq),
     index('audit_log_actor_idx').on(t.actorId, t.seq),
     index('audit_log_at_idx').on(t.at),
@@ -118,4 +125,16 @@ export const eventOutbox = pgTable(
   (t) => [index('event_outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`)],
 );
 
-export const coreTables = { jurisdictions, auditLog, idempotencyKeys, tokenRevocations, eventOutbox };
+/**
+ * Who relays the outbox (one row): a lease renewed by the relay's every pass in the same statement
+ * that reads the next events, so that one instance relays at a time without holding a transaction
+ * (and its BEGIN and COMMIT) around each pass. A relay that stops releases it; one that dies loses
+ * it when `lease_until` passes.
+ */
+export const outboxRelayLease = pgTable('outbox_relay_lease', {
+  id: integer('id').primaryKey(),
+  holder: text('holder').notNull(),
+  leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+export const coreTables = { jurisdictions, auditLog, idempotencyKeys, tokenRevocations, eventOutbox, outboxRelayLease };

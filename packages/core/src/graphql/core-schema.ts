@@ -21,9 +21,9 @@ export const EVENT_NAMES = Object.keys(EVENT_READ_PERMISSIONS) as EventName[];
 
 /**
  * Committed events the caller may read (EVENT_READ_PERMISSIONS in events.ts) inside the caller's
- * jurisdiction, in commit order, each once: the relay delivers at least once (again after a crash
- * between delivering and marking), and outbox ids grow in commit order on one topic, so anything at
- * or below the last id seen is a repeat.
+ * jurisdiction, in commit order per chain (district), each once: the relay delivers at least once
+ * (again after a crash between delivering and marking), and outbox ids grow in commit order within
+ * a chain on one topic, so anything at or below the last id seen of its chain is a repeat.
  */
 export function scopedEvents<N extends EventName>(ctx: Ctx, names: N[]): AsyncIterable<{ id: string; name: N; payload: DomainEvents[N] }> {
   const actor = requireActor(ctx);
@@ -35,14 +35,16 @@ export function scopedEvents<N extends EventName>(ctx: Ctx, names: N[]): AsyncIt
       done = true;
       void it.return?.();
     });
-    let lastId = 0n;
+    const lastIds = new Map<string, bigint>();
     while (!done) {
       const r = await it.next();
       if (r.done) break;
       const ev = r.value as EventEnvelope;
       const id = BigInt(ev.id);
-      if (id <= lastId) continue;
-      lastId = id;
+      // An envelope from an older relay (no chain) is in the one city-wide order it had.
+      const chain = ev.chain ?? '';
+      if (id <= (lastIds.get(chain) ?? 0n)) continue;
+      lastIds.set(chain, id);
       if (!wanted.has(ev.name)) continue;
       const payload = ev.payload as DomainEvents[N];
       if (mayReceiveEvent(ev.name as N, payload as { jurisdictionCode?: string }, actor, isWithin)) await push({ id: ev.id, name: ev.name as N, payload });
@@ -287,7 +289,7 @@ export function registerCoreSchema(builder: Builder) {
   const DomainEventMessage = builder.objectRef<{ id: string; name: EventName; payload: unknown }>('DomainEventMessage').implement({
     description: 'A committed domain event inside your jurisdiction.',
     fields: (t) => ({
-      id: t.id({ description: 'The outbox id: grows in commit order; a repeat delivery carries the same id.', resolve: (m) => m.id }),
+      id: t.id({ description: 'The outbox id: grows in commit order among the events of one district (the first 6 digits of the jurisdiction code); a repeat delivery carries the same id.', resolve: (m) => m.id }),
       name: t.field({ type: EventNameEnum, description: 'Which event.', resolve: (m) => m.name }),
       jurisdictionCode: t.field({
         type: 'DivisionCode',

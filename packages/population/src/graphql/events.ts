@@ -24,7 +24,7 @@ export function registerEventSchema(builder: Builder) {
   const PopulationEvent = builder.objectRef<Msg>('PopulationEvent').implement({
     description: 'A committed population event inside your jurisdiction.',
     fields: (t) => ({
-      eventId: t.id({ description: 'The event’s outbox id: grows in commit order; a repeat delivery carries the same id.', resolve: (m) => m.id }),
+      eventId: t.id({ description: 'The event’s outbox id: grows in commit order among the events of one district (the first 6 digits of the jurisdiction code); a repeat delivery carries the same id.', resolve: (m) => m.id }),
       name: t.field({ type: PopulationEventName, description: 'Which event.', resolve: (m) => m.name }),
       jurisdictionCode: t.field({ type: 'DivisionCode', description: 'The jurisdiction the event belongs to (inside yours).', resolve: field('jurisdictionCode') }),
       registrationId: t.id({ nullable: true, description: 'Global id of the ResidenceRegistration.', resolve: globalId('ResidenceRegistration', 'registrationId') }),
@@ -46,7 +46,7 @@ export function registerEventSchema(builder: Builder) {
   builder.subscriptionFields((t) => ({
     populationEvents: t.field({
       type: PopulationEvent,
-      description: 'Committed population events inside your jurisdiction, delivered after commit, each once, in commit order.',
+      description: 'Committed population events inside your jurisdiction, delivered after commit, each once, in commit order within each district.',
       authScopes: { permission: 'events:subscribe' },
       args: { names: t.arg({ type: [PopulationEventName], required: true, description: 'The events wanted.' }) },
       subscribe: (_r, { names }, ctx) => scopedEvents(ctx, names) as AsyncIterable<Msg>,
