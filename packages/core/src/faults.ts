@@ -94,3 +94,19 @@ export function faultError(fault: Fault, at?: { nodes?: GraphQLError['nodes']; p
     extensions: { code: spec.code, http: { status: spec.status, headers: spec.retryAfter ? { 'retry-after': String(spec.retryAfter) } : {} } },
   });
 }
+
+/**
+ * A transaction PostgreSQL aborted so that others could go on: 40P01 deadlock_detected (two
+ * writers locking the same rows or chains in opposite orders, e.g. moves between two districts
+ * in opposite directions) or 40001 serialization_failure. Nothing of it was written, so running
+ * the whole transaction again is safe and is what the client would otherwise have to do.
+ */
+export function isRetryableConflict(e: unknown): boolean {
+  return causeChain(e).some((c) => {
+    const code = (c as { code?: unknown }).code;
+    return code === '40P01' || code === '40001';
+  });
+}
+
+/** How many times a write transaction runs at most when PostgreSQL aborts it for a conflict. */
+export const WRITE_ATTEMPTS = 3;

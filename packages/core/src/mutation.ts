@@ -5,6 +5,7 @@ import { requireActor, type Ctx, type TxCtx } from './context.js';
 import type { Db } from './db.js';
 import { inScopedTransaction, widenedForSystem } from './data/row-security.js';
 import { CoreErrors } from './errors.js';
+import { isRetryableConflict, WRITE_ATTEMPTS } from './faults.js';
 import type { DomainEvents, EmittedEvent, EventName } from './events.js';
 import { outboxRecords } from './outbox.js';
 import { idempotencyKeys } from './tables.js';
@@ -43,11 +44,23 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
   try {
     // Inside a scoped read (an access record on a read) the write joins the request's transaction.
     const scoped = inScopedTransaction(ctx);
-    result = await (scoped ? ctx.db : ctx.platform.database.db).transaction(async (db) => {
-      const txDb = db as unknown as Db;
-      if (scoped && opts.system) return widenedForSystem(ctx, txDb, () => body(txDb));
-      return body(txDb);
-    });
+    const attempt = () =>
+      (scoped ? ctx.db : ctx.platform.database.db).transaction(async (db) => {
+        const txDb = db as unknown as Db;
+        if (scoped && opts.system) return widenedForSystem(ctx, txDb, () => body(txDb));
+        return body(txDb);
+      });
+    // A deadlock or serialization failure aborted the whole transaction (nothing was written):
+    // run it again. Not inside a request's transaction: that one is aborted with it.
+    for (let n = 1; ; n++) {
+      try {
+        result = await attempt();
+        break;
+      } catch (e) {
+        if (scoped || n >= WRITE_ATTEMPTS || !isRetryableConflict(e)) throw e;
+        ctx.platform.log.warn({ operation: opts.operation, attempt: n, problem: 'write-conflict' }, 'write transaction aborted by a deadlock or serialization failure; running it again');
+      }
+    }
   } catch (e) {
     if (!opts.idempotencyKey) throw e;
     // No read of the key before the work (a round trip on every write): a retry does the work,
