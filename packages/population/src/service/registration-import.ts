@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
@@ -74,6 +75,18 @@ export function countCsvRows(text: string): number {
     start = nl + 1;
   }
   return Math.max(0, n - 1);
+}
+
+/** The data rows of a CSV file, counted as a stream (newlines after the header): the progress total before parsing. */
+export async function countFileRows(file: string): Promise<number> {
+  let lines = 0;
+  let last = 10;
+  for await (const buf of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) lines++;
+    last = buf[buf.length - 1] ?? last;
+  }
+  if (last !== 10) lines++;
+  return Math.max(0, lines - 1);
 }
 
 /**
