@@ -98,21 +98,8 @@ export async function countFileRows(file: string): Promise<number> {
  */
 export async function importRegistrations(ctx: Ctx, input: string | Readable | AsyncIterable<string | Buffer>, opts: ImportOptions = {}): Promise<ImportResult> {
   requireActor(ctx);
-  if (typeof input === 'string') {
-    const maxBytes = opts.maxBytes ?? 2_000_000;
-    if (Buffer.byteLength(input, 'utf8') > maxBytes) throw PopulationErrors.error('CSV_TOO_LARGE', `The CSV text is larger than ${maxBytes} bytes; use the CLI for bigger files.`, { field: 'csv' });
-  }
+  if (typeof input === 'string') checkImportText(input, opts.maxBytes);
   const size = Math.max(1, opts.batchSize ?? DEFAULT_IMPORT_BATCH);
-  // Text is small (maxBytes): a malformed record anywhere refuses the whole text before anything
-  // is written, as the one-shot parse did. A stream is checked as it is read (rows of chunks
-  // committed before a malformed record stay; a rerun skips them).
-  if (typeof input === 'string') {
-    try {
-      parseSync(input, { bom: true, skip_empty_lines: true, relax_column_count: true });
-    } catch (e) {
-      throw malformed(e as Error);
-    }
-  }
   const day = today(ctx);
   const result: ImportResult = { rows: 0, imported: 0, duplicates: 0, personsCreated: 0, batches: 0, errors: [] };
   let headerError: Error | null = null;
@@ -167,6 +154,23 @@ export async function importRegistrations(ctx: Ctx, input: string | Readable | A
   if (result.batches === 0) progress();
   result.errors.sort((a, b) => a.row - b.row);
   return result;
+}
+
+/**
+ * What refuses CSV text before anything is written: its size, its syntax (a malformed record
+ * anywhere, as the one-shot parse did) and its header. A stream is checked as it is read instead
+ * (the chunks committed before a malformed record stay; a rerun skips them).
+ */
+export function checkImportText(text: string, maxBytes = 2_000_000): void {
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw PopulationErrors.error('CSV_TOO_LARGE', `The CSV text is larger than ${maxBytes} bytes; use the CLI for bigger files.`, { field: 'csv' });
+  let header: string[] = [];
+  try {
+    parseSync(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, on_record: (r: string[], ctx: { lines: number }) => (ctx.lines <= 1 || header.length === 0 ? ((header = header.length ? header : r), null) : null) });
+  } catch (e) {
+    throw malformed(e as Error);
+  }
+  const missing = REQUIRED_IMPORT_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length) throw PopulationErrors.error('CSV_HEADER_MISSING', `Missing columns: ${missing.join(', ')}.`, { field: 'csv', details: { missing, expected: IMPORT_COLUMNS } });
 }
 
 const malformed = (e: Error) => PopulationErrors.error('CSV_MALFORMED', `The CSV text cannot be parsed: ${e.message}`.slice(0, 300), { field: 'csv' });
@@ -274,12 +278,14 @@ function verdictSql(tx: TxCtx): SQL {
   const key = (hash: string) => sql.raw(`encode(sha256(convert_to(${hash} || '|' || d.id::text || '|' || s.registered_on, 'UTF8')), 'hex')`);
   return sql`
     create temp table import_verdict on commit drop as
-    with base as (
+    with base as materialized (
       select s.*, d.id as dwelling_id, d.jurisdiction_code as dwelling_jur, d.capacity,
              p.id as p_id, p.inflow_date::text as p_inflow, p.last_visited_on::text as p_last_visited, p.tier as p_tier,
              (p.id is not null and ${personInScope}) as p_in_scope,
              ${key('s.id_hash')} as import_key,
-             exists (select 1 from residence_registrations r where r.person_id = p.id and r.ended_on is null) as p_active,
+             -- Counted with a filter so that the person's (or dwelling's) own index is used whatever
+             -- the statistics say about open registrations.
+             (p.id is not null and (select count(*) filter (where r.ended_on is null) from residence_registrations r where r.person_id = p.id) > 0) as p_active,
              exists (select 1 from residence_registrations r
                       where d.id is not null
                         and r.import_key in (${key('s.id_hash')}, ${key('coalesce(s.id_hash_prev, s.id_hash)')})) as on_file
@@ -300,26 +306,37 @@ function verdictSql(tx: TxCtx): SQL {
     ),
     -- The first row of a person that passes the checks is registered; later rows of the same
     -- person meet that registration: the same one again is a duplicate, another is refused.
+    -- (Window functions, not a self-join: a join of two CTEs has no statistics to plan by.)
     firsts as (
-      select distinct on (id_hash) id_hash, row_no as first_row, import_key as first_key, inflow_date as first_inflow
-        from checked where refused is null order by id_hash, row_no
+      select c.*,
+             first_value(case when c.refused is null then c.row_no end) over w as first_row,
+             first_value(case when c.refused is null then c.import_key end) over w as first_key,
+             first_value(case when c.refused is null then c.inflow_date end) over w as first_inflow
+        from checked c
+      window w as (partition by c.id_hash order by c.refused is not null, c.row_no)
     ),
     decided as (
       select c.*,
              case when c.refused is not null then c.refused
-                  when f.first_row = c.row_no then 'ACCEPTED'
-                  when c.import_key = f.first_key then 'DUPLICATE'
-                  when c.p_id is null and f.first_inflow is not null and c.registered_on < f.first_inflow then 'REGISTRATION_BEFORE_INFLOW'
+                  when c.first_row = c.row_no then 'ACCEPTED'
+                  when c.import_key = c.first_key then 'DUPLICATE'
+                  when c.p_id is null and c.first_inflow is not null and c.registered_on < c.first_inflow then 'REGISTRATION_BEFORE_INFLOW'
                   else 'ALREADY_REGISTERED'
              end as verdict
-        from checked c left join firsts f on f.id_hash = c.id_hash
+        from firsts c
+    ),
+    -- Open registrations of each dwelling registered into, counted once per dwelling.
+    tenants as (
+      select x.dwelling_id, t.tenants
+        from (select distinct dwelling_id from decided where verdict = 'ACCEPTED') x
+        cross join lateral (select count(*) filter (where r.ended_on is null) as tenants from residence_registrations r where r.dwelling_id = x.dwelling_id) t
     )
     select d.*, coalesce(d.p_id, d.person_id) as final_person_id,
            case when d.verdict = 'ACCEPTED' then
-             coalesce((select count(*) from residence_registrations r where r.dwelling_id = d.dwelling_id and r.ended_on is null), 0)
-               + row_number() over (partition by d.dwelling_id, d.verdict = 'ACCEPTED' order by d.row_no) > d.capacity
+             t.tenants + row_number() over (partition by d.dwelling_id, d.verdict = 'ACCEPTED' order by d.row_no) > d.capacity
            end as over_capacity
-      from decided d`;
+      from decided d
+      left join tenants t on t.dwelling_id = d.dwelling_id`;
 }
 
 const COLUMN_OF: Record<string, string> = {
@@ -332,6 +349,8 @@ const COLUMN_OF: Record<string, string> = {
 async function importChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, onChunk: ImportOptions['onChunk']) {
   return runMutation(ctx, { operation: 'importRegistrations' }, async (tx) => {
     const actor = requireActor(tx);
+    // A chunk's plan is big enough to trigger JIT compilation, which costs more than it saves here.
+    await tx.db.execute(sql`set local jit = off`);
     await stage(tx, chunk);
     await tx.db.execute(verdictSql(tx));
     const verdicts = rowsOf<{ row_no: number; verdict: string; p_id: string | null; p_last_visited: string | null; p_tier: string | null; registered_on: string }>(
@@ -364,11 +383,19 @@ async function importChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, on
                   hukou_place_code as "hukouPlaceCode", phone, phone_masked as "phoneMasked", phone_cipher as "phoneCipher", tier,
                   jurisdiction_code as "jurisdictionCode", last_visited_on::text as "lastVisitedOn", revisit_due_on::text as "revisitDueOn", version`),
     );
+    const newPersons = chunk.length - errors.length - duplicates - dues.length;
+    // A concurrent import put one of these persons on the register first (its number's unique
+    // index refused ours): that row is its, not ours; count it as a duplicate.
+    if (created.length < newPersons) {
+      await tx.db.execute(sql`
+        update import_verdict set verdict = 'DUPLICATE'
+         where verdict = 'ACCEPTED' and p_id is null and not (person_id = any(${sql.param(created.map((p) => p.id))}::uuid[]))`);
+    }
     if (created.length)
       await tx.db.execute(sql`
         insert into person_tier_history (id, person_id, tier, set_by, set_at, reason, jurisdiction_code)
         select gen_random_uuid(), v.person_id, 'stable', ${actor.id}, ${tx.now().toISOString()}::timestamptz, 'initial (import)', v.dwelling_jur
-          from import_verdict v join persons p on p.id = v.person_id
+          from import_verdict v
          where v.verdict = 'ACCEPTED' and v.p_id is null`);
     if (dues.length)
       await tx.db.execute(sql`
@@ -379,7 +406,7 @@ async function importChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, on
       await tx.db.execute(sql`
         insert into residence_registrations (id, person_id, dwelling_id, jurisdiction_code, registered_on, over_capacity, source, import_key, created_by)
         select reg_id, final_person_id, dwelling_id, dwelling_jur, registered_on::date, over_capacity, 'import', import_key, ${actor.id}
-          from import_verdict where verdict = 'ACCEPTED' and final_person_id in (select id from persons) order by row_no
+          from import_verdict where verdict = 'ACCEPTED' order by row_no
         on conflict do nothing
         returning id, person_id as "personId", dwelling_id as "dwellingId", jurisdiction_code as "jurisdictionCode", registered_on::text as "registeredOn",
                   over_capacity as "overCapacity", previous_registration_id as "previousRegistrationId", ended_on::text as "endedOn", end_kind as "endKind",
