@@ -119,7 +119,9 @@ export async function measureImport(sql: Sql, root: string, databaseUrl: string,
       await sql.unsafe(`create table "${copyOf(t)}" (like "${t}" including all)`);
       const fks = await sql`select conname, pg_get_constraintdef(oid) as def, confrelid::regclass::text as parent from pg_constraint where conrelid = ${t}::regclass and contype = 'f'`;
       for (const fk of fks) {
-        const parent = String(fk.parent).replace(/^public\./, '').replace(/"/g, '');
+        const parent = String(fk.parent)
+          .replace(/^public\./, '')
+          .replace(/"/g, '');
         const def = parent in data ? String(fk.def).replace(/REFERENCES\s+("?[\w.]+"?)\(/, `REFERENCES "${copyOf(parent)}"(`) : String(fk.def);
         await sql.unsafe(`alter table "${copyOf(t)}" add constraint "${fk.conname}_copy" ${def}`);
       }

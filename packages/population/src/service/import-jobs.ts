@@ -14,7 +14,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * also moves the job's counters, so `registrationImport(id)` shows real progress while it runs.
  * The job belongs to the caller's jurisdiction and is read like any record of it.
  */
-export async function startRegistrationImport(ctx: Ctx, csv: string, opts: Pick<ImportOptions, 'maxBytes' | 'batchSize'> & { onSettled?: (job: RegistrationImportJob) => void } = {}): Promise<RegistrationImportJob> {
+export async function startRegistrationImport(
+  ctx: Ctx,
+  csv: string,
+  opts: Pick<ImportOptions, 'maxBytes' | 'batchSize'> & { onSettled?: (job: RegistrationImportJob) => void } = {},
+): Promise<RegistrationImportJob> {
   const actor = requireActor(ctx);
   checkImportText(csv, opts.maxBytes);
   const job = await runMutation(ctx, { operation: 'startRegistrationImport' }, async (tx) => {
@@ -49,10 +53,7 @@ async function runJob(ctx: Ctx, job: RegistrationImportJob, csv: string, opts: P
       onProgress: (d) => void (done = d),
       onChunk: async (tx, soFar) => {
         // Rows decided once this chunk commits: every row read so far.
-        await tx.db
-          .update(registrationImports)
-          .set(counters(soFar, soFar.rows))
-          .where(eq(registrationImports.id, job.id));
+        await tx.db.update(registrationImports).set(counters(soFar, soFar.rows)).where(eq(registrationImports.id, job.id));
       },
     });
   } catch (e) {

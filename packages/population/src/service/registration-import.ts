@@ -165,7 +165,13 @@ export function checkImportText(text: string, maxBytes = 2_000_000): void {
   if (Buffer.byteLength(text, 'utf8') > maxBytes) throw PopulationErrors.error('CSV_TOO_LARGE', `The CSV text is larger than ${maxBytes} bytes; use the CLI for bigger files.`, { field: 'csv' });
   let header: string[] = [];
   try {
-    parseSync(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, on_record: (r: string[], ctx: { lines: number }) => (ctx.lines <= 1 || header.length === 0 ? ((header = header.length ? header : r), null) : null) });
+    parseSync(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      on_record: (r: string[], ctx: { lines: number }) => (ctx.lines <= 1 || header.length === 0 ? ((header = header.length ? header : r), null) : null),
+    });
   } catch (e) {
     throw malformed(e as Error);
   }
@@ -354,17 +360,14 @@ async function importChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, on
     await stage(tx, chunk);
     await tx.db.execute(verdictSql(tx));
     const verdicts = rowsOf<{ row_no: number; verdict: string; p_id: string | null; p_last_visited: string | null; p_tier: string | null; registered_on: string }>(
-      await tx.db.execute(
-        sql.raw(`select row_no, verdict, p_id, p_last_visited, p_tier, registered_on from import_verdict where verdict <> 'ACCEPTED' or p_id is not null order by row_no`),
-      ),
+      await tx.db.execute(sql.raw(`select row_no, verdict, p_id, p_last_visited, p_tier, registered_on from import_verdict where verdict <> 'ACCEPTED' or p_id is not null order by row_no`)),
     );
     const errors: RowError[] = [];
     let duplicates = 0;
     const dues: { id: string; due: string }[] = [];
     for (const v of verdicts) {
       if (v.verdict === 'DUPLICATE') duplicates++;
-      else if (v.verdict === 'ACCEPTED')
-        dues.push({ id: v.p_id!, due: tenantRevisitDue({ lastVisitedOn: v.p_last_visited, registeredOn: v.registered_on, tier: v.p_tier as TenantTier }) });
+      else if (v.verdict === 'ACCEPTED') dues.push({ id: v.p_id!, due: tenantRevisitDue({ lastVisitedOn: v.p_last_visited, registeredOn: v.registered_on, tier: v.p_tier as TenantTier }) });
       else {
         const key = v.verdict as keyof typeof COLUMN_OF & Parameters<typeof PopulationErrors.code>[0];
         errors.push({ row: Number(v.row_no), column: COLUMN_OF[key] ?? null, code: PopulationErrors.code(key), message: PopulationErrors.codes[key] });
