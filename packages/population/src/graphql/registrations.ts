@@ -2,7 +2,7 @@ import { plannedOr, z, type Builder, requiredText } from '@safecity/core';
 import { personLoader, dwellingLoader, registrationLoader } from '../service/common.js';
 import { importRegistrationsCsv, exportRegistrationsCsv, type ImportResult } from '../service/csv.js';
 import { registrationImportJob, startRegistrationImport, type RegistrationImportJob } from '../service/import-jobs.js';
-import { IMPORT_STATES } from '../rules.js';
+import type { IMPORT_STATES } from '../rules.js';
 import { changeResidence, deregisterResidence, registerResidence } from '../service/registrations.js';
 import { orNull, write, type PopulationTypes } from './refs.js';
 
