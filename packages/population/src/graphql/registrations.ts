@@ -79,7 +79,7 @@ export function registerRegistrationSchema(builder: Builder, T: PopulationTypes)
       imported: t.exposeInt('imported', { description: 'Registrations written.' }),
       duplicates: t.exposeInt('duplicates', { description: 'Rows already on file from an earlier import (nothing written).' }),
       personsCreated: t.exposeInt('personsCreated', { description: 'Persons put on the register because their identity number was not on file.' }),
-      batches: t.exposeInt('batches', { description: 'Transactions the good rows were committed in (500 rows each).' }),
+      batches: t.exposeInt('batches', { description: 'Transactions the good rows were committed in (chunks of up to 10,000 rows).' }),
       errors: t.field({ type: [RowErrorRef], description: 'The refused rows, in file order.', resolve: (r) => r.errors }),
     }),
   });
@@ -180,7 +180,7 @@ export function registerRegistrationSchema(builder: Builder, T: PopulationTypes)
       type: ImportResultRef,
       authScopes: write,
       errors: {},
-      description: `Imports registrations from CSV text (at most ${MAX_IMPORT_BYTES} bytes; header: name,idNumber,gender,birthDate,phone,kind,inflowReason,inflowDate,hukouPlace,dwellingAddress,registeredOn). Bad rows are reported, good rows commit in batches, a rerun adds nothing. Errors: POPULATION_CSV_TOO_LARGE, POPULATION_CSV_MALFORMED, POPULATION_CSV_HEADER_MISSING.`,
+      description: `Imports registrations from CSV text (at most ${MAX_IMPORT_BYTES} bytes; header: name,idNumber,gender,birthDate,phone,kind,inflowReason,inflowDate,hukouPlace,dwellingAddress,registeredOn). Bad rows are reported, good rows commit in chunks, a rerun adds nothing. Errors: POPULATION_CSV_TOO_LARGE, POPULATION_CSV_MALFORMED, POPULATION_CSV_HEADER_MISSING.`,
       args: { csv: t.arg.string({ required: true, description: 'The CSV text (UTF-8, first line the header).', validate: z.string().max(MAX_IMPORT_BYTES) }) },
       resolve: (_r, { csv }, ctx) => importRegistrationsCsv(ctx, csv, { maxBytes: MAX_IMPORT_BYTES }),
     }),
