@@ -2,8 +2,10 @@
 // `population:import` command of the production bundle, which runs importRegistrationsCsv: rules,
 // audit, events, batches of 500), timed against a bare COPY of the same rows into the same
 // tables, in the same run and database. The COPY side takes exactly the rows the import wrote
-// (persons, residence_registrations, person_tier_history), copies them out, deletes them and
-// COPYs them back in foreign-key order: same rows, same tables, same indexes, no rules.
+// (persons, residence_registrations, person_tier_history), copies them out and COPYs them in
+// foreign-key order into fresh copies of those tables (`like … including all` plus the same
+// foreign keys and triggers; the originals are append-only in part, so nothing is deleted):
+// same rows, same indexes, same constraints, no rules.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,18 +107,40 @@ export async function measureImport(sql: Sql, root: string, databaseUrl: string,
       data[t] = await copyOut(sql, sources[t]!.replace('select *', `select ${columns[t]}`));
       copiedRows[t] = data[t].length ? data[t].toString('utf8').split('\n').length - 1 : 0;
     }
-    // Delete children first (the reverse of the load order), then COPY back parents first.
-    await sql.begin(async (tx) => {
-      for (const t of [...order].reverse()) if (t in data) await tx.unsafe(sources[t]!.replace('select *', `delete`).replace(/^delete from (\w+)/, 'delete from "$1"'));
-    });
+    // The tables are append-only in part (person_tier_history refuses deletes), so the COPY goes
+    // into fresh copies of them: `like … including all` (columns, defaults, checks, indexes), plus
+    // the originals' foreign keys (pointing at the copies where the parent is copied too) and
+    // their triggers. Same rows, same indexes, same constraints and triggers, no rules.
     await sql.unsafe(`drop table bench_imported`);
+    const copyOf = (t: string) => `bench_copy_${t}`;
+    for (const t of order) await sql.unsafe(`drop table if exists "${copyOf(t)}" cascade`);
+    for (const t of order) {
+      if (!(t in data)) continue;
+      await sql.unsafe(`create table "${copyOf(t)}" (like "${t}" including all)`);
+      const fks = await sql`select conname, pg_get_constraintdef(oid) as def, confrelid::regclass::text as parent from pg_constraint where conrelid = ${t}::regclass and contype = 'f'`;
+      for (const fk of fks) {
+        const parent = String(fk.parent)
+          .replace(/^public\./, '')
+          .replace(/"/g, '');
+        const def = parent in data ? String(fk.def).replace(/REFERENCES\s+("?[\w.]+"?)\(/, `REFERENCES "${copyOf(parent)}"(`) : String(fk.def);
+        await sql.unsafe(`alter table "${copyOf(t)}" add constraint "${fk.conname}_copy" ${def}`);
+      }
+      const triggers = await sql`select tgname, pg_get_triggerdef(oid) as def from pg_trigger where tgrelid = ${t}::regclass and not tgisinternal`;
+      for (const tr of triggers) {
+        const def = String(tr.def)
+          .replace(/^CREATE (CONSTRAINT )?TRIGGER (\S+)/, (_m, c) => `CREATE ${c ?? ''}TRIGGER "${tr.tgname}_copy"`)
+          .replace(/ ON (public\.)?"?\w+"? /, ` ON "${copyOf(t)}" `);
+        await sql.unsafe(def);
+      }
+    }
     const t0 = performance.now();
     for (const t of order) {
       if (!(t in data)) continue;
-      const writable = await sql.unsafe(`copy "${t}" (${columns[t]}) from stdin`).writable();
+      const writable = await sql.unsafe(`copy "${copyOf(t)}" (${columns[t]}) from stdin`).writable();
       await pipeline(Readable.from([data[t]!]), writable);
     }
     const copySeconds = (performance.now() - t0) / 1000;
+    for (const t of [...order].reverse()) await sql.unsafe(`drop table if exists "${copyOf(t)}" cascade`);
     log(
       `bare COPY: ${Object.entries(copiedRows)
         .map(([t, n]) => `${t} ${n}`)

@@ -1,9 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { appendOnly, defineModule, observeJob } from '@safecity/core';
 import { PopulationErrors } from './errors.js';
 import { registerPopulationSchema } from './graphql/index.js';
 import { seedPopulation } from './seed.js';
 import { exportRegistrationsCsv, importRegistrationsCsv } from './service/csv.js';
+import { DEFAULT_LOG_EVERY, importProgress } from './service/import-progress.js';
+import { countFileRows } from './service/registration-import.js';
 import { encryptLegacyPhones } from './service/phone-migration.js';
 import { rotateDataKey, rowsNotUnderCurrentKey } from './service/data-key.js';
 import { sweepOverdueRevisits } from './service/revisits.js';
@@ -49,23 +51,24 @@ export const populationModule = defineModule({
   seed: seedPopulation,
   commands: {
     import: {
-      description: 'Import residence registrations from a CSV file (progress bar; bad rows reported, reruns add nothing).',
-      usage: 'population:import <file.csv> [--as grid_worker]',
+      description: 'Import residence registrations from a CSV file (a progress bar on a terminal, else a log line every N rows; bad rows reported, reruns add nothing).',
+      usage: 'population:import <file.csv> [--as grid_worker] [--log-every 10000] [--batch 10000]',
       async run(ctx, args) {
+        const opt = (name: string) => {
+          const i = args.indexOf(`--${name}`);
+          return i >= 0 ? Number(args.splice(i, 2)[1]) : undefined;
+        };
+        const every = opt('log-every') ?? (Number(process.env.IMPORT_LOG_EVERY) || DEFAULT_LOG_EVERY);
+        const batchSize = opt('batch');
         const file = args[0];
         if (!file) throw new Error('usage: population:import <file.csv>');
-        const { default: cliProgress } = await import('cli-progress');
-        const bar = new cliProgress.SingleBar({ format: 'import |{bar}| {value}/{total} rows', clearOnComplete: false }, cliProgress.Presets.shades_classic);
-        let started = false;
-        const result = await importRegistrationsCsv(ctx, readFileSync(file, 'utf8'), {
-          maxBytes: 500_000_000,
-          onProgress: (done, total) => {
-            if (!started) bar.start(total, 0);
-            started = true;
-            bar.update(done);
-          },
-        });
-        bar.stop();
+        const progress = await importProgress({ tty: !!process.stderr.isTTY, every, write: (line) => process.stderr.write(`${line}\n`) });
+        let result: Awaited<ReturnType<typeof importRegistrationsCsv>>;
+        try {
+          result = await importRegistrationsCsv(ctx, createReadStream(file), { totalHint: await countFileRows(file), batchSize, onProgress: progress.onProgress });
+        } finally {
+          progress.stop();
+        }
         console.log(JSON.stringify({ ...result, errors: result.errors.length }, null, 2));
         for (const e of result.errors) console.log(`line ${e.row}\t${e.column ?? ''}\t${e.code}\t${e.message}`);
       },

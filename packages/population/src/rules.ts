@@ -225,6 +225,10 @@ export function fiveOnesComplete(c: FiveOnes): boolean {
 
 // ---------------------------------------------------------------- CSV import rows
 
+/** An API-started import: running, then finished (every row decided) or failed (stopped; committed chunks stay). */
+export const IMPORT_STATES = ['running', 'finished', 'failed'] as const;
+export type ImportState = (typeof IMPORT_STATES)[number];
+
 export const IMPORT_COLUMNS = ['name', 'idNumber', 'gender', 'birthDate', 'phone', 'kind', 'inflowReason', 'inflowDate', 'hukouPlace', 'dwellingAddress', 'registeredOn'] as const;
 export const REQUIRED_IMPORT_COLUMNS = ['name', 'idNumber', 'kind', 'hukouPlace', 'dwellingAddress', 'registeredOn'] as const;
 

@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { jurisdictionCode, oneOf } from '@safecity/core';
-import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import {
   DWELLING_CLASSES,
   FILING_STATUSES,
   GENDERS,
+  IMPORT_STATES,
   INFLOW_REASONS,
   OVERDUE_SUBJECTS,
   PERSON_KINDS,
@@ -361,6 +362,32 @@ export const populationRateFacts = pgTable(
   ],
 );
 
+/**
+ * An import started through the API (startRegistrationImport): its state and progress, updated in
+ * each chunk's transaction, so the caller (and whoever may see the jurisdiction) reads real progress
+ * while it runs. `errors` holds the refused rows so far (ImportRowError shape).
+ */
+export const registrationImports = pgTable(
+  'registration_imports',
+  {
+    id: uuid('id').primaryKey(),
+    jurisdictionCode: jurisdictionCode().notNull(),
+    startedBy: text('started_by').notNull(),
+    state: text('state', { enum: IMPORT_STATES }).notNull(),
+    rowsTotal: integer('rows_total').notNull(),
+    rowsDone: integer('rows_done').notNull().default(0),
+    imported: integer('imported').notNull().default(0),
+    duplicates: integer('duplicates').notNull().default(0),
+    personsCreated: integer('persons_created').notNull().default(0),
+    errors: jsonb('errors').$type<{ row: number; column: string | null; code: string; message: string }[]>().notNull().default([]),
+    /** Why a failed import stopped (the chunks committed before it stay). */
+    failure: text('failure'),
+    startedAt: ts('started_at').notNull(),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [jurIndex('registration_imports_jur_idx', t.jurisdictionCode), oneOf('registration_imports_state_check', t.state, IMPORT_STATES)],
+);
+
 export const tables = {
   persons,
   personTierHistory,
@@ -375,6 +402,7 @@ export const tables = {
   overdueNotices,
   dataKeyRotations,
   populationRateFacts,
+  registrationImports,
 };
 
 export type PersonRow = typeof persons.$inferSelect;

@@ -1,6 +1,8 @@
 import { plannedOr, z, type Builder, requiredText } from '@safecity/core';
 import { personLoader, dwellingLoader, registrationLoader } from '../service/common.js';
 import { importRegistrationsCsv, exportRegistrationsCsv, type ImportResult } from '../service/csv.js';
+import { registrationImportJob, startRegistrationImport, type RegistrationImportJob } from '../service/import-jobs.js';
+import type { IMPORT_STATES } from '../rules.js';
 import { changeResidence, deregisterResidence, registerResidence } from '../service/registrations.js';
 import { orNull, write, type PopulationTypes } from './refs.js';
 
@@ -77,12 +79,46 @@ export function registerRegistrationSchema(builder: Builder, T: PopulationTypes)
       imported: t.exposeInt('imported', { description: 'Registrations written.' }),
       duplicates: t.exposeInt('duplicates', { description: 'Rows already on file from an earlier import (nothing written).' }),
       personsCreated: t.exposeInt('personsCreated', { description: 'Persons put on the register because their identity number was not on file.' }),
-      batches: t.exposeInt('batches', { description: 'Transactions the good rows were committed in (500 rows each).' }),
+      batches: t.exposeInt('batches', { description: 'Transactions the good rows were committed in (chunks of up to 10,000 rows).' }),
       errors: t.field({ type: [RowErrorRef], description: 'The refused rows, in file order.', resolve: (r) => r.errors }),
     }),
   });
 
+  const ImportState = builder.enumType('RegistrationImportState', {
+    description: 'Where an import started through the API stands.',
+    values: {
+      running: { value: 'running', description: 'Rows are being imported; the counters move with each committed chunk.' },
+      finished: { value: 'finished', description: 'Every row was decided: imported, duplicate or refused (see errors).' },
+      failed: { value: 'failed', description: 'Stopped by an unexpected error (see failure); the chunks committed before it stay, and a rerun of the file skips them.' },
+    } satisfies Record<(typeof IMPORT_STATES)[number], unknown>,
+  });
+  const ImportJobRef = builder.objectRef<RegistrationImportJob>('RegistrationImportJob').implement({
+    description: 'An import of residence registrations started with startRegistrationImport, readable while it runs by whoever may see its jurisdiction.',
+    fields: (t) => ({
+      id: t.exposeID('id', { description: 'The import id, for registrationImport(id:).' }),
+      state: t.field({ type: ImportState, description: 'Running, finished or failed.', resolve: (j) => j.state }),
+      jurisdictionCode: t.field({ type: 'DivisionCode', description: 'The jurisdiction of whoever started it; the import writes only inside it.', resolve: (j) => j.jurisdictionCode }),
+      startedBy: t.exposeString('startedBy', { description: 'Subject id of who started it.' }),
+      rowsTotal: t.exposeInt('rowsTotal', { description: 'Data rows in the file (header not counted).' }),
+      rowsDone: t.exposeInt('rowsDone', { description: 'Rows decided so far (written, duplicate or refused), counted as each chunk commits.' }),
+      imported: t.exposeInt('imported', { description: 'Registrations written so far.' }),
+      duplicates: t.exposeInt('duplicates', { description: 'Rows found already on file so far (nothing written).' }),
+      personsCreated: t.exposeInt('personsCreated', { description: 'Persons put on the register so far.' }),
+      errors: t.field({ type: [RowErrorRef], description: 'The rows refused so far, in file order.', resolve: (j) => j.errors }),
+      failure: t.exposeString('failure', { nullable: true, description: 'Why a failed import stopped; null otherwise.' }),
+      startedAt: t.field({ type: 'DateTime', description: 'When it was started.', resolve: (j) => j.startedAt }),
+      finishedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it finished or failed; null while running.', resolve: (j) => j.finishedAt }),
+    }),
+  });
+
   builder.queryFields((t) => ({
+    registrationImport: t.field({
+      type: ImportJobRef,
+      authScopes: { permission: 'population:read' },
+      description: 'An import started with startRegistrationImport, with its progress so far; one outside your jurisdiction is CORE_NOT_FOUND.',
+      args: { id: t.arg.id({ required: true, description: 'The id startRegistrationImport returned.' }) },
+      resolve: (_r, { id }, ctx) => registrationImportJob(ctx, String(id)),
+    }),
     registrationsCsv: t.field({
       type: RegistrationsExport,
       authScopes: { permission: 'population:export' },
@@ -144,9 +180,17 @@ export function registerRegistrationSchema(builder: Builder, T: PopulationTypes)
       type: ImportResultRef,
       authScopes: write,
       errors: {},
-      description: `Imports registrations from CSV text (at most ${MAX_IMPORT_BYTES} bytes; header: name,idNumber,gender,birthDate,phone,kind,inflowReason,inflowDate,hukouPlace,dwellingAddress,registeredOn). Bad rows are reported, good rows commit in batches, a rerun adds nothing. Errors: POPULATION_CSV_TOO_LARGE, POPULATION_CSV_MALFORMED, POPULATION_CSV_HEADER_MISSING.`,
+      description: `Imports registrations from CSV text (at most ${MAX_IMPORT_BYTES} bytes; header: name,idNumber,gender,birthDate,phone,kind,inflowReason,inflowDate,hukouPlace,dwellingAddress,registeredOn). Bad rows are reported, good rows commit in chunks, a rerun adds nothing. Errors: POPULATION_CSV_TOO_LARGE, POPULATION_CSV_MALFORMED, POPULATION_CSV_HEADER_MISSING.`,
       args: { csv: t.arg.string({ required: true, description: 'The CSV text (UTF-8, first line the header).', validate: z.string().max(MAX_IMPORT_BYTES) }) },
       resolve: (_r, { csv }, ctx) => importRegistrationsCsv(ctx, csv, { maxBytes: MAX_IMPORT_BYTES }),
+    }),
+    startRegistrationImport: t.field({
+      type: ImportJobRef,
+      authScopes: write,
+      errors: {},
+      description: `Starts an import of registrations from CSV text (at most ${MAX_IMPORT_BYTES} bytes; the header of importRegistrations) in the background and returns it at once, running; read its progress with registrationImport(id:). The file's size, syntax and header are checked first: a bad file writes nothing. Errors: POPULATION_CSV_TOO_LARGE, POPULATION_CSV_MALFORMED, POPULATION_CSV_HEADER_MISSING.`,
+      args: { csv: t.arg.string({ required: true, description: 'The CSV text (UTF-8, first line the header).', validate: z.string().max(MAX_IMPORT_BYTES) }) },
+      resolve: (_r, { csv }, ctx) => startRegistrationImport(ctx, csv, { maxBytes: MAX_IMPORT_BYTES }),
     }),
   }));
 }

@@ -1,0 +1,440 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { sql, type SQL } from 'drizzle-orm';
+import { inScope, requireActor, rowsOf, runMutation, withinSql, scopeOf, type Ctx, type TxCtx } from '@safecity/core';
+import { PopulationErrors } from '../errors.js';
+import { protectPhone, protectResidentId, residentIdHashes } from '../identity.js';
+import { IMPORT_COLUMNS, parseImportRow, REQUIRED_IMPORT_COLUMNS, tenantRevisitDue, type ImportRow, type RowError, type TenantTier } from '../rules.js';
+import { today } from './common.js';
+
+/**
+ * The registration import (issue #13): the CSV is parsed as a stream (row checks and the
+ * identity-number protection in TS, row by row), the rows that pass are gathered in chunks, and
+ * each chunk is one transaction: COPY into a temporary staging table, one set-based verdict per
+ * row in SQL (dwelling by address in the caller's subtree, duplicates of the file and the
+ * register, persons on file, dates, capacity), INSERT … SELECT into the register, and the audit
+ * entries and events of every written row in the same transaction. A failure loses one chunk at
+ * most; a rerun finds the rows it already wrote by their import keys and writes nothing twice.
+ */
+
+export interface ImportResult {
+  rows: number;
+  imported: number;
+  /** Rows already on the register from an earlier import of the same data (nothing written). */
+  duplicates: number;
+  personsCreated: number;
+  batches: number;
+  errors: RowError[];
+}
+
+export interface ImportOptions {
+  /** Refuse CSV text longer than this (bytes), before anything is written. */
+  maxBytes?: number;
+  /** Rows per transaction (default 10,000). */
+  batchSize?: number;
+  /** The expected number of data rows, when known before parsing (a file's line count): progress shows a total from the start. */
+  totalHint?: number;
+  /** After each committed chunk: rows decided so far (written, duplicate or refused) and the total (an estimate until the end). */
+  onProgress?: (done: number, total: number) => void;
+  /** Runs inside each chunk's transaction after its writes, with the result so far (the job row of an API import). */
+  onChunk?: (tx: TxCtx, soFar: ImportResult, chunkErrors: RowError[]) => Promise<void>;
+}
+
+export const DEFAULT_IMPORT_BATCH = 10_000;
+
+/** A row that passed the row checks, with its stored forms computed once while parsing. */
+interface StagedRow {
+  row: number;
+  value: ImportRow;
+  idHash: string;
+  idHashPrevious: string | null;
+  idMasked: string;
+  idCipher: string;
+  phoneMasked: string | null;
+  phoneCipher: string | null;
+  /** The id the person gets if the row creates them, and the registration's id. */
+  personId: string;
+  registrationId: string;
+  /** The new person's first revisit due date (tier stable, never visited). */
+  dueIfNew: string;
+}
+
+/** Counts data rows of CSV text (lines after the header, blank ones not counted): the progress total of a file read as a stream. */
+export function countCsvRows(text: string): number {
+  let n = 0;
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    const line = text.slice(start, nl < 0 ? undefined : nl);
+    if (line.trim()) n++;
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  return Math.max(0, n - 1);
+}
+
+/** The data rows of a CSV file, counted as a stream (newlines after the header): the progress total before parsing. */
+export async function countFileRows(file: string): Promise<number> {
+  let lines = 0;
+  let last = 10;
+  for await (const buf of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) lines++;
+    last = buf[buf.length - 1] ?? last;
+  }
+  if (last !== 10) lines++;
+  return Math.max(0, lines - 1);
+}
+
+/**
+ * Imports residence registrations from a contractor's CSV (header: IMPORT_COLUMNS), given as text
+ * or as a stream (a file: memory stays bounded by the chunk size). Every bad row is reported (line
+ * number, column, code); the good rows commit in chunks, each chunk its own transaction. A row whose
+ * registration is already on file (same person, dwelling and date) is a duplicate: rerunning a file
+ * adds nothing. Unknown persons are created from the row.
+ */
+export async function importRegistrations(ctx: Ctx, input: string | Readable | AsyncIterable<string | Buffer>, opts: ImportOptions = {}): Promise<ImportResult> {
+  requireActor(ctx);
+  if (typeof input === 'string') checkImportText(input, opts.maxBytes);
+  const size = Math.max(1, opts.batchSize ?? DEFAULT_IMPORT_BATCH);
+  const day = today(ctx);
+  const result: ImportResult = { rows: 0, imported: 0, duplicates: 0, personsCreated: 0, batches: 0, errors: [] };
+  let headerError: Error | null = null;
+  const parser = parse({
+    bom: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+    info: true,
+    columns: (header: string[]) => {
+      const missing = REQUIRED_IMPORT_COLUMNS.filter((c) => !header.includes(c));
+      if (missing.length) {
+        headerError = PopulationErrors.error('CSV_HEADER_MISSING', `Missing columns: ${missing.join(', ')}.`, { field: 'csv', details: { missing, expected: IMPORT_COLUMNS } });
+        throw headerError;
+      }
+      return header;
+    },
+  });
+  const source = typeof input === 'string' ? Readable.from([input]) : Readable.from(input);
+  source.on('error', (e) => parser.destroy(e));
+  source.pipe(parser);
+
+  const progress = () => opts.onProgress?.(result.rows - pending.length, Math.max(opts.totalHint ?? 0, result.rows));
+  let pending: StagedRow[] = [];
+  const flush = async () => {
+    if (!pending.length) return;
+    const chunk = pending;
+    const r = await importChunk(ctx, chunk, result, opts.onChunk);
+    Object.assign(result, r);
+    pending = [];
+    progress();
+  };
+  opts.onProgress?.(0, opts.totalHint ?? 0);
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      result.rows++;
+      const r = parseImportRow(record, info.lines, day);
+      if (!r.value) {
+        result.errors.push(...r.errors);
+        continue;
+      }
+      pending.push(stagedRow(info.lines, r.value));
+      if (pending.length >= size) await flush();
+    }
+  } catch (e) {
+    if (headerError) throw headerError;
+    // csv-parse's own errors carry CSV_… codes; anything else (the database) is not the file's fault.
+    if (String((e as { code?: unknown }).code ?? '').startsWith('CSV_')) throw malformed(e as Error);
+    throw e;
+  }
+  await flush();
+  if (result.batches === 0) progress();
+  result.errors.sort((a, b) => a.row - b.row);
+  return result;
+}
+
+/**
+ * What refuses CSV text before anything is written: its size, its syntax (a malformed record
+ * anywhere, as the one-shot parse did) and its header. A stream is checked as it is read instead
+ * (the chunks committed before a malformed record stay; a rerun skips them).
+ */
+export function checkImportText(text: string, maxBytes = 2_000_000): void {
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw PopulationErrors.error('CSV_TOO_LARGE', `The CSV text is larger than ${maxBytes} bytes; use the CLI for bigger files.`, { field: 'csv' });
+  let header: string[] = [];
+  try {
+    parseSync(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      on_record: (r: string[], ctx: { lines: number }) => (ctx.lines <= 1 || header.length === 0 ? ((header = header.length ? header : r), null) : null),
+    });
+  } catch (e) {
+    throw malformed(e as Error);
+  }
+  const missing = REQUIRED_IMPORT_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length) throw PopulationErrors.error('CSV_HEADER_MISSING', `Missing columns: ${missing.join(', ')}.`, { field: 'csv', details: { missing, expected: IMPORT_COLUMNS } });
+}
+
+const malformed = (e: Error) => PopulationErrors.error('CSV_MALFORMED', `The CSV text cannot be parsed: ${e.message}`.slice(0, 300), { field: 'csv' });
+
+function stagedRow(row: number, value: ImportRow): StagedRow {
+  const id = protectResidentId(value.idNumber);
+  const hashes = residentIdHashes(value.idNumber);
+  const phone = protectPhone(value.phone);
+  return {
+    row,
+    value,
+    idHash: id.idNumberHash,
+    idHashPrevious: hashes.find((h) => h !== id.idNumberHash) ?? null,
+    idMasked: id.idNumberMasked,
+    idCipher: id.idNumberCipher,
+    phoneMasked: phone.phoneMasked,
+    phoneCipher: phone.phoneCipher,
+    personId: randomUUID(),
+    registrationId: randomUUID(),
+    dueIfNew: tenantRevisitDue({ lastVisitedOn: null, registeredOn: value.registeredOn, tier: 'stable' }),
+  };
+}
+
+/** The staging table's columns, in COPY order. */
+const STAGE_COLUMNS = [
+  ['row_no', 'int'],
+  ['name', 'text'],
+  ['id_hash', 'text'],
+  ['id_hash_prev', 'text'],
+  ['id_masked', 'text'],
+  ['id_cipher', 'text'],
+  ['birth_date', 'text'],
+  ['gender', 'text'],
+  ['kind', 'text'],
+  ['inflow_reason', 'text'],
+  ['inflow_date', 'text'],
+  ['hukou', 'text'],
+  ['phone_masked', 'text'],
+  ['phone_cipher', 'text'],
+  ['address', 'text'],
+  ['registered_on', 'text'],
+  ['person_id', 'uuid'],
+  ['reg_id', 'uuid'],
+  ['due_if_new', 'text'],
+] as const;
+
+const stageValues = (r: StagedRow): (string | number | null)[] => [
+  r.row,
+  r.value.name,
+  r.idHash,
+  r.idHashPrevious,
+  r.idMasked,
+  r.idCipher,
+  r.value.birthDate,
+  r.value.gender,
+  r.value.kind,
+  r.value.inflowReason,
+  r.value.inflowDate,
+  r.value.hukouPlaceCode,
+  r.phoneMasked,
+  r.phoneCipher,
+  r.value.dwellingAddress,
+  r.value.registeredOn,
+  r.personId,
+  r.registrationId,
+  r.dueIfNew,
+];
+
+/** COPY's text format: tab-separated, \N for null, backslash escapes. */
+const copyCell = (v: string | number | null) => (v === null ? '\\N' : String(v).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')));
+export const copyText = (rows: readonly (readonly (string | number | null)[])[]) => rows.map((r) => `${r.map(copyCell).join('\t')}\n`).join('');
+
+/**
+ * Loads the chunk into the transaction's staging table: COPY where the driver gives us the
+ * transaction's connection (postgres.js: FROM STDIN; PGlite: FROM '/dev/blob'), one
+ * jsonb_to_recordset INSERT otherwise. Everything above this step is the same on both.
+ */
+async function stage(tx: TxCtx, rows: StagedRow[]): Promise<void> {
+  const cols = STAGE_COLUMNS.map(([c]) => c).join(', ');
+  await tx.db.execute(sql.raw(`create temp table if not exists import_stage (${STAGE_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`));
+  const client = (tx.db as unknown as { session?: { client?: unknown } }).session?.client as
+    | { unsafe?: (q: string) => { writable(): Promise<Writable> }; query?: (q: string, p: unknown[], o: { blob: Blob }) => Promise<unknown> }
+    | undefined;
+  const text = copyText(rows.map(stageValues));
+  if (tx.platform.database.kind === 'postgres' && typeof client?.unsafe === 'function') {
+    const writable = await client.unsafe(`copy import_stage (${cols}) from stdin`).writable();
+    await pipeline(Readable.from([Buffer.from(text, 'utf8')]), writable);
+    return;
+  }
+  if (tx.platform.database.kind === 'pglite' && typeof client?.query === 'function') {
+    await client.query(`copy import_stage (${cols}) from '/dev/blob'`, [], { blob: new Blob([text]) });
+    return;
+  }
+  const records = rows.map((r) => Object.fromEntries(STAGE_COLUMNS.map(([c], i) => [c, stageValues(r)[i]])));
+  await tx.db.execute(
+    sql`insert into import_stage (${sql.raw(cols)}) select ${sql.raw(cols)} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(${sql.raw(STAGE_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', '))})`,
+  );
+}
+
+/** The verdict of each staged row, in SQL: the same checks, in the same order, as registering one by one. */
+function verdictSql(tx: TxCtx): SQL {
+  const dwellingInScope = inScope(tx, sql.raw('d.jurisdiction_code'));
+  const personInScope = withinSql(sql.raw('p.jurisdiction_code'), scopeOf(tx));
+  // import_key = sha256(idHash|dwellingId|registeredOn), as importKeyOf; under either accepted key.
+  const key = (hash: string) => sql.raw(`encode(sha256(convert_to(${hash} || '|' || d.id::text || '|' || s.registered_on, 'UTF8')), 'hex')`);
+  return sql`
+    create temp table import_verdict on commit drop as
+    with base as materialized (
+      select s.*, d.id as dwelling_id, d.jurisdiction_code as dwelling_jur, d.capacity,
+             p.id as p_id, p.inflow_date::text as p_inflow, p.last_visited_on::text as p_last_visited, p.tier as p_tier,
+             (p.id is not null and ${personInScope}) as p_in_scope,
+             ${key('s.id_hash')} as import_key,
+             -- Counted with a filter so that the person's (or dwelling's) own index is used whatever
+             -- the statistics say about open registrations.
+             (p.id is not null and (select count(*) filter (where r.ended_on is null) from residence_registrations r where r.person_id = p.id) > 0) as p_active,
+             exists (select 1 from residence_registrations r
+                      where d.id is not null
+                        and r.import_key in (${key('s.id_hash')}, ${key('coalesce(s.id_hash_prev, s.id_hash)')})) as on_file
+        from import_stage s
+        left join dwellings d on d.address = s.address and ${dwellingInScope}
+        left join lateral (select p.* from persons p where p.id_number_hash in (s.id_hash, s.id_hash_prev)
+                            order by p.id_number_hash = s.id_hash desc limit 1) p on true
+    ),
+    checked as (
+      select b.*,
+             case when b.dwelling_id is null then 'DWELLING_UNKNOWN'
+                  when b.on_file then 'DUPLICATE'
+                  when b.p_id is not null and not b.p_in_scope then 'PERSON_EXISTS'
+                  when b.p_id is not null and b.p_inflow is not null and b.registered_on < b.p_inflow then 'REGISTRATION_BEFORE_INFLOW'
+                  when b.p_id is not null and b.p_active then 'ALREADY_REGISTERED'
+             end as refused
+        from base b
+    ),
+    -- The first row of a person that passes the checks is registered; later rows of the same
+    -- person meet that registration: the same one again is a duplicate, another is refused.
+    -- (Window functions, not a self-join: a join of two CTEs has no statistics to plan by.)
+    firsts as (
+      select c.*,
+             first_value(case when c.refused is null then c.row_no end) over w as first_row,
+             first_value(case when c.refused is null then c.import_key end) over w as first_key,
+             first_value(case when c.refused is null then c.inflow_date end) over w as first_inflow
+        from checked c
+      window w as (partition by c.id_hash order by c.refused is not null, c.row_no)
+    ),
+    decided as (
+      select c.*,
+             case when c.refused is not null then c.refused
+                  when c.first_row = c.row_no then 'ACCEPTED'
+                  when c.import_key = c.first_key then 'DUPLICATE'
+                  when c.p_id is null and c.first_inflow is not null and c.registered_on < c.first_inflow then 'REGISTRATION_BEFORE_INFLOW'
+                  else 'ALREADY_REGISTERED'
+             end as verdict
+        from firsts c
+    ),
+    -- Open registrations of each dwelling registered into, counted once per dwelling.
+    tenants as (
+      select x.dwelling_id, t.tenants
+        from (select distinct dwelling_id from decided where verdict = 'ACCEPTED') x
+        cross join lateral (select count(*) filter (where r.ended_on is null) as tenants from residence_registrations r where r.dwelling_id = x.dwelling_id) t
+    )
+    select d.*, coalesce(d.p_id, d.person_id) as final_person_id,
+           case when d.verdict = 'ACCEPTED' then
+             t.tenants + row_number() over (partition by d.dwelling_id, d.verdict = 'ACCEPTED' order by d.row_no) > d.capacity
+           end as over_capacity
+      from decided d
+      left join tenants t on t.dwelling_id = d.dwelling_id`;
+}
+
+const COLUMN_OF: Record<string, string> = {
+  DWELLING_UNKNOWN: 'dwellingAddress',
+  PERSON_EXISTS: 'idNumber',
+  REGISTRATION_BEFORE_INFLOW: 'registeredOn',
+  ALREADY_REGISTERED: 'idNumber',
+};
+
+async function importChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, onChunk: ImportOptions['onChunk']) {
+  return runMutation(ctx, { operation: 'importRegistrations' }, async (tx) => {
+    const actor = requireActor(tx);
+    // A chunk's plan is big enough to trigger JIT compilation, which costs more than it saves here.
+    await tx.db.execute(sql`set local jit = off`);
+    await stage(tx, chunk);
+    await tx.db.execute(verdictSql(tx));
+    const verdicts = rowsOf<{ row_no: number; verdict: string; p_id: string | null; p_last_visited: string | null; p_tier: string | null; registered_on: string }>(
+      await tx.db.execute(sql.raw(`select row_no, verdict, p_id, p_last_visited, p_tier, registered_on from import_verdict where verdict <> 'ACCEPTED' or p_id is not null order by row_no`)),
+    );
+    const errors: RowError[] = [];
+    let duplicates = 0;
+    const dues: { id: string; due: string }[] = [];
+    for (const v of verdicts) {
+      if (v.verdict === 'DUPLICATE') duplicates++;
+      else if (v.verdict === 'ACCEPTED') dues.push({ id: v.p_id!, due: tenantRevisitDue({ lastVisitedOn: v.p_last_visited, registeredOn: v.registered_on, tier: v.p_tier as TenantTier }) });
+      else {
+        const key = v.verdict as keyof typeof COLUMN_OF & Parameters<typeof PopulationErrors.code>[0];
+        errors.push({ row: Number(v.row_no), column: COLUMN_OF[key] ?? null, code: PopulationErrors.code(key), message: PopulationErrors.codes[key] });
+      }
+    }
+    const created = rowsOf<Record<string, unknown> & { id: string; jurisdictionCode: string }>(
+      await tx.db.execute(sql`
+        insert into persons (id, name, id_number_hash, id_number_masked, id_number_cipher, birth_date, gender, kind, inflow_reason, inflow_date,
+                             hukou_place_code, phone, phone_masked, phone_cipher, tier, jurisdiction_code, last_visited_on, revisit_due_on)
+        select person_id, name, id_hash, id_masked, id_cipher, birth_date::date, gender, kind, inflow_reason, inflow_date::date,
+               hukou, null, phone_masked, phone_cipher, 'stable', dwelling_jur, null, due_if_new::date
+          from import_verdict where verdict = 'ACCEPTED' and p_id is null order by row_no
+        on conflict do nothing
+        returning id, name, id_number_hash as "idNumberHash", id_number_masked as "idNumberMasked", id_number_cipher as "idNumberCipher",
+                  birth_date::text as "birthDate", gender, kind, inflow_reason as "inflowReason", inflow_date::text as "inflowDate",
+                  hukou_place_code as "hukouPlaceCode", phone, phone_masked as "phoneMasked", phone_cipher as "phoneCipher", tier,
+                  jurisdiction_code as "jurisdictionCode", last_visited_on::text as "lastVisitedOn", revisit_due_on::text as "revisitDueOn", version`),
+    );
+    const newPersons = chunk.length - errors.length - duplicates - dues.length;
+    // A concurrent import put one of these persons on the register first (its number's unique
+    // index refused ours): that row is its, not ours; count it as a duplicate.
+    if (created.length < newPersons) {
+      await tx.db.execute(sql`
+        update import_verdict set verdict = 'DUPLICATE'
+         where verdict = 'ACCEPTED' and p_id is null and not (person_id = any(${sql.param(created.map((p) => p.id))}::uuid[]))`);
+    }
+    if (created.length)
+      await tx.db.execute(sql`
+        insert into person_tier_history (id, person_id, tier, set_by, set_at, reason, jurisdiction_code)
+        select gen_random_uuid(), v.person_id, 'stable', ${actor.id}, ${tx.now().toISOString()}::timestamptz, 'initial (import)', v.dwelling_jur
+          from import_verdict v
+         where v.verdict = 'ACCEPTED' and v.p_id is null`);
+    if (dues.length)
+      await tx.db.execute(sql`
+        update persons set jurisdiction_code = v.dwelling_jur, revisit_due_on = d.due::date
+          from import_verdict v join jsonb_to_recordset(${JSON.stringify(dues)}::jsonb) as d(id uuid, due text) on d.id = v.p_id
+         where v.verdict = 'ACCEPTED' and persons.id = v.p_id`);
+    const inserted = rowsOf<{ id: string; personId: string; dwellingId: string; jurisdictionCode: string; registeredOn: string } & Record<string, unknown>>(
+      await tx.db.execute(sql`
+        insert into residence_registrations (id, person_id, dwelling_id, jurisdiction_code, registered_on, over_capacity, source, import_key, created_by)
+        select reg_id, final_person_id, dwelling_id, dwelling_jur, registered_on::date, over_capacity, 'import', import_key, ${actor.id}
+          from import_verdict where verdict = 'ACCEPTED' order by row_no
+        on conflict do nothing
+        returning id, person_id as "personId", dwelling_id as "dwellingId", jurisdiction_code as "jurisdictionCode", registered_on::text as "registeredOn",
+                  over_capacity as "overCapacity", previous_registration_id as "previousRegistrationId", ended_on::text as "endedOn", end_kind as "endKind",
+                  end_reason as "endReason", source, import_key as "importKey", created_by as "createdBy",
+                  to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "createdAt"`),
+    );
+    for (const p of created) tx.audit({ entityType: 'Person', entityId: p.id, jurisdictionCode: p.jurisdictionCode, after: p });
+    for (const r of inserted) {
+      tx.audit({ entityType: 'ResidenceRegistration', entityId: r.id, jurisdictionCode: r.jurisdictionCode, after: r });
+      await tx.emit('residenceRegistered', { registrationId: r.id, personId: r.personId, dwellingId: r.dwellingId, jurisdictionCode: r.jurisdictionCode, date: r.registeredOn });
+    }
+    // A concurrent import of the same rows won the race for a key: those rows are its duplicates.
+    const accepted = chunk.length - errors.length - duplicates;
+    duplicates += accepted - inserted.length;
+    if (inserted.length === 0 && created.length === 0) tx.audit({ entityType: 'RegistrationImport', entityId: ctx.requestId, after: { rows: chunk.length, duplicates, errors: errors.length } });
+    // The totals change only once the chunk commits (runMutation returns).
+    const next: ImportResult = {
+      rows: total.rows,
+      imported: total.imported + inserted.length,
+      duplicates: total.duplicates + duplicates,
+      personsCreated: total.personsCreated + created.length,
+      batches: total.batches + 1,
+      errors: [...total.errors, ...errors],
+    };
+    await onChunk?.(tx, next, errors);
+    return next;
+  });
+}
