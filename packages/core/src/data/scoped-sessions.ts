@@ -157,7 +157,11 @@ export function requestSession(pool: ScopedSessionPool, range: ScopeRangeValue):
     release() {
       if (released) return;
       released = true;
-      if (taken) taken.then((s) => pool.release(s), () => {});
+      if (taken)
+        taken.then(
+          (s) => pool.release(s),
+          () => {},
+        );
     },
   };
 }
@@ -171,11 +175,7 @@ type Tx = (client: unknown) => Promise<unknown>;
  * `begin` opens a transaction on it (an access record written while reading), with savepoints.
  * Everything else (parsers, options) is the pool's. `track` sees each query (cancel on abort).
  */
-export function sessionClient(
-  pool: Client,
-  session: RequestSession,
-  o: { track?: (q: { cancel(): unknown }) => void; prepare?: boolean; guard?: () => Error | false } = {},
-): Client {
+export function sessionClient(pool: Client, session: RequestSession, o: { track?: (q: { cancel(): unknown }) => void; prepare?: boolean; guard?: () => Error | false } = {}): Client {
   const { track } = o;
   const deferred = (query: string, params?: unknown[], options?: Record<string, unknown>): PendingQueryLike => {
     let real: PendingQueryLike | null = null;
