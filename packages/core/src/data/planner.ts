@@ -373,7 +373,8 @@ export async function planRows<T = Record<string, unknown>>(
     for (const [name, rel] of include) {
       const raw = json[`@${name}`];
       const target = rel.target();
-      included[name] = rel.kind === 'one' ? (raw == null ? null : hydrate(target, raw as Record<string, unknown>, () => [])) : ((raw as Record<string, unknown>[]) ?? []).map((r) => hydrate(target, r, () => []));
+      included[name] =
+        rel.kind === 'one' ? (raw == null ? null : hydrate(target, raw as Record<string, unknown>, () => [])) : ((raw as Record<string, unknown>[]) ?? []).map((r) => hydrate(target, r, () => []));
     }
     return { row: hydrate(spec, json, () => []) as T, included };
   });

@@ -29,10 +29,7 @@ export async function creditStandings(ctx: Ctx, codes: string[], asOf?: string |
     ? await planRows<SubjectRow>(ctx, subjectReads, { where: () => anyOf(creditSubjects.creditCode, unique), include: { activeEntries: activeEntriesOn(day) }, limit: unique.length })
     : [];
   const byCode = new Map(
-    found.map(({ row, included }) => [
-      row.creditCode,
-      { subject: row, entries: (included.activeEntries as EntryRow[]).map((e): EntryView => ({ ...e, status: 'active', asOf: day })) },
-    ]),
+    found.map(({ row, included }) => [row.creditCode, { subject: row, entries: (included.activeEntries as EntryRow[]).map((e): EntryView => ({ ...e, status: 'active', asOf: day })) }]),
   );
   return codes.map((code) => {
     const hit = byCode.get(code);
