@@ -5,7 +5,7 @@ import { lockDataDirectory } from './data-dir-lock.js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pino, { type Logger as PinoLogger } from 'pino';
 import { createDatabaseHealth, DatabaseUnavailableError } from './db-health.js';
-import { createScopedSessionPool, requestSession, sessionClient, type ReservedConnection, type ScopedSessionPool, type ScopeRangeValue } from './data/scoped-sessions.js';
+import { createScopedSessionPool, requestSession, sessionClient, type ScopedSessionPool, type ScopeRangeValue, type SessionConnection } from './data/scoped-sessions.js';
 
 /** Either backend: drizzle on PGlite (embedded) or on postgres.js (server). */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -141,37 +141,46 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     const db = drizzle({ client: withPrepared(), logger: countingLogger }) as unknown as Db;
     // Scoped reads: a pool logged in as the API role (a startup parameter, so reconnects keep
     // it), made on the first scoped read, after migrations have created the role.
-    let sessions: { client: ReturnType<typeof postgres>; pool: ScopedSessionPool } | null = null;
+    let sessions: { clients: ReturnType<typeof postgres>[]; pool: ScopedSessionPool; parsers: object } | null = null;
+    const sessionOptions = {
+      max: 1,
+      onnotice: () => {},
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.2),
+      connect_timeout: Number(process.env.DATABASE_CONNECT_TIMEOUT_S || 2),
+      connection: {
+        application_name: `${opts.applicationName ?? 'safecity-api'}-reads`,
+        statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS || process.env.REQUEST_TIMEOUT_MS || 15000),
+        role: API_ROLE_NAME,
+      },
+      types: {},
+    };
     const scopedSessions = () => {
       if (sessions) return sessions;
-      const max = opts.maxConnections ?? 10;
-      let pool: ScopedSessionPool | null = null;
-      const readClient = postgres(opts.url!, {
-        max,
-        onnotice: () => {},
-        onclose: () => {
-          health.suspect();
-          // A lost connection comes back without its range: no session may count on its own.
-          pool?.retireAll();
-        },
-        backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.2),
-        connect_timeout: Number(process.env.DATABASE_CONNECT_TIMEOUT_S || 2),
-        connection: {
-          application_name: `${opts.applicationName ?? 'safecity-api'}-reads`,
-          statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS || process.env.REQUEST_TIMEOUT_MS || 15000),
-          role: API_ROLE_NAME,
-        },
-        types: {},
-      });
-      pool = createScopedSessionPool(() => readClient.reserve() as unknown as Promise<ReservedConnection>, max);
-      sessions = { client: readClient, pool };
+      // drizzle sets its parsers on the client it is given: one template client carries them,
+      // and each session's client gets the same (postgres.js reads them per connection).
+      const template = postgres(opts.url!, sessionOptions);
+      const clients: ReturnType<typeof postgres>[] = [template];
+      const pool = createScopedSessionPool((lost) => {
+        const c = postgres(opts.url!, {
+          ...sessionOptions,
+          onclose: () => {
+            lost();
+            health.suspect();
+          },
+        });
+        Object.assign(c.options.parsers, template.options.parsers);
+        Object.assign(c.options.serializers, template.options.serializers);
+        clients.push(c);
+        return c as unknown as SessionConnection;
+      }, opts.maxConnections ?? 10);
+      sessions = { clients, pool, parsers: template };
       return sessions;
     };
     const openSession = (range: ScopeRangeValue, track?: (q: { cancel(): unknown }) => void): ScopedSessionDb => {
       if (health.down) throw new DatabaseUnavailableError();
       const s = scopedSessions();
       const session = requestSession(s.pool, range);
-      const client = sessionClient(s.client, session, { track, prepare: opts.prepareStatements ?? true, guard: () => health.down && new DatabaseUnavailableError() });
+      const client = sessionClient(s.parsers, session, { track, prepare: opts.prepareStatements ?? true, guard: () => health.down && new DatabaseUnavailableError() });
       return { db: drizzle({ client: client as never, logger: countingLogger }) as unknown as Db, release: () => session.release() };
     };
     return {
@@ -180,7 +189,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       raw: client,
       close: async () => {
         await health.close();
-        await Promise.all([client.end({ timeout: 5 }), probeClient.end({ timeout: 1 }), sessions?.client.end({ timeout: 5 })]);
+        await Promise.all([client.end({ timeout: 5 }), probeClient.end({ timeout: 1 }), ...(sessions?.clients ?? []).map((c) => c.end({ timeout: 5 }))]);
       },
       isDown: () => health.down,
       forRequest(signal) {

@@ -1,17 +1,18 @@
 /**
- * Scoped reads without a transaction per request (PostgreSQL server only). A pool of its own
- * logs in with the API role as a startup parameter, so every session of it, reconnects included,
- * is the API role from its first statement (row security applies, nothing is owned). A request
- * takes one of these sessions for its whole execution and finds the caller's range already set
- * when the session last served the same range; otherwise one statement sets it, session-wide.
- * So a read of one statement costs one statement, where BEGIN, set_config, the read and COMMIT
- * cost four. What keeps a session from answering with another caller's range:
+ * Scoped reads without a transaction per request (PostgreSQL server only). Each session is a
+ * client of one connection that logs in with the API role as a startup parameter, so the
+ * connection, reconnects included, is the API role from its first statement (row security
+ * applies, nothing is owned). A request takes one session for its whole execution and finds the
+ * caller's range already set when the session last served the same range; otherwise one
+ * statement sets it, session-wide. So a read of one statement costs one statement, where BEGIN,
+ * set_config, the read and COMMIT cost four. What keeps a session from answering with another
+ * caller's range:
  * - a session serves one request at a time, and its range is set before the request's first
  *   statement (the statements of one connection run in the order sent);
  * - a request's statements after its release are refused, not sent;
- * - any error on a session forgets its range (set again before the next use), and the loss of
- *   any connection of the pool retires every session (a reconnected one starts with an empty
- *   range, which sees nothing, and is never shared by two sessions);
+ * - any error on a session, and the loss of its connection (before the client reconnects),
+ *   forget its range, so it is set again before the next use; a reconnected session starts
+ *   with an empty range, which sees nothing;
  * - a transaction a read opens (an access record) is local: its settings end with it.
  */
 
@@ -26,28 +27,24 @@ export interface PendingQueryLike extends PromiseLike<unknown> {
   cancel(): unknown;
 }
 
-/** A reserved postgres.js connection (the subset used here). */
-export interface ReservedConnection {
+/** A session's connection: a postgres.js client of one connection (the subset used here). */
+export interface SessionConnection {
   unsafe(query: string, params?: unknown[], options?: Record<string, unknown>): PendingQueryLike;
-  release(): void;
 }
 
 interface Session {
-  conn: ReservedConnection;
-  /** The range the session holds, or null when unknown (new, or after an error). */
+  conn: SessionConnection;
+  /** The range the session holds, or null when unknown (new, after an error or a lost connection). */
   range: ScopeRangeValue | null;
   /** Left in an unknown transaction state by a failed rollback: rolled back before reuse. */
   suspect: boolean;
-  retired: boolean;
 }
 
 export interface ScopedSessionPool {
   /** A session for one request, its range set before its first statement. */
   acquire(range: ScopeRangeValue): Promise<Session>;
   release(s: Session): void;
-  /** Every session retired (a connection of the pool was lost). */
-  retireAll(): void;
-  /** Sessions now open, busy or free (tests). */
+  /** Sessions made so far (tests). */
   size(): number;
 }
 
@@ -59,21 +56,27 @@ export function sessionHoldsRange(held: ScopeRangeValue | null, wanted: ScopeRan
   return held !== null && held.lo === wanted.lo && held.hi === wanted.hi;
 }
 
-export function createScopedSessionPool(reserve: () => Promise<ReservedConnection>, max: number): ScopedSessionPool {
+/**
+ * At most `max` sessions, made on demand by `open`, which is given the function to call when the
+ * session's connection closes (the session forgets its range then).
+ */
+export function createScopedSessionPool(open: (lost: () => void) => SessionConnection, max: number): ScopedSessionPool {
   const free: Session[] = [];
-  const waiting: ((s: Session | null) => void)[] = [];
-  let live = new Set<Session>();
+  const waiting: ((s: Session) => void)[] = [];
+  let made = 0;
 
-  const take = async (): Promise<Session> => {
+  const take = (): Promise<Session> => {
     const idle = free.pop();
-    if (idle) return idle;
-    if (live.size < max) {
-      const s: Session = { conn: await reserve(), range: null, suspect: false, retired: false };
-      live.add(s);
-      return s;
+    if (idle) return Promise.resolve(idle);
+    if (made < max) {
+      made++;
+      const s: Session = { conn: null as never, range: null, suspect: false };
+      s.conn = open(() => {
+        s.range = null;
+      });
+      return Promise.resolve(s);
     }
-    const next = await new Promise<Session | null>((resolve) => waiting.push(resolve));
-    return next ?? take();
+    return new Promise<Session>((resolve) => waiting.push(resolve));
   };
 
   const prepare = async (s: Session, range: ScopeRangeValue) => {
@@ -100,25 +103,11 @@ export function createScopedSessionPool(reserve: () => Promise<ReservedConnectio
       }
     },
     release(s) {
-      if (s.retired || !live.has(s)) {
-        // A retired session's connection went back to postgres.js when it closed: a free place.
-        waiting.shift()?.(null);
-        return;
-      }
       const w = waiting.shift();
       if (w) w(s);
       else free.push(s);
     },
-    retireAll() {
-      for (const s of live) {
-        s.retired = true;
-        s.range = null;
-      }
-      live = new Set();
-      free.length = 0;
-      for (const w of waiting.splice(0)) w(null);
-    },
-    size: () => live.size,
+    size: () => made,
   };
   return pool;
 }
@@ -126,7 +115,7 @@ export function createScopedSessionPool(reserve: () => Promise<ReservedConnectio
 /** What a request's statements run on: its session, or a refusal once the request let it go. */
 export interface RequestSession {
   /** The session, taken (and its range set) at the first statement. */
-  connection(): Promise<ReservedConnection & { retired(): boolean; failed(): void; suspect(): void }>;
+  connection(): Promise<SessionConnection & { failed(): void; suspect(): void }>;
   /** Gives the session back; later statements of the request are refused. */
   release(): void;
 }
@@ -140,11 +129,8 @@ export function requestSession(pool: ScopedSessionPool, range: ScopeRangeValue):
       taken ??= pool.acquire(range);
       const s = await taken;
       if (released) throw new Error('scoped read: a statement after the request finished');
-      if (s.retired) throw Object.assign(new Error('scoped read: the database connection was lost'), { code: 'CONNECTION_CLOSED' });
       return {
         unsafe: (q, p, o) => s.conn.unsafe(q, p, o),
-        release: () => {},
-        retired: () => s.retired,
         failed: () => {
           s.range = null;
         },
