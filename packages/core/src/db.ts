@@ -139,8 +139,9 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
         },
       });
     const db = drizzle({ client: withPrepared(), logger: countingLogger }) as unknown as Db;
-    // Scoped reads: a pool logged in as the API role (a startup parameter, so reconnects keep
-    // it), made on the first scoped read, after migrations have created the role.
+    // Scoped reads: up to maxConnections sessions, each a one-connection client logged in as the
+    // API role (a startup parameter, so reconnects keep it), made on the first scoped read, after
+    // migrations have created the role.
     let sessions: { clients: ReturnType<typeof postgres>[]; pool: ScopedSessionPool; parsers: object } | null = null;
     const sessionOptions = {
       max: 1,
