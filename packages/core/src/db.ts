@@ -5,6 +5,7 @@ import { lockDataDirectory } from './data-dir-lock.js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pino, { type Logger as PinoLogger } from 'pino';
 import { createDatabaseHealth, DatabaseUnavailableError } from './db-health.js';
+import { createScopedSessionPool, requestSession, sessionClient, type ScopedSessionPool, type ScopeRangeValue, type SessionConnection } from './data/scoped-sessions.js';
 
 /** Either backend: drizzle on PGlite (embedded) or on postgres.js (server). */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -23,6 +24,24 @@ export interface Database {
   /** Server only: true while the server does not answer (see db-health.ts). */
   isDown?(): boolean;
 }
+
+/** A request's scoped reads on a session of the API role (data/scoped-sessions.ts). */
+export interface ScopedSessionDb {
+  db: Db;
+  /** Gives the session back; the request's later statements are refused. */
+  release(): void;
+}
+
+/** The scoped-session opener of a request database (server only; absent on PGlite). */
+const scopedOpeners = new WeakMap<Db, (range: ScopeRangeValue) => ScopedSessionDb>();
+
+/** Opens `range`'s scoped reads on the server behind a request database, or null (PGlite, a plain db). */
+export function openScopedSession(db: Db, range: ScopeRangeValue): ScopedSessionDb | null {
+  return scopedOpeners.get(db)?.(range) ?? null;
+}
+
+/** The role scoped reads log in as (data/row-security.ts creates it with the migrations). */
+const API_ROLE_NAME = 'safecity_api';
 
 /** Counts SQL statements per request (or per test scope) without touching call sites. */
 export const statementCounter = new AsyncLocalStorage<{ count: number; log?: string[]; requestId?: string }>();
@@ -120,20 +139,68 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
         },
       });
     const db = drizzle({ client: withPrepared(), logger: countingLogger }) as unknown as Db;
+    // Scoped reads: up to maxConnections sessions, each a one-connection client logged in as the
+    // API role (a startup parameter, so reconnects keep it), made on the first scoped read, after
+    // migrations have created the role.
+    let sessions: { clients: ReturnType<typeof postgres>[]; pool: ScopedSessionPool; parsers: object } | null = null;
+    const sessionOptions = {
+      max: 1,
+      onnotice: () => {},
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.2),
+      connect_timeout: Number(process.env.DATABASE_CONNECT_TIMEOUT_S || 2),
+      connection: {
+        application_name: `${opts.applicationName ?? 'safecity-api'}-reads`,
+        statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS || process.env.REQUEST_TIMEOUT_MS || 15000),
+        role: API_ROLE_NAME,
+      },
+      types: {},
+    };
+    const scopedSessions = () => {
+      if (sessions) return sessions;
+      // drizzle sets its parsers on the client it is given: one template client carries them,
+      // and each session's client gets the same (postgres.js reads them per connection).
+      const template = postgres(opts.url!, sessionOptions);
+      const clients: ReturnType<typeof postgres>[] = [template];
+      const pool = createScopedSessionPool((lost) => {
+        const c = postgres(opts.url!, {
+          ...sessionOptions,
+          onclose: () => {
+            lost();
+            health.suspect();
+          },
+        });
+        Object.assign(c.options.parsers, template.options.parsers);
+        Object.assign(c.options.serializers, template.options.serializers);
+        clients.push(c);
+        return c as unknown as SessionConnection;
+      }, opts.maxConnections ?? 10);
+      sessions = { clients, pool, parsers: template };
+      return sessions;
+    };
+    const openSession = (range: ScopeRangeValue, track?: (q: { cancel(): unknown }) => void): ScopedSessionDb => {
+      if (health.down) throw new DatabaseUnavailableError();
+      const s = scopedSessions();
+      const session = requestSession(s.pool, range);
+      const client = sessionClient(s.parsers, session, { track, prepare: opts.prepareStatements ?? true, guard: () => health.down && new DatabaseUnavailableError() });
+      return { db: drizzle({ client: client as never, logger: countingLogger }) as unknown as Db, release: () => session.release() };
+    };
     return {
       db,
       kind: 'postgres',
       raw: client,
       close: async () => {
         await health.close();
-        await Promise.all([client.end({ timeout: 5 }), probeClient.end({ timeout: 1 })]);
+        await Promise.all([client.end({ timeout: 5 }), probeClient.end({ timeout: 1 }), ...(sessions?.clients ?? []).map((c) => c.end({ timeout: 5 }))]);
       },
       isDown: () => health.down,
       forRequest(signal) {
         // Transactions (`begin`) bypass the tracking: a write the client started runs to its end.
         const issued: { cancel(): unknown }[] = [];
         signal.addEventListener('abort', () => cancelAll(issued), { once: true });
-        return drizzle({ client: withPrepared((q) => (signal.aborted ? cancelOne(q) : issued.push(q))), logger: countingLogger }) as unknown as Db;
+        const track = (q: { cancel(): unknown }) => (signal.aborted ? cancelOne(q) : issued.push(q));
+        const requestDb = drizzle({ client: withPrepared(track), logger: countingLogger }) as unknown as Db;
+        scopedOpeners.set(requestDb, (range) => openSession(range, track));
+        return requestDb;
       },
     };
   }

@@ -21,17 +21,46 @@ import type { Plugin } from 'graphql-yoga';
  * limit that matters for a list API (a cost without list sizes lets `first: 100` nest freely).
  */
 export function worstCaseNodes(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, opts: { defaultPageSize: number; maxPageSize: number }): number {
+  // The node limit and heavy admission both ask, for the same document and variables: once per
+  // request. A document whose sizes are all literals has one answer, kept with the document
+  // (Yoga's parser cache hands out the same document object for the same text).
+  const key = `${opts.defaultPageSize}/${opts.maxPageSize}`;
+  const known = worstCaseCache.get(document)?.get(key);
+  if (known && known.schema === schema && (!known.variables || known.variables === variables)) return known.nodes;
+  let readsVariables = false;
+  const nodes = countWorstCaseNodes(schema, document, variables, opts, () => {
+    readsVariables = true;
+  });
+  let byOpts = worstCaseCache.get(document);
+  if (!byOpts) worstCaseCache.set(document, (byOpts = new Map()));
+  byOpts.set(key, { schema, variables: readsVariables ? variables : null, nodes });
+  return nodes;
+}
+
+const worstCaseCache = new WeakMap<DocumentNode, Map<string, { schema: GraphQLSchema; variables: Record<string, unknown> | null; nodes: number }>>();
+
+function countWorstCaseNodes(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  opts: { defaultPageSize: number; maxPageSize: number },
+  readsVariables: () => void,
+): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const literalValue = (v: ValueNode | undefined): unknown => {
     if (!v) return undefined;
-    if (v.kind === Kind.VARIABLE) return variables[v.name.value];
+    if (v.kind === Kind.VARIABLE) {
+      readsVariables();
+      return variables[v.name.value];
+    }
     if (v.kind === Kind.INT) return Number(v.value);
     return undefined;
   };
   const listLength = (v: ValueNode): number | undefined => {
     if (v.kind === Kind.LIST) return v.values.length;
     if (v.kind === Kind.VARIABLE) {
+      readsVariables();
       const x = variables[v.name.value];
       return Array.isArray(x) ? x.length : undefined;
     }

@@ -22,13 +22,19 @@ export function requestContextFactory(platform: Platform, auth: Authenticator) {
     if (store) store.requestId = requestId;
     const actor = await auth.authenticate(request.headers.get('authorization'));
     const signal = requestSignal(request);
+    // The request's logger is made when something logs: most requests never do, and a pino
+    // child serializes its bindings when made.
+    let log: Ctx['log'] | null = null;
     return {
       platform,
       db: platform.database.forRequest?.(signal) ?? platform.database.db,
       signal,
       requestId,
       actor,
-      log: platform.log.child({ requestId }),
+      get log() {
+        log ??= platform.log.child({ requestId });
+        return log;
+      },
       loaders: new Map(),
       now: () => new Date(),
     } satisfies Ctx;

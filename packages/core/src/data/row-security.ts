@@ -3,7 +3,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Plugin } from 'graphql-yoga';
 import { Kind, type DefinitionNode, type OperationDefinitionNode } from 'graphql';
 import type { Ctx } from '../context.js';
-import { statementCounter, type Db } from '../db.js';
+import { openScopedSession, statementCounter, type Db } from '../db.js';
 import { isDivisionCode, scopePrefix } from '../jurisdiction.js';
 import type { ModuleDescriptor } from '../module.js';
 
@@ -130,6 +130,20 @@ export async function runScoped<T>(ctx: Ctx, fn: () => Promise<T>, range: ScopeR
   if (inScopedTransaction(ctx)) return fn();
   const outer = ctx.db;
   const holder = ctx as unknown as Record<symbol, unknown>;
+  // On a server: a session of the API role that keeps its range between requests, taken at the
+  // first statement (data/scoped-sessions.ts); no transaction unless the request writes.
+  const session = openScopedSession(outer, range);
+  if (session) {
+    try {
+      ctx.db = session.db;
+      holder[SCOPED] = range;
+      return await fn();
+    } finally {
+      ctx.db = outer;
+      delete holder[SCOPED];
+      session.release();
+    }
+  }
   try {
     return await outer.transaction(async (tx) => {
       await setRange(tx as unknown as Db, range);

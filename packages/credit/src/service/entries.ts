@@ -83,17 +83,6 @@ export function entriesBySubjectLoader(ctx: Ctx, asOf = today(ctx)) {
   });
 }
 
-/** Active entries of many subjects in one statement (standing checks). */
-export async function activeEntriesOf(ctx: Ctx, subjectIds: string[], asOf: string): Promise<EntryView[][]> {
-  if (subjectIds.length === 0) return [];
-  const rows = await selectEntries(ctx.db, asOf).where(and(anyOf(creditListEntries.subjectId, subjectIds), eq(entryStatusSql(asOf), 'active')));
-  return groupBy(
-    subjectIds,
-    rows.map((r) => toView(r, asOf)),
-    (r) => r.subjectId,
-  );
-}
-
 export function decisionsByEntryLoader(ctx: Ctx) {
   return loader<string, DecisionRow[]>(ctx, 'credit.decisionsByEntry', async (ids) => {
     const rows = await ctx.db

@@ -1,9 +1,9 @@
-import { and } from 'drizzle-orm';
-import { anyOf, inScope, isValidCreditCode, type Ctx } from '@safecity/core';
+import { anyOf, isValidCreditCode, planRows, type Ctx } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
 import { standingOf, type ListType, type Measure, type Standing } from '../rules.js';
-import { creditSubjects, type SubjectRow } from '../tables.js';
-import { activeEntriesOf, type EntryView } from './entries.js';
+import { activeEntriesOn, subjectReads } from '../reads.js';
+import { creditSubjects, type EntryRow, type SubjectRow } from '../tables.js';
+import type { EntryView } from './entries.js';
 import { today } from './subjects.js';
 
 export const MAX_STANDING_CODES = 1000;
@@ -18,25 +18,19 @@ export interface CreditStandingView {
 }
 
 /**
- * Standing checks (联合奖惩) for many codes at once: two statements whatever the count
- * (the subjects, then their active entries with the status derived in SQL).
+ * Standing checks (联合奖惩) for many codes at once: one statement whatever the count (the
+ * subjects with their entries in force on the day, both inside the caller's jurisdiction).
  */
 export async function creditStandings(ctx: Ctx, codes: string[], asOf?: string | null): Promise<CreditStandingView[]> {
   if (codes.length > MAX_STANDING_CODES) throw CreditErrors.error('TOO_MANY_CODES', undefined, { field: 'codes', details: { max: MAX_STANDING_CODES, got: codes.length } });
   const day = asOf ?? today(ctx);
   const unique = [...new Set(codes)];
-  const subjects = unique.length
-    ? await ctx.db
-        .select()
-        .from(creditSubjects)
-        .where(and(anyOf(creditSubjects.creditCode, unique), inScope(ctx, creditSubjects.jurisdictionCode)))
+  const found = unique.length
+    ? await planRows<SubjectRow>(ctx, subjectReads, { where: () => anyOf(creditSubjects.creditCode, unique), include: { activeEntries: activeEntriesOn(day) }, limit: unique.length })
     : [];
-  const active = await activeEntriesOf(
-    ctx,
-    subjects.map((s) => s.id),
-    day,
+  const byCode = new Map(
+    found.map(({ row, included }) => [row.creditCode, { subject: row, entries: (included.activeEntries as EntryRow[]).map((e): EntryView => ({ ...e, status: 'active', asOf: day })) }]),
   );
-  const byCode = new Map(subjects.map((s, i) => [s.creditCode, { subject: s, entries: active[i] }]));
   return codes.map((code) => {
     const hit = byCode.get(code);
     const { standing, measures } = standingOf(!!hit, (hit?.entries ?? []) as { listType: ListType }[]);

@@ -1,0 +1,237 @@
+/**
+ * Scoped reads without a transaction per request (PostgreSQL server only). Each session is a
+ * client of one connection that logs in with the API role as a startup parameter, so the
+ * connection, reconnects included, is the API role from its first statement (row security
+ * applies, nothing is owned). A request takes one session for its whole execution and finds the
+ * caller's range already set when the session last served the same range; otherwise one
+ * statement sets it, session-wide. So a read of one statement costs one statement, where BEGIN,
+ * set_config, the read and COMMIT cost four. What keeps a session from answering with another
+ * caller's range:
+ * - a session serves one request at a time, and its range is set before the request's first
+ *   statement (the statements of one connection run in the order sent);
+ * - a request's statements after its release are refused, not sent;
+ * - any error on a session, and the loss of its connection (before the client reconnects),
+ *   forget its range, so it is set again before the next use; a reconnected session starts
+ *   with an empty range, which sees nothing;
+ * - a transaction a read opens (an access record) is local: its settings end with it.
+ */
+
+export interface ScopeRangeValue {
+  lo: string;
+  hi: string;
+}
+
+/** One query of postgres.js: awaitable, with `values()` and `cancel()`. */
+export interface PendingQueryLike extends PromiseLike<unknown> {
+  values(): PromiseLike<unknown>;
+  cancel(): unknown;
+}
+
+/** A session's connection: a postgres.js client of one connection (the subset used here). */
+export interface SessionConnection {
+  unsafe(query: string, params?: unknown[], options?: Record<string, unknown>): PendingQueryLike;
+}
+
+interface Session {
+  conn: SessionConnection;
+  /** The range the session holds, or null when unknown (new, after an error or a lost connection). */
+  range: ScopeRangeValue | null;
+  /** Left in an unknown transaction state by a failed rollback: rolled back before reuse. */
+  suspect: boolean;
+}
+
+export interface ScopedSessionPool {
+  /** A session for one request, its range set before its first statement. */
+  acquire(range: ScopeRangeValue): Promise<Session>;
+  release(s: Session): void;
+  /** Sessions made so far (tests). */
+  size(): number;
+}
+
+/** The statement setting a session's range (session-wide: `false`). */
+export const SET_SESSION_RANGE = `select set_config('safecity.scope_lo', $1, false), set_config('safecity.scope_hi', $2, false)`;
+
+/** Pure rule: whether a session holding `held` may serve a request of `wanted` without setting it again. */
+export function sessionHoldsRange(held: ScopeRangeValue | null, wanted: ScopeRangeValue): boolean {
+  return held !== null && held.lo === wanted.lo && held.hi === wanted.hi;
+}
+
+/**
+ * At most `max` sessions, made on demand by `open`, which is given the function to call when the
+ * session's connection closes (the session forgets its range then).
+ */
+export function createScopedSessionPool(open: (lost: () => void) => SessionConnection, max: number): ScopedSessionPool {
+  const free: Session[] = [];
+  const waiting: ((s: Session) => void)[] = [];
+  let made = 0;
+
+  const take = (): Promise<Session> => {
+    const idle = free.pop();
+    if (idle) return Promise.resolve(idle);
+    if (made < max) {
+      made++;
+      const s: Session = { conn: null as never, range: null, suspect: false };
+      s.conn = open(() => {
+        s.range = null;
+      });
+      return Promise.resolve(s);
+    }
+    return new Promise<Session>((resolve) => waiting.push(resolve));
+  };
+
+  const prepare = async (s: Session, range: ScopeRangeValue) => {
+    if (s.suspect) {
+      await s.conn.unsafe('rollback');
+      s.suspect = false;
+    }
+    if (sessionHoldsRange(s.range, range)) return;
+    s.range = null;
+    await s.conn.unsafe(SET_SESSION_RANGE, [range.lo, range.hi], { prepare: true });
+    s.range = range;
+  };
+
+  const pool: ScopedSessionPool = {
+    async acquire(range) {
+      const s = await take();
+      try {
+        await prepare(s, range);
+        return s;
+      } catch (e) {
+        s.range = null;
+        pool.release(s);
+        throw e;
+      }
+    },
+    release(s) {
+      const w = waiting.shift();
+      if (w) w(s);
+      else free.push(s);
+    },
+    size: () => made,
+  };
+  return pool;
+}
+
+/** What a request's statements run on: its session, or a refusal once the request let it go. */
+export interface RequestSession {
+  /** The session, taken (and its range set) at the first statement. */
+  connection(): Promise<SessionConnection & { failed(): void; suspect(): void }>;
+  /** Gives the session back; later statements of the request are refused. */
+  release(): void;
+}
+
+export function requestSession(pool: ScopedSessionPool, range: ScopeRangeValue): RequestSession {
+  let taken: Promise<Session> | null = null;
+  let released = false;
+  return {
+    async connection() {
+      if (released) throw new Error('scoped read: a statement after the request finished');
+      taken ??= pool.acquire(range);
+      const s = await taken;
+      if (released) throw new Error('scoped read: a statement after the request finished');
+      return {
+        unsafe: (q, p, o) => s.conn.unsafe(q, p, o),
+        failed: () => {
+          s.range = null;
+        },
+        suspect: () => {
+          s.suspect = true;
+          s.range = null;
+        },
+      };
+    },
+    release() {
+      if (released) return;
+      released = true;
+      if (taken)
+        taken.then(
+          (s) => pool.release(s),
+          () => {},
+        );
+    },
+  };
+}
+
+type Client = object;
+type Tx = (client: unknown) => Promise<unknown>;
+
+/**
+ * A postgres.js client for drizzle whose statements run on the request's session: `unsafe` waits
+ * for the session (taken at the first statement, so a request that reads nothing takes none),
+ * `begin` opens a transaction on it (an access record written while reading), with savepoints.
+ * Everything else (parsers, options) is the pool's. `track` sees each query (cancel on abort).
+ */
+export function sessionClient(pool: Client, session: RequestSession, o: { track?: (q: { cancel(): unknown }) => void; prepare?: boolean; guard?: () => Error | false } = {}): Client {
+  const { track } = o;
+  const deferred = (query: string, params?: unknown[], options?: Record<string, unknown>): PendingQueryLike => {
+    let real: PendingQueryLike | null = null;
+    let cancelled = false;
+    const run = async (values: boolean) => {
+      const refused = o.guard?.();
+      if (refused) throw refused;
+      const c = await session.connection();
+      if (cancelled) throw Object.assign(new Error('canceling statement due to user request'), { code: '57014' });
+      const q = c.unsafe(query, params, o.prepare === undefined ? options : { ...options, prepare: o.prepare });
+      real = q;
+      track?.(q);
+      try {
+        return await (values ? q.values() : q);
+      } catch (e) {
+        c.failed();
+        throw e;
+      }
+    };
+    return {
+      // biome-ignore lint/suspicious/noThenProperty: drizzle awaits postgres.js queries; this stands in for one.
+      then: (ok, fail) => run(false).then(ok, fail),
+      values: () => run(true),
+      cancel: () => {
+        cancelled = true;
+        return real?.cancel();
+      },
+    };
+  };
+  const inTransaction = (c: Awaited<ReturnType<RequestSession['connection']>>, depth: number): Client =>
+    new Proxy(pool, {
+      get(target, prop, receiver) {
+        if (prop === 'unsafe') return (q: string, p?: unknown[], o?: Record<string, unknown>) => c.unsafe(q, p, o);
+        if (prop === 'savepoint') {
+          return async (fn: Tx) => {
+            const name = `s${depth + 1}`;
+            await c.unsafe(`savepoint ${name}`);
+            try {
+              const r = await fn(inTransaction(c, depth + 1));
+              await c.unsafe(`release savepoint ${name}`);
+              return r;
+            } catch (e) {
+              await c.unsafe(`rollback to savepoint ${name}`).then(undefined, () => c.suspect());
+              throw e;
+            }
+          };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+  return new Proxy(pool, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') return deferred;
+      if (prop === 'begin') {
+        return async (fn: Tx) => {
+          const c = await session.connection();
+          await c.unsafe('begin');
+          try {
+            const r = await fn(inTransaction(c, 0));
+            await c.unsafe('commit');
+            return r;
+          } catch (e) {
+            // A transaction may have set local settings: gone with the rollback; if the rollback
+            // itself fails, the session is rolled back again and its range set before its next use.
+            await c.unsafe('rollback').then(undefined, () => c.suspect());
+            throw e;
+          }
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScoped, scopePolicyCondition, scopeRangeOf, sql, type Ctx, type Database, type Db } from '@safecity/core';
+import { createTestDatabase } from '@safecity/core/testing';
+import { sessionHoldsRange } from '../src/data/scoped-sessions.js';
+
+describe('sessionHoldsRange', () => {
+  const a = { lo: '620102', hi: '620103' };
+  it.each([
+    ['unknown session', null, a, false],
+    ['the same range', { ...a }, a, true],
+    ['another district', { lo: '620103', hi: '620104' }, a, false],
+    ['a wider range', { lo: '6201', hi: '6202' }, a, false],
+    ['the same low end, another high end', { lo: '620102', hi: '620102:' }, a, false],
+  ] as const)('%s', (_n, held, wanted, expected) => {
+    expect(sessionHoldsRange(held, wanted)).toBe(expected);
+  });
+});
+
+// Sessions exist on a PostgreSQL server only (PGlite keeps one transaction per scoped read).
+describe.skipIf(!process.env.TEST_DATABASE_URL)('scoped reads on sessions that keep their range', () => {
+  let database: Database;
+  const ctxFor = (): Ctx => ({ db: database.forRequest!(new AbortController().signal) }) as unknown as Ctx;
+  const codesIn = async (db: Db) => {
+    const r = await db.execute(sql`select code from scoped_probe order by code`);
+    return ((r as unknown as { rows?: { code: string }[] }).rows ?? (r as unknown as { code: string }[])).map((x) => x.code);
+  };
+  const read = (code: string) => {
+    const ctx = ctxFor();
+    return runScoped(ctx, () => codesIn(ctx.db), scopeRangeOf(code));
+  };
+
+  beforeAll(async () => {
+    // One connection: every request below runs on the same session, one after the other.
+    database = await createTestDatabase({ maxConnections: 1 });
+    for (const s of [
+      'create table scoped_probe (code text not null)',
+      `insert into scoped_probe values ('620102001001'), ('620102002001'), ('620103001001'), ('620104001001')`,
+      'alter table scoped_probe enable row level security',
+      `create policy p on scoped_probe to safecity_api using (${scopePolicyCondition('code')})`,
+      'grant select, insert on scoped_probe to safecity_api',
+    ])
+      await database.db.execute(sql.raw(s));
+  }, 120_000);
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('sets the range when the caller changes and keeps it when it does not', async () => {
+    expect(await read('620102')).toEqual(['620102001001', '620102002001']);
+    expect(await read('620102')).toEqual(['620102001001', '620102002001']);
+    expect(await read('620103')).toEqual(['620103001001']);
+    expect(await read('620102001001')).toEqual(['620102001001']);
+    expect(await read('620100')).toEqual(['620102001001', '620102002001', '620103001001', '620104001001']);
+    expect(await read('620104')).toEqual(['620104001001']);
+  });
+
+  it('runs as the API role, not as the owner', async () => {
+    const ctx = ctxFor();
+    const who = await runScoped(ctx, () => ctx.db.execute(sql`select current_user as u`), scopeRangeOf('620102'));
+    expect(((who as unknown as { rows?: { u: string }[] }).rows ?? (who as unknown as { u: string }[]))[0]!.u).toBe('safecity_api');
+  });
+
+  it('refuses a statement sent after the request let its session go', async () => {
+    const ctx = ctxFor();
+    const kept = await runScoped(ctx, async () => ctx.db, scopeRangeOf('620102'));
+    const refused = await codesIn(kept).then(
+      () => null,
+      (e: Error) => e,
+    );
+    // drizzle wraps the driver's error: the reason is its cause.
+    expect(String((refused?.cause as Error | undefined)?.message ?? refused?.message)).toMatch(/after the request finished/);
+    expect(await read('620103')).toEqual(['620103001001']);
+  });
+
+  it('a transaction opened by a read widens nothing after it ends', async () => {
+    const ctx = ctxFor();
+    const inside = await runScoped(
+      ctx,
+      () =>
+        ctx.db.transaction(async (tx) => {
+          await tx.execute(sql`select set_config('safecity.scope_lo', '', true), set_config('safecity.scope_hi', '~', true)`);
+          return codesIn(tx as unknown as Db);
+        }),
+      scopeRangeOf('620102'),
+    );
+    expect(inside).toHaveLength(4);
+    expect(await read('620102')).toEqual(['620102001001', '620102002001']);
+  });
+
+  it('a failed transaction rolls back and the session serves the next request', async () => {
+    const ctx = ctxFor();
+    await expect(
+      runScoped(
+        ctx,
+        () =>
+          ctx.db.transaction(async (tx) => {
+            await tx.execute(sql`insert into scoped_probe values ('620102009001')`);
+            await tx.execute(sql`select 1/0`);
+          }),
+        scopeRangeOf('620102'),
+      ),
+    ).rejects.toThrow();
+    expect(await read('620102')).toEqual(['620102001001', '620102002001']);
+  });
+
+  it('a lost connection is never reused with a range it no longer holds', async () => {
+    expect(await read('620103')).toEqual(['620103001001']);
+    await database.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name like '%-reads'`);
+    // The request that finds the connection gone may fail; none may see another district, and
+    // the next ones are served right again.
+    for (const code of ['620102', '620103', '620102']) {
+      const seen = await read(code).catch(() => null);
+      if (seen) expect(seen.every((c) => c.startsWith(code))).toBe(true);
+    }
+    expect(await read('620102')).toEqual(['620102001001', '620102002001']);
+    expect(await read('620103')).toEqual(['620103001001']);
+  });
+});

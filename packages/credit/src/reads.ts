@@ -1,0 +1,36 @@
+import { sql, type RelationSpec, type TableSpec } from '@safecity/core';
+import { creditListEntries, creditSubjects } from './tables.js';
+
+/**
+ * Credit's declared reads for core's planner (data/planner.ts): the tables, their jurisdiction
+ * column and the relations a read may follow. The planner applies the caller's jurisdiction on
+ * every level.
+ */
+export const entryReads: TableSpec = { table: creditListEntries, jurisdiction: 'jurisdictionCode' };
+
+/**
+ * A subject has at most one open entry per list (red, black: a new proposal is refused while one
+ * is open), so its active entries are far below this; the cap only bounds the list.
+ */
+export const ACTIVE_ENTRIES_CAP = 100;
+
+/**
+ * The entries of a subject in force on `asOf` (rules.entryStatus = active): approved on or before
+ * the day (an entry has at most one verdict, so no rejection), not lifted by then, started, and not
+ * yet ended. The decisions only decide which entries count; the entries are what is returned.
+ */
+export function activeEntriesOn(asOf: string): RelationSpec {
+  const day = sql`${asOf}::date`;
+  return {
+    target: () => entryReads,
+    kind: 'many',
+    on: [['id', 'subjectId']],
+    orderBy: ['startDate', 'id'],
+    cap: ACTIVE_ENTRIES_CAP,
+    where: (e) => sql`${e}.start_date <= ${day} and (${e}.end_date is null or ${e}.end_date > ${day})
+      and exists (select 1 from credit_list_decisions d where d.entry_id = ${e}.id and d.action = 'approve' and d.effective_date <= ${day})
+      and not exists (select 1 from credit_list_decisions d where d.entry_id = ${e}.id and d.action = 'lift' and d.effective_date <= ${day})`,
+  };
+}
+
+export const subjectReads: TableSpec = { table: creditSubjects, jurisdiction: 'jurisdictionCode' };
