@@ -29,6 +29,10 @@ async function buildCli(): Promise<string | null> {
  * a PGlite data-dir dump, or a PostgreSQL template database when TEST_DATABASE_URL is set.
  */
 export default async function setup(project: TestProject) {
+  // The first files start only after this: say what the wait is (an initdb and the migrations).
+  const started = Date.now();
+  console.log('global-setup: migrating and seeding the template database (once per run)…');
+  const ready = () => console.log(`global-setup: template ready in ${((Date.now() - started) / 1000).toFixed(1)} s; starting the test files`);
   const cliBundle = buildCli();
   // Modules are loaded lazily so one package that does not compile mid-edit only loses its post-migrate SQL.
   const modules = await import('../src/modules.js')
@@ -52,6 +56,7 @@ export default async function setup(project: TestProject) {
     await seedAll(platform, modules, ['core']);
     await database.close();
     project.provide('safecity', { pgliteSnapshot: null, templateDatabase: name, adminUrl: serverUrl, cliBundle: await cliBundle });
+    ready();
     return async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
@@ -67,5 +72,6 @@ export default async function setup(project: TestProject) {
   writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   await database.close();
   project.provide('safecity', { pgliteSnapshot: file, templateDatabase: null, adminUrl: null, cliBundle: await cliBundle });
+  ready();
   return () => rmSync(dir, { recursive: true, force: true });
 }
