@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase, DATA_DIR_LOCK_FILE, DataDirectoryInUseError, LOCAL_DEV_SECRET, mintDevToken, SEEDED_USERS } from '@safecity/core';
-import { freePort, repoRoot } from '@safecity/core/testing';
+import { cliCommand, freePort, repoRoot } from '@safecity/core/testing';
 
 const ROOT = repoRoot();
-const CLI = join(ROOT, 'packages/api/src/cli.ts');
 const dirs: string[] = [];
 const children = new Set<ChildProcess>();
 
@@ -39,10 +38,20 @@ function snapshot(dir: string): string[] {
   return out.sort();
 }
 
+/**
+ * The global setup's migrated template, loaded into a data directory instead of an initdb of its
+ * own (many seconds of WASM on a loaded machine; the lock is what these tests are about). Without
+ * a PGlite template (tests on a PostgreSQL server) PGlite makes the directory itself.
+ */
+function template(): Blob | undefined {
+  const snapshot = inject('safecity')?.pgliteSnapshot;
+  return snapshot ? new Blob([readFileSync(snapshot)]) : undefined;
+}
+
 describe('one process per embedded data directory (in process)', () => {
   it('a second open gets CORE_DATA_DIRECTORY_IN_USE naming the owner and writes nothing; after close it opens', async () => {
     const dir = tempDir();
-    const first = await createDatabase({ dataDir: dir });
+    const first = await createDatabase({ dataDir: dir, loadDataDir: template() });
     await first.db.execute('select 1' as never).catch(() => undefined);
     const before = snapshot(dir);
     const err = await createDatabase({ dataDir: dir }).then(
@@ -58,17 +67,18 @@ describe('one process per embedded data directory (in process)', () => {
     expect(existsSync(join(dir, DATA_DIR_LOCK_FILE))).toBe(false);
     const again = await createDatabase({ dataDir: dir });
     await again.close();
-  }, 60_000);
+    // Without a PGlite template (TEST_DATABASE_URL) the first open is an initdb: a minute when loaded.
+  }, 180_000);
 
   it('a lock left by a process that is gone is replaced', async () => {
     const dir = tempDir();
     // A pid far above pid_max's default range belongs to no process.
     const stale = { pid: 4_000_000, hostname: (await import('node:os')).hostname(), bootId: null, processStart: null, startedAt: '2026-01-01T00:00:00.000Z', command: 'cli.ts serve', nonce: 'x' };
     writeFileSync(join(dir, DATA_DIR_LOCK_FILE), JSON.stringify(stale));
-    const db = await createDatabase({ dataDir: dir });
+    const db = await createDatabase({ dataDir: dir, loadDataDir: template() });
     expect(JSON.parse(readFileSync(join(dir, DATA_DIR_LOCK_FILE), 'utf8')).pid).toBe(process.pid);
     await db.close();
-  }, 60_000);
+  }, 180_000);
 });
 
 interface Run {
@@ -80,7 +90,8 @@ interface Run {
 function run(args: string[], env: Record<string, string>): Run {
   const { DATABASE_URL: _d, REDIS_URL: _r, TEST_DATABASE_URL: _t, ...rest } = process.env;
   // node itself (not the tsx wrapper, which forks): the pid we signal is the server's.
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...rest, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, argv] = cliCommand(args);
+  const child = spawn(command, argv, { cwd: ROOT, env: { ...rest, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
   child.stdout!.on('data', (b) => (out += b));
@@ -120,9 +131,9 @@ describe('one process per embedded data directory (the real CLI)', () => {
     // The directory starts as the global setup's migrated, jurisdiction-seeded template: what
     // `cli seed core` leaves, without a process (and an initdb) of its own. Without a PGlite
     // template (tests on a PostgreSQL server) the command makes it.
-    const snapshot = inject('safecity')?.pgliteSnapshot;
-    if (snapshot) {
-      const made = await createDatabase({ dataDir: dir, loadDataDir: new Blob([readFileSync(snapshot)]) });
+    const loaded = template();
+    if (loaded) {
+      const made = await createDatabase({ dataDir: dir, loadDataDir: loaded });
       await made.close();
     } else {
       const seeded = run(['seed', 'core'], env);

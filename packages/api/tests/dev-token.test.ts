@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devTokenClaims } from '@safecity/core';
-import { repoRoot, startTestServer, type TestServer } from '@safecity/core/testing';
+import { cliCommand, repoRoot, startTestServer, type TestServer } from '@safecity/core/testing';
 import { populationModule } from '@safecity/population';
 
 /** `token <role> --jurisdiction CODE` speaks for an officer of that jurisdiction, not for the seeded one. */
 const run = promisify(execFile);
 const root = repoRoot();
-const cli = (...args: string[]) => run(join(root, 'node_modules/.bin/tsx'), [join(root, 'packages/api/src/cli.ts'), 'token', ...args], { cwd: root, env: { ...process.env, AUTH_DEV_SECRET: '' } });
+const cli = (...args: string[]) => run(...cliCommand(['token', ...args]), { cwd: root, env: { ...process.env, AUTH_DEV_SECRET: '' } });
 
 describe('devTokenClaims', () => {
   it.each([

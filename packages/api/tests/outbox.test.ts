@@ -127,17 +127,25 @@ describe('the outbox, in process', () => {
   });
 
   it('another instance on the same database relays what a stopped (crashed) relay left', async () => {
-    await s.platform.outbox!.stop(); // from here on this instance commits but never relays
-    const ok = await s.gql(EMIT, { c: CHANGJIAXIANG }, { token: officer });
-    expect(ok.data.emitAlert.__typename).toBe('EmitAlertSuccess');
-    await new Promise((r) => setTimeout(r, 300));
-    const left = (await outboxRows(s)).filter((r) => !r.publishedAt);
-    expect(left.map((r) => (r.payload as { alertId: string }).alertId)).toEqual([ok.data.emitAlert.data]);
-    const other = await startTestServer({ modules: [emitterModule], database: s.database });
+    // An instance and a database of its own: stopping the shared server's relay would leave the
+    // other tests of this file without delivery whenever this one ran before them.
+    const crashed = await startTestServer({ modules: [emitterModule] });
     try {
-      await waitFor('the leftover to be relayed', async () => (await outboxRows(s)).every((r) => r.publishedAt));
+      await crashed.platform.outbox!.stop(); // from here on this instance commits but never relays
+      await waitFor('the relay to have published what was there', async () => (await outboxRows(crashed)).every((r) => r.publishedAt));
+      const ok = await crashed.gql(EMIT, { c: CHANGJIAXIANG }, { token: await crashed.token('district_officer', CHENGGUAN) });
+      expect(ok.data.emitAlert.__typename).toBe('EmitAlertSuccess');
+      await new Promise((r) => setTimeout(r, 300));
+      const left = (await outboxRows(crashed)).filter((r) => !r.publishedAt);
+      expect(left.map((r) => (r.payload as { alertId: string }).alertId)).toEqual([ok.data.emitAlert.data]);
+      const other = await startTestServer({ modules: [emitterModule], database: crashed.database });
+      try {
+        await waitFor('the leftover to be relayed', async () => (await outboxRows(crashed)).every((r) => r.publishedAt));
+      } finally {
+        await other.close();
+      }
     } finally {
-      await other.close();
+      await crashed.close();
     }
   });
 });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startTestServer, type TestServer } from '@safecity/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@safecity/core';
+import { createTestDatabase, freePort, startTestServer, type TestServer } from '@safecity/core/testing';
 
 const ME = `query Me { me { id } }`;
 const LIMITS = 'default=3/0.05,anonymous=2/0.05';
@@ -22,14 +23,21 @@ function reachable(port: number): Promise<boolean> {
   });
 }
 
+// Budgets live in each server (or in Redis under a fresh prefix), not in the database: every
+// server here serves one database, a copy of the template made once for the file.
+let database: Database;
 const servers: TestServer[] = [];
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
 afterAll(async () => {
   for (const s of servers) await s.close();
+  await database?.close();
 });
 
 describe('rate limits, in process', () => {
   it('a burst beyond the limit gets CORE_RATE_LIMITED with Retry-After; another actor is unaffected', async () => {
-    const s = await startTestServer({ modules: [], env: { RATE_LIMITS: LIMITS } });
+    const s = await startTestServer({ modules: [], env: { RATE_LIMITS: LIMITS }, database });
     servers.push(s);
     const officer = await s.token('district_officer');
     const auditor = await s.token('auditor');
@@ -48,7 +56,7 @@ describe('rate limits, in process', () => {
   });
 
   it('anonymous callers are limited per address; a forged token is limited as anonymous', async () => {
-    const s = await startTestServer({ modules: [], env: { RATE_LIMITS: LIMITS } });
+    const s = await startTestServer({ modules: [], env: { RATE_LIMITS: LIMITS }, database });
     servers.push(s);
     const rs = await burst(s, 3, null);
     // `me` answers anonymous callers with data (me: null, UNAUTHENTICATED: HTTP 200 under the
@@ -67,7 +75,7 @@ describe('rate limits, in process', () => {
 
   it('with Redis unreachable, requests are served and limited in process', async () => {
     const port = await freePort();
-    const s = await startTestServer({ modules: [], env: { RATE_LIMITS: LIMITS }, config: { redisUrl: `redis://127.0.0.1:${port}` } });
+    const s = await startTestServer({ modules: [], env: { RATE_LIMITS: LIMITS }, config: { redisUrl: `redis://127.0.0.1:${port}` }, database });
     servers.push(s);
     const officer = await s.token('district_officer');
     expect((await burst(s, 4, officer)).map((r) => r.status)).toEqual([200, 200, 200, 429]);
@@ -77,9 +85,9 @@ describe('rate limits, in process', () => {
 describe.skipIf(!(await reachable(6379)))('rate limits through Redis (127.0.0.1:6379)', () => {
   it('two API instances share one budget per actor', async () => {
     const env = { RATE_LIMITS: LIMITS, RATE_LIMIT_PREFIX: `safecity-test:${randomBytes(6).toString('hex')}:` };
-    const a = await startTestServer({ modules: [], env, config: { redisUrl: 'redis://127.0.0.1:6379' } });
+    const a = await startTestServer({ modules: [], env, config: { redisUrl: 'redis://127.0.0.1:6379' }, database });
     servers.push(a);
-    const b = await startTestServer({ modules: [], env, config: { redisUrl: 'redis://127.0.0.1:6379' } });
+    const b = await startTestServer({ modules: [], env, config: { redisUrl: 'redis://127.0.0.1:6379' }, database });
     servers.push(b);
     const officer = await a.token('district_officer');
     const statuses = [];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, like, sql } from 'drizzle-orm';
 import { auditLog, CoreErrors, defineModule, runMutation, systemContext, type Role, addDays, chinaDateOf } from '@safecity/core';
-import { startTestServer, type TestServer } from '@safecity/core/testing';
+import { startTestServer, type GqlResult, type TestServer } from '@safecity/core/testing';
 import { creditModule } from '../src/index.js';
 import { JOINT_MEASURES } from '../src/rules.js';
 import { demoCreditCode, seedCredit } from '../src/seed.js';
@@ -180,8 +180,12 @@ describe('credit module through the GraphQL API', () => {
         { listType: 'black', status: 'pending', proposalRule: 'safe_unit_veto', reasonCategory: 'safe_unit_veto', proposedBy: 'chengguan-assessor', internalNote: '重大安全事故（一票否决）' },
       ]);
       // One transaction: the emitter's audit entry and ours share the request.
-      const audits = await s.database.db.select({ requestId: auditLog.requestId, entityType: auditLog.entityType }).from(auditLog).where(eq(auditLog.operation, 'testAssessUnit'));
-      const request = audits.find((a) => a.entityType === 'Assessment')!.requestId;
+      const audits = await s.database.db
+        .select({ requestId: auditLog.requestId, entityType: auditLog.entityType, entityId: auditLog.entityId })
+        .from(auditLog)
+        .where(eq(auditLog.operation, 'testAssessUnit'));
+      // This assessment's request: the other tests' assessments are audited under the same operation.
+      const request = audits.find((a) => a.entityType === 'Assessment' && a.entityId === 'a-veto-1')!.requestId;
       expect(
         audits
           .filter((a) => a.requestId === request)
@@ -434,9 +438,19 @@ describe('credit module through the GraphQL API', () => {
       const pendingCode = newCode();
       await register(pendingCode);
       await propose(pendingCode);
-      const r = await s.gql(`{ publishedCreditList(listType: black, first: 100) { edges { node { subjectName creditCode listType reasonCategory authority startDate endDate } } } }`);
-      expect(r.errors).toBeUndefined();
-      const nodes = r.data.publishedCreditList.edges.map((e: any) => e.node);
+      // Every page: other tests (the seed's few hundred entries) may publish before or after ours.
+      const nodes: any[] = [];
+      for (let after: string | null = null, pages = 0; ; pages++) {
+        expect(pages).toBeLessThan(50);
+        const r: GqlResult = await s.gql(
+          `query($after: String) { publishedCreditList(listType: black, first: 100, after: $after) { edges { node { subjectName creditCode listType reasonCategory authority startDate endDate } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
+        expect(r.errors).toBeUndefined();
+        nodes.push(...r.data.publishedCreditList.edges.map((e: any) => e.node));
+        if (!r.data.publishedCreditList.pageInfo.hasNextPage) break;
+        after = r.data.publishedCreditList.pageInfo.endCursor;
+      }
       expect(nodes).toContainEqual({
         subjectName: '兰州测试商贸有限公司',
         creditCode: code,
