@@ -289,7 +289,10 @@ export function registerCoreSchema(builder: Builder) {
   const DomainEventMessage = builder.objectRef<{ id: string; name: EventName; payload: unknown }>('DomainEventMessage').implement({
     description: 'A committed domain event inside your jurisdiction.',
     fields: (t) => ({
-      id: t.id({ description: 'The outbox id: grows in commit order among the events of one district (the first 6 digits of the jurisdiction code); a repeat delivery carries the same id.', resolve: (m) => m.id }),
+      id: t.id({
+        description: 'The outbox id: grows in commit order among the events of one district (the first 6 digits of the jurisdiction code); a repeat delivery carries the same id.',
+        resolve: (m) => m.id,
+      }),
       name: t.field({ type: EventNameEnum, description: 'Which event.', resolve: (m) => m.name }),
       jurisdictionCode: t.field({
         type: 'DivisionCode',

@@ -24,7 +24,10 @@ export function registerEventSchema(builder: Builder) {
   const PopulationEvent = builder.objectRef<Msg>('PopulationEvent').implement({
     description: 'A committed population event inside your jurisdiction.',
     fields: (t) => ({
-      eventId: t.id({ description: 'The event’s outbox id: grows in commit order among the events of one district (the first 6 digits of the jurisdiction code); a repeat delivery carries the same id.', resolve: (m) => m.id }),
+      eventId: t.id({
+        description: 'The event’s outbox id: grows in commit order among the events of one district (the first 6 digits of the jurisdiction code); a repeat delivery carries the same id.',
+        resolve: (m) => m.id,
+      }),
       name: t.field({ type: PopulationEventName, description: 'Which event.', resolve: (m) => m.name }),
       jurisdictionCode: t.field({ type: 'DivisionCode', description: 'The jurisdiction the event belongs to (inside yours).', resolve: field('jurisdictionCode') }),
       registrationId: t.id({ nullable: true, description: 'Global id of the ResidenceRegistration.', resolve: globalId('ResidenceRegistration', 'registrationId') }),
