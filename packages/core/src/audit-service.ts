@@ -29,10 +29,9 @@ export function listAuditLog(ctx: Ctx, f: AuditFilter, args: ConnectionArgs) {
     f.from ? gte(auditLog.at, f.from) : undefined,
     f.to ? lte(auditLog.at, f.to) : undefined,
   ];
-  return paginate<typeof auditLog.$inferSelect>({
+  return paginate<typeof auditLog.$inferSelect>(ctx, {
     args,
     direction: 'desc',
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [{ column: auditLog.seq, of: (r) => r.seq }],
     fetch: selectPage(ctx.db, auditLog, conds),
   });

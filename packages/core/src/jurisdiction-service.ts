@@ -39,9 +39,8 @@ export async function getAncestors(ctx: Ctx, j: JurisdictionRow): Promise<Jurisd
 }
 
 export async function listJurisdictions(ctx: Ctx, filter: { parentCode?: string | null; level?: JurisdictionLevel | null; nameContains?: string | null }, args: ConnectionArgs) {
-  return paginate<JurisdictionRow>({
+  return paginate<JurisdictionRow>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [{ column: jurisdictions.code, of: (r) => r.code }],
     fetch: (cursor, orderBy, limit) =>
       ctx.db

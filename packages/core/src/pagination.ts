@@ -3,6 +3,11 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './db.js';
 import { CoreErrors } from './errors.js';
 
+/** What paginate needs of a request context: the configured page maximum. */
+export interface PageCtx {
+  platform: { config: { limits: { maxPageSize: number } } };
+}
+
 export interface ConnectionArgs {
   first?: number | null;
   after?: string | null;
@@ -28,7 +33,6 @@ export interface KeysetOptions<Row> {
   /** Runs the query with the cursor condition (if any), the order and the limit. */
   fetch: (cursor: SQL | undefined, orderBy: SQL[], limit: number) => Promise<Row[]>;
   defaultPageSize?: number;
-  maxPageSize?: number;
 }
 
 const encode = (values: KeyValue[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
@@ -60,10 +64,14 @@ export function pageSizeOf(args: ConnectionArgs, max: number, defaultPageSize = 
   return Math.min(requested ?? defaultPageSize, max);
 }
 
-/** Keyset (cursor) pagination over a stable order: constant cost per page at any depth. */
-export async function paginate<Row>(o: KeysetOptions<Row>): Promise<Page<Row>> {
+/**
+ * Keyset (cursor) pagination over a stable order: constant cost per page at any depth. The page
+ * maximum is the configuration's (GRAPHQL_MAX_PAGE_SIZE), read here and only here, so no list
+ * can forget it; the node limit counts with the same figure.
+ */
+export async function paginate<Row>(ctx: PageCtx, o: KeysetOptions<Row>): Promise<Page<Row>> {
   const { args } = o;
-  const max = o.maxPageSize ?? 100;
+  const max = ctx.platform.config.limits.maxPageSize;
   const backward = args.last != null && args.first == null;
   // A negative page size is a client bug: answering an empty page would hide it.
   const size = pageSizeOf(args, max, o.defaultPageSize ?? 20);

@@ -227,9 +227,8 @@ export async function registerSafeUnit(
 }
 
 export async function listSafeUnits(ctx: Ctx, filter: { category?: Category | null; jurisdictionCode?: string | null; batchId?: string | null }, args: ConnectionArgs) {
-  return paginate<UnitRow>({
+  return paginate<UnitRow>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [{ column: safeUnits.id, of: (r) => r.id }],
     fetch: (cursor, orderBy, limit) =>
       ctx.db

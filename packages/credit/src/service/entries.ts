@@ -127,10 +127,9 @@ export async function publishedEntries(ctx: Ctx, f: { listType: ListType; jurisd
 }
 
 function pageOfEntries(ctx: Ctx, asOf: string, args: ConnectionArgs, conds: (SQL | undefined)[]) {
-  return paginate<EntryView>({
+  return paginate<EntryView>(ctx, {
     args,
     direction: 'desc',
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: creditListEntries.startDate, of: (r) => r.startDate },
       { column: creditListEntries.id, of: (r) => r.id },

@@ -66,9 +66,8 @@ export function recordsBySubjectLoader(ctx: Ctx) {
 }
 
 export async function listSubjects(ctx: Ctx, filter: { jurisdictionCode?: string | null; nameContains?: string | null }, args: ConnectionArgs) {
-  return paginate<SubjectRow>({
+  return paginate<SubjectRow>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [{ column: creditSubjects.creditCode, of: (r) => r.creditCode }],
     fetch: (cursor, orderBy, limit) =>
       ctx.db

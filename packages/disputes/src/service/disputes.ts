@@ -351,10 +351,9 @@ const prevDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) - 86_400_00
 
 /** Disputes in the caller's jurisdiction, newest registration first. */
 export function listDisputes(ctx: Ctx, f: DisputeFilter, args: ConnectionArgs) {
-  return paginate<DisputeRow>({
+  return paginate<DisputeRow>(ctx, {
     args,
     direction: 'desc',
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: disputes.registeredOn, of: (r) => r.registeredOn },
       { column: disputes.id, of: (r) => r.id },
@@ -366,9 +365,8 @@ export function listDisputes(ctx: Ctx, f: DisputeFilter, args: ConnectionArgs) {
 /** Open disputes past their level's deadline on asOf (default today), most overdue first. */
 export function listOverdueDisputes(ctx: Ctx, f: { asOf?: string | null; jurisdictionCode?: string | null; level?: HandlingLevel | null }, args: ConnectionArgs) {
   const asOf = f.asOf ?? today(ctx);
-  return paginate<DisputeRow>({
+  return paginate<DisputeRow>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: disputes.deadline, of: (r) => r.deadline },
       { column: disputes.id, of: (r) => r.id },
@@ -380,9 +378,8 @@ export function listOverdueDisputes(ctx: Ctx, f: { asOf?: string | null; jurisdi
 /** Resolved disputes whose follow-up visit is due by asOf (default today), earliest first. */
 export function listFollowUpsDue(ctx: Ctx, f: { asOf?: string | null; jurisdictionCode?: string | null }, args: ConnectionArgs) {
   const asOf = f.asOf ?? today(ctx);
-  return paginate<DisputeRow>({
+  return paginate<DisputeRow>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: disputes.followUpDueOn, of: (r) => r.followUpDueOn! },
       { column: disputes.id, of: (r) => r.id },

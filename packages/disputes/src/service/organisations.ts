@@ -36,9 +36,8 @@ export function listMediationOrganisations(ctx: Ctx, f: { jurisdictionCode?: str
     f.jurisdictionCode ? withinSql(mediationOrganisations.jurisdictionCode, f.jurisdictionCode) : undefined,
     f.kind ? eq(mediationOrganisations.kind, f.kind) : undefined,
   ];
-  return paginate<OrganisationRow>({
+  return paginate<OrganisationRow>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: mediationOrganisations.jurisdictionCode, of: (r) => r.jurisdictionCode },
       { column: mediationOrganisations.id, of: (r) => r.id },

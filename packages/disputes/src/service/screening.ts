@@ -30,10 +30,9 @@ export function listScreeningRounds(ctx: Ctx, f: { jurisdictionCode?: string | n
     f.jurisdictionCode ? withinSql(screeningRounds.jurisdictionCode, f.jurisdictionCode) : undefined,
     f.period ? eq(screeningRounds.period, f.period) : undefined,
   ];
-  return paginate<RoundRow>({
+  return paginate<RoundRow>(ctx, {
     args,
     direction: 'desc',
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: screeningRounds.startedOn, of: (r) => r.startedOn },
       { column: screeningRounds.id, of: (r) => r.id },

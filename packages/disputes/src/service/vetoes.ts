@@ -76,10 +76,9 @@ export function listVetoProposals(ctx: Ctx, f: { status?: 'pending' | 'accepted'
     f.jurisdictionCode ? withinSql(vetoProposals.jurisdictionCode, f.jurisdictionCode) : undefined,
     f.status ? eq(vetoProposals.status, f.status) : undefined,
   ];
-  return paginate<ProposalRow>({
+  return paginate<ProposalRow>(ctx, {
     args,
     direction: 'desc',
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: vetoProposals.proposedAt, of: (r) => r.proposedAt },
       { column: vetoProposals.id, of: (r) => r.id },

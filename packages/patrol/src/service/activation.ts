@@ -182,10 +182,9 @@ export async function listActivations(ctx: Ctx, filter: { jurisdictionCode?: str
     filter.fromDay ? gte(activations.day, filter.fromDay) : undefined,
     filter.toDay ? lte(activations.day, filter.toDay) : undefined,
   ];
-  return paginate<ActivationRow>({
+  return paginate<ActivationRow>(ctx, {
     args,
     direction: 'desc',
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: activations.activatedAt, of: (r) => r.activatedAt },
       { column: activations.id, of: (r) => r.id },

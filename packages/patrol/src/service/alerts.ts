@@ -121,10 +121,9 @@ function alertConditions(ctx: Ctx, f: AlertFilter): (SQL | undefined)[] {
 /** Alerts in the caller's subtree, newest first; `to` is exclusive. */
 export async function listAlerts(ctx: Ctx, filter: AlertFilter, args: ConnectionArgs) {
   const conds = alertConditions(ctx, filter);
-  return paginate<AlertRow>({
+  return paginate<AlertRow>(ctx, {
     args,
     direction: 'desc',
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: alerts.occurredAt, of: (r) => r.occurredAt },
       { column: alerts.id, of: (r) => r.id },

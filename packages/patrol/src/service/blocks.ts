@@ -48,9 +48,8 @@ export async function createPatrolBlock(
 
 export async function listPatrolBlocks(ctx: Ctx, filter: { jurisdictionCode?: string | null }, args: ConnectionArgs) {
   const conds: (SQL | undefined)[] = [inScope(ctx, patrolBlocks.jurisdictionCode), filter.jurisdictionCode ? withinSql(patrolBlocks.jurisdictionCode, filter.jurisdictionCode) : undefined];
-  return paginate<BlockRow>({
+  return paginate<BlockRow>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: patrolBlocks.name, of: (r) => r.name },
       { column: patrolBlocks.id, of: (r) => r.id },

@@ -85,9 +85,8 @@ export async function listCheckpoints(ctx: Ctx, filter: { jurisdictionCode?: str
     filter.jurisdictionCode ? withinSql(checkpoints.jurisdictionCode, filter.jurisdictionCode) : undefined,
     filter.kind ? eq(checkpoints.kind, filter.kind) : undefined,
   ];
-  return paginate<CheckpointRow>({
+  return paginate<CheckpointRow>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: checkpoints.jurisdictionCode, of: (r) => r.jurisdictionCode },
       { column: checkpoints.id, of: (r) => r.id },
@@ -102,9 +101,8 @@ export async function listPatrolTeams(ctx: Ctx, filter: { jurisdictionCode?: str
     filter.jurisdictionCode ? withinSql(patrolTeams.jurisdictionCode, filter.jurisdictionCode) : undefined,
     filter.level ? eq(patrolTeams.level, filter.level) : undefined,
   ];
-  return paginate<TeamRow>({
+  return paginate<TeamRow>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [{ column: patrolTeams.id, of: (r) => r.id }],
     fetch: selectPage(ctx.db, patrolTeams, conds),
   });

@@ -86,10 +86,9 @@ export async function listDutyLogs(ctx: Ctx, filter: DutyLogFilter, args: Connec
     filter.from ? gte(dutyLogs.endAt, filter.from) : undefined,
     filter.to ? lte(dutyLogs.startAt, filter.to) : undefined,
   ];
-  return paginate<DutyLogRow>({
+  return paginate<DutyLogRow>(ctx, {
     args,
     direction: 'desc',
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: dutyLogs.startAt, of: (r) => r.startAt },
       { column: dutyLogs.id, of: (r) => r.id },

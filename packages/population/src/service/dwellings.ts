@@ -168,9 +168,8 @@ function dwellingFilter(ctx: Ctx, f: DwellingFilter): (SQL | undefined)[] {
 export function listDwellings(ctx: Ctx, f: DwellingFilter, args: ConnectionArgs, info?: Parameters<typeof planConnection>[1]) {
   if (info) return planConnection<DwellingRow>(ctx, info, dwellingReads, { where: dwellingFilter(ctx, f), orderBy: ['jurisdictionCode', 'id'], args });
   const conds = dwellingConditions(ctx, f);
-  return paginate<DwellingRow>({
+  return paginate<DwellingRow>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: dwellings.jurisdictionCode, of: (r) => r.jurisdictionCode },
       { column: dwellings.id, of: (r) => r.id },
@@ -183,9 +182,8 @@ export function listDwellings(ctx: Ctx, f: DwellingFilter, args: ConnectionArgs,
 export function listOverdueDwellings(ctx: Ctx, f: { asOf?: string | null; jurisdictionCode?: string | null; dwellingClass?: DwellingClass | null }, args: ConnectionArgs) {
   const asOf = f.asOf ?? today(ctx);
   const conds = dwellingConditions(ctx, { jurisdictionCode: f.jurisdictionCode, dwellingClass: f.dwellingClass, overdueOn: asOf });
-  return paginate<DwellingRow & { daysOverdue: number }>({
+  return paginate<DwellingRow & { daysOverdue: number }>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: dwellings.revisitDueOn, of: (r) => r.revisitDueOn },
       { column: dwellings.id, of: (r) => r.id },

@@ -136,10 +136,9 @@ export function listDepartures(ctx: Ctx, f: DepartureFilter, args: ConnectionArg
     f.movedFrom ? gte(personDepartures.movedOn, f.movedFrom) : undefined,
     f.movedTo ? lte(personDepartures.movedOn, f.movedTo) : undefined,
   ];
-  return paginate<DepartureRow>({
+  return paginate<DepartureRow>(ctx, {
     args,
     direction: 'desc',
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: personDepartures.movedOn, of: (r) => r.movedOn },
       { column: personDepartures.id, of: (r) => r.id },

@@ -157,9 +157,8 @@ export function personConditions(ctx: Ctx, f: PersonFilter): (SQL | undefined)[]
 /** Persons in the caller's jurisdiction; stable order (jurisdiction, id). */
 export function listPersons(ctx: Ctx, f: PersonFilter, args: ConnectionArgs) {
   const conds = personConditions(ctx, f);
-  return paginate<PersonRow>({
+  return paginate<PersonRow>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: persons.jurisdictionCode, of: (r) => r.jurisdictionCode },
       { column: persons.id, of: (r) => r.id },
@@ -171,9 +170,8 @@ export function listPersons(ctx: Ctx, f: PersonFilter, args: ConnectionArgs) {
 /** Tenants whose revisit is overdue on `asOf`, most overdue first (earliest due date). */
 export function listOverdueTenants(ctx: Ctx, f: { asOf?: string | null; jurisdictionCode?: string | null; tier?: TenantTier | null }, args: ConnectionArgs) {
   const asOf = f.asOf ?? today(ctx);
-  return paginate<PersonRow & { daysOverdue: number }>({
+  return paginate<PersonRow & { daysOverdue: number }>(ctx, {
     args,
-    maxPageSize: ctx.platform.config.limits.maxPageSize,
     keys: [
       { column: persons.revisitDueOn, of: (r) => r.revisitDueOn! },
       { column: persons.id, of: (r) => r.id },
