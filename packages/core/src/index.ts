@@ -59,3 +59,4 @@ export * from './jobs.js';
 export * from './data/row-security.js';
 export * from './data/planner.js';
 export { loadTrustedDocuments, sha256 as trustedDocumentHash, trustedDocumentsConfigOf, TRUSTED_DOCUMENT_MODES, type TrustedDocumentsConfig, type TrustedDocumentsMode } from './trusted-documents.js';
+export { rng, type Rng } from './seeded-random.js';

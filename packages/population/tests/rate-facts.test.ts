@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { addDays, type Ctx } from '@safecity/core';
+import { addDays, rng, type Ctx } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { populationModule } from '@safecity/population';
 import { residentIdNumber } from '../src/seed.js';
@@ -28,19 +28,6 @@ describe('rateBucketKeys', () => {
   });
   it.each(['2026-Q5', '2026-13', '2026-00', '26', 'x', '2026-1'])('refuses %s', (period) => expect(rateBucketKeys(period)).toBeNull());
 });
-
-/** mulberry32: the write sequence is the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] };
-}
 
 let s: TestServer;
 let admin: Ctx;
