@@ -350,7 +350,10 @@ declare
   heads jsonb := '{}';
   prev text;
   h text;
-  r record;
+  bodies text[];
+  chains text[];
+  prevs text[] := '{}';
+  links text[] := '{}';
   stored int := 1;
 begin
   for ch in select distinct safecity_chain_of(t.x->>'jurisdiction_code') as c
@@ -358,21 +361,33 @@ begin
              order by 1 loop
     perform pg_advisory_xact_lock(${AUDIT_LOCK_KEY}, hashtext(ch));
   end loop;
-  for r in select e.*, safecity_chain_of(e.jurisdiction_code) as chain
-             from jsonb_array_elements(p_audit) with ordinality as t(x, n),
-                  jsonb_to_record(t.x) as e(id uuid, at timestamptz, actor_id text, actor_roles text[], operation text, entity_type text, entity_id text,
-                                            jurisdiction_code text, before jsonb, after jsonb, purpose text, request_id text, body_hash text)
-            order by t.n loop
-    prev := heads->>r.chain;
+  -- The links are made in a loop over the body hashes alone (each entry's prev is the previous
+  -- entry's hash in its chain); the entries are then inserted in one statement, in their order.
+  select coalesce(array_agg(t.x->>'body_hash' order by t.n), '{}'), coalesce(array_agg(safecity_chain_of(t.x->>'jurisdiction_code') order by t.n), '{}')
+    into bodies, chains
+    from jsonb_array_elements(p_audit) with ordinality as t(x, n);
+  for i in 1 .. coalesce(array_length(bodies, 1), 0) loop
+    prev := heads->>chains[i];
     if prev is null then
-      select a.hash into prev from audit_log a where a.chain = r.chain order by a.seq desc limit 1;
+      select a.hash into prev from audit_log a where a.chain = chains[i] order by a.seq desc limit 1;
       prev := coalesce(prev, '${GENESIS}');
     end if;
-    h := encode(sha256(convert_to(prev || E'\\n' || r.body_hash, 'UTF8')), 'hex');
-    insert into audit_log (id, at, actor_id, actor_roles, operation, entity_type, entity_id, jurisdiction_code, before, after, purpose, request_id, prev_hash, body_hash, hash, chain)
-    values (r.id, r.at, r.actor_id, r.actor_roles, r.operation, r.entity_type, r.entity_id, r.jurisdiction_code, r.before, r.after, r.purpose, r.request_id, prev, r.body_hash, h, r.chain);
-    heads := heads || jsonb_build_object(r.chain, h);
+    h := encode(sha256(convert_to(prev || E'\\n' || bodies[i], 'UTF8')), 'hex');
+    prevs[i] := prev;
+    links[i] := h;
+    heads := heads || jsonb_build_object(chains[i], h);
   end loop;
+  if array_length(bodies, 1) > 0 then
+    insert into audit_log (id, at, actor_id, actor_roles, operation, entity_type, entity_id, jurisdiction_code, before, after, purpose, request_id, prev_hash, body_hash, hash, chain)
+    select e.id, e.at, e.actor_id, e.actor_roles, e.operation, e.entity_type, e.entity_id, e.jurisdiction_code, e.before, e.after, e.purpose, e.request_id,
+           l.prev, e.body_hash, l.link, l.chain
+      -- Joined by position, not subscripted: an element of a text[] is found by walking it.
+      from jsonb_array_elements(p_audit) with ordinality as t(x, n)
+      join unnest(prevs, links, chains) with ordinality as l(prev, link, chain, n) on l.n = t.n,
+           jsonb_to_record(t.x) as e(id uuid, at timestamptz, actor_id text, actor_roles text[], operation text, entity_type text, entity_id text,
+                                     jurisdiction_code text, before jsonb, after jsonb, purpose text, request_id text, body_hash text)
+     order by t.n;
+  end if;
   if jsonb_array_length(p_events) > 0 then
     insert into event_outbox (name, payload, request_id, jurisdiction_code)
     select t.x->>'name', t.x->'payload', t.x->>'request_id', t.x->>'jurisdiction_code'

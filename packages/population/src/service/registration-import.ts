@@ -103,6 +103,8 @@ export async function importRegistrations(ctx: Ctx, input: string | Readable | A
   const day = today(ctx);
   const result: ImportResult = { rows: 0, imported: 0, duplicates: 0, personsCreated: 0, batches: 0, errors: [] };
   let headerError: Error | null = null;
+  // Rows refused by the row checks (kept apart from the chunks' verdicts, which commit later).
+  const rowErrors: RowError[] = [];
   const parser = parse({
     bom: true,
     skip_empty_lines: true,
@@ -122,23 +124,44 @@ export async function importRegistrations(ctx: Ctx, input: string | Readable | A
   source.on('error', (e) => parser.destroy(e));
   source.pipe(parser);
 
-  const progress = () => opts.onProgress?.(result.rows - pending.length, Math.max(opts.totalHint ?? 0, result.rows));
+  // Rows parsed but not yet committed: the chunk being written and the one being gathered.
+  let undecided = 0;
+  const progress = () => opts.onProgress?.(result.rows - undecided, Math.max(opts.totalHint ?? 0, result.rows));
   let pending: StagedRow[] = [];
+  // One chunk is written while the next is parsed and protected (the file's CPU work overlaps the
+  // database's); chunks still commit one after the other, each seeing the ones before it.
+  let writing: Promise<void> = Promise.resolve();
+  let writeFailed: { error: unknown } | null = null;
   const flush = async () => {
+    await writing;
+    if (writeFailed) throw writeFailed.error;
     if (!pending.length) return;
     const chunk = pending;
-    const r = await importChunk(ctx, chunk, result, opts.onChunk);
-    Object.assign(result, r);
     pending = [];
-    progress();
+    // What the chunk's transaction sees as the result so far: every row read up to its last one.
+    const soFar: ImportResult = { ...result, errors: [...result.errors, ...rowErrors] };
+    writing = importChunk(ctx, chunk, soFar, opts.onChunk).then(
+      (next) => {
+        undecided -= chunk.length;
+        result.imported = next.imported;
+        result.duplicates = next.duplicates;
+        result.personsCreated = next.personsCreated;
+        result.batches = next.batches;
+        result.errors.push(...next.errors.slice(soFar.errors.length));
+        progress();
+      },
+      (e) => void (writeFailed = { error: e }),
+    );
   };
   opts.onProgress?.(0, opts.totalHint ?? 0);
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       result.rows++;
+      undecided++;
       const r = parseImportRow(record, info.lines, day);
       if (!r.value) {
-        result.errors.push(...r.errors);
+        undecided--;
+        rowErrors.push(...r.errors);
         continue;
       }
       pending.push(stagedRow(info.lines, r.value));
@@ -149,8 +172,14 @@ export async function importRegistrations(ctx: Ctx, input: string | Readable | A
     // csv-parse's own errors carry CSV_… codes; anything else (the database) is not the file's fault.
     if (String((e as { code?: unknown }).code ?? '').startsWith('CSV_')) throw malformed(e as Error);
     throw e;
+  } finally {
+    // A failure of the file never leaves a chunk's transaction running behind it.
+    await writing;
   }
   await flush();
+  await writing;
+  if (writeFailed) throw (writeFailed as { error: unknown }).error;
+  result.errors.push(...rowErrors);
   if (result.batches === 0) progress();
   result.errors.sort((a, b) => a.row - b.row);
   return result;
