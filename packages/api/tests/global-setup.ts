@@ -86,7 +86,11 @@ export default async function setup(project: TestProject) {
   };
   const file = await dumpTo('snapshot.tar');
   // The same database, seeded on: core's seed is done, the modules' follow.
-  await seedAll(platform, modules, modules.map((m) => m.name).filter((n) => n !== 'core'));
+  await seedAll(
+    platform,
+    modules,
+    modules.map((m) => m.name).filter((n) => n !== 'core'),
+  );
   const seededFile = await dumpTo('seeded.tar');
   await database.close();
   project.provide('safecity', { pgliteSnapshot: file, pgliteSeededSnapshot: seededFile, templateDatabase: null, seededTemplateDatabase: null, adminUrl: null, cliBundle: await cliBundle });

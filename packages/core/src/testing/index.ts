@@ -64,7 +64,8 @@ function snapshotBlob(file: string): Blob {
  * module), when the global setup made one (see `hasSeededTemplate`).
  */
 export async function createTestDatabase(opts: { maxConnections?: number; seeded?: boolean } = {}): Promise<Database> {
-  if (opts.seeded && !hasSeededTemplate()) throw new Error('createTestDatabase({ seeded: true }): no seeded template (the global setup makes it); use startTestServer({ seeded: true }), which seeds without one');
+  if (opts.seeded && !hasSeededTemplate())
+    throw new Error('createTestDatabase({ seeded: true }): no seeded template (the global setup makes it); use startTestServer({ seeded: true }), which seeds without one');
   return openTestDatabase(opts);
 }
 
