@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
-import { createDatabase, createPlatform, loadConfig, migrate, seedAll } from '@safecity/core';
+import { createDatabase, createPlatform, loadConfig, migrate, seedAll, type Platform } from '@safecity/core';
 import { migrationsFolder, repoRoot } from '@safecity/core/testing';
 
 /**
@@ -22,6 +22,16 @@ async function buildCli(): Promise<string | null> {
     console.warn(`global-setup: the CLI bundle did not build (${(e as Error).message}); CLI tests run it through tsx`);
     return null;
   }
+}
+
+/**
+ * The seed's events kick the outbox relay: deliver them (as a test server seeding on its own
+ * would have) and free the relay's lease, so no copy starts with events pending or a lease held
+ * by this process, and no relay outlives its database polling a closed connection.
+ */
+async function settleOutbox(platform: Platform): Promise<void> {
+  await platform.outbox?.flush();
+  await platform.outbox?.stop();
 }
 
 /**
@@ -63,7 +73,9 @@ export default async function setup(project: TestProject) {
     await admin.unsafe(`create database ${seededName} template ${name}`);
     u.pathname = `/${seededName}`;
     const seededDatabase = await createDatabase({ url: u.toString(), maxConnections: 2 });
-    await seedAll(await createPlatform({ modules, config, database: seededDatabase }), modules);
+    const seededPlatform = await createPlatform({ modules, config, database: seededDatabase });
+    await seedAll(seededPlatform, modules);
+    await settleOutbox(seededPlatform);
     await seededDatabase.close();
     project.provide('safecity', { pgliteSnapshot: null, pgliteSeededSnapshot: null, templateDatabase: name, seededTemplateDatabase: seededName, adminUrl: serverUrl, cliBundle: await cliBundle });
     ready();
@@ -91,6 +103,7 @@ export default async function setup(project: TestProject) {
     modules,
     modules.map((m) => m.name).filter((n) => n !== 'core'),
   );
+  await settleOutbox(platform);
   const seededFile = await dumpTo('seeded.tar');
   await database.close();
   project.provide('safecity', { pgliteSnapshot: file, pgliteSeededSnapshot: seededFile, templateDatabase: null, seededTemplateDatabase: null, adminUrl: null, cliBundle: await cliBundle });
