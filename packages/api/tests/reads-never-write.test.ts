@@ -15,7 +15,7 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedAll, sql, type Role } from '@safecity/core';
+import { sql, type Role } from '@safecity/core';
 import { rows, SEEDED_USERS, startTestServer, type TestServer } from '@safecity/core/testing';
 import { modules } from '../src/modules.js';
 import { schema } from '../src/schema.js';
@@ -35,8 +35,7 @@ const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString(
 
 beforeAll(async () => {
   // Whole selections of every field cost more than the gateway lets a client ask for.
-  s = await startTestServer({ modules, config: { limits: { maxDepth: 20, maxCost: 10_000_000, maxAliases: 20, maxTokens: 100_000, maxPageSize: 100, maxNodes: 10_000_000 } } });
-  await seedAll(s.platform, modules);
+  s = await startTestServer({ modules, seeded: true, config: { limits: { maxDepth: 20, maxCost: 10_000_000, maxAliases: 20, maxTokens: 100_000, maxPageSize: 100, maxNodes: 10_000_000 } } });
   const admin = await s.token('city_admin');
   const units = await s.gql(`{ safeUnits(first: 1, jurisdictionCode: "620102") { edges { node { id } } } }`, {}, { token: admin });
   const unitGid = units.data.safeUnits.edges[0].node.id as string;

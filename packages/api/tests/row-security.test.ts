@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineModule, jurisdictionTablesOf, seedAll, sql, withCore, type ModuleDescriptor } from '@safecity/core';
+import { defineModule, jurisdictionTablesOf, sql, withCore, type ModuleDescriptor } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { modules } from '../src/modules.js';
 
@@ -32,8 +32,7 @@ const unfilteredProbe: ModuleDescriptor = defineModule({
 
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer({ modules: [...modules, unfilteredProbe] });
-  await seedAll(s.platform, modules);
+  s = await startTestServer({ modules: [...modules, unfilteredProbe], seeded: true });
   // Every jurisdiction table gets a row in each district, whatever the seed left empty.
   for (const { table } of tables) {
     if ((await ownerCount(table, `jurisdiction_code like '620102%'`)) === 0) await addRow(table, '620102001001');

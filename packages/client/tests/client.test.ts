@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modules } from '@safecity/api';
-import { decodeGlobalId, encodeGlobalId, seedAll } from '@safecity/core';
+import { decodeGlobalId, encodeGlobalId } from '@safecity/core';
 import { repoRoot, startTestServer, type TestServer } from '@safecity/core/testing';
 import { createSafeCityClient, trustedDocuments, type SafeCityClient } from '../src/index.js';
 
@@ -16,8 +16,7 @@ let s: TestServer;
 const client = (role: Parameters<TestServer['token']>[0], jurisdiction?: string): SafeCityClient => createSafeCityClient({ url: s.url, token: () => s.token(role, jurisdiction) });
 
 beforeAll(async () => {
-  s = await startTestServer({ modules, env: { TRUSTED_DOCUMENTS: 'only', TRUSTED_DOCUMENTS_MANIFEST: join(repoRoot(), 'packages/client/src/generated/operations.json') } });
-  await seedAll(s.platform, modules);
+  s = await startTestServer({ modules, env: { TRUSTED_DOCUMENTS: 'only', TRUSTED_DOCUMENTS_MANIFEST: join(repoRoot(), 'packages/client/src/generated/operations.json') }, seeded: true });
 });
 afterAll(() => s?.close());
 

@@ -10,11 +10,20 @@ import { loadConfig, type Config } from '../config.js';
 import type { Ctx, Platform } from '../context.js';
 import { countStatements, createDatabase, type Database } from '../db.js';
 import { migrate } from '../migrate.js';
+import { seedAll } from '../seed.js';
 import type { ModuleDescriptor } from '../module.js';
 
 declare module 'vitest' {
   interface ProvidedContext {
-    safecity: { pgliteSnapshot: string | null; templateDatabase: string | null; adminUrl: string | null; cliBundle: string | null };
+    safecity: {
+      pgliteSnapshot: string | null;
+      /** The same, with the whole demo city seeded (every module): `{ seeded: true }`. */
+      pgliteSeededSnapshot: string | null;
+      templateDatabase: string | null;
+      seededTemplateDatabase: string | null;
+      adminUrl: string | null;
+      cliBundle: string | null;
+    };
   }
 }
 
@@ -37,18 +46,50 @@ function withDatabase(url: string, name: string): string {
 }
 
 /**
+ * A worker runs file after file (`isolate: false`): each snapshot is read from disk once per
+ * worker (a Blob is immutable), and every file's database still loads its own copy of it.
+ */
+const snapshotBlobs = new Map<string, Blob>();
+function snapshotBlob(file: string): Blob {
+  let blob = snapshotBlobs.get(file);
+  if (!blob) snapshotBlobs.set(file, (blob = new Blob([readFileSync(file)])));
+  return blob;
+}
+
+/**
  * A fresh database for one test file: a copy of the migrated, jurisdiction-seeded template
  * made once by the global setup. PGlite by default; a PostgreSQL server when
  * TEST_DATABASE_URL is set (a new database, dropped on close).
+ * `seeded`: a copy of the template that also holds the whole demo city (`seedAll` of every
+ * module), when the global setup made one (see `hasSeededTemplate`).
  */
-export async function createTestDatabase(opts: { maxConnections?: number } = {}): Promise<Database> {
+export async function createTestDatabase(opts: { maxConnections?: number; seeded?: boolean } = {}): Promise<Database> {
+  if (opts.seeded && !hasSeededTemplate())
+    throw new Error('createTestDatabase({ seeded: true }): no seeded template (the global setup makes it); use startTestServer({ seeded: true }), which seeds without one');
+  return openTestDatabase(opts);
+}
+
+/** Whether the global setup made the demo-seeded template (not when a file runs without it). */
+export function hasSeededTemplate(): boolean {
+  return seededTemplateOf(safeInject()) !== null;
+}
+
+function seededTemplateOf(provided: ReturnType<typeof safeInject>): string | null {
+  if (!provided) return null;
+  if (process.env.TEST_DATABASE_URL) return provided.seededTemplateDatabase ?? null;
+  const file = provided.pgliteSeededSnapshot;
+  return file && existsSync(file) ? file : null;
+}
+
+async function openTestDatabase(opts: { maxConnections?: number; seeded?: boolean }): Promise<Database> {
   const provided = safeInject();
+  const seededTemplate = opts.seeded ? seededTemplateOf(provided) : null;
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
     const { default: postgres } = await import('postgres');
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
     const name = `safecity_t_${randomBytes(6).toString('hex')}`;
-    const template = provided?.templateDatabase;
+    const template = seededTemplate ?? provided?.templateDatabase;
     await admin.unsafe(template ? `create database ${name} template ${template}` : `create database ${name}`);
     const db = await createDatabase({ url: withDatabase(serverUrl, name), maxConnections: opts.maxConnections ?? 5 });
     if (!template) await migrate(db, migrationsFolder(), []);
@@ -61,10 +102,8 @@ export async function createTestDatabase(opts: { maxConnections?: number } = {})
       },
     };
   }
-  const snapshot = provided?.pgliteSnapshot;
-  if (snapshot && existsSync(snapshot)) {
-    return createDatabase({ loadDataDir: new Blob([readFileSync(snapshot)]) });
-  }
+  const snapshot = seededTemplate ?? provided?.pgliteSnapshot;
+  if (snapshot && existsSync(snapshot)) return createDatabase({ loadDataDir: snapshotBlob(snapshot) });
   const db = await createDatabase({ dataDir: 'memory://' });
   await migrate(db, migrationsFolder(), []);
   return db;
@@ -178,11 +217,17 @@ export async function startTestServer(opts: {
   config?: Partial<Config>;
   env?: NodeJS.ProcessEnv;
   database?: Database;
+  /**
+   * Start from the whole demo city: a copy of the global setup's seeded template, else (a given
+   * `database`, no global setup) `seedAll` of `modules` here.
+   */
+  seeded?: boolean;
   logDestination?: import('pino').DestinationStream;
   log?: Logger;
 }): Promise<TestServer> {
   const base = loadConfig({ ...(opts.env ?? {}), NODE_ENV: 'test', VITEST: '1' } as NodeJS.ProcessEnv);
-  const database = opts.database ?? (await createTestDatabase());
+  const fromSeededTemplate = !!opts.seeded && !opts.database && hasSeededTemplate();
+  const database = opts.database ?? (await createTestDatabase({ seeded: fromSeededTemplate }));
   const config: Config = {
     ...base,
     redisChannel: testChannelOf(database),
@@ -193,6 +238,7 @@ export async function startTestServer(opts: {
   };
   // A module under test is often listed alone, without the emitters of the events it reacts to.
   const platform = await createPlatform({ modules: opts.modules, config, database, log: opts.log, logDestination: opts.logDestination, eventContract: 'off' });
+  if (opts.seeded && !fromSeededTemplate) await seedAll(platform, opts.modules);
   const listening = watchSubscriptions(platform);
   platform.outbox?.start();
   const schema = buildSchema(opts.modules);
