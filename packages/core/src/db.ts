@@ -172,7 +172,13 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
         Object.assign(c.options.parsers, template.options.parsers);
         Object.assign(c.options.serializers, template.options.serializers);
         clients.push(c);
-        return c as unknown as SessionConnection;
+        // A retired session's client leaves the list that close() ends.
+        const end = (o?: { timeout?: number }) => {
+          const i = clients.indexOf(c);
+          if (i >= 0) clients.splice(i, 1);
+          return c.end(o);
+        };
+        return { unsafe: c.unsafe.bind(c), end } as unknown as SessionConnection;
       }, opts.maxConnections ?? 10);
       sessions = { clients, pool, parsers: template };
       return sessions;

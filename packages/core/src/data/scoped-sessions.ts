@@ -30,6 +30,8 @@ export interface PendingQueryLike extends PromiseLike<unknown> {
 /** A session's connection: a postgres.js client of one connection (the subset used here). */
 export interface SessionConnection {
   unsafe(query: string, params?: unknown[], options?: Record<string, unknown>): PendingQueryLike;
+  /** Closes the connection (a session retired after a cancel). */
+  end?(o?: { timeout?: number }): Promise<unknown>;
 }
 
 interface Session {
@@ -38,6 +40,13 @@ interface Session {
   range: ScopeRangeValue | null;
   /** Left in an unknown transaction state by a failed rollback: rolled back before reuse. */
   suspect: boolean;
+  /**
+   * A statement of its request was cancelled. PostgreSQL's cancel request travels on a
+   * connection of its own and hits whatever the backend runs when it arrives: had the session
+   * gone back to the pool, a late cancel could kill the next caller's statement. Such a session
+   * is closed at release instead of being reused.
+   */
+  retired?: boolean;
 }
 
 export interface ScopedSessionPool {
@@ -103,6 +112,14 @@ export function createScopedSessionPool(open: (lost: () => void) => SessionConne
       }
     },
     release(s) {
+      if (s.retired) {
+        made--;
+        void s.conn.end?.({ timeout: 1 })?.catch(() => {});
+        // Its place goes to a waiting request, on a new session.
+        const w = waiting.shift();
+        if (w) void take().then(w);
+        return;
+      }
       const w = waiting.shift();
       if (w) w(s);
       else free.push(s);
@@ -115,7 +132,7 @@ export function createScopedSessionPool(open: (lost: () => void) => SessionConne
 /** What a request's statements run on: its session, or a refusal once the request let it go. */
 export interface RequestSession {
   /** The session, taken (and its range set) at the first statement. */
-  connection(): Promise<SessionConnection & { failed(): void; suspect(): void }>;
+  connection(): Promise<SessionConnection & { failed(): void; suspect(): void; retire(): void }>;
   /** Gives the session back; later statements of the request are refused. */
   release(): void;
 }
@@ -136,6 +153,10 @@ export function requestSession(pool: ScopedSessionPool, range: ScopeRangeValue):
         },
         suspect: () => {
           s.suspect = true;
+          s.range = null;
+        },
+        retire: () => {
+          s.retired = true;
           s.range = null;
         },
       };
@@ -165,6 +186,7 @@ export function sessionClient(pool: Client, session: RequestSession, o: { track?
   const { track } = o;
   const deferred = (query: string, params?: unknown[], options?: Record<string, unknown>): PendingQueryLike => {
     let real: PendingQueryLike | null = null;
+    let on: Awaited<ReturnType<RequestSession['connection']>> | null = null;
     let cancelled = false;
     const run = async (values: boolean) => {
       const refused = o.guard?.();
@@ -173,7 +195,14 @@ export function sessionClient(pool: Client, session: RequestSession, o: { track?
       if (cancelled) throw Object.assign(new Error('canceling statement due to user request'), { code: '57014' });
       const q = c.unsafe(query, params, o.prepare === undefined ? options : { ...options, prepare: o.prepare });
       real = q;
-      track?.(q);
+      on = c;
+      // The request's abort cancels through here too: the session is retired, not reused.
+      track?.({
+        cancel: () => {
+          c.retire();
+          return q.cancel();
+        },
+      });
       try {
         return await (values ? q.values() : q);
       } catch (e) {
@@ -187,6 +216,8 @@ export function sessionClient(pool: Client, session: RequestSession, o: { track?
       values: () => run(true),
       cancel: () => {
         cancelled = true;
+        // A cancel sent to the server may arrive late: the session must not serve anyone else.
+        if (real) on?.retire();
         return real?.cancel();
       },
     };
