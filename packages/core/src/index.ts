@@ -58,5 +58,6 @@ export * from './replicas.js';
 export * from './jobs.js';
 export * from './data/row-security.js';
 export * from './data/planner.js';
+export * from './data/scoped-reads.js';
 export { loadTrustedDocuments, sha256 as trustedDocumentHash, trustedDocumentsConfigOf, TRUSTED_DOCUMENT_MODES, type TrustedDocumentsConfig, type TrustedDocumentsMode } from './trusted-documents.js';
 export { rng, type Rng } from './seeded-random.js';

@@ -46,8 +46,8 @@ export interface RelationSpec {
   cap?: number;
 }
 
-export interface TableSpec {
-  table: PgTable;
+export interface TableSpec<T extends PgTable = PgTable> {
+  table: T;
   /** The property holding the division code (absent: the table has no jurisdiction). */
   jurisdiction?: string;
   /** GraphQL field name → relation. */

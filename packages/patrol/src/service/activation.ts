@@ -3,20 +3,19 @@ import {
   requireWritableJurisdiction,
   anyOf,
   assertInScope,
-  inScope,
   levelOf,
   loader,
-  paginate,
   parentCode,
   requireActor,
   runMutation,
-  selectPage,
+  scopedRead,
   withinSql,
   type ConnectionArgs,
   type Ctx,
   type TxCtx,
 } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
+import { activationReads } from '../reads.js';
 import { checkInReport, MAX_JOINT_DUTY_POINTS, decideActivation, pickRule, type ActivationRule, type AlertType, type PointReport } from '../rules/index.js';
 import { activationRules, activations, alerts, checkIns, checkpoints, type ActivationRow, type AlertRow, type CheckInRow } from '../tables.js';
 import { activationLoader, checkpointLoader } from './common.js';
@@ -176,20 +175,10 @@ export async function activationReport(ctx: Ctx, activation: ActivationRow, asOf
 }
 
 export async function listActivations(ctx: Ctx, filter: { jurisdictionCode?: string | null; fromDay?: string | null; toDay?: string | null }, args: ConnectionArgs) {
-  const conds: (SQL | undefined)[] = [
-    inScope(ctx, activations.jurisdictionCode),
-    filter.jurisdictionCode ? withinSql(activations.jurisdictionCode, filter.jurisdictionCode) : undefined,
-    filter.fromDay ? gte(activations.day, filter.fromDay) : undefined,
-    filter.toDay ? lte(activations.day, filter.toDay) : undefined,
-  ];
-  return paginate<ActivationRow>(ctx, {
-    args,
-    direction: 'desc',
-    keys: [
-      { column: activations.activatedAt, of: (r) => r.activatedAt },
-      { column: activations.id, of: (r) => r.id },
-    ],
-    fetch: selectPage(ctx.db, activations, conds),
+  return scopedRead(ctx, activationReads, {
+    within: filter.jurisdictionCode,
+    where: [filter.fromDay ? gte(activations.day, filter.fromDay) : undefined, filter.toDay ? lte(activations.day, filter.toDay) : undefined],
+    page: { args, direction: 'desc', keys: ['activatedAt', 'id'] },
   });
 }
 

@@ -3,13 +3,10 @@ import {
   requireWritableJurisdiction,
   anyOf,
   assertInScope,
-  inScope,
-  paginate,
   requireActor,
   runMutation,
+  scopedRead,
   scopeOf,
-  selectPage,
-  withinSql,
   type ConnectionArgs,
   type Ctx,
   type MajorEventKind,
@@ -17,6 +14,7 @@ import {
   chinaDateOf,
 } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
+import { alertReads } from '../reads.js';
 import { CRIMINAL_TYPES, oneYearEarlier, responseShare, yearOnYear, type AlertType, type ResponseShare, type YearOnYear } from '../rules/index.js';
 import { alerts, type AlertRow } from '../tables.js';
 import { assertCoordinates } from './common.js';
@@ -107,10 +105,8 @@ export interface AlertFilter {
   major?: boolean | null;
 }
 
-function alertConditions(ctx: Ctx, f: AlertFilter): (SQL | undefined)[] {
+function alertConditions(f: AlertFilter): (SQL | undefined)[] {
   return [
-    inScope(ctx, alerts.jurisdictionCode),
-    f.jurisdictionCode ? withinSql(alerts.jurisdictionCode, f.jurisdictionCode) : undefined,
     f.from ? gte(alerts.occurredAt, f.from) : undefined,
     f.to ? lt(alerts.occurredAt, f.to) : undefined,
     f.types?.length ? anyOf(alerts.type, f.types) : undefined,
@@ -120,15 +116,10 @@ function alertConditions(ctx: Ctx, f: AlertFilter): (SQL | undefined)[] {
 
 /** Alerts in the caller's subtree, newest first; `to` is exclusive. */
 export async function listAlerts(ctx: Ctx, filter: AlertFilter, args: ConnectionArgs) {
-  const conds = alertConditions(ctx, filter);
-  return paginate<AlertRow>(ctx, {
-    args,
-    direction: 'desc',
-    keys: [
-      { column: alerts.occurredAt, of: (r) => r.occurredAt },
-      { column: alerts.id, of: (r) => r.id },
-    ],
-    fetch: selectPage(ctx.db, alerts, conds),
+  return scopedRead(ctx, alertReads, {
+    within: filter.jurisdictionCode,
+    where: alertConditions(filter),
+    page: { args, direction: 'desc', keys: ['occurredAt', 'id'] },
   });
 }
 
@@ -148,10 +139,11 @@ function statsScope(ctx: Ctx, input: AlertStatsInput): string {
 /** Share of the period's alerts reached within the limit (300 s by default). */
 export async function alertResponseStats(ctx: Ctx, input: AlertStatsInput & { limitSeconds?: number | null }): Promise<ResponseShare & { jurisdictionCode: string; limitSeconds: number }> {
   const code = statsScope(ctx, input);
-  const rows = await ctx.db
-    .select({ occurredAt: alerts.occurredAt, arrivedAt: alerts.arrivedAt })
-    .from(alerts)
-    .where(and(...alertConditions(ctx, { ...input, jurisdictionCode: code })));
+  const rows = await scopedRead(ctx, alertReads, {
+    within: code,
+    where: alertConditions(input),
+    from: (where) => ctx.db.select({ occurredAt: alerts.occurredAt, arrivedAt: alerts.arrivedAt }).from(alerts).where(where),
+  });
   const limitSeconds = input.limitSeconds ?? 300;
   return { jurisdictionCode: code, limitSeconds, ...responseShare(rows, limitSeconds) };
 }
@@ -162,10 +154,11 @@ export async function alertYearOnYear(ctx: Ctx, input: AlertStatsInput): Promise
   const prevFrom = oneYearEarlier(input.from);
   const prevTo = oneYearEarlier(input.to);
   const fetch = (from: Date, to: Date) =>
-    ctx.db
-      .select({ type: alerts.type })
-      .from(alerts)
-      .where(and(...alertConditions(ctx, { jurisdictionCode: code, from, to, types: input.types })));
+    scopedRead(ctx, alertReads, {
+      within: code,
+      where: alertConditions({ from, to, types: input.types }),
+      from: (where) => ctx.db.select({ type: alerts.type }).from(alerts).where(where),
+    });
   const [cur, prev] = await Promise.all([fetch(input.from, input.to), fetch(prevFrom, prevTo)]);
   return yearOnYear(cur, prev);
 }

@@ -2,20 +2,18 @@ import { and, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import {
   requireWritableJurisdiction,
   anyOf,
-  inScope,
   isWithin,
   jurisdictions,
   loader,
-  paginate,
   requireActor,
   runMutation,
-  selectPage,
-  withinSql,
+  scopedRead,
   type ConnectionArgs,
   type Ctx,
   addDays,
 } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
+import { alertReads, blockReads, memberReads } from '../reads.js';
 import { assessMember, daysFrom, shanghaiTime, weeklyShiftPlan, type MemberAssessment, type ShiftPlan } from '../rules/index.js';
 import { alerts, communityFeedback, disciplineRecords, patrolBlocks, patrolMembers, patrolTeams, type BlockRow, type MemberRow } from '../tables.js';
 import { blockLoader, memberLoader, teamLoader } from './common.js';
@@ -47,32 +45,25 @@ export async function createPatrolBlock(
 }
 
 export async function listPatrolBlocks(ctx: Ctx, filter: { jurisdictionCode?: string | null }, args: ConnectionArgs) {
-  const conds: (SQL | undefined)[] = [inScope(ctx, patrolBlocks.jurisdictionCode), filter.jurisdictionCode ? withinSql(patrolBlocks.jurisdictionCode, filter.jurisdictionCode) : undefined];
-  return paginate<BlockRow>(ctx, {
-    args,
-    keys: [
-      { column: patrolBlocks.name, of: (r) => r.name },
-      { column: patrolBlocks.id, of: (r) => r.id },
-    ],
-    fetch: selectPage(ctx.db, patrolBlocks, conds),
-  });
+  return scopedRead(ctx, blockReads, { within: filter.jurisdictionCode, page: { args, keys: ['name', 'id'] } });
 }
 
 /** Members of each block's teams, batched over the blocks of a request. */
 export const membersByBlockLoader = (ctx: Ctx) =>
   loader<string, MemberRow[]>(ctx, 'patrol.membersByBlock', async (ids) => {
-    const rows = await ctx.db
-      .select({ member: patrolMembers, blockId: patrolTeams.blockId })
-      .from(patrolMembers)
-      .innerJoin(patrolTeams, eq(patrolTeams.id, patrolMembers.teamId))
-      .where(and(anyOf(patrolTeams.blockId, [...ids]), inScope(ctx, patrolMembers.jurisdictionCode)))
-      .orderBy(patrolMembers.name, patrolMembers.id);
+    const rows = await scopedRead(ctx, memberReads, {
+      where: [anyOf(patrolTeams.blockId, [...ids])],
+      orderBy: [patrolMembers.name, patrolMembers.id],
+      from: (where, orderBy) =>
+        ctx.db
+          .select({ member: patrolMembers, blockId: patrolTeams.blockId })
+          .from(patrolMembers)
+          .innerJoin(patrolTeams, eq(patrolTeams.id, patrolMembers.teamId))
+          .where(where)
+          .orderBy(...orderBy),
+    });
     return ids.map((id) => rows.filter((r) => r.blockId === id).map((r) => r.member));
   });
-
-function inBlock(block: BlockRow): SQL {
-  return or(...block.communityCodes.map((c) => withinSql(alerts.jurisdictionCode, c)))!;
-}
 
 /**
  * The weekly plan of a block: its weekly patrol hours spread over the hours of the week in
@@ -82,11 +73,17 @@ export async function blockShiftPlan(ctx: Ctx, block: BlockRow, opts: { weeks?: 
   const until = opts.until ?? ctx.now();
   const weeks = Math.min(Math.max(opts.weeks ?? 4, 1), 52);
   const from = new Date(until.getTime() - weeks * 7 * 24 * 3_600_000);
-  const incidents = await ctx.db
-    .select({ id: alerts.id, occurredAt: alerts.occurredAt })
-    .from(alerts)
-    .where(and(inBlock(block), inScope(ctx, alerts.jurisdictionCode), gte(alerts.occurredAt, from), lt(alerts.occurredAt, until)))
-    .orderBy(alerts.occurredAt, alerts.id);
+  const incidents = await scopedRead(ctx, alertReads, {
+    within: block.communityCodes,
+    where: [gte(alerts.occurredAt, from), lt(alerts.occurredAt, until)],
+    orderBy: [alerts.occurredAt, alerts.id],
+    from: (where, orderBy) =>
+      ctx.db
+        .select({ id: alerts.id, occurredAt: alerts.occurredAt })
+        .from(alerts)
+        .where(where)
+        .orderBy(...orderBy),
+  });
   return { from, until, ...weeklyShiftPlan({ availableHours: block.weeklyPatrolHours, incidents }) };
 }
 
@@ -137,10 +134,11 @@ export async function memberAssessment(
   const count = async (from: string, to: string) =>
     block
       ? (
-          await ctx.db
-            .select({ id: alerts.id })
-            .from(alerts)
-            .where(and(inBlock(block), inScope(ctx, alerts.jurisdictionCode), gte(alerts.occurredAt, shanghaiTime(from)), lt(alerts.occurredAt, shanghaiTime(addDays(to, 1)))))
+          await scopedRead(ctx, alertReads, {
+            within: block.communityCodes,
+            where: [gte(alerts.occurredAt, shanghaiTime(from)), lt(alerts.occurredAt, shanghaiTime(addDays(to, 1)))],
+            from: (where) => ctx.db.select({ id: alerts.id }).from(alerts).where(where),
+          })
         ).length
       : 0;
   const blockIncidents = await count(input.from, input.to);

@@ -1,6 +1,7 @@
 import { and, eq, gt, lt, type SQL } from 'drizzle-orm';
-import { requireWritableJurisdiction, anyOf, inScope, isWithin, loader, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
+import { requireWritableJurisdiction, anyOf, isWithin, loader, runMutation, scopedRead, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
+import { checkpointReads, dutyLogReads, teamReads } from '../reads.js';
 import {
   assessShift,
   coverageGaps,
@@ -80,31 +81,18 @@ export async function addPatrolMember(ctx: Ctx, input: { teamId: string; name: s
 }
 
 export async function listCheckpoints(ctx: Ctx, filter: { jurisdictionCode?: string | null; kind?: CheckpointKind | null }, args: ConnectionArgs) {
-  const conds: (SQL | undefined)[] = [
-    inScope(ctx, checkpoints.jurisdictionCode),
-    filter.jurisdictionCode ? withinSql(checkpoints.jurisdictionCode, filter.jurisdictionCode) : undefined,
-    filter.kind ? eq(checkpoints.kind, filter.kind) : undefined,
-  ];
-  return paginate<CheckpointRow>(ctx, {
-    args,
-    keys: [
-      { column: checkpoints.jurisdictionCode, of: (r) => r.jurisdictionCode },
-      { column: checkpoints.id, of: (r) => r.id },
-    ],
-    fetch: selectPage(ctx.db, checkpoints, conds),
+  return scopedRead(ctx, checkpointReads, {
+    within: filter.jurisdictionCode,
+    where: [filter.kind ? eq(checkpoints.kind, filter.kind) : undefined],
+    page: { args, keys: ['jurisdictionCode', 'id'] },
   });
 }
 
 export async function listPatrolTeams(ctx: Ctx, filter: { jurisdictionCode?: string | null; level?: TeamLevel | null }, args: ConnectionArgs) {
-  const conds: (SQL | undefined)[] = [
-    inScope(ctx, patrolTeams.jurisdictionCode),
-    filter.jurisdictionCode ? withinSql(patrolTeams.jurisdictionCode, filter.jurisdictionCode) : undefined,
-    filter.level ? eq(patrolTeams.level, filter.level) : undefined,
-  ];
-  return paginate<TeamRow>(ctx, {
-    args,
-    keys: [{ column: patrolTeams.id, of: (r) => r.id }],
-    fetch: selectPage(ctx.db, patrolTeams, conds),
+  return scopedRead(ctx, teamReads, {
+    within: filter.jurisdictionCode,
+    where: [filter.level ? eq(patrolTeams.level, filter.level) : undefined],
+    page: { args, keys: ['id'] },
   });
 }
 
@@ -128,10 +116,7 @@ function dutyAtCheckpoints(ctx: Ctx, from: string, to: string) {
   const start = shanghaiTime(from);
   const end = shanghaiTime(addDays(to, 1));
   return loader<string, DutyLogRow[]>(ctx, `patrol.dutyAt:${from}:${to}`, async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(dutyLogs)
-      .where(and(anyOf(dutyLogs.checkpointId, [...ids]), lt(dutyLogs.startAt, end), gt(dutyLogs.endAt, start), inScope(ctx, dutyLogs.jurisdictionCode)));
+    const rows = await scopedRead(ctx, dutyLogReads, { where: [anyOf(dutyLogs.checkpointId, [...ids]), lt(dutyLogs.startAt, end), gt(dutyLogs.endAt, start)] });
     const by = new Map<string, DutyLogRow[]>();
     for (const r of rows) by.set(r.checkpointId!, [...(by.get(r.checkpointId!) ?? []), r]);
     return ids.map((id) => by.get(id) ?? []);

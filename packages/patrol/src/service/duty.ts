@@ -4,19 +4,17 @@ import {
   anyOf,
   assertInScope,
   indexBy,
-  inScope,
   loader,
   notFound,
-  paginate,
   requireActor,
   runMutation,
-  selectPage,
-  withinSql,
+  scopedRead,
   type ConnectionArgs,
   type Ctx,
   isUuid,
 } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
+import { dutyLogReads } from '../reads.js';
 import type { Task } from '../rules/index.js';
 import { dutyLogs, patrolMembers, type DutyLogRow } from '../tables.js';
 import { checkpointLoader } from './common.js';
@@ -77,23 +75,16 @@ export interface DutyLogFilter {
 
 /** Duty logs in the caller's subtree, latest first; a time range keeps logs overlapping it. */
 export async function listDutyLogs(ctx: Ctx, filter: DutyLogFilter, args: ConnectionArgs) {
-  const conds: (SQL | undefined)[] = [
-    inScope(ctx, dutyLogs.jurisdictionCode),
-    filter.jurisdictionCode ? withinSql(dutyLogs.jurisdictionCode, filter.jurisdictionCode) : undefined,
+  return scopedRead(ctx, dutyLogReads, {
+    within: filter.jurisdictionCode,
+    where: [
     filter.checkpointId ? eq(dutyLogs.checkpointId, filter.checkpointId) : undefined,
     filter.memberId ? eq(dutyLogs.memberId, filter.memberId) : undefined,
     filter.task ? eq(dutyLogs.task, filter.task) : undefined,
     filter.from ? gte(dutyLogs.endAt, filter.from) : undefined,
     filter.to ? lte(dutyLogs.startAt, filter.to) : undefined,
-  ];
-  return paginate<DutyLogRow>(ctx, {
-    args,
-    direction: 'desc',
-    keys: [
-      { column: dutyLogs.startAt, of: (r) => r.startAt },
-      { column: dutyLogs.id, of: (r) => r.id },
     ],
-    fetch: selectPage(ctx.db, dutyLogs, conds),
+    page: { args, direction: 'desc', keys: ['startAt', 'id'] },
   });
 }
 
@@ -101,10 +92,7 @@ export const dutyLogLoader = (ctx: Ctx) =>
   loader<string, DutyLogRow>(ctx, 'patrol.dutyLog', async (ids) => {
     const valid = ids.filter(isUuid);
     const rows = valid.length
-      ? await ctx.db
-          .select()
-          .from(dutyLogs)
-          .where(and(anyOf(dutyLogs.id, valid), inScope(ctx, dutyLogs.jurisdictionCode)))
+      ? await scopedRead(ctx, dutyLogReads, { where: [anyOf(dutyLogs.id, valid)] })
       : [];
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('duty log'));
   });
