@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import { anyOf, groupBy, indexBy, inScope, loader, notFound, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
+import { anyOf, groupBy, indexBy, inScope, loader, notFound, scopedRead, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
+import { disputeReads, partyReads, proposalReads, roundReads, stepReads } from '../reads.js';
 import {
   disputeParties,
   disputes,
@@ -29,10 +30,7 @@ export const actorId = (ctx: Ctx) => ctx.actor?.id ?? 'system';
 
 export function disputeLoader(ctx: Ctx) {
   return loader<string, DisputeRow>(ctx, 'disputes.dispute', async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(disputes)
-      .where(and(anyOf(disputes.id, uuids(ids)), inScope(ctx, disputes.jurisdictionCode)));
+    const rows = await scopedRead(ctx, disputeReads, { where: [anyOf(disputes.id, uuids(ids))] });
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('dispute'));
   });
 }
@@ -61,42 +59,28 @@ export function visibleOrganisation(orgCode: string, scope: string): boolean {
 
 export function roundLoader(ctx: Ctx) {
   return loader<string, RoundRow>(ctx, 'disputes.round', async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(screeningRounds)
-      .where(and(anyOf(screeningRounds.id, uuids(ids)), inScope(ctx, screeningRounds.jurisdictionCode)));
+    const rows = await scopedRead(ctx, roundReads, { where: [anyOf(screeningRounds.id, uuids(ids))] });
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('screening round'));
   });
 }
 
 export function proposalLoader(ctx: Ctx) {
   return loader<string, ProposalRow>(ctx, 'disputes.proposal', async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(vetoProposals)
-      .where(and(anyOf(vetoProposals.id, uuids(ids)), inScope(ctx, vetoProposals.jurisdictionCode)));
+    const rows = await scopedRead(ctx, proposalReads, { where: [anyOf(vetoProposals.id, uuids(ids))] });
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('veto proposal'));
   });
 }
 
 export function partiesLoader(ctx: Ctx) {
   return loader<string, PartyRow[]>(ctx, 'disputes.parties', async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(disputeParties)
-      .where(and(anyOf(disputeParties.disputeId, uuids(ids)), inScope(ctx, disputeParties.jurisdictionCode)))
-      .orderBy(disputeParties.disputeId, disputeParties.seq);
+    const rows = await scopedRead(ctx, partyReads, { where: [anyOf(disputeParties.disputeId, uuids(ids))], orderBy: [disputeParties.disputeId, disputeParties.seq] });
     return groupBy(ids, rows, (r) => r.disputeId);
   });
 }
 
 export function stepsLoader(ctx: Ctx) {
   return loader<string, StepRow[]>(ctx, 'disputes.steps', async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(disputeSteps)
-      .where(and(anyOf(disputeSteps.disputeId, uuids(ids)), inScope(ctx, disputeSteps.jurisdictionCode)))
-      .orderBy(disputeSteps.disputeId, disputeSteps.seq);
+    const rows = await scopedRead(ctx, stepReads, { where: [anyOf(disputeSteps.disputeId, uuids(ids))], orderBy: [disputeSteps.disputeId, disputeSteps.seq] });
     return groupBy(ids, rows, (r) => r.disputeId);
   });
 }

@@ -6,16 +6,15 @@ import {
   inScope,
   isInScope,
   isWithin,
-  paginate,
   runMutation,
-  selectPage,
-  withinSql,
+  scopedRead,
   type ConnectionArgs,
   type Ctx,
   type TxCtx,
   chinaDateOf,
 } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
+import { disputeReads } from '../reads.js';
 import { followUpDue, mediationDeadline, nextFollowUpAfterVisit } from '../rules/deadlines.js';
 import { handlingLevelOf, nextLevel, organisationCovers, type HandlingLevel } from '../rules/levels.js';
 import {
@@ -332,10 +331,8 @@ export interface DisputeFilter {
   registeredTo?: string | null;
 }
 
-function conditions(ctx: Ctx, f: DisputeFilter): (SQL | undefined)[] {
+function conditions(f: DisputeFilter): (SQL | undefined)[] {
   return [
-    inScope(ctx, disputes.jurisdictionCode),
-    f.jurisdictionCode ? withinSql(disputes.jurisdictionCode, f.jurisdictionCode) : undefined,
     f.status ? eq(disputes.status, f.status) : undefined,
     f.kind ? eq(disputes.kind, f.kind) : undefined,
     f.riskLevel ? eq(disputes.riskLevel, f.riskLevel) : undefined,
@@ -351,39 +348,25 @@ const prevDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) - 86_400_00
 
 /** Disputes in the caller's jurisdiction, newest registration first. */
 export function listDisputes(ctx: Ctx, f: DisputeFilter, args: ConnectionArgs) {
-  return paginate<DisputeRow>(ctx, {
-    args,
-    direction: 'desc',
-    keys: [
-      { column: disputes.registeredOn, of: (r) => r.registeredOn },
-      { column: disputes.id, of: (r) => r.id },
-    ],
-    fetch: selectPage(ctx.db, disputes, conditions(ctx, f)),
-  });
+  return scopedRead(ctx, disputeReads, { within: f.jurisdictionCode, where: conditions(f), page: { args, direction: 'desc', keys: ['registeredOn', 'id'] } });
 }
 
 /** Open disputes past their level's deadline on asOf (default today), most overdue first. */
 export function listOverdueDisputes(ctx: Ctx, f: { asOf?: string | null; jurisdictionCode?: string | null; level?: HandlingLevel | null }, args: ConnectionArgs) {
   const asOf = f.asOf ?? today(ctx);
-  return paginate<DisputeRow>(ctx, {
-    args,
-    keys: [
-      { column: disputes.deadline, of: (r) => r.deadline },
-      { column: disputes.id, of: (r) => r.id },
-    ],
-    fetch: selectPage(ctx.db, disputes, [...conditions(ctx, { jurisdictionCode: f.jurisdictionCode, level: f.level }), anyOf(disputes.status, OPEN_STATUSES), lt(disputes.deadline, asOf)]),
+  return scopedRead(ctx, disputeReads, {
+    within: f.jurisdictionCode,
+    where: [...conditions({ level: f.level }), anyOf(disputes.status, OPEN_STATUSES), lt(disputes.deadline, asOf)],
+    page: { args, keys: ['deadline', 'id'] },
   });
 }
 
 /** Resolved disputes whose follow-up visit is due by asOf (default today), earliest first. */
 export function listFollowUpsDue(ctx: Ctx, f: { asOf?: string | null; jurisdictionCode?: string | null }, args: ConnectionArgs) {
   const asOf = f.asOf ?? today(ctx);
-  return paginate<DisputeRow>(ctx, {
-    args,
-    keys: [
-      { column: disputes.followUpDueOn, of: (r) => r.followUpDueOn! },
-      { column: disputes.id, of: (r) => r.id },
-    ],
-    fetch: selectPage(ctx.db, disputes, [...conditions(ctx, { jurisdictionCode: f.jurisdictionCode, status: 'resolved' }), lte(disputes.followUpDueOn, asOf)]),
+  return scopedRead(ctx, disputeReads, {
+    within: f.jurisdictionCode,
+    where: [...conditions({ status: 'resolved' }), lte(disputes.followUpDueOn, asOf)],
+    page: { args, keys: ['followUpDueOn', 'id'] },
   });
 }

@@ -1,6 +1,7 @@
 import { eq, type SQL } from 'drizzle-orm';
-import { requireWritableJurisdiction, inScope, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { requireWritableJurisdiction, runMutation, scopedRead, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
+import { organisationReads } from '../reads.js';
 import { handlingLevelOf, ORGANISATION_LEVELS } from '../rules/levels.js';
 import type { DisputeKind, OrganisationKind } from '../rules/vocabulary.js';
 import { mediationOrganisations, type OrganisationRow } from '../tables.js';
@@ -31,17 +32,9 @@ export async function registerMediationOrganisation(
 
 /** Organisations inside the caller's jurisdiction, by (jurisdiction, id). */
 export function listMediationOrganisations(ctx: Ctx, f: { jurisdictionCode?: string | null; kind?: OrganisationKind | null }, args: ConnectionArgs) {
-  const conds: (SQL | undefined)[] = [
-    inScope(ctx, mediationOrganisations.jurisdictionCode),
-    f.jurisdictionCode ? withinSql(mediationOrganisations.jurisdictionCode, f.jurisdictionCode) : undefined,
-    f.kind ? eq(mediationOrganisations.kind, f.kind) : undefined,
-  ];
-  return paginate<OrganisationRow>(ctx, {
-    args,
-    keys: [
-      { column: mediationOrganisations.jurisdictionCode, of: (r) => r.jurisdictionCode },
-      { column: mediationOrganisations.id, of: (r) => r.id },
-    ],
-    fetch: selectPage(ctx.db, mediationOrganisations, conds),
+  return scopedRead(ctx, organisationReads, {
+    within: f.jurisdictionCode,
+    where: [f.kind ? eq(mediationOrganisations.kind, f.kind) : undefined],
+    page: { args, keys: ['jurisdictionCode', 'id'] },
   });
 }

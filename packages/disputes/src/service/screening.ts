@@ -1,6 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { anyOf, requireWritableJurisdiction, inScope, loader, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { anyOf, requireWritableJurisdiction, loader, runMutation, scopedRead, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
+import { disputeReads, roundReads } from '../reads.js';
 import { periodRange } from '../rules/rates.js';
 import { disputes, screeningRounds, type RoundRow } from '../tables.js';
 import { actorId, today } from './common.js';
@@ -25,19 +26,10 @@ export async function recordScreeningRound(
 }
 
 export function listScreeningRounds(ctx: Ctx, f: { jurisdictionCode?: string | null; period?: string | null }, args: ConnectionArgs) {
-  const conds: (SQL | undefined)[] = [
-    inScope(ctx, screeningRounds.jurisdictionCode),
-    f.jurisdictionCode ? withinSql(screeningRounds.jurisdictionCode, f.jurisdictionCode) : undefined,
-    f.period ? eq(screeningRounds.period, f.period) : undefined,
-  ];
-  return paginate<RoundRow>(ctx, {
-    args,
-    direction: 'desc',
-    keys: [
-      { column: screeningRounds.startedOn, of: (r) => r.startedOn },
-      { column: screeningRounds.id, of: (r) => r.id },
-    ],
-    fetch: selectPage(ctx.db, screeningRounds, conds),
+  return scopedRead(ctx, roundReads, {
+    within: f.jurisdictionCode,
+    where: [f.period ? eq(screeningRounds.period, f.period) : undefined],
+    page: { args, direction: 'desc', keys: ['startedOn', 'id'] },
   });
 }
 
@@ -50,16 +42,20 @@ export interface RoundFindings {
 /** What each round found: counts of the disputes registered with it, one statement per page of rounds. */
 export function roundFindingsLoader(ctx: Ctx) {
   return loader<string, RoundFindings>(ctx, 'disputes.roundFindings', async (ids) => {
-    const rows = await ctx.db
-      .select({
-        roundId: disputes.screeningRoundId,
-        disputes: sql<number>`count(*)::int`,
-        resolved: sql<number>`(count(*) filter (where ${disputes.status} = 'resolved'))::int`,
-        massIncidentRisk: sql<number>`(count(*) filter (where ${disputes.massIncidentRisk}))::int`,
-      })
-      .from(disputes)
-      .where(and(anyOf(disputes.screeningRoundId, [...ids]), inScope(ctx, disputes.jurisdictionCode)))
-      .groupBy(disputes.screeningRoundId);
+    const rows = await scopedRead(ctx, disputeReads, {
+      where: [anyOf(disputes.screeningRoundId, [...ids])],
+      from: (where) =>
+        ctx.db
+          .select({
+            roundId: disputes.screeningRoundId,
+            disputes: sql<number>`count(*)::int`,
+            resolved: sql<number>`(count(*) filter (where ${disputes.status} = 'resolved'))::int`,
+            massIncidentRisk: sql<number>`(count(*) filter (where ${disputes.massIncidentRisk}))::int`,
+          })
+          .from(disputes)
+          .where(where)
+          .groupBy(disputes.screeningRoundId),
+    });
     const m = new Map(rows.map((r) => [r.roundId, r]));
     return ids.map((id) => {
       const r = m.get(id);

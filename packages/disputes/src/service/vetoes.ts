@@ -1,6 +1,7 @@
 import { and, eq, type SQL } from 'drizzle-orm';
-import { assertVersion, requireWritableJurisdiction, inScope, isWithin, notFound, paginate, runMutation, selectPage, withinSql, type ConnectionArgs, type Ctx, isUuid } from '@safecity/core';
+import { assertVersion, requireWritableJurisdiction, inScope, isWithin, notFound, runMutation, scopedRead, type ConnectionArgs, type Ctx, isUuid } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
+import { proposalReads } from '../reads.js';
 import { mayProposeVeto } from '../rules/levels.js';
 import type { OrganisationKind } from '../rules/vocabulary.js';
 import { vetoProposals, type ProposalRow } from '../tables.js';
@@ -71,18 +72,9 @@ export async function decideVetoProposal(ctx: Ctx, input: { proposalId: string; 
 }
 
 export function listVetoProposals(ctx: Ctx, f: { status?: 'pending' | 'accepted' | 'rejected' | null; jurisdictionCode?: string | null }, args: ConnectionArgs) {
-  const conds: (SQL | undefined)[] = [
-    inScope(ctx, vetoProposals.jurisdictionCode),
-    f.jurisdictionCode ? withinSql(vetoProposals.jurisdictionCode, f.jurisdictionCode) : undefined,
-    f.status ? eq(vetoProposals.status, f.status) : undefined,
-  ];
-  return paginate<ProposalRow>(ctx, {
-    args,
-    direction: 'desc',
-    keys: [
-      { column: vetoProposals.proposedAt, of: (r) => r.proposedAt },
-      { column: vetoProposals.id, of: (r) => r.id },
-    ],
-    fetch: selectPage(ctx.db, vetoProposals, conds),
+  return scopedRead(ctx, proposalReads, {
+    within: f.jurisdictionCode,
+    where: [f.status ? eq(vetoProposals.status, f.status) : undefined],
+    page: { args, direction: 'desc', keys: ['proposedAt', 'id'] },
   });
 }
