@@ -1,4 +1,4 @@
-import { sql, type RelationSpec, type TableSpec } from '@safecity/core';
+import { sql, type RelationSpec, type ScopedTable } from '@safecity/core';
 import { creditListEntries, creditSubjects } from './tables.js';
 
 /**
@@ -6,7 +6,7 @@ import { creditListEntries, creditSubjects } from './tables.js';
  * column and the relations a read may follow. The planner applies the caller's jurisdiction on
  * every level.
  */
-export const entryReads: TableSpec = { table: creditListEntries, jurisdiction: 'jurisdictionCode' };
+export const entryReads: ScopedTable<typeof creditListEntries> = { table: creditListEntries, jurisdiction: 'jurisdictionCode' };
 
 /**
  * A subject has at most one open entry per list (red, black: a new proposal is refused while one
@@ -33,4 +33,4 @@ export function activeEntriesOn(asOf: string): RelationSpec {
   };
 }
 
-export const subjectReads: TableSpec = { table: creditSubjects, jurisdiction: 'jurisdictionCode' };
+export const subjectReads: ScopedTable<typeof creditSubjects> = { table: creditSubjects, jurisdiction: 'jurisdictionCode' };

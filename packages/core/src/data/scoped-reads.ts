@@ -31,6 +31,11 @@ export interface ScopedReadOptions<T extends PgTable, R> {
    * own scope, never instead of it. Null or undefined: no such filter; an empty list: no row.
    */
   within?: string | readonly string[] | null;
+  /**
+   * `public`: a read everyone may make whatever their jurisdiction (a published list), so the
+   * caller's scope is not applied; `within` still is. Named here so a reviewer sees it.
+   */
+  audience?: 'caller' | 'public';
   /** The module's own conditions (undefined entries are skipped). */
   where?: (SQL | undefined)[];
   /** A list's order (ignored for a page, whose order is its keys). */
@@ -54,9 +59,10 @@ function columnOf(spec: ScopedTable, prop: string): PgColumn {
 }
 
 /** The caller's scope and the optional division filter on the table's declared jurisdiction column. */
-function scopeConditions(ctx: Ctx, spec: ScopedTable, within: ScopedReadOptions<PgTable, unknown>['within']): SQL[] {
+function scopeConditions(ctx: Ctx, spec: ScopedTable, o: Pick<ScopedReadOptions<PgTable, unknown>, 'within' | 'audience'>): SQL[] {
   const col = columnOf(spec, spec.jurisdiction);
-  const conds = [inScope(ctx, col)];
+  const conds = o.audience === 'public' ? [] : [inScope(ctx, col)];
+  const within = o.within;
   if (typeof within === 'string') conds.push(withinSql(col, within));
   else if (within) conds.push(within.length ? or(...within.map((code) => withinSql(col, code)))! : sql`false`);
   return conds;
@@ -90,7 +96,7 @@ function everyColumn<R>(ctx: Ctx, table: PgTable) {
 export function scopedRead<T extends PgTable, R = RowOf<T>>(ctx: Ctx, spec: ScopedTable<T>, o: ScopedReadOptions<T, R> & { page: ScopedPageOrder<T> }): Promise<Page<R>>;
 export function scopedRead<T extends PgTable, R = RowOf<T>>(ctx: Ctx, spec: ScopedTable<T>, o?: ScopedReadOptions<T, R>): Promise<R[]>;
 export function scopedRead<T extends PgTable, R = RowOf<T>>(ctx: Ctx, spec: ScopedTable<T>, o: ScopedReadOptions<T, R> = {}): Promise<Page<R> | R[]> {
-  const base = [...scopeConditions(ctx, spec as ScopedTable, o.within), ...(o.where ?? [])];
+  const base = [...scopeConditions(ctx, spec as ScopedTable, o), ...(o.where ?? [])];
   const from = o.from ?? everyColumn<R>(ctx, spec.table);
   if (!o.page) {
     const orderBy = (o.orderBy ?? []).map((c) => sql`${c}`);

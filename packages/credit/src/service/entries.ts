@@ -1,7 +1,8 @@
 import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { anyOf, groupBy, indexBy, inScope, loader, notFound, paginate, runMutation, withinSql, type ConnectionArgs, type Ctx, type Db, type TxCtx, isUuid } from '@safecity/core';
+import { anyOf, groupBy, indexBy, inScope, loader, notFound, runMutation, scopedRead, type ConnectionArgs, type ScopedReadOptions, type Ctx, type Db, type TxCtx, isUuid } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
+import { entryReads } from '../reads.js';
 import { entryStatus, isSelfDecision, type EntryStatus, type ListType, type Proposal, type ReasonCategory } from '../rules.js';
 import { creditListDecisions, creditListEntries, type DecisionRow, type EntryRow, type SubjectRow } from '../tables.js';
 import { getSubjectByCode, today } from './subjects.js';
@@ -61,7 +62,7 @@ export function statusFromDecisions(e: EntryRow, decisions: DecisionRow[], asOf:
 export function entryLoader(ctx: Ctx, asOf = today(ctx)) {
   return loader<string, EntryView>(ctx, `credit.entry:${asOf}`, async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length ? await selectEntries(ctx.db, asOf).where(and(anyOf(creditListEntries.id, valid), inScope(ctx, creditListEntries.jurisdictionCode))) : [];
+    const rows = valid.length ? await scopedRead(ctx, entryReads, { where: [anyOf(creditListEntries.id, valid)], from: (where) => selectEntries(ctx.db, asOf).where(where) }) : [];
     return indexBy(
       ids,
       rows.map((r) => toView(r, asOf)),
@@ -107,38 +108,35 @@ export async function listEntries(ctx: Ctx, f: EntryFilter, args: ConnectionArgs
   const asOf = f.asOf ?? today(ctx);
   let subject: SubjectRow | null = null;
   if (f.creditCode) subject = await getSubjectByCode(ctx, f.creditCode);
-  return pageOfEntries(ctx, asOf, args, [
-    inScope(ctx, creditListEntries.jurisdictionCode),
-    f.listType ? eq(creditListEntries.listType, f.listType) : undefined,
-    f.status ? eq(entryStatusSql(asOf), f.status) : undefined,
-    f.jurisdictionCode ? withinSql(creditListEntries.jurisdictionCode, f.jurisdictionCode) : undefined,
-    subject ? eq(creditListEntries.subjectId, subject.id) : undefined,
-  ]);
+  return pageOfEntries(ctx, asOf, args, {
+    within: f.jurisdictionCode,
+    where: [
+      f.listType ? eq(creditListEntries.listType, f.listType) : undefined,
+      f.status ? eq(entryStatusSql(asOf), f.status) : undefined,
+      subject ? eq(creditListEntries.subjectId, subject.id) : undefined,
+    ],
+  });
 }
 
 /** The published list (公示): active entries of one list, city-wide, readable by anyone. */
 export async function publishedEntries(ctx: Ctx, f: { listType: ListType; jurisdictionCode?: string | null }, args: ConnectionArgs) {
   const asOf = today(ctx);
-  return pageOfEntries(ctx, asOf, args, [
-    eq(creditListEntries.listType, f.listType),
-    eq(entryStatusSql(asOf), 'active'),
-    f.jurisdictionCode ? withinSql(creditListEntries.jurisdictionCode, f.jurisdictionCode) : undefined,
-  ]);
+  return pageOfEntries(ctx, asOf, args, {
+    audience: 'public',
+    within: f.jurisdictionCode,
+    where: [eq(creditListEntries.listType, f.listType), eq(entryStatusSql(asOf), 'active')],
+  });
 }
 
-function pageOfEntries(ctx: Ctx, asOf: string, args: ConnectionArgs, conds: (SQL | undefined)[]) {
-  return paginate<EntryView>(ctx, {
-    args,
-    direction: 'desc',
-    keys: [
-      { column: creditListEntries.startDate, of: (r) => r.startDate },
-      { column: creditListEntries.id, of: (r) => r.id },
-    ],
-    fetch: async (cursor, orderBy, limit) => {
+function pageOfEntries(ctx: Ctx, asOf: string, args: ConnectionArgs, o: Pick<ScopedReadOptions<typeof creditListEntries, EntryView>, 'audience' | 'within' | 'where'>) {
+  return scopedRead(ctx, entryReads, {
+    ...o,
+    page: { args, direction: 'desc', keys: ['startDate', 'id'] },
+    from: async (where, orderBy, limit) => {
       const rows = await selectEntries(ctx.db, asOf)
-        .where(and(...conds, cursor))
+        .where(where)
         .orderBy(...orderBy)
-        .limit(limit);
+        .limit(limit!);
       return rows.map((r) => toView(r, asOf));
     },
   });

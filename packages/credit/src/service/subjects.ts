@@ -4,13 +4,11 @@ import {
   requireWritableJurisdiction,
   groupBy,
   indexBy,
-  inScope,
   isWithin,
   loader,
   notFound,
-  paginate,
   runMutation,
-  withinSql,
+  scopedRead,
   type ConnectionArgs,
   type Ctx,
   type TxCtx,
@@ -19,6 +17,7 @@ import {
   containsPattern,
 } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
+import { subjectReads } from '../reads.js';
 import type { SubjectKind } from '../rules.js';
 import { creditRecords, creditSubjects, type RecordRow, type SubjectRow } from '../tables.js';
 
@@ -28,10 +27,7 @@ export function subjectLoader(ctx: Ctx) {
   return loader<string, SubjectRow>(ctx, 'credit.subject', async (ids) => {
     const valid = ids.filter(isUuid);
     const rows = valid.length
-      ? await ctx.db
-          .select()
-          .from(creditSubjects)
-          .where(and(anyOf(creditSubjects.id, valid), inScope(ctx, creditSubjects.jurisdictionCode)))
+      ? await scopedRead(ctx, subjectReads, { where: [anyOf(creditSubjects.id, valid)] })
       : [];
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('credit subject'));
   });
@@ -40,10 +36,7 @@ export function subjectLoader(ctx: Ctx) {
 /** Subjects by credit code inside the caller's scope; null when none. */
 export function subjectByCodeLoader(ctx: Ctx) {
   return loader<string, SubjectRow | null>(ctx, 'credit.subjectByCode', async (codes) => {
-    const rows = await ctx.db
-      .select()
-      .from(creditSubjects)
-      .where(and(anyOf(creditSubjects.creditCode, [...codes]), inScope(ctx, creditSubjects.jurisdictionCode)));
+    const rows = await scopedRead(ctx, subjectReads, { where: [anyOf(creditSubjects.creditCode, [...codes])] });
     return indexBy(codes, rows, (r) => r.creditCode);
   });
 }
@@ -66,23 +59,10 @@ export function recordsBySubjectLoader(ctx: Ctx) {
 }
 
 export async function listSubjects(ctx: Ctx, filter: { jurisdictionCode?: string | null; nameContains?: string | null }, args: ConnectionArgs) {
-  return paginate<SubjectRow>(ctx, {
-    args,
-    keys: [{ column: creditSubjects.creditCode, of: (r) => r.creditCode }],
-    fetch: (cursor, orderBy, limit) =>
-      ctx.db
-        .select()
-        .from(creditSubjects)
-        .where(
-          and(
-            inScope(ctx, creditSubjects.jurisdictionCode),
-            filter.jurisdictionCode ? withinSql(creditSubjects.jurisdictionCode, filter.jurisdictionCode) : undefined,
-            filter.nameContains ? like(creditSubjects.name, containsPattern(filter.nameContains)) : undefined,
-            cursor,
-          ),
-        )
-        .orderBy(...orderBy)
-        .limit(limit),
+  return scopedRead(ctx, subjectReads, {
+    within: filter.jurisdictionCode,
+    where: [filter.nameContains ? like(creditSubjects.name, containsPattern(filter.nameContains)) : undefined],
+    page: { args, keys: ['creditCode'] },
   });
 }
 
