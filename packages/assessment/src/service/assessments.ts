@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
-import { anyOf, assertVersion, groupBy, inScope, loader, notFound, runMutation, withinSql, type Ctx, type TxCtx, type MajorEventKind, isUuid } from '@safecity/core';
+import { anyOf, assertVersion, groupBy, inScope, loader, notFound, runMutation, scopedRead, withinSql, type Ctx, type TxCtx, type MajorEventKind, isUuid } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
+import { assessmentReads } from '../reads.js';
 import type { Category } from '../rules/categories.js';
 import type { IsoDate } from '../rules/dates.js';
 import { gradeAfter, type GradePolicy } from '../rules/grade.js';
@@ -243,10 +244,7 @@ export function assessmentLoader(ctx: Ctx) {
   return loader<string, AssessmentRow>(ctx, 'assessment.assessment', async (ids) => {
     const valid = ids.filter(isUuid);
     const rows = valid.length
-      ? await ctx.db
-          .select()
-          .from(unitAssessments)
-          .where(and(anyOf(unitAssessments.id, valid), inScope(ctx, unitAssessments.jurisdictionCode)))
+      ? await scopedRead(ctx, assessmentReads, { where: [anyOf(unitAssessments.id, valid)] })
       : [];
     const m = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => m.get(id) ?? notFound('assessment'));

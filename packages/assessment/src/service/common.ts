@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import { anyOf, indexBy, inScope, loader, notFound, type Ctx, type TxCtx, isUuid } from '@safecity/core';
+import { anyOf, indexBy, inScope, loader, notFound, scopedRead, type Ctx, type TxCtx, isUuid } from '@safecity/core';
+import { unitReads } from '../reads.js';
 import { chinaDateOf, type IsoDate } from '../rules/dates.js';
 import type { FactKind } from '../rules/standing.js';
 import { safeUnits, unitHistory } from '../tables.js';
@@ -14,10 +15,7 @@ export function unitLoader(ctx: Ctx) {
   return loader<string, UnitRow>(ctx, 'assessment.unit', async (ids) => {
     const valid = ids.filter(isUuid);
     const rows = valid.length
-      ? await ctx.db
-          .select()
-          .from(safeUnits)
-          .where(and(anyOf(safeUnits.id, valid), inScope(ctx, safeUnits.jurisdictionCode)))
+      ? await scopedRead(ctx, unitReads, { where: [anyOf(safeUnits.id, valid)] })
       : [];
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('safe unit'));
   });

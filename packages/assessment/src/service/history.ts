@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { CoreErrors, inScope, isWithin, levelOf, requireActor, requireWritableJurisdiction, runMutation, withinSql, type Ctx } from '@safecity/core';
+import { CoreErrors, inScope, isWithin, levelOf, requireActor, requireWritableJurisdiction, runMutation, scopedRead, type Ctx } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
+import { evaluationReads, unitReads } from '../reads.js';
 import { endOfChinaDay, type IsoDate } from '../rules/dates.js';
 import { standingOn, timelineOrder, type HistoryFact, type Standing } from '../rules/standing.js';
 import { DEFAULT_WEIGHTS, threeInOne, weightsProblems, type EvaluationWeights } from '../rules/three-in-one.js';
@@ -67,17 +68,22 @@ export async function zeroCaseRates(ctx: Ctx, input: { from: IsoDate; to: IsoDat
   const len = LEVEL_LENGTH[input.level ?? 'district'];
   const jur = sql<string>`substr(${safeUnits.jurisdictionCode}, 1, ${sql.raw(String(len))})`;
   const hasCase = sql`exists (select 1 from ${majorEvents} where ${majorEvents.unitId} = ${safeUnits.id} and ${majorEvents.occurredOn} between ${input.from} and ${input.to})`;
-  const rows = await ctx.db
-    .select({
-      category: safeUnits.category,
-      jurisdictionCode: jur,
-      units: sql<number>`count(*)::int`,
-      zeroCaseUnits: sql<number>`(count(*) filter (where not ${hasCase}))::int`,
-    })
-    .from(safeUnits)
-    .where(and(inScope(ctx, safeUnits.jurisdictionCode), withinSql(safeUnits.jurisdictionCode, under)))
-    .groupBy(safeUnits.category, jur)
-    .orderBy(asc(safeUnits.category), asc(jur));
+  const rows = await scopedRead(ctx, unitReads, {
+    within: under,
+    orderBy: [asc(safeUnits.category), asc(jur)],
+    from: (where, orderBy) =>
+      ctx.db
+        .select({
+          category: safeUnits.category,
+          jurisdictionCode: jur,
+          units: sql<number>`count(*)::int`,
+          zeroCaseUnits: sql<number>`(count(*) filter (where not ${hasCase}))::int`,
+        })
+        .from(safeUnits)
+        .where(where)
+        .groupBy(safeUnits.category, jur)
+        .orderBy(...orderBy),
+  });
   return rows.map((r) => ({ ...r, units: Number(r.units), zeroCaseUnits: Number(r.zeroCaseUnits), rate: r.units ? Math.round((Number(r.zeroCaseUnits) / Number(r.units)) * 10000) / 10000 : 0 }));
 }
 
@@ -131,10 +137,9 @@ export async function evaluateJurisdiction(ctx: Ctx, input: EvaluationWeights & 
 }
 
 export async function listEvaluations(ctx: Ctx, jurisdictionCode: string | null | undefined) {
-  return ctx.db
-    .select()
-    .from(jurisdictionEvaluations)
-    .where(and(inScope(ctx, jurisdictionEvaluations.jurisdictionCode), jurisdictionCode ? withinSql(jurisdictionEvaluations.jurisdictionCode, jurisdictionCode) : undefined))
-    .orderBy(desc(jurisdictionEvaluations.periodEnd), asc(jurisdictionEvaluations.jurisdictionCode))
-    .limit(200);
+  return scopedRead(ctx, evaluationReads, {
+    within: jurisdictionCode,
+    orderBy: [desc(jurisdictionEvaluations.periodEnd), asc(jurisdictionEvaluations.jurisdictionCode)],
+    limit: 200,
+  });
 }

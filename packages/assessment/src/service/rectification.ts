@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
-import { anyOf, assertVersion, CoreErrors, DomainError, groupBy, inScope, loader, notFound, officialCalendar, runMutation, type Ctx, type TxCtx, isUuid } from '@safecity/core';
+import { anyOf, assertVersion, CoreErrors, DomainError, groupBy, inScope, loader, notFound, officialCalendar, runMutation, scopedRead, type Ctx, type TxCtx, isUuid } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
+import { cardReads, investigationReads, orderReads } from '../reads.js';
 import { addDays, type IsoDate } from '../rules/dates.js';
 import { movesToNextBatch } from '../rules/rectification.js';
 import { addWorkingDays } from '../rules/working-days.js';
@@ -194,22 +195,14 @@ export async function settleOverdueRectifications(ctx: Ctx, opts: { unitIds?: st
 
 export function ordersOfUnitLoader(ctx: Ctx) {
   return loader<string, OrderRow[]>(ctx, 'assessment.ordersOfUnit', async (unitIds) => {
-    const rows = await ctx.db
-      .select()
-      .from(rectificationOrders)
-      .where(and(anyOf(rectificationOrders.unitId, [...unitIds]), inScope(ctx, rectificationOrders.jurisdictionCode)))
-      .orderBy(desc(rectificationOrders.issuedOn));
+    const rows = await scopedRead(ctx, orderReads, { where: [anyOf(rectificationOrders.unitId, [...unitIds])], orderBy: [desc(rectificationOrders.issuedOn)] });
     return groupBy(unitIds, rows, (r) => r.unitId);
   });
 }
 
 export function cardsOfUnitLoader(ctx: Ctx) {
   return loader<string, CardRow[]>(ctx, 'assessment.cardsOfUnit', async (unitIds) => {
-    const rows = await ctx.db
-      .select()
-      .from(yellowCards)
-      .where(and(anyOf(yellowCards.unitId, [...unitIds]), inScope(ctx, yellowCards.jurisdictionCode)))
-      .orderBy(desc(yellowCards.issuedOn));
+    const rows = await scopedRead(ctx, cardReads, { where: [anyOf(yellowCards.unitId, [...unitIds])], orderBy: [desc(yellowCards.issuedOn)] });
     return groupBy(unitIds, rows, (r) => r.unitId);
   });
 }
@@ -278,11 +271,7 @@ export async function concludeInvestigation(ctx: Ctx, input: { investigationId: 
 
 export function investigationsOfUnitLoader(ctx: Ctx) {
   return loader<string, InvestigationRow[]>(ctx, 'assessment.investigationsOfUnit', async (unitIds) => {
-    const rows = await ctx.db
-      .select()
-      .from(investigations)
-      .where(and(anyOf(investigations.unitId, [...unitIds]), inScope(ctx, investigations.jurisdictionCode)))
-      .orderBy(desc(investigations.openedOn));
+    const rows = await scopedRead(ctx, investigationReads, { where: [anyOf(investigations.unitId, [...unitIds])], orderBy: [desc(investigations.openedOn)] });
     return groupBy(unitIds, rows, (r) => r.unitId!);
   });
 }

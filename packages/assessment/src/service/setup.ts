@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, lte, max, sql } from 'drizzle-orm';
-import { requireWritableJurisdiction, CoreErrors, inScope, withinSql, isValidCreditCode, notFound, paginate, runMutation, type ConnectionArgs, type Ctx, type TxCtx, isUuid } from '@safecity/core';
+import { requireWritableJurisdiction, CoreErrors, isValidCreditCode, notFound, runMutation, scopedRead, type ConnectionArgs, type Ctx, type TxCtx, isUuid } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
+import { unitReads } from '../reads.js';
 import { addDays, type IsoDate } from '../rules/dates.js';
 import type { Category } from '../rules/categories.js';
 import { DEFAULT_GRADE_POLICY, type GradePolicy } from '../rules/grade.js';
@@ -227,23 +228,9 @@ export async function registerSafeUnit(
 }
 
 export async function listSafeUnits(ctx: Ctx, filter: { category?: Category | null; jurisdictionCode?: string | null; batchId?: string | null }, args: ConnectionArgs) {
-  return paginate<UnitRow>(ctx, {
-    args,
-    keys: [{ column: safeUnits.id, of: (r) => r.id }],
-    fetch: (cursor, orderBy, limit) =>
-      ctx.db
-        .select()
-        .from(safeUnits)
-        .where(
-          and(
-            inScope(ctx, safeUnits.jurisdictionCode),
-            filter.category ? eq(safeUnits.category, filter.category) : undefined,
-            filter.jurisdictionCode ? withinSql(safeUnits.jurisdictionCode, filter.jurisdictionCode) : undefined,
-            filter.batchId && isUuid(filter.batchId) ? eq(safeUnits.batchId, filter.batchId) : undefined,
-            cursor,
-          ),
-        )
-        .orderBy(...orderBy)
-        .limit(limit),
+  return scopedRead(ctx, unitReads, {
+    within: filter.jurisdictionCode,
+    where: [filter.category ? eq(safeUnits.category, filter.category) : undefined, filter.batchId && isUuid(filter.batchId) ? eq(safeUnits.batchId, filter.batchId) : undefined],
+    page: { args, keys: ['id'] },
   });
 }
