@@ -243,9 +243,7 @@ export async function correctAssessment(
 export function assessmentLoader(ctx: Ctx) {
   return loader<string, AssessmentRow>(ctx, 'assessment.assessment', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length
-      ? await scopedRead(ctx, assessmentReads, { where: [anyOf(unitAssessments.id, valid)] })
-      : [];
+    const rows = valid.length ? await scopedRead(ctx, assessmentReads, { where: [anyOf(unitAssessments.id, valid)] }) : [];
     const m = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => m.get(id) ?? notFound('assessment'));
   });

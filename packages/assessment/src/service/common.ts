@@ -14,9 +14,7 @@ export const actorId = (ctx: Ctx) => ctx.actor?.id ?? 'system';
 export function unitLoader(ctx: Ctx) {
   return loader<string, UnitRow>(ctx, 'assessment.unit', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length
-      ? await scopedRead(ctx, unitReads, { where: [anyOf(safeUnits.id, valid)] })
-      : [];
+    const rows = valid.length ? await scopedRead(ctx, unitReads, { where: [anyOf(safeUnits.id, valid)] }) : [];
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('safe unit'));
   });
 }

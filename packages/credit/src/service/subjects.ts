@@ -1,4 +1,4 @@
-import { and, eq, like } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import {
   anyOf,
   requireWritableJurisdiction,
@@ -26,9 +26,7 @@ export const today = (ctx: Ctx) => chinaDateOf(ctx.now());
 export function subjectLoader(ctx: Ctx) {
   return loader<string, SubjectRow>(ctx, 'credit.subject', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length
-      ? await scopedRead(ctx, subjectReads, { where: [anyOf(creditSubjects.id, valid)] })
-      : [];
+    const rows = valid.length ? await scopedRead(ctx, subjectReads, { where: [anyOf(creditSubjects.id, valid)] }) : [];
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('credit subject'));
   });
 }

@@ -1,18 +1,5 @@
 import { eq, gt, lt, lte, type SQL } from 'drizzle-orm';
-import {
-  anyOf,
-  assertVersion,
-  requireWritableJurisdiction,
-  inScope,
-  isInScope,
-  isWithin,
-  runMutation,
-  scopedRead,
-  type ConnectionArgs,
-  type Ctx,
-  type TxCtx,
-  chinaDateOf,
-} from '@safecity/core';
+import { anyOf, assertVersion, requireWritableJurisdiction, isInScope, isWithin, runMutation, scopedRead, type ConnectionArgs, type Ctx, type TxCtx, chinaDateOf } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { disputeReads } from '../reads.js';
 import { followUpDue, mediationDeadline, nextFollowUpAfterVisit } from '../rules/deadlines.js';

@@ -1,4 +1,4 @@
-import { eq, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { requireWritableJurisdiction, runMutation, scopedRead, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { organisationReads } from '../reads.js';

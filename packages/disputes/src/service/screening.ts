@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { anyOf, requireWritableJurisdiction, loader, runMutation, scopedRead, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { disputeReads, roundReads } from '../reads.js';

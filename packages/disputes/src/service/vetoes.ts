@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { assertVersion, requireWritableJurisdiction, inScope, isWithin, notFound, runMutation, scopedRead, type ConnectionArgs, type Ctx, isUuid } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { proposalReads } from '../reads.js';

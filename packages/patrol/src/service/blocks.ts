@@ -1,17 +1,5 @@
-import { and, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
-import {
-  requireWritableJurisdiction,
-  anyOf,
-  isWithin,
-  jurisdictions,
-  loader,
-  requireActor,
-  runMutation,
-  scopedRead,
-  type ConnectionArgs,
-  type Ctx,
-  addDays,
-} from '@safecity/core';
+import { and, eq, gte, lt, lte } from 'drizzle-orm';
+import { requireWritableJurisdiction, anyOf, isWithin, jurisdictions, loader, requireActor, runMutation, scopedRead, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { alertReads, blockReads, memberReads } from '../reads.js';
 import { assessMember, daysFrom, shanghaiTime, weeklyShiftPlan, type MemberAssessment, type ShiftPlan } from '../rules/index.js';

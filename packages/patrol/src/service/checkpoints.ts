@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, type SQL } from 'drizzle-orm';
+import { eq, gt, lt } from 'drizzle-orm';
 import { requireWritableJurisdiction, anyOf, isWithin, loader, runMutation, scopedRead, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { checkpointReads, dutyLogReads, teamReads } from '../reads.js';

@@ -3,20 +3,7 @@ import { anyOf, idOfType, groupBy, indexBy, loader, notFound, scopedRead, type C
 import { activationReads, alertReads, blockReads, checkpointReads, memberReads, teamReads } from '../reads.js';
 import { PatrolErrors } from '../errors.js';
 import { isInsideChina, isValidCoordinate } from '../rules/index.js';
-import {
-  activations,
-  alerts,
-  checkpoints,
-  patrolBlocks,
-  patrolMembers,
-  patrolTeams,
-  type ActivationRow,
-  type AlertRow,
-  type BlockRow,
-  type CheckpointRow,
-  type MemberRow,
-  type TeamRow,
-} from '../tables.js';
+import { patrolMembers, patrolTeams, type MemberRow, type TeamRow } from '../tables.js';
 
 /** A Relay global id of the expected type, decoded to the row id. */
 export function idOf(gid: { typename: string; id: string }, typename: string, field: string): string {

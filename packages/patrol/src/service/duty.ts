@@ -1,18 +1,5 @@
-import { and, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
-import {
-  requireWritableJurisdiction,
-  anyOf,
-  assertInScope,
-  indexBy,
-  loader,
-  notFound,
-  requireActor,
-  runMutation,
-  scopedRead,
-  type ConnectionArgs,
-  type Ctx,
-  isUuid,
-} from '@safecity/core';
+import { and, eq, gt, gte, lt, lte } from 'drizzle-orm';
+import { requireWritableJurisdiction, anyOf, assertInScope, indexBy, loader, notFound, requireActor, runMutation, scopedRead, type ConnectionArgs, type Ctx, isUuid } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
 import { dutyLogReads } from '../reads.js';
 import type { Task } from '../rules/index.js';
@@ -78,11 +65,11 @@ export async function listDutyLogs(ctx: Ctx, filter: DutyLogFilter, args: Connec
   return scopedRead(ctx, dutyLogReads, {
     within: filter.jurisdictionCode,
     where: [
-    filter.checkpointId ? eq(dutyLogs.checkpointId, filter.checkpointId) : undefined,
-    filter.memberId ? eq(dutyLogs.memberId, filter.memberId) : undefined,
-    filter.task ? eq(dutyLogs.task, filter.task) : undefined,
-    filter.from ? gte(dutyLogs.endAt, filter.from) : undefined,
-    filter.to ? lte(dutyLogs.startAt, filter.to) : undefined,
+      filter.checkpointId ? eq(dutyLogs.checkpointId, filter.checkpointId) : undefined,
+      filter.memberId ? eq(dutyLogs.memberId, filter.memberId) : undefined,
+      filter.task ? eq(dutyLogs.task, filter.task) : undefined,
+      filter.from ? gte(dutyLogs.endAt, filter.from) : undefined,
+      filter.to ? lte(dutyLogs.startAt, filter.to) : undefined,
     ],
     page: { args, direction: 'desc', keys: ['startAt', 'id'] },
   });
@@ -91,8 +78,6 @@ export async function listDutyLogs(ctx: Ctx, filter: DutyLogFilter, args: Connec
 export const dutyLogLoader = (ctx: Ctx) =>
   loader<string, DutyLogRow>(ctx, 'patrol.dutyLog', async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length
-      ? await scopedRead(ctx, dutyLogReads, { where: [anyOf(dutyLogs.id, valid)] })
-      : [];
+    const rows = valid.length ? await scopedRead(ctx, dutyLogReads, { where: [anyOf(dutyLogs.id, valid)] }) : [];
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('duty log'));
   });
