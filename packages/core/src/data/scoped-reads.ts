@@ -14,6 +14,23 @@ export type ScopedTable<T extends PgTable = PgTable> = TableSpec<T> & { jurisdic
 
 type RowOf<T extends PgTable> = T['$inferSelect'];
 
+/** The property a module's table keeps its division code in (the platform's convention). */
+const JURISDICTION_PROPERTY = 'jurisdictionCode';
+
+/**
+ * Declares several tables that follow the convention at once (`{ name: table }` → `{ name:
+ * ScopedTable }`); a table without the property is refused when the module loads, not at the
+ * first read.
+ */
+export function scopedTables<M extends Record<string, PgTable>>(tables: M): { [K in keyof M]: ScopedTable<M[K]> } {
+  return Object.fromEntries(
+    Object.entries(tables).map(([name, table]) => {
+      if (!(JURISDICTION_PROPERTY in getTableColumns(table))) throw new Error(`${name}: the table has no ${JURISDICTION_PROPERTY} to scope by`);
+      return [name, { table, jurisdiction: JURISDICTION_PROPERTY }];
+    }),
+  ) as { [K in keyof M]: ScopedTable<M[K]> };
+}
+
 export interface ScopedPageOrder<T extends PgTable> {
   args: ConnectionArgs;
   /**
