@@ -360,10 +360,7 @@ export const populationRateFacts = pgTable(
     buildings: integer('buildings').notNull().default(0),
     buildingsComplete: integer('buildings_complete').notNull().default(0),
   },
-  (t) => [
-    primaryKey({ columns: [t.jurisdictionCode, t.period] }),
-    index('population_rate_facts_parent_idx').on(t.parentCode, t.period),
-  ],
+  (t) => [primaryKey({ columns: [t.jurisdictionCode, t.period] }), index('population_rate_facts_parent_idx').on(t.parentCode, t.period)],
 );
 
 /**

@@ -328,13 +328,11 @@ export const REBUILD_RATE_FACTS_FUNCTION = 'population_rebuild_rate_facts';
  * jurisdiction whatever the caller's row-security scope. Returns the bucket count.
  */
 function rebuildFunctionSql(): string {
-  const all = addToSubtrees(`(${[
-    registeredFacts(REGISTRATIONS, PERSONS, 1),
-    visitFacts(REVISITS, 1),
-    departureFacts(REGISTRATIONS, TENANTS, 1),
-    dwellingFacts(DWELLINGS, 1),
-    completeBuildingFacts(DWELLINGS, CHECKS, 1),
-  ].join('\n union all ')})`);
+  const all = addToSubtrees(
+    `(${[registeredFacts(REGISTRATIONS, PERSONS, 1), visitFacts(REVISITS, 1), departureFacts(REGISTRATIONS, TENANTS, 1), dwellingFacts(DWELLINGS, 1), completeBuildingFacts(DWELLINGS, CHECKS, 1)].join(
+      '\n union all ',
+    )})`,
+  );
   // Deltas first, then buckets: the order the fold takes them, so a rebuild and a fold never deadlock.
   return `create or replace function ${REBUILD_RATE_FACTS_FUNCTION}() returns integer language plpgsql security definer set search_path = public as $$
 declare n integer;
