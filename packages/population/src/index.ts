@@ -1,4 +1,5 @@
 import { createReadStream, writeFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { appendOnly, defineModule, observeJob } from '@safecity/core';
 import { PopulationErrors } from './errors.js';
 import { registerPopulationSchema } from './graphql/index.js';
@@ -58,7 +59,12 @@ export const populationModule = defineModule({
       everyMs: 2_000,
       async run(ctx) {
         const folded = await foldRateFacts(ctx);
-        if (folded) ctx.log.debug({ folded }, 'rate fact deltas folded');
+        if (folded) {
+          ctx.log.debug({ folded }, 'rate fact deltas folded');
+          // Every fold leaves the deltas' pages dead, and a reader scans them (no index, on
+          // purpose): vacuum keeps the table a few pages even where autovacuum is off or slow.
+          await ctx.db.execute(sql`vacuum population_rate_fact_deltas`);
+        }
       },
     },
   ],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { addDays, parentCode, rng, type Ctx } from '@safecity/core';
+import { addDays, parentCode, rng, systemContext, type Ctx } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { populationModule } from '@safecity/population';
 import { residentIdNumber } from '../src/seed.js';
@@ -265,5 +265,20 @@ describe('rate fact buckets', () => {
     await answers();
     await rebuildRateFacts(admin);
     expect(await buckets()).toEqual(kept);
+  });
+
+  it('the fold job folds what writers appended and leaves the answers as they were', async () => {
+    const [d] = await rows<{ id: string; jurisdiction_code: string }>(s, sql`select id, jurisdiction_code from dwellings order by id limit 1`);
+    await s.platform.database.db.execute(sql`
+      insert into revisits (id, dwelling_id, jurisdiction_code, visitor_id, visited_at, visited_on, matched)
+      select gen_random_uuid(), ${d.id}, ${d.jurisdiction_code}, 'job', '2025-07-10T02:00:00Z', date '2025-07-01' + (i % 20), i % 2 = 0 from generate_series(1, 40) i`);
+    const before = await populationRates(admin, { jurisdictionCode: '620100', period: '2025' });
+    const kept = await buckets();
+    expect(await pendingDeltas()).toBeGreaterThan(0);
+    const job = populationModule.jobs!.find((j) => j.name === 'population.fold-rate-facts')!;
+    await job.run(systemContext(s.platform));
+    expect(await pendingDeltas()).toBe(0);
+    expect(await buckets()).toEqual(kept);
+    expect(await populationRates(admin, { jurisdictionCode: '620100', period: '2025' })).toEqual(before);
   });
 });

@@ -305,12 +305,21 @@ end $$`);
     ancestorsFunctionSql(),
     foldFunctionSql(),
     rebuildFunctionSql(),
-    // A database whose buckets predate the subtree rows (leaf rows without a parent code), or that
-    // had registers before the buckets existed, starts from a rebuild.
+    // Buckets from before the subtree rows are leaf rows without a parent code (only a province
+    // has none now): exactly deltas at their own jurisdictions, so they become deltas and are
+    // folded, seconds at city size where a rebuild from the registers outlasts a statement timeout.
     `do $$ begin
-       if exists (select 1 from population_rate_facts where parent_code is null and right(jurisdiction_code, 4) <> '0000')
-          or (not exists (select 1 from population_rate_facts) and not exists (select 1 from population_rate_fact_deltas)
-              and (exists (select 1 from ${REGISTRATIONS}) or exists (select 1 from ${REVISITS}) or exists (select 1 from ${DWELLINGS}))) then
+       if exists (select 1 from population_rate_facts where parent_code is null and right(jurisdiction_code, 4) <> '0000') then
+         with leaf as (delete from population_rate_facts where parent_code is null and right(jurisdiction_code, 4) <> '0000' returning *)
+         insert into population_rate_fact_deltas (jurisdiction_code, period, ${RATE_FACT_MEASURES.join(', ')})
+         select jurisdiction_code, period, ${RATE_FACT_MEASURES.join(', ')} from leaf;
+         perform ${FOLD_RATE_FACTS_FUNCTION}();
+       end if;
+     end $$`,
+    // A database that had registers before the buckets existed starts from a rebuild.
+    `do $$ begin
+       if not exists (select 1 from population_rate_facts) and not exists (select 1 from population_rate_fact_deltas)
+          and (exists (select 1 from ${REGISTRATIONS}) or exists (select 1 from ${REVISITS}) or exists (select 1 from ${DWELLINGS})) then
          perform ${REBUILD_RATE_FACTS_FUNCTION}();
        end if;
      end $$`,

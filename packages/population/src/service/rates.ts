@@ -1,4 +1,4 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { assertInScope, requireWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx, rowsOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { periodRange, rateBucketKeys, rate, RATE_TARGETS, type Rate } from '../rules.js';
@@ -160,12 +160,14 @@ async function ratesFrom(ctx: Ctx, input: { jurisdictionCode: string; period: st
       from facts group by grouping sets ((k), ())
   `);
   const rows = rowsOf<Record<string, unknown>>(result);
-  const children = await ctx.db
+  // The node and its children's names in one round trip (a dashboard's every answer pays it).
+  const named = await ctx.db
     .select({ code: jurisdictions.code, name: jurisdictions.name })
     .from(jurisdictions)
-    .where(and(eq(jurisdictions.parentCode, input.jurisdictionCode), inScope(ctx, jurisdictions.code)))
+    .where(or(eq(jurisdictions.code, input.jurisdictionCode), and(eq(jurisdictions.parentCode, input.jurisdictionCode), inScope(ctx, jurisdictions.code))))
     .orderBy(asc(jurisdictions.code));
-  const [self] = await ctx.db.select({ name: jurisdictions.name }).from(jurisdictions).where(eq(jurisdictions.code, input.jurisdictionCode));
+  const self = named.find((j) => j.code === input.jurisdictionCode);
+  const children = named.filter((j) => j.code !== input.jurisdictionCode);
   const byKey = new Map(rows.filter((r) => Number(r.is_total) === 0).map((r) => [String(r.k), r]));
   const total = rows.find((r) => Number(r.is_total) === 1);
   const build = (code: string, name: string, r: Record<string, unknown> | undefined): JurisdictionRates => {
