@@ -1,4 +1,5 @@
 import { createReadStream, writeFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { appendOnly, defineModule, observeJob } from '@safecity/core';
 import { PopulationErrors } from './errors.js';
 import { registerPopulationSchema } from './graphql/index.js';
@@ -9,7 +10,7 @@ import { countFileRows } from './service/registration-import.js';
 import { encryptLegacyPhones } from './service/phone-migration.js';
 import { rotateDataKey, rowsNotUnderCurrentKey } from './service/data-key.js';
 import { sweepOverdueRevisits } from './service/revisits.js';
-import { rateFactsSql, rebuildRateFacts } from './service/rate-facts.js';
+import { foldRateFacts, rateFactsSql, rebuildRateFacts } from './service/rate-facts.js';
 import { dwellingClassHistory, fiveOnesChecks, personTierHistory, tables } from './tables.js';
 import { POPULATION_ROW_SECURITY_SQL } from './row-security.js';
 
@@ -49,6 +50,24 @@ export const populationModule = defineModule({
   subscribers: [],
   emits: ['residenceRegistered', 'residenceDeregistered', 'personMovedAway', 'personArrived', 'revisitOverdue'],
   seed: seedPopulation,
+  jobs: [
+    {
+      // Writers only append deltas; this moves them into the subtree buckets so a rates query
+      // reads a node and its children, not every delta. Answers are exact whether it ran or not:
+      // the query adds the deltas not yet folded; the period only bounds how many there are.
+      name: 'population.fold-rate-facts',
+      everyMs: 2_000,
+      async run(ctx) {
+        const folded = await foldRateFacts(ctx);
+        if (folded) {
+          ctx.log.debug({ folded }, 'rate fact deltas folded');
+          // Every fold leaves the deltas' pages dead, and a reader scans them (no index, on
+          // purpose): vacuum keeps the table a few pages even where autovacuum is off or slow.
+          await ctx.db.execute(sql`vacuum population_rate_fact_deltas`);
+        }
+      },
+    },
+  ],
   commands: {
     import: {
       description: 'Import residence registrations from a CSV file (a progress bar on a terminal, else a log line every N rows; bad rows reported, reruns add nothing).',

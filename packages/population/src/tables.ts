@@ -329,9 +329,12 @@ export const dataKeyRotations = pgTable('data_key_rotations', {
 });
 
 /**
- * The rates' fact buckets (issue #13): per jurisdiction of the fact (community or grid) and bucket
- * key, kept by the triggers of service/rate-facts.ts in the transaction of every write, rebuilt by
- * `population:rebuild-rate-facts`. Two kinds of column share a row:
+ * The rates' fact buckets (issue #13): per jurisdiction and bucket key, the SUBTREE's figures (a
+ * district's row holds the facts attached to it and to everything below it), so a query reads the
+ * rows of its node and of its children only. Writers never touch this table: their triggers
+ * append to `population_rate_fact_deltas`, and the fold job (service/rate-facts.ts) moves deltas
+ * here, rolled up to every ancestor; `population:rebuild-rate-facts` recomputes both. `parent_code`
+ * finds a node's children's rows. Two kinds of column share a row:
  * - stocks (`registered`, `dwellings_listed`, `dwellings_filed`, `buildings`, `buildings_complete`)
  *   hold DELTAS at a year key ('2026') and at a month key ('2026-03'): a stock at the end of month
  *   M of year Y is the year deltas before Y plus the month deltas of Y up to M;
@@ -342,7 +345,10 @@ export const dataKeyRotations = pgTable('data_key_rotations', {
 export const populationRateFacts = pgTable(
   'population_rate_facts',
   {
-    jurisdictionCode: jurisdictionCode().notNull(),
+    // No foreign key: derived rows, also kept for ancestors (a province) the tree may not list.
+    jurisdictionCode: text('jurisdiction_code').notNull(),
+    /** The jurisdiction's parent (null at a province): a node's answer reads `= node or parent_code = node`. */
+    parentCode: text('parent_code'),
     period: text('period').notNull(),
     registered: integer('registered').notNull().default(0),
     visits: integer('visits').notNull().default(0),
@@ -354,13 +360,30 @@ export const populationRateFacts = pgTable(
     buildings: integer('buildings').notNull().default(0),
     buildingsComplete: integer('buildings_complete').notNull().default(0),
   },
-  (t) => [
-    primaryKey({ columns: [t.jurisdictionCode, t.period] }),
-    index('population_rate_facts_period_idx').on(t.period, t.jurisdictionCode),
-    // A stock sums the year keys before the period's year: this finds them without the month keys.
-    index('population_rate_facts_year_idx').on(t.period, t.jurisdictionCode).where(sql`length(${t.period}) = 4`),
-  ],
+  (t) => [primaryKey({ columns: [t.jurisdictionCode, t.period] }), index('population_rate_facts_parent_idx').on(t.parentCode, t.period)],
 );
+
+/**
+ * Not yet folded contributions of writes, per jurisdiction of the fact (leaf level) and bucket key,
+ * same measures as `population_rate_facts`. Append-only for writers (a plain INSERT by a
+ * statement trigger: no upsert, so two writers into one grid and month never wait on a row
+ * lock); emptied by the fold job. No index: the job keeps it small, and an index would be paid
+ * by every write.
+ */
+export const populationRateFactDeltas = pgTable('population_rate_fact_deltas', {
+  // No foreign key: the written row's own key was checked; a check per delta row would be paid by every write.
+  jurisdictionCode: text('jurisdiction_code').notNull(),
+  period: text('period').notNull(),
+  registered: integer('registered').notNull().default(0),
+  visits: integer('visits').notNull().default(0),
+  visitsMatched: integer('visits_matched').notNull().default(0),
+  departures: integer('departures').notNull().default(0),
+  departuresSettled: integer('departures_settled').notNull().default(0),
+  dwellingsListed: integer('dwellings_listed').notNull().default(0),
+  dwellingsFiled: integer('dwellings_filed').notNull().default(0),
+  buildings: integer('buildings').notNull().default(0),
+  buildingsComplete: integer('buildings_complete').notNull().default(0),
+});
 
 /**
  * An import started through the API (startRegistrationImport): its state and progress, updated in
@@ -402,6 +425,7 @@ export const tables = {
   overdueNotices,
   dataKeyRotations,
   populationRateFacts,
+  populationRateFactDeltas,
   registrationImports,
 };
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { addDays, rng, type Ctx } from '@safecity/core';
+import { addDays, parentCode, rng, systemContext, type Ctx } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { populationModule } from '@safecity/population';
 import { residentIdNumber } from '../src/seed.js';
@@ -8,7 +8,7 @@ import { fileDwelling, recordDwelling, recordFiveOnesCheck } from '../src/servic
 import { registerArrival } from '../src/service/moves.js';
 import { recordPerson } from '../src/service/persons.js';
 import { rateBucketKeys } from '../src/rules.js';
-import { rebuildRateFacts, RATE_FACT_MEASURES } from '../src/service/rate-facts.js';
+import { foldRateFacts, rebuildRateFacts, RATE_ANCESTORS_FUNCTION, RATE_FACT_MEASURES } from '../src/service/rate-facts.js';
 import { populationRates, populationRatesFromBaseTables, recordFloatingPopulationEstimate } from '../src/service/rates.js';
 import { changeResidence, deregisterResidence, registerResidence } from '../src/service/registrations.js';
 import { recordRevisit } from '../src/service/revisits.js';
@@ -41,14 +41,43 @@ afterAll(() => s?.close());
 /** The admin acting on `day` (China time, mid-morning), so visits, checks and end dates are not in the future. */
 const on = (day: string, seq: number): Ctx => ({ ...admin, loaders: new Map(), now: () => new Date(Date.parse(`${day}T03:00:00Z`) + seq * 1000) });
 
+/**
+ * The subtree buckets as a reader sees them: the folded rows plus the deltas not yet folded, rolled
+ * up to every ancestor, without zero rows. Equal whether or not a fold ran in between.
+ */
 async function buckets(): Promise<string[]> {
+  const sums = RATE_FACT_MEASURES.map((m) => `sum(${m})::int as ${m}`).join(', ');
   const cols = RATE_FACT_MEASURES.join(', ');
   const r = await rows<Record<string, unknown>>(
     s,
-    sql.raw(`select jurisdiction_code, period, ${cols} from population_rate_facts where ${RATE_FACT_MEASURES.map((m) => `${m} <> 0`).join(' or ')} order by 1, 2`),
+    sql.raw(`select jurisdiction_code, parent_code, period, ${sums} from (
+        select jurisdiction_code, parent_code, period, ${cols} from population_rate_facts
+        union all
+        select a.code, a.parent_code, d.period, ${RATE_FACT_MEASURES.map((m) => `d.${m}`).join(', ')}
+          from population_rate_fact_deltas d cross join lateral ${RATE_ANCESTORS_FUNCTION}(d.jurisdiction_code) a) x
+       group by 1, 2, 3 having ${RATE_FACT_MEASURES.map((m) => `sum(${m}) <> 0`).join(' or ')} order by 1, 3`),
   );
   return r.map((x) => JSON.stringify(x));
 }
+
+const pendingDeltas = async () => (await rows<{ n: number }>(s, sql`select count(*)::int as n from population_rate_fact_deltas`))[0].n;
+
+describe('the ancestors of a code (SQL) follow parentCode', () => {
+  it.each([
+    ['620102001002003', ['620102001002003', '620102001002', '620102001', '620102', '620100', '620000']],
+    ['620102001002', ['620102001002', '620102001', '620102', '620100', '620000']],
+    ['620102001', ['620102001', '620102', '620100', '620000']],
+    // a sub-district directly under a city (no district level)
+    ['620100001', ['620100001', '620100', '620000']],
+    ['620102', ['620102', '620100', '620000']],
+    ['620100', ['620100', '620000']],
+    ['620000', ['620000']],
+  ])('%s', async (code, want) => {
+    const got = await rows<{ code: string; parent_code: string | null }>(s, sql`select code, parent_code from ${sql.raw(RATE_ANCESTORS_FUNCTION)}(${code}) order by length(code) desc, code desc`);
+    expect(got.map((a) => a.code)).toEqual(want);
+    for (const a of got) expect(a.parent_code, a.code).toBe(parentCode(a.code));
+  });
+});
 
 describe('rate fact buckets', () => {
   const done: Record<string, number> = {};
@@ -79,6 +108,8 @@ describe('rate fact buckets', () => {
       const ctx = on(day, step);
       const back = (max: number) => addDays(day, -r.int(0, max));
       const roll = r.next();
+      // The fold job runs between writes at times: the buckets hold some facts, the deltas the rest.
+      if (step % 23 === 11 && (await foldRateFacts(admin)) > 0) count('fold');
       try {
         if (people.length < 8 || roll < 0.12) {
           const floating = r.next() < 0.8;
@@ -175,12 +206,17 @@ describe('rate fact buckets', () => {
     for (const period of ['2024', '2025-Q1', '2024-12']) await recordFloatingPopulationEstimate(admin, { jurisdictionCode: chosen[0].slice(0, 12), period, estimate: 7 });
   }, 240_000);
 
-  it('made every kind of write', () => {
-    for (const k of ['person', 'dwelling', 'register', 'deregister', 'change', 'move', 'revisit', 'departed', 'file', 'fiveOnes', 'kind'])
+  it('made every kind of write, and folded between some', () => {
+    for (const k of ['person', 'dwelling', 'register', 'deregister', 'change', 'move', 'revisit', 'departed', 'file', 'fiveOnes', 'kind', 'fold'])
       expect(done[k] ?? 0, `${k} in ${JSON.stringify(done)}`).toBeGreaterThan(1);
   });
 
-  it('answers exactly as the base tables for years, quarters and months at every level', async () => {
+  // First with the deltas since the last fold pending, then with all of them folded.
+  it.each(['deltas pending', 'all folded'])('answers exactly as the base tables for years, quarters and months at every level (%s)', async (state) => {
+    if (state === 'all folded') {
+      expect(await foldRateFacts(admin)).toBeGreaterThan(0);
+      expect(await pendingDeltas()).toBe(0);
+    } else expect(await pendingDeltas()).toBeGreaterThan(0);
     const seen = { registration: 0, consistency: 0, deregistration: 0, filing: 0, fiveOnes: 0 };
     for (const period of PERIODS) {
       for (const jurisdictionCode of places) {
@@ -194,10 +230,11 @@ describe('rate fact buckets', () => {
     for (const [k, v] of Object.entries(seen)) expect(v, k).toBeGreaterThan(0);
   });
 
-  it('rebuilds the same buckets as the triggers kept, idempotently, and repairs a damaged one', async () => {
+  it('rebuilds the same buckets as the triggers and folds kept, idempotently, and repairs a damaged one', async () => {
     const kept = await buckets();
     expect(kept.length).toBeGreaterThan(20);
     const first = await rebuildRateFacts(admin);
+    expect(await pendingDeltas()).toBe(0);
     expect(await buckets()).toEqual(kept);
     await s.platform.database.db.execute(sql`update population_rate_facts set registered = registered + 5 where period = '2024'`);
     expect(await buckets()).not.toEqual(kept);
@@ -212,13 +249,36 @@ describe('rate fact buckets', () => {
     await s.platform.database.db.execute(sql`
       insert into revisits (id, dwelling_id, jurisdiction_code, visitor_id, visited_at, visited_on, matched)
       select gen_random_uuid(), ${d.id}, ${d.jurisdiction_code}, 'bulk', '2025-06-10T02:00:00Z', date '2025-06-01' + (i % 20), i % 3 = 0 from generate_series(1, 300) i`);
-    for (const jurisdictionCode of ['620100', d.jurisdiction_code]) {
-      for (const period of ['2025', '2025-Q2', '2025-06']) {
-        expect(await populationRates(admin, { jurisdictionCode, period })).toEqual(await populationRatesFromBaseTables(admin, { jurisdictionCode, period }));
+    const answers = async () => {
+      for (const jurisdictionCode of ['620100', d.jurisdiction_code]) {
+        for (const period of ['2025', '2025-Q2', '2025-06']) {
+          expect(await populationRates(admin, { jurisdictionCode, period })).toEqual(await populationRatesFromBaseTables(admin, { jurisdictionCode, period }));
+        }
       }
-    }
+    };
+    expect(await pendingDeltas()).toBeGreaterThan(0);
+    await answers();
     const kept = await buckets();
+    // Incremental == folded == rebuilt.
+    await foldRateFacts(admin);
+    expect(await buckets()).toEqual(kept);
+    await answers();
     await rebuildRateFacts(admin);
     expect(await buckets()).toEqual(kept);
+  });
+
+  it('the fold job folds what writers appended and leaves the answers as they were', async () => {
+    const [d] = await rows<{ id: string; jurisdiction_code: string }>(s, sql`select id, jurisdiction_code from dwellings order by id limit 1`);
+    await s.platform.database.db.execute(sql`
+      insert into revisits (id, dwelling_id, jurisdiction_code, visitor_id, visited_at, visited_on, matched)
+      select gen_random_uuid(), ${d.id}, ${d.jurisdiction_code}, 'job', '2025-07-10T02:00:00Z', date '2025-07-01' + (i % 20), i % 2 = 0 from generate_series(1, 40) i`);
+    const before = await populationRates(admin, { jurisdictionCode: '620100', period: '2025' });
+    const kept = await buckets();
+    expect(await pendingDeltas()).toBeGreaterThan(0);
+    const job = populationModule.jobs!.find((j) => j.name === 'population.fold-rate-facts')!;
+    await job.run(systemContext(s.platform));
+    expect(await pendingDeltas()).toBe(0);
+    expect(await buckets()).toEqual(kept);
+    expect(await populationRates(admin, { jurisdictionCode: '620100', period: '2025' })).toEqual(before);
   });
 });

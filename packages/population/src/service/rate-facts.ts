@@ -4,12 +4,14 @@ import { FIVE_ONES_ITEMS } from '../rules.js';
 import { dwellings, fiveOnesChecks, persons, populationRateFacts, residenceRegistrations, revisits, revisitTenants } from '../tables.js';
 
 /**
- * The rates' fact buckets (table `population_rate_facts`, see tables.ts), kept by statement-level
- * triggers: whatever writes a fact (a service, the CSV import, a move, a seed, a COPY) pays one
- * set-based upsert per statement over its transition tables, in the same transaction. Each table's
- * contribution to the buckets is written once here as SQL over a row set; a trigger adds the
- * contribution of the rows after the statement and subtracts that of the rows before it, and the
- * rebuild adds the contribution of every row. So the buckets always equal f(current rows).
+ * The rates' fact buckets (tables `population_rate_facts` and `population_rate_fact_deltas`, see
+ * tables.ts), kept by statement-level triggers: whatever writes a fact (a service, the CSV import,
+ * a move, a seed, a COPY) pays one set-based INSERT of delta rows per statement over its
+ * transition tables, in the same transaction. Each table's contribution to the buckets is written
+ * once here as SQL over a row set; a trigger adds the contribution of the rows after the statement
+ * and subtracts that of the rows before it, and the rebuild adds the contribution of every row.
+ * The fold job moves deltas into per-subtree buckets (every ancestor of a fact's jurisdiction), so
+ * buckets + deltas rolled up always equal f(current rows), folded or not.
  */
 
 /** Bucket key formats (to_char): every supported period ends on a month end, so buckets are exact. */
@@ -120,13 +122,47 @@ function completeBuildingFacts(dwellingRows: string, checks: string, sign: numbe
   ) q`;
 }
 
-/** One upsert of the summed contributions, in key order (concurrent writers lock buckets in the same order). */
-function upsertFacts(parts: string[]): string {
-  const sums = RATE_FACT_MEASURES.map((m) => `sum(${m})::int`);
-  return `insert into population_rate_facts as f (jurisdiction_code, period, ${RATE_FACT_MEASURES.join(', ')})
-    select jurisdiction_code, period, ${sums.join(', ')} from (${parts.join('\n union all ')}) x
-     group by jurisdiction_code, period having ${sums.map((s) => `${s} <> 0`).join(' or ')}
-     order by jurisdiction_code, period
+const MEASURE_SUMS = RATE_FACT_MEASURES.map((m) => `sum(${m})::int`);
+const ANY_NONZERO = MEASURE_SUMS.map((s) => `${s} <> 0`).join(' or ');
+
+/**
+ * A trigger's write: the summed contributions appended as delta rows at the facts' own
+ * jurisdictions. A plain INSERT into a table no other writer updates: concurrent writers into one
+ * grid and month share no row, so none waits for another's COMMIT (an upsert into a shared bucket
+ * row did, and serialized registerResidence per grid and month).
+ */
+function appendDeltas(parts: string[]): string {
+  return `insert into population_rate_fact_deltas (jurisdiction_code, period, ${RATE_FACT_MEASURES.join(', ')})
+    select jurisdiction_code, period, ${MEASURE_SUMS.join(', ')} from (${parts.join('\n union all ')}) x
+     group by jurisdiction_code, period having ${ANY_NONZERO}`;
+}
+
+/** The SQL function giving a code, each of its ancestors and each one's parent: the mirror of core's parentCode. */
+export const RATE_ANCESTORS_FUNCTION = 'population_rate_ancestors';
+
+function ancestorsFunctionSql(): string {
+  // A code's ancestors are prefixes: community 12, sub-district 9, district 6, city 4 + '00',
+  // province 2 + '0000' (a sub-district directly under a city has the city as its 6-digit prefix;
+  // distinct drops the repeats, and prefixes longer than the code are the code itself).
+  const parent = `case length(a) when 15 then left(a, 12) when 12 then left(a, 9) when 9 then left(a, 6)
+      else case when right(a, 4) = '0000' then null when right(a, 2) = '00' then left(a, 2) || '0000' else left(a, 4) || '00' end end`;
+  return `create or replace function ${RATE_ANCESTORS_FUNCTION}(leaf text) returns table(code text, parent_code text)
+language sql immutable parallel safe as $$
+  select a, ${parent} from (select distinct unnest(array[leaf, left(leaf, 12), left(leaf, 9), left(leaf, 6), left(leaf, 4) || '00', left(leaf, 2) || '0000']) as a) x
+$$`;
+}
+
+/**
+ * Facts (rows of jurisdiction_code, period and the measures, at the facts' own jurisdictions)
+ * added into the subtree rows of each of their jurisdictions' ancestors, in key order (two folds
+ * lock rows in the same order), dropping sums that are zero everywhere.
+ */
+function addToSubtrees(rows: string): string {
+  return `insert into population_rate_facts as f (jurisdiction_code, parent_code, period, ${RATE_FACT_MEASURES.join(', ')})
+    select a.code, a.parent_code, x.period, ${MEASURE_SUMS.join(', ')}
+      from ${rows} x cross join lateral ${RATE_ANCESTORS_FUNCTION}(x.jurisdiction_code) a
+     group by a.code, a.parent_code, x.period having ${ANY_NONZERO}
+     order by a.code, x.period
     on conflict (jurisdiction_code, period) do update set ${RATE_FACT_MEASURES.map((m) => `${m} = f.${m} + excluded.${m}`).join(', ')}`;
 }
 
@@ -251,7 +287,7 @@ export function rateFactsSql(): string[] {
     const events = (['insert', 'update', 'delete'] as const).filter((e) => t[e]);
     const branches = events.map((e) => {
       const guard = t.guard?.[e];
-      const body = `${upsertFacts(t[e] ?? [])};`;
+      const body = `${appendDeltas(t[e] ?? [])};`;
       return `if tg_op = '${EVENTS[e]}' then\n${guard ? `if ${guard} then ${body} end if;` : body}\nend if;`;
     });
     const fn = `population_rate_facts_${t.table}`;
@@ -266,10 +302,23 @@ end $$`);
     }
   }
   out.push(
+    ancestorsFunctionSql(),
+    foldFunctionSql(),
     rebuildFunctionSql(),
-    // A database that had registers before the buckets existed (the migration that added them) starts from a rebuild.
+    // Buckets from before the subtree rows are leaf rows without a parent code (only a province
+    // has none now): exactly deltas at their own jurisdictions, so they become deltas and are
+    // folded, seconds at city size where a rebuild from the registers outlasts a statement timeout.
     `do $$ begin
-       if not exists (select 1 from population_rate_facts)
+       if exists (select 1 from population_rate_facts where parent_code is null and right(jurisdiction_code, 4) <> '0000') then
+         with leaf as (delete from population_rate_facts where parent_code is null and right(jurisdiction_code, 4) <> '0000' returning *)
+         insert into population_rate_fact_deltas (jurisdiction_code, period, ${RATE_FACT_MEASURES.join(', ')})
+         select jurisdiction_code, period, ${RATE_FACT_MEASURES.join(', ')} from leaf;
+         perform ${FOLD_RATE_FACTS_FUNCTION}();
+       end if;
+     end $$`,
+    // A database that had registers before the buckets existed starts from a rebuild.
+    `do $$ begin
+       if not exists (select 1 from population_rate_facts) and not exists (select 1 from population_rate_fact_deltas)
           and (exists (select 1 from ${REGISTRATIONS}) or exists (select 1 from ${REVISITS}) or exists (select 1 from ${DWELLINGS})) then
          perform ${REBUILD_RATE_FACTS_FUNCTION}();
        end if;
@@ -288,22 +337,54 @@ export const REBUILD_RATE_FACTS_FUNCTION = 'population_rebuild_rate_facts';
  * jurisdiction whatever the caller's row-security scope. Returns the bucket count.
  */
 function rebuildFunctionSql(): string {
-  const all = upsertFacts([
-    registeredFacts(REGISTRATIONS, PERSONS, 1),
-    visitFacts(REVISITS, 1),
-    departureFacts(REGISTRATIONS, TENANTS, 1),
-    dwellingFacts(DWELLINGS, 1),
-    completeBuildingFacts(DWELLINGS, CHECKS, 1),
-  ]);
+  const all = addToSubtrees(
+    `(${[registeredFacts(REGISTRATIONS, PERSONS, 1), visitFacts(REVISITS, 1), departureFacts(REGISTRATIONS, TENANTS, 1), dwellingFacts(DWELLINGS, 1), completeBuildingFacts(DWELLINGS, CHECKS, 1)].join(
+      '\n union all ',
+    )})`,
+  );
+  // Deltas first, then buckets: the order the fold takes them, so a rebuild and a fold never deadlock.
   return `create or replace function ${REBUILD_RATE_FACTS_FUNCTION}() returns integer language plpgsql security definer set search_path = public as $$
 declare n integer;
 begin
+lock table population_rate_fact_deltas in exclusive mode;
 lock table population_rate_facts in exclusive mode;
+delete from population_rate_fact_deltas;
 delete from population_rate_facts;
 ${all};
 select count(*) into n from population_rate_facts;
 return n;
 end $$`;
+}
+
+/** The function behind the fold job (`population.fold-rate-facts`). */
+export const FOLD_RATE_FACTS_FUNCTION = 'population_fold_rate_facts';
+
+/**
+ * Moves the committed deltas into the subtree rows in one statement: `delete … returning` takes
+ * exactly the rows it removes (a writer's uncommitted deltas stay for the next fold; a second fold
+ * running at once waits on the deleted rows and then skips them), so every delta is counted once,
+ * and a reader sees each delta either as a delta or in the buckets, never both. SECURITY DEFINER,
+ * as the triggers. Returns the number of deltas folded.
+ */
+function foldFunctionSql(): string {
+  return `create or replace function ${FOLD_RATE_FACTS_FUNCTION}() returns integer language plpgsql security definer set search_path = public as $$
+declare n integer;
+begin
+with folded as (delete from population_rate_fact_deltas returning *),
+     added as (${addToSubtrees('folded')} returning 1)
+select count(*) into n from folded;
+return n;
+end $$`;
+}
+
+/**
+ * Folds the committed deltas into the subtree buckets (the job `population.fold-rate-facts`).
+ * Not audited: the buckets are derived data the audited writes already account for, as the
+ * triggers' own writes are, and an entry per fold would flood the chain with no fact in it.
+ */
+export async function foldRateFacts(ctx: Ctx): Promise<number> {
+  const [r] = rowsOf<{ n: number }>(await ctx.db.execute(sql`select ${sql.raw(FOLD_RATE_FACTS_FUNCTION)}() as n`));
+  return Number(r?.n ?? 0);
 }
 
 /**

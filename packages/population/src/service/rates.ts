@@ -1,9 +1,9 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { assertInScope, requireWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx, rowsOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { periodRange, rateBucketKeys, rate, RATE_TARGETS, type Rate } from '../rules.js';
 import { floatingPopulationEstimates } from '../tables.js';
-import { FIVE_ONES_COMPLETE_SQL } from './rate-facts.js';
+import { FIVE_ONES_COMPLETE_SQL, RATE_ANCESTORS_FUNCTION, RATE_FACT_MEASURES } from './rate-facts.js';
 
 /** Records the estimated floating population of a community for a period (a later value supersedes, history kept). */
 export async function recordFloatingPopulationEstimate(ctx: Ctx, input: { jurisdictionCode: string; period: string; estimate: number; source?: string | null }, idempotencyKey?: string | null) {
@@ -41,10 +41,12 @@ const CHILD_LENGTH: Record<string, number | null> = { province: 4, city: 6, dist
 
 /**
  * The four rates (and the five-ones share) of a jurisdiction and of each of its children for a
- * period, summed from the fact buckets (service/rate-facts.ts) the writes keep: buckets under the
- * node are grouped by the child's code prefix (`left(code, n)`) and GROUPING SETS adds the node's
- * total, so the roll-up happens in the database and reads O(jurisdictions × months) rows, not the
- * registers. Facts attached above the children's level count for the node only.
+ * period, summed from the fact buckets (service/rate-facts.ts): the buckets hold each subtree's
+ * figures, so the answer reads the node's row and its children's rows per bucket key (a city-year:
+ * ~15 districts × the year keys before it and its months, not every grid's), plus the deltas
+ * under the node the fold job has not moved yet, rolled up the same way. The node's own row is its
+ * total; facts attached to the node itself count for the node only, as its own row minus its
+ * children's rows (keyed by the node's code, which matches no child).
  *
  * - registration: floating persons with a registration open at the period's end / the estimates
  *   recorded for the communities of the subtree for that period.
@@ -58,28 +60,38 @@ const CHILD_LENGTH: Record<string, number | null> = { province: 4, city: 6, dist
  * the buckets are tested against.
  */
 export async function populationRates(ctx: Ctx, input: { jurisdictionCode: string; period: string }): Promise<PopulationRates> {
-  return ratesFrom(ctx, input, ({ root, k, period }) => {
+  return ratesFrom(ctx, input, ({ node, root, period }) => {
     const keys = rateBucketKeys(period);
     if (!keys) throw PopulationErrors.error('PERIOD_INVALID', undefined, { field: 'period' });
     const months = sql.join(
       keys.stockMonths.map((m) => sql`${m}`),
       sql`, `,
     );
-    const atEnd = sql`((length(f.period) = 4 and f.period < ${keys.stockYearsBefore}) or f.period in (${months}))`;
-    const s = (col: string) => sql`sum(case when ${atEnd} then ${sql.identifier(col)} else 0 end)`;
-    const p = (col: string) => sql`sum(case when f.period = ${keys.flow} then ${sql.identifier(col)} else 0 end)`;
+    const atEnd = (p: string) => sql`((length(${sql.raw(p)}) = 4 and ${sql.raw(p)} < ${keys.stockYearsBefore}) or ${sql.raw(p)} in (${months}))`;
+    const wanted = (p: string) => sql`(${atEnd(p)} or ${sql.raw(p)} = ${keys.flow})`;
+    const s = (col: string) => sql`sum(case when ${atEnd('f.period')} then s.sign * ${sql.identifier(col)} else 0 end)`;
+    const p = (col: string) => sql`sum(case when f.period = ${keys.flow} then s.sign * ${sql.identifier(col)} else 0 end)`;
+    const measures = sql.raw(RATE_FACT_MEASURES.join(', '));
+    const deltaMeasures = sql.raw(RATE_FACT_MEASURES.map((m) => `d.${m}`).join(', '));
     return sql`
-      select ${k('f.jurisdiction_code')} as k, ${s('registered')} as reg_n, 0 as est, ${p('visits_matched')} as vm, ${p('visits')} as vn,
+      select s.k, ${s('registered')} as reg_n, 0 as est, ${p('visits_matched')} as vm, ${p('visits')} as vn,
              ${p('departures_settled')} as dm, ${p('departures')} as dn, ${s('dwellings_filed')} as fm, ${s('dwellings_listed')} as fn,
              ${s('buildings_complete')} as cm, ${s('buildings')} as cn
-        from population_rate_facts f
-       where f.jurisdiction_code like ${root} and (${atEnd} or f.period = ${keys.flow})
-       group by 1`;
+        from (select b.jurisdiction_code as code, b.period, ${measures}
+                from population_rate_facts b
+               where (b.jurisdiction_code = ${node} or b.parent_code = ${node}) and ${wanted('b.period')}
+              union all
+              select a.code, d.period, ${deltaMeasures}
+                from population_rate_fact_deltas d cross join lateral ${sql.raw(RATE_ANCESTORS_FUNCTION)}(d.jurisdiction_code) a
+               where d.jurisdiction_code like ${root} and (a.code = ${node} or a.parent_code = ${node}) and ${wanted('d.period')}) f
+        -- a child's row counts for the child, and is taken off the node's own remainder
+        cross join lateral (select f.code as k, 1 as sign union all select ${node}::text, -1 where f.code <> ${node}) s
+       group by s.k`;
   });
 }
 
 type PopulationRates = { period: string; start: string; end: string; total: JurisdictionRates; children: JurisdictionRates[] };
-type FactsSql = (q: { root: string; k: (col: string) => SQL; period: string; start: string; end: string }) => SQL;
+type FactsSql = (q: { node: string; root: string; k: (col: string) => SQL; period: string; start: string; end: string }) => SQL;
 
 /** The rates computed from the registers themselves (the definition; slow at city size): the buckets' test oracle. */
 export async function populationRatesFromBaseTables(ctx: Ctx, input: { jurisdictionCode: string; period: string }): Promise<PopulationRates> {
@@ -135,7 +147,7 @@ async function ratesFrom(ctx: Ctx, input: { jurisdictionCode: string; period: st
   const k = (col: string) => sql.raw(`left(${col}, ${Number(len)})`);
   const result = await ctx.db.execute(sql`
     with facts as (
-      ${factsSql({ root, k, period: input.period, start, end })}
+      ${factsSql({ node: input.jurisdictionCode, root, k, period: input.period, start, end })}
       union all
       select ${k('e.jurisdiction_code')}, 0, sum(e.estimate), 0, 0, 0, 0, 0, 0, 0, 0
         from floating_population_estimates e
@@ -148,12 +160,14 @@ async function ratesFrom(ctx: Ctx, input: { jurisdictionCode: string; period: st
       from facts group by grouping sets ((k), ())
   `);
   const rows = rowsOf<Record<string, unknown>>(result);
-  const children = await ctx.db
+  // The node and its children's names in one round trip (a dashboard's every answer pays it).
+  const named = await ctx.db
     .select({ code: jurisdictions.code, name: jurisdictions.name })
     .from(jurisdictions)
-    .where(and(eq(jurisdictions.parentCode, input.jurisdictionCode), inScope(ctx, jurisdictions.code)))
+    .where(or(eq(jurisdictions.code, input.jurisdictionCode), and(eq(jurisdictions.parentCode, input.jurisdictionCode), inScope(ctx, jurisdictions.code))))
     .orderBy(asc(jurisdictions.code));
-  const [self] = await ctx.db.select({ name: jurisdictions.name }).from(jurisdictions).where(eq(jurisdictions.code, input.jurisdictionCode));
+  const self = named.find((j) => j.code === input.jurisdictionCode);
+  const children = named.filter((j) => j.code !== input.jurisdictionCode);
   const byKey = new Map(rows.filter((r) => Number(r.is_total) === 0).map((r) => [String(r.k), r]));
   const total = rows.find((r) => Number(r.is_total) === 1);
   const build = (code: string, name: string, r: Record<string, unknown> | undefined): JurisdictionRates => {
