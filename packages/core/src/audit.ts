@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db.js';
 // Masking lives in masking.ts: one policy for answers, audit entries and logs.
-import { maskPersonal } from './masking.js';
+import { maskPersonal, personalKindOf, SECRET_KEYS } from './masking.js';
 import { auditLog } from './tables.js';
 
 export interface AuditInput {
@@ -208,6 +208,93 @@ export async function appendAudit(tx: Db, actor: AuditActor, requestId: string, 
   await writeTail(tx, { audit: auditRecords(actor, requestId, defaultOperation, entries) });
 }
 
+/**
+ * One field of an audit entry built in SQL: its key and an expression of type text, integer,
+ * boolean or null (what jsonb and canonicalJson agree on; a date or an instant is passed as text).
+ */
+export type AuditSqlField = readonly [key: string, value: SQL];
+
+/** The JSON text of one SQL value, as canonicalJson writes it: to_json escapes strings as JSON.stringify does. */
+const jsonTextSql = (value: SQL) => sql`coalesce(to_json(${value})::text, 'null')`;
+
+/**
+ * An object built in SQL twice from the same fields: as jsonb (what is stored) and as its
+ * canonical text (what is hashed), keys in canonicalJson's order, so that verifyAuditChain's
+ * canonicalJson of the stored jsonb is the hashed text. Personal identifiers and secrets are
+ * refused here, since maskPersonal cannot see values built in SQL: mask them before (the
+ * `…Masked` columns) or leave them out.
+ */
+export function auditObjectSql(fields: readonly AuditSqlField[]): { json: SQL; canonical: SQL } {
+  for (const [k] of fields) {
+    if (SECRET_KEYS.test(k) || personalKindOf(k)) throw new Error(`audit field ${k} holds a personal identifier: give its masked form instead`);
+  }
+  const json = sql`jsonb_build_object(${sql.join(
+    fields.map(([k, v]) => sql`${k}::text, ${v}`),
+    sql`, `,
+  )})`;
+  return { json, canonical: canonicalObjectSql(fields.map(([k, v]) => [k, jsonTextSql(v)] as const)) };
+}
+
+/** The canonical text of an object from the canonical texts of its values (keys sorted as canonicalJson sorts them). */
+function canonicalObjectSql(parts: readonly (readonly [key: string, canonical: SQL])[]): SQL {
+  if (parts.length === 0) return sql`'{}'::text`;
+  const sorted = [...parts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return sql`(${sql.join(
+    sorted.map(([k, v], i) => sql`${`${i ? ',' : '{'}${JSON.stringify(k)}:`}::text || ${v}`),
+    sql` || `,
+  )} || '}')`;
+}
+
+/**
+ * Appends one audit entry per row of `source` in the caller's transaction, built, hashed and
+ * linked in the database (a bulk write: the entries never travel to the application). `source`
+ * selects `ord` (the entries' order), `entity_type`, `entity_id`, `jurisdiction_code`, `after`
+ * (jsonb) and `after_canonical` (its canonical text): see auditObjectSql. `jurisdictionCodes`
+ * are the codes the rows can have (an entry with another code is refused: its chain is unknown).
+ * Each entry goes to the chain auditChainOf gives its jurisdiction; the chains' locks are taken in chain order (as
+ * `safecity_write_tail` does) and held to COMMIT. Returns the number of entries appended.
+ */
+export async function appendAuditRows(tx: Db, actor: AuditActor, requestId: string, operation: string, source: SQL, jurisdictionCodes: readonly (string | null)[]): Promise<number> {
+  // The chains come from auditChainOf, applied to the (few) jurisdictions the rows can have.
+  if (jurisdictionCodes.length === 0) return 0;
+  const chains = [...new Set(jurisdictionCodes)].map((c) => ({ code: c, chain: auditChainOf(c) }));
+  // Millisecond precision: what PostgreSQL stores is what we hash (as auditRecords).
+  const at = new Date(Math.floor(Date.now())).toISOString();
+  // The entry's canonical body (canonicalBody's keys and values), built from the row.
+  const body = canonicalObjectSql([
+    ['id', jsonTextSql(sql`e.id::text`)],
+    ['at', jsonTextSql(sql`${at}::text`)],
+    ['actorId', jsonTextSql(sql`${actor.id}::text`)],
+    ['actorRoles', sql`${canonicalJson(actor.roles)}::text`],
+    ['operation', jsonTextSql(sql`${operation}::text`)],
+    ['entityType', jsonTextSql(sql`e.entity_type::text`)],
+    ['entityId', jsonTextSql(sql`e.entity_id::text`)],
+    ['jurisdictionCode', jsonTextSql(sql`e.jurisdiction_code::text`)],
+    ['before', sql`'null'::text`],
+    ['after', sql`e.after_canonical`],
+    ['purpose', sql`'null'::text`],
+    ['requestId', jsonTextSql(sql`${requestId}::text`)],
+  ]);
+  const res = await tx.execute(sql`
+    select safecity_append_audit_rows(${at}::timestamptz, ${actor.id}::text, ${`{${actor.roles.map((r) => JSON.stringify(r)).join(',')}}`}::text[], ${operation}::text, ${requestId}::text,
+             coalesce(array_agg(e.id order by e.ord), '{}'), coalesce(array_agg(e.entity_type order by e.ord), '{}'), coalesce(array_agg(e.entity_id order by e.ord), '{}'),
+             coalesce(array_agg(e.jurisdiction_code order by e.ord), '{}'), coalesce(array_agg(c.chain order by e.ord), '{}'), coalesce(array_agg(e.after order by e.ord), '{}'),
+             coalesce(array_agg(encode(sha256(convert_to(${body}, 'UTF8')), 'hex') order by e.ord), '{}')) as n
+      from (select s.*, gen_random_uuid() as id from (${source}) s offset 0) e
+      left join jsonb_to_recordset(${JSON.stringify(chains)}::jsonb) as c(code text, chain text) on c.code is not distinct from e.jurisdiction_code`);
+  return Number(rowsOf(res)[0]?.n ?? 0);
+}
+
+/**
+ * Takes the locks of chains in chain order (as the write tail does), held to COMMIT: what a bulk
+ * write of outbox rows needs before its ids are drawn (see `appendOutboxRows`).
+ */
+export async function lockAuditChains(tx: Db, chains: readonly string[]): Promise<void> {
+  const sorted = [...new Set(chains)].sort();
+  if (sorted.length === 0) return;
+  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY}, hashtext(c)) from jsonb_array_elements_text(${JSON.stringify(sorted)}::jsonb) with ordinality as t(c, n) order by n`);
+}
+
 function normalizeJson(v: unknown): unknown {
   return v === undefined ? null : JSON.parse(JSON.stringify(v));
 }
@@ -401,5 +488,45 @@ begin
     get diagnostics stored = row_count;
   end if;
   return stored > 0;
+end $$`,
+];
+
+/**
+ * The bulk append of `appendAuditRows`: the chains' locks in chain order (as the write tail), each
+ * entry linked to the previous one of its chain, and all inserted in one statement, in order.
+ */
+export const AUDIT_ROWS_SQL = [
+  `create or replace function safecity_append_audit_rows(p_at timestamptz, p_actor_id text, p_roles text[], p_operation text, p_request_id text,
+     p_ids uuid[], p_types text[], p_entities text[], p_codes text[], p_chains text[], p_afters jsonb[], p_bodies text[]) returns int language plpgsql as $$
+declare
+  ch text;
+  heads jsonb := '{}';
+  prev text;
+  h text;
+  prevs text[] := '{}';
+  links text[] := '{}';
+begin
+  if array_position(p_chains, null) is not null then
+    raise exception 'audit entry without a chain (its jurisdiction code was not given)';
+  end if;
+  for ch in select distinct c from unnest(p_chains) c order by 1 loop
+    perform pg_advisory_xact_lock(${AUDIT_LOCK_KEY}, hashtext(ch));
+  end loop;
+  for i in 1 .. coalesce(array_length(p_bodies, 1), 0) loop
+    prev := heads->>p_chains[i];
+    if prev is null then
+      select a.hash into prev from audit_log a where a.chain = p_chains[i] order by a.seq desc limit 1;
+      prev := coalesce(prev, '${GENESIS}');
+    end if;
+    h := encode(sha256(convert_to(prev || E'\\n' || p_bodies[i], 'UTF8')), 'hex');
+    prevs[i] := prev;
+    links[i] := h;
+    heads := heads || jsonb_build_object(p_chains[i], h);
+  end loop;
+  insert into audit_log (id, at, actor_id, actor_roles, operation, entity_type, entity_id, jurisdiction_code, before, after, purpose, request_id, prev_hash, body_hash, hash, chain)
+  select e.id, p_at, p_actor_id, p_roles, p_operation, e.entity_type, e.entity_id, e.code, null, e.after, null, p_request_id, e.prev, e.body, e.link, e.chain
+    from unnest(p_ids, p_types, p_entities, p_codes, p_afters, p_bodies, prevs, links, p_chains) with ordinality as e(id, entity_type, entity_id, code, after, body, prev, link, chain, n)
+   order by e.n;
+  return coalesce(array_length(p_bodies, 1), 0);
 end $$`,
 ];

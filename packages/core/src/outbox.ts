@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Platform } from './context.js';
 import { statementCounter, type Db } from './db.js';
 import type { EmittedEvent, EventName } from './events.js';
 import type { ReadinessCheck } from './readiness.js';
 import { rowsOf } from './sql-helpers.js';
-import { auditChainOf, writeTail, type OutboxRecord } from './audit.js';
+import { auditChainOf, lockAuditChains, writeTail, type OutboxRecord } from './audit.js';
 
 /**
  * The one topic every committed event travels on. One topic (not one per event name) keeps a
@@ -60,6 +60,24 @@ export function outboxRecords(events: readonly EmittedEvent[]): OutboxRecord[] {
 /** Writes events to the outbox outside `runMutation` (one statement, under their chains' locks). */
 export async function writeOutbox(tx: Db, events: readonly EmittedEvent[]): Promise<void> {
   await writeTail(tx, { events: outboxRecords(events) });
+}
+
+/**
+ * Writes one event per row of `source` to the outbox in one statement (a bulk write: the payloads
+ * are built in the database). `source` selects `ord`, `payload` (jsonb) and `jurisdiction_code`,
+ * one of `jurisdictionCodes` (the codes the rows can have, whose chains are locked). The events' chains are locked first (auditChainOf of each jurisdiction), as `writeTail` does, so
+ * their ids keep commit order per chain. No in-process subscriber runs: call it only for an event
+ * without subscribers, and kick the relay after commit. Returns the number of events written.
+ */
+export async function appendOutboxRows(tx: Db, requestId: string, name: EventName, source: SQL, jurisdictionCodes: readonly (string | null)[]): Promise<number> {
+  if (jurisdictionCodes.length === 0) return 0;
+  await lockAuditChains(tx, jurisdictionCodes.map(auditChainOf));
+  const res = await tx.execute(sql`
+    with e as (insert into event_outbox (name, payload, request_id, jurisdiction_code)
+               select ${name}::text, s.payload, ${requestId}::text, s.jurisdiction_code from (${source}) s order by s.ord
+               returning 1)
+    select count(*)::int as n from e`);
+  return Number(rowsOf<{ n: number }>(res)[0]?.n ?? 0);
 }
 
 /** The outbox keeps what it relayed: rows are marked published, never deleted. */

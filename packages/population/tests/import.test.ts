@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { addDays, type Ctx } from '@safecity/core';
+import { addDays, verifyAuditChain, type Ctx } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { populationModule } from '@safecity/population';
 import { hashResidentId } from '../src/identity.js';
@@ -132,6 +132,15 @@ describe('the import', () => {
     // The events, one per registration, are in the outbox with the audit entries.
     const [ev] = await rows<{ n: number }>(s, sql`select count(*)::int as n from event_outbox where name = 'residenceRegistered' and payload->>'date' in ('2025-03-01', '2025-03-05')`);
     expect(Number(ev.n)).toBeGreaterThanOrEqual(3);
+    // The entries are built and hashed in the database: the chain verifies, identity numbers appear only masked.
+    expect(await verifyAuditChain(admin.platform.database.db)).toMatchObject({ ok: true });
+    const entries = await rows<{ type: string; after: Record<string, unknown> }>(
+      s,
+      sql`select entity_type as type, after from audit_log where operation = 'importRegistrations' and entity_type in ('Person', 'ResidenceRegistration')`,
+    );
+    expect(entries.length).toBeGreaterThanOrEqual(6);
+    for (const e of entries) expect(Object.keys(e.after).filter((k) => /hash|cipher|^idNumber$|^phone$/i.test(k))).toEqual([]);
+    expect(entries.filter((e) => e.type === 'Person').every((e) => /^\d{4}\*+\d{3}[\dX]$/.test(String(e.after.idNumberMasked)))).toBe(true);
 
     // A rerun, in one chunk this time: nothing twice, the same refusals, the registrations reported as already imported.
     const again = await importRegistrationsCsv(gw, csv, { batchSize: 100 });

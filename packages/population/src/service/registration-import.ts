@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { sql, type SQL } from 'drizzle-orm';
-import { inScope, requireActor, rowsOf, runMutation, withinSql, scopeOf, type Ctx, type TxCtx } from '@safecity/core';
+import { appendAuditRows, appendOutboxRows, auditObjectSql, inScope, requireActor, rowsOf, runMutation, withinSql, scopeOf, type Ctx, type TxCtx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { protectPhone, protectResidentId, residentIdHashes } from '../identity.js';
 import { IMPORT_COLUMNS, parseImportRow, REQUIRED_IMPORT_COLUMNS, tenantRevisitDue, type ImportRow, type RowError, type TenantTier } from '../rules.js';
@@ -381,7 +381,76 @@ const COLUMN_OF: Record<string, string> = {
   ALREADY_REGISTERED: 'idNumber',
 };
 
+type EventPayload = { registrationId: string; personId: string; dwellingId: string; jurisdictionCode: string; date: string };
+
+/** The rows this chunk wrote (v, r): accepted, and on the register under this chunk's ids (a concurrent import's win is not ours). */
+const WRITTEN = sql.raw(`import_verdict v join residence_registrations r on r.id = v.reg_id and v.verdict = 'ACCEPTED'`);
+
+/**
+ * The chunk's audit entries (appendAuditRows' source): for each written row, the person it created
+ * (if any) and then its registration, as `after` the stored rows, in file order. Two entries, not
+ * one: the audit log is read by entity (entity type and id), and a person's history starts with
+ * its creation. Identity numbers appear only masked (the stored secrets are left out).
+ */
+function importAuditSource(): SQL {
+  const person = auditObjectSql([
+    ['id', sql`p.id::text`],
+    ['name', sql`p.name`],
+    ['idNumberMasked', sql`p.id_number_masked`],
+    ['birthDate', sql`p.birth_date::text`],
+    ['gender', sql`p.gender`],
+    ['kind', sql`p.kind`],
+    ['inflowReason', sql`p.inflow_reason`],
+    ['inflowDate', sql`p.inflow_date::text`],
+    ['hukouPlaceCode', sql`p.hukou_place_code`],
+    ['phoneMasked', sql`p.phone_masked`],
+    ['tier', sql`p.tier`],
+    ['jurisdictionCode', sql`p.jurisdiction_code`],
+    ['lastVisitedOn', sql`p.last_visited_on::text`],
+    ['revisitDueOn', sql`p.revisit_due_on::text`],
+    ['version', sql`p.version`],
+  ]);
+  const registration = auditObjectSql([
+    ['id', sql`r.id::text`],
+    ['personId', sql`r.person_id::text`],
+    ['dwellingId', sql`r.dwelling_id::text`],
+    ['jurisdictionCode', sql`r.jurisdiction_code`],
+    ['registeredOn', sql`r.registered_on::text`],
+    ['overCapacity', sql`r.over_capacity`],
+    ['previousRegistrationId', sql`r.previous_registration_id::text`],
+    ['endedOn', sql`r.ended_on::text`],
+    ['endKind', sql`r.end_kind`],
+    ['endReason', sql`r.end_reason`],
+    ['source', sql`r.source`],
+    ['importKey', sql`r.import_key`],
+    ['createdBy', sql`r.created_by`],
+    ['createdAt', sql`to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`],
+  ]);
+  return sql`
+    select v.row_no * 2 as ord, 'Person' as entity_type, p.id::text as entity_id, p.jurisdiction_code, ${person.json} as after, ${person.canonical} as after_canonical
+      from ${WRITTEN} and v.p_id is null
+      join persons p on p.id = v.person_id
+    union all
+    select v.row_no * 2 + 1, 'ResidenceRegistration', r.id::text, r.jurisdiction_code, ${registration.json}, ${registration.canonical}
+      from ${WRITTEN}`;
+}
+
+/** The residenceRegistered events of the chunk's written rows (appendOutboxRows' source), in file order. */
+function registeredEventsSource(): SQL {
+  return sql`
+    select v.row_no as ord, r.jurisdiction_code,
+           jsonb_build_object('registrationId', r.id, 'personId', r.person_id, 'dwellingId', r.dwelling_id, 'jurisdictionCode', r.jurisdiction_code, 'date', r.registered_on::text) as payload
+      from ${WRITTEN}`;
+}
+
 async function importChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, onChunk: ImportOptions['onChunk']) {
+  const next = await writeChunk(ctx, chunk, total, onChunk);
+  // The events went to the outbox in SQL, not through tx.emit: the relay is told here, after commit.
+  ctx.platform.outbox?.kick();
+  return next;
+}
+
+function writeChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, onChunk: ImportOptions['onChunk']) {
   return runMutation(ctx, { operation: 'importRegistrations' }, async (tx) => {
     const actor = requireActor(tx);
     // A chunk's plan is big enough to trigger JIT compilation, which costs more than it saves here.
@@ -402,7 +471,7 @@ async function importChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, on
         errors.push({ row: Number(v.row_no), column: COLUMN_OF[key] ?? null, code: PopulationErrors.code(key), message: PopulationErrors.codes[key] });
       }
     }
-    const created = rowsOf<Record<string, unknown> & { id: string; jurisdictionCode: string }>(
+    const created = rowsOf<{ id: string }>(
       await tx.db.execute(sql`
         insert into persons (id, name, id_number_hash, id_number_masked, id_number_cipher, birth_date, gender, kind, inflow_reason, inflow_date,
                              hukou_place_code, phone, phone_masked, phone_cipher, tier, jurisdiction_code, last_visited_on, revisit_due_on)
@@ -410,10 +479,7 @@ async function importChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, on
                hukou, null, phone_masked, phone_cipher, 'stable', dwelling_jur, null, due_if_new::date
           from import_verdict where verdict = 'ACCEPTED' and p_id is null order by row_no
         on conflict do nothing
-        returning id, name, id_number_hash as "idNumberHash", id_number_masked as "idNumberMasked", id_number_cipher as "idNumberCipher",
-                  birth_date::text as "birthDate", gender, kind, inflow_reason as "inflowReason", inflow_date::text as "inflowDate",
-                  hukou_place_code as "hukouPlaceCode", phone, phone_masked as "phoneMasked", phone_cipher as "phoneCipher", tier,
-                  jurisdiction_code as "jurisdictionCode", last_visited_on::text as "lastVisitedOn", revisit_due_on::text as "revisitDueOn", version`),
+        returning id`),
     );
     const newPersons = chunk.length - errors.length - duplicates - dues.length;
     // A concurrent import put one of these persons on the register first (its number's unique
@@ -434,30 +500,33 @@ async function importChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, on
         update persons set jurisdiction_code = v.dwelling_jur, revisit_due_on = d.due::date
           from import_verdict v join jsonb_to_recordset(${JSON.stringify(dues)}::jsonb) as d(id uuid, due text) on d.id = v.p_id
          where v.verdict = 'ACCEPTED' and persons.id = v.p_id`);
-    const inserted = rowsOf<{ id: string; personId: string; dwellingId: string; jurisdictionCode: string; registeredOn: string } & Record<string, unknown>>(
+    const inserted = rowsOf<{ n: number }>(
       await tx.db.execute(sql`
-        insert into residence_registrations (id, person_id, dwelling_id, jurisdiction_code, registered_on, over_capacity, source, import_key, created_by)
-        select reg_id, final_person_id, dwelling_id, dwelling_jur, registered_on::date, over_capacity, 'import', import_key, ${actor.id}
-          from import_verdict where verdict = 'ACCEPTED' order by row_no
-        on conflict do nothing
-        returning id, person_id as "personId", dwelling_id as "dwellingId", jurisdiction_code as "jurisdictionCode", registered_on::text as "registeredOn",
-                  over_capacity as "overCapacity", previous_registration_id as "previousRegistrationId", ended_on::text as "endedOn", end_kind as "endKind",
-                  end_reason as "endReason", source, import_key as "importKey", created_by as "createdBy",
-                  to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "createdAt"`),
-    );
-    for (const p of created) tx.audit({ entityType: 'Person', entityId: p.id, jurisdictionCode: p.jurisdictionCode, after: p });
-    for (const r of inserted) {
-      tx.audit({ entityType: 'ResidenceRegistration', entityId: r.id, jurisdictionCode: r.jurisdictionCode, after: r });
-      await tx.emit('residenceRegistered', { registrationId: r.id, personId: r.personId, dwellingId: r.dwellingId, jurisdictionCode: r.jurisdictionCode, date: r.registeredOn });
-    }
+        with r as (insert into residence_registrations (id, person_id, dwelling_id, jurisdiction_code, registered_on, over_capacity, source, import_key, created_by)
+                   select reg_id, final_person_id, dwelling_id, dwelling_jur, registered_on::date, over_capacity, 'import', import_key, ${actor.id}
+                     from import_verdict where verdict = 'ACCEPTED' order by row_no
+                   on conflict do nothing
+                   returning id)
+        select count(*)::int as n from r`),
+    )[0]!;
+    // The audit entries and events of the written rows, built and hashed in the database from the
+    // rows as stored (no round trip of 2 entries a row through the application).
+    // Every written row (and person) is in its dwelling's jurisdiction.
+    const codes = rowsOf<{ code: string }>(await tx.db.execute(sql.raw(`select distinct dwelling_jur as code from import_verdict where verdict = 'ACCEPTED'`))).map((c) => c.code);
+    await appendAuditRows(tx.db, { id: actor.id, roles: [...actor.roles] }, ctx.requestId, 'importRegistrations', importAuditSource(), codes);
+    if (ctx.platform.subscribers.get('residenceRegistered')?.length) {
+      // A subscriber runs in this transaction for each event: the events go one by one.
+      const events = rowsOf<{ payload: EventPayload }>(await tx.db.execute(sql`select payload from (${registeredEventsSource()}) s order by ord`));
+      for (const e of events) await tx.emit('residenceRegistered', e.payload);
+    } else await appendOutboxRows(tx.db, ctx.requestId, 'residenceRegistered', registeredEventsSource(), codes);
     // A concurrent import of the same rows won the race for a key: those rows are its duplicates.
     const accepted = chunk.length - errors.length - duplicates;
-    duplicates += accepted - inserted.length;
-    if (inserted.length === 0 && created.length === 0) tx.audit({ entityType: 'RegistrationImport', entityId: ctx.requestId, after: { rows: chunk.length, duplicates, errors: errors.length } });
+    duplicates += accepted - inserted.n;
+    if (inserted.n === 0 && created.length === 0) tx.audit({ entityType: 'RegistrationImport', entityId: ctx.requestId, after: { rows: chunk.length, duplicates, errors: errors.length } });
     // The totals change only once the chunk commits (runMutation returns).
     const next: ImportResult = {
       rows: total.rows,
-      imported: total.imported + inserted.length,
+      imported: total.imported + inserted.n,
       duplicates: total.duplicates + duplicates,
       personsCreated: total.personsCreated + created.length,
       batches: total.batches + 1,
