@@ -37,10 +37,30 @@ export const ANCHOR_ENTITY = 'AuditAnchor';
 /**
  * The chain an entry or an event belongs to: its district (the code's first 6 digits), so that
  * writers of different districts do not wait for each other; `city` without a code. Keep in step
- * with `safecity_chain_of` in WRITE_TAIL_SQL.
+ * with `safecity_chain_of` in writeTailSql; the lane within the chain is chosen there (auditLaneChain).
  */
 export function auditChainOf(jurisdictionCode: string | null | undefined): string {
   return jurisdictionCode && /^\d{6}/.test(jurisdictionCode) ? jurisdictionCode.slice(0, 6) : CITY_CHAIN;
+}
+
+/**
+ * How many lanes a district chain has (AUDIT_CHAIN_LANES, default 16). A writing transaction
+ * appends to the first lane of its district that no other transaction holds (lane 0 when nobody
+ * else is writing there), so concurrent writers of one district do not queue on one lock; each lane
+ * is a chain of its own (links, head, anchor). The city chain (anchors, entries without a
+ * jurisdiction) keeps one lane. 1 restores one chain per district.
+ */
+export function auditChainLanes(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.AUDIT_CHAIN_LANES || 16);
+  return Number.isInteger(n) && n >= 1 && n <= 1024 ? n : 16;
+}
+
+/**
+ * The name of lane `lane` of a chain: lane 0 is the chain's own name (what one chain per district
+ * wrote before lanes existed), lane k > 0 is `<chain>.<k>`. Keep in step with `safecity_lane_chain`.
+ */
+export function auditLaneChain(chain: string, lane: number): string {
+  return lane === 0 ? chain : `${chain}.${lane}`;
 }
 
 /** Canonical JSON: sorted keys, so jsonb's reordering cannot change a hash. */
@@ -422,18 +442,26 @@ export async function anchorAuditChains(db: Db, requestId: string): Promise<Reco
 }
 
 /**
- * The write tail (see `writeTail`). One lock per chain touched (its district, or city), taken in
- * chain order so two tails never wait on each other in a cycle, and held to COMMIT: it orders the
- * chain's appends and its events' outbox ids (a later id of a chain never commits first, which is
- * what the relay and subscribers rely on, per chain). Each statement of a volatile plpgsql
+ * The write tail (see `writeTail`). For each chain touched (its district, or city), in chain order,
+ * one lane is locked until COMMIT: the first lane of the district that no other transaction holds
+ * (a try-lock each, which never waits), or, when every lane is taken, the lane of the backend's pid
+ * (waited for). The lock orders the lane's appends and its events' outbox ids (a later id of a lane
+ * never commits first, which is what the relay and subscribers rely on, per chain: the event's
+ * `chain` column names the lane). Waits happen in chain order only, holding only locks of earlier
+ * chains, so two tails never wait on each other in a cycle. Each statement of a volatile plpgsql
  * function takes a new snapshot, so a head read after its lock is the committed one.
  */
-export const WRITE_TAIL_SQL = [
-  `create or replace function safecity_chain_of(code text) returns text language sql immutable as $$
+export function writeTailSql(lanes = auditChainLanes()): string[] {
+  return [
+    `create or replace function safecity_chain_of(code text) returns text language sql immutable as $$
      select case when code ~ '^[0-9]{6}' then left(code, 6) else '${CITY_CHAIN}' end $$`,
-  `create or replace function safecity_write_tail(p_audit jsonb, p_events jsonb, p_idem jsonb) returns boolean language plpgsql as $$
+    `create or replace function safecity_lane_chain(chain text, lane int) returns text language sql immutable as $$
+     select case when lane = 0 then chain else chain || '.' || lane end $$`,
+    `create or replace function safecity_write_tail(p_audit jsonb, p_events jsonb, p_idem jsonb) returns boolean language plpgsql as $$
 declare
   ch text;
+  lane text;
+  taken jsonb := '{}';
   heads jsonb := '{}';
   prev text;
   h text;
@@ -446,11 +474,24 @@ begin
   for ch in select distinct safecity_chain_of(t.x->>'jurisdiction_code') as c
               from (select x from jsonb_array_elements(p_audit) x union all select x from jsonb_array_elements(p_events) x) t
              order by 1 loop
-    perform pg_advisory_xact_lock(${AUDIT_LOCK_KEY}, hashtext(ch));
+    lane := null;
+    if ch <> '${CITY_CHAIN}' then
+      for k in 0 .. ${lanes - 1} loop
+        if pg_try_advisory_xact_lock(${AUDIT_LOCK_KEY}, hashtext(safecity_lane_chain(ch, k))) then
+          lane := safecity_lane_chain(ch, k);
+          exit;
+        end if;
+      end loop;
+    end if;
+    if lane is null then
+      lane := safecity_lane_chain(ch, case when ch = '${CITY_CHAIN}' then 0 else pg_backend_pid() % ${lanes} end);
+      perform pg_advisory_xact_lock(${AUDIT_LOCK_KEY}, hashtext(lane));
+    end if;
+    taken := taken || jsonb_build_object(ch, lane);
   end loop;
   -- The links are made in a loop over the body hashes alone (each entry's prev is the previous
-  -- entry's hash in its chain); the entries are then inserted in one statement, in their order.
-  select coalesce(array_agg(t.x->>'body_hash' order by t.n), '{}'), coalesce(array_agg(safecity_chain_of(t.x->>'jurisdiction_code') order by t.n), '{}')
+  -- entry's hash in its lane); the entries are then inserted in one statement, in their order.
+  select coalesce(array_agg(t.x->>'body_hash' order by t.n), '{}'), coalesce(array_agg(taken->>safecity_chain_of(t.x->>'jurisdiction_code') order by t.n), '{}')
     into bodies, chains
     from jsonb_array_elements(p_audit) with ordinality as t(x, n);
   for i in 1 .. coalesce(array_length(bodies, 1), 0) loop
@@ -476,8 +517,8 @@ begin
      order by t.n;
   end if;
   if jsonb_array_length(p_events) > 0 then
-    insert into event_outbox (name, payload, request_id, jurisdiction_code)
-    select t.x->>'name', t.x->'payload', t.x->>'request_id', t.x->>'jurisdiction_code'
+    insert into event_outbox (name, payload, request_id, jurisdiction_code, chain)
+    select t.x->>'name', t.x->'payload', t.x->>'request_id', t.x->>'jurisdiction_code', taken->>safecity_chain_of(t.x->>'jurisdiction_code')
       from jsonb_array_elements(p_events) with ordinality as t(x, n)
      order by t.n;
   end if;
@@ -489,7 +530,8 @@ begin
   end if;
   return stored > 0;
 end $$`,
-];
+  ];
+}
 
 /**
  * The bulk append of `appendAuditRows`: the chains' locks in chain order (as the write tail), each

@@ -1,4 +1,4 @@
-import { anchorAuditChains, AUDIT_ROWS_SQL, WRITE_TAIL_SQL } from './audit.js';
+import { anchorAuditChains, AUDIT_ROWS_SQL, writeTailSql } from './audit.js';
 import { registerCalendarSchema } from './calendar/graphql.js';
 import { calendarPostMigrateSql } from './calendar/package-seed.js';
 import { loadCalendarCommand } from './calendar/command.js';
@@ -51,7 +51,7 @@ export const coreModule = defineModule({
   get postMigrateSql() {
     // The retired per-module trigger functions go first; every append-only table (core's and the
     // modules') is then guarded by the one shared function.
-    return [...RETIRED_APPEND_ONLY_SQL, ...appendOnly([auditLog, holidayArrangements]), ...WRITE_TAIL_SQL, ...AUDIT_ROWS_SQL, ...OUTBOX_KEEP_SQL, ...calendarPostMigrateSql()];
+    return [...RETIRED_APPEND_ONLY_SQL, ...appendOnly([auditLog, holidayArrangements]), ...writeTailSql(), ...AUDIT_ROWS_SQL, ...OUTBOX_KEEP_SQL, ...calendarPostMigrateSql()];
   },
   readiness: [calendarReadiness],
   jobs: [

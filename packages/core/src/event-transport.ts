@@ -1,11 +1,10 @@
 import { and, asc, gt, gte, isNull, max, or, sql } from 'drizzle-orm';
-import { auditChainOf } from './audit.js';
 import { createPubSub } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { PubSubLike } from './context.js';
 import type { Database } from './db.js';
 import type { EventName } from './events.js';
-import { EVENTS_TOPIC, throttledLog, type EventEnvelope, type EventTransport } from './outbox.js';
+import { EVENTS_TOPIC, outboxChain, throttledLog, type EventEnvelope, type EventTransport } from './outbox.js';
 import { rowsOf } from './sql-helpers.js';
 import { eventOutbox } from './tables.js';
 
@@ -124,7 +123,7 @@ export async function createEventBus(redisUrl: string | null, log: Logger, chann
             .orderBy(asc(eventOutbox.id))
             .limit(CATCH_UP_PAGE);
           for (const r of rows)
-            pass({ id: String(r.id), chain: auditChainOf(r.jurisdictionCode), name: r.name as EventName, payload: r.payload, requestId: r.requestId, createdAt: r.createdAt.toISOString() });
+            pass({ id: String(r.id), chain: outboxChain(r.chain, r.jurisdictionCode), name: r.name as EventName, payload: r.payload, requestId: r.requestId, createdAt: r.createdAt.toISOString() });
           if (rows.length < CATCH_UP_PAGE) break;
           after = BigInt(rows[rows.length - 1]!.id);
         }

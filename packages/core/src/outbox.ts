@@ -18,9 +18,9 @@ export const EVENTS_TOPIC = 'safecity:events';
 
 /**
  * What subscribers receive: the event, its chain and the outbox id to de-duplicate on. Ids grow in
- * commit order within a chain (a district, or `city`: auditChainOf), not across chains, since
- * writers of different districts do not wait for each other; so a subscriber keeps the last id
- * per chain.
+ * commit order within a chain (a lane of a district, or `city`: the outbox row's `chain`), not
+ * across chains, since writers of different lanes do not wait for each other; so a subscriber
+ * keeps the last id per chain.
  */
 export interface EventEnvelope {
   id: string;
@@ -38,6 +38,11 @@ export interface EventTransport {
   deliver(envelope: EventEnvelope): Promise<void>;
   /** False while Redis is unreachable: the relay waits instead of trying every event. */
   ready(): boolean;
+}
+
+/** The chain an outbox row's id is ordered in: the lane it was written under, or, on a row written before lanes, its district's chain. */
+export function outboxChain(chain: string | null | undefined, jurisdictionCode: string | null | undefined): string {
+  return chain ?? auditChainOf(jurisdictionCode);
 }
 
 /** The one row of `outbox_relay_lease`. */
@@ -175,7 +180,7 @@ export function relayPassSql(holder: string, leaseMs: number, marks: readonly nu
        where outbox_relay_lease.holder = excluded.holder or outbox_relay_lease.lease_until < now()
       returning 1),
     marked as (update event_outbox set published_at = now() where id = any(${sql.param(marks)}::bigint[]) and published_at is null returning 1)
-    select l.held, o.id, o.name, o.payload, o.request_id, o.jurisdiction_code, o.created_at
+    select l.held, o.id, o.name, o.payload, o.request_id, o.jurisdiction_code, o.chain, o.created_at
       from (select exists (select 1 from lease) as held, (select count(*) from marked) as marked) l
       left join lateral (
         select * from event_outbox
@@ -241,7 +246,7 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
         await withTimeout(
           transport.deliver({
             id: String(id),
-            chain: auditChainOf(r.jurisdiction_code as string | null),
+            chain: outboxChain(r.chain as string | null, r.jurisdiction_code as string | null),
             name: r.name as EventName,
             payload: r.payload,
             requestId: String(r.request_id),

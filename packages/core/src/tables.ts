@@ -108,7 +108,7 @@ export const tokenRevocations = pgTable(
 /**
  * The transactional outbox: every domain event is written here in the transaction of the change
  * that raised it, then relayed after commit (in process or to Redis) until delivered. `id` is
- * taken under the audit-chain lock, which is held until commit, so id order is commit order.
+ * taken under the lock of an audit-chain lane held until commit, so id order is commit order within a lane.
  * Published rows are kept (marked `published_at`); nothing is deleted.
  */
 export const eventOutbox = pgTable(
@@ -121,6 +121,12 @@ export const eventOutbox = pgTable(
     jurisdictionCode: jurisdictionCode(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * The audit-chain lane whose lock the id was taken under (e.g. `620102` or `620102.3`, see
+     * audit.ts): ids grow in commit order within it, so subscribers de-duplicate per lane. Null on
+     * rows written before lanes existed: their chain is auditChainOf(jurisdiction_code).
+     */
+    chain: text('chain'),
   },
   (t) => [index('event_outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`)],
 );
