@@ -176,11 +176,11 @@ describe('safe-unit assessment through GraphQL', () => {
       admin,
     );
     const d = await gql(
-      `query($id: ID!) { node(id: $id) { ... on SafeUnit { assessments { version vetoed passed total ruleSetVersion standardVersion explanation } } } }`,
+      `query($id: ID!) { node(id: $id) { ... on SafeUnit { assessments { edges { node { version vetoed passed total ruleSetVersion standardVersion explanation } } } } } }`,
       { id: gid('SafeUnit', units.h1) },
       auditor,
     );
-    expect(d.node.assessments).toEqual([expect.objectContaining({ version: 1, vetoed: true, passed: false, total: 98, ruleSetVersion: 1, standardVersion: 1 })]);
+    expect(d.node.assessments.edges.map((e: any) => e.node)).toEqual([expect.objectContaining({ version: 1, vetoed: true, passed: false, total: 98, ruleSetVersion: 1, standardVersion: 1 })]);
     // a new period is decided under the new versions: no veto rules, pass mark 99
     const r = await assess(units.h1, '2025-07-01', '2025-12-31', full);
     expect(r.data).toMatchObject({ ruleSetVersion: 2, standardVersion: 2, vetoed: false, passed: false, total: 98 });
@@ -330,7 +330,7 @@ describe('safe-unit assessment through GraphQL', () => {
   });
 
   it('lists units with nested assessments without N+1, and computes zero-case rates per category and jurisdiction', async () => {
-    const q = `{ safeUnits(first: 50) { edges { node { name assessments { total triggeringEvents { id } } yellowCards { id } } } } }`;
+    const q = `{ safeUnits(first: 50) { edges { node { name assessments { edges { node { total triggeringEvents { id } } } } yellowCards { id } } } } }`;
     const r = await s.gql(q, {}, { token: auditor });
     expect(r.errors).toBeUndefined();
     expect(r.data.safeUnits.edges).toHaveLength(5);
