@@ -1,5 +1,5 @@
 import type { TableSpec } from '@safecity/core';
-import { safeUnits, unitAssessments } from './tables.js';
+import { safeUnits, unitAssessments, unitHistory } from './tables.js';
 
 /**
  * Assessment's declared reads for core's planner (data/planner.ts): the tables, their jurisdiction
@@ -17,3 +17,7 @@ export const unitReads: TableSpec = {
     assessments: { target: () => assessmentReads, kind: 'connection', on: [['id', 'unitId']], orderBy: ['periodEnd', 'chainId', 'version'], direction: 'desc' },
   },
 };
+
+/** A unit's timeline: its facts, in timeline order (rules/standing.ts timelineOrder; seq is unique). */
+export const historyReads: TableSpec = { table: unitHistory, jurisdiction: 'jurisdictionCode' };
+export const TIMELINE_ORDER = ['validOn', 'recordedAt', 'seq', 'id'];
