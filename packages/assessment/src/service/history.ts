@@ -3,7 +3,7 @@ import { CoreErrors, planConnection, type ConnectionArgs, inScope, isWithin, lev
 import { AssessmentErrors } from '../errors.js';
 import { historyReads, TIMELINE_ORDER } from '../reads.js';
 import { endOfChinaDay, type IsoDate } from '../rules/dates.js';
-import { standingOn, timelineOrder, type HistoryFact, type Standing } from '../rules/standing.js';
+import { standingOn, type HistoryFact, type Standing } from '../rules/standing.js';
 import { DEFAULT_WEIGHTS, threeInOne, weightsProblems, type EvaluationWeights } from '../rules/three-in-one.js';
 import { evaluationWeightVersions, jurisdictionEvaluations, majorEvents, safeUnits, unitHistory, vetoRuleSets } from '../tables.js';
 import { actorId, today, unitLoader } from './common.js';
