@@ -269,15 +269,19 @@ const Q2: Operation = {
   variants: (f) => (f.q2Units as string[]).map((id) => ({ id })),
   a: {
     query: `query Q2($id: ID!) { node(id: $id) { ... on SafeUnit { name category jurisdictionCode
-      assessments { periodStart periodEnd version total passMark scorePassed vetoed passed grade explanation firedRules { ruleId scope eventIds } } } } }`,
+      assessments(first: 100) { edges { node { periodStart periodEnd version total passMark scorePassed vetoed passed grade explanation firedRules { ruleId scope eventIds } } } } } } }`,
     role: 'auditor',
     jurisdiction: () => '620100',
     vars: (v) => ({ id: gid('SafeUnit', v.id as string) }),
-    norm: (d) => normUnit(d.node, d.node?.assessments ?? []),
+    norm: (d) =>
+      normUnit(
+        d.node,
+        (d.node?.assessments?.edges ?? []).map((e: any) => e.node),
+      ),
   },
   b: {
     query: `query Q2($id: UUID!) { safeUnitById(id: $id) { name category jurisdictionCode
-      unitAssessmentsByUnitId(orderBy: [PERIOD_END_DESC, CHAIN_ID_ASC, VERSION_ASC]) { nodes { periodStart periodEnd version total passMark scorePassed vetoed passed grade explanation firedRules } } } }`,
+      unitAssessmentsByUnitId(first: 100, orderBy: [PERIOD_END_DESC, CHAIN_ID_DESC, VERSION_DESC]) { nodes { periodStart periodEnd version total passMark scorePassed vetoed passed grade explanation firedRules } } } }`,
     vars: (v) => ({ id: v.id }),
     norm: (d) => normUnit(d.safeUnitById, d.safeUnitById?.unitAssessmentsByUnitId.nodes ?? []),
   },
@@ -286,8 +290,9 @@ const Q2: Operation = {
       select json_build_object('name', u.name, 'category', u.category, 'jurisdictionCode', u.jurisdiction_code,
         'assessments', coalesce((select json_agg(json_build_object('periodStart', a.period_start, 'periodEnd', a.period_end, 'version', a.version,
             'total', a.total, 'passMark', a.pass_mark, 'scorePassed', a.score_passed, 'vetoed', a.vetoed, 'passed', a.passed, 'grade', a.grade,
-            'explanation', a.explanation, 'firedRules', a.fired_rules) order by a.period_end desc, a.chain_id, a.version)
-          from unit_assessments a where a.unit_id = u.id and a.jurisdiction_code like '6201%'), '[]'::json)) as r
+            'explanation', a.explanation, 'firedRules', a.fired_rules) order by a.period_end desc, a.chain_id desc, a.version desc)
+          from (select * from unit_assessments a where a.unit_id = u.id and a.jurisdiction_code like '6201%'
+                order by a.period_end desc, a.chain_id desc, a.version desc limit 100) a), '[]'::json)) as r
       from safe_units u where u.id = ${v.id as string}::uuid and u.jurisdiction_code like '6201%'`;
     return row?.r ?? null;
   },

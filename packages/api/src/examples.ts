@@ -33,7 +33,7 @@ query Rates {
 }
 
 query SafeUnits {
-  safeUnits(first: 5) { edges { node { name category creditCode assessments { total passed } } } }
+  safeUnits(first: 5) { edges { node { name category creditCode assessments(first: 10) { edges { node { total passed } } } } } }
 }
 
 query PublishedBlackList {

@@ -132,9 +132,9 @@ describe('disputes → assessment, through events only', () => {
       townCentre,
     );
     expect(p.data.status).toBe('pending');
-    const history = await s.gql(`query($u: ID!) { unitHistory(unitId: $u) { kind summary } }`, { u: unitId }, { token: assessor });
+    const history = await s.gql(`query($u: ID!) { unitHistory(unitId: $u, first: 100) { edges { node { kind summary } } } }`, { u: unitId }, { token: assessor });
     expect(history.errors).toBeUndefined();
-    expect(history.data.unitHistory).toContainEqual({ kind: 'veto_proposed', summary: expect.stringContaining('拒不履行调解协议') });
+    expect(history.data.unitHistory.edges.map((e: any) => e.node)).toContainEqual({ kind: 'veto_proposed', summary: expect.stringContaining('拒不履行调解协议') });
     const pending = await s.gql(`{ vetoProposals(status: pending, first: 10) { edges { node { id unit { creditCode } } } } }`, {}, { token: assessor });
     expect(pending.data.vetoProposals.edges.map((e: any) => e.node.id)).toEqual([p.data.id]);
     const decided = await ok(

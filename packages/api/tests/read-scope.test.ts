@@ -37,8 +37,6 @@ const ALLOWED: Record<string, string> = {
   'assessment/src/service/rectification.ts#openInvestigation': 'write: the event an investigation cites, in its transaction',
   'assessment/src/service/rectification.ts#concludeInvestigation': 'write: locks the investigation for update',
   // Nested lists being turned into connections by the nested-list work (issue #12 item 3).
-  'assessment/src/service/assessments.ts#assessmentsOfUnitLoader': 'nested list: becomes a connection (issue #12 item 3)',
-  'assessment/src/service/history.ts#factsOf': 'nested list (unitHistory): becomes a connection (issue #12 item 3)',
 };
 
 /** TypeScript sources of a module, tests excluded. */

@@ -184,13 +184,13 @@ describe('retroactive veto rule sets: flag, reason, second officer', () => {
       const kept = await ok(`query($id: ID!) { node(id: $id) { ... on Assessment { version vetoed passed ruleSetVersion } } }`, { id: a.vetoed.id }, auditor);
       expect(kept.node).toEqual({ version: 1, vetoed: true, passed: false, ruleSetVersion: 1 });
 
-      const h = await ok(`query($u: ID!) { unitHistory(unitId: $u) { kind summary validOn } }`, { u: gid('SafeUnit', u.vetoed) }, auditor);
-      const fact = h.unitHistory.find((f: any) => f.kind === 'retroactive_rule_set');
+      const h = await ok(`query($u: ID!) { unitHistory(unitId: $u, first: 100) { edges { node { kind summary validOn } } } }`, { u: gid('SafeUnit', u.vetoed) }, auditor);
+      const fact = h.unitHistory.edges.map((e: any) => e.node).find((f: any) => f.kind === 'retroactive_rule_set');
       expect(fact).toMatchObject({ validOn: '2025-12-31' });
       expect(fact.summary).toContain('rule set v2');
       expect(fact.summary).toContain('a different outcome');
-      const clean = await ok(`query($u: ID!) { unitHistory(unitId: $u) { kind summary } }`, { u: gid('SafeUnit', u.clean) }, auditor);
-      expect(clean.unitHistory.find((f: any) => f.kind === 'retroactive_rule_set').summary).not.toContain('different outcome');
+      const clean = await ok(`query($u: ID!) { unitHistory(unitId: $u, first: 100) { edges { node { kind summary } } } }`, { u: gid('SafeUnit', u.clean) }, auditor);
+      expect(clean.unitHistory.edges.map((e: any) => e.node).find((f: any) => f.kind === 'retroactive_rule_set').summary).not.toContain('different outcome');
       expect(await s.database.db.select({ actorId: auditLog.actorId }).from(auditLog).where(eq(auditLog.operation, 'decideVetoRuleSet'))).toEqual([{ actorId: 'city-admin-2' }]);
     }
     // after approval a new assessment of those days is decided under the new set; a second verdict is refused
@@ -259,8 +259,8 @@ describe('a correction that fails the period withdraws the plaque earned for it'
     const [p] = await s.database.db.select().from(plaques).where(eq(plaques.unitId, unit));
     expect(p).toMatchObject({ revokedOn: '2025-12-31', revokedByEventId: null });
     expect(await standing(unit, '2026-01-15')).toMatchObject({ holdsPlaque: false });
-    const h = await ok(`query($u: ID!) { unitHistory(unitId: $u) { kind summary } }`, { u: gid('SafeUnit', unit) }, auditor);
-    expect(h.unitHistory.find((f: any) => f.kind === 'plaque_revoked').summary).toContain('台账造假');
+    const h = await ok(`query($u: ID!) { unitHistory(unitId: $u, first: 100) { edges { node { kind summary } } } }`, { u: gid('SafeUnit', unit) }, auditor);
+    expect(h.unitHistory.edges.map((e: any) => e.node).find((f: any) => f.kind === 'plaque_revoked').summary).toContain('台账造假');
     expect(await rows(auditLog, and(eq(auditLog.entityType, 'Plaque'), eq(auditLog.entityId, p.id)))).toBe(2);
   });
 });

@@ -150,8 +150,8 @@ describe('safe-unit assessment through GraphQL', () => {
     const r = await assess(units.h2, '2025-01-01', '2025-06-30', full);
     expect(r.data).toMatchObject({ total: 98, vetoed: false, passed: true, grade: 'C', firedRules: [], triggeringEvents: [] });
     expect(r.data.explanation).toContain('No veto');
-    const h = await gql(`query($id: ID!) { unitHistory(unitId: $id) { kind validOn summary } }`, { id: gid('SafeUnit', units.h2) }, auditor);
-    expect(h.unitHistory.find((e: any) => e.kind === 'major_event')).toMatchObject({ validOn: '2025-07-01' });
+    const h = await gql(`query($id: ID!) { unitHistory(unitId: $id, first: 100) { edges { node { kind validOn summary } } } }`, { id: gid('SafeUnit', units.h2) }, auditor);
+    expect(h.unitHistory.edges.map((e: any) => e.node).find((e: any) => e.kind === 'major_event')).toMatchObject({ validOn: '2025-07-01' });
   });
 
   it('a later rule set or standard does not change a past result', async () => {
@@ -176,11 +176,11 @@ describe('safe-unit assessment through GraphQL', () => {
       admin,
     );
     const d = await gql(
-      `query($id: ID!) { node(id: $id) { ... on SafeUnit { assessments { version vetoed passed total ruleSetVersion standardVersion explanation } } } }`,
+      `query($id: ID!) { node(id: $id) { ... on SafeUnit { assessments { edges { node { version vetoed passed total ruleSetVersion standardVersion explanation } } } } } }`,
       { id: gid('SafeUnit', units.h1) },
       auditor,
     );
-    expect(d.node.assessments).toEqual([expect.objectContaining({ version: 1, vetoed: true, passed: false, total: 98, ruleSetVersion: 1, standardVersion: 1 })]);
+    expect(d.node.assessments.edges.map((e: any) => e.node)).toEqual([expect.objectContaining({ version: 1, vetoed: true, passed: false, total: 98, ruleSetVersion: 1, standardVersion: 1 })]);
     // a new period is decided under the new versions: no veto rules, pass mark 99
     const r = await assess(units.h1, '2025-07-01', '2025-12-31', full);
     expect(r.data).toMatchObject({ ruleSetVersion: 2, standardVersion: 2, vetoed: false, passed: false, total: 98 });
@@ -197,8 +197,8 @@ describe('safe-unit assessment through GraphQL', () => {
     const eventId = e.recordMajorEvent.data.id;
     const revoked = captured.find((c) => c.name === 'plaqueRevoked' && c.payload.unitId === units.h2)!.payload;
     expect(revoked).toMatchObject({ eventId, unitName: '中心医院', creditCode: null });
-    const h = await gql(`query($id: ID!) { unitHistory(unitId: $id) { kind summary actorId } }`, { id: gid('SafeUnit', units.h2) }, auditor);
-    const fact = h.unitHistory.find((x: any) => x.kind === 'plaque_revoked');
+    const h = await gql(`query($id: ID!) { unitHistory(unitId: $id, first: 100) { edges { node { kind summary actorId } } } }`, { id: gid('SafeUnit', units.h2) }, auditor);
+    const fact = h.unitHistory.edges.map((e: any) => e.node).find((x: any) => x.kind === 'plaque_revoked');
     expect(fact.summary).toContain('锅炉爆炸');
     expect(fact.summary).toContain(eventId);
     const after = await gql(`query($id: ID!) { unitStanding(unitId: $id, onDate: "2026-12-31") { holdsPlaque } }`, { id: gid('SafeUnit', units.h2) }, auditor);
@@ -283,9 +283,21 @@ describe('safe-unit assessment through GraphQL', () => {
       ],
     });
 
-    const h = await gql(`query($id: ID!) { unitHistory(unitId: $id) { kind validOn recordedAt actorId summary } }`, { id: gid('SafeUnit', units.h6) }, auditor);
-    expect(h.unitHistory.map((e: any) => e.kind)).toEqual(['registered', 'assessed', 'corrected', 'grade_changed', 'plaque_awarded']);
-    const [assessed, corrected] = h.unitHistory.filter((e: any) => e.kind === 'assessed' || e.kind === 'corrected');
+    const h = await gql(`query($id: ID!) { unitHistory(unitId: $id, first: 100) { edges { node { kind validOn recordedAt actorId summary } } } }`, { id: gid('SafeUnit', units.h6) }, auditor);
+    expect(h.unitHistory.edges.map((e: any) => e.node).map((e: any) => e.kind)).toEqual(['registered', 'assessed', 'corrected', 'grade_changed', 'plaque_awarded']);
+    // The timeline is a keyset page: two at a time it comes in the same order, with no gap or overlap.
+    const PAGE = `query($id: ID!, $after: String) { unitHistory(unitId: $id, first: 2, after: $after) { edges { node { kind } } pageInfo { hasNextPage endCursor } } }`;
+    const kinds: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const p: any = (await gql(PAGE, { id: gid('SafeUnit', units.h6), after }, auditor)).unitHistory;
+      expect(p.edges.length).toBeLessThanOrEqual(2);
+      kinds.push(...p.edges.map((e: any) => e.node.kind));
+      if (!p.pageInfo.hasNextPage) break;
+      after = p.pageInfo.endCursor;
+    }
+    expect(kinds).toEqual(['registered', 'assessed', 'corrected', 'grade_changed', 'plaque_awarded']);
+    const [assessed, corrected] = h.unitHistory.edges.map((e: any) => e.node).filter((e: any) => e.kind === 'assessed' || e.kind === 'corrected');
     expect(assessed).toMatchObject({ validOn: '2024-12-31', recordedAt: '2025-01-10T02:00:00.000Z', actorId: 'chengguan-assessor' });
     expect(corrected.summary).toContain('复核发现A1项漏记得分');
 
@@ -322,7 +334,7 @@ describe('safe-unit assessment through GraphQL', () => {
     expect(await count('unit_assessments', `unit_id = '${units.h3}'`)).toBe(before);
     const n = await s.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: gid('SafeUnit', units.h3) }, { token: assessor });
     expect(n.errors?.[0].extensions?.code).toBe('CORE_NOT_FOUND');
-    const h = await s.gql(`query($id: ID!) { unitHistory(unitId: $id) { kind } }`, { id: gid('SafeUnit', units.h3) }, { token: assessor });
+    const h = await s.gql(`query($id: ID!) { unitHistory(unitId: $id, first: 100) { edges { node { kind } } } }`, { id: gid('SafeUnit', units.h3) }, { token: assessor });
     expect(h.errors?.[0].extensions?.code).toBe('CORE_NOT_FOUND');
     // the assessor of district B can
     const ok = await assess(units.h3, '2025-01-01', '2025-06-30', full, assessorB);
@@ -330,7 +342,7 @@ describe('safe-unit assessment through GraphQL', () => {
   });
 
   it('lists units with nested assessments without N+1, and computes zero-case rates per category and jurisdiction', async () => {
-    const q = `{ safeUnits(first: 50) { edges { node { name assessments { total triggeringEvents { id } } yellowCards { id } } } } }`;
+    const q = `{ safeUnits(first: 50) { edges { node { name assessments { edges { node { total triggeringEvents { id } } } } yellowCards { id } } } } }`;
     const r = await s.gql(q, {}, { token: auditor });
     expect(r.errors).toBeUndefined();
     expect(r.data.safeUnits.edges).toHaveLength(5);

@@ -210,8 +210,8 @@ describe('assessment portal', () => {
     const r = await client('assessor').unitHistory({ unitId: encodeGlobalId('SafeUnit', unit.id), onDate: '2025-06-30' });
     expect(r.errors).toEqual([]);
     const stored = await rows<{ kind: string; summary: string; valid_on: string }>(sql`select kind, summary, valid_on::text from unit_history where unit_id = ${unit.id} order by seq`);
-    expect(r.data!.unitHistory!.map((h) => ({ kind: h.kind, summary: h.summary, valid_on: h.validOn }))).toEqual(stored);
-    expect(r.data!.unitHistory!.map((h) => h.kind)).toContain('vetoed');
+    expect(r.data!.unitHistory!.edges.map(({ node: h }) => ({ kind: h.kind, summary: h.summary, valid_on: h.validOn }))).toEqual(stored);
+    expect(r.data!.unitHistory!.edges.map(({ node: h }) => h.kind)).toContain('vetoed');
     expect(r.data!.unitStanding).toMatchObject({ onDate: '2025-06-30', known: true, vetoed: true, passed: false });
     expect(r.data!.unitStanding!.lastAssessment!.firedRules.map((f) => f.eventKinds)).toEqual([['major_safety_accident']]);
   });

@@ -90,7 +90,7 @@ describe('the request body', () => {
 
 describe('typed results', () => {
   it('maps every scalar to a TypeScript type, never unknown', () => {
-    type History = NonNullable<UnitHistoryQuery['unitHistory']>[number];
+    type History = NonNullable<UnitHistoryQuery['unitHistory']>['edges'][number]['node'];
     expectTypeOf<History['recordedAt']>().toEqualTypeOf<string>(); // DateTime
     expectTypeOf<History['validOn']>().toEqualTypeOf<string>(); // Date
     expectTypeOf<History['data']>().toEqualTypeOf<JsonValue>(); // JSON

@@ -1,5 +1,5 @@
-import { sql, type RelationSpec, type ScopedTable } from '@safecity/core';
-import { creditListEntries, creditSubjects } from './tables.js';
+import { sql, type RelationSpec, type ScopedTable, type TableSpec } from '@safecity/core';
+import { creditListEntries, creditRecords, creditSubjects } from './tables.js';
 
 /**
  * Credit's declared reads for core's planner (data/planner.ts): the tables, their jurisdiction
@@ -33,4 +33,16 @@ export function activeEntriesOn(asOf: string): RelationSpec {
   };
 }
 
-export const subjectReads: ScopedTable<typeof creditSubjects> = { table: creditSubjects, jurisdiction: 'jurisdictionCode' };
+/**
+ * A subject's records are read as its own, whatever jurisdiction each was recorded in (the subject
+ * is the scoped row), so this spec declares none: the same as before the records were paged.
+ */
+export const recordReads: TableSpec = { table: creditRecords };
+
+export const subjectReads: ScopedTable<typeof creditSubjects> = {
+  table: creditSubjects,
+  jurisdiction: 'jurisdictionCode',
+  relations: {
+    records: { target: () => recordReads, kind: 'connection', on: [['id', 'subjectId']], orderBy: ['date', 'id'], direction: 'desc' },
+  },
+};

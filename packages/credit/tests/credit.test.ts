@@ -167,7 +167,7 @@ describe('credit module through the GraphQL API', () => {
         v,
         { token },
       );
-    const subjectQuery = `query($c: CreditCode!) { creditSubject(code: $c) { name jurisdictionCode records { polarity kind severity evidenceRef } listEntries { listType status proposalRule reasonCategory proposedBy internalNote } } }`;
+    const subjectQuery = `query($c: CreditCode!) { creditSubject(code: $c) { name jurisdictionCode records { edges { node { polarity kind severity evidenceRef } } } listEntries { listType status proposalRule reasonCategory proposedBy internalNote } } }`;
 
     it('a veto of a unit with a credit code creates the subject, a negative record and a black-list proposal', async () => {
       const code = newCode();
@@ -175,7 +175,9 @@ describe('credit module through the GraphQL API', () => {
       expect(r.errors).toBeUndefined();
       const d = await ok(subjectQuery, { c: code });
       expect(d.creditSubject).toMatchObject({ name: '兰州黄河机械制造有限公司', jurisdictionCode: '620102001002' });
-      expect(d.creditSubject.records).toEqual([{ polarity: 'negative', kind: 'safe_unit_veto', severity: 'severe', evidenceRef: expect.stringContaining('assessment:a-veto-1') }]);
+      expect(d.creditSubject.records.edges.map((e: any) => e.node)).toEqual([
+        { polarity: 'negative', kind: 'safe_unit_veto', severity: 'severe', evidenceRef: expect.stringContaining('assessment:a-veto-1') },
+      ]);
       expect(d.creditSubject.listEntries).toEqual([
         { listType: 'black', status: 'pending', proposalRule: 'safe_unit_veto', reasonCategory: 'safe_unit_veto', proposedBy: 'chengguan-assessor', internalNote: '重大安全事故（一票否决）' },
       ]);
@@ -195,7 +197,7 @@ describe('credit module through the GraphQL API', () => {
       // A redelivered event writes nothing twice.
       expect((await assess({ id: 'a-veto-1', c: code, veto: true })).errors).toBeUndefined();
       const again = await ok(subjectQuery, { c: code });
-      expect(again.creditSubject.records).toHaveLength(1);
+      expect(again.creditSubject.records.edges).toHaveLength(1);
       expect(again.creditSubject.listEntries).toHaveLength(1);
     });
 
@@ -221,7 +223,7 @@ describe('credit module through the GraphQL API', () => {
       const code = newCode();
       expect((await assess({ id: 'a-pass-1', c: code, veto: false, passed: true })).errors).toBeUndefined();
       const d = await ok(subjectQuery, { c: code });
-      expect(d.creditSubject.records).toEqual([{ polarity: 'positive', kind: 'safe_unit_pass', severity: null, evidenceRef: 'assessment:a-pass-1' }]);
+      expect(d.creditSubject.records.edges.map((e: any) => e.node)).toEqual([{ polarity: 'positive', kind: 'safe_unit_pass', severity: null, evidenceRef: 'assessment:a-pass-1' }]);
       expect(d.creditSubject.listEntries).toEqual([]); // on file since today: too recent for the red list
     });
   });

@@ -139,16 +139,16 @@ describe('registrations', () => {
     );
     expect(changed).toMatchObject({ registeredOn: '2025-02-01', previousRegistration: { id: reg.id, endKind: 'changed', endedOn: '2025-02-01', endReason: '换租' }, dwelling: { id: d2.id } });
     const hist = await s.gql(
-      `query($p: ID!, $d: ID!) { p: node(id: $p) { ... on Person { registrations { registeredOn active dwelling { id } } } }
-        d: node(id: $d) { ... on Dwelling { registrations { person { id } active } currentTenants { person { id } } overCapacity } } }`,
+      `query($p: ID!, $d: ID!) { p: node(id: $p) { ... on Person { registrations { edges { node { registeredOn active dwelling { id } } } } } }
+        d: node(id: $d) { ... on Dwelling { registrations { edges { node { person { id } active } } } currentTenants { person { id } } overCapacity } } }`,
       { p: p2.id, d: d1.id },
       { token: gwA },
     );
-    expect(hist.data.p.registrations).toEqual([
+    expect(hist.data.p.registrations.edges.map((e: any) => e.node)).toEqual([
       { registeredOn: '2025-02-01', active: true, dwelling: { id: d2.id } },
       { registeredOn: '2025-01-01', active: false, dwelling: { id: d1.id } },
     ]);
-    expect(hist.data.d.registrations).toHaveLength(2);
+    expect(hist.data.d.registrations.edges).toHaveLength(2);
     expect(hist.data.d.currentTenants).toEqual([{ person: { id: p1.id } }]);
     expect(hist.data.d.overCapacity).toBe(false);
   });
@@ -248,10 +248,10 @@ describe('revisits and overdue lists', () => {
   it('sets a tenant tier with history; the due date follows the tier; details are corrected by version', async () => {
     const tok = await s.token('grid_worker', B);
     const SET = `mutation($id: ID!, $v: Int!) { r: setTenantTier(personId: $id, tier: stable, reason: "稳定就业", version: $v) {
-      __typename ... on SetTenantTierSuccess { data { tier revisitDueOn version tierHistory { tier reason } } } ... on DomainError { code } } }`;
+      __typename ... on SetTenantTierSuccess { data { tier revisitDueOn version tierHistory { edges { node { tier reason } } } } } ... on DomainError { code } } }`;
     const r = ok(await s.gql(SET, { id: tenant.id, v: tenant.version }, { token: tok }));
     expect(r).toMatchObject({ tier: 'stable', revisitDueOn: '2025-07-20', version: 2 }); // last seen 2025-01-20 + half a year
-    expect(r.tierHistory.map((h: any) => [h.tier, h.reason])).toEqual([
+    expect(r.tierHistory.edges.map(({ node: h }: any) => [h.tier, h.reason])).toEqual([
       ['key', 'initial'],
       ['stable', '稳定就业'],
     ]);

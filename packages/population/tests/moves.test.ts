@@ -28,16 +28,17 @@ let personId: string, fromDwellingId: string, toDwellingId: string, fromRegistra
 
 const ARRIVAL = `mutation($n: ResidentIdNumber!, $d: ID!, $on: Date!, $tier: TenantTier, $reason: String) {
   r: registerArrival(idNumber: $n, dwellingId: $d, arrivedOn: $on, tier: $tier, reason: $reason) {
-    ${RESULT('RegisterArrivalSuccess', 'id active source registeredOn jurisdictionCode previousRegistration { id } dwelling { address } person { id jurisdictionCode tier lastVisitedOn revisitDueOn registrations { id } tierHistory { tier reason setBy } }')}
+    ${RESULT('RegisterArrivalSuccess', 'id active source registeredOn jurisdictionCode previousRegistration { id } dwelling { address } person { id jurisdictionCode tier lastVisitedOn revisitDueOn registrations { edges { node { id } } } tierHistory { edges { node { tier reason setBy } } } }')}
   }
 }`;
-const PERSON_BY_NUMBER = `query($n: ResidentIdNumber!) { persons(first: 5, filter: { idNumber: $n }) { edges { node { id name jurisdictionCode registrations { id jurisdictionCode endKind } tierHistory { tier reason } } } } }`;
+const PERSON_BY_NUMBER = `query($n: ResidentIdNumber!) { persons(first: 5, filter: { idNumber: $n }) { edges { node { id name jurisdictionCode registrations { edges { node { id jurisdictionCode endKind } } } tierHistory { edges { node { tier reason } } } } } } }`;
 const DEPARTURES = `query($n: ResidentIdNumber) { personDepartures(first: 10, filter: { idNumber: $n }) { edges { node {
   id jurisdictionCode personName idNumber movedOn toDistrictCode toDistrictName
   registration { id endKind endedOn person { id } dwelling { address } }
-  tierHistory { tier reason } } } } }`;
+  tierHistory { edges { node { tier reason } } } } } } }`;
 const AUDIT = `query { auditLog(first: 50, filter: { operation: "registerArrival" }) { edges { node { actorId operation entityType entityId jurisdictionCode before after } } } }`;
 const NODE = `query($id: ID!) { node(id: $id) { id } }`;
+const nodesOf = (c: { edges: { node: unknown }[] }) => c.edges.map((e) => e.node);
 
 const raw = (type: string, globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').replace(`${type}:`, '');
 
@@ -134,8 +135,8 @@ describe('the move from 城关区 to 七里河区', () => {
   it('opens the new registration at the receiving dwelling; the person follows without the other side’s records', async () => {
     expect(arrival).toMatchObject({ active: true, source: 'arrival', registeredOn: '2025-06-01', jurisdictionCode: XXY_GRID, previousRegistration: null, dwelling: { address: ADDRESS_TO } });
     expect(arrival.person).toMatchObject({ id: personId, jurisdictionCode: XXY_GRID, tier: 'key', lastVisitedOn: null, revisitDueOn: '2025-06-16' });
-    expect(arrival.person.registrations).toEqual([{ id: arrival.id }]);
-    expect(arrival.person.tierHistory).toEqual([{ tier: 'key', reason: '新租住（沿用原层级）', setBy: `gwTo-${XXY}` }]);
+    expect(nodesOf(arrival.person.registrations)).toEqual([{ id: arrival.id }]);
+    expect(nodesOf(arrival.person.tierHistory)).toEqual([{ tier: 'key', reason: '新租住（沿用原层级）', setBy: `gwTo-${XXY}` }]);
   });
 
   it('the receiving grid worker and district officer see the person, the new registration only, and no departure', async () => {
@@ -143,8 +144,8 @@ describe('the move from 城关区 to 七里河区', () => {
       const r = await s.gql(PERSON_BY_NUMBER, { n: idNumber }, { token: tok[who] });
       expect(r.data.persons.edges).toHaveLength(1);
       const node = r.data.persons.edges[0].node;
-      expect(node.registrations).toEqual([{ id: arrival.id, jurisdictionCode: XXY_GRID, endKind: null }]);
-      expect(node.tierHistory.map((t: any) => t.reason)).toEqual(['新租住（沿用原层级）']);
+      expect(nodesOf(node.registrations)).toEqual([{ id: arrival.id, jurisdictionCode: XXY_GRID, endKind: null }]);
+      expect(nodesOf(node.tierHistory).map((t: any) => t.reason)).toEqual(['新租住（沿用原层级）']);
       expect((await s.gql(DEPARTURES, { n: idNumber }, { token: tok[who] })).data.personDepartures.edges).toEqual([]);
       // The sending side's registration and dwelling do not exist for them.
       expect((await s.gql(NODE, { id: fromRegistrationId }, { token: tok[who] })).data?.node ?? null).toBeNull();
@@ -170,15 +171,19 @@ describe('the move from 城关区 to 七里河区', () => {
         registration: { id: fromRegistrationId, endKind: 'moved_out', endedOn: '2025-06-01', person: null, dwelling: { address: ADDRESS_FROM } },
       });
       // Their own tier history stays readable to them; the receiving side's entry does not show.
-      expect(dep.tierHistory.map((t: any) => t.reason)).toEqual(['initial', '夜间频繁出入，列为重点']);
+      expect(nodesOf(dep.tierHistory).map((t: any) => t.reason)).toEqual(['initial', '夜间频繁出入，列为重点']);
       expect(JSON.stringify(d)).not.toMatch(/620103001|西津西路|新租住/);
       // Their dwelling's history shows the moved-out registration and their visit.
       const dw = await s.gql(
-        `query($id: ID!) { node(id: $id) { ... on Dwelling { currentTenants { id } lastVisit { visitedOn } registrations { endKind departure { toDistrictCode } } } } }`,
+        `query($id: ID!) { node(id: $id) { ... on Dwelling { currentTenants { id } lastVisit { visitedOn } registrations { edges { node { endKind departure { toDistrictCode } } } } } } }`,
         { id: fromDwellingId },
         { token: tok[who] },
       );
-      expect(dw.data.node).toEqual({ currentTenants: [], lastVisit: { visitedOn: '2025-03-03' }, registrations: [{ endKind: 'moved_out', departure: { toDistrictCode: QILIHE } }] });
+      expect(dw.data.node).toEqual({
+        currentTenants: [],
+        lastVisit: { visitedOn: '2025-03-03' },
+        registrations: { edges: [{ node: { endKind: 'moved_out', departure: { toDistrictCode: QILIHE } } }] },
+      });
       // The person and the new registration do not exist for them.
       expect((await s.gql(NODE, { id: personId }, { token: tok[who] })).data?.node ?? null).toBeNull();
       expect((await s.gql(NODE, { id: arrival.id }, { token: tok[who] })).data?.node ?? null).toBeNull();

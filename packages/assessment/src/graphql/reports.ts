@@ -1,11 +1,11 @@
-import { z, type Builder, describedValues } from '@safecity/core';
+import { connectionOf, z, type Builder, describedValues } from '@safecity/core';
 import type { Category } from '../rules/categories.js';
 import { FACT_KINDS } from '../rules/standing.js';
 import { assessmentLoader } from '../service/assessments.js';
 import {
   configureEvaluationWeights,
   evaluateJurisdiction,
-  getUnitHistory,
+  getUnitHistoryPage,
   getUnitStanding,
   listEvaluations,
   zeroCaseRates,
@@ -139,13 +139,16 @@ export function registerReportSchema(builder: Builder, refs: Refs) {
   });
 
   builder.queryFields((t) => ({
-    unitHistory: t.field({
-      type: [Entry],
-      description: 'Every assessment, correction, veto, card, plaque, grade and batch change of a unit, in order, with who and when.',
-      authScopes: HISTORY,
-      args: { unitId: t.arg.id({ required: true, description: 'Global ID of the SafeUnit.' }) },
-      resolve: (_r, a, ctx) => getUnitHistory(ctx, rawId(String(a.unitId), 'SafeUnit')),
-    }),
+    unitHistory: t.connection(
+      {
+        type: Entry,
+        description: 'The assessments, corrections, vetoes, cards, plaques, grades and batch changes of a unit, in timeline order (valid day, then recording order), with who and when.',
+        authScopes: HISTORY,
+        args: { unitId: t.arg.id({ required: true, description: 'Global ID of the SafeUnit.' }) },
+        resolve: (_r, a, ctx, info) => getUnitHistoryPage(ctx, info, rawId(String(a.unitId), 'SafeUnit'), a),
+      },
+      connectionOf(builder, Entry),
+    ),
     unitStanding: t.field({
       type: Standing,
       description: 'The unit’s standing on `onDate` as recorded on `asRecordedOn` (default today), answered from its history.',

@@ -1,8 +1,8 @@
-import { z, type Builder, requiredText, connectionOf } from '@safecity/core';
+import { plannedOr, z, type Builder, requiredText, connectionOf } from '@safecity/core';
 import type { MAJOR_EVENT_KINDS, Category } from '../rules/categories.js';
 import type { ScoredItem } from '../rules/scoring.js';
 import type { FiredRule } from '../rules/veto.js';
-import { assessmentLoader, assessmentsOfUnitLoader, assessUnit, correctAssessment, eventLoader, versionsLoader, type MajorEventRow } from '../service/assessments.js';
+import { assessmentLoader, assessmentPagesOfUnit, assessUnit, correctAssessment, eventLoader, versionsLoader, type MajorEventRow } from '../service/assessments.js';
 import { unitLoader } from '../service/common.js';
 import { recordMajorEvent } from '../service/events.js';
 import { cardsOfUnitLoader, currentBatchLoader, investigationsOfUnitLoader, ordersOfUnitLoader } from '../service/rectification.js';
@@ -132,7 +132,14 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
         description: 'The current batch; the settle-overdue job moves a unit on when a rectification is overdue.',
         resolve: (u, _x, ctx) => currentBatchLoader(ctx).load(u.id),
       }),
-      assessments: t.field({ type: [Assessment], description: 'Every version of every assessment, newest period first.', resolve: (u, _x, ctx) => assessmentsOfUnitLoader(ctx).load(u.id) }),
+      assessments: t.connection(
+        {
+          type: Assessment,
+          description: 'Every version of every assessment inside your jurisdiction, newest period first, the versions of one assessment latest first.',
+          resolve: (u, args, ctx, info) => plannedOr(u, info, () => assessmentPagesOfUnit(ctx, args).load(u.id)),
+        },
+        connectionOf(builder, Assessment),
+      ),
       yellowCards: t.field({ type: [Card], description: 'Its yellow cards (黄牌警告), newest first.', resolve: (u, _x, ctx) => cardsOfUnitLoader(ctx).load(u.id) }),
       rectificationOrders: t.field({ type: [Order], description: 'Its rectification orders (限期整改), newest issue day first.', resolve: (u, _x, ctx) => ordersOfUnitLoader(ctx).load(u.id) }),
       investigations: t.field({

@@ -1,7 +1,23 @@
 import { and, asc, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
-import { anyOf, assertVersion, groupBy, inScope, loader, notFound, runMutation, scopedRead, withinSql, type Ctx, type TxCtx, type MajorEventKind, isUuid } from '@safecity/core';
+import {
+  anyOf,
+  assertVersion,
+  groupBy,
+  inScope,
+  loader,
+  notFound,
+  relationPage,
+  runMutation,
+  scopedRead,
+  withinSql,
+  type ConnectionArgs,
+  type Ctx,
+  type TxCtx,
+  type MajorEventKind,
+  isUuid,
+} from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
-import { assessmentReads } from '../reads.js';
+import { assessmentReads, unitReads } from '../reads.js';
 import type { Category } from '../rules/categories.js';
 import type { IsoDate } from '../rules/dates.js';
 import { gradeAfter, type GradePolicy } from '../rules/grade.js';
@@ -249,16 +265,9 @@ export function assessmentLoader(ctx: Ctx) {
   });
 }
 
-/** Every version of the assessments of several units, newest period first (one statement). */
-export function assessmentsOfUnitLoader(ctx: Ctx) {
-  return loader<string, AssessmentRow[]>(ctx, 'assessment.assessmentsOfUnit', async (unitIds) => {
-    const rows = await ctx.db
-      .select()
-      .from(unitAssessments)
-      .where(and(anyOf(unitAssessments.unitId, [...unitIds]), inScope(ctx, unitAssessments.jurisdictionCode)))
-      .orderBy(desc(unitAssessments.periodEnd), asc(unitAssessments.chainId), asc(unitAssessments.version));
-    return groupBy(unitIds, rows, (r) => r.unitId);
-  });
+/** A page of the assessment versions of each unit, newest period first (one statement per page of units). */
+export function assessmentPagesOfUnit(ctx: Ctx, args: ConnectionArgs) {
+  return relationPage<AssessmentRow>(ctx, 'assessment.assessmentsOfUnit', unitReads.relations!.assessments!, args, 'assessments');
 }
 
 /** The versions of one assessment, oldest first. */

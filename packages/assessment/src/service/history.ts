@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { CoreErrors, inScope, isWithin, levelOf, requireActor, requireWritableJurisdiction, runMutation, scopedRead, type Ctx } from '@safecity/core';
+import { CoreErrors, planConnection, type ConnectionArgs, isWithin, levelOf, requireActor, requireWritableJurisdiction, runMutation, scopedRead, type Ctx } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
-import { evaluationReads, unitReads } from '../reads.js';
+import { evaluationReads, historyReads, TIMELINE_ORDER, unitReads } from '../reads.js';
 import { endOfChinaDay, type IsoDate } from '../rules/dates.js';
-import { standingOn, timelineOrder, type HistoryFact, type Standing } from '../rules/standing.js';
+import { standingOn, type HistoryFact, type Standing } from '../rules/standing.js';
 import { DEFAULT_WEIGHTS, threeInOne, weightsProblems, type EvaluationWeights } from '../rules/three-in-one.js';
 import { evaluationWeightVersions, jurisdictionEvaluations, majorEvents, safeUnits, unitHistory, vetoRuleSets } from '../tables.js';
 import { actorId, today, unitLoader } from './common.js';
@@ -12,18 +12,16 @@ import { ruleSetApproved } from './setup.js';
 export type HistoryRow = typeof unitHistory.$inferSelect;
 
 async function factsOf(ctx: Ctx, unitId: string): Promise<HistoryRow[]> {
-  return ctx.db
-    .select()
-    .from(unitHistory)
-    .where(and(eq(unitHistory.unitId, unitId), inScope(ctx, unitHistory.jurisdictionCode)));
+  return scopedRead(ctx, historyReads, { where: [eq(unitHistory.unitId, unitId)] });
 }
 
-/** The unit's whole timeline in valid-day order, then recording order. */
-export async function getUnitHistory(ctx: Ctx, unitId: string): Promise<HistoryRow[]> {
-  // Reads never write: overdue moves are recorded by the settle-overdue job, not here.
+/**
+ * A page of the unit's timeline in valid-day order, then recording order (the order of
+ * rules/standing.ts timelineOrder), inside the caller's jurisdiction, in one statement.
+ */
+export async function getUnitHistoryPage(ctx: Ctx, info: Parameters<typeof planConnection>[1], unitId: string, args: ConnectionArgs) {
   const unit = await unitLoader(ctx).load(unitId);
-  const rows = await factsOf(ctx, unit.id);
-  return rows.sort((a, b) => timelineOrder(a as HistoryFact, b as HistoryFact));
+  return planConnection<HistoryRow>(ctx, info, historyReads, { where: [eq(unitHistory.unitId, unit.id)], orderBy: TIMELINE_ORDER, args });
 }
 
 export interface StandingAnswer extends Standing {

@@ -12,7 +12,7 @@ import {
   type GraphQLResolveInfo,
   type SelectionSetNode,
 } from 'graphql';
-import type { Ctx } from '../context.js';
+import { loader, type Ctx } from '../context.js';
 import { CoreErrors } from '../errors.js';
 import { decodeCursor, encodeCursor, pageSizeOf, type ConnectionArgs, type Page } from '../pagination.js';
 import { rangeOf } from './row-security.js';
@@ -257,9 +257,11 @@ export function plannedOr<T>(parent: unknown, info: Pick<GraphQLResolveInfo, 'pa
 
 function toPage(spec: TableSpec, rows: Record<string, unknown>[], keys: string[], size: number, backward: boolean, hasCursor: boolean): Page<Record<string, unknown>> {
   const hasMore = rows.length > size;
-  const pageRows = rows.slice(0, size).map((r) => hydrate(spec, r, () => keys));
-  if (backward) pageRows.reverse();
-  const edges = pageRows.map((node) => ({ cursor: encodeCursor(keys.map((k) => node[k] as string | number | Date)), node }));
+  const raw = rows.slice(0, size);
+  if (backward) raw.reverse();
+  // The cursor keeps PostgreSQL's own text of each key: an instant as a JS Date would lose its
+  // microseconds, and a row whose key is a hair after the truncated cursor would come again.
+  const edges = raw.map((r) => ({ cursor: encodeCursor(keys.map((k) => r[k] as string | number)), node: hydrate(spec, r, () => keys) }));
   return {
     edges,
     pageInfo: {
@@ -378,6 +380,47 @@ export async function planRows<T = Record<string, unknown>>(
     }
     return { row: hydrate(spec, json, () => []) as T, included };
   });
+}
+
+/**
+ * One keyset page of a `connection` relation for each parent key, in one statement whatever the
+ * number of parents: the planner's own subquery, laterally joined to the keys. The fallback of a
+ * connection field whose parent was not planned (a parent from a loader or a mutation), so a page
+ * of parents costs one statement per nesting level, never one per parent. Pages come in the order
+ * of `parentKeys`; the caller's jurisdiction applies to the target as everywhere in the planner.
+ */
+export async function pagesByParent<T = Record<string, unknown>>(ctx: Ctx, rel: RelationSpec, parentKeys: readonly string[], args: ConnectionArgs, field: string): Promise<Page<T>[]> {
+  if (rel.kind !== 'connection' || rel.on.length !== 1) throw new Error('pagesByParent pages a connection joined on one key');
+  const plan: Plan = { ctx, info: null as never, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
+  const target: Level = { spec: rel.target(), alias: 't1' };
+  const [, targetKey] = rel.on[0]!;
+  const keyColumn = getTableColumns(target.spec.table)[targetKey] as PgColumn;
+  const ks = keyset(plan, target, rel.orderBy, rel.direction ?? 'asc', args, field);
+  const conds = [sql`${ref(target.alias, keyColumn.name)} = p.k`, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias)), ks.where].filter((c): c is SQL => !!c);
+  const keys = [...new Set(parentKeys)];
+  const rows = (await ctx.db.execute(
+    sql`select p.k as k, x.j as j from unnest(${sql.param(keys)}::${sql.raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)} where ${sql.join(conds, sql` and `)} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}) x`,
+  )) as unknown;
+  const list = ((rows as { rows?: unknown[] }).rows ?? rows) as { k: string; j: unknown }[];
+  const byKey = new Map<string, Record<string, unknown>[]>();
+  for (const r of list) {
+    const j = (typeof r.j === 'string' ? JSON.parse(r.j) : r.j) as Record<string, unknown>;
+    const k = String(r.k);
+    const l = byKey.get(k);
+    if (l) l.push(j);
+    else byKey.set(k, [j]);
+  }
+  const hasCursor = !!(args.after || args.before);
+  return parentKeys.map((k) => toPage(target.spec, byKey.get(k) ?? [], rel.orderBy, ks.size, ks.backward, hasCursor) as Page<T>);
+}
+
+/**
+ * The request's batch of `pagesByParent` for one relation and one set of page arguments (every
+ * parent of a list asks with the same arguments, so they share one statement).
+ */
+export function relationPage<T = Record<string, unknown>>(ctx: Ctx, name: string, rel: RelationSpec, args: ConnectionArgs, field: string) {
+  const key = `page.${name}:${args.first ?? ''}:${args.after ?? ''}:${args.last ?? ''}:${args.before ?? ''}`;
+  return loader<string, Page<T>>(ctx, key, (keys) => pagesByParent<T>(ctx, rel, keys, args, field));
 }
 
 export { CoreErrors };

@@ -1,7 +1,7 @@
-import { z, type Builder, requiredText, connectionOf, describedValues as described } from '@safecity/core';
+import { plannedOr, z, type Builder, requiredText, connectionOf, describedValues as described } from '@safecity/core';
 import { SUBJECT_KINDS, type SubjectKind } from '../rules.js';
 import { entriesBySubjectLoader } from '../service/entries.js';
-import { listSubjects, recordsBySubjectLoader, registerCreditSubject, subjectByCodeLoader } from '../service/subjects.js';
+import { listSubjects, recordPagesBySubject, registerCreditSubject, subjectByCodeLoader } from '../service/subjects.js';
 import { DATA, IDEMPOTENCY, type Refs } from './refs.js';
 
 const SUBJECT_KIND_TEXT: Record<SubjectKind, string> = {
@@ -28,7 +28,14 @@ export function registerSubjectSchema(builder: Builder, refs: Refs) {
         description: 'The day it has been on file since (default: the day it was registered); the red-list rule counts clean years from it.',
         resolve: (s) => s.onFileSince,
       }),
-      records: t.field({ type: [CreditRecord], description: 'Newest first.', resolve: (s, _a, ctx) => recordsBySubjectLoader(ctx).load(s.id) }),
+      records: t.connection(
+        {
+          type: CreditRecord,
+          description: 'Its credit records, newest date first.',
+          resolve: (s, args, ctx, info) => plannedOr(s, info, () => recordPagesBySubject(ctx, args).load(s.id)),
+        },
+        connectionOf(builder, CreditRecord),
+      ),
       listEntries: t.field({ type: [CreditListEntry], description: 'Every entry ever proposed, newest start first.', resolve: (s, _a, ctx) => entriesBySubjectLoader(ctx).load(s.id) }),
     }),
   });

@@ -2,11 +2,11 @@ import { eq, like } from 'drizzle-orm';
 import {
   anyOf,
   requireWritableJurisdiction,
-  groupBy,
   indexBy,
   isWithin,
   loader,
   notFound,
+  relationPage,
   runMutation,
   scopedRead,
   type ConnectionArgs,
@@ -19,7 +19,7 @@ import {
 import { CreditErrors } from '../errors.js';
 import { subjectReads } from '../reads.js';
 import type { SubjectKind } from '../rules.js';
-import { creditRecords, creditSubjects, type RecordRow, type SubjectRow } from '../tables.js';
+import { creditSubjects, type RecordRow, type SubjectRow } from '../tables.js';
 
 export const today = (ctx: Ctx) => chinaDateOf(ctx.now());
 
@@ -45,15 +45,9 @@ export async function getSubjectByCode(ctx: Ctx, code: string): Promise<SubjectR
   return s;
 }
 
-export function recordsBySubjectLoader(ctx: Ctx) {
-  return loader<string, RecordRow[]>(ctx, 'credit.recordsBySubject', async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(creditRecords)
-      .where(anyOf(creditRecords.subjectId, [...ids]))
-      .orderBy(creditRecords.date, creditRecords.id);
-    return groupBy(ids, rows, (r) => r.subjectId).map((list) => list.reverse());
-  });
+/** A page of the credit records of each subject, newest date first (one statement per page of subjects). */
+export function recordPagesBySubject(ctx: Ctx, args: ConnectionArgs) {
+  return relationPage<RecordRow>(ctx, 'credit.recordsBySubject', subjectReads.relations!.records!, args, 'records');
 }
 
 export async function listSubjects(ctx: Ctx, filter: { jurisdictionCode?: string | null; nameContains?: string | null }, args: ConnectionArgs) {

@@ -1,6 +1,6 @@
 import { plannedOr, z, type Builder, requiredText, connectionOf } from '@safecity/core';
 import { fiveOnesComplete } from '../rules.js';
-import { currentRegistrationsLoader, lastVisitLoader, personLoader, registrationHistoryLoader } from '../service/common.js';
+import { currentRegistrationsLoader, lastVisitLoader, personLoader, registrationHistoryPages } from '../service/common.js';
 import { classifyDwelling, dwellingClassHistoryOf, fileDwelling, listDwellings, listOverdueDwellings, recordDwelling, recordFiveOnesCheck } from '../service/dwellings.js';
 import { daysOverdueField, orNull, read, write, type PopulationTypes } from './refs.js';
 
@@ -50,7 +50,14 @@ export function registerDwellingSchema(builder: Builder, T: PopulationTypes) {
         description: 'More current tenants than capacity (registrations above capacity are accepted and flagged).',
         resolve: async (d, _a, ctx) => (await currentRegistrationsLoader(ctx).load(d.id)).length > d.capacity,
       }),
-      registrations: t.field({ type: [Registration], description: 'Registration history, newest first.', resolve: (d, _a, ctx) => registrationHistoryLoader(ctx, 'dwelling').load(d.id) }),
+      registrations: t.connection(
+        {
+          type: Registration,
+          description: 'Registration history inside your jurisdiction, newest first (by day registered, then by when recorded).',
+          resolve: (d, args, ctx, info) => plannedOr(d, info, () => registrationHistoryPages(ctx, 'dwelling', args).load(d.id)),
+        },
+        connectionOf(builder, Registration),
+      ),
       lastVisit: t.field({
         type: Revisit,
         nullable: true,

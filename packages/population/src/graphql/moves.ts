@@ -1,7 +1,7 @@
 import { connectionOf, z, type Builder } from '@safecity/core';
 import { departureByRegistrationLoader, districtNameLoader, listDepartures, registerArrival } from '../service/moves.js';
 import { registrationLoader } from '../service/common.js';
-import { tierHistoryLoader } from '../service/persons.js';
+import { tierHistoryPages } from '../service/persons.js';
 import type { DepartureRow } from '../tables.js';
 import type { PopulationTypes } from './refs.js';
 
@@ -26,11 +26,14 @@ export function registerMoves(builder: Builder, T: PopulationTypes) {
         description: 'Your registration the move ended (null if the person had none open).',
         resolve: (d, _a, ctx) => (d.registrationId ? orNull(registrationLoader(ctx).load(d.registrationId)) : null),
       }),
-      tierHistory: t.field({
-        type: [T.TierChange],
-        description: 'The tier changes your side recorded, oldest first.',
-        resolve: (d, _a, ctx) => tierHistoryLoader(ctx).load(d.personId),
-      }),
+      tierHistory: t.connection(
+        {
+          type: T.TierChange,
+          description: 'The tier changes your side recorded, oldest first.',
+          resolve: (d, args, ctx) => tierHistoryPages(ctx, args).load(d.personId),
+        },
+        connectionOf(builder, T.TierChange),
+      ),
     }),
   });
 

@@ -1,6 +1,6 @@
-import { z, type Builder, requiredText, connectionOf } from '@safecity/core';
-import { registrationHistoryLoader } from '../service/common.js';
-import { correctPersonDetails, listOverdueTenants, listPersons, maskedPhoneOf, recordPerson, revealIdNumber, revealPhone, setTenantTier, tierHistoryLoader } from '../service/persons.js';
+import { plannedOr, z, type Builder, requiredText, connectionOf } from '@safecity/core';
+import { currentRegistrationLoader, registrationHistoryPages } from '../service/common.js';
+import { correctPersonDetails, listOverdueTenants, listPersons, maskedPhoneOf, recordPerson, revealIdNumber, revealPhone, setTenantTier, tierHistoryPages } from '../service/persons.js';
 import { daysOverdueField, read, write, type PopulationTypes } from './refs.js';
 
 /** Persons on the register (实有人口): their tiers, lookups and changes. */
@@ -69,18 +69,24 @@ export function registerPersonSchema(builder: Builder, T: PopulationTypes) {
         type: Registration,
         nullable: true,
         description: 'The open residence registration (居住登记) inside your jurisdiction; null when the person has none.',
-        resolve: async (p, _a, ctx) => (await registrationHistoryLoader(ctx, 'person').load(p.id)).find((r) => !r.endedOn) ?? null,
+        resolve: (p, _a, ctx) => currentRegistrationLoader(ctx).load(p.id),
       }),
-      registrations: t.field({
-        type: [Registration],
-        description: 'Registration history inside your jurisdiction, newest first.',
-        resolve: (p, _a, ctx) => registrationHistoryLoader(ctx, 'person').load(p.id),
-      }),
-      tierHistory: t.field({
-        type: [TierChange],
-        description: 'Tier changes recorded inside your jurisdiction, oldest first (after a move, the other side’s entries stay with it).',
-        resolve: (p, _a, ctx) => tierHistoryLoader(ctx).load(p.id),
-      }),
+      registrations: t.connection(
+        {
+          type: Registration,
+          description: 'Registration history inside your jurisdiction, newest first (by day registered, then by when recorded).',
+          resolve: (p, args, ctx, info) => plannedOr(p, info, () => registrationHistoryPages(ctx, 'person', args).load(p.id)),
+        },
+        connectionOf(builder, Registration),
+      ),
+      tierHistory: t.connection(
+        {
+          type: TierChange,
+          description: 'Tier changes recorded inside your jurisdiction, oldest first (after a move, the other side’s entries stay with it).',
+          resolve: (p, args, ctx, info) => plannedOr(p, info, () => tierHistoryPages(ctx, args).load(p.id)),
+        },
+        connectionOf(builder, TierChange),
+      ),
     }),
   });
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { anyOf, groupBy, inScope, indexBy, loader, notFound, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
+import { anyOf, groupBy, inScope, indexBy, loader, notFound, relationPage, type ConnectionArgs, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
+import { dwellingReads, personReads } from '../reads.js';
 import { dwellings, persons, residenceRegistrations, revisits, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
 
 /** Today in the city (Asia/Shanghai), from the request clock. */
@@ -65,17 +66,24 @@ export function currentRegistrationsLoader(ctx: Ctx) {
   });
 }
 
-/** Every registration of a person or of a dwelling (history), newest first. */
-export function registrationHistoryLoader(ctx: Ctx, by: 'person' | 'dwelling') {
-  const col = by === 'person' ? residenceRegistrations.personId : residenceRegistrations.dwellingId;
-  return loader<string, RegistrationRow[]>(ctx, `population.registrationsBy.${by}`, async (ids) => {
+/**
+ * The open registration of each person (at most one: a unique index says so), inside the caller's
+ * jurisdiction: one indexed statement for a page of persons, whatever their histories' length.
+ */
+export function currentRegistrationLoader(ctx: Ctx) {
+  return loader<string, RegistrationRow | null>(ctx, 'population.currentRegistration', async (personIds) => {
     const rows = await ctx.db
       .select()
       .from(residenceRegistrations)
-      .where(and(anyOf(col, [...ids]), inScope(ctx, residenceRegistrations.jurisdictionCode)))
-      .orderBy(desc(residenceRegistrations.registeredOn), desc(residenceRegistrations.createdAt));
-    return groupBy(ids, rows, (r) => (by === 'person' ? r.personId : r.dwellingId));
+      .where(and(anyOf(residenceRegistrations.personId, [...personIds]), isNull(residenceRegistrations.endedOn), inScope(ctx, residenceRegistrations.jurisdictionCode)));
+    return indexBy(personIds, rows, (r) => r.personId);
   });
+}
+
+/** A page of the registration history of each person or dwelling, newest first (one statement per page of parents). */
+export function registrationHistoryPages(ctx: Ctx, by: 'person' | 'dwelling', args: ConnectionArgs) {
+  const rel = by === 'person' ? personReads.relations!.registrations! : dwellingReads.relations!.registrations!;
+  return relationPage<RegistrationRow>(ctx, `population.registrationsBy.${by}`, rel, args, 'registrations');
 }
 
 /** The last visit of each dwelling: one statement (DISTINCT ON) for the whole page. */

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
 import {
-  anyOf,
   appendAudit,
   can,
   assertVersion,
   requireWritableJurisdiction,
   CoreErrors,
-  groupBy,
   inScope,
   loader,
   maskPhone,
   paginate,
+  relationPage,
   requireActor,
   runMutation,
   selectPage,
@@ -25,6 +24,7 @@ import { PopulationErrors } from '../errors.js';
 import { dataKeyRing, decryptPhone, decryptResidentId, idNumberMatches, protectPhone, protectResidentId } from '../identity.js';
 import { checkIdentity, daysOverdue, tenantRevisitDue, type InflowReason, type PersonKind, type TenantTier } from '../rules.js';
 import { personTierHistory, persons, residenceRegistrations, type PersonRow } from '../tables.js';
+import { personReads } from '../reads.js';
 import { lockPerson, today } from './common.js';
 
 export interface RecordPersonInput {
@@ -250,17 +250,11 @@ function rememberPerson(ctx: Ctx, p: PersonRow): string {
 }
 
 /**
- * Tier history of many persons in one statement, oldest first (a list page must not query per person).
+ * A page of the tier history of each person, oldest first, one statement per page of persons (a list
+ * page must not query per person).
  * Only the entries recorded inside the caller's jurisdiction: after a move (registerArrival) the
  * entries of the side the person left stay with that side.
  */
-export function tierHistoryLoader(ctx: Ctx) {
-  return loader<string, (typeof personTierHistory.$inferSelect)[]>(ctx, 'population.tierHistory', async (personIds) => {
-    const rows = await ctx.db
-      .select()
-      .from(personTierHistory)
-      .where(and(anyOf(personTierHistory.personId, [...personIds]), inScope(ctx, personTierHistory.jurisdictionCode)))
-      .orderBy(personTierHistory.setAt);
-    return groupBy(personIds, rows, (r) => r.personId);
-  });
+export function tierHistoryPages(ctx: Ctx, args: ConnectionArgs) {
+  return relationPage<typeof personTierHistory.$inferSelect>(ctx, 'population.tierHistory', personReads.relations!.tierHistory!, args, 'tierHistory');
 }
