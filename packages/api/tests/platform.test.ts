@@ -150,10 +150,7 @@ describe('mutations, audit and events', () => {
     const seqs: number[] = [];
     for (const n of [1, 2, 3, 4]) {
       const r = await s.gql(`mutation { createGrid(communityCode: "${CHANGJIAXIANG}", name: "畅家巷社区审计网格${n}") { ... on CreateGridSuccess { data { code } } } }`, {}, { token: officer });
-      const [row] = await s.database.db
-        .select({ seq: auditLog.seq })
-        .from(auditLog)
-        .where(sql`${auditLog.entityType} = 'Jurisdiction' and ${auditLog.entityId} = ${r.data.createGrid.data.code}`);
+      const [row] = await s.database.db.select({ seq: auditLog.seq }).from(auditLog).where(sql`${auditLog.entityType} = 'Jurisdiction' and ${auditLog.entityId} = ${r.data.createGrid.data.code}`);
       seqs.push(Number(row!.seq));
     }
     const ok = await s.gql(`{ verifyAuditChain { ok checked firstBrokenSeq } }`, {}, { token: auditor });

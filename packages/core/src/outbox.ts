@@ -332,7 +332,13 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
         .catch((e) => log.warn({ err: { message: (e as Error).message } }, 'could not release the outbox relay lease; another instance takes over when it runs out'));
     },
     state() {
-      return { transport: transport.kind, transportReady: transport.ready(), transportReconnects: transport.reconnects?.() ?? 0, failingSinceMs: failingSince ? Date.now() - failingSince : null, lastBacklog };
+      return {
+        transport: transport.kind,
+        transportReady: transport.ready(),
+        transportReconnects: transport.reconnects?.() ?? 0,
+        failingSinceMs: failingSince ? Date.now() - failingSince : null,
+        lastBacklog,
+      };
     },
   };
 }

@@ -198,6 +198,9 @@ describe('isolation', () => {
   });
 
   it('pages are bounded', async () => {
+    // More than a page of its own, whichever tests registered disputes before it.
+    for (const desc of ['分页测试一', '分页测试二', '分页测试三'])
+      ok(await s.gql(REGISTER, { j: '620102001001', kind: 'neighbourhood', source: 'informant', risk: 'low', mass: false, desc, parties: PARTIES }, { token: gridWorker }));
     const r = await s.gql(`{ disputes(first: 101) { edges { node { id } } } }`, {}, { token: district });
     expect(r.errors?.[0].extensions).toMatchObject({ code: 'CORE_INPUT_INVALID', field: 'first' });
     const page = await s.gql(`{ disputes(first: 2) { edges { node { id } } pageInfo { hasNextPage } } }`, {}, { token: district });
