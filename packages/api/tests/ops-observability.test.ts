@@ -37,31 +37,36 @@ describe('access log and metrics', () => {
   });
   afterAll(() => s?.close());
 
-  it('writes exactly one line per request, with the request facts and no variable value', async () => {
+  // The requests both tests look at (the log lines, the counters), sent once before either.
+  const requests: { requestId: string; status: number }[] = [];
+  const answers: Record<string, Awaited<ReturnType<TestServer['gql']>>> = {};
+  beforeAll(async () => {
     const gw = await s.token('grid_worker');
-    const requests: { requestId: string; status: number }[] = [];
     const send = async (...a: Parameters<TestServer['gql']>) => {
       const r = await s.gql(...a);
       requests.push({ requestId: r.headers.get('x-request-id')!, status: r.status });
       return r;
     };
-    const ok = await send(`query MeOps { me { id roles } }`, {}, { token: gw });
-    expect(ok.status).toBe(200);
+    answers.ok = await send(`query MeOps { me { id roles } }`, {}, { token: gw });
     await send(`query MeOps { me { id } }`, {}, { token: null });
-    const badToken = await send(`query MeOps { me { id } }`, {}, { token: 'not-a-jwt' });
-    expect(badToken.status).toBe(401);
-    const bad = await send(`query Broken { me { nope } }`, {}, { token: gw });
-    expect(bad.status).toBe(400);
-    const invalidVar = await send(RECORD_PERSON, { name: SECRET_NAME, idNumber: '123' }, { token: gw });
-    expect(invalidVar.errors?.[0]?.extensions?.code).toBe('CORE_RESIDENT_ID_INVALID');
-    const recorded = await send(RECORD_PERSON, { name: SECRET_NAME, idNumber: ID_NUMBER }, { token: gw });
-    expect(recorded.errors).toBeUndefined();
-    const again = await send(RECORD_PERSON, { name: SECRET_NAME, idNumber: ID_NUMBER }, { token: gw });
-    expect(again.data.r).toEqual({ __typename: 'DomainError', code: 'POPULATION_PERSON_EXISTS' });
+    answers.badToken = await send(`query MeOps { me { id } }`, {}, { token: 'not-a-jwt' });
+    answers.bad = await send(`query Broken { me { nope } }`, {}, { token: gw });
+    answers.invalidVar = await send(RECORD_PERSON, { name: SECRET_NAME, idNumber: '123' }, { token: gw });
+    answers.recorded = await send(RECORD_PERSON, { name: SECRET_NAME, idNumber: ID_NUMBER }, { token: gw });
+    answers.again = await send(RECORD_PERSON, { name: SECRET_NAME, idNumber: ID_NUMBER }, { token: gw });
     // A CSRF refusal is answered before GraphQL: still a line.
     const csrf = await fetch(`${s.url}?query=%7Bme%7Bid%7D%7D`);
     requests.push({ requestId: csrf.headers.get('x-request-id')!, status: csrf.status });
-    expect(csrf.status).toBe(403);
+  });
+
+  it('writes exactly one line per request, with the request facts and no variable value', async () => {
+    expect(answers.ok!.status).toBe(200);
+    expect(answers.badToken!.status).toBe(401);
+    expect(answers.bad!.status).toBe(400);
+    expect(answers.invalidVar!.errors?.[0]?.extensions?.code).toBe('CORE_RESIDENT_ID_INVALID');
+    expect(answers.recorded!.errors).toBeUndefined();
+    expect((answers.again!.data as any).r).toEqual({ __typename: 'DomainError', code: 'POPULATION_PERSON_EXISTS' });
+    expect(requests[7]!.status).toBe(403);
 
     const access = cap.lines.filter((l) => l.log === 'access');
     expect(access).toHaveLength(requests.length);

@@ -146,23 +146,37 @@ describe('mutations, audit and events', () => {
   });
 
   it('an altered audit entry is detected, and the log refuses updates', async () => {
+    // Entries of its own (the other tests' writes may or may not have run before it).
+    const seqs: number[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      const r = await s.gql(`mutation { createGrid(communityCode: "${CHANGJIAXIANG}", name: "畅家巷社区审计网格${n}") { ... on CreateGridSuccess { data { code } } } }`, {}, { token: officer });
+      const [row] = await s.database.db.select({ seq: auditLog.seq }).from(auditLog).where(sql`${auditLog.entityType} = 'Jurisdiction' and ${auditLog.entityId} = ${r.data.createGrid.data.code}`);
+      seqs.push(Number(row!.seq));
+    }
     const ok = await s.gql(`{ verifyAuditChain { ok checked firstBrokenSeq } }`, {}, { token: auditor });
     expect(ok.data.verifyAuditChain.ok).toBe(true);
     expect(ok.data.verifyAuditChain.checked).toBeGreaterThan(3);
+    const target = seqs[1]!;
 
-    const refused = await s.database.db.execute(sql`update audit_log set actor_id = 'someone-else' where seq = 2`).then(
+    const refused = await s.database.db.execute(sql`update audit_log set actor_id = 'someone-else' where seq = ${target}`).then(
       () => null,
       (e: Error & { cause?: Error }) => e.cause?.message ?? e.message,
     );
     expect(refused).toMatch(/append-only/);
 
     // Tamper the way an attacker with table ownership would: around the trigger.
-    await s.database.db.execute(sql`alter table audit_log disable trigger audit_log_append_only`);
-    await s.database.db.execute(sql`update audit_log set after = jsonb_set(after, '{name}', '"篡改"') where seq = 2`);
-    await s.database.db.execute(sql`alter table audit_log enable trigger audit_log_append_only`);
+    const aroundTrigger = async (change: ReturnType<typeof sql>) => {
+      await s.database.db.execute(sql`alter table audit_log disable trigger audit_log_append_only`);
+      await s.database.db.execute(change);
+      await s.database.db.execute(sql`alter table audit_log enable trigger audit_log_append_only`);
+    };
+    await aroundTrigger(sql`update audit_log set after = jsonb_set(after, '{name}', '"篡改"') where seq = ${target}`);
     const broken = await s.gql(`{ verifyAuditChain { ok firstBrokenSeq reason } }`, {}, { token: auditor });
-    expect(broken.data.verifyAuditChain).toMatchObject({ ok: false, firstBrokenSeq: 2 });
+    expect(broken.data.verifyAuditChain).toMatchObject({ ok: false, firstBrokenSeq: target });
     expect(broken.data.verifyAuditChain.reason).toMatch(/altered/);
+    // Put back, so no other test of this file meets a broken chain.
+    await aroundTrigger(sql`update audit_log set after = jsonb_set(after, '{name}', '"畅家巷社区审计网格2"') where seq = ${target}`);
+    expect((await s.gql(`{ verifyAuditChain { ok } }`, {}, { token: auditor })).data.verifyAuditChain.ok).toBe(true);
   });
 });
 

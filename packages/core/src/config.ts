@@ -12,6 +12,12 @@ export interface Config {
   redisUrl: string | null;
   /** Redis channel for committed events; default `safecity:events:<database name>`, so instances on one database share it. */
   redisChannel: string | null;
+  /**
+   * Longest wait between reconnect attempts while Redis is away (REDIS_RETRY_MAX_MS; ioredis's own
+   * 2,000 by default). Tests shorten it: an outage's retries and the recovery then take a fraction
+   * of a second instead of seconds.
+   */
+  redisRetryMaxMs: number;
   port: number;
   /** Interface to listen on: HOST, else 127.0.0.1 in development and 0.0.0.0 in production. */
   host: string;
@@ -83,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.PGLITE_DATA_DIR || resolve(process.cwd(), '.data/pglite'),
     redisUrl: env.REDIS_URL || null,
     redisChannel: env.REDIS_CHANNEL || null,
+    redisRetryMaxMs: Number(env.REDIS_RETRY_MAX_MS || 2000),
     port: Number(env.PORT || 4000),
     host: env.HOST || (production ? '0.0.0.0' : '127.0.0.1'),
     production,

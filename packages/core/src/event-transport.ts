@@ -28,7 +28,7 @@ const CATCH_UP_PAGE = 1000;
  * Every Redis promise is handled and every client error is logged through pino (throttled while
  * Redis is away): an outage never ends the process, and ioredis never prints on its own.
  */
-export async function createEventBus(redisUrl: string | null, log: Logger, channel: string, database: Database): Promise<EventBus> {
+export async function createEventBus(redisUrl: string | null, log: Logger, channel: string, database: Database, opts: { retryMaxMs?: number } = {}): Promise<EventBus> {
   const local = createPubSub() as unknown as PubSubLike;
   if (!redisUrl) {
     return {
@@ -45,10 +45,15 @@ export async function createEventBus(redisUrl: string | null, log: Logger, chann
   }
   const { Redis } = await import('ioredis');
   const problems = throttledLog(log.child({ component: 'redis' }));
+  // ioredis's own back-off (50 ms more per attempt), capped at the configured longest wait.
+  const retryMaxMs = opts.retryMaxMs ?? 2000;
+  const retryStrategy = (attempt: number) => Math.min(attempt * 50, retryMaxMs);
   // Publishing fails at once while disconnected (no offline queue): the outbox keeps the event.
-  const publishClient = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  const publishClient = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy });
   // We subscribe ourselves on every 'ready' (then catch up), so ioredis must not do it as well.
-  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null, connectTimeout: 2000, autoResubscribe: false });
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null, connectTimeout: 2000, autoResubscribe: false, retryStrategy });
+  let reconnects = 0;
+  publishClient.on('reconnecting', () => reconnects++);
   let closing = false;
   for (const [role, client] of [
     ['publish', publishClient],
@@ -145,6 +150,7 @@ export async function createEventBus(redisUrl: string | null, log: Logger, chann
     transport: {
       kind: 'redis',
       ready: () => publishClient.status === 'ready',
+      reconnects: () => reconnects,
       async deliver(envelope) {
         await publishClient.publish(channel, JSON.stringify(envelope));
       },

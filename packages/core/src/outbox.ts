@@ -38,6 +38,8 @@ export interface EventTransport {
   deliver(envelope: EventEnvelope): Promise<void>;
   /** False while Redis is unreachable: the relay waits instead of trying every event. */
   ready(): boolean;
+  /** Reconnect attempts so far (Redis): what an outage's retry-bound failures are counted in. */
+  reconnects?(): number;
 }
 
 /** The chain an outbox row's id is ordered in: the lane it was written under, or, on a row written before lanes, its district's chain. */
@@ -152,7 +154,7 @@ export interface OutboxRelay {
   flush(): Promise<void>;
   /** Stops the timer and waits for a pass under way. */
   stop(): Promise<void>;
-  state(): { transport: EventTransport['kind']; transportReady: boolean; failingSinceMs: number | null; lastBacklog: number };
+  state(): { transport: EventTransport['kind']; transportReady: boolean; transportReconnects: number; failingSinceMs: number | null; lastBacklog: number };
 }
 
 type PassResult = 'idle' | 'more' | 'busy' | 'failed';
@@ -353,7 +355,13 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
         .catch((e) => log.warn({ err: { message: (e as Error).message } }, 'could not release the outbox relay lease; another instance takes over when it runs out'));
     },
     state() {
-      return { transport: transport.kind, transportReady: transport.ready(), failingSinceMs: failingSince ? Date.now() - failingSince : null, lastBacklog };
+      return {
+        transport: transport.kind,
+        transportReady: transport.ready(),
+        transportReconnects: transport.reconnects?.() ?? 0,
+        failingSinceMs: failingSince ? Date.now() - failingSince : null,
+        lastBacklog,
+      };
     },
   };
 }

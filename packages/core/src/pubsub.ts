@@ -21,5 +21,5 @@ export function subscribersOf(modules: ModuleDescriptor[]): Map<EventName, Subsc
  */
 export async function openEventBus(config: Config, database: Database, log: Logger): Promise<EventBus> {
   const channel = config.redisUrl ? (config.redisChannel ?? (await eventsChannelOf(database))) : EVENTS_TOPIC;
-  return createEventBus(config.redisUrl, log, channel, database);
+  return createEventBus(config.redisUrl, log, channel, database, { retryMaxMs: config.redisRetryMaxMs });
 }

@@ -1,7 +1,7 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { auditLog, calendarReadiness, chinaDateOf, coreModule, daysBetween, migrate } from '@safecity/core';
 import { migrationsFolder, startTestServer, type TestServer } from '@safecity/core/testing';
@@ -19,11 +19,6 @@ const vars = (a: typeof FICTIONAL_2027, extra: Record<string, unknown> = {}) => 
 
 let s: TestServer;
 let admin: string;
-beforeAll(async () => {
-  s = await startTestServer({ modules: [] });
-  admin = await s.token('city_admin');
-});
-afterAll(() => s?.close());
 
 const auditOf = (year: number) =>
   s.database.db
@@ -32,7 +27,18 @@ const auditOf = (year: number) =>
     .where(and(eq(auditLog.entityType, 'HolidayArrangement'), eq(auditLog.entityId, String(year))))
     .orderBy(asc(auditLog.seq));
 
-describe('the official calendar over HTTP', () => {
+/**
+ * The tests that read or refuse share one server: none of them writes. Loading a year cannot be
+ * undone (the arrangements are append-only), so each test that loads one has a server and
+ * database of its own.
+ */
+describe('the official calendar over HTTP, nothing loaded', () => {
+  beforeAll(async () => {
+    s = await startTestServer({ modules: [] });
+    admin = await s.token('city_admin');
+  });
+  afterAll(() => s?.close());
+
   it('migrate seeded the package years 2004–2026, once each, however often it runs', async () => {
     await migrate(s.database, migrationsFolder(), []);
     const r = await s.gql(YEARS, {}, { token: await s.token('grid_worker') });
@@ -69,6 +75,15 @@ describe('the official calendar over HTTP', () => {
     expect((await s.gql(YEARS, { year: 2027 }, { token: admin })).data.holidayArrangements).toEqual([]);
     expect(await auditOf(2027)).toEqual([]);
   });
+});
+
+describe('the official calendar over HTTP, loading a year', () => {
+  beforeEach(async () => {
+    s = await startTestServer({ modules: [] });
+    admin = await s.token('city_admin');
+  });
+  afterEach(() => s?.close());
+  const loadVersion1 = async () => expect((await s.gql(LOAD, vars(FICTIONAL_2027), { token: admin })).data.loadHolidayArrangement.__typename).toBe('LoadHolidayArrangementSuccess');
 
   it('the command loads a notice from a JSON file, audited, as the given role', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'calendar-'));
@@ -83,6 +98,7 @@ describe('the official calendar over HTTP', () => {
   });
 
   it('a loaded year is replaced only by naming its version, with a reason; versions stay', async () => {
+    await loadVersion1();
     const again = await s.gql(LOAD, vars(FICTIONAL_2027), { token: admin });
     expect(again.data.loadHolidayArrangement).toMatchObject({ code: 'CORE_CALENDAR_YEAR_LOADED', field: 'replacesVersion', details: { currentVersion: 1 } });
     const noReason = await s.gql(LOAD, vars(FICTIONAL_2027, { replacesVersion: 1 }), { token: admin });
@@ -102,6 +118,7 @@ describe('the official calendar over HTTP', () => {
   });
 
   it('the arrangements are append-only in the database too', async () => {
+    await loadVersion1();
     await expect(s.database.db.execute(sql`update holiday_arrangements set year = 2099 where year = 2027`)).rejects.toThrow();
     await expect(s.database.db.execute(sql`delete from holiday_arrangements where year = 2025`)).rejects.toThrow();
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { isValidResidentId, maskResidentId, addDays, chinaDateOf } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
@@ -101,7 +101,8 @@ describe('persons', () => {
 
 describe('registrations', () => {
   let p1: any, p2: any, d1: any, d2: any;
-  beforeAll(async () => {
+  // Fresh persons and dwellings for each test; a test registers what it starts from itself.
+  beforeEach(async () => {
     p1 = ok(await person(gwA, { name: '李娜' }));
     p2 = ok(await person(gwA, { name: '赵强' }));
     d1 = ok(await dwelling(gwA, { capacity: 1, listedOn: '2024-06-01' }));
@@ -128,6 +129,8 @@ describe('registrations', () => {
   });
 
   it('changes a residence to another dwelling and keeps the history per person and per dwelling', async () => {
+    ok(await s.gql(REGISTER, { p: p1.id, d: d1.id, on: '2024-12-01' }, { token: gwA }));
+    ok(await s.gql(REGISTER, { p: p2.id, d: d1.id, on: '2025-01-01' }, { token: gwA }));
     const reg = (await s.gql(`query($id: ID!) { node(id: $id) { ... on Person { currentRegistration { id } } } }`, { id: p2.id }, { token: gwA })).data.node.currentRegistration;
     const changed = ok(
       await s.gql(
@@ -154,6 +157,7 @@ describe('registrations', () => {
   });
 
   it('deregisters with reason and date and publishes residenceDeregistered', async () => {
+    ok(await s.gql(REGISTER, { p: p1.id, d: d1.id, on: '2024-12-01' }, { token: gwA }));
     const sub = await s.subscribe(`subscription { populationEvents(names: [residenceDeregistered, residenceRegistered]) { name personId jurisdictionCode date reason } }`, {}, gwA);
     const reg = (await s.gql(`query($id: ID!) { node(id: $id) { ... on Person { currentRegistration { id } } } }`, { id: p1.id }, { token: gwA })).data.node.currentRegistration;
     expect(failed(await s.gql(DEREGISTER, { id: reg.id, on: '2024-11-01', reason: '返回原籍' }, { token: gwA })).code).toBe('POPULATION_END_BEFORE_START');
