@@ -1,10 +1,11 @@
-import { sql, type TableSpec } from '@safecity/core';
-import { dwellings, persons, personTierHistory, residenceRegistrations, revisits } from './tables.js';
+import { jurisdictions, scopedTables, sql, type ScopedTable } from '@safecity/core';
+import { dwellings, personDepartures, persons, personTierHistory, registrationImports, residenceRegistrations, revisits, revisitTenants } from './tables.js';
 
 /**
- * Population's declared reads for core's planner (data/planner.ts): the tables, their jurisdiction
- * column and the relations a query may follow. The planner applies the caller's jurisdiction on
- * every level; the fields keep their resolvers and read what was planned.
+ * Population's declared reads for core's planner (data/planner.ts) and for `scopedRead`
+ * (data/scoped-reads.ts): the tables, their jurisdiction column and the relations a query may
+ * follow. Both apply the caller's jurisdiction from this declaration, on every level; the services
+ * give only their own conditions, and the fields keep their resolvers and read what was planned.
  */
 
 /**
@@ -13,7 +14,7 @@ import { dwellings, persons, personTierHistory, residenceRegistrations, revisits
  */
 const REGISTRATION_HISTORY_ORDER = ['registeredOn', 'createdAt', 'id'];
 
-export const personReads: TableSpec = {
+export const personReads: ScopedTable<typeof persons> = {
   table: persons,
   jurisdiction: 'jurisdictionCode',
   relations: {
@@ -22,11 +23,11 @@ export const personReads: TableSpec = {
   },
 };
 
-export const tierChangeReads: TableSpec = { table: personTierHistory, jurisdiction: 'jurisdictionCode' };
+export const tierChangeReads: ScopedTable<typeof personTierHistory> = { table: personTierHistory, jurisdiction: 'jurisdictionCode' };
 
-export const revisitReads: TableSpec = { table: revisits, jurisdiction: 'jurisdictionCode' };
+export const revisitReads: ScopedTable<typeof revisits> = { table: revisits, jurisdiction: 'jurisdictionCode' };
 
-export const registrationReads: TableSpec = {
+export const registrationReads: ScopedTable<typeof residenceRegistrations> = {
   table: residenceRegistrations,
   jurisdiction: 'jurisdictionCode',
   relations: {
@@ -38,7 +39,7 @@ export const registrationReads: TableSpec = {
 /** Open registrations of one dwelling: far below this in practice; capacity is flagged, not enforced. */
 export const CURRENT_TENANTS_CAP = 500;
 
-export const dwellingReads: TableSpec = {
+export const dwellingReads: ScopedTable<typeof dwellings> = {
   table: dwellings,
   jurisdiction: 'jurisdictionCode',
   relations: {
@@ -54,3 +55,16 @@ export const dwellingReads: TableSpec = {
     lastVisit: { target: () => revisitReads, kind: 'one', on: [['id', 'dwellingId']], orderBy: ['visitedAt', 'id'], direction: 'desc' },
   },
 };
+
+/** Tables read only as rows (no planned relations). */
+export const { departureReads, revisitTenantReads, importJobReads } = scopedTables({
+  departureReads: personDepartures,
+  revisitTenantReads: revisitTenants,
+  importJobReads: registrationImports,
+});
+
+/**
+ * Divisions by their own code (core's table): a dashboard names the node and the children the
+ * caller may see.
+ */
+export const divisionReads: ScopedTable<typeof jurisdictions> = { table: jurisdictions, jurisdiction: 'code' };

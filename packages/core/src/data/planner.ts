@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import { loader, type Ctx } from '../context.js';
 import { CoreErrors } from '../errors.js';
+import { withinSql } from '../jurisdiction.js';
 import { decodeCursor, encodeCursor, pageSizeOf, type ConnectionArgs, type Page } from '../pagination.js';
 import { rangeOf } from './row-security.js';
 
@@ -120,6 +121,13 @@ function scopeCondition(plan: Plan, level: Level): SQL | undefined {
   const { lo, hi } = rangeOf(plan.ctx);
   const col = ref(level.alias, columnName(level.spec, level.spec.jurisdiction));
   return sql`${col} ~>=~ ${lo} and ${col} ~<~ ${hi}`;
+}
+
+/** The optional division filter on the level's jurisdiction column (a table without one cannot take it). */
+function withinCondition(level: Level, within: string | null | undefined): SQL | undefined {
+  if (!within) return undefined;
+  if (!level.spec.jurisdiction) throw new Error(`${getTableName(level.spec.table)}: the table has no jurisdiction to filter within`);
+  return withinSql(ref(level.alias, columnName(level.spec, level.spec.jurisdiction)), within);
 }
 
 /** `json_build_object` of every column of the level and of each selected, declared relation. */
@@ -310,14 +318,21 @@ export async function planConnection<T = Record<string, unknown>>(
   ctx: Ctx,
   info: GraphQLResolveInfo,
   spec: TableSpec,
-  o: { where?: (SQL | undefined)[]; orderBy: string[]; direction?: Direction; args: ConnectionArgs },
+  o: {
+    where?: (SQL | undefined)[];
+    /** Only rows within this division, on top of the caller's scope (as `scopedRead`'s `within`). */
+    within?: string | null;
+    orderBy: string[];
+    direction?: Direction;
+    args: ConnectionArgs;
+  },
 ): Promise<Page<T>> {
   const plan = newPlan(ctx, info);
   const level = rootLevel(spec);
   const { node, type } = currentField(info);
   const nodeType = getNamedType(fieldDef(getNamedType(fieldDef(type, 'edges')!.type), 'node')!.type);
   const ks = keyset(plan, level, o.orderBy, o.direction ?? 'asc', o.args, info.fieldName);
-  const conds = [...(o.where ?? []), scopeCondition(plan, level), ks.where].filter((c): c is SQL => !!c);
+  const conds = [...(o.where ?? []), withinCondition(level, o.within), scopeCondition(plan, level), ks.where].filter((c): c is SQL => !!c);
   const rows = await rowsOf(
     ctx,
     sql`select ${rowObject(plan, level, nodeSelection(plan, node, type, nodeType), nodeType)} as j from ${ident(getTableName(spec.table))} where ${conds.length ? sql.join(conds, sql` and `) : sql`true`} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}`,

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { anyOf, groupBy, inScope, indexBy, loader, notFound, relationPage, type ConnectionArgs, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
-import { dwellingReads, personReads } from '../reads.js';
+import { anyOf, groupBy, inScope, indexBy, loader, notFound, relationPage, scopedRead, type ConnectionArgs, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
+import { dwellingReads, personReads, registrationReads, revisitReads } from '../reads.js';
 import { dwellings, persons, residenceRegistrations, revisits, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
 
 /** Today in the city (Asia/Shanghai), from the request clock. */
@@ -12,44 +12,32 @@ const uuids = (ids: readonly string[]) => {
   return ok.length ? ok : ['00000000-0000-0000-0000-000000000000'];
 };
 
-// Loaders: one statement per nesting level, each filtered by the caller's jurisdiction.
+// Loaders: one statement per nesting level, each filtered by the caller's jurisdiction (scopedRead applies it).
 
 export function personLoader(ctx: Ctx) {
   return loader<string, PersonRow>(ctx, 'population.person', async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(persons)
-      .where(and(anyOf(persons.id, uuids(ids)), inScope(ctx, persons.jurisdictionCode)));
+    const rows = await scopedRead(ctx, personReads, { where: [anyOf(persons.id, uuids(ids))] });
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('person'));
   });
 }
 
 export function dwellingLoader(ctx: Ctx) {
   return loader<string, DwellingRow>(ctx, 'population.dwelling', async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(dwellings)
-      .where(and(anyOf(dwellings.id, uuids(ids)), inScope(ctx, dwellings.jurisdictionCode)));
+    const rows = await scopedRead(ctx, dwellingReads, { where: [anyOf(dwellings.id, uuids(ids))] });
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('dwelling'));
   });
 }
 
 export function registrationLoader(ctx: Ctx) {
   return loader<string, RegistrationRow>(ctx, 'population.registration', async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(residenceRegistrations)
-      .where(and(anyOf(residenceRegistrations.id, uuids(ids)), inScope(ctx, residenceRegistrations.jurisdictionCode)));
+    const rows = await scopedRead(ctx, registrationReads, { where: [anyOf(residenceRegistrations.id, uuids(ids))] });
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('registration'));
   });
 }
 
 export function revisitLoader(ctx: Ctx) {
   return loader<string, RevisitRow>(ctx, 'population.revisit', async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(revisits)
-      .where(and(anyOf(revisits.id, uuids(ids)), inScope(ctx, revisits.jurisdictionCode)));
+    const rows = await scopedRead(ctx, revisitReads, { where: [anyOf(revisits.id, uuids(ids))] });
     return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('revisit'));
   });
 }
@@ -57,11 +45,10 @@ export function revisitLoader(ctx: Ctx) {
 /** Open registrations per dwelling (its current tenants), oldest first. */
 export function currentRegistrationsLoader(ctx: Ctx) {
   return loader<string, RegistrationRow[]>(ctx, 'population.currentRegistrations', async (dwellingIds) => {
-    const rows = await ctx.db
-      .select()
-      .from(residenceRegistrations)
-      .where(and(anyOf(residenceRegistrations.dwellingId, [...dwellingIds]), isNull(residenceRegistrations.endedOn), inScope(ctx, residenceRegistrations.jurisdictionCode)))
-      .orderBy(residenceRegistrations.registeredOn, residenceRegistrations.id);
+    const rows = await scopedRead(ctx, registrationReads, {
+      where: [anyOf(residenceRegistrations.dwellingId, [...dwellingIds]), isNull(residenceRegistrations.endedOn)],
+      orderBy: [residenceRegistrations.registeredOn, residenceRegistrations.id],
+    });
     return groupBy(dwellingIds, rows, (r) => r.dwellingId);
   });
 }
@@ -72,10 +59,7 @@ export function currentRegistrationsLoader(ctx: Ctx) {
  */
 export function currentRegistrationLoader(ctx: Ctx) {
   return loader<string, RegistrationRow | null>(ctx, 'population.currentRegistration', async (personIds) => {
-    const rows = await ctx.db
-      .select()
-      .from(residenceRegistrations)
-      .where(and(anyOf(residenceRegistrations.personId, [...personIds]), isNull(residenceRegistrations.endedOn), inScope(ctx, residenceRegistrations.jurisdictionCode)));
+    const rows = await scopedRead(ctx, registrationReads, { where: [anyOf(residenceRegistrations.personId, [...personIds]), isNull(residenceRegistrations.endedOn)] });
     return indexBy(personIds, rows, (r) => r.personId);
   });
 }
@@ -89,11 +73,16 @@ export function registrationHistoryPages(ctx: Ctx, by: 'person' | 'dwelling', ar
 /** The last visit of each dwelling: one statement (DISTINCT ON) for the whole page. */
 export function lastVisitLoader(ctx: Ctx) {
   return loader<string, RevisitRow | null>(ctx, 'population.lastVisit', async (dwellingIds) => {
-    const rows = await ctx.db
-      .selectDistinctOn([revisits.dwellingId])
-      .from(revisits)
-      .where(and(anyOf(revisits.dwellingId, [...dwellingIds]), inScope(ctx, revisits.jurisdictionCode)))
-      .orderBy(revisits.dwellingId, desc(revisits.visitedAt), desc(revisits.id));
+    const rows = await scopedRead<typeof revisits, RevisitRow>(ctx, revisitReads, {
+      where: [anyOf(revisits.dwellingId, [...dwellingIds])],
+      orderBy: [revisits.dwellingId, desc(revisits.visitedAt), desc(revisits.id)],
+      from: (where, orderBy) =>
+        ctx.db
+          .selectDistinctOn([revisits.dwellingId])
+          .from(revisits)
+          .where(where)
+          .orderBy(...orderBy),
+    });
     return indexBy(dwellingIds, rows, (r) => r.dwellingId);
   });
 }

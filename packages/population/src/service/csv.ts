@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import { assertInScope, inScope, recordAccess, withinSql, type Ctx } from '@safecity/core';
+import { asc, eq, isNull } from 'drizzle-orm';
+import { assertInScope, recordAccess, scopedRead, type Ctx } from '@safecity/core';
+import { registrationReads } from '../reads.js';
 import { dwellings, persons, residenceRegistrations } from '../tables.js';
 
 export { importRegistrations as importRegistrationsCsv, type ImportResult, type ImportOptions } from './registration-import.js';
@@ -39,20 +40,21 @@ export const EXPORT_COLUMNS = [
 export async function exportRegistrationsCsv(ctx: Ctx, input: { jurisdictionCode: string; activeOnly?: boolean | null; limit?: number }) {
   assertInScope(ctx, input.jurisdictionCode, 'jurisdiction');
   const limit = input.limit ?? 100_000;
-  const rows = await ctx.db
-    .select({ r: residenceRegistrations, p: persons, address: dwellings.address })
-    .from(residenceRegistrations)
-    .innerJoin(persons, eq(persons.id, residenceRegistrations.personId))
-    .innerJoin(dwellings, eq(dwellings.id, residenceRegistrations.dwellingId))
-    .where(
-      and(
-        inScope(ctx, residenceRegistrations.jurisdictionCode),
-        withinSql(residenceRegistrations.jurisdictionCode, input.jurisdictionCode),
-        input.activeOnly ? isNull(residenceRegistrations.endedOn) : undefined,
-      ),
-    )
-    .orderBy(asc(residenceRegistrations.jurisdictionCode), asc(residenceRegistrations.registeredOn), asc(residenceRegistrations.id))
-    .limit(limit + 1);
+  const rows = await scopedRead(ctx, registrationReads, {
+    within: input.jurisdictionCode,
+    where: [input.activeOnly ? isNull(residenceRegistrations.endedOn) : undefined],
+    orderBy: [asc(residenceRegistrations.jurisdictionCode), asc(residenceRegistrations.registeredOn), asc(residenceRegistrations.id)],
+    limit: limit + 1,
+    from: (where, orderBy, max) =>
+      ctx.db
+        .select({ r: residenceRegistrations, p: persons, address: dwellings.address })
+        .from(residenceRegistrations)
+        .innerJoin(persons, eq(persons.id, residenceRegistrations.personId))
+        .innerJoin(dwellings, eq(dwellings.id, residenceRegistrations.dwellingId))
+        .where(where)
+        .orderBy(...orderBy)
+        .limit(max!),
+  });
   const truncated = rows.length > limit;
   const lines = [EXPORT_COLUMNS.join(',')];
   for (const { r, p, address } of rows.slice(0, limit)) {

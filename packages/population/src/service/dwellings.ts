@@ -1,20 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, exists, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import { dwellingReads } from '../reads.js';
-import {
-  planConnection,
-  assertVersion,
-  requireWritableJurisdiction,
-  inScope,
-  paginate,
-  requireActor,
-  runMutation,
-  selectPage,
-  withinSql,
-  type ConnectionArgs,
-  type Ctx,
-  addDays,
-} from '@safecity/core';
+import { planConnection, assertVersion, requireWritableJurisdiction, requireActor, runMutation, scopedRead, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { daysOverdue, dwellingRevisitDue, type DwellingClass, type FilingStatus, type FiveOnes } from '../rules.js';
 import { dwellingClassHistory, dwellings, fiveOnesChecks, residenceRegistrations, type DwellingRow } from '../tables.js';
@@ -138,14 +125,12 @@ export interface DwellingFilter {
   overCapacity?: boolean | null;
 }
 
-function dwellingConditions(ctx: Ctx, f: DwellingFilter): (SQL | undefined)[] {
-  return [inScope(ctx, dwellings.jurisdictionCode), ...dwellingFilter(ctx, f)];
-}
-
-/** The filter's own conditions (the caller's scope is added by whoever runs them). */
+/**
+ * The filter's own conditions; the caller's scope and the filter's division (`within`) are added
+ * by whoever runs them (scopedRead, the planner), from the table's declaration.
+ */
 function dwellingFilter(ctx: Ctx, f: DwellingFilter): (SQL | undefined)[] {
   return [
-    f.jurisdictionCode ? withinSql(dwellings.jurisdictionCode, f.jurisdictionCode) : undefined,
     f.dwellingClass ? eq(dwellings.dwellingClass, f.dwellingClass) : undefined,
     f.filingStatus ? eq(dwellings.filingStatus, f.filingStatus) : undefined,
     f.address ? eq(dwellings.address, f.address) : undefined,
@@ -166,35 +151,24 @@ function dwellingFilter(ctx: Ctx, f: DwellingFilter): (SQL | undefined)[] {
  * `info`, core's planner answers the page and the relations it selects (reads.ts) in one statement.
  */
 export function listDwellings(ctx: Ctx, f: DwellingFilter, args: ConnectionArgs, info?: Parameters<typeof planConnection>[1]) {
-  if (info) return planConnection<DwellingRow>(ctx, info, dwellingReads, { where: dwellingFilter(ctx, f), orderBy: ['jurisdictionCode', 'id'], args });
-  const conds = dwellingConditions(ctx, f);
-  return paginate<DwellingRow>(ctx, {
-    args,
-    keys: [
-      { column: dwellings.jurisdictionCode, of: (r) => r.jurisdictionCode },
-      { column: dwellings.id, of: (r) => r.id },
-    ],
-    fetch: selectPage(ctx.db, dwellings, conds),
-  });
+  if (info) return planConnection<DwellingRow>(ctx, info, dwellingReads, { where: dwellingFilter(ctx, f), within: f.jurisdictionCode, orderBy: ['jurisdictionCode', 'id'], args });
+  return scopedRead(ctx, dwellingReads, { within: f.jurisdictionCode, where: dwellingFilter(ctx, f), page: { args, keys: ['jurisdictionCode', 'id'] } });
 }
 
 /** Dwellings whose revisit is overdue on `asOf`, most overdue first. */
 export function listOverdueDwellings(ctx: Ctx, f: { asOf?: string | null; jurisdictionCode?: string | null; dwellingClass?: DwellingClass | null }, args: ConnectionArgs) {
   const asOf = f.asOf ?? today(ctx);
-  const conds = dwellingConditions(ctx, { jurisdictionCode: f.jurisdictionCode, dwellingClass: f.dwellingClass, overdueOn: asOf });
-  return paginate<DwellingRow & { daysOverdue: number }>(ctx, {
-    args,
-    keys: [
-      { column: dwellings.revisitDueOn, of: (r) => r.revisitDueOn },
-      { column: dwellings.id, of: (r) => r.id },
-    ],
-    fetch: async (cursor, orderBy, limit) => {
+  return scopedRead<typeof dwellings, DwellingRow & { daysOverdue: number }>(ctx, dwellingReads, {
+    within: f.jurisdictionCode,
+    where: dwellingFilter(ctx, { dwellingClass: f.dwellingClass, overdueOn: asOf }),
+    page: { args, keys: ['revisitDueOn', 'id'] },
+    from: async (where, orderBy, limit) => {
       const rows = await ctx.db
         .select()
         .from(dwellings)
-        .where(and(...conds, cursor))
+        .where(where)
         .orderBy(...orderBy)
-        .limit(limit);
+        .limit(limit!);
       return rows.map((r) => ({ ...r, daysOverdue: daysOverdue(r.revisitDueOn, asOf) }));
     },
   });

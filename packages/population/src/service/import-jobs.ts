@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
-import { inScope, maskPersonalText, notFound, requireActor, runMutation, type Ctx } from '@safecity/core';
+import { eq } from 'drizzle-orm';
+import { maskPersonalText, notFound, requireActor, runMutation, scopedRead, type Ctx } from '@safecity/core';
+import { importJobReads } from '../reads.js';
 import { registrationImports } from '../tables.js';
 import { checkImportText, countCsvRows, importRegistrations, type ImportOptions, type ImportResult } from './registration-import.js';
 
@@ -75,11 +76,7 @@ async function runJob(ctx: Ctx, job: RegistrationImportJob, csv: string, opts: P
 export async function registrationImportJob(ctx: Ctx, id: string): Promise<RegistrationImportJob> {
   requireActor(ctx);
   if (!UUID.test(id)) throw notFound('registration import');
-  const [row] = await ctx.db
-    .select()
-    .from(registrationImports)
-    .where(and(eq(registrationImports.id, id), inScope(ctx, registrationImports.jurisdictionCode)))
-    .limit(1);
+  const [row] = await scopedRead(ctx, importJobReads, { where: [eq(registrationImports.id, id)], limit: 1 });
   if (!row) throw notFound('registration import');
   return row;
 }

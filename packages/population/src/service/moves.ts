@@ -8,11 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, gte, isNull, lte, sql, type SQL } from 'drizzle-orm';
-import { anyOf, groupBy, inScope, jurisdictions, loader, paginate, requireActor, runMutation, withinSql, type ConnectionArgs, type Ctx } from '@safecity/core';
+import { anyOf, groupBy, jurisdictions, loader, requireActor, runMutation, scopedRead, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { idNumberMatches, residentIdHashes } from '../identity.js';
 import { arrivalProblem, destinationDistrict, type TenantTier } from '../rules.js';
 import { personDepartures, personTierHistory, persons, residenceRegistrations, type DepartureRow, type RegistrationRow } from '../tables.js';
+import { departureReads } from '../reads.js';
 import { lockDwelling, today } from './common.js';
 import { openRegistration } from './registrations.js';
 
@@ -130,27 +131,11 @@ export interface DepartureFilter {
 /** Departures (迁出) from the caller's jurisdiction, newest first. */
 export function listDepartures(ctx: Ctx, f: DepartureFilter, args: ConnectionArgs) {
   const conds: (SQL | undefined)[] = [
-    inScope(ctx, personDepartures.jurisdictionCode),
-    f.jurisdictionCode ? withinSql(personDepartures.jurisdictionCode, f.jurisdictionCode) : undefined,
     f.idNumber ? sql`${personDepartures.personId} in (select population_person_ids_by_hash(${sql.param(residentIdHashes(f.idNumber))}::text[]))` : undefined,
     f.movedFrom ? gte(personDepartures.movedOn, f.movedFrom) : undefined,
     f.movedTo ? lte(personDepartures.movedOn, f.movedTo) : undefined,
   ];
-  return paginate<DepartureRow>(ctx, {
-    args,
-    direction: 'desc',
-    keys: [
-      { column: personDepartures.movedOn, of: (r) => r.movedOn },
-      { column: personDepartures.id, of: (r) => r.id },
-    ],
-    fetch: async (cursor, orderBy, limit) =>
-      ctx.db
-        .select()
-        .from(personDepartures)
-        .where(and(...conds, cursor))
-        .orderBy(...orderBy)
-        .limit(limit),
-  });
+  return scopedRead(ctx, departureReads, { within: f.jurisdictionCode, where: conds, page: { args, direction: 'desc', keys: ['movedOn', 'id'] } });
 }
 
 // The person behind a number may live in another jurisdiction now (the departure keeps no hash of
@@ -159,10 +144,7 @@ export function listDepartures(ctx: Ctx, f: DepartureFilter, args: ConnectionArg
 /** The departure record of each moved-out registration, in the caller's scope (one statement per page). */
 export function departureByRegistrationLoader(ctx: Ctx) {
   return loader<string, DepartureRow | null>(ctx, 'population.departureByRegistration', async (registrationIds) => {
-    const rows = await ctx.db
-      .select()
-      .from(personDepartures)
-      .where(and(anyOf(personDepartures.registrationId, [...registrationIds]), inScope(ctx, personDepartures.jurisdictionCode)));
+    const rows = await scopedRead(ctx, departureReads, { where: [anyOf(personDepartures.registrationId, [...registrationIds])] });
     return groupBy(registrationIds, rows, (r) => r.registrationId!).map((g) => g[0] ?? null);
   });
 }

@@ -6,15 +6,12 @@ import {
   assertVersion,
   requireWritableJurisdiction,
   CoreErrors,
-  inScope,
   loader,
   maskPhone,
-  paginate,
   relationPage,
   requireActor,
   runMutation,
-  selectPage,
-  withinSql,
+  scopedRead,
   type ConnectionArgs,
   type Ctx,
   type Db,
@@ -142,10 +139,12 @@ export interface PersonFilter {
   overdueOn?: string | null;
 }
 
-export function personConditions(ctx: Ctx, f: PersonFilter): (SQL | undefined)[] {
+/**
+ * The filter's own conditions; the caller's scope and the filter's division (`within`) are added
+ * by scopedRead from the table's declaration.
+ */
+export function personFilter(f: PersonFilter): (SQL | undefined)[] {
   return [
-    inScope(ctx, persons.jurisdictionCode),
-    f.jurisdictionCode ? withinSql(persons.jurisdictionCode, f.jurisdictionCode) : undefined,
     f.kind ? eq(persons.kind, f.kind) : undefined,
     f.tier ? eq(persons.tier, f.tier) : undefined,
     f.name ? eq(persons.name, f.name) : undefined,
@@ -156,41 +155,28 @@ export function personConditions(ctx: Ctx, f: PersonFilter): (SQL | undefined)[]
 
 /** Persons in the caller's jurisdiction; stable order (jurisdiction, id). */
 export function listPersons(ctx: Ctx, f: PersonFilter, args: ConnectionArgs) {
-  const conds = personConditions(ctx, f);
-  return paginate<PersonRow>(ctx, {
-    args,
-    keys: [
-      { column: persons.jurisdictionCode, of: (r) => r.jurisdictionCode },
-      { column: persons.id, of: (r) => r.id },
-    ],
-    fetch: selectPage(ctx.db, persons, conds),
-  });
+  return scopedRead(ctx, personReads, { within: f.jurisdictionCode, where: personFilter(f), page: { args, keys: ['jurisdictionCode', 'id'] } });
 }
 
 /** Tenants whose revisit is overdue on `asOf`, most overdue first (earliest due date). */
 export function listOverdueTenants(ctx: Ctx, f: { asOf?: string | null; jurisdictionCode?: string | null; tier?: TenantTier | null }, args: ConnectionArgs) {
   const asOf = f.asOf ?? today(ctx);
-  return paginate<PersonRow & { daysOverdue: number }>(ctx, {
-    args,
-    keys: [
-      { column: persons.revisitDueOn, of: (r) => r.revisitDueOn! },
-      { column: persons.id, of: (r) => r.id },
+  return scopedRead<typeof persons, PersonRow & { daysOverdue: number }>(ctx, personReads, {
+    within: f.jurisdictionCode,
+    where: [
+      ...personFilter({ tier: f.tier }),
+      isNotNull(persons.revisitDueOn),
+      // due < asOf, i.e. due <= asOf - 1 day: a visit on the due date is on time
+      lte(persons.revisitDueOn, dayBefore(asOf)),
     ],
-    fetch: async (cursor, orderBy, limit) => {
+    page: { args, keys: ['revisitDueOn', 'id'] },
+    from: async (where, orderBy, limit) => {
       const rows = await ctx.db
         .select()
         .from(persons)
-        .where(
-          and(
-            ...personConditions(ctx, { jurisdictionCode: f.jurisdictionCode, tier: f.tier }),
-            isNotNull(persons.revisitDueOn),
-            // due < asOf, i.e. due <= asOf - 1 day: a visit on the due date is on time
-            lte(persons.revisitDueOn, dayBefore(asOf)),
-            cursor,
-          ),
-        )
+        .where(where)
         .orderBy(...orderBy)
-        .limit(limit);
+        .limit(limit!);
       return rows.map((r) => ({ ...r, daysOverdue: daysOverdue(r.revisitDueOn!, asOf) }));
     },
   });

@@ -1,7 +1,8 @@
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
-import { assertInScope, requireWritableJurisdiction, inScope, jurisdictions, levelOf, requireActor, runMutation, scopePrefix, type Ctx, rowsOf } from '@safecity/core';
+import { assertInScope, requireWritableJurisdiction, jurisdictions, scopedRead, levelOf, requireActor, runMutation, scopePrefix, type Ctx, rowsOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { periodRange, rateBucketKeys, rate, RATE_TARGETS, type Rate } from '../rules.js';
+import { divisionReads } from '../reads.js';
 import { floatingPopulationEstimates } from '../tables.js';
 import { FIVE_ONES_COMPLETE_SQL, RATE_ANCESTORS_FUNCTION, RATE_FACT_MEASURES } from './rate-facts.js';
 
@@ -161,11 +162,17 @@ async function ratesFrom(ctx: Ctx, input: { jurisdictionCode: string; period: st
   `);
   const rows = rowsOf<Record<string, unknown>>(result);
   // The node and its children's names in one round trip (a dashboard's every answer pays it).
-  const named = await ctx.db
-    .select({ code: jurisdictions.code, name: jurisdictions.name })
-    .from(jurisdictions)
-    .where(or(eq(jurisdictions.code, input.jurisdictionCode), and(eq(jurisdictions.parentCode, input.jurisdictionCode), inScope(ctx, jurisdictions.code))))
-    .orderBy(asc(jurisdictions.code));
+  // The node itself is in the caller's scope (asserted above), so the scope keeps it and filters the children.
+  const named = await scopedRead(ctx, divisionReads, {
+    where: [or(eq(jurisdictions.code, input.jurisdictionCode), eq(jurisdictions.parentCode, input.jurisdictionCode))],
+    orderBy: [asc(jurisdictions.code)],
+    from: (where, orderBy) =>
+      ctx.db
+        .select({ code: jurisdictions.code, name: jurisdictions.name })
+        .from(jurisdictions)
+        .where(where)
+        .orderBy(...orderBy),
+  });
   const self = named.find((j) => j.code === input.jurisdictionCode);
   const children = named.filter((j) => j.code !== input.jurisdictionCode);
   const byKey = new Map(rows.filter((r) => Number(r.is_total) === 0).map((r) => [String(r.k), r]));

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import { assertInScope, inScope, requireActor, runMutation, type Ctx, addDays, chinaDateOf } from '@safecity/core';
+import { assertInScope, inScope, requireActor, runMutation, scopedRead, type Ctx, addDays, chinaDateOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { daysOverdue, dwellingRevisitDue, tenantRevisitDue, type DwellingClass, type TenantTier } from '../rules.js';
 import { dwellings, overdueNotices, persons, residenceRegistrations, revisitTenants, revisits } from '../tables.js';
+import { revisitTenantReads } from '../reads.js';
 import { lockDwelling, today } from './common.js';
 
 export interface RecordRevisitInput {
@@ -82,10 +83,7 @@ export async function recordRevisit(ctx: Ctx, input: RecordRevisitInput, idempot
 }
 
 export async function revisitTenantsOf(ctx: Ctx, revisitId: string) {
-  return ctx.db
-    .select()
-    .from(revisitTenants)
-    .where(and(eq(revisitTenants.revisitId, revisitId), inScope(ctx, revisitTenants.jurisdictionCode)));
+  return scopedRead(ctx, revisitTenantReads, { where: [eq(revisitTenants.revisitId, revisitId)] });
 }
 
 /**
