@@ -38,6 +38,18 @@ describe('Q1 through the read planner', () => {
     expect(next.extensions?.sqlStatements).toBe(1);
   });
 
+  it('keeps a planned page within the filter’s division, inside the caller’s scope', async () => {
+    // 张家园社区 sorts after 畅家巷社区: without the filter the first page would be 畅家巷's.
+    const B = '620102001002';
+    const token = await s.token('district_officer', '620102');
+    const page = await s.gql(Q1, { j: B }, { token });
+    expect(page.errors).toBeUndefined();
+    expect(page.extensions?.sqlStatements).toBe(1);
+    const codes = page.data.dwellings.edges.map((e: any) => e.node.jurisdictionCode);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes.every((c: string) => c.startsWith(B))).toBe(true);
+  });
+
   it('shows another district nothing of 城关区', async () => {
     const token = await s.token('district_officer', '620103');
     const page = await s.gql(Q1, { j: '620102' }, { token });

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { anyOf, groupBy, inScope, indexBy, loader, notFound, relationPage, scopedRead, type ConnectionArgs, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { anyOf, groupBy, inScope, indexBy, loader, notFound, relationPage, scopedRead, type ConnectionArgs, type Ctx, type ScopedTable, isUuid, chinaDateOf } from '@safecity/core';
 import { dwellingReads, personReads, registrationReads, revisitReads } from '../reads.js';
 import { dwellings, persons, residenceRegistrations, revisits, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
 
@@ -14,33 +15,22 @@ const uuids = (ids: readonly string[]) => {
 
 // Loaders: one statement per nesting level, each filtered by the caller's jurisdiction (scopedRead applies it).
 
-export function personLoader(ctx: Ctx) {
-  return loader<string, PersonRow>(ctx, 'population.person', async (ids) => {
-    const rows = await scopedRead(ctx, personReads, { where: [anyOf(persons.id, uuids(ids))] });
-    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('person'));
+/**
+ * A per-request loader of rows of a declared table by id inside the caller's subtree; any other
+ * id (another district's, or not a UUID) is NOT_FOUND.
+ */
+function scopedById<T extends PgTable & { id: PgColumn }>(ctx: Ctx, key: string, what: string, spec: ScopedTable<T>) {
+  type R = T['$inferSelect'] & { id: string };
+  return loader<string, R>(ctx, key, async (ids) => {
+    const rows = (await scopedRead(ctx, spec, { where: [anyOf(spec.table.id, uuids(ids))] })) as R[];
+    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound(what));
   });
 }
 
-export function dwellingLoader(ctx: Ctx) {
-  return loader<string, DwellingRow>(ctx, 'population.dwelling', async (ids) => {
-    const rows = await scopedRead(ctx, dwellingReads, { where: [anyOf(dwellings.id, uuids(ids))] });
-    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('dwelling'));
-  });
-}
-
-export function registrationLoader(ctx: Ctx) {
-  return loader<string, RegistrationRow>(ctx, 'population.registration', async (ids) => {
-    const rows = await scopedRead(ctx, registrationReads, { where: [anyOf(residenceRegistrations.id, uuids(ids))] });
-    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('registration'));
-  });
-}
-
-export function revisitLoader(ctx: Ctx) {
-  return loader<string, RevisitRow>(ctx, 'population.revisit', async (ids) => {
-    const rows = await scopedRead(ctx, revisitReads, { where: [anyOf(revisits.id, uuids(ids))] });
-    return indexBy(ids, rows, (r) => r.id).map((r) => r ?? notFound('revisit'));
-  });
-}
+export const personLoader = (ctx: Ctx) => scopedById(ctx, 'population.person', 'person', personReads);
+export const dwellingLoader = (ctx: Ctx) => scopedById(ctx, 'population.dwelling', 'dwelling', dwellingReads);
+export const registrationLoader = (ctx: Ctx) => scopedById(ctx, 'population.registration', 'registration', registrationReads);
+export const revisitLoader = (ctx: Ctx) => scopedById(ctx, 'population.revisit', 'revisit', revisitReads);
 
 /** Open registrations per dwelling (its current tenants), oldest first. */
 export function currentRegistrationsLoader(ctx: Ctx) {
