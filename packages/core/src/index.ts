@@ -31,6 +31,7 @@ export * from './pagination.js';
 export * from './scalars.js';
 export * from './seed.js';
 export * from './sql-helpers.js';
+export * from './statement.js';
 export * from './tables.js';
 export { scopedEvents } from './graphql/core-schema.js';
 // zod for the modules' argument validation: one copy and version, the modules do not depend on it.

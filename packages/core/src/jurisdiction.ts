@@ -70,5 +70,10 @@ export function isWithin(code: string, scopeCode: string): boolean {
 
 /** SQL: the column's division code lies within the subtree of `scopeCode`. */
 export function withinSql(column: AnyColumn | SQL, scopeCode: string): SQL {
-  return sql`${column} like ${`${escapeLike(scopePrefix(scopeCode))}%`}`;
+  return sql`${column} like ${withinPattern(scopeCode)}`;
+}
+
+/** The LIKE pattern of withinSql: the value for a statement built once with a placeholder for it. */
+export function withinPattern(scopeCode: string): string {
+  return `${escapeLike(scopePrefix(scopeCode))}%`;
 }

@@ -1,15 +1,51 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { notFound, requireActor, runMutation, inScope, type Ctx, type TxCtx, isUuid } from '@safecity/core';
+import { and, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { builtOnce, notFound, requireActor, runMutation, inScope, scopeOf, withinPattern, type Ctx, type TxCtx, isUuid } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { checkRegistrationDate, tenantRevisitDue, type TenantTier } from '../rules.js';
 import { dwellings, persons, residenceRegistrations, type DwellingRow, type PersonRow, type RegistrationRow } from '../tables.js';
 import { lockDwelling, lockPerson, today } from './common.js';
 
 /** isOverCapacity (rules.ts) as SQL, for the insert that counts the tenants where they are: keep the two together. */
-function overCapacitySql(activeTenants: SQL<number>, capacity: number): SQL<boolean> {
+function overCapacitySql(activeTenants: SQL<number>, capacity: Placeholder): SQL<boolean> {
   return sql<boolean>`${activeTenants} + 1 > ${capacity}`;
 }
+
+const p = sql.placeholder;
+
+/**
+ * The insert of openRegistration, its SQL text built once (builtOnce): the person's move and
+ * revisit clock as a CTE, the capacity flag counted where the tenants are.
+ */
+const insertRegistration = builtOnce((db) => {
+  const moved = db.$with('moved', { id: sql<string>`id` }).as(
+    db
+      .update(persons)
+      // An update's set takes no placeholder: each value as SQL around one.
+      .set({ jurisdictionCode: sql`${p('jurisdictionCode')}`, revisitDueOn: sql`${p('revisitDueOn')}` })
+      .where(eq(persons.id, p('personId')))
+      .returning({ id: persons.id })
+      .getSQL(),
+  );
+  const activeTenants = sql<number>`(select count(*)::int from ${residenceRegistrations} where ${residenceRegistrations.dwellingId} = ${p('dwellingId')} and ${residenceRegistrations.endedOn} is null)`;
+  return db
+    .with(moved)
+    .insert(residenceRegistrations)
+    .values({
+      id: p('id'),
+      personId: p('personId'),
+      dwellingId: p('dwellingId'),
+      jurisdictionCode: p('jurisdictionCode'),
+      registeredOn: p('registeredOn'),
+      // Capacity: accepted and flagged, not refused (isOverCapacity in rules.ts, evaluated where the count is).
+      overCapacity: overCapacitySql(activeTenants, p('capacity')),
+      previousRegistrationId: p('previousRegistrationId'),
+      source: p('source'),
+      createdBy: p('createdBy'),
+    })
+    .onConflictDoNothing()
+    .returning();
+}, 'open_registration');
 
 /**
  * Opens a registration in one statement: the insert, with the capacity flag counted where the
@@ -25,48 +61,42 @@ export async function openRegistration(
   previousRegistrationId: string | null,
   source: RegistrationRow['source'] = 'api',
 ): Promise<RegistrationRow> {
-  // The person now lives in the dwelling's jurisdiction; the tenant revisit clock restarts from here.
-  const moved = tx.db.$with('moved', { id: sql<string>`id` }).as(
-    tx.db
-      .update(persons)
-      .set({ jurisdictionCode: dwelling.jurisdictionCode, revisitDueOn: tenantRevisitDue({ lastVisitedOn: person.lastVisitedOn, registeredOn, tier: person.tier as TenantTier }) })
-      .where(eq(persons.id, person.id))
-      .returning({ id: persons.id })
-      .getSQL(),
-  );
-  const activeTenants = sql<number>`(select count(*)::int from ${residenceRegistrations} where ${residenceRegistrations.dwellingId} = ${dwelling.id} and ${residenceRegistrations.endedOn} is null)`;
-  const [row] = await tx.db
-    .with(moved)
-    .insert(residenceRegistrations)
-    .values({
-      id: randomUUID(),
-      personId: person.id,
-      dwellingId: dwelling.id,
-      jurisdictionCode: dwelling.jurisdictionCode,
-      registeredOn,
-      // Capacity: accepted and flagged, not refused (isOverCapacity in rules.ts, evaluated where the count is).
-      overCapacity: overCapacitySql(activeTenants, dwelling.capacity),
-      previousRegistrationId,
-      source,
-      createdBy: requireActor(tx).id,
-    })
-    .onConflictDoNothing()
-    .returning();
+  const [row] = await insertRegistration(tx.db, {
+    id: randomUUID(),
+    personId: person.id,
+    dwellingId: dwelling.id,
+    // The person now lives in the dwelling's jurisdiction; the tenant revisit clock restarts from here.
+    jurisdictionCode: dwelling.jurisdictionCode,
+    revisitDueOn: tenantRevisitDue({ lastVisitedOn: person.lastVisitedOn, registeredOn, tier: person.tier as TenantTier }),
+    registeredOn,
+    capacity: dwelling.capacity,
+    previousRegistrationId,
+    source,
+    createdBy: requireActor(tx).id,
+  });
   if (!row) throw PopulationErrors.error('ALREADY_REGISTERED', undefined, { field: 'input.personId' });
   tx.audit({ entityType: 'ResidenceRegistration', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
   await tx.emit('residenceRegistered', { registrationId: row.id, personId: person.id, dwellingId: dwelling.id, jurisdictionCode: row.jurisdictionCode, date: registeredOn });
   return row;
 }
 
+/** The person and the dwelling, both in scope, locked: one statement, its SQL text built once (builtOnce). */
+const lockBoth = builtOnce(
+  (db) =>
+    db
+      .select({ person: persons, dwelling: dwellings })
+      .from(persons)
+      .innerJoin(dwellings, and(eq(dwellings.id, sql.placeholder('dwellingId')), sql`${dwellings.jurisdictionCode} like ${sql.placeholder('scope')}`))
+      .where(and(eq(persons.id, sql.placeholder('personId')), sql`${persons.jurisdictionCode} like ${sql.placeholder('scope')}`))
+      .for('update'),
+  'lock_person_and_dwelling',
+);
+
 /** The person and the dwelling, both in scope, locked in one statement; NOT_FOUND names the missing one. */
 async function lockPersonAndDwelling(tx: TxCtx, personId: string, dwellingId: string): Promise<{ person: PersonRow; dwelling: DwellingRow }> {
   if (isUuid(personId) && isUuid(dwellingId)) {
-    const [both] = await tx.db
-      .select({ person: persons, dwelling: dwellings })
-      .from(persons)
-      .innerJoin(dwellings, and(eq(dwellings.id, dwellingId), inScope(tx, dwellings.jurisdictionCode)))
-      .where(and(eq(persons.id, personId), inScope(tx, persons.jurisdictionCode)))
-      .for('update');
+    // inScope (withinSql) with the scope as a value.
+    const [both] = await lockBoth(tx.db, { personId, dwellingId, scope: withinPattern(scopeOf(tx)) });
     if (both) return both;
   }
   // The refusal path: which one is missing (the usual checks, in the usual order).
