@@ -55,6 +55,9 @@ export default defineConfig({
     // Every file still gets its own database from the template; file-setup.ts puts back the
     // process-wide state a file may leave (environment, metric counters).
     isolate: false,
+    // PGlite's WASM compiled by the baseline compiler only (see global-setup.ts): each worker
+    // saves the optimizing compile of the whole Postgres module (about 4 s of CPU per process).
+    execArgv: ['--liftoff-only'],
     sequence: { sequencer: SlowestFirstSequencer },
     env: { NODE_ENV: 'test' },
   },

@@ -48,7 +48,9 @@ function template(): Blob | undefined {
   return snapshot ? new Blob([readFileSync(snapshot)]) : undefined;
 }
 
-describe('one process per embedded data directory (in process)', () => {
+// Concurrent: each test has its own directory (and port), and the CLI test spends most of its
+// time waiting on child processes, which the in-process tests use to run beside it.
+describe.concurrent('one process per embedded data directory (in process)', () => {
   it('a second open gets CORE_DATA_DIRECTORY_IN_USE naming the owner and writes nothing; after close it opens', async () => {
     const dir = tempDir();
     const first = await createDatabase({ dataDir: dir, loadDataDir: template() });
@@ -124,7 +126,7 @@ async function gql(port: number, query: string) {
   return (await res.json()) as { data: any; errors?: unknown[] };
 }
 
-describe('one process per embedded data directory (the real CLI)', () => {
+describe.concurrent('one process per embedded data directory (the real CLI)', () => {
   it('population:import against a serving directory is refused and changes nothing; a kill -9 leaves a stale lock the next start recovers', async () => {
     const dir = tempDir();
     const env = { PGLITE_DATA_DIR: dir };

@@ -98,7 +98,7 @@ const CHECKS: Record<string, (data: Record<string, any>) => void> = {
   SafeUnits(d) {
     const page = nodes(d.safeUnits);
     expect(page).toHaveLength(5);
-    for (const u of page) expect(u.assessments.length).toBeGreaterThan(0);
+    for (const u of page) expect(nodes(u.assessments).length).toBeGreaterThan(0);
   },
   PublishedBlackList(d) {
     const page = nodes(d.publishedCreditList);

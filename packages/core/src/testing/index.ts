@@ -117,8 +117,10 @@ async function openTestDatabase(opts: { maxConnections?: number; seeded?: boolea
  */
 export function cliCommand(args: string[]): [string, string[]] {
   const bundle = safeInject()?.cliBundle;
-  if (bundle && existsSync(bundle)) return [process.execPath, [bundle, ...args]];
-  return [process.execPath, ['--import', 'tsx', join(repoRoot(), 'packages/api/src/cli.ts'), ...args]];
+  // `--liftoff-only`: a short-lived child would spend seconds of CPU optimizing PGlite's WASM
+  // module it barely uses (a V8 code-generation choice, no behaviour of the CLI's).
+  if (bundle && existsSync(bundle)) return [process.execPath, ['--liftoff-only', bundle, ...args]];
+  return [process.execPath, ['--liftoff-only', '--import', 'tsx', join(repoRoot(), 'packages/api/src/cli.ts'), ...args]];
 }
 
 function safeInject() {
