@@ -328,6 +328,21 @@ export const dataKeyRotations = pgTable('data_key_rotations', {
   finishedAt: ts('finished_at'),
 });
 
+/** The measures of a fact row, the same in the buckets and in the deltas (fresh builders per table). */
+function rateMeasures() {
+  return {
+    registered: integer('registered').notNull().default(0),
+    visits: integer('visits').notNull().default(0),
+    visitsMatched: integer('visits_matched').notNull().default(0),
+    departures: integer('departures').notNull().default(0),
+    departuresSettled: integer('departures_settled').notNull().default(0),
+    dwellingsListed: integer('dwellings_listed').notNull().default(0),
+    dwellingsFiled: integer('dwellings_filed').notNull().default(0),
+    buildings: integer('buildings').notNull().default(0),
+    buildingsComplete: integer('buildings_complete').notNull().default(0),
+  };
+}
+
 /**
  * The rates' fact buckets (issue #13): per jurisdiction and bucket key, the SUBTREE's figures (a
  * district's row holds the facts attached to it and to everything below it), so a query reads the
@@ -350,15 +365,7 @@ export const populationRateFacts = pgTable(
     /** The jurisdiction's parent (null at a province): a node's answer reads `= node or parent_code = node`. */
     parentCode: text('parent_code'),
     period: text('period').notNull(),
-    registered: integer('registered').notNull().default(0),
-    visits: integer('visits').notNull().default(0),
-    visitsMatched: integer('visits_matched').notNull().default(0),
-    departures: integer('departures').notNull().default(0),
-    departuresSettled: integer('departures_settled').notNull().default(0),
-    dwellingsListed: integer('dwellings_listed').notNull().default(0),
-    dwellingsFiled: integer('dwellings_filed').notNull().default(0),
-    buildings: integer('buildings').notNull().default(0),
-    buildingsComplete: integer('buildings_complete').notNull().default(0),
+    ...rateMeasures(),
   },
   (t) => [primaryKey({ columns: [t.jurisdictionCode, t.period] }), index('population_rate_facts_parent_idx').on(t.parentCode, t.period)],
 );
@@ -374,15 +381,7 @@ export const populationRateFactDeltas = pgTable('population_rate_fact_deltas', {
   // No foreign key: the written row's own key was checked; a check per delta row would be paid by every write.
   jurisdictionCode: text('jurisdiction_code').notNull(),
   period: text('period').notNull(),
-  registered: integer('registered').notNull().default(0),
-  visits: integer('visits').notNull().default(0),
-  visitsMatched: integer('visits_matched').notNull().default(0),
-  departures: integer('departures').notNull().default(0),
-  departuresSettled: integer('departures_settled').notNull().default(0),
-  dwellingsListed: integer('dwellings_listed').notNull().default(0),
-  dwellingsFiled: integer('dwellings_filed').notNull().default(0),
-  buildings: integer('buildings').notNull().default(0),
-  buildingsComplete: integer('buildings_complete').notNull().default(0),
+  ...rateMeasures(),
 });
 
 /**
