@@ -36,7 +36,6 @@ const ALLOWED: Record<string, string> = {
   'assessment/src/service/rectification.ts#concludeInvestigation': 'write: locks the investigation for update',
   'population/src/service/common.ts#lockPerson': 'write: locks the person for update',
   'population/src/service/common.ts#lockDwelling': 'write: locks the dwelling for update',
-  'population/src/service/registrations.ts#lockPersonAndDwelling': 'write: locks the person and the dwelling of a new registration for update, in one statement',
   'population/src/service/registrations.ts#lockActiveRegistration': 'write: locks the registration it ends or changes for update',
   'population/src/service/registration-import.ts#verdictSql': 'write: the verdict of each staged row (which dwelling and person a registration may be written for), in the import’s transaction',
   'population/src/service/revisits.ts#sweepOverdueRevisits': 'write: each batch’s transaction picks the overdue subjects it records notices for (overdue_notices)',
