@@ -36,6 +36,8 @@ const ALLOWED: Record<string, string> = {
   'assessment/src/service/rectification.ts#concludeInvestigation': 'write: locks the investigation for update',
   'population/src/service/common.ts#lockPerson': 'write: locks the person for update',
   'population/src/service/common.ts#lockDwelling': 'write: locks the dwelling for update',
+  'population/src/service/registrations.ts#lockPersonAndDwelling':
+    'write: locks the person and the dwelling of a new registration for update, in one built-once statement (the scope as its LIKE pattern)',
   'population/src/service/registrations.ts#lockActiveRegistration': 'write: locks the registration it ends or changes for update',
   'population/src/service/registration-import.ts#verdictSql': 'write: the verdict of each staged row (which dwelling and person a registration may be written for), in the import’s transaction',
   'population/src/service/revisits.ts#sweepOverdueRevisits': 'write: each batch’s transaction picks the overdue subjects it records notices for (overdue_notices)',
@@ -54,7 +56,8 @@ function sourcesOf(dir: string): string[] {
 }
 
 const DECLARATION = /^(?:export\s+)?(?:async\s+)?(?:function\s+(\w+)|const\s+(\w+)\s*=)/;
-const SCOPE_CALL = /\b(inScope|withinSql)\(/g;
+// withinPattern is the same condition as a value (a built-once statement's LIKE pattern).
+const SCOPE_CALL = /\b(inScope|withinSql|withinPattern)\(/g;
 
 /** Each call of `inScope`/`withinSql` in `source`, named by the top-level declaration it stands in. */
 export function scopeCallSites(source: string): { fn: string; call: string; line: number }[] {
@@ -77,6 +80,7 @@ describe('scope on plain reads is core’s', () => {
     const cases: [string, { fn: string; call: string }[]][] = [
       ['export function a(ctx) {\n  return inScope(ctx, t.c);\n}', [{ fn: 'a', call: 'inScope' }]],
       ['export const b = (ctx) =>\n  x(withinSql(t.c, code));', [{ fn: 'b', call: 'withinSql' }]],
+      ['function c(tx) {\n  return run(withinPattern(scope));\n}', [{ fn: 'c', call: 'withinPattern' }]],
       ['async function c() { return isInScope(ctx, code) && assertInScope(ctx, code); }', []],
       ['import { inScope, withinSql } from "@safecity/core";', []],
     ];
