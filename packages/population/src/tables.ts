@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { jurisdictionCode, oneOf } from '@safecity/core';
-import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import {
   DWELLING_CLASSES,
   FILING_STATUSES,
@@ -385,6 +385,17 @@ export const populationRateFactDeltas = pgTable('population_rate_fact_deltas', {
 });
 
 /**
+ * One row: a counter the fold job and a rebuild raise in the transaction that moves deltas into the
+ * buckets, and a trigger raises on every write of the estimates. With the count of the visible
+ * deltas (which only grows between two folds) it names the state the rates are summed from: the
+ * rates cache (service/rates.ts) reuses an answer only while that state has not moved.
+ */
+export const populationRateFactGeneration = pgTable('population_rate_fact_generation', {
+  id: smallint('id').primaryKey(),
+  generation: bigint('generation', { mode: 'number' }).notNull().default(0),
+});
+
+/**
  * An import started through the API (startRegistrationImport): its state and progress, updated in
  * each chunk's transaction, so the caller (and whoever may see the jurisdiction) reads real progress
  * while it runs. `errors` holds the refused rows so far (ImportRowError shape).
@@ -425,6 +436,7 @@ export const tables = {
   dataKeyRotations,
   populationRateFacts,
   populationRateFactDeltas,
+  populationRateFactGeneration,
   registrationImports,
 };
 

@@ -282,3 +282,79 @@ describe('rate fact buckets', () => {
     expect(await populationRates(admin, { jurisdictionCode: '620100', period: '2025' })).toEqual(before);
   });
 });
+
+describe('the rates cache', () => {
+  // Its own year: the other tests of this file write 2022–2025.
+  const PERIOD = '2021';
+  const city = { jurisdictionCode: '620100', period: PERIOD };
+  let d: { id: string; jurisdiction_code: string };
+  const oracle = () => populationRatesFromBaseTables(admin, city);
+  const visits = (n: number, tag: string, db = s.platform.database.db) =>
+    db.execute(sql`
+      insert into revisits (id, dwelling_id, jurisdiction_code, visitor_id, visited_at, visited_on, matched)
+      select gen_random_uuid(), ${d.id}, ${d.jurisdiction_code}, ${tag}, '2021-05-10T02:00:00Z', date '2021-05-01' + (i % 20), i % 2 = 0 from generate_series(1, ${n}) i`);
+
+  beforeAll(async () => {
+    const [grid] = await rows<{ code: string }>(s, sql`select code from jurisdictions where level = 'grid' and code like '620102%' order by code limit 1`);
+    const home = await recordDwelling(on('2021-01-04', 0), { address: '兰州市缓存路1号', jurisdictionCode: grid.code, rooms: 2, capacity: 4, listedOn: '2021-01-04' });
+    d = { id: home.id, jurisdiction_code: home.jurisdictionCode };
+  });
+
+  it('answers again from the cache while nothing it sums from moved, and anew after each write, fold and estimate', async () => {
+    // From no pending deltas: after the fold below the subtree has none again, and only the
+    // generation tells that state from this one.
+    await foldRateFacts(admin);
+    const first = await populationRates(admin, city);
+    expect(first).toEqual(await oracle());
+    // A damaged bucket that no fold or write announced is not read again: the answer is the kept one.
+    await s.platform.database.db.execute(sql`update population_rate_facts set visits = visits + 1000 where jurisdiction_code = '620100' and period = ${PERIOD}`);
+    try {
+      expect(await populationRates(admin, city)).toEqual(first);
+    } finally {
+      await s.platform.database.db.execute(sql`update population_rate_facts set visits = visits - 1000 where jurisdiction_code = '620100' and period = ${PERIOD}`);
+    }
+    // A write: its deltas are counted in the version, so the answer is summed anew.
+    await visits(30, 'cache-a');
+    const afterWrite = await populationRates(admin, city);
+    expect(afterWrite.total.consistency.denominator).toBe(first.total.consistency.denominator + 30);
+    expect(afterWrite).toEqual(await oracle());
+    // A fold moves the deltas into the buckets: a new generation, the same answer.
+    expect(await foldRateFacts(admin)).toBeGreaterThan(0);
+    expect(await populationRates(admin, city)).toEqual(afterWrite);
+    await visits(10, 'cache-b');
+    const afterFold = await populationRates(admin, city);
+    expect(afterFold.total.consistency.denominator).toBe(afterWrite.total.consistency.denominator + 10);
+    // An estimate of the period.
+    const [community] = await rows<{ code: string }>(s, sql`select code from jurisdictions where level = 'community' and code like '620102%' order by code limit 1`);
+    await recordFloatingPopulationEstimate(admin, { jurisdictionCode: community.code, period: PERIOD, estimate: 11 });
+    const afterEstimate = await populationRates(admin, city);
+    expect(afterEstimate.total.registration.denominator).toBe(afterFold.total.registration.denominator + 11);
+    expect(afterEstimate).toEqual(await oracle());
+  });
+
+  // Two transactions at once need a server: PGlite is one connection, one transaction at a time.
+  it.skipIf(!process.env.TEST_DATABASE_URL)('counts a write that commits after a later one was already read', async () => {
+    const before = await populationRates(admin, city);
+    // Two writers; the first commits last. The version read between the commits counts only the
+    // second; once the first commits, the count moves again and the answer holds both.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inserted!: () => void;
+    const first = new Promise<void>((r) => (inserted = r));
+    const slow = s.platform.database.db.transaction(async (tx) => {
+      await visits(7, 'cache-slow', tx as never);
+      inserted();
+      await held;
+    });
+    // A failed insert must fail the test, not leave it waiting for `first`.
+    await Promise.race([first, slow]);
+    await visits(5, 'cache-fast');
+    const between = await populationRates(admin, city);
+    expect(between.total.consistency.denominator).toBe(before.total.consistency.denominator + 5);
+    release();
+    await slow;
+    const after = await populationRates(admin, city);
+    expect(after.total.consistency.denominator).toBe(before.total.consistency.denominator + 12);
+    expect(after).toEqual(await oracle());
+  });
+});

@@ -1,7 +1,7 @@
 import { getTableName, sql } from 'drizzle-orm';
 import { requirePermission, rowsOf, runMutation, type Ctx } from '@safecity/core';
 import { FIVE_ONES_ITEMS } from '../rules.js';
-import { dwellings, fiveOnesChecks, persons, populationRateFacts, residenceRegistrations, revisits, revisitTenants } from '../tables.js';
+import { dwellings, fiveOnesChecks, floatingPopulationEstimates, persons, populationRateFacts, residenceRegistrations, revisits, revisitTenants } from '../tables.js';
 
 /**
  * The rates' fact buckets (tables `population_rate_facts` and `population_rate_fact_deltas`, see
@@ -302,6 +302,16 @@ end $$`);
     }
   }
   out.push(
+    // The estimates are read by the rates as they are (not through deltas): any write of them
+    // raises the generation, so a kept answer (the rates cache) is not reused past it. Rare
+    // writes (a figure per community and period), so one counter row costs them nothing.
+    `create or replace function population_rate_estimates_changed() returns trigger language plpgsql security definer set search_path = public as $$
+begin
+${BUMP_GENERATION};
+return null;
+end $$`,
+    `drop trigger if exists floating_population_estimates_generation on ${getTableName(floatingPopulationEstimates)}`,
+    `create trigger floating_population_estimates_generation after insert or update or delete on ${getTableName(floatingPopulationEstimates)} for each statement execute function population_rate_estimates_changed()`,
     ancestorsFunctionSql(),
     foldFunctionSql(),
     rebuildFunctionSql(),
@@ -351,10 +361,19 @@ lock table population_rate_facts in exclusive mode;
 delete from population_rate_fact_deltas;
 delete from population_rate_facts;
 ${all};
+${BUMP_GENERATION};
 select count(*) into n from population_rate_facts;
 return n;
 end $$`;
 }
+
+/**
+ * Raises the buckets' generation (table `population_rate_fact_generation`, one row): run in the
+ * transaction that moves deltas into the buckets, so a reader's (generation, visible deltas) pair
+ * changes whenever what the rates are summed from changes (see `ratesVersion` in rates.ts).
+ */
+const BUMP_GENERATION = `insert into population_rate_fact_generation as g (id, generation) values (1, 1)
+  on conflict (id) do update set generation = g.generation + 1`;
 
 /** The function behind the fold job (`population.fold-rate-facts`). */
 export const FOLD_RATE_FACTS_FUNCTION = 'population_fold_rate_facts';
@@ -373,6 +392,9 @@ begin
 with folded as (delete from population_rate_fact_deltas returning *),
      added as (${addToSubtrees('folded')} returning 1)
 select count(*) into n from folded;
+if n > 0 then
+  ${BUMP_GENERATION};
+end if;
 return n;
 end $$`;
 }

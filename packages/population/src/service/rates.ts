@@ -3,7 +3,7 @@ import { assertInScope, requireWritableJurisdiction, jurisdictions, scopedRead, 
 import { PopulationErrors } from '../errors.js';
 import { periodRange, rateBucketKeys, rate, RATE_TARGETS, type Rate } from '../rules.js';
 import { divisionReads } from '../reads.js';
-import { floatingPopulationEstimates } from '../tables.js';
+import { floatingPopulationEstimates, populationRateFactDeltas, populationRateFactGeneration } from '../tables.js';
 import { FIVE_ONES_COMPLETE_SQL, RATE_ANCESTORS_FUNCTION, RATE_FACT_MEASURES } from './rate-facts.js';
 
 /** Records the estimated floating population of a community for a period (a later value supersedes, history kept). */
@@ -61,20 +61,23 @@ const CHILD_LENGTH: Record<string, number | null> = { province: 4, city: 6, dist
  * the buckets are tested against.
  */
 export async function populationRates(ctx: Ctx, input: { jurisdictionCode: string; period: string }): Promise<PopulationRates> {
-  return ratesFrom(ctx, input, ({ node, root, period }) => {
-    const keys = rateBucketKeys(period);
-    if (!keys) throw PopulationErrors.error('PERIOD_INVALID', undefined, { field: 'period' });
-    const months = sql.join(
-      keys.stockMonths.map((m) => sql`${m}`),
-      sql`, `,
-    );
-    const atEnd = (p: string) => sql`((length(${sql.raw(p)}) = 4 and ${sql.raw(p)} < ${keys.stockYearsBefore}) or ${sql.raw(p)} in (${months}))`;
-    const wanted = (p: string) => sql`(${atEnd(p)} or ${sql.raw(p)} = ${keys.flow})`;
-    const s = (col: string) => sql`sum(case when ${atEnd('f.period')} then s.sign * ${sql.identifier(col)} else 0 end)`;
-    const p = (col: string) => sql`sum(case when f.period = ${keys.flow} then s.sign * ${sql.identifier(col)} else 0 end)`;
-    const measures = sql.raw(RATE_FACT_MEASURES.join(', '));
-    const deltaMeasures = sql.raw(RATE_FACT_MEASURES.map((m) => `d.${m}`).join(', '));
-    return sql`
+  return ratesFrom(ctx, input, bucketFacts, { cached: true });
+}
+
+const bucketFacts: FactsSql = ({ node, root, period }) => {
+  const keys = rateBucketKeys(period);
+  if (!keys) throw PopulationErrors.error('PERIOD_INVALID', undefined, { field: 'period' });
+  const months = sql.join(
+    keys.stockMonths.map((m) => sql`${m}`),
+    sql`, `,
+  );
+  const atEnd = (p: string) => sql`((length(${sql.raw(p)}) = 4 and ${sql.raw(p)} < ${keys.stockYearsBefore}) or ${sql.raw(p)} in (${months}))`;
+  const wanted = (p: string) => sql`(${atEnd(p)} or ${sql.raw(p)} = ${keys.flow})`;
+  const s = (col: string) => sql`sum(case when ${atEnd('f.period')} then s.sign * ${sql.identifier(col)} else 0 end)`;
+  const p = (col: string) => sql`sum(case when f.period = ${keys.flow} then s.sign * ${sql.identifier(col)} else 0 end)`;
+  const measures = sql.raw(RATE_FACT_MEASURES.join(', '));
+  const deltaMeasures = sql.raw(RATE_FACT_MEASURES.map((m) => `d.${m}`).join(', '));
+  return sql`
       select s.k, ${s('registered')} as reg_n, 0 as est, ${p('visits_matched')} as vm, ${p('visits')} as vn,
              ${p('departures_settled')} as dm, ${p('departures')} as dn, ${s('dwellings_filed')} as fm, ${s('dwellings_listed')} as fn,
              ${s('buildings_complete')} as cm, ${s('buildings')} as cn
@@ -88,8 +91,7 @@ export async function populationRates(ctx: Ctx, input: { jurisdictionCode: strin
         -- a child's row counts for the child, and is taken off the node's own remainder
         cross join lateral (select f.code as k, 1 as sign union all select ${node}::text, -1 where f.code <> ${node}) s
        group by s.k`;
-  });
-}
+};
 
 type PopulationRates = { period: string; start: string; end: string; total: JurisdictionRates; children: JurisdictionRates[] };
 type FactsSql = (q: { node: string; root: string; k: (col: string) => SQL; period: string; start: string; end: string }) => SQL;
@@ -137,13 +139,68 @@ export async function populationRatesFromBaseTables(ctx: Ctx, input: { jurisdict
   });
 }
 
+/**
+ * Answers of the bucket rates, per database, by jurisdiction, period and the version they were
+ * summed at (`ratesVersion`): a command centre's dashboards ask the same city-year again and again,
+ * and between two writes in the subtree the sums cannot differ. Bounded, least recently used first out.
+ */
+const RATES_CACHE_ENTRIES = 512;
+const ratesCache = new WeakMap<object, Map<string, Record<string, unknown>[]>>();
+
+/**
+ * What the bucket rates of `root` are summed from, named in one statement: the generation (raised
+ * in the transaction that moves deltas into the buckets, and by every write of the estimates) and
+ * the deltas under the root (a count that only grows between two folds). The pair moves on every
+ * committed change the answer depends on and never returns to an earlier value (a count is not
+ * fooled by two writers committing out of order, as a largest id would be), so an answer summed
+ * after reading a version is at least as new as that version. Read-only requests only: a
+ * transaction's own uncommitted deltas would be counted.
+ */
+async function ratesVersion(ctx: Ctx, root: string): Promise<string> {
+  const [v] = rowsOf<{ g: unknown; d: unknown }>(
+    await ctx.db.execute(sql`select (select generation from ${populationRateFactGeneration} where id = 1) as g,
+      (select count(*) from ${populationRateFactDeltas} where jurisdiction_code like ${root}) as d`),
+  );
+  return `${v?.g ?? 0}:${v?.d}`;
+}
+
+function cachedRates(ctx: Ctx): Map<string, Record<string, unknown>[]> {
+  const key = ctx.platform.database as object;
+  let m = ratesCache.get(key);
+  if (!m) ratesCache.set(key, (m = new Map()));
+  return m;
+}
+
 /** Runs a facts SQL (rows of k and the ten sums, per child prefix) with the estimates, and shapes the answer. */
-async function ratesFrom(ctx: Ctx, input: { jurisdictionCode: string; period: string }, factsSql: FactsSql): Promise<PopulationRates> {
+async function ratesFrom(ctx: Ctx, input: { jurisdictionCode: string; period: string }, factsSql: FactsSql, o: { cached?: boolean } = {}): Promise<PopulationRates> {
   assertInScope(ctx, input.jurisdictionCode, 'jurisdiction');
   const range = periodRange(input.period);
   if (!range) throw PopulationErrors.error('PERIOD_INVALID', undefined, { field: 'period' });
   const { start, end } = range;
   const root = `${scopePrefix(input.jurisdictionCode)}%`;
+  // The version is read before the sums: the sums are then at least as new as the key they are kept under.
+  const cacheKey = o.cached ? `${input.jurisdictionCode}|${input.period}|${await ratesVersion(ctx, root)}` : null;
+  const cache = cacheKey ? cachedRates(ctx) : null;
+  let rows = cacheKey ? cache!.get(cacheKey) : undefined;
+  if (rows) {
+    cache!.delete(cacheKey!);
+    cache!.set(cacheKey!, rows);
+  } else {
+    rows = await summedFacts(ctx, input, factsSql, { root, start, end });
+    if (cacheKey) {
+      cache!.set(cacheKey, rows);
+      if (cache!.size > RATES_CACHE_ENTRIES) cache!.delete(cache!.keys().next().value!);
+    }
+  }
+  return shapeRates(ctx, input, { start, end }, rows);
+}
+
+async function summedFacts(
+  ctx: Ctx,
+  input: { jurisdictionCode: string; period: string },
+  factsSql: FactsSql,
+  { root, start, end }: { root: string; start: string; end: string },
+): Promise<Record<string, unknown>[]> {
   const len = CHILD_LENGTH[levelOf(input.jurisdictionCode)] ?? input.jurisdictionCode.length;
   const k = (col: string) => sql.raw(`left(${col}, ${Number(len)})`);
   const result = await ctx.db.execute(sql`
@@ -160,7 +217,11 @@ async function ratesFrom(ctx: Ctx, input: { jurisdictionCode: string; period: st
            sum(dn)::int as dn, sum(fm)::int as fm, sum(fn)::int as fn, sum(cm)::int as cm, sum(cn)::int as cn
       from facts group by grouping sets ((k), ())
   `);
-  const rows = rowsOf<Record<string, unknown>>(result);
+  return rowsOf<Record<string, unknown>>(result);
+}
+
+/** The answer: the node's total and each child in the caller's scope, named, from the summed rows. */
+async function shapeRates(ctx: Ctx, input: { jurisdictionCode: string; period: string }, { start, end }: { start: string; end: string }, rows: Record<string, unknown>[]): Promise<PopulationRates> {
   // The node and its children's names in one round trip (a dashboard's every answer pays it).
   // The node itself is in the caller's scope (asserted above), so the scope keeps it and filters the children.
   const named = await scopedRead(ctx, divisionReads, {
