@@ -51,6 +51,12 @@ export interface TableSpec<T extends PgTable = PgTable> {
   table: T;
   /** The property holding the division code (absent: the table has no jurisdiction). */
   jurisdiction?: string;
+  /**
+   * A table without a division code of its own whose rows belong to a row of another (a decision
+   * to its list entry): a row is in the caller's scope when that owner row is, and the planner
+   * says so with an `exists` on the owner, at every level, like a jurisdiction column.
+   */
+  scopedThrough?: { owner: () => TableSpec; on: [string, string] };
   /** GraphQL field name → relation. */
   relations?: Record<string, RelationSpec>;
 }
@@ -117,6 +123,15 @@ function fieldDef(type: GraphQLNamedType, name: string): GraphQLField<unknown, u
 
 /** The jurisdiction condition of one level: the caller's range, as the policy writes it. */
 function scopeCondition(plan: Plan, level: Level): SQL | undefined {
+  const through = level.spec.scopedThrough;
+  if (through) {
+    // [own property, owner property]: the owner row this one belongs to must be in scope.
+    const owner: Level = { spec: through.owner(), alias: `s${++plan.aliasSeq}` };
+    const [own, ownerProp] = through.on;
+    const inner = scopeCondition(plan, owner);
+    const join = sql`${ref(owner.alias, columnName(owner.spec, ownerProp))} = ${ref(level.alias, columnName(level.spec, own))}`;
+    return sql`exists (select 1 from ${ident(getTableName(owner.spec.table))} ${sql.raw(owner.alias)} where ${inner ? sql`${join} and ${inner}` : join})`;
+  }
   if (!level.spec.jurisdiction) return undefined;
   const { lo, hi } = rangeOf(plan.ctx);
   const col = ref(level.alias, columnName(level.spec, level.spec.jurisdiction));
