@@ -36,8 +36,14 @@ export interface RelationSpec {
   target: () => TableSpec;
   /** connection: a Relay page; many: a capped list; one: the first row or null. */
   kind: 'connection' | 'many' | 'one';
-  /** Join: [parent property, target property] pairs. */
+  /** Join: [parent property, target property] pairs (with `via`: [parent property, via property]). */
   on: [string, string][];
+  /**
+   * A table between the parent and the target (a block's members through its teams): `on` joins
+   * the parent to it, `via.on` ([via property, target property]) joins it to the target. The
+   * caller's jurisdiction applies to it as to the target.
+   */
+  via?: { spec: () => TableSpec; on: [string, string] };
   /** Order of the target rows (target properties), ending with a unique one for cursors. */
   orderBy: string[];
   direction?: Direction;
@@ -204,9 +210,26 @@ function nodeSelection(plan: Plan, node: FieldNode, connectionType: GraphQLNamed
   return { kind: Kind.SELECTION_SET, selections };
 }
 
+/**
+ * The condition joining a relation's target level to its parent: `parentSide(property of the
+ * parent, column it is compared with)` gives the parent's value (a parent column, or a key bound
+ * by `pagesByParent`). Through `via`, an `exists` on the table between, scoped like the target.
+ */
+function joinCondition(plan: Plan, rel: RelationSpec, target: Level, parentSide: (parentProp: string) => SQL): SQL[] {
+  if (!rel.via) return rel.on.map(([p, t]) => sql`${ref(target.alias, columnName(target.spec, t))} = ${parentSide(p)}`);
+  const via: Level = { spec: rel.via.spec(), alias: `v${++plan.aliasSeq}` };
+  const [viaProp, targetProp] = rel.via.on;
+  const conds = [
+    ...rel.on.map(([p, v]) => sql`${ref(via.alias, columnName(via.spec, v))} = ${parentSide(p)}`),
+    sql`${ref(via.alias, columnName(via.spec, viaProp))} = ${ref(target.alias, columnName(target.spec, targetProp))}`,
+    scopeCondition(plan, via),
+  ].filter((c): c is SQL => !!c);
+  return [sql`exists (select 1 from ${ident(getTableName(via.spec.table))} ${sql.raw(via.alias)} where ${sql.join(conds, sql` and `)})`];
+}
+
 function relationSubquery(plan: Plan, parent: Level, rel: RelationSpec, node: FieldNode, def: GraphQLField<unknown, unknown>): SQL {
   const target: Level = { spec: rel.target(), alias: `t${++plan.aliasSeq}` };
-  const join = rel.on.map(([p, t]) => sql`${ref(target.alias, columnName(target.spec, t))} = ${ref(parent.alias, columnName(parent.spec, p))}`);
+  const join = joinCondition(plan, rel, target, (p) => ref(parent.alias, columnName(parent.spec, p)));
   const conds = [...join, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter((c): c is SQL => !!c);
   const from = sql`${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)}`;
   const fieldType = getNamedType(def.type);
@@ -365,7 +388,7 @@ export interface PlannedRow<T> {
 /** A `many` or `one` relation of plain rows (its target's columns), whatever the GraphQL selection. */
 function includedSubquery(plan: Plan, parent: Level, rel: RelationSpec): SQL {
   const target: Level = { spec: rel.target(), alias: `t${++plan.aliasSeq}` };
-  const join = rel.on.map(([p, t]) => sql`${ref(target.alias, columnName(target.spec, t))} = ${ref(parent.alias, columnName(parent.spec, p))}`);
+  const join = joinCondition(plan, rel, target, (p) => ref(parent.alias, columnName(parent.spec, p)));
   const conds = [...join, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter((c): c is SQL => !!c);
   const from = sql`${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)}`;
   const obj = rowObject(plan, target, undefined, null as never);
@@ -423,10 +446,11 @@ export async function pagesByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   if (rel.kind !== 'connection' || rel.on.length !== 1) throw new Error('pagesByParent pages a connection joined on one key');
   const plan: Plan = { ctx, info: null as never, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
   const target: Level = { spec: rel.target(), alias: 't1' };
-  const [, targetKey] = rel.on[0]!;
-  const keyColumn = getTableColumns(target.spec.table)[targetKey] as PgColumn;
+  // The key is compared with the target's column, or with the column of the table between.
+  const [, joinedKey] = rel.on[0]!;
+  const keyColumn = getTableColumns((rel.via ? rel.via.spec() : target.spec).table)[joinedKey] as PgColumn;
   const ks = keyset(plan, target, rel.orderBy, rel.direction ?? 'asc', args, field);
-  const conds = [sql`${ref(target.alias, keyColumn.name)} = p.k`, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias)), ks.where].filter((c): c is SQL => !!c);
+  const conds = [...joinCondition(plan, rel, target, () => sql`p.k`), scopeCondition(plan, target), rel.where?.(sql.raw(target.alias)), ks.where].filter((c): c is SQL => !!c);
   const keys = [...new Set(parentKeys)];
   const rows = (await ctx.db.execute(
     sql`select p.k as k, x.j as j from unnest(${sql.param(keys)}::${sql.raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)} where ${sql.join(conds, sql` and `)} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}) x`,
