@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, like, sql } from 'drizzle-orm';
-import { auditLog, CoreErrors, defineModule, runMutation, systemContext, type Role, addDays, chinaDateOf } from '@safecity/core';
+import { auditLog, CoreErrors, decodeGlobalId, defineModule, pagesByParent, runMutation, systemContext, type Role, addDays, chinaDateOf } from '@safecity/core';
+import { entryReads } from '../src/reads.js';
 import { startTestServer, type GqlResult, type TestServer } from '@safecity/core/testing';
 import { creditModule } from '../src/index.js';
 import { JOINT_MEASURES } from '../src/rules.js';
@@ -229,6 +230,15 @@ describe('credit module through the GraphQL API', () => {
   });
 
   describe('proposals and decisions', () => {
+    it('reads an entry’s decisions in the caller’s scope through the entry (decisions have no division code of their own)', async () => {
+      const { entryId } = await activeBlack(); // an entry of 620102001001 with its approval
+      const id = decodeGlobalId(entryId).id;
+      const decisionsAs = async (role: Role, jurisdiction: string) => (await pagesByParent(await s.ctxAs(role, jurisdiction), entryReads.relations!.decisions!, [id], {}, 'decisions'))[0]!.edges;
+      expect((await decisionsAs('district_officer', '620102')).map((e) => (e.node as { action: string }).action)).toEqual(['approve']);
+      // Asked by the entry's id, from another district: the layer finds no decision, not just no entry.
+      expect(await decisionsAs('district_officer', '620103')).toEqual([]);
+    });
+
     it('a proposer cannot approve their own proposal; another officer can, once', async () => {
       const code = newCode();
       await register(code);
