@@ -469,6 +469,45 @@ export async function pagesByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
 }
 
 /**
+ * The rows of a `many` relation (a capped list) for each parent key, in one statement: at most
+ * the relation's cap per parent, in its order, as the planner answers it. The fallback of a list
+ * field whose parent was not planned.
+ */
+export async function listsByParent<T = Record<string, unknown>>(ctx: Ctx, rel: RelationSpec, parentKeys: readonly string[]): Promise<T[][]> {
+  if (rel.kind !== 'many' || rel.on.length !== 1) throw new Error('listsByParent reads a list joined on one key');
+  const plan: Plan = { ctx, info: null as never, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
+  const target: Level = { spec: rel.target(), alias: 't1' };
+  const [, joinedKey] = rel.on[0]!;
+  const keyColumn = getTableColumns((rel.via ? rel.via.spec() : target.spec).table)[joinedKey] as PgColumn;
+  const conds = [...joinCondition(plan, rel, target, () => sql`p.k`), scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter((c): c is SQL => !!c);
+  const order = sql.join(
+    rel.orderBy.map((k) => sql`${ref(target.alias, columnName(target.spec, k))} ${sql.raw(rel.direction ?? 'asc')}`),
+    sql`, `,
+  );
+  const cap = rel.cap ?? plan.maxPageSize;
+  const keys = [...new Set(parentKeys)];
+  const rows = (await ctx.db.execute(
+    sql`select p.k as k, x.j as j from unnest(${sql.param(keys)}::${sql.raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)} where ${sql.join(conds, sql` and `)} order by ${order} limit ${sql.raw(String(cap))}) x`,
+  )) as unknown;
+  const list = ((rows as { rows?: unknown[] }).rows ?? rows) as { k: string; j: unknown }[];
+  const byKey = new Map<string, T[]>();
+  for (const r of list) {
+    const j = (typeof r.j === 'string' ? JSON.parse(r.j) : r.j) as Record<string, unknown>;
+    const k = String(r.k);
+    const row = hydrate(target.spec, j, () => rel.orderBy) as T;
+    const l = byKey.get(k);
+    if (l) l.push(row);
+    else byKey.set(k, [row]);
+  }
+  return parentKeys.map((k) => byKey.get(k) ?? []);
+}
+
+/** The request's batch of `listsByParent` for one relation. */
+export function relationList<T = Record<string, unknown>>(ctx: Ctx, name: string, rel: RelationSpec) {
+  return loader<string, T[]>(ctx, `list.${name}`, (keys) => listsByParent<T>(ctx, rel, keys));
+}
+
+/**
  * The request's batch of `pagesByParent` for one relation and one set of page arguments (every
  * parent of a list asks with the same arguments, so they share one statement).
  */
