@@ -43,7 +43,7 @@ query PublishedBlackList {
 query Disputes {
   disputes(first: 10, filter: { jurisdictionCode: "620102001" }) {
     edges { node { id kind riskLevel status level deadline mediationKind organisation { name }
-      parties { role name personId } steps { kind on level outcome } } }
+      parties { role name personId } steps { edges { node { kind on level outcome } } } } }
     pageInfo { hasNextPage endCursor }
   }
 }

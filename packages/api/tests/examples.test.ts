@@ -114,7 +114,7 @@ const CHECKS: Record<string, (data: Record<string, any>) => void> = {
     expect(page).toHaveLength(10);
     for (const x of page) {
       expect(x.parties.length).toBeGreaterThan(0);
-      expect(x.steps[0].kind).toBe('registered');
+      expect(nodes(x.steps)[0].kind).toBe('registered');
     }
   },
   DisputeRates(d) {

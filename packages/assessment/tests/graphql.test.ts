@@ -57,7 +57,7 @@ const CORRECT = `mutation($id: ID!, $v: Int!, $items: [ItemScoreInput!]!, $reaso
   correctAssessment(assessmentId: $id, version: $v, items: $items, reason: $reason) {
     __typename
     ... on DomainError { code field }
-    ... on CorrectAssessmentSuccess { data { id version total passed correctionReason versions { version total } } }
+    ... on CorrectAssessmentSuccess { data { id version total passed correctionReason versions { edges { node { version total } } } } }
   }
 }`;
 
@@ -219,7 +219,7 @@ describe('safe-unit assessment through GraphQL', () => {
       assessor,
     );
     expect(c.completeRectification.data.status).toBe('completed');
-    const q = `query($id: ID!) { node(id: $id) { ... on SafeUnit { batch { seq name } rectificationOrders { status } } } }`;
+    const q = `query($id: ID!) { node(id: $id) { ... on SafeUnit { batch { seq name } rectificationOrders { edges { node { status } } } } } }`;
     expect((await gql(q, { id: gid('SafeUnit', units.h5) }, auditor)).node.batch.seq).toBe(1);
     const late = await order(['监控补装'], '2025-03-10');
     expect(late.status).toBe('overdue');
@@ -277,10 +277,9 @@ describe('safe-unit assessment through GraphQL', () => {
       total: 99,
       passed: true,
       correctionReason: '复核发现A1项漏记得分',
-      versions: [
-        { version: 1, total: 80 },
-        { version: 2, total: 99 },
-      ],
+      versions: {
+        edges: [{ node: { version: 1, total: 80 } }, { node: { version: 2, total: 99 } }],
+      },
     });
 
     const h = await gql(`query($id: ID!) { unitHistory(unitId: $id, first: 100) { edges { node { kind validOn recordedAt actorId summary } } } }`, { id: gid('SafeUnit', units.h6) }, auditor);
@@ -342,7 +341,7 @@ describe('safe-unit assessment through GraphQL', () => {
   });
 
   it('lists units with nested assessments without N+1, and computes zero-case rates per category and jurisdiction', async () => {
-    const q = `{ safeUnits(first: 50) { edges { node { name assessments { edges { node { total triggeringEvents { id } } } } yellowCards { id } } } } }`;
+    const q = `{ safeUnits(first: 50) { edges { node { name assessments { edges { node { total triggeringEvents { id } } } } yellowCards { edges { node { id } } } } } } }`;
     const r = await s.gql(q, {}, { token: auditor });
     expect(r.errors).toBeUndefined();
     expect(r.data.safeUnits.edges).toHaveLength(5);

@@ -1,12 +1,37 @@
 import { sql, type RelationSpec, type ScopedTable, type TableSpec } from '@safecity/core';
-import { creditListEntries, creditRecords, creditSubjects } from './tables.js';
+import { creditListDecisions, creditListEntries, creditRecords, creditRepairRequests, creditSubjects } from './tables.js';
 
 /**
  * Credit's declared reads for core's planner (data/planner.ts): the tables, their jurisdiction
  * column and the relations a read may follow. The planner applies the caller's jurisdiction on
  * every level.
  */
-export const entryReads: ScopedTable<typeof creditListEntries> = { table: creditListEntries, jurisdiction: 'jurisdictionCode' };
+export const entryReads: ScopedTable<typeof creditListEntries> = {
+  table: creditListEntries,
+  jurisdiction: 'jurisdictionCode',
+  relations: {
+    // An entry's history grows (each refused repair adds a decision): pages, oldest first.
+    decisions: { target: () => decisionReads, kind: 'connection', on: [['id', 'entryId']], orderBy: ['decidedAt', 'id'] },
+  },
+};
+
+/** A decision has no division code of its own: it is in the caller's scope when its entry is. */
+export const decisionReads: TableSpec = { table: creditListDecisions, scopedThrough: { owner: () => entryReads, on: ['entryId', 'id'] } };
+
+export const repairReads: ScopedTable<typeof creditRepairRequests> = { table: creditRepairRequests, jurisdiction: 'jurisdictionCode' };
+
+/**
+ * An entry's repair requests, oldest first. Not a planned relation of the entry: a request is
+ * answered with its decision, which a loader adds to each page.
+ */
+export const entryRepairs: RelationSpec = { target: () => repairReads, kind: 'connection', on: [['id', 'entryId']], orderBy: ['requestedAt', 'id'] };
+
+/**
+ * A subject's entries, newest start first (the order of the entry lists). Not one of the
+ * subject's planned relations: an entry is answered with its status on a day, which the entry
+ * loader derives, so the page gives the keys and the loader the entries.
+ */
+export const subjectEntries: RelationSpec = { target: () => entryReads, kind: 'connection', on: [['id', 'subjectId']], orderBy: ['startDate', 'id'], direction: 'desc' };
 
 /**
  * A subject has at most one open entry per list (red, black: a new proposal is refused while one

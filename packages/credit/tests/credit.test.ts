@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, like, sql } from 'drizzle-orm';
-import { auditLog, CoreErrors, defineModule, runMutation, systemContext, type Role, addDays, chinaDateOf } from '@safecity/core';
+import { auditLog, CoreErrors, decodeGlobalId, defineModule, pagesByParent, runMutation, systemContext, type Role, addDays, chinaDateOf } from '@safecity/core';
+import { entryReads } from '../src/reads.js';
 import { startTestServer, type GqlResult, type TestServer } from '@safecity/core/testing';
 import { creditModule } from '../src/index.js';
 import { JOINT_MEASURES } from '../src/rules.js';
@@ -112,7 +113,7 @@ describe('credit module through the GraphQL API', () => {
 
   async function decide(entryId: string, approve: boolean, token: string) {
     const d = await ok(
-      `mutation($id: ID!, $a: Boolean!) { decideCreditListProposal(entryId: $id, approve: $a, reason: "审核意见") { __typename ${E} ... on DecideCreditListProposalSuccess { data { ${ENTRY} decisions { action decidedBy effectiveDate } } } } }`,
+      `mutation($id: ID!, $a: Boolean!) { decideCreditListProposal(entryId: $id, approve: $a, reason: "审核意见") { __typename ${E} ... on DecideCreditListProposalSuccess { data { ${ENTRY} decisions { edges { node { action decidedBy effectiveDate } } } } } } }`,
       { id: entryId, a: approve },
       token,
     );
@@ -167,7 +168,7 @@ describe('credit module through the GraphQL API', () => {
         v,
         { token },
       );
-    const subjectQuery = `query($c: CreditCode!) { creditSubject(code: $c) { name jurisdictionCode records { edges { node { polarity kind severity evidenceRef } } } listEntries { listType status proposalRule reasonCategory proposedBy internalNote } } }`;
+    const subjectQuery = `query($c: CreditCode!) { creditSubject(code: $c) { name jurisdictionCode records { edges { node { polarity kind severity evidenceRef } } } listEntries { edges { node { listType status proposalRule reasonCategory proposedBy internalNote } } } } }`;
 
     it('a veto of a unit with a credit code creates the subject, a negative record and a black-list proposal', async () => {
       const code = newCode();
@@ -178,7 +179,7 @@ describe('credit module through the GraphQL API', () => {
       expect(d.creditSubject.records.edges.map((e: any) => e.node)).toEqual([
         { polarity: 'negative', kind: 'safe_unit_veto', severity: 'severe', evidenceRef: expect.stringContaining('assessment:a-veto-1') },
       ]);
-      expect(d.creditSubject.listEntries).toEqual([
+      expect(d.creditSubject.listEntries.edges.map((x: any) => x.node)).toEqual([
         { listType: 'black', status: 'pending', proposalRule: 'safe_unit_veto', reasonCategory: 'safe_unit_veto', proposedBy: 'chengguan-assessor', internalNote: '重大安全事故（一票否决）' },
       ]);
       // One transaction: the emitter's audit entry and ours share the request.
@@ -198,7 +199,7 @@ describe('credit module through the GraphQL API', () => {
       expect((await assess({ id: 'a-veto-1', c: code, veto: true })).errors).toBeUndefined();
       const again = await ok(subjectQuery, { c: code });
       expect(again.creditSubject.records.edges).toHaveLength(1);
-      expect(again.creditSubject.listEntries).toHaveLength(1);
+      expect(again.creditSubject.listEntries.edges).toHaveLength(1);
     });
 
     it('writes nothing when the veto’s transaction rolls back', async () => {
@@ -224,11 +225,20 @@ describe('credit module through the GraphQL API', () => {
       expect((await assess({ id: 'a-pass-1', c: code, veto: false, passed: true })).errors).toBeUndefined();
       const d = await ok(subjectQuery, { c: code });
       expect(d.creditSubject.records.edges.map((e: any) => e.node)).toEqual([{ polarity: 'positive', kind: 'safe_unit_pass', severity: null, evidenceRef: 'assessment:a-pass-1' }]);
-      expect(d.creditSubject.listEntries).toEqual([]); // on file since today: too recent for the red list
+      expect(d.creditSubject.listEntries.edges.map((x: any) => x.node)).toEqual([]); // on file since today: too recent for the red list
     });
   });
 
   describe('proposals and decisions', () => {
+    it('reads an entry’s decisions in the caller’s scope through the entry (decisions have no division code of their own)', async () => {
+      const { entryId } = await activeBlack(); // an entry of 620102001001 with its approval
+      const id = decodeGlobalId(entryId).id;
+      const decisionsAs = async (role: Role, jurisdiction: string) => (await pagesByParent(await s.ctxAs(role, jurisdiction), entryReads.relations!.decisions!, [id], {}, 'decisions'))[0]!.edges;
+      expect((await decisionsAs('district_officer', '620102')).map((e) => (e.node as { action: string }).action)).toEqual(['approve']);
+      // Asked by the entry's id, from another district: the layer finds no decision, not just no entry.
+      expect(await decisionsAs('district_officer', '620103')).toEqual([]);
+    });
+
     it('a proposer cannot approve their own proposal; another officer can, once', async () => {
       const code = newCode();
       await register(code);
@@ -241,7 +251,7 @@ describe('credit module through the GraphQL API', () => {
         .where(eq(creditListDecisions.entryId, fromGlobal(p.data.id)));
       expect(n).toBe(0);
       const d = await decide(p.data.id, true, tok.officer2);
-      expect(d.data).toMatchObject({ status: 'active', decisions: [{ action: 'approve', decidedBy: 'credit-officer-2', effectiveDate: today }] });
+      expect(d.data).toMatchObject({ status: 'active', decisions: { edges: [{ node: { action: 'approve', decidedBy: 'credit-officer-2', effectiveDate: today } }] } });
       expect(await decide(p.data.id, false, tok.officer2)).toMatchObject({ code: 'CREDIT_ALREADY_DECIDED' });
       // A second open entry on the same list is refused.
       expect(await propose(code)).toMatchObject({ code: 'CREDIT_ENTRY_OPEN_EXISTS' });
@@ -256,7 +266,10 @@ describe('credit module through the GraphQL API', () => {
           { c: code, d: today, s: severity },
         );
       await rec('serious');
-      const entries = async () => (await ok(`query($c: CreditCode!) { creditSubject(code: $c) { listEntries { status proposalRule } } }`, { c: code })).creditSubject.listEntries;
+      const entries = async () =>
+        (await ok(`query($c: CreditCode!) { creditSubject(code: $c) { listEntries { edges { node { status proposalRule } } } } }`, { c: code })).creditSubject.listEntries.edges.map(
+          (x: any) => x.node,
+        );
       expect(await entries()).toEqual([]);
       await rec('severe');
       expect(await entries()).toEqual([{ status: 'pending', proposalRule: 'severe_negative_record' }]);
@@ -270,8 +283,8 @@ describe('credit module through the GraphQL API', () => {
         { c: code, d: today },
       );
       expect(d.recordCreditRecord.__typename).toBe('RecordCreditRecordSuccess');
-      const e = await ok(`query($c: CreditCode!) { creditSubject(code: $c) { listEntries { listType status proposalRule } } }`, { c: code });
-      expect(e.creditSubject.listEntries).toEqual([{ listType: 'red', status: 'pending', proposalRule: 'red_clean_record' }]);
+      const e = await ok(`query($c: CreditCode!) { creditSubject(code: $c) { listEntries { edges { node { listType status proposalRule } } } } }`, { c: code });
+      expect(e.creditSubject.listEntries.edges.map((x: any) => x.node)).toEqual([{ listType: 'red', status: 'pending', proposalRule: 'red_clean_record' }]);
     });
 
     it('the red-list sweep proposes subjects whose clean period elapsed without a new record, once', async () => {
@@ -297,8 +310,8 @@ describe('credit module through the GraphQL API', () => {
       });
       expect((await sweep()).proposeEligibleRedListEntries.data).toBe(1);
       expect((await sweep()).proposeEligibleRedListEntries.data).toBe(0);
-      const e = await ok(`query($c: CreditCode!) { creditSubject(code: $c) { listEntries { listType status proposalRule } } }`, { c: code });
-      expect(e.creditSubject.listEntries).toEqual([{ listType: 'red', status: 'pending', proposalRule: 'red_clean_record' }]);
+      const e = await ok(`query($c: CreditCode!) { creditSubject(code: $c) { listEntries { edges { node { listType status proposalRule } } } } }`, { c: code });
+      expect(e.creditSubject.listEntries.edges.map((x: any) => x.node)).toEqual([{ listType: 'red', status: 'pending', proposalRule: 'red_clean_record' }]);
     });
 
     it('decisions and entries are append-only in the database', async () => {
@@ -404,7 +417,7 @@ describe('credit module through the GraphQL API', () => {
       expect(await decideRepair(tok.officer2)).toMatchObject({ code: 'CREDIT_ALREADY_DECIDED' });
 
       const h = await ok(
-        `query($c: CreditCode!) { creditListEntries(creditCode: $c) { edges { node { status reason startDate decisions { action reason } repairRequests { status statement conditions { condition } } } } } }`,
+        `query($c: CreditCode!) { creditListEntries(creditCode: $c) { edges { node { status reason startDate decisions { edges { node { action reason } } } repairRequests { edges { node { status statement conditions { condition } } } } } } } }`,
         { c: code },
       );
       expect(h.creditListEntries.edges).toEqual([
@@ -413,11 +426,8 @@ describe('credit module through the GraphQL API', () => {
             status: 'lifted',
             reason: '严重违法失信',
             startDate: addDays(today, -365),
-            decisions: [
-              { action: 'approve', reason: '审核意见' },
-              { action: 'lift', reason: '符合信用修复条件' },
-            ],
-            repairRequests: [{ status: 'approved', statement: '已整改完毕', conditions: ALL.map((condition) => ({ condition })) }],
+            decisions: { edges: [{ node: { action: 'approve', reason: '审核意见' } }, { node: { action: 'lift', reason: '符合信用修复条件' } }] },
+            repairRequests: { edges: [{ node: { status: 'approved', statement: '已整改完毕', conditions: ALL.map((condition) => ({ condition })) } }] },
           },
         },
       ]);

@@ -45,7 +45,7 @@ describe('a grid worker registers a dispute', () => {
       { role: 'applicant', personId: PERSON, name: null, phone: null },
       { role: 'respondent', personId: null, name: '马某', phone: '138****1234' },
     ]);
-    expect(d.steps).toEqual([expect.objectContaining({ kind: 'registered', on: chinaDay() })]);
+    expect(d.steps.edges.map((e: any) => e.node)).toEqual([expect.objectContaining({ kind: 'registered', on: chinaDay() })]);
     // the person is stored by reference only, and the audit log never holds the phone in clear
     const [p] = await rows(s, sql`select person_ref, name from dispute_parties where seq = 1 and dispute_id = ${Buffer.from(d.id, 'base64url').toString().split(':')[1]}`);
     expect(p).toEqual({ person_ref: '7d1c1e5e-2b7a-4c55-9a43-5d2f1f0b9a11', name: null });
@@ -111,18 +111,18 @@ describe('a town centre routes and mediates', () => {
     ok(await s.gql(SESSION, { d: d.id, on: chinaDay(), outcome: 'continued', notes: '首次调解，双方各自陈述' }, { token: townCentre }));
     const done = ok(await s.gql(SESSION, { d: d.id, on: chinaDay(), outcome: 'agreement', notes: '达成协议', agreement: '三日内结清工资' }, { token: townCentre }));
     expect(done).toMatchObject({ status: 'resolved', resolvedOn: chinaDay(), agreement: '三日内结清工资', followUpDueOn: chinaDay(15) });
-    expect(done.steps.map((x: any) => x.kind)).toEqual(['registered', 'routed', 'session', 'agreement']);
+    expect(done.steps.edges.map((e: any) => e.node).map((x: any) => x.kind)).toEqual(['registered', 'routed', 'session', 'agreement']);
     // closed: no more sessions
     expect(failed(await s.gql(SESSION, { d: d.id, on: chinaDay(), outcome: 'continued', notes: 'x' }, { token: townCentre })).code).toBe('DISPUTES_CLOSED');
 
     const due = await s.gql(`query($on: Date) { disputeFollowUpsDue(asOf: $on, first: 10) { edges { node { id } } } }`, { on: chinaDay(15) }, { token: gridWorker });
     expect(due.data.disputeFollowUpsDue.edges.map((e: any) => e.node.id)).toContain(d.id);
-    const FOLLOW = `mutation($d: ID!, $on: Date!, $h: Boolean!) { r: recordDisputeFollowUp(disputeId: $d, visitedOn: $on, holding: $h, notes: "回访") { ${RESULT('RecordDisputeFollowUpSuccess', 'followUpDueOn steps { kind outcome }')} } }`;
+    const FOLLOW = `mutation($d: ID!, $on: Date!, $h: Boolean!) { r: recordDisputeFollowUp(disputeId: $d, visitedOn: $on, holding: $h, notes: "回访") { ${RESULT('RecordDisputeFollowUpSuccess', 'followUpDueOn steps { edges { node { kind outcome } } }')} } }`;
     const notHolding = ok(await s.gql(FOLLOW, { d: d.id, on: chinaDay(), h: false }, { token: gridWorker }));
     expect(notHolding.followUpDueOn).toBe(chinaDay(7));
     const holding = ok(await s.gql(FOLLOW, { d: d.id, on: chinaDay(), h: true }, { token: gridWorker }));
     expect(holding.followUpDueOn).toBeNull();
-    expect(holding.steps.at(-1)).toMatchObject({ kind: 'follow_up', outcome: expect.stringContaining('holding') });
+    expect(holding.steps.edges.map((e: any) => e.node).at(-1)).toMatchObject({ kind: 'follow_up', outcome: expect.stringContaining('holding') });
   });
 });
 
@@ -154,9 +154,9 @@ describe('an overdue dispute escalates to the district', () => {
     } finally {
       sub.close();
     }
-    const after = await s.gql(`query($id: ID!) { node(id: $id) { ... on Dispute { ${DISPUTE_FIELDS} steps { kind level outcome } } } }`, { id: d.id }, { token: district });
+    const after = await s.gql(`query($id: ID!) { node(id: $id) { ... on Dispute { ${DISPUTE_FIELDS} steps { edges { node { kind level outcome } } } } } }`, { id: d.id }, { token: district });
     expect(after.data.node).toMatchObject({ level: 'district', status: 'escalated', escalations: 1, organisation: null, deadline: chinaDay(30) });
-    expect(after.data.node.steps.at(-1)).toMatchObject({ kind: 'escalated', level: 'district', outcome: expect.stringContaining('deadline') });
+    expect(after.data.node.steps.edges.map((e: any) => e.node).at(-1)).toMatchObject({ kind: 'escalated', level: 'district', outcome: expect.stringContaining('deadline') });
     expect(ok(await s.gql(SWEEP, {}, { token: district }))).toMatchObject({ escalated: 0 });
     // the district centre now takes it; the town centre may no longer
     expect(failed(await s.gql(ROUTE, { d: d.id, o: orgs.centre, m: '李调解员' }, { token: townCentre })).code).toBe('DISPUTES_ORGANISATION_NOT_COVERING');
@@ -168,7 +168,12 @@ describe('an overdue dispute escalates to the district', () => {
     ok(await s.gql(ROUTE, { d: d.id, o: orgs.room, m: '社区调解员' }, { token: townCentre }));
     const f = ok(await s.gql(SESSION, { d: d.id, on: chinaDay(), outcome: 'failed', notes: '业主拒绝方案' }, { token: townCentre }));
     expect(f).toMatchObject({ status: 'escalated', level: 'subdistrict', escalations: 1, deadline: chinaDay(7) });
-    expect(f.steps.map((x: any) => x.kind).slice(-2)).toEqual(['failure', 'escalated']);
+    expect(
+      f.steps.edges
+        .map((e: any) => e.node)
+        .map((x: any) => x.kind)
+        .slice(-2),
+    ).toEqual(['failure', 'escalated']);
   });
 });
 

@@ -9,7 +9,7 @@ export const REGISTER = `mutation($j: DivisionCode!, $kind: DisputeKind!, $sourc
   $parties: [DisputePartyInput!]!, $on: Date, $unit: DisputeUnitInput, $round: ID) {
   r: registerDispute(jurisdictionCode: $j, kind: $kind, source: $source, riskLevel: $risk, massIncidentRisk: $mass, description: $desc,
     parties: $parties, registeredOn: $on, unit: $unit, screeningRoundId: $round) {
-    ${RESULT('RegisterDisputeSuccess', `${DISPUTE_FIELDS} parties { role personId name phone } steps { kind on outcome }`)}
+    ${RESULT('RegisterDisputeSuccess', `${DISPUTE_FIELDS} parties { role personId name phone } steps { edges { node { kind on outcome } } }`)}
   }
 }`;
 
@@ -19,7 +19,7 @@ export const ROUTE = `mutation($d: ID!, $o: ID!, $m: String!, $on: Date, $v: Int
 
 export const SESSION = `mutation($d: ID!, $on: Date!, $outcome: MediationSessionOutcome!, $notes: String!, $agreement: String, $v: Int) {
   r: recordMediationSession(disputeId: $d, on: $on, outcome: $outcome, notes: $notes, agreement: $agreement, version: $v) {
-    ${RESULT('RecordMediationSessionSuccess', `${DISPUTE_FIELDS} agreement steps { kind on level outcome }`)}
+    ${RESULT('RecordMediationSessionSuccess', `${DISPUTE_FIELDS} agreement steps { edges { node { kind on level outcome } } }`)}
   }
 }`;
 

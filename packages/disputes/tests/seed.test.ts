@@ -54,7 +54,7 @@ describe('disputes seed and rates', () => {
   });
 
   it('a page of disputes with parties, steps, organisations and rounds costs the same few statements at any size', async () => {
-    const PAGE = `query($n: Int) { disputes(first: $n) { edges { node { id kind parties { role name } steps { kind organisation { name } }
+    const PAGE = `query($n: Int) { disputes(first: $n) { edges { node { id kind parties { role name } steps { edges { node { kind organisation { name } } } }
       organisation { name } screeningRound { period findings { disputes } } } } } }`;
     const costs: number[] = [];
     for (const n of [2, 25]) {

@@ -53,7 +53,7 @@ describe('patrol member assessment', () => {
     // total = 0.4 × 75 + 0.3 × 90 + 0.3 × 87.5 = 83.25 → 83.3 (one decimal)
     expect(r.data.patrolMemberAssessment).toMatchObject({ blockIncidents: 2, blockIncidentsPrevious: 4, incidentScore: 75, disciplineScore: 90, feedbackScore: 87.5 });
     expect(r.data.patrolMemberAssessment.total).toBeCloseTo(83.25, 0);
-    const blocks = await s.gql(`{ patrolBlocks { edges { node { name vehicles members { name } teams { name } } } } }`, {}, { token: officer });
-    expect(blocks.data.patrolBlocks.edges[0].node).toEqual({ name: '第二巡防区块', vehicles: 3, members: [{ name: '王建国' }], teams: [{ name: '巡防队' }] });
+    const blocks = await s.gql(`{ patrolBlocks { edges { node { name vehicles members { edges { node { name } } } teams { edges { node { name } } } } } } }`, {}, { token: officer });
+    expect(blocks.data.patrolBlocks.edges[0].node).toEqual({ name: '第二巡防区块', vehicles: 3, members: { edges: [{ node: { name: '王建国' } }] }, teams: { edges: [{ node: { name: '巡防队' } }] } });
   });
 });

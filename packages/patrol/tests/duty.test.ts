@@ -146,15 +146,16 @@ describe('checkpoints, rosters and duty logs', () => {
 
   it('batches nested fields: one statement per nesting level', async () => {
     const r = await s.gql(
-      `{ checkpoints(first: 10) { edges { node { name teams { name members { name team { name } } } } } }
+      `{ checkpoints(first: 10) { edges { node { name teams { edges { node { name members { edges { node { name } } } } } } } } }
          dutyLogs(first: 50) { edges { node { task member { name } checkpoint { name } team { name } } } } }`,
       {},
       { token: officer },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data.checkpoints.edges[0].node.teams).toHaveLength(3);
-    expect(r.data.checkpoints.edges[0].node.teams[0].members).toHaveLength(3);
-    // checkpoints, teams, members, member.team (loaded with duty-log teams) | duty logs, members, checkpoints; no N+1
+    expect(r.data.checkpoints.edges[0].node.teams.edges).toHaveLength(3);
+    expect(r.data.checkpoints.edges[0].node.teams.edges[0].node.members.edges).toHaveLength(3);
+    // checkpoints, team pages, member pages | duty logs, members, checkpoints, teams; no N+1 (a member's
+    // team under the nested pages would pass the depth limit: each page is two levels, edges and node)
     expect(r.extensions?.sqlStatements).toBe(7);
     const filtered = await s.gql(`query($m: ID!) { dutyLogs(filter: { memberId: $m, task: standby }) { edges { node { task } } } }`, { m: members[1][2] }, { token: officer });
     expect(filtered.data.dutyLogs.edges.map((e: any) => e.node.task)).toEqual(['standby', 'standby']);

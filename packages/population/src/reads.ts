@@ -1,5 +1,5 @@
 import { jurisdictions, scopedTables, sql, type ScopedTable } from '@safecity/core';
-import { dwellings, personDepartures, persons, personTierHistory, registrationImports, residenceRegistrations, revisits, revisitTenants } from './tables.js';
+import { dwellingClassHistory, dwellings, personDepartures, persons, personTierHistory, registrationImports, residenceRegistrations, revisits, revisitTenants } from './tables.js';
 
 /**
  * Population's declared reads for core's planner (data/planner.ts) and for `scopedRead`
@@ -25,7 +25,26 @@ export const personReads: ScopedTable<typeof persons> = {
 
 export const tierChangeReads: ScopedTable<typeof personTierHistory> = { table: personTierHistory, jurisdiction: 'jurisdictionCode' };
 
-export const revisitReads: ScopedTable<typeof revisits> = { table: revisits, jurisdiction: 'jurisdictionCode' };
+export const revisitReads: ScopedTable<typeof revisits> = {
+  table: revisits,
+  jurisdiction: 'jurisdictionCode',
+  relations: {
+    // The tenants a visit found, by person (one row per person and visit: the primary key).
+    tenants: { target: () => revisitTenantReads, kind: 'connection', on: [['id', 'revisitId']], orderBy: ['personId'] },
+  },
+};
+
+export const revisitTenantReads: ScopedTable<typeof revisitTenants> = {
+  table: revisitTenants,
+  jurisdiction: 'jurisdictionCode',
+  relations: {
+    // Null when the person now lives outside the caller's jurisdiction (the planner's scope).
+    person: { target: () => personReads, kind: 'one', on: [['personId', 'id']], orderBy: ['id'] },
+  },
+};
+
+/** A dwelling's class changes, oldest first (the id orders changes recorded at one instant). */
+export const classChangeReads: ScopedTable<typeof dwellingClassHistory> = { table: dwellingClassHistory, jurisdiction: 'jurisdictionCode' };
 
 export const registrationReads: ScopedTable<typeof residenceRegistrations> = {
   table: residenceRegistrations,
@@ -53,13 +72,13 @@ export const dwellingReads: ScopedTable<typeof dwellings> = {
     },
     registrations: { target: () => registrationReads, kind: 'connection', on: [['id', 'dwellingId']], orderBy: REGISTRATION_HISTORY_ORDER, direction: 'desc' },
     lastVisit: { target: () => revisitReads, kind: 'one', on: [['id', 'dwellingId']], orderBy: ['visitedAt', 'id'], direction: 'desc' },
+    classHistory: { target: () => classChangeReads, kind: 'connection', on: [['id', 'dwellingId']], orderBy: ['setAt', 'id'] },
   },
 };
 
 /** Tables read only as rows (no planned relations). */
-export const { departureReads, revisitTenantReads, importJobReads } = scopedTables({
+export const { departureReads, importJobReads } = scopedTables({
   departureReads: personDepartures,
-  revisitTenantReads: revisitTenants,
   importJobReads: registrationImports,
 });
 

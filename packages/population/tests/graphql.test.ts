@@ -240,7 +240,7 @@ describe('revisits and overdue lists', () => {
   it('restarts the clocks of the dwelling and the tenants seen on a visit', async () => {
     const tok = await s.token('grid_worker', B);
     const v = ok(await s.gql(REVISIT, { d: key.id, at: '2025-01-20T02:00:00Z', matched: true }, { token: tok }));
-    expect(v).toMatchObject({ visitedOn: '2025-01-20', matched: true, tenants: [{ outcome: 'seen', person: { id: tenant.id } }] });
+    expect(v).toMatchObject({ visitedOn: '2025-01-20', matched: true, tenants: { edges: [{ node: { outcome: 'seen', person: { id: tenant.id } } }] } });
     expect(ids(await overdue('2025-02-04'), 'd')).toEqual([]);
     expect(ids(await overdue('2025-02-04'), 't')).toEqual([]);
     expect(ids(await overdue('2025-02-05'), 'd')).toEqual([[key.id, 1]]);
@@ -279,13 +279,13 @@ describe('revisits and overdue lists', () => {
     const r = ok(
       await s.gql(
         `mutation($id: ID!, $v: Int!) { r: classifyDwelling(dwellingId: $id, dwellingClass: trusted, reason: "连续两年无问题", version: $v) {
-          __typename ... on ClassifyDwellingSuccess { data { dwellingClass revisitDueOn version classHistory { dwellingClass reason setBy } } } ... on DomainError { code } } }`,
+          __typename ... on ClassifyDwellingSuccess { data { dwellingClass revisitDueOn version classHistory { edges { node { dwellingClass reason setBy } } } } } ... on DomainError { code } } }`,
         { id: key.id, v: key.version },
         { token: tok },
       ),
     );
     expect(r).toMatchObject({ dwellingClass: 'trusted', revisitDueOn: '2025-07-20', version: 2 });
-    expect(r.classHistory.map((h: any) => [h.dwellingClass, h.reason])).toEqual([
+    expect(r.classHistory.edges.map(({ node: h }: any) => [h.dwellingClass, h.reason])).toEqual([
       ['key', 'initial'],
       ['trusted', '连续两年无问题'],
     ]);

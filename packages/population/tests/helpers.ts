@@ -31,7 +31,7 @@ export const REGISTER = `mutation($p: ID!, $d: ID!, $on: Date!) {
 
 export const REVISIT = `mutation($d: ID!, $at: DateTime!, $matched: Boolean!, $departed: [ID!]) {
   r: recordRevisit(dwellingId: $d, visitedAt: $at, matched: $matched, departed: $departed) {
-    ${RESULT('RecordRevisitSuccess', 'id visitedOn matched tenants { outcome person { id } }')}
+    ${RESULT('RecordRevisitSuccess', 'id visitedOn matched tenants { edges { node { outcome person { id } } } }')}
   }
 }`;
 

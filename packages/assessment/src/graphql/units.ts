@@ -2,10 +2,10 @@ import { plannedOr, z, type Builder, requiredText, connectionOf } from '@safecit
 import type { MAJOR_EVENT_KINDS, Category } from '../rules/categories.js';
 import type { ScoredItem } from '../rules/scoring.js';
 import type { FiredRule } from '../rules/veto.js';
-import { assessmentLoader, assessmentPagesOfUnit, assessUnit, correctAssessment, eventLoader, versionsLoader, type MajorEventRow } from '../service/assessments.js';
+import { assessmentLoader, assessmentPagesOfUnit, assessUnit, correctAssessment, eventLoader, versionPages, type MajorEventRow } from '../service/assessments.js';
 import { unitLoader } from '../service/common.js';
 import { recordMajorEvent } from '../service/events.js';
-import { cardsOfUnitLoader, currentBatchLoader, investigationsOfUnitLoader, ordersOfUnitLoader } from '../service/rectification.js';
+import { cardPagesOfUnit, currentBatchLoader, investigationPagesOfUnit, orderPagesOfUnit } from '../service/rectification.js';
 import { createCreationBatch, listSafeUnits, registerSafeUnit } from '../service/setup.js';
 import { ASSESS, CONFIGURE, key, rawId, READ, type Refs } from './refs.js';
 
@@ -109,7 +109,14 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
         description: 'The version this one corrects; null for version 1.',
         resolve: (a, _x, ctx) => (a.supersedesId ? assessmentLoader(ctx).load(a.supersedesId) : null),
       }),
-      versions: t.field({ type: [Assessment], description: 'Every version of this assessment, oldest first.', resolve: (a, _x, ctx) => versionsLoader(ctx).load(a.chainId) }),
+      versions: t.connection(
+        {
+          type: Assessment,
+          description: 'Every version of this assessment inside your jurisdiction, oldest first.',
+          resolve: (a, args, ctx, info) => plannedOr(a, info, () => versionPages(ctx, args).load(a.chainId)),
+        },
+        connectionOf(builder, Assessment),
+      ),
       assessedBy: t.exposeString('assessedBy', { description: 'User id of the assessor who recorded this version.' }),
       recordedAt: t.field({ type: 'DateTime', description: 'When this version was recorded.', resolve: (a) => a.recordedAt }),
     }),
@@ -140,13 +147,30 @@ export function registerUnitSchema(builder: Builder, refs: Refs) {
         },
         connectionOf(builder, Assessment),
       ),
-      yellowCards: t.field({ type: [Card], description: 'Its yellow cards (黄牌警告), newest first.', resolve: (u, _x, ctx) => cardsOfUnitLoader(ctx).load(u.id) }),
-      rectificationOrders: t.field({ type: [Order], description: 'Its rectification orders (限期整改), newest issue day first.', resolve: (u, _x, ctx) => ordersOfUnitLoader(ctx).load(u.id) }),
-      investigations: t.field({
-        type: [Investigation],
-        description: 'Its responsibility investigations (责任查究), newest first.',
-        resolve: (u, _x, ctx) => investigationsOfUnitLoader(ctx).load(u.id),
-      }),
+      yellowCards: t.connection(
+        {
+          type: Card,
+          description: 'Its yellow cards (黄牌警告) inside your jurisdiction, newest first.',
+          resolve: (u, args, ctx, info) => plannedOr(u, info, () => cardPagesOfUnit(ctx, args).load(u.id)),
+        },
+        connectionOf(builder, Card),
+      ),
+      rectificationOrders: t.connection(
+        {
+          type: Order,
+          description: 'Its rectification orders (限期整改) inside your jurisdiction, newest issue day first.',
+          resolve: (u, args, ctx, info) => plannedOr(u, info, () => orderPagesOfUnit(ctx, args).load(u.id)),
+        },
+        connectionOf(builder, Order),
+      ),
+      investigations: t.connection(
+        {
+          type: Investigation,
+          description: 'Its responsibility investigations (责任查究) inside your jurisdiction, newest first.',
+          resolve: (u, args, ctx, info) => plannedOr(u, info, () => investigationPagesOfUnit(ctx, args).load(u.id)),
+        },
+        connectionOf(builder, Investigation),
+      ),
     }),
   });
 

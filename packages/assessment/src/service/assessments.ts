@@ -2,7 +2,6 @@ import { and, asc, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import {
   anyOf,
   assertVersion,
-  groupBy,
   inScope,
   loader,
   notFound,
@@ -270,16 +269,9 @@ export function assessmentPagesOfUnit(ctx: Ctx, args: ConnectionArgs) {
   return relationPage<AssessmentRow>(ctx, 'assessment.assessmentsOfUnit', unitReads.relations!.assessments!, args, 'assessments');
 }
 
-/** The versions of one assessment, oldest first. */
-export function versionsLoader(ctx: Ctx) {
-  return loader<string, AssessmentRow[]>(ctx, 'assessment.versions', async (chainIds) => {
-    const rows = await ctx.db
-      .select()
-      .from(unitAssessments)
-      .where(anyOf(unitAssessments.chainId, [...chainIds]))
-      .orderBy(asc(unitAssessments.version));
-    return groupBy(chainIds, rows, (r) => r.chainId);
-  });
+/** A page of the versions of each assessment (by chain), oldest first, inside the caller's jurisdiction (one statement per page of chains). */
+export function versionPages(ctx: Ctx, args: ConnectionArgs) {
+  return relationPage<AssessmentRow>(ctx, 'assessment.versions', assessmentReads.relations!.versions!, args, 'versions');
 }
 
 export function eventLoader(ctx: Ctx) {

@@ -1,7 +1,22 @@
-import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
-import { anyOf, assertVersion, CoreErrors, DomainError, groupBy, inScope, loader, notFound, officialCalendar, runMutation, scopedRead, type Ctx, type TxCtx, isUuid } from '@safecity/core';
+import { and, asc, eq, isNull, lt } from 'drizzle-orm';
+import {
+  anyOf,
+  assertVersion,
+  CoreErrors,
+  DomainError,
+  inScope,
+  loader,
+  notFound,
+  officialCalendar,
+  relationPage,
+  runMutation,
+  type ConnectionArgs,
+  type Ctx,
+  type TxCtx,
+  isUuid,
+} from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
-import { cardReads, investigationReads, orderReads } from '../reads.js';
+import { unitReads } from '../reads.js';
 import { addDays, type IsoDate } from '../rules/dates.js';
 import { movesToNextBatch } from '../rules/rectification.js';
 import { addWorkingDays } from '../rules/working-days.js';
@@ -193,18 +208,14 @@ export async function settleOverdueRectifications(ctx: Ctx, opts: { unitIds?: st
   });
 }
 
-export function ordersOfUnitLoader(ctx: Ctx) {
-  return loader<string, OrderRow[]>(ctx, 'assessment.ordersOfUnit', async (unitIds) => {
-    const rows = await scopedRead(ctx, orderReads, { where: [anyOf(rectificationOrders.unitId, [...unitIds])], orderBy: [desc(rectificationOrders.issuedOn)] });
-    return groupBy(unitIds, rows, (r) => r.unitId);
-  });
+/** A page of the rectificationOrders of each unit, newest first, inside the caller's jurisdiction (one statement per page of units). */
+export function orderPagesOfUnit(ctx: Ctx, args: ConnectionArgs) {
+  return relationPage<OrderRow>(ctx, 'assessment.rectificationOrdersOfUnit', unitReads.relations!.rectificationOrders!, args, 'rectificationOrders');
 }
 
-export function cardsOfUnitLoader(ctx: Ctx) {
-  return loader<string, CardRow[]>(ctx, 'assessment.cardsOfUnit', async (unitIds) => {
-    const rows = await scopedRead(ctx, cardReads, { where: [anyOf(yellowCards.unitId, [...unitIds])], orderBy: [desc(yellowCards.issuedOn)] });
-    return groupBy(unitIds, rows, (r) => r.unitId);
-  });
+/** A page of the yellowCards of each unit, newest first, inside the caller's jurisdiction (one statement per page of units). */
+export function cardPagesOfUnit(ctx: Ctx, args: ConnectionArgs) {
+  return relationPage<CardRow>(ctx, 'assessment.yellowCardsOfUnit', unitReads.relations!.yellowCards!, args, 'yellowCards');
 }
 
 // ---- responsibility investigations (责任查究) ----
@@ -269,11 +280,9 @@ export async function concludeInvestigation(ctx: Ctx, input: { investigationId: 
   });
 }
 
-export function investigationsOfUnitLoader(ctx: Ctx) {
-  return loader<string, InvestigationRow[]>(ctx, 'assessment.investigationsOfUnit', async (unitIds) => {
-    const rows = await scopedRead(ctx, investigationReads, { where: [anyOf(investigations.unitId, [...unitIds])], orderBy: [desc(investigations.openedOn)] });
-    return groupBy(unitIds, rows, (r) => r.unitId!);
-  });
+/** A page of the investigations of each unit, newest first, inside the caller's jurisdiction (one statement per page of units). */
+export function investigationPagesOfUnit(ctx: Ctx, args: ConnectionArgs) {
+  return relationPage<InvestigationRow>(ctx, 'assessment.investigationsOfUnit', unitReads.relations!.investigations!, args, 'investigations');
 }
 
 /**

@@ -36,8 +36,14 @@ export interface RelationSpec {
   target: () => TableSpec;
   /** connection: a Relay page; many: a capped list; one: the first row or null. */
   kind: 'connection' | 'many' | 'one';
-  /** Join: [parent property, target property] pairs. */
+  /** Join: [parent property, target property] pairs (with `via`: [parent property, via property]). */
   on: [string, string][];
+  /**
+   * A table between the parent and the target (a block's members through its teams): `on` joins
+   * the parent to it, `via.on` ([via property, target property]) joins it to the target. The
+   * caller's jurisdiction applies to it as to the target.
+   */
+  via?: { spec: () => TableSpec; on: [string, string] };
   /** Order of the target rows (target properties), ending with a unique one for cursors. */
   orderBy: string[];
   direction?: Direction;
@@ -51,6 +57,12 @@ export interface TableSpec<T extends PgTable = PgTable> {
   table: T;
   /** The property holding the division code (absent: the table has no jurisdiction). */
   jurisdiction?: string;
+  /**
+   * A table without a division code of its own whose rows belong to a row of another (a decision
+   * to its list entry): a row is in the caller's scope when that owner row is, and the planner
+   * says so with an `exists` on the owner, at every level, like a jurisdiction column.
+   */
+  scopedThrough?: { owner: () => TableSpec; on: [string, string] };
   /** GraphQL field name → relation. */
   relations?: Record<string, RelationSpec>;
 }
@@ -117,6 +129,15 @@ function fieldDef(type: GraphQLNamedType, name: string): GraphQLField<unknown, u
 
 /** The jurisdiction condition of one level: the caller's range, as the policy writes it. */
 function scopeCondition(plan: Plan, level: Level): SQL | undefined {
+  const through = level.spec.scopedThrough;
+  if (through) {
+    // [own property, owner property]: the owner row this one belongs to must be in scope.
+    const owner: Level = { spec: through.owner(), alias: `s${++plan.aliasSeq}` };
+    const [own, ownerProp] = through.on;
+    const inner = scopeCondition(plan, owner);
+    const join = sql`${ref(owner.alias, columnName(owner.spec, ownerProp))} = ${ref(level.alias, columnName(level.spec, own))}`;
+    return sql`exists (select 1 from ${ident(getTableName(owner.spec.table))} ${sql.raw(owner.alias)} where ${inner ? sql`${join} and ${inner}` : join})`;
+  }
   if (!level.spec.jurisdiction) return undefined;
   const { lo, hi } = rangeOf(plan.ctx);
   const col = ref(level.alias, columnName(level.spec, level.spec.jurisdiction));
@@ -189,9 +210,26 @@ function nodeSelection(plan: Plan, node: FieldNode, connectionType: GraphQLNamed
   return { kind: Kind.SELECTION_SET, selections };
 }
 
+/**
+ * The condition joining a relation's target level to its parent: `parentSide(property of the
+ * parent, column it is compared with)` gives the parent's value (a parent column, or a key bound
+ * by `pagesByParent`). Through `via`, an `exists` on the table between, scoped like the target.
+ */
+function joinCondition(plan: Plan, rel: RelationSpec, target: Level, parentSide: (parentProp: string) => SQL): SQL[] {
+  if (!rel.via) return rel.on.map(([p, t]) => sql`${ref(target.alias, columnName(target.spec, t))} = ${parentSide(p)}`);
+  const via: Level = { spec: rel.via.spec(), alias: `v${++plan.aliasSeq}` };
+  const [viaProp, targetProp] = rel.via.on;
+  const conds = [
+    ...rel.on.map(([p, v]) => sql`${ref(via.alias, columnName(via.spec, v))} = ${parentSide(p)}`),
+    sql`${ref(via.alias, columnName(via.spec, viaProp))} = ${ref(target.alias, columnName(target.spec, targetProp))}`,
+    scopeCondition(plan, via),
+  ].filter((c): c is SQL => !!c);
+  return [sql`exists (select 1 from ${ident(getTableName(via.spec.table))} ${sql.raw(via.alias)} where ${sql.join(conds, sql` and `)})`];
+}
+
 function relationSubquery(plan: Plan, parent: Level, rel: RelationSpec, node: FieldNode, def: GraphQLField<unknown, unknown>): SQL {
   const target: Level = { spec: rel.target(), alias: `t${++plan.aliasSeq}` };
-  const join = rel.on.map(([p, t]) => sql`${ref(target.alias, columnName(target.spec, t))} = ${ref(parent.alias, columnName(parent.spec, p))}`);
+  const join = joinCondition(plan, rel, target, (p) => ref(parent.alias, columnName(parent.spec, p)));
   const conds = [...join, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter((c): c is SQL => !!c);
   const from = sql`${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)}`;
   const fieldType = getNamedType(def.type);
@@ -350,7 +388,7 @@ export interface PlannedRow<T> {
 /** A `many` or `one` relation of plain rows (its target's columns), whatever the GraphQL selection. */
 function includedSubquery(plan: Plan, parent: Level, rel: RelationSpec): SQL {
   const target: Level = { spec: rel.target(), alias: `t${++plan.aliasSeq}` };
-  const join = rel.on.map(([p, t]) => sql`${ref(target.alias, columnName(target.spec, t))} = ${ref(parent.alias, columnName(parent.spec, p))}`);
+  const join = joinCondition(plan, rel, target, (p) => ref(parent.alias, columnName(parent.spec, p)));
   const conds = [...join, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter((c): c is SQL => !!c);
   const from = sql`${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)}`;
   const obj = rowObject(plan, target, undefined, null as never);
@@ -408,10 +446,11 @@ export async function pagesByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   if (rel.kind !== 'connection' || rel.on.length !== 1) throw new Error('pagesByParent pages a connection joined on one key');
   const plan: Plan = { ctx, info: null as never, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
   const target: Level = { spec: rel.target(), alias: 't1' };
-  const [, targetKey] = rel.on[0]!;
-  const keyColumn = getTableColumns(target.spec.table)[targetKey] as PgColumn;
+  // The key is compared with the target's column, or with the column of the table between.
+  const [, joinedKey] = rel.on[0]!;
+  const keyColumn = getTableColumns((rel.via ? rel.via.spec() : target.spec).table)[joinedKey] as PgColumn;
   const ks = keyset(plan, target, rel.orderBy, rel.direction ?? 'asc', args, field);
-  const conds = [sql`${ref(target.alias, keyColumn.name)} = p.k`, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias)), ks.where].filter((c): c is SQL => !!c);
+  const conds = [...joinCondition(plan, rel, target, () => sql`p.k`), scopeCondition(plan, target), rel.where?.(sql.raw(target.alias)), ks.where].filter((c): c is SQL => !!c);
   const keys = [...new Set(parentKeys)];
   const rows = (await ctx.db.execute(
     sql`select p.k as k, x.j as j from unnest(${sql.param(keys)}::${sql.raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)} where ${sql.join(conds, sql` and `)} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}) x`,
@@ -427,6 +466,45 @@ export async function pagesByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   }
   const hasCursor = !!(args.after || args.before);
   return parentKeys.map((k) => toPage(target.spec, byKey.get(k) ?? [], rel.orderBy, ks.size, ks.backward, hasCursor) as Page<T>);
+}
+
+/**
+ * The rows of a `many` relation (a capped list) for each parent key, in one statement: at most
+ * the relation's cap per parent, in its order, as the planner answers it. The fallback of a list
+ * field whose parent was not planned.
+ */
+export async function listsByParent<T = Record<string, unknown>>(ctx: Ctx, rel: RelationSpec, parentKeys: readonly string[]): Promise<T[][]> {
+  if (rel.kind !== 'many' || rel.on.length !== 1) throw new Error('listsByParent reads a list joined on one key');
+  const plan: Plan = { ctx, info: null as never, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
+  const target: Level = { spec: rel.target(), alias: 't1' };
+  const [, joinedKey] = rel.on[0]!;
+  const keyColumn = getTableColumns((rel.via ? rel.via.spec() : target.spec).table)[joinedKey] as PgColumn;
+  const conds = [...joinCondition(plan, rel, target, () => sql`p.k`), scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter((c): c is SQL => !!c);
+  const order = sql.join(
+    rel.orderBy.map((k) => sql`${ref(target.alias, columnName(target.spec, k))} ${sql.raw(rel.direction ?? 'asc')}`),
+    sql`, `,
+  );
+  const cap = rel.cap ?? plan.maxPageSize;
+  const keys = [...new Set(parentKeys)];
+  const rows = (await ctx.db.execute(
+    sql`select p.k as k, x.j as j from unnest(${sql.param(keys)}::${sql.raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)} where ${sql.join(conds, sql` and `)} order by ${order} limit ${sql.raw(String(cap))}) x`,
+  )) as unknown;
+  const list = ((rows as { rows?: unknown[] }).rows ?? rows) as { k: string; j: unknown }[];
+  const byKey = new Map<string, T[]>();
+  for (const r of list) {
+    const j = (typeof r.j === 'string' ? JSON.parse(r.j) : r.j) as Record<string, unknown>;
+    const k = String(r.k);
+    const row = hydrate(target.spec, j, () => rel.orderBy) as T;
+    const l = byKey.get(k);
+    if (l) l.push(row);
+    else byKey.set(k, [row]);
+  }
+  return parentKeys.map((k) => byKey.get(k) ?? []);
+}
+
+/** The request's batch of `listsByParent` for one relation. */
+export function relationList<T = Record<string, unknown>>(ctx: Ctx, name: string, rel: RelationSpec) {
+  return loader<string, T[]>(ctx, `list.${name}`, (keys) => listsByParent<T>(ctx, rel, keys));
 }
 
 /**

@@ -1,8 +1,8 @@
-import { z, type Builder, requiredText, connectionOf, describedValues as described } from '@safecity/core';
+import { plannedOr, z, type Builder, requiredText, connectionOf, describedValues as described } from '@safecity/core';
 import { ENTRY_STATUSES, LIST_TYPES, REASON_CATEGORIES, type EntryStatus, type ListType, type ReasonCategory } from '../rules.js';
-import { decideListProposal, decisionsByEntryLoader, listEntries, proposeListEntry, publishedEntries, type EntryView } from '../service/entries.js';
+import { decideListProposal, decisionPagesOfEntry, listEntries, proposeListEntry, publishedEntries, type EntryView } from '../service/entries.js';
 import { proposeEligibleRedListEntries } from '../service/records.js';
-import { repairsByEntryLoader } from '../service/repair.js';
+import { repairPageOfEntry } from '../service/repair.js';
 import { publishedSubjectLoader, subjectLoader } from '../service/subjects.js';
 import { DATA, DETAILS, entryId, IDEMPOTENCY, type Refs } from './refs.js';
 
@@ -81,12 +81,22 @@ export function registerListSchema(builder: Builder, refs: Refs) {
       proposedAt: t.field({ type: 'DateTime', description: 'When it was proposed.', resolve: (e) => e.proposedAt }),
       internalNote: t.exposeString('internalNote', { nullable: true, authScopes: DETAILS, description: 'Not public: needs credit:details.read.' }),
       subject: t.field({ type: CreditSubject, description: 'The enterprise or unit listed.', resolve: (e, _a, ctx) => subjectLoader(ctx).load(e.subjectId) }),
-      decisions: t.field({ type: [Decision], description: 'The whole history, oldest first.', resolve: (e, _a, ctx) => decisionsByEntryLoader(ctx).load(e.id) }),
-      repairRequests: t.field({
-        type: [RepairRequest],
-        description: 'Its credit-repair requests (信用修复申请), oldest first; empty when none.',
-        resolve: (e, _a, ctx) => repairsByEntryLoader(ctx).load(e.id),
-      }),
+      decisions: t.connection(
+        {
+          type: Decision,
+          description: 'The whole history, oldest first.',
+          resolve: (e, args, ctx, info) => plannedOr(e, info, () => decisionPagesOfEntry(ctx, args).load(e.id)),
+        },
+        connectionOf(builder, Decision),
+      ),
+      repairRequests: t.connection(
+        {
+          type: RepairRequest,
+          description: 'Its credit-repair requests (信用修复申请) inside your jurisdiction, oldest first; empty when none.',
+          resolve: (e, args, ctx) => repairPageOfEntry(ctx, e.id, args),
+        },
+        connectionOf(builder, RepairRequest),
+      ),
     }),
   });
 

@@ -1,6 +1,6 @@
 import { plannedOr, z, type Builder, requiredText, connectionOf, describedValues as described } from '@safecity/core';
 import { SUBJECT_KINDS, type SubjectKind } from '../rules.js';
-import { entriesBySubjectLoader } from '../service/entries.js';
+import { entryPageOfSubject } from '../service/entries.js';
 import { listSubjects, recordPagesBySubject, registerCreditSubject, subjectByCodeLoader } from '../service/subjects.js';
 import { DATA, IDEMPOTENCY, type Refs } from './refs.js';
 
@@ -36,7 +36,14 @@ export function registerSubjectSchema(builder: Builder, refs: Refs) {
         },
         connectionOf(builder, CreditRecord),
       ),
-      listEntries: t.field({ type: [CreditListEntry], description: 'Every entry ever proposed, newest start first.', resolve: (s, _a, ctx) => entriesBySubjectLoader(ctx).load(s.id) }),
+      listEntries: t.connection(
+        {
+          type: CreditListEntry,
+          description: 'Every entry ever proposed inside your jurisdiction, newest start first.',
+          resolve: (s, args, ctx) => entryPageOfSubject(ctx, s.id, args),
+        },
+        connectionOf(builder, CreditListEntry),
+      ),
     }),
   });
 

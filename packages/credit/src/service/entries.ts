@@ -1,8 +1,24 @@
 import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { anyOf, groupBy, indexBy, inScope, loader, notFound, runMutation, scopedRead, type ConnectionArgs, type ScopedReadOptions, type Ctx, type Db, type TxCtx, isUuid } from '@safecity/core';
+import {
+  anyOf,
+  indexBy,
+  inScope,
+  loader,
+  notFound,
+  relationPage,
+  runMutation,
+  scopedRead,
+  type ConnectionArgs,
+  type Page,
+  type ScopedReadOptions,
+  type Ctx,
+  type Db,
+  type TxCtx,
+  isUuid,
+} from '@safecity/core';
 import { CreditErrors } from '../errors.js';
-import { entryReads } from '../reads.js';
+import { entryReads, subjectEntries } from '../reads.js';
 import { entryStatus, isSelfDecision, type EntryStatus, type ListType, type Proposal, type ReasonCategory } from '../rules.js';
 import { creditListDecisions, creditListEntries, type DecisionRow, type EntryRow, type SubjectRow } from '../tables.js';
 import { getSubjectByCode, today } from './subjects.js';
@@ -71,28 +87,25 @@ export function entryLoader(ctx: Ctx, asOf = today(ctx)) {
   });
 }
 
-export function entriesBySubjectLoader(ctx: Ctx, asOf = today(ctx)) {
-  return loader<string, EntryView[]>(ctx, `credit.entriesBySubject:${asOf}`, async (ids) => {
-    const rows = await selectEntries(ctx.db, asOf)
-      .where(anyOf(creditListEntries.subjectId, [...ids]))
-      .orderBy(sql`${creditListEntries.startDate} desc`, creditListEntries.id);
-    return groupBy(
-      ids,
-      rows.map((r) => toView(r, asOf)),
-      (r) => r.subjectId,
-    );
-  });
+/**
+ * A page of the entries of each subject, newest start first, inside the caller's jurisdiction:
+ * one statement for the pages of every subject asked for, one for the entries' decisions on `asOf`.
+ */
+export async function entryPageOfSubject(ctx: Ctx, subjectId: string, args: ConnectionArgs, asOf = today(ctx)): Promise<Page<EntryView>> {
+  const page = await relationPage<EntryRow>(ctx, 'credit.entriesBySubject', subjectEntries, args, 'listEntries').load(subjectId);
+  const views = await entryLoader(ctx, asOf).loadMany(page.edges.map((e) => e.node.id));
+  // Every entry of the page is in scope and exists (just read): a failed load is an error to raise.
+  return { ...page, edges: page.edges.map((e, i) => ({ cursor: e.cursor, node: unwrap(views[i]) })) };
 }
 
-export function decisionsByEntryLoader(ctx: Ctx) {
-  return loader<string, DecisionRow[]>(ctx, 'credit.decisionsByEntry', async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(creditListDecisions)
-      .where(anyOf(creditListDecisions.entryId, [...ids]))
-      .orderBy(creditListDecisions.decidedAt, creditListDecisions.id);
-    return groupBy(ids, rows, (r) => r.entryId);
-  });
+function unwrap<T>(v: T | Error | undefined): T {
+  if (v instanceof Error || v === undefined) throw v ?? new Error('entry missing');
+  return v;
+}
+
+/** A page of the decisions on each entry, oldest first; a decision is in scope when its entry is. */
+export function decisionPagesOfEntry(ctx: Ctx, args: ConnectionArgs) {
+  return relationPage<DecisionRow>(ctx, 'credit.decisionsByEntry', entryReads.relations!.decisions!, args, 'decisions');
 }
 
 export interface EntryFilter {

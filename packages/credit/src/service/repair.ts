@@ -1,26 +1,37 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { anyOf, groupBy, inScope, loader, notFound, runMutation, type Ctx, isUuid } from '@safecity/core';
+import { anyOf, indexBy, inScope, loader, notFound, relationPage, runMutation, scopedRead, type ConnectionArgs, type Ctx, type Page, isUuid } from '@safecity/core';
+import { entryReads, entryRepairs } from '../reads.js';
 import { CreditErrors } from '../errors.js';
 import { isSelfDecision, repairRefusal, type ListType, type ReasonCategory, type RepairCondition } from '../rules.js';
-import { creditListDecisions, creditRepairRequests, type DecisionRow, type RepairRow } from '../tables.js';
+import { creditListDecisions, creditListEntries, creditRepairRequests, type DecisionRow, type RepairRow } from '../tables.js';
 import { lockEntry, statusFromDecisions } from './entries.js';
 import { today } from './subjects.js';
 
 export type RepairView = RepairRow & { decision: DecisionRow | null };
 
-export function repairsByEntryLoader(ctx: Ctx) {
-  return loader<string, RepairView[]>(ctx, 'credit.repairsByEntry', async (ids) => {
-    const rows = await ctx.db
-      .select({ request: creditRepairRequests, decision: creditListDecisions })
-      .from(creditRepairRequests)
-      .leftJoin(creditListDecisions, eq(creditListDecisions.repairRequestId, creditRepairRequests.id))
-      .where(anyOf(creditRepairRequests.entryId, [...ids]))
-      .orderBy(creditRepairRequests.requestedAt, creditRepairRequests.id);
-    return groupBy(
-      ids,
-      rows.map((r) => ({ ...r.request, decision: r.decision })),
-      (r) => r.entryId,
-    );
+/** A page of the repair requests of each entry, oldest first, inside the caller's jurisdiction, each with its decision. */
+export async function repairPageOfEntry(ctx: Ctx, entryId: string, args: ConnectionArgs): Promise<Page<RepairView>> {
+  const page = await relationPage<RepairRow>(ctx, 'credit.repairsByEntry', entryRepairs, args, 'repairRequests').load(entryId);
+  const decisions = await decisionOfRepairLoader(ctx).loadMany(page.edges.map((e) => e.node.id));
+  return {
+    ...page,
+    edges: page.edges.map((e, i) => {
+      const decision = decisions[i];
+      if (decision instanceof Error) throw decision;
+      return { cursor: e.cursor, node: { ...e.node, decision: decision ?? null } };
+    }),
+  };
+}
+
+/** The decision on each repair request (at most one: a unique index), in scope through its entry. */
+function decisionOfRepairLoader(ctx: Ctx) {
+  return loader<string, DecisionRow | null>(ctx, 'credit.decisionOfRepair', async (ids) => {
+    const rows = await scopedRead(ctx, entryReads, {
+      where: [anyOf(creditListDecisions.repairRequestId, [...ids])],
+      from: async (where) =>
+        (await ctx.db.select({ d: creditListDecisions }).from(creditListDecisions).innerJoin(creditListEntries, eq(creditListEntries.id, creditListDecisions.entryId)).where(where)).map((r) => r.d),
+    });
+    return indexBy(ids, rows, (r) => r.repairRequestId!);
   });
 }
 

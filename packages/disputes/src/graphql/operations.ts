@@ -6,6 +6,7 @@ import { disputeRates } from '../service/rates.js';
 import { listScreeningRounds, recordScreeningRound } from '../service/screening.js';
 import { decideVetoProposal, listVetoProposals, proposeVeto } from '../service/vetoes.js';
 import type { DisputesTypes } from './types.js';
+import { MAX_PARTIES } from '../rules/vocabulary.js';
 
 const IDEMPOTENCY = 'Optional key of your choosing: a retry with the same key and input returns the first result instead of writing twice.';
 const VERSION = 'The version you read; when given and no longer current the write is refused with CORE_VERSION_CONFLICT. Omit to skip the check.';
@@ -177,7 +178,12 @@ export function registerOperations(builder: Builder, T: DisputesTypes) {
         massIncidentRisk: t.arg.boolean({ required: true, description: 'Could it become a mass incident (群体性事件)? If so every level has at most 3 days.' }),
         unit: t.arg({ type: UnitInput, description: 'The unit involved, if any.' }),
         registeredOn: t.arg({ type: 'Date', description: 'The day it was registered (default today; not in the future).' }),
-        parties: t.arg({ type: [PartyInput], required: true, validate: z.array(z.any()).max(50), description: 'The parties (当事人), 1 to 50, each a Person on the register or a named party.' }),
+        parties: t.arg({
+          type: [PartyInput],
+          required: true,
+          validate: z.array(z.any()).max(MAX_PARTIES),
+          description: `The parties (当事人), 1 to ${MAX_PARTIES}, each a Person on the register or a named party.`,
+        }),
         idempotencyKey: t.arg({ type: 'IdempotencyKey', description: IDEMPOTENCY }),
       },
       resolve: (_r, { idempotencyKey, screeningRoundId, parties, ...input }, ctx) =>

@@ -1,8 +1,8 @@
-import { describedValues, maskPhone, type Builder, type Ctx, encodeGlobalId } from '@safecity/core';
+import { connectionOf, describedValues, maskPhone, plannedOr, type Builder, type Ctx, encodeGlobalId } from '@safecity/core';
 import { HANDLING_LEVELS } from '../rules/levels.js';
-import { DISPUTE_KINDS, DISPUTE_SOURCES, DISPUTE_STATUSES, MEDIATION_KINDS, ORGANISATION_KINDS, PARTY_ROLES, RISK_LEVELS, STEP_KINDS } from '../rules/vocabulary.js';
+import { DISPUTE_KINDS, DISPUTE_SOURCES, DISPUTE_STATUSES, MAX_PARTIES, MEDIATION_KINDS, ORGANISATION_KINDS, PARTY_ROLES, RISK_LEVELS, STEP_KINDS } from '../rules/vocabulary.js';
 import type { Rate } from '../rules/rates.js';
-import { disputeLoader, organisationLoader, partiesLoader, proposalLoader, roundLoader, stepsLoader } from '../service/common.js';
+import { disputeLoader, organisationLoader, partiesLoader, proposalLoader, roundLoader, stepPages } from '../service/common.js';
 import type { JurisdictionDisputeRates } from '../service/rates.js';
 import { roundFindingsLoader } from '../service/screening.js';
 import type { DisputeRow, OrganisationRow, PartyRow, ProposalRow, RoundRow, StepRow } from '../tables.js';
@@ -185,8 +185,19 @@ export function registerTypes(builder: Builder) {
       followUpDueOn: t.field({ type: 'Date', nullable: true, description: 'The next follow-up visit (跟踪回访) after an agreement; null once it holds.', resolve: (d) => d.followUpDueOn }),
       version: t.exposeInt('version', { description: 'Goes up by one with every change; pass it back as `version` to a write to refuse it if someone changed the dispute meanwhile.' }),
       createdBy: t.exposeString('createdBy', { description: 'The user id of whoever registered it.' }),
-      parties: t.field({ type: [Party], description: 'The parties (当事人), in the order registered.', resolve: (d, _a, ctx) => partiesLoader(ctx).load(d.id) }),
-      steps: t.field({ type: [Step], description: 'The handling history, in recording order.', resolve: (d, _a, ctx) => stepsLoader(ctx).load(d.id) }),
+      parties: t.field({
+        type: [Party],
+        description: `The parties (当事人), in the order registered: a list, not a page, as a dispute is registered with at most ${MAX_PARTIES} and none are added later.`,
+        resolve: (d, _a, ctx) => partiesLoader(ctx).load(d.id),
+      }),
+      steps: t.connection(
+        {
+          type: Step,
+          description: 'The handling history inside your jurisdiction, in recording order.',
+          resolve: (d, args, ctx, info) => plannedOr(d, info, () => stepPages(ctx, args).load(d.id)),
+        },
+        connectionOf(builder, Step),
+      ),
     }),
   });
 

@@ -37,6 +37,9 @@ export const MEDIATION_KINDS = {
 } as const;
 export type MediationKind = keyof typeof MEDIATION_KINDS;
 
+/** A dispute is registered with 1 to this many parties; none are added later, so its list of parties stays this short. */
+export const MAX_PARTIES = 50;
+
 export const PARTY_ROLES = { applicant: '申请人', respondent: '被申请人', third_party: '第三人' } as const;
 export type PartyRole = keyof typeof PARTY_ROLES;
 

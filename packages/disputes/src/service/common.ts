@@ -1,10 +1,10 @@
-import { and, eq } from 'drizzle-orm';
-import { anyOf, groupBy, indexBy, inScope, loader, notFound, scopedRead, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
-import { disputeReads, partyReads, proposalReads, roundReads, stepReads } from '../reads.js';
+import { and, eq, lte } from 'drizzle-orm';
+import { anyOf, groupBy, indexBy, inScope, loader, notFound, relationPage, scopedRead, type ConnectionArgs, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
+import { disputeReads, partyReads, proposalReads, roundReads } from '../reads.js';
+import { MAX_PARTIES } from '../rules/vocabulary.js';
 import {
   disputeParties,
   disputes,
-  disputeSteps,
   mediationOrganisations,
   screeningRounds,
   vetoProposals,
@@ -73,16 +73,18 @@ export function proposalLoader(ctx: Ctx) {
 
 export function partiesLoader(ctx: Ctx) {
   return loader<string, PartyRow[]>(ctx, 'disputes.parties', async (ids) => {
-    const rows = await scopedRead(ctx, partyReads, { where: [anyOf(disputeParties.disputeId, uuids(ids))], orderBy: [disputeParties.disputeId, disputeParties.seq] });
+    // Registration numbers the parties 1..n with n at most MAX_PARTIES: the bound holds per dispute in one statement.
+    const rows = await scopedRead(ctx, partyReads, {
+      where: [anyOf(disputeParties.disputeId, uuids(ids)), lte(disputeParties.seq, MAX_PARTIES)],
+      orderBy: [disputeParties.disputeId, disputeParties.seq],
+    });
     return groupBy(ids, rows, (r) => r.disputeId);
   });
 }
 
-export function stepsLoader(ctx: Ctx) {
-  return loader<string, StepRow[]>(ctx, 'disputes.steps', async (ids) => {
-    const rows = await scopedRead(ctx, stepReads, { where: [anyOf(disputeSteps.disputeId, uuids(ids))], orderBy: [disputeSteps.disputeId, disputeSteps.seq] });
-    return groupBy(ids, rows, (r) => r.disputeId);
-  });
+/** A page of the handling steps of each dispute, in recording order, inside the caller's jurisdiction (one statement per page of disputes). */
+export function stepPages(ctx: Ctx, args: ConnectionArgs) {
+  return relationPage<StepRow>(ctx, 'disputes.steps', disputeReads.relations!.steps!, args, 'steps');
 }
 
 /** Locks a dispute in the caller's subtree for a write, or NOT_FOUND. */

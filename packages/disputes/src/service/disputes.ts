@@ -1,5 +1,5 @@
 import { eq, gt, lt, lte, type SQL } from 'drizzle-orm';
-import { anyOf, assertVersion, requireWritableJurisdiction, isInScope, isWithin, runMutation, scopedRead, type ConnectionArgs, type Ctx, type TxCtx, chinaDateOf } from '@safecity/core';
+import { anyOf, assertVersion, CoreErrors, requireWritableJurisdiction, isInScope, isWithin, runMutation, scopedRead, type ConnectionArgs, type Ctx, type TxCtx, chinaDateOf } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { disputeReads } from '../reads.js';
 import { followUpDue, mediationDeadline, nextFollowUpAfterVisit } from '../rules/deadlines.js';
@@ -7,6 +7,7 @@ import { handlingLevelOf, nextLevel, organisationCovers, type HandlingLevel } fr
 import {
   defaultMediationKind,
   isOpen,
+  MAX_PARTIES,
   OPEN_STATUSES,
   type DisputeKind,
   type DisputeSource,
@@ -87,6 +88,8 @@ export async function registerDispute(ctx: Ctx, input: RegisterDisputeInput, ide
     await requireWritableJurisdiction(tx, input.jurisdictionCode);
     if (handlingLevelOf(input.jurisdictionCode) !== 'community') throw DisputesErrors.error('JURISDICTION_LEVEL', undefined, { field: 'jurisdictionCode' });
     if (input.parties.length === 0) throw DisputesErrors.error('PARTY_REQUIRED', undefined, { field: 'parties' });
+    // The schema refuses more too; a caller from the CLI or another module must not get past the bound the reads rely on.
+    if (input.parties.length > MAX_PARTIES) throw CoreErrors.error('INPUT_INVALID', `A dispute has at most ${MAX_PARTIES} parties.`, { field: 'parties' });
     input.parties.forEach((p, i) => {
       if (!!p.personId === !!p.name?.trim()) throw DisputesErrors.error('PARTY_INVALID', undefined, { field: `parties.${i}` });
     });

@@ -1,5 +1,5 @@
 import { scopedEvents, z, type Builder, connectionOf } from '@safecity/core';
-import { responseSeconds, type AlertType, type PointReport, type YearOnYear } from '../rules/index.js';
+import { MAX_JOINT_DUTY_POINTS, responseSeconds, type AlertType, type PointReport, type YearOnYear } from '../rules/index.js';
 import { activationReport, checkInsByActivationLoader, configureJointDuty, getActivation, listActivations, recordCheckIn } from '../service/activation.js';
 import { alertResponseStats, alertYearOnYear, listAlerts, recordAlert } from '../service/alerts.js';
 import { idOf } from '../service/common.js';
@@ -79,7 +79,11 @@ export function registerAlertSchema(builder: Builder, r: Refs) {
       deadline: t.field({ type: 'DateTime', description: 'By when every point must be staffed: activation plus the rule’s deadline minutes (default 10).', resolve: (a) => a.deadline }),
       triggeringAlerts: t.field({ type: [r.Alert], description: 'The day’s qualifying alerts in time order, up to the threshold: they caused the activation.', resolve: (a) => a.triggeringAlertIds }),
       points: t.field({ type: [r.Checkpoint], description: 'The temporary duty points to staff: the rule’s, or else every temporary duty point of the jurisdiction.', resolve: (a) => a.pointIds }),
-      checkIns: t.field({ type: [CheckIn], description: 'Arrivals recorded so far.', resolve: (a, _x, ctx) => checkInsByActivationLoader(ctx).load(a.id) }),
+      checkIns: t.field({
+        type: [CheckIn],
+        description: `Arrivals recorded so far inside your jurisdiction, in arrival order: a list, not a page, as each point is checked into at most once and an activation has at most ${MAX_JOINT_DUTY_POINTS} points.`,
+        resolve: (a, _x, ctx) => checkInsByActivationLoader(ctx).load(a.id),
+      }),
       report: t.field({
         type: [PointReportRef],
         description: 'Each point: on time, late (after the deadline), missing or still pending, as of `asOf` (default now).',

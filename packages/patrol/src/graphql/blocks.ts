@@ -1,7 +1,7 @@
-import { z, type Builder, encodeGlobalId, connectionOf } from '@safecity/core';
+import { plannedOr, z, type Builder, encodeGlobalId, connectionOf } from '@safecity/core';
 import type { PlanSlot } from '../rules/index.js';
-import { blockShiftPlan, createPatrolBlock, listPatrolBlocks, memberAssessment, membersByBlockLoader, recordCommunityFeedback, recordDisciplineRecord } from '../service/blocks.js';
-import { idOf, teamsByBlockLoader } from '../service/common.js';
+import { blockShiftPlan, createPatrolBlock, listPatrolBlocks, memberAssessment, recordCommunityFeedback, recordDisciplineRecord } from '../service/blocks.js';
+import { idOf, memberPagesOfBlock, teamPagesOfBlock } from '../service/common.js';
 import type { Refs } from './refs.js';
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
@@ -55,8 +55,22 @@ export function registerBlockSchema(builder: Builder, r: Refs) {
       }),
       vehicles: t.exposeInt('vehicles', { description: 'Patrol vehicles of the block (0 when none).' }),
       weeklyPatrolHours: t.exposeInt('weeklyPatrolHours', { description: 'Patrol hours available per week, distributed by `shiftPlan`.' }),
-      teams: t.field({ type: [r.PatrolTeam], description: 'Teams that patrol the block, by name.', resolve: (b, _a, ctx) => teamsByBlockLoader(ctx).load(b.id) }),
-      members: t.field({ type: [r.PatrolMember], description: 'Members of the block’s teams, by name.', resolve: (b, _a, ctx) => membersByBlockLoader(ctx).load(b.id) }),
+      teams: t.connection(
+        {
+          type: r.PatrolTeam,
+          description: 'Teams that patrol the block, inside your jurisdiction, by name.',
+          resolve: (b, args, ctx, info) => plannedOr(b, info, () => teamPagesOfBlock(ctx, args).load(b.id)),
+        },
+        connectionOf(builder, r.PatrolTeam),
+      ),
+      members: t.connection(
+        {
+          type: r.PatrolMember,
+          description: 'Members of the block’s teams, inside your jurisdiction, by name.',
+          resolve: (b, args, ctx, info) => plannedOr(b, info, () => memberPagesOfBlock(ctx, args).load(b.id)),
+        },
+        connectionOf(builder, r.PatrolMember),
+      ),
       shiftPlan: t.field({
         type: Plan,
         description: 'The weekly shift plan: the weekly patrol hours spread over the 168 hours of the week in proportion to the block’s incidents of the last `weeks` weeks.',

@@ -1,4 +1,4 @@
-import { connectionOf, z, type Builder } from '@safecity/core';
+import { connectionOf, plannedOr, z, type Builder } from '@safecity/core';
 import type { Gap, RosterEntry, TaskCompliance } from '../rules/index.js';
 import {
   addPatrolMember,
@@ -11,7 +11,7 @@ import {
   shiftCompliance,
   type ShiftComplianceRow,
 } from '../service/checkpoints.js';
-import { idOf, membersByTeamLoader, teamsByCheckpointLoader } from '../service/common.js';
+import { idOf, memberPagesOfTeam, teamPagesOfCheckpoint } from '../service/common.js';
 import { listDutyLogs, recordDutyLog } from '../service/duty.js';
 import type { Refs } from './refs.js';
 
@@ -66,11 +66,14 @@ export function registerCheckpointSchema(builder: Builder, r: Refs) {
       latitude: t.field({ type: 'Latitude', description: 'Latitude in decimal degrees, inside China (refused otherwise).', resolve: (c) => c.latitude }),
       longitude: t.field({ type: 'Longitude', description: 'Longitude in decimal degrees, inside China (refused otherwise).', resolve: (c) => c.longitude }),
       jurisdictionCode: t.field({ type: 'DivisionCode', description: 'The jurisdiction (属地) the checkpoint belongs to.', resolve: (c) => c.jurisdictionCode }),
-      teams: t.field({
-        type: [r.PatrolTeam],
-        description: 'Teams stationed at the checkpoint, in the order they were formed (the roster’s rotation order).',
-        resolve: (c, _a, ctx) => teamsByCheckpointLoader(ctx).load(c.id),
-      }),
+      teams: t.connection(
+        {
+          type: r.PatrolTeam,
+          description: 'Teams stationed at the checkpoint, inside your jurisdiction, in the order they were formed (the roster’s rotation order).',
+          resolve: (c, args, ctx, info) => plannedOr(c, info, () => teamPagesOfCheckpoint(ctx, args).load(c.id)),
+        },
+        connectionOf(builder, r.PatrolTeam),
+      ),
       roster: t.field({
         type: [RosterShift],
         description: 'The three-shift rotation (三班轮转) of the checkpoint’s three teams (generated, not stored); PATROL_ROSTER_TEAMS_INVALID unless it has exactly three teams.',
@@ -111,7 +114,14 @@ export function registerCheckpointSchema(builder: Builder, r: Refs) {
       vehicles: t.exposeInt('vehicles', { description: 'Number of patrol vehicles of the team (0 when none).' }),
       checkpoint: t.field({ type: r.Checkpoint, nullable: true, description: 'The checkpoint the team is stationed at; null when it has none.', resolve: (x) => x.checkpointId }),
       block: t.field({ type: r.PatrolBlock, nullable: true, description: 'The patrol block (区块) the team patrols; null when it has none.', resolve: (x) => x.blockId }),
-      members: t.field({ type: [r.PatrolMember], description: 'Members of the team, by name.', resolve: (x, _a, ctx) => membersByTeamLoader(ctx).load(x.id) }),
+      members: t.connection(
+        {
+          type: r.PatrolMember,
+          description: 'Members of the team, inside your jurisdiction, by name.',
+          resolve: (x, args, ctx, info) => plannedOr(x, info, () => memberPagesOfTeam(ctx, args).load(x.id)),
+        },
+        connectionOf(builder, r.PatrolMember),
+      ),
     }),
   });
 

@@ -2,6 +2,7 @@ import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import {
   requireWritableJurisdiction,
   anyOf,
+  groupBy,
   assertInScope,
   levelOf,
   loader,
@@ -15,7 +16,7 @@ import {
   type TxCtx,
 } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { activationReads } from '../reads.js';
+import { activationReads, checkInReads } from '../reads.js';
 import { checkInReport, MAX_JOINT_DUTY_POINTS, decideActivation, pickRule, type ActivationRule, type AlertType, type PointReport } from '../rules/index.js';
 import { activationRules, activations, alerts, checkIns, checkpoints, type ActivationRow, type AlertRow, type CheckInRow } from '../tables.js';
 import { activationLoader, checkpointLoader } from './common.js';
@@ -154,13 +155,19 @@ export async function recordCheckIn(ctx: Ctx, input: { activationId: string; che
   });
 }
 
+/**
+ * The check-ins of each activation, inside the caller's jurisdiction. A list, not a page: one
+ * check-in per point (a unique index) and at most MAX_JOINT_DUTY_POINTS points per activation, so
+ * the statement is capped at that many per activation asked for.
+ */
 export const checkInsByActivationLoader = (ctx: Ctx) =>
   loader<string, CheckInRow[]>(ctx, 'patrol.checkInsByActivation', async (ids) => {
-    const rows = await ctx.db
-      .select()
-      .from(checkIns)
-      .where(anyOf(checkIns.activationId, [...ids]));
-    return ids.map((id) => rows.filter((r) => r.activationId === id));
+    const rows = await scopedRead(ctx, checkInReads, {
+      where: [anyOf(checkIns.activationId, [...ids])],
+      orderBy: [checkIns.activationId, checkIns.arrivedAt, checkIns.id],
+      limit: ids.length * MAX_JOINT_DUTY_POINTS,
+    });
+    return groupBy(ids, rows, (r) => r.activationId);
   });
 
 /** Each point of the activation: on time, late (after the deadline), missing, or still pending. */

@@ -1,9 +1,9 @@
 import { and, eq, gte, lt, lte } from 'drizzle-orm';
-import { requireWritableJurisdiction, anyOf, isWithin, jurisdictions, loader, requireActor, runMutation, scopedRead, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
+import { requireWritableJurisdiction, anyOf, isWithin, jurisdictions, requireActor, runMutation, scopedRead, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PatrolErrors } from '../errors.js';
-import { alertReads, blockReads, memberReads } from '../reads.js';
+import { alertReads, blockReads } from '../reads.js';
 import { assessMember, daysFrom, shanghaiTime, weeklyShiftPlan, type MemberAssessment, type ShiftPlan } from '../rules/index.js';
-import { alerts, communityFeedback, disciplineRecords, patrolBlocks, patrolMembers, patrolTeams, type BlockRow, type MemberRow } from '../tables.js';
+import { alerts, communityFeedback, disciplineRecords, patrolBlocks, type BlockRow } from '../tables.js';
 import { blockLoader, memberLoader, teamLoader } from './common.js';
 
 export async function createPatrolBlock(
@@ -35,23 +35,6 @@ export async function createPatrolBlock(
 export async function listPatrolBlocks(ctx: Ctx, filter: { jurisdictionCode?: string | null }, args: ConnectionArgs) {
   return scopedRead(ctx, blockReads, { within: filter.jurisdictionCode, page: { args, keys: ['name', 'id'] } });
 }
-
-/** Members of each block's teams, batched over the blocks of a request. */
-export const membersByBlockLoader = (ctx: Ctx) =>
-  loader<string, MemberRow[]>(ctx, 'patrol.membersByBlock', async (ids) => {
-    const rows = await scopedRead(ctx, memberReads, {
-      where: [anyOf(patrolTeams.blockId, [...ids])],
-      orderBy: [patrolMembers.name, patrolMembers.id],
-      from: (where, orderBy) =>
-        ctx.db
-          .select({ member: patrolMembers, blockId: patrolTeams.blockId })
-          .from(patrolMembers)
-          .innerJoin(patrolTeams, eq(patrolTeams.id, patrolMembers.teamId))
-          .where(where)
-          .orderBy(...orderBy),
-    });
-    return ids.map((id) => rows.filter((r) => r.blockId === id).map((r) => r.member));
-  });
 
 /**
  * The weekly plan of a block: its weekly patrol hours spread over the hours of the week in

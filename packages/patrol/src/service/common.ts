@@ -1,9 +1,9 @@
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { anyOf, idOfType, groupBy, indexBy, loader, notFound, scopedRead, type Ctx, type ScopedTable, isUuid } from '@safecity/core';
+import { anyOf, idOfType, groupBy, indexBy, loader, notFound, relationPage, scopedRead, type ConnectionArgs, type Ctx, type ScopedTable, isUuid } from '@safecity/core';
 import { activationReads, alertReads, blockReads, checkpointReads, memberReads, teamReads } from '../reads.js';
 import { PatrolErrors } from '../errors.js';
 import { isInsideChina, isValidCoordinate } from '../rules/index.js';
-import { patrolMembers, patrolTeams, type MemberRow, type TeamRow } from '../tables.js';
+import { patrolTeams, type MemberRow, type TeamRow } from '../tables.js';
 
 /** A Relay global id of the expected type, decoded to the row id. */
 export function idOf(gid: { typename: string; id: string }, typename: string, field: string): string {
@@ -44,14 +44,14 @@ export const teamsByCheckpointLoader = (ctx: Ctx) =>
     return groupBy(ids, rows, (r) => r.checkpointId!);
   });
 
-export const teamsByBlockLoader = (ctx: Ctx) =>
-  loader<string, TeamRow[]>(ctx, 'patrol.teamsByBlock', async (ids) => {
-    const rows = await scopedRead(ctx, teamReads, { where: [anyOf(patrolTeams.blockId, [...ids])], orderBy: [patrolTeams.name, patrolTeams.id] });
-    return groupBy(ids, rows, (r) => r.blockId!);
-  });
+/** A page of the teams of each checkpoint, in the order they were formed (one statement per page of checkpoints). */
+export const teamPagesOfCheckpoint = (ctx: Ctx, args: ConnectionArgs) => relationPage<TeamRow>(ctx, 'patrol.teamsOfCheckpoint', checkpointReads.relations!.teams!, args, 'teams');
 
-export const membersByTeamLoader = (ctx: Ctx) =>
-  loader<string, MemberRow[]>(ctx, 'patrol.membersByTeam', async (ids) => {
-    const rows = await scopedRead(ctx, memberReads, { where: [anyOf(patrolMembers.teamId, [...ids])], orderBy: [patrolMembers.name, patrolMembers.id] });
-    return groupBy(ids, rows, (r) => r.teamId);
-  });
+/** A page of the teams of each block, by name (one statement per page of blocks). */
+export const teamPagesOfBlock = (ctx: Ctx, args: ConnectionArgs) => relationPage<TeamRow>(ctx, 'patrol.teamsOfBlock', blockReads.relations!.teams!, args, 'teams');
+
+/** A page of the members of each team, by name (one statement per page of teams). */
+export const memberPagesOfTeam = (ctx: Ctx, args: ConnectionArgs) => relationPage<MemberRow>(ctx, 'patrol.membersOfTeam', teamReads.relations!.members!, args, 'members');
+
+/** A page of the members of each block's teams, by name (one statement per page of blocks). */
+export const memberPagesOfBlock = (ctx: Ctx, args: ConnectionArgs) => relationPage<MemberRow>(ctx, 'patrol.membersOfBlock', blockReads.relations!.members!, args, 'members');

@@ -1,14 +1,15 @@
 import { plannedOr, z, type Builder, requiredText, connectionOf } from '@safecity/core';
+import { CURRENT_TENANTS_CAP } from '../reads.js';
 import { fiveOnesComplete } from '../rules.js';
-import { currentRegistrationsLoader, lastVisitLoader, personLoader, registrationHistoryPages } from '../service/common.js';
-import { classifyDwelling, dwellingClassHistoryOf, fileDwelling, listDwellings, listOverdueDwellings, recordDwelling, recordFiveOnesCheck } from '../service/dwellings.js';
+import { currentRegistrationsLoader, lastVisitLoader, openRegistrationCountLoader, personLoader, registrationHistoryPages } from '../service/common.js';
+import { classHistoryPages, classifyDwelling, fileDwelling, type ClassChangeRow, listDwellings, listOverdueDwellings, recordDwelling, recordFiveOnesCheck } from '../service/dwellings.js';
 import { daysOverdueField, orNull, read, write, type PopulationTypes } from './refs.js';
 
 /** Rental dwellings (出租屋): classes, filing, five-ones checks. */
 export function registerDwellingSchema(builder: Builder, T: PopulationTypes) {
   const { DwellingClass, FilingStatus, Person, Dwelling, Registration, Revisit } = T;
 
-  const ClassChange = builder.objectRef<Awaited<ReturnType<typeof dwellingClassHistoryOf>>[number]>('DwellingClassChange').implement({
+  const ClassChange = builder.objectRef<ClassChangeRow>('DwellingClassChange').implement({
     description: "One entry of a dwelling's class history (重点户 / 一般户 / 放心户).",
     fields: (t) => ({
       dwellingClass: t.field({ type: DwellingClass, description: 'The class set.', resolve: (r) => r.dwellingClass }),
@@ -43,12 +44,12 @@ export function registerDwellingSchema(builder: Builder, T: PopulationTypes) {
       version: t.exposeInt('version', { description: 'Send it back with a change (optimistic concurrency); grows by one per change.' }),
       currentTenants: t.field({
         type: [Registration],
-        description: 'Open registrations (current tenants), oldest first.',
+        description: `Open registrations (current tenants) inside your jurisdiction, oldest first: a list, not a page, as a dwelling's tenants are far fewer than ${CURRENT_TENANTS_CAP}, the most it answers.`,
         resolve: (d, _a, ctx, info) => plannedOr(d, info, () => currentRegistrationsLoader(ctx).load(d.id)),
       }),
       overCapacity: t.boolean({
         description: 'More current tenants than capacity (registrations above capacity are accepted and flagged).',
-        resolve: async (d, _a, ctx) => (await currentRegistrationsLoader(ctx).load(d.id)).length > d.capacity,
+        resolve: async (d, _a, ctx) => (await openRegistrationCountLoader(ctx).load(d.id)) > d.capacity,
       }),
       registrations: t.connection(
         {
@@ -64,7 +65,14 @@ export function registerDwellingSchema(builder: Builder, T: PopulationTypes) {
         description: 'The latest revisit (回访); null when never visited.',
         resolve: (d, _a, ctx, info) => plannedOr(d, info, () => lastVisitLoader(ctx).load(d.id)),
       }),
-      classHistory: t.field({ type: [ClassChange], description: 'Class changes recorded, with who set each and why.', resolve: (d, _a, ctx) => dwellingClassHistoryOf(ctx, d) }),
+      classHistory: t.connection(
+        {
+          type: ClassChange,
+          description: 'Class changes recorded inside your jurisdiction, oldest first, with who set each and why.',
+          resolve: (d, args, ctx, info) => plannedOr(d, info, () => classHistoryPages(ctx, args).load(d.id)),
+        },
+        connectionOf(builder, ClassChange),
+      ),
     }),
   });
 

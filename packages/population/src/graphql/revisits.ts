@@ -1,13 +1,13 @@
-import { plannedOr, z, type Builder } from '@safecity/core';
+import { connectionOf, plannedOr, z, type Builder } from '@safecity/core';
 import { personLoader, dwellingLoader } from '../service/common.js';
-import { recordRevisit, revisitTenantsOf, sweepOverdueRevisits } from '../service/revisits.js';
+import { recordRevisit, revisitTenantPages, sweepOverdueRevisits, type RevisitTenantRow } from '../service/revisits.js';
 import { manage, orNull, write, type PopulationTypes } from './refs.js';
 
 /** Revisits (回访) of dwellings and their tenants, and the overdue sweep. */
 export function registerRevisitSchema(builder: Builder, T: PopulationTypes) {
   const { Person, Dwelling, Revisit } = T;
 
-  const RevisitTenant = builder.objectRef<{ personId: string; outcome: string }>('RevisitTenant').implement({
+  const RevisitTenant = builder.objectRef<RevisitTenantRow>('RevisitTenant').implement({
     description: 'A tenant as a revisit found them.',
     fields: (t) => ({
       person: t.field({
@@ -34,7 +34,14 @@ export function registerRevisitSchema(builder: Builder, T: PopulationTypes) {
       visitedOn: t.field({ type: 'Date', description: 'The China calendar day of visitedAt.', resolve: (r) => r.visitedOn }),
       matched: t.exposeBoolean('matched', { description: 'The people found match the register (人户一致).' }),
       notes: t.exposeString('notes', { nullable: true, description: 'Free-text notes of the visitor; null when none.' }),
-      tenants: t.field({ type: [RevisitTenant], description: 'The tenants seen or found departed on this visit.', resolve: (r, _a, ctx) => revisitTenantsOf(ctx, r.id) }),
+      tenants: t.connection(
+        {
+          type: RevisitTenant,
+          description: 'The tenants seen or found departed on this visit, inside your jurisdiction, by person.',
+          resolve: (r, args, ctx, info) => plannedOr(r, info, () => revisitTenantPages(ctx, args).load(r.id)),
+        },
+        connectionOf(builder, RevisitTenant),
+      ),
     }),
   });
 

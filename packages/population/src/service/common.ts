@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { anyOf, groupBy, inScope, indexBy, loader, notFound, relationPage, scopedRead, type ConnectionArgs, type Ctx, type ScopedTable, isUuid, chinaDateOf } from '@safecity/core';
+import { anyOf, inScope, indexBy, loader, notFound, relationList, relationPage, scopedRead, type ConnectionArgs, type Ctx, type ScopedTable, isUuid, chinaDateOf } from '@safecity/core';
 import { dwellingReads, personReads, registrationReads, revisitReads } from '../reads.js';
 import { dwellings, persons, residenceRegistrations, revisits, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
 
@@ -34,12 +34,18 @@ export const revisitLoader = (ctx: Ctx) => scopedById(ctx, 'population.revisit',
 
 /** Open registrations per dwelling (its current tenants), oldest first. */
 export function currentRegistrationsLoader(ctx: Ctx) {
-  return loader<string, RegistrationRow[]>(ctx, 'population.currentRegistrations', async (dwellingIds) => {
+  // At most CURRENT_TENANTS_CAP per dwelling, as the planner answers the same field.
+  return relationList<RegistrationRow>(ctx, 'population.currentRegistrations', dwellingReads.relations!.currentTenants!);
+}
+
+/** How many open registrations each dwelling has (the list above is capped; a capacity goes up to 5,000). */
+export function openRegistrationCountLoader(ctx: Ctx) {
+  return loader<string, number>(ctx, 'population.openRegistrationCount', async (dwellingIds) => {
     const rows = await scopedRead(ctx, registrationReads, {
       where: [anyOf(residenceRegistrations.dwellingId, [...dwellingIds]), isNull(residenceRegistrations.endedOn)],
-      orderBy: [residenceRegistrations.registeredOn, residenceRegistrations.id],
+      from: (where) => ctx.db.select({ dwellingId: residenceRegistrations.dwellingId, n: count() }).from(residenceRegistrations).where(where).groupBy(residenceRegistrations.dwellingId),
     });
-    return groupBy(dwellingIds, rows, (r) => r.dwellingId);
+    return indexBy(dwellingIds, rows, (r) => r.dwellingId).map((r) => r?.n ?? 0);
   });
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, exists, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import { dwellingReads } from '../reads.js';
-import { planConnection, assertVersion, requireWritableJurisdiction, requireActor, runMutation, scopedRead, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
+import { planConnection, assertVersion, relationPage, requireWritableJurisdiction, requireActor, runMutation, scopedRead, type ConnectionArgs, type Ctx, addDays } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { daysOverdue, dwellingRevisitDue, type DwellingClass, type FilingStatus, type FiveOnes } from '../rules.js';
 import { dwellingClassHistory, dwellings, fiveOnesChecks, residenceRegistrations, type DwellingRow } from '../tables.js';
@@ -174,6 +174,9 @@ export function listOverdueDwellings(ctx: Ctx, f: { asOf?: string | null; jurisd
   });
 }
 
-export async function dwellingClassHistoryOf(ctx: Ctx, d: DwellingRow) {
-  return ctx.db.select().from(dwellingClassHistory).where(eq(dwellingClassHistory.dwellingId, d.id)).orderBy(dwellingClassHistory.setAt);
+export type ClassChangeRow = typeof dwellingClassHistory.$inferSelect;
+
+/** A page of the class changes of each dwelling, oldest first, inside the caller's jurisdiction (one statement per page of dwellings). */
+export function classHistoryPages(ctx: Ctx, args: ConnectionArgs) {
+  return relationPage<ClassChangeRow>(ctx, 'population.classHistory', dwellingReads.relations!.classHistory!, args, 'classHistory');
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import { assertInScope, inScope, requireActor, runMutation, scopedRead, type Ctx, addDays, chinaDateOf } from '@safecity/core';
+import { assertInScope, inScope, relationPage, requireActor, runMutation, type ConnectionArgs, type Ctx, addDays, chinaDateOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { daysOverdue, dwellingRevisitDue, tenantRevisitDue, type DwellingClass, type TenantTier } from '../rules.js';
 import { dwellings, overdueNotices, persons, residenceRegistrations, revisitTenants, revisits } from '../tables.js';
-import { revisitTenantReads } from '../reads.js';
+import { revisitReads } from '../reads.js';
 import { lockDwelling, today } from './common.js';
 
 export interface RecordRevisitInput {
@@ -82,8 +82,11 @@ export async function recordRevisit(ctx: Ctx, input: RecordRevisitInput, idempot
   });
 }
 
-export async function revisitTenantsOf(ctx: Ctx, revisitId: string) {
-  return scopedRead(ctx, revisitTenantReads, { where: [eq(revisitTenants.revisitId, revisitId)] });
+export type RevisitTenantRow = typeof revisitTenants.$inferSelect;
+
+/** A page of the tenants of each revisit, by person, inside the caller's jurisdiction (one statement per page of revisits). */
+export function revisitTenantPages(ctx: Ctx, args: ConnectionArgs) {
+  return relationPage<RevisitTenantRow>(ctx, 'population.revisitTenants', revisitReads.relations!.tenants!, args, 'tenants');
 }
 
 /**
