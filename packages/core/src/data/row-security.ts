@@ -4,7 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import { Kind, type DefinitionNode, type OperationDefinitionNode } from 'graphql';
 import type { Ctx } from '../context.js';
 import { openScopedSession, statementCounter, type Db } from '../db.js';
-import { isDivisionCode, scopePrefix } from '../jurisdiction.js';
+import { isDivisionCode, subtreeRange } from '../jurisdiction.js';
 import type { ModuleDescriptor } from '../module.js';
 
 /**
@@ -31,14 +31,10 @@ export interface ScopeRange {
   hi: string;
 }
 
-/**
- * The half-open range of codes in the subtree of `code`: from its prefix up to the prefix with
- * its last character incremented ('9' becomes ':', which still sorts after every digit).
- */
+/** The caller's range: the subtree of a division code (`subtreeRange`), refused for anything else. */
 export function scopeRangeOf(code: string): ScopeRange {
   if (!isDivisionCode(code)) throw new Error(`not a division code: ${code}`);
-  const lo = scopePrefix(code);
-  return { lo, hi: lo.slice(0, -1) + String.fromCharCode(lo.charCodeAt(lo.length - 1) + 1) };
+  return subtreeRange(code);
 }
 
 /** A system context (seeds, sweeps, jobs acting for the platform): every code. */
