@@ -98,33 +98,38 @@ describe('deadlines on the official calendar', () => {
     unit = await register('日历医院');
   });
 
-  it('a deadline that crosses into 2027 while 2027 is not loaded is refused with a code, writing nothing', async () => {
-    const card = await ok(CARD, { u: gid('SafeUnit', unit) }, assessor);
-    expect(card.issueYellowCard).toMatchObject({ __typename: 'DomainError', code: 'CORE_CALENDAR_NOT_LOADED', field: 'issuedOn', details: { year: 2027 } });
-    const order = await ok(ORDER, { u: gid('SafeUnit', unit), n: 30 }, assessor);
-    expect(order.issueRectificationOrder).toMatchObject({ code: 'CORE_CALENDAR_NOT_LOADED', field: 'workingDays' });
-    expect(await rows(yellowCards)).toBe(0);
-    expect(await rows(rectificationOrders)).toBe(0);
-    expect(await rows(auditLog, and(eq(auditLog.operation, 'issueYellowCard')))).toBe(0);
-  });
-
   it('a deadline inside the loaded years is computed', async () => {
     const order = await ok(ORDER, { u: gid('SafeUnit', unit), n: 24 }, assessor);
     expect(order.issueRectificationOrder.data.deadline).toBe('2026-12-31');
   });
 
-  it('once the 2027 arrangement is loaded, deadlines skip its New Year holiday', async () => {
-    const load = await ok(
-      `mutation($h: [HolidayBlockInput!]!, $m: [Date!]!) { loadHolidayArrangement(year: 2027, holidays: $h, makeUpWorkdays: $m, noticeRef: "TEST-FIXTURE-2027") { __typename } }`,
-      { h: FICTIONAL_2027.holidays, m: FICTIONAL_2027.makeUpWorkdays },
-      admin,
-    );
-    expect(load.loadHolidayArrangement.__typename).toBe('LoadHolidayArrangementSuccess');
-    // 2026-11-27 + 30 working days: 24 to 2026-12-31, 2027-01-01..03 off, then 01-04..08 and 01-11.
-    const card = await ok(CARD, { u: gid('SafeUnit', unit) }, assessor);
-    expect(card.issueYellowCard.data.rectificationDeadline).toBe('2027-01-11');
-    const order = await ok(ORDER, { u: gid('SafeUnit', unit), n: 25 }, assessor);
-    expect(order.issueRectificationOrder.data.deadline).toBe('2027-01-04');
+  // Loading 2027 is city-wide and cannot be undone: the refusal before it and the deadlines after
+  // it are one test, so that no other test's order decides which of them sees 2027 loaded.
+  it('a deadline that crosses into 2027 is refused with a code while 2027 is not loaded, writing nothing; once loaded, deadlines skip its New Year holiday', async () => {
+    // refused while 2027 is not loaded, writing nothing
+    {
+      const written = () => Promise.all([rows(yellowCards), rows(rectificationOrders), rows(auditLog, and(eq(auditLog.operation, 'issueYellowCard')))]);
+      const before = await written();
+      const card = await ok(CARD, { u: gid('SafeUnit', unit) }, assessor);
+      expect(card.issueYellowCard).toMatchObject({ __typename: 'DomainError', code: 'CORE_CALENDAR_NOT_LOADED', field: 'issuedOn', details: { year: 2027 } });
+      const order = await ok(ORDER, { u: gid('SafeUnit', unit), n: 30 }, assessor);
+      expect(order.issueRectificationOrder).toMatchObject({ code: 'CORE_CALENDAR_NOT_LOADED', field: 'workingDays' });
+      expect(await written()).toEqual(before);
+    }
+    // once loaded, deadlines skip its New Year holiday
+    {
+      const load = await ok(
+        `mutation($h: [HolidayBlockInput!]!, $m: [Date!]!) { loadHolidayArrangement(year: 2027, holidays: $h, makeUpWorkdays: $m, noticeRef: "TEST-FIXTURE-2027") { __typename } }`,
+        { h: FICTIONAL_2027.holidays, m: FICTIONAL_2027.makeUpWorkdays },
+        admin,
+      );
+      expect(load.loadHolidayArrangement.__typename).toBe('LoadHolidayArrangementSuccess');
+      // 2026-11-27 + 30 working days: 24 to 2026-12-31, 2027-01-01..03 off, then 01-04..08 and 01-11.
+      const card = await ok(CARD, { u: gid('SafeUnit', unit) }, assessor);
+      expect(card.issueYellowCard.data.rectificationDeadline).toBe('2027-01-11');
+      const order = await ok(ORDER, { u: gid('SafeUnit', unit), n: 25 }, assessor);
+      expect(order.issueRectificationOrder.data.deadline).toBe('2027-01-04');
+    }
   });
 });
 
@@ -175,7 +180,17 @@ describe('retroactive veto rule sets: flag, reason, second officer', () => {
     {
       const r = await ok(DECIDE, { id: v2, approve: true, reason: '经集体研究同意' }, admin2);
       const d = r.decideVetoRuleSet.data;
-      expect(d).toMatchObject({ version: 2, status: 'in_force', decision: { action: 'approve', decidedBy: 'city-admin-2', affectedAssessments: 3 } });
+      expect(d).toMatchObject({ version: 2, status: 'in_force', decision: { action: 'approve', decidedBy: 'city-admin-2' } });
+      // The set now governs this test's three assessments, and those of 2025 other tests decided
+      // when they ran first.
+      expect(d.decision.affectedAssessments).toBe(d.retroactiveEffects.length);
+      const ours = new Set(Object.values(u));
+      expect(
+        d.retroactiveEffects
+          .filter((e: any) => ours.has(e.unitId))
+          .map((e: any) => e.assessmentId)
+          .sort(),
+      ).toEqual([a.vetoed, a.clean, a.twin].map((x) => raw(x.id)).sort());
       const byAssessment = Object.fromEntries(d.retroactiveEffects.map((e: any) => [e.assessmentId, e]));
       expect(byAssessment[raw(a.vetoed.id)]).toMatchObject({ decidedUnderVersion: 1, decidedPassed: false, wouldPass: true, wouldVeto: false, differs: true });
       expect(byAssessment[raw(a.twin.id)]).toMatchObject({ differs: true });

@@ -145,6 +145,16 @@ describe('checkpoints, rosters and duty logs', () => {
   });
 
   it('batches nested fields: one statement per nesting level', async () => {
+    // Duty logs of its own, on days no other test logs: by a member of each team, so that the
+    // duty logs' teams are every team of the checkpoint (the members' teams then come with them).
+    const c = members[1][2];
+    for (const [m, day] of [
+      [members[0][2], '2024-09-01'],
+      [c, '2024-09-01'],
+      [c, '2024-09-02'],
+      [members[2][2], '2024-09-02'],
+    ])
+      expect((await log(m, 'standby', `${day}T14:00:00`, `${day}T16:00:00`)).error).toBeNull();
     const r = await s.gql(
       `{ checkpoints(first: 10) { edges { node { name teams { edges { node { name members { edges { node { name } } } } } } } } }
          dutyLogs(first: 50) { edges { node { task member { name } checkpoint { name } team { name } } } } }`,
@@ -157,7 +167,11 @@ describe('checkpoints, rosters and duty logs', () => {
     // checkpoints, team pages, member pages | duty logs, members, checkpoints, teams; no N+1 (a member's
     // team under the nested pages would pass the depth limit: each page is two levels, edges and node)
     expect(r.extensions?.sqlStatements).toBe(7);
-    const filtered = await s.gql(`query($m: ID!) { dutyLogs(filter: { memberId: $m, task: standby }) { edges { node { task } } } }`, { m: members[1][2] }, { token: officer });
+    const filtered = await s.gql(
+      `query($m: ID!, $from: DateTime!, $to: DateTime!) { dutyLogs(filter: { memberId: $m, task: standby, from: $from, to: $to }) { edges { node { task } } } }`,
+      { m: c, from: sh('2024-09-01T00:00:00'), to: sh('2024-09-03T00:00:00') },
+      { token: officer },
+    );
     expect(filtered.data.dutyLogs.edges.map((e: any) => e.node.task)).toEqual(['standby', 'standby']);
   });
 });

@@ -9,7 +9,6 @@ import { count, DEREGISTER, failed, ok, RECORD_DWELLING, RECORD_PERSON, REGISTER
 const A = '620102001001'; // 畅家巷社区
 const B = '620102001002'; // 张家园社区
 const GRID_A = '620102001001001';
-const GRID_OVERDUE = '620102001002001';
 const GRID_PAGE = '620102001002003';
 
 let s: TestServer;
@@ -201,23 +200,31 @@ describe('jurisdiction isolation', () => {
 });
 
 describe('revisits and overdue lists', () => {
+  // Each test starts from its own subjects, alone in a grid of their own: the overdue lists are
+  // read per grid, and the visits, tiers and classes the tests set would otherwise move the
+  // dates another test reads.
+  const GRIDS = ['620102001003', '620102001004', '620102001005'].flatMap((c) => [1, 2, 3].map((g) => `${c}00${g}`));
+  let grid: string, tok: string;
   let key: any, general: any, trusted: any, tenant: any;
   const overdue = (asOf: string) =>
     s.gql(
       `query($asOf: Date!, $j: DivisionCode!) {
         d: overdueDwellings(first: 20, asOf: $asOf, jurisdictionCode: $j) { edges { node { id daysOverdue(asOf: $asOf) } } }
         t: overdueTenants(first: 20, asOf: $asOf, jurisdictionCode: $j) { edges { node { id daysOverdue(asOf: $asOf) } } } }`,
-      { asOf, j: GRID_OVERDUE },
+      { asOf, j: grid },
       { token: district },
     );
   const ids = (r: any, k: 'd' | 't') => r.data[k].edges.map((e: any) => [e.node.id, e.node.daysOverdue]);
+  /** The tenant and the key dwelling seen on 2025-01-20. */
+  const visitOnJan20 = () => s.gql(REVISIT, { d: key.id, at: '2025-01-20T02:00:00Z', matched: true }, { token: tok });
 
-  beforeAll(async () => {
-    const tok = await s.token('grid_worker', B);
-    key = ok(await dwelling(tok, { j: GRID_OVERDUE, cls: 'key', listedOn: '2025-01-01' }));
-    general = ok(await dwelling(tok, { j: GRID_OVERDUE, cls: 'general', listedOn: '2024-11-30' }));
-    trusted = ok(await dwelling(tok, { j: GRID_OVERDUE, cls: 'trusted', listedOn: '2024-08-31' }));
-    tenant = ok(await person(tok, { j: GRID_OVERDUE, tier: 'key' }));
+  beforeEach(async () => {
+    grid = GRIDS.shift() as string;
+    tok = await s.token('grid_worker', grid.slice(0, 12));
+    key = ok(await dwelling(tok, { j: grid, cls: 'key', listedOn: '2025-01-01' }));
+    general = ok(await dwelling(tok, { j: grid, cls: 'general', listedOn: '2024-11-30' }));
+    trusted = ok(await dwelling(tok, { j: grid, cls: 'trusted', listedOn: '2024-08-31' }));
+    tenant = ok(await person(tok, { j: grid, tier: 'key' }));
     ok(await s.gql(REGISTER, { p: tenant.id, d: key.id, on: '2025-01-01' }, { token: tok }));
   });
 
@@ -238,8 +245,7 @@ describe('revisits and overdue lists', () => {
   });
 
   it('restarts the clocks of the dwelling and the tenants seen on a visit', async () => {
-    const tok = await s.token('grid_worker', B);
-    const v = ok(await s.gql(REVISIT, { d: key.id, at: '2025-01-20T02:00:00Z', matched: true }, { token: tok }));
+    const v = ok(await visitOnJan20());
     expect(v).toMatchObject({ visitedOn: '2025-01-20', matched: true, tenants: { edges: [{ node: { outcome: 'seen', person: { id: tenant.id } } }] } });
     expect(ids(await overdue('2025-02-04'), 'd')).toEqual([]);
     expect(ids(await overdue('2025-02-04'), 't')).toEqual([]);
@@ -250,7 +256,7 @@ describe('revisits and overdue lists', () => {
   });
 
   it('sets a tenant tier with history; the due date follows the tier; details are corrected by version', async () => {
-    const tok = await s.token('grid_worker', B);
+    ok(await visitOnJan20());
     const SET = `mutation($id: ID!, $v: Int!) { r: setTenantTier(personId: $id, tier: stable, reason: "稳定就业", version: $v) {
       __typename ... on SetTenantTierSuccess { data { tier revisitDueOn version tierHistory { edges { node { tier reason } } } } } ... on DomainError { code } } }`;
     const r = ok(await s.gql(SET, { id: tenant.id, v: tenant.version }, { token: tok }));
@@ -264,18 +270,17 @@ describe('revisits and overdue lists', () => {
     expect(failed(await s.gql(CORRECT, { id: tenant.id, v: 1 }, { token: tok })).code).toBe('CORE_VERSION_CONFLICT');
     // Phones are masked by default (issue #11); the full number is an audited reveal (api/tests/security.test.ts).
     expect(ok(await s.gql(CORRECT, { id: tenant.id, v: 2 }, { token: tok }))).toEqual({ phone: '139****5678', version: 3 });
-    const q = await s.gql(`query($d: Date!) { persons(first: 5, filter: { overdueOn: $d, jurisdictionCode: "${GRID_OVERDUE}" }) { edges { node { id } } } }`, { d: '2025-07-21' }, { token: tok });
+    const q = await s.gql(`query($d: Date!) { persons(first: 5, filter: { overdueOn: $d, jurisdictionCode: "${grid}" }) { edges { node { id } } } }`, { d: '2025-07-21' }, { token: tok });
     expect(q.data.persons.edges.map((e: any) => e.node.id)).toEqual([tenant.id]);
   });
 
   it('refuses a visit in the future', async () => {
-    const tok = await s.token('grid_worker', B);
     const at = new Date(Date.now() + 3_600_000).toISOString();
     expect(failed(await s.gql(REVISIT, { d: key.id, at, matched: true }, { token: tok })).code).toBe('POPULATION_VISIT_IN_FUTURE');
   });
 
   it('reclassifies with history; the due date follows the class', async () => {
-    const tok = await s.token('grid_worker', B);
+    ok(await visitOnJan20());
     const r = ok(
       await s.gql(
         `mutation($id: ID!, $v: Int!) { r: classifyDwelling(dwellingId: $id, dwellingClass: trusted, reason: "连续两年无问题", version: $v) {

@@ -17,14 +17,16 @@ const CJX = '620102001001'; // 畅家巷社区
 const CJX_GRID = '620102001001001';
 const XXY = '620103001001'; // 下西园社区
 const XXY_GRID = '620103001001001';
-const ADDRESS_FROM = '甘肃省兰州市城关区庆阳路88号2单元301室';
 const ADDRESS_TO = '甘肃省兰州市七里河区西津西路16号3单元502室';
 
 let s: TestServer;
 const tok: Record<string, string> = {};
-const idNumber = residentIdNumber('622901', '1990-04-12', 217);
-// Global ids, as the API hands them out.
-let personId: string, fromDwellingId: string, toDwellingId: string, fromRegistrationId: string;
+// The person who moves and the sending side's records: each describe block starts from a person
+// of its own (`sendingSide` in its beforeAll), so that none depends on whether another block's
+// move ran first. Global ids, as the API hands them out.
+let idNumber: string, fromAddress: string, personId: string, fromDwellingId: string, fromRegistrationId: string;
+// The receiving side's dwelling, shared: no test reads who lives there.
+let toDwellingId: string;
 
 const ARRIVAL = `mutation($n: ResidentIdNumber!, $d: ID!, $on: Date!, $tier: TenantTier, $reason: String) {
   r: registerArrival(idNumber: $n, dwellingId: $d, arrivedOn: $on, tier: $tier, reason: $reason) {
@@ -55,10 +57,21 @@ beforeAll(async () => {
     mint('auditorTo', 'auditor', QILIHE),
     mint('cityAuditor', 'auditor', '620100'),
   ]);
-  // The sending side: person, dwelling, registration, a tier change and a visit, all in 城关区.
+  // The receiving side's dwelling in 七里河区.
+  toDwellingId = ok(await s.gql(RECORD_DWELLING, { address: ADDRESS_TO, j: XXY_GRID, rooms: 3, capacity: 4, listedOn: '2024-10-01' }, { token: tok.gwTo })).id;
+});
+afterAll(() => s?.close());
+
+/**
+ * The sending side, all in 城关区: a person (the `serial`th 马建国), a dwelling at room 30`serial`
+ * of the same building, a registration, a tier change and a visit.
+ */
+async function sendingSide(serial: number) {
+  idNumber = residentIdNumber('622901', '1990-04-12', 216 + serial);
+  fromAddress = `甘肃省兰州市城关区庆阳路88号2单元30${serial}室`;
   const p = ok(await s.gql(RECORD_PERSON, { name: '马建国', idNumber, kind: 'floating', inflowReason: 'work', inflowDate: '2024-11-20', hukou: '622901', j: CJX }, { token: tok.gwFrom }));
   personId = p.id;
-  fromDwellingId = ok(await s.gql(RECORD_DWELLING, { address: ADDRESS_FROM, j: CJX_GRID, rooms: 2, capacity: 3, listedOn: '2024-10-01' }, { token: tok.gwFrom })).id;
+  fromDwellingId = ok(await s.gql(RECORD_DWELLING, { address: fromAddress, j: CJX_GRID, rooms: 2, capacity: 3, listedOn: '2024-10-01' }, { token: tok.gwFrom })).id;
   fromRegistrationId = ok(await s.gql(REGISTER, { p: personId, d: fromDwellingId, on: '2025-01-10' }, { token: tok.gwFrom })).id;
   ok(
     await s.gql(
@@ -74,12 +87,10 @@ beforeAll(async () => {
       { token: tok.gwFrom },
     ),
   );
-  // The receiving side's dwelling in 七里河区.
-  toDwellingId = ok(await s.gql(RECORD_DWELLING, { address: ADDRESS_TO, j: XXY_GRID, rooms: 3, capacity: 4, listedOn: '2024-10-01' }, { token: tok.gwTo })).id;
-});
-afterAll(() => s?.close());
+}
 
 describe('before the move', () => {
+  beforeAll(() => sendingSide(2));
   it('the receiving grid worker cannot see the person, and recordPerson is refused without saying where', async () => {
     const found = await s.gql(PERSON_BY_NUMBER, { n: idNumber }, { token: tok.gwTo });
     expect(found.data.persons.edges).toEqual([]);
@@ -96,6 +107,7 @@ describe('registerArrival refuses bad input and writes nothing', () => {
   const tables = ['persons', 'residence_registrations', 'person_departures', 'person_tier_history', 'audit_log'];
   const snapshot = () => Promise.all(tables.map((t) => count(s, t)));
   const today = chinaDateOf(new Date());
+  beforeAll(() => sendingSide(3));
   it.each([
     ['an unknown number', 'POPULATION_PERSON_NOT_ON_REGISTER', 'gwTo', 'input.idNumber', () => ({ n: residentIdNumber('622901', '1991-01-01', 11), d: toDwellingId, on: '2025-06-01' })],
     ['a date in the future', 'POPULATION_REGISTRATION_DATE_IN_FUTURE', 'gwTo', 'input.arrivedOn', () => ({ n: idNumber, d: toDwellingId, on: addDays(today, 3) })],
@@ -123,6 +135,7 @@ describe('the move from 城关区 to 七里河区', () => {
   let arrival: any;
 
   beforeAll(async () => {
+    await sendingSide(1);
     const q = `subscription { populationEvents(names: [personMovedAway, personArrived]) { name jurisdictionCode personId registrationId toDistrictCode date } }`;
     events = { from: await s.subscribe(q, {}, tok.gwFrom), to: await s.subscribe(q, {}, tok.gwTo) };
     arrival = ok(await s.gql(ARRIVAL, { n: idNumber, d: toDwellingId, on: '2025-06-01', reason: '新租住' }, { token: tok.gwTo }));
@@ -168,7 +181,7 @@ describe('the move from 城关区 to 七里河区', () => {
         movedOn: '2025-06-01',
         toDistrictCode: QILIHE,
         toDistrictName: '七里河区',
-        registration: { id: fromRegistrationId, endKind: 'moved_out', endedOn: '2025-06-01', person: null, dwelling: { address: ADDRESS_FROM } },
+        registration: { id: fromRegistrationId, endKind: 'moved_out', endedOn: '2025-06-01', person: null, dwelling: { address: fromAddress } },
       });
       // Their own tier history stays readable to them; the receiving side's entry does not show.
       expect(nodesOf(dep.tierHistory).map((t: any) => t.reason)).toEqual(['initial', '夜间频繁出入，列为重点']);
@@ -191,7 +204,11 @@ describe('the move from 城关区 to 七里河区', () => {
   });
 
   it('audits each side under its own jurisdiction, with the receiving officer as actor, and shows each side only its own entries', async () => {
-    const entries = async (who: string) => (await s.gql(AUDIT, {}, { token: tok[who] })).data.auditLog.edges.map((e: any) => e.node);
+    // This move's entries: other blocks register arrivals of their own (under the same actor).
+    // (A departure's id is its database id, not a global id.)
+    const departure = (await s.gql(DEPARTURES, { n: idNumber }, { token: tok.officerFrom })).data.personDepartures.edges[0].node.id;
+    const ours = new Set([raw('Person', personId), raw('ResidenceRegistration', fromRegistrationId), raw('ResidenceRegistration', arrival.id), departure]);
+    const entries = async (who: string) => (await s.gql(AUDIT, {}, { token: tok[who] })).data.auditLog.edges.map((e: any) => e.node).filter((e: any) => ours.has(e.entityId));
     const from = await entries('auditorFrom');
     const to = await entries('auditorTo');
     const all = await entries('cityAuditor');
@@ -259,11 +276,17 @@ describe('the move from 城关区 to 七里河区', () => {
 });
 
 describe('after the move', () => {
+  // Moved in May: the rates test counts the departures of June (the block above).
+  beforeAll(async () => {
+    await sendingSide(4);
+    ok(await s.gql(ARRIVAL, { n: idNumber, d: toDwellingId, on: '2025-05-20' }, { token: tok.gwTo }));
+  });
+
   it('a CSV import on the side left neither moves the person back silently nor says where they are registered', async () => {
     const csv = (address: string) => `name,idNumber,kind,hukouPlace,dwellingAddress,registeredOn,inflowReason,inflowDate\n马建国,${idNumber},floating,622901,${address},2025-07-01,work,2024-11-20\n`;
     const r = await s.gql(
       `mutation($csv: String!) { importRegistrations(csv: $csv) { __typename ... on ImportRegistrationsSuccess { data { imported errors { row column code message } } } } }`,
-      { csv: csv(ADDRESS_FROM) },
+      { csv: csv(fromAddress) },
       { token: tok.gwFrom },
     );
     const result = r.data.importRegistrations.data;
@@ -281,6 +304,8 @@ describe('after the move', () => {
       return { n: r.data.personDepartures.edges.length, statements: r.extensions?.sqlStatements };
     };
     const one = await statements({ n: idNumber });
+    // Departures of the other blocks may be on the page too.
+    const before = await statements({});
     for (let i = 0; i < 3; i++) {
       const n = residentIdNumber('620421', `1985-0${i + 1}-15`, 31 + i);
       const p = ok(
@@ -291,7 +316,7 @@ describe('after the move', () => {
     }
     const many = await statements({});
     expect(one.n).toBe(1);
-    expect(many.n).toBe(4);
+    expect(many.n).toBe(before.n + 3);
     expect(one.statements).toBeGreaterThan(0);
     expect(many.statements).toBe(one.statements);
   });
@@ -299,6 +324,7 @@ describe('after the move', () => {
 
 describe('concurrent writes on both sides', () => {
   it('an arrival racing a change of residence on the sending side ends with one open registration and no unexpected error', async () => {
+    await sendingSide(5);
     const otherFrom = ok(await s.gql(RECORD_DWELLING, { address: '甘肃省兰州市城关区张掖路5号1单元101室', j: CJX_GRID, rooms: 2, capacity: 9, listedOn: '2024-10-01' }, { token: tok.gwFrom })).id;
     const CHANGE = `mutation($id: ID!, $to: ID!) { r: changeResidence(registrationId: $id, toDwellingId: $to, changedOn: "2025-09-01", reason: "换房") { ${RESULT('ChangeResidenceSuccess', 'id')} } }`;
     for (let i = 0; i < 4; i++) {

@@ -1,12 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { isValidResidentId, type Ctx, addDays, chinaDateOf } from '@safecity/core';
+import { type Ctx, addDays, chinaDateOf } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { populationModule } from '@safecity/population';
-import { decryptResidentId } from '../src/identity.js';
 import { residentIdNumber } from '../src/seed.js';
 import { importRegistrationsCsv } from '../src/service/csv.js';
 import { fileDwelling, recordDwelling, recordFiveOnesCheck } from '../src/service/dwellings.js';
@@ -29,6 +28,7 @@ const id = (area = '510104') => residentIdNumber(area, addDays('1975-01-01', n++
 beforeAll(async () => {
   s = await startTestServer({ modules: [populationModule] });
   admin = await s.ctxAs('city_admin');
+  await quarterFixture();
 });
 afterAll(() => s?.close());
 
@@ -39,38 +39,43 @@ const dwelling = (j: string, address: string, extra: Partial<Parameters<typeof r
   recordDwelling(admin, { address, jurisdictionCode: j, rooms: 3, capacity: 6, listedOn: '2024-12-01', ...extra });
 const visit = (d: string, at: string, matched: boolean, departed?: string[]) => recordRevisit(admin, { dwellingId: d, visitedAt: new Date(at), matched, departed });
 
-describe('rates', () => {
-  beforeAll(async () => {
-    // Community A: filing 1/3, registration 2/3, consistency 1/2, deregistration 1/2.
-    const dA1 = await dwelling(GA, '城关区庆阳路1号', { filingNumber: 'LZ-A1', filedOn: '2025-01-10' });
-    const dA2 = await dwelling(GA, '城关区庆阳路2号');
-    const dA3 = await dwelling(GA, '城关区庆阳路3号');
-    await fileDwelling(admin, { dwellingId: dA3.id, filingNumber: 'LZ-A3', filedOn: '2025-04-10', version: 1 }); // filed after the period
-    await dwelling(GA, '城关区庆阳路4号', { listedOn: '2025-05-01' }); // listed after the period: not counted
-    const [fA1, fA2, fA3, fA4] = [await floating(GA, '甲一'), await floating(GA, '甲二'), await floating(GA, '甲三'), await floating(GA, '甲四')];
-    const local = await recordPerson(admin, { name: '本地', idNumber: id('620102'), kind: 'registered', hukouPlaceCode: '620102', jurisdictionCode: GA });
-    await registerResidence(admin, { personId: fA1.id, dwellingId: dA1.id, registeredOn: '2025-01-05' });
-    await registerResidence(admin, { personId: fA2.id, dwellingId: dA2.id, registeredOn: '2025-01-06' });
-    const r3 = await registerResidence(admin, { personId: fA3.id, dwellingId: dA1.id, registeredOn: '2025-01-07' });
-    await registerResidence(admin, { personId: fA4.id, dwellingId: dA1.id, registeredOn: '2025-04-15' }); // after the period
-    await registerResidence(admin, { personId: local.id, dwellingId: dA2.id, registeredOn: '2025-01-08' }); // not floating
-    await deregisterResidence(admin, { registrationId: r3.id, deregisteredOn: '2025-03-20', reason: '返回原籍' });
-    await visit(dA1.id, '2025-02-01T02:00:00Z', true);
-    await visit(dA2.id, '2025-03-10T02:00:00Z', false, [fA2.id]); // fA2 found gone, not deregistered
-    await visit(dA1.id, '2025-04-02T02:00:00Z', true); // after the period
-    await recordFloatingPopulationEstimate(admin, { jurisdictionCode: A, period: '2025-Q1', estimate: 5 });
-    await recordFloatingPopulationEstimate(admin, { jurisdictionCode: A, period: '2025-Q1', estimate: 3 }); // supersedes 5
-    // Community B: filing 2/2, registration 3/3, consistency 3/3, no departures.
-    const dB1 = await dwelling(GB, '城关区张掖路1号', { filingNumber: 'LZ-B1', filedOn: '2024-12-15' });
-    const dB2 = await dwelling(GB, '城关区张掖路2号', { filingNumber: 'LZ-B2', filedOn: '2025-02-01' });
-    for (const [i, d] of [dB1, dB1, dB2].entries()) {
-      const p = await floating(GB, `乙${i}`);
-      await registerResidence(admin, { personId: p.id, dwellingId: d.id, registeredOn: '2025-02-01' });
-    }
-    for (const d of [dB1, dB2, dB1]) await visit(d.id, '2025-03-01T03:00:00Z', true);
-    await recordFloatingPopulationEstimate(admin, { jurisdictionCode: B, period: '2025-Q1', estimate: 3 });
-  });
+/**
+ * Communities A and B as of 2025-Q1, made once for the whole file: the rates and the overdue sweep
+ * read them, and no test writes anything into them that those read (the five-ones buildings are
+ * listed after the quarter).
+ */
+async function quarterFixture() {
+  // Community A: filing 1/3, registration 2/3, consistency 1/2, deregistration 1/2.
+  const dA1 = await dwelling(GA, '城关区庆阳路1号', { filingNumber: 'LZ-A1', filedOn: '2025-01-10' });
+  const dA2 = await dwelling(GA, '城关区庆阳路2号');
+  const dA3 = await dwelling(GA, '城关区庆阳路3号');
+  await fileDwelling(admin, { dwellingId: dA3.id, filingNumber: 'LZ-A3', filedOn: '2025-04-10', version: 1 }); // filed after the period
+  await dwelling(GA, '城关区庆阳路4号', { listedOn: '2025-05-01' }); // listed after the period: not counted
+  const [fA1, fA2, fA3, fA4] = [await floating(GA, '甲一'), await floating(GA, '甲二'), await floating(GA, '甲三'), await floating(GA, '甲四')];
+  const local = await recordPerson(admin, { name: '本地', idNumber: id('620102'), kind: 'registered', hukouPlaceCode: '620102', jurisdictionCode: GA });
+  await registerResidence(admin, { personId: fA1.id, dwellingId: dA1.id, registeredOn: '2025-01-05' });
+  await registerResidence(admin, { personId: fA2.id, dwellingId: dA2.id, registeredOn: '2025-01-06' });
+  const r3 = await registerResidence(admin, { personId: fA3.id, dwellingId: dA1.id, registeredOn: '2025-01-07' });
+  await registerResidence(admin, { personId: fA4.id, dwellingId: dA1.id, registeredOn: '2025-04-15' }); // after the period
+  await registerResidence(admin, { personId: local.id, dwellingId: dA2.id, registeredOn: '2025-01-08' }); // not floating
+  await deregisterResidence(admin, { registrationId: r3.id, deregisteredOn: '2025-03-20', reason: '返回原籍' });
+  await visit(dA1.id, '2025-02-01T02:00:00Z', true);
+  await visit(dA2.id, '2025-03-10T02:00:00Z', false, [fA2.id]); // fA2 found gone, not deregistered
+  await visit(dA1.id, '2025-04-02T02:00:00Z', true); // after the period
+  await recordFloatingPopulationEstimate(admin, { jurisdictionCode: A, period: '2025-Q1', estimate: 5 });
+  await recordFloatingPopulationEstimate(admin, { jurisdictionCode: A, period: '2025-Q1', estimate: 3 }); // supersedes 5
+  // Community B: filing 2/2, registration 3/3, consistency 3/3, no departures.
+  const dB1 = await dwelling(GB, '城关区张掖路1号', { filingNumber: 'LZ-B1', filedOn: '2024-12-15' });
+  const dB2 = await dwelling(GB, '城关区张掖路2号', { filingNumber: 'LZ-B2', filedOn: '2025-02-01' });
+  for (const [i, d] of [dB1, dB1, dB2].entries()) {
+    const p = await floating(GB, `乙${i}`);
+    await registerResidence(admin, { personId: p.id, dwellingId: d.id, registeredOn: '2025-02-01' });
+  }
+  for (const d of [dB1, dB2, dB1]) await visit(d.id, '2025-03-01T03:00:00Z', true);
+  await recordFloatingPopulationEstimate(admin, { jurisdictionCode: B, period: '2025-Q1', estimate: 3 });
+}
 
+describe('rates', () => {
   const RATES = `query($j: DivisionCode!, $p: String!) { populationRates(jurisdictionCode: $j, period: $p) { start end
     total { jurisdictionCode ...R } children { jurisdictionCode ...R } } }
     fragment R on JurisdictionPopulationRates {
@@ -122,8 +127,9 @@ describe('rates', () => {
   });
 
   it('reports the share of complete five-ones buildings', async () => {
-    const b1 = await dwelling(GB, '城关区张掖路城中村1栋', { urbanVillageBuilding: true });
-    const b2 = await dwelling(GB, '城关区张掖路城中村2栋', { urbanVillageBuilding: true });
+    // Listed after 2025-Q1, whose rates the other tests read.
+    const b1 = await dwelling(GB, '城关区张掖路城中村1栋', { urbanVillageBuilding: true, listedOn: '2025-05-01' });
+    const b2 = await dwelling(GB, '城关区张掖路城中村2栋', { urbanVillageBuilding: true, listedOn: '2025-05-01' });
     const all = { manager: true, electronicLock: true, registerBook: true, policeReminderSign: true, responsibilityLetter: true };
     await recordFiveOnesCheck(admin, { dwellingId: b1.id, ...all, electronicLock: false });
     await recordFiveOnesCheck(admin, { dwellingId: b1.id, ...all }); // the latest check counts
@@ -177,25 +183,30 @@ describe('CSV import and export', () => {
     __typename ... on ImportRegistrationsSuccess { data { rows imported duplicates personsCreated batches errors { row column code } } }
     ... on DomainError { code message } } }`;
 
-  beforeAll(async () => {
-    [{ code: grid }] = await rows(s, sql`select code from jurisdictions where level = 'grid' and code like '620103%' order by code limit 1`);
+  // Each test imports into a 七里河区 community of its own (its first grid, two dwellings there)
+  // a file of its own: the counts and the export read what that test imported, not another's.
+  let k = 0;
+  beforeEach(async () => {
+    const nth = k++;
+    [{ code: grid }] = await rows(s, sql`select code from jurisdictions where level = 'grid' and code like '620103%' and code like '%001' order by code limit 1 offset ${nth}`);
     community = grid.slice(0, 12);
     tok = await s.token('grid_worker', community);
-    await dwelling(grid, '七里河区西津西路10号1单元101室');
-    await dwelling(grid, '七里河区西津西路10号1单元102室');
+    const street = `七里河区西津西路${10 + nth}号`;
+    await dwelling(grid, `${street}1单元101室`);
+    await dwelling(grid, `${street}1单元102室`);
     const good1 = id('410102');
     const bad = good1.slice(0, 17) + (good1[17] === '5' ? '6' : '5');
     const tomorrow = addDays(chinaDateOf(new Date()), 1);
     csv = [
       header,
-      `王小明,${good1},,,13800000001,floating,work,2025-01-01,410102,七里河区西津西路10号1单元101室,2025-02-01`,
-      `坏号码,${bad},,,,floating,work,2025-01-01,410102,七里河区西津西路10号1单元101室,2025-02-01`,
-      `明天,${id('410102')},,,,floating,business,2025-01-01,410102,七里河区西津西路10号1单元101室,${tomorrow}`,
+      `王小明,${good1},,,13800000001,floating,work,2025-01-01,410102,${street}1单元101室,2025-02-01`,
+      `坏号码,${bad},,,,floating,work,2025-01-01,410102,${street}1单元101室,2025-02-01`,
+      `明天,${id('410102')},,,,floating,business,2025-01-01,410102,${street}1单元101室,${tomorrow}`,
       `无房,${id('410102')},,,,floating,work,2025-01-01,410102,七里河区不存在路1号,2025-02-01`,
-      `"李,华",${id('610102')},,,,floating,经商,2025-01-01,610102,七里河区西津西路10号1单元102室,2025-02-03`,
-      `王小明,${good1},,,13800000001,floating,work,2025-01-01,410102,七里河区西津西路10号1单元102室,2025-02-05`,
-      `无原因,${id('410102')},,,,floating,,2025-01-01,410102,七里河区西津西路10号1单元102室,2025-02-01`,
-      `本地人,${id('620103')},,,,registered,,,620103,七里河区西津西路10号1单元101室,2025-03-01`,
+      `"李,华",${id('610102')},,,,floating,经商,2025-01-01,610102,${street}1单元102室,2025-02-03`,
+      `王小明,${good1},,,13800000001,floating,work,2025-01-01,410102,${street}1单元102室,2025-02-05`,
+      `无原因,${id('410102')},,,,floating,,2025-01-01,410102,${street}1单元102室,2025-02-01`,
+      `本地人,${id('620103')},,,,registered,,,620103,${street}1单元101室,2025-03-01`,
     ].join('\n');
   });
 
@@ -228,12 +239,19 @@ describe('CSV import and export', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'pop-import-')), 'registrations.csv');
     writeFileSync(file, csv);
     const r0 = await count(s, 'residence_registrations');
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    await populationModule.commands.import.run(await s.ctxAs('grid_worker', community), [file]);
-    const summary = JSON.parse(log.mock.calls[0][0] as string);
-    log.mockRestore();
-    expect(summary).toMatchObject({ imported: 0, duplicates: 3, errors: 5 });
-    expect(await count(s, 'residence_registrations')).toBe(r0);
+    const run = async () => {
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      try {
+        await populationModule.commands.import.run(await s.ctxAs('grid_worker', community), [file]);
+        return JSON.parse(log.mock.calls[0][0] as string);
+      } finally {
+        log.mockRestore();
+      }
+    };
+    expect(await run()).toMatchObject({ imported: 3, duplicates: 0, errors: 5 });
+    expect(await count(s, 'residence_registrations')).toBe(r0 + 3);
+    expect(await run()).toMatchObject({ imported: 0, duplicates: 3, errors: 5 });
+    expect(await count(s, 'residence_registrations')).toBe(r0 + 3);
   });
 
   it('refuses a file without the required columns and one outside the caller’s jurisdiction writes nothing', async () => {
@@ -244,6 +262,7 @@ describe('CSV import and export', () => {
   });
 
   it('exports the jurisdiction’s registrations as CSV with masked numbers, audited', async () => {
+    expect(ok(await s.gql(IMPORT, { csv }, { token: tok }))).toMatchObject({ imported: 3 });
     const r = await s.gql(`query($j: DivisionCode!) { registrationsCsv(jurisdictionCode: $j) { csv rows truncated } }`, { j: community }, { token: await s.token('district_officer', '620103') });
     expect(r.errors).toBeUndefined();
     const { csv: out, rows: n } = r.data.registrationsCsv;
@@ -258,39 +277,5 @@ describe('CSV import and export', () => {
     expect(Number(audit.n)).toBe(1);
     const gw = await s.gql(`query($j: DivisionCode!) { registrationsCsv(jurisdictionCode: $j) { rows } }`, { j: community }, { token: tok });
     expect(gw.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-  });
-});
-
-describe('demo seed', () => {
-  // How fast it seeds is the benchmark's business, not a timed test's (it failed under load).
-  it('seeds a realistic, idempotent demo set', async () => {
-    const ctx = await s.ctxAs(null);
-    await populationModule.seed(ctx);
-    const counts = async () => Promise.all(['persons', 'dwellings', 'residence_registrations', 'revisits'].map((t) => count(s, t)));
-    const once = await counts();
-    await populationModule.seed(ctx);
-    expect(await counts()).toEqual(once);
-    const classes = await rows(s, sql`select dwelling_class, count(*)::int as n from dwellings where jurisdiction_code like '620103%' or jurisdiction_code like '620102%' group by 1 order by 1`);
-    expect(classes.map((c: any) => c.dwelling_class)).toEqual(['general', 'key', 'trusted']);
-    const ages = await rows(
-      s,
-      sql`select count(*) filter (where last_visited_on >= current_date - 15)::int as recent, count(*) filter (where last_visited_on < current_date - 90)::int as old, count(*) filter (where last_visited_on is null)::int as never from dwellings`,
-    );
-    expect(ages[0].recent).toBeGreaterThan(0);
-    expect(ages[0].old).toBeGreaterThan(0);
-    expect(ages[0].never).toBeGreaterThan(0);
-    const ps = await rows(s, sql`select p.name, p.id_number_cipher from persons p join residence_registrations r on r.person_id = p.id and r.source = 'seed' order by p.id limit 50`);
-    expect(ps).toHaveLength(50);
-    for (const p of ps) expect(isValidResidentId(decryptResidentId(p.id_number_cipher))).toBe(true);
-    expect(ps.every((p: any) => /^[\u4e00-\u9fa5]{2,3}/.test(p.name))).toBe(true);
-    const overdue = await s.gql(
-      `{ overdueDwellings(first: 5) { edges { node { address daysOverdue } } } overdueTenants(first: 5) { edges { node { name } } } }`,
-      {},
-      { token: await s.token('city_admin') },
-    );
-    expect(overdue.data.overdueDwellings.edges.length).toBe(5);
-    expect(overdue.data.overdueTenants.edges.length).toBe(5);
-    const days = overdue.data.overdueDwellings.edges.map((e: any) => e.node.daysOverdue);
-    expect([...days].sort((a, b) => b - a)).toEqual(days); // most overdue first
   });
 });
