@@ -80,14 +80,18 @@ describe('replica lag', () => {
 describe('job runner', () => {
   let database: Database;
   let platform: Awaited<ReturnType<typeof createPlatform>>;
-  const runs: string[] = [];
-  const job: ModuleJob = {
-    name: 'test.count',
-    everyMs: 3_600_000,
-    async run(ctx) {
-      runs.push(ctx.requestId.startsWith('system-') ? 'system' : 'request');
-      await new Promise((r) => setTimeout(r, 50));
-    },
+  /** A job of its own for each test (the schedule and the runs are per name), and who ran it. */
+  const counting = (name: string) => {
+    const runs: string[] = [];
+    const job: ModuleJob = {
+      name,
+      everyMs: 3_600_000,
+      async run(ctx) {
+        runs.push(ctx.requestId.startsWith('system-') ? 'system' : 'request');
+        await new Promise((r) => setTimeout(r, 50));
+      },
+    };
+    return { job, runs };
   };
   const failing: ModuleJob = {
     name: 'test.fail',
@@ -97,7 +101,7 @@ describe('job runner', () => {
     },
   };
   const cfg = (node: string): JobsConfig => ({ enabled: true, node, leaseMs: 30_000, pollMs: 1000, periods: {} });
-  const runner = (node: string, jobs: ModuleJob[] = [job]) => createJobRunner({ platform, jobs, config: cfg(node), context: () => systemContext(platform) });
+  const runner = (node: string, jobs: ModuleJob[]) => createJobRunner({ platform, jobs, config: cfg(node), context: () => systemContext(platform) });
   const rows = async <T>(q: ReturnType<typeof sql>) => {
     const r = await database.db.execute(q);
     return ((r as { rows?: T[] }).rows ?? (r as unknown as T[])) as T[];
@@ -113,7 +117,8 @@ describe('job runner', () => {
   });
 
   it('runs a due job once when two nodes claim it at the same moment, and records the run', async () => {
-    const [a, b] = await Promise.all([runner('node-a').tick(), runner('node-b').tick()]);
+    const { job, runs } = counting('test.count');
+    const [a, b] = await Promise.all([runner('node-a', [job]).tick(), runner('node-b', [job]).tick()]);
     expect([...a, ...b]).toEqual(['test.count']);
     expect(runs).toEqual(['system']);
     const recorded = await rows<{ name: string; node: string; outcome: string; finished: boolean }>(
@@ -121,25 +126,29 @@ describe('job runner', () => {
     );
     expect(recorded).toEqual([{ name: 'test.count', node: a.length ? 'node-a' : 'node-b', outcome: 'ok', finished: true }]);
     // Not due again for an hour: neither node runs it.
-    expect([...(await runner('node-a').tick()), ...(await runner('node-b').tick())]).toEqual([]);
+    expect([...(await runner('node-a', [job]).tick()), ...(await runner('node-b', [job]).tick())]).toEqual([]);
     expect(runs).toEqual(['system']);
   });
 
   it("takes over a dead node's job once its lease has run out, and closes the dead run as lease_expired", async () => {
-    await database.db.execute(sql`update job_schedule set next_run_at = now() - interval '1 minute', lease_node = 'node-dead', lease_until = now() - interval '1 second' where name = 'test.count'`);
-    await database.db.execute(sql`insert into job_runs (name, node, started_at, outcome) values ('test.count', 'node-dead', now() - interval '1 minute', 'running')`);
+    // Its first run, on node-a; then node-dead claims it and dies.
+    const { job } = counting('test.takeover');
+    expect(await runner('node-a', [job]).tick()).toEqual(['test.takeover']);
+    await database.db.execute(sql`update job_schedule set next_run_at = now() - interval '1 minute', lease_node = 'node-dead', lease_until = now() - interval '1 second' where name = 'test.takeover'`);
+    await database.db.execute(sql`insert into job_runs (name, node, started_at, outcome) values ('test.takeover', 'node-dead', now() - interval '1 minute', 'running')`);
     // A live lease of another node is respected.
-    await database.db.execute(sql`update job_schedule set lease_until = now() + interval '1 minute' where name = 'test.count'`);
-    expect(await runner('node-b').tick()).toEqual([]);
-    await database.db.execute(sql`update job_schedule set lease_until = now() - interval '1 second' where name = 'test.count'`);
-    expect(await runner('node-b').tick()).toEqual(['test.count']);
-    const recorded = await rows<{ node: string; outcome: string }>(sql`select node, outcome from job_runs where name = 'test.count' order by id`);
-    expect(recorded.slice(1)).toEqual([
+    await database.db.execute(sql`update job_schedule set lease_until = now() + interval '1 minute' where name = 'test.takeover'`);
+    expect(await runner('node-b', [job]).tick()).toEqual([]);
+    await database.db.execute(sql`update job_schedule set lease_until = now() - interval '1 second' where name = 'test.takeover'`);
+    expect(await runner('node-b', [job]).tick()).toEqual(['test.takeover']);
+    const recorded = await rows<{ node: string; outcome: string }>(sql`select node, outcome from job_runs where name = 'test.takeover' order by id`);
+    expect(recorded).toEqual([
+      { node: 'node-a', outcome: 'ok' },
       { node: 'node-dead', outcome: 'lease_expired' },
       { node: 'node-b', outcome: 'ok' },
     ]);
     const schedule = await rows<{ lease_node: string | null; due_in_min: number }>(
-      sql`select lease_node, round(extract(epoch from next_run_at - now()) / 60)::int as due_in_min from job_schedule where name = 'test.count'`,
+      sql`select lease_node, round(extract(epoch from next_run_at - now()) / 60)::int as due_in_min from job_schedule where name = 'test.takeover'`,
     );
     expect(schedule).toEqual([{ lease_node: null, due_in_min: 60 }]);
   });
@@ -160,6 +169,7 @@ describe('job runner', () => {
   it.each(['a', 'a=', 'a=0', 'a=1s', '=5'])('JOB_PERIODS %j is refused', (text) => expect(() => jobPeriods(text)).toThrow(`JOB_PERIODS: "${text}" is not name=milliseconds`));
 
   it('refuses two jobs under one name', () => {
+    const { job } = counting('test.count');
     expect(() =>
       jobsOf([
         { name: 'a', jobs: [job] },
