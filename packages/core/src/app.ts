@@ -90,7 +90,7 @@ export function createApp(o: AppOptions): App {
     ],
   });
   const handle = createHttpHandler(platform, operability, (req, res) => void yoga(req, res));
-  return { yoga, auth, operability, handle, listen: (port, host = config.host) => listen(handle, port, host) };
+  return { yoga, auth, operability, handle, listen: (port, host = config.host) => listen(handle, port, host, config.keepAliveTimeoutMs) };
 }
 
 // What app.ts held before the split, still importable from here: other branches written against

@@ -45,6 +45,12 @@ export interface Config {
   requestTimeoutMs: number;
   /** How long SIGTERM waits for in-flight requests before closing what is left (SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMs: number;
+  /**
+   * How long an idle kept-alive connection stays open (HTTP_KEEP_ALIVE_TIMEOUT_MS, default 65 s):
+   * longer than a load balancer's or client pool's idle time (commonly 60 s), so the server is not
+   * the side that closes a connection the client may be reusing at that instant (ECONNRESET).
+   */
+  keepAliveTimeoutMs: number;
   /** Metrics exposure, rate limits (ops/config.ts). */
   ops: OpsConfig;
   /** Read replicas (replicas.ts). */
@@ -126,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' || env.VITEST ? 'warn' : 'info'),
     requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS || 15_000),
     shutdownTimeoutMs: Number(env.SHUTDOWN_TIMEOUT_MS || 20_000),
+    keepAliveTimeoutMs: Number(env.HTTP_KEEP_ALIVE_TIMEOUT_MS || 65_000),
     ops: loadOpsConfig(env),
     replicas: loadReplicaConfig(env),
     jobs: loadJobsConfig(env),

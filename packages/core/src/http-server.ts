@@ -37,8 +37,11 @@ export function createHttpHandler(platform: Platform, operability: Operability, 
   };
 }
 
-export function listen(handle: HttpHandler, port: number, host: string): Promise<Server> {
+export function listen(handle: HttpHandler, port: number, host: string, keepAliveTimeoutMs = 65_000): Promise<Server> {
   const server = createServer(handle);
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  // Node requires the headers timeout above the keep-alive one, or a reused socket can be cut mid-request.
+  server.headersTimeout = Math.max(server.headersTimeout, keepAliveTimeoutMs + 1000);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
