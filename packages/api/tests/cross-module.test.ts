@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, creditCodeCheckCharacter, sql } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { modules } from '../src/modules.js';
+import { enterpriseUnderVeto, okOn } from './cross-module-fixture.js';
 
 /**
  * The modules as the api lists them, wired only through core's events:
@@ -15,16 +16,11 @@ const UNIT = '兰州平安物流有限公司';
 let s: TestServer;
 let admin: string, assessor: string, officer: string, creditOfficer: string, service: string;
 
-async function ok(query: string, variables: Record<string, unknown>, token: string, headers?: Record<string, string>) {
-  const r = await s.gql(query, variables, { token, headers });
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  const [field] = Object.values(r.data as Record<string, any>);
-  expect(field?.__typename ?? 'plain', JSON.stringify(field)).not.toBe('DomainError');
-  return field;
-}
+let ok: ReturnType<typeof okOn>;
 
 beforeAll(async () => {
   s = await startTestServer({ modules });
+  ok = okOn(s);
   [admin, assessor, officer, creditOfficer, service] = await Promise.all([
     s.token('city_admin'),
     s.token('assessor', '620102'),
@@ -32,30 +28,15 @@ beforeAll(async () => {
     s.token('credit_officer'),
     s.token('department_service'),
   ]);
-  await ok(
-    `mutation { publishAssessmentStandard(category: enterprise, title: "平安企业考评标准", passMark: 85, effectiveFrom: "2020-01-01", items: [
-      { code: "E1", name: "安全管理", maxPoints: 50, deductions: [] }, { code: "E2", name: "治安防范", maxPoints: 50, deductions: [] }]) { __typename } }`,
-    {},
-    admin,
-  );
-  await ok(
-    `mutation { publishVetoRuleSet(effectiveFrom: "2020-01-01", rules: [{ id: "V1", description: "重大刑事案件一票否决", eventKinds: [major_criminal_case], scope: unit }]) { __typename } }`,
-    {},
-    admin,
-  );
-  const batch = await ok(
-    `mutation { createCreationBatch(projectName: "平安企业创建", seq: 1, name: "第一批", jurisdictionCode: "620100", leadUnit: "市应急管理局", participatingUnits: ["市公安局"], targetDate: "2025-12-31") {
-      __typename ... on CreateCreationBatchSuccess { data { id } } } }`,
-    {},
-    admin,
-  );
-  const unit = await ok(
-    `mutation($b: ID!, $c: CreditCode) { registerSafeUnit(batchId: $b, category: enterprise, name: "${UNIT}", jurisdictionCode: "620102001", creditCode: $c, registeredOn: "2024-01-01") {
-      __typename ... on RegisterSafeUnitSuccess { data { id } } } }`,
-    { b: batch.data.id, c: CODE },
-    admin,
-  );
-  (globalThis as any).unitId = unit.data.id;
+  (globalThis as any).unitId = await enterpriseUnderVeto(s, admin, {
+    secondItem: '治安防范',
+    rule: { id: 'V1', description: '重大刑事案件一票否决', eventKind: 'major_criminal_case' },
+    leadUnit: '市应急管理局',
+    participatingUnit: '市公安局',
+    targetDate: '2025-12-31',
+    unitName: UNIT,
+    creditCode: CODE,
+  });
 });
 afterAll(() => s?.close());
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, creditCodeCheckCharacter, sql, rowsOf, addDays, chinaDateOf } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { modules } from '../src/modules.js';
+import { enterpriseUnderVeto, okOn } from './cross-module-fixture.js';
 
 /**
  * disputes → assessment through core's events only: a failed mediation that turns into a mass
@@ -19,46 +20,26 @@ let unitId: string, centreId: string;
 const chinaDay = (offset = 0) => addDays(chinaDateOf(new Date()), offset);
 const YEAR = chinaDay(-1).slice(0, 4);
 
-async function ok(query: string, variables: Record<string, unknown>, token: string, headers?: Record<string, string>) {
-  const r = await s.gql(query, variables, { token, headers });
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  const [field] = Object.values(r.data as Record<string, any>);
-  expect(field?.__typename ?? 'plain', JSON.stringify(field)).not.toBe('DomainError');
-  return field;
-}
+let ok: ReturnType<typeof okOn>;
 
 beforeAll(async () => {
   s = await startTestServer({ modules });
+  ok = okOn(s);
   [admin, assessor, gridWorker, townCentre] = await Promise.all([
     s.token('city_admin'),
     s.token('assessor', '620102'),
     s.token('grid_worker', '620102001001'),
     s.token('district_officer', '620102001'),
   ]);
-  await ok(
-    `mutation { publishAssessmentStandard(category: enterprise, title: "平安企业考评标准", passMark: 85, effectiveFrom: "2020-01-01", items: [
-      { code: "E1", name: "安全管理", maxPoints: 50, deductions: [] }, { code: "E2", name: "矛盾纠纷化解", maxPoints: 50, deductions: [] }]) { __typename } }`,
-    {},
-    admin,
-  );
-  await ok(
-    `mutation { publishVetoRuleSet(effectiveFrom: "2020-01-01", rules: [{ id: "M1", description: "发生重大群体性事件一票否决", eventKinds: [major_mass_incident], scope: unit }]) { __typename } }`,
-    {},
-    admin,
-  );
-  const batch = await ok(
-    `mutation { createCreationBatch(projectName: "平安企业创建", seq: 1, name: "第一批", jurisdictionCode: "620100", leadUnit: "市综治办", participatingUnits: ["市人社局"], targetDate: "2030-12-31") {
-      __typename ... on CreateCreationBatchSuccess { data { id } } } }`,
-    {},
-    admin,
-  );
-  const unit = await ok(
-    `mutation($b: ID!, $c: CreditCode) { registerSafeUnit(batchId: $b, category: enterprise, name: "${UNIT}", jurisdictionCode: "620102001", creditCode: $c, registeredOn: "2024-01-01") {
-      __typename ... on RegisterSafeUnitSuccess { data { id } } } }`,
-    { b: batch.data.id, c: CODE },
-    admin,
-  );
-  unitId = unit.data.id;
+  unitId = await enterpriseUnderVeto(s, admin, {
+    secondItem: '矛盾纠纷化解',
+    rule: { id: 'M1', description: '发生重大群体性事件一票否决', eventKind: 'major_mass_incident' },
+    leadUnit: '市综治办',
+    participatingUnit: '市人社局',
+    targetDate: '2030-12-31',
+    unitName: UNIT,
+    creditCode: CODE,
+  });
   const centre = await ok(
     `mutation { registerMediationOrganisation(name: "酒泉路街道调解中心", kind: town_centre, jurisdictionCode: "620102001") { __typename ... on RegisterMediationOrganisationSuccess { data { id } } } }`,
     {},

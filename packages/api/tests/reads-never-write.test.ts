@@ -31,7 +31,6 @@ import { schema } from '../src/schema.js';
 let s: TestServer;
 let overdueUnit: string;
 let creditCode: string;
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
 
 beforeAll(async () => {
   // Whole selections of every field cost more than the gateway lets a client ask for.
