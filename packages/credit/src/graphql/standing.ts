@@ -2,7 +2,7 @@ import { describedValues as described } from '@safecity/core';
 import type { Builder } from '@safecity/core';
 import type { Measure, Standing } from '../rules.js';
 import { creditStanding, creditStandingChecks, MAX_STANDING_CODES, type CreditStandingCheckView, type CreditStandingView } from '../service/standing.js';
-import { type Refs } from './refs.js';
+import type { Refs } from './refs.js';
 
 const STANDING_LEVELS = ['black', 'red', 'clear', 'unknown'] as const;
 
