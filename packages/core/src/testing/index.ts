@@ -245,11 +245,9 @@ export async function startTestServer(opts: {
   platform.outbox?.start();
   const schema = buildSchema(opts.modules);
   const app = createApp({ platform, schema });
+  // Kept-alive connections stay open config.keepAliveTimeoutMs (65 s), as in production: a test
+  // that paused (a direct seed, a long query) does not meet a socket the server just closed.
   const server: Server = await app.listen(0, '127.0.0.1');
-  // fetch reuses an idle connection until just before the server's keep-alive timeout (5 s); on a
-  // loaded machine its timer fires late and a test that paused (a direct seed, a long query)
-  // gets ECONNRESET from a socket the server had just closed. Tests keep connections longer.
-  server.keepAliveTimeout = 60_000;
   const port = (server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}/graphql`;
   const secret = config.auth.devSecret ?? 'unused';
