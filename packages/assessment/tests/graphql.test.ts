@@ -292,6 +292,17 @@ describe('safe-unit assessment through GraphQL', () => {
     expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
+  it("answers node(id:) of a unit and its assessments' versions in one statement, as the loaders answer nodes(ids:)", async () => {
+    const unit = `name jurisdictionCode assessments(first: 10) { edges { cursor node { version total passed vetoed explanation firedRules { ruleId } } } pageInfo { hasNextPage endCursor } }`;
+    const planned = await s.gql(`query($id: ID!) { node(id: $id) { __typename ... on SafeUnit { ${unit} } } }`, { id: gid('SafeUnit', units.h6) }, { token: auditor });
+    expect(planned.errors).toBeUndefined();
+    expect(planned.extensions?.sqlStatements).toBe(1);
+    expect(planned.data.node.assessments.edges.map((e: any) => e.node.version)).toEqual([2, 1]);
+    const loaded = await s.gql(`query($id: ID!) { nodes(ids: [$id]) { __typename ... on SafeUnit { ${unit} } } }`, { id: gid('SafeUnit', units.h6) }, { token: auditor });
+    expect(loaded.extensions?.sqlStatements).toBeGreaterThan(1);
+    expect(planned.data.node).toEqual(loaded.data.nodes[0]);
+  });
+
   it('refuses a correction without a reason with a coded error, writing nothing', async () => {
     const r = await assess(await register('眼科医院', '620102001', null), '2024-01-01', '2024-12-31', score(30));
     for (const reason of [null, '   ']) {

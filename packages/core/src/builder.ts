@@ -1,4 +1,4 @@
-import SchemaBuilder, { BasePlugin, type ObjectRef, type PothosOutputFieldConfig, type SchemaTypes as PothosTypes } from '@pothos/core';
+import SchemaBuilder, { BasePlugin, brandWithType, type ObjectRef, type PothosOutputFieldConfig, type SchemaTypes as PothosTypes } from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -8,7 +8,9 @@ import { PothosValidationError } from '@pothos/core';
 import { DateTimeResolver, JSONResolver, LatitudeResolver, LocalDateResolver, LongitudeResolver } from 'graphql-scalars';
 import type { Ctx } from './context.js';
 import { CoreErrors, DomainError, errorCodeDescription, forbidden, unauthenticated } from './errors.js';
-import { decodeGlobalId, encodeGlobalId } from './global-id.js';
+import { sql } from 'drizzle-orm';
+import { planOne, type TableSpec } from './data/planner.js';
+import { decodeGlobalId, encodeGlobalId, isUuid } from './global-id.js';
 import { noteDomainErrorCode } from './ops/operability.js';
 import { boundedDateScalar, CreditCodeScalar, DivisionCodeScalar, IdempotencyKeyScalar, ResidentIdNumberScalar } from './scalars.js';
 
@@ -90,7 +92,22 @@ function payloadStem(parentTypeName: string, fieldName: string): string {
   return parentTypeName === 'Mutation' ? field : `${parentTypeName}${field}`;
 }
 
+/** Per builder: node types whose `node(id:)` the read planner answers (declarePlannedNode). */
+const plannedNodes = new WeakMap<object, Map<string, TableSpec>>();
+
+/**
+ * `node(id:)` of this type is planned: one statement for the row and the relations the query
+ * selects on it (`... on SafeUnit { assessments { … } }`), in the caller's jurisdiction, instead
+ * of the type's loader and then one statement per relation. The type's key is its `id` column
+ * (a uuid). A miss (no such row, or outside the jurisdiction) and an anonymous caller go the
+ * loader's way, so what they answer does not change.
+ */
+export function declarePlannedNode(builder: Builder, typename: string, spec: TableSpec): void {
+  plannedNodes.get(builder)!.set(typename, spec);
+}
+
 export function createBuilder(opts: { errorCodes: string[] }) {
+  const planned = new Map<string, TableSpec>();
   const builder = new SchemaBuilder<SchemaTypes>({
     plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, 'safecityRefusableFields'],
     defaultFieldNullability: false,
@@ -148,6 +165,15 @@ export function createBuilder(opts: { errorCodes: string[] }) {
       nodeQueryOptions: {
         description: 'Any record by its global id; null when it does not exist or is outside your jurisdiction.',
         args: { id: { description: 'A global id as returned by any `id` field (opaque).' } },
+        resolve: async (_root, args, ctx, info, byLoader) => {
+          const { typename, id } = args.id as { typename: string; id: string };
+          const spec = planned.get(typename);
+          if (!spec || !ctx.actor || !isUuid(id)) return byLoader(args.id);
+          const row = await planOne(ctx, info, spec, (t) => sql`${t}.id = ${id}`, info.schema.getType(typename) ?? undefined);
+          if (!row) return byLoader(args.id);
+          brandWithType(row, typename as never);
+          return row;
+        },
       },
       nodesQueryOptions: {
         description: 'Records by global ids, in the order asked; null for each that does not exist or is outside your jurisdiction.',
@@ -195,6 +221,7 @@ export function createBuilder(opts: { errorCodes: string[] }) {
     authScopes: { authenticated: true },
   });
   builder.subscriptionType({ description: 'Committed domain events of your jurisdiction, as they happen.', authScopes: { authenticated: true } });
+  plannedNodes.set(builder, planned);
   return builder;
 }
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
+import { jurisdictionReads } from '../src/data/core-reads.js';
+import { hydrate } from '../src/data/planner.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -45,5 +47,17 @@ describe('read planner: jurisdiction { children } in one statement', () => {
     const token = await s.token('grid_worker', '620102001001001');
     const r = await s.gql(`{ jurisdiction(code: "620102001001001") { code children(first: 5) { edges { node { code } } } } }`, {}, { token });
     expect(r.data.jurisdiction).toEqual({ code: '620102001001001', children: { edges: [] } });
+  });
+});
+
+describe('read planner: rows of the columns it read', () => {
+  it('maps the columns it read; reading one it did not read throws instead of answering null; an assignment still works', () => {
+    const row = hydrate(jurisdictionReads, { code: '620102', name: '城关区', updatedAt: '2026-01-02T03:04:05.123456+00:00' }, () => []);
+    expect(row.code).toBe('620102');
+    expect(row.updatedAt).toBeInstanceOf(Date);
+    expect(() => row.level).toThrow(/did not read jurisdictions\.level: declare it in the TableSpec's needs/);
+    row.level = 'district';
+    expect(row.level).toBe('district');
+    expect(Object.keys(row)).toEqual(['code', 'name', 'updatedAt', 'level']);
   });
 });

@@ -17,6 +17,8 @@ const REGISTRATION_HISTORY_ORDER = ['registeredOn', 'createdAt', 'id'];
 export const personReads: ScopedTable<typeof persons> = {
   table: persons,
   jurisdiction: 'jurisdictionCode',
+  // What the masked identifiers read (masked by default, decrypted when revealed with a purpose).
+  needs: { idNumber: ['idNumberMasked', 'idNumberCipher'], phone: ['phone', 'phoneMasked', 'phoneCipher'] },
   relations: {
     registrations: { target: () => registrationReads, kind: 'connection', on: [['id', 'personId']], orderBy: REGISTRATION_HISTORY_ORDER, direction: 'desc' },
     tierHistory: { target: () => tierChangeReads, kind: 'connection', on: [['id', 'personId']], orderBy: ['setAt', 'id'] },

@@ -229,7 +229,7 @@ export const revisits = pgTable(
     notes: text('notes'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('revisits_dwelling_idx').on(t.dwellingId, t.visitedAt), jurIndex('revisits_jur_idx', t.jurisdictionCode), index('revisits_on_idx').on(t.visitedOn)],
+  (t) => [index('revisits_dwelling_idx').on(t.dwellingId, t.visitedAt, t.id), jurIndex('revisits_jur_idx', t.jurisdictionCode), index('revisits_on_idx').on(t.visitedOn)],
 );
 
 /** The tenants a visit saw (their revisit clock restarts) or found gone (a known departure). */

@@ -50,6 +50,37 @@ describe('Q1 through the read planner', () => {
     expect(codes.every((c: string) => c.startsWith(B))).toBe(true);
   });
 
+  it('reads only the columns the selection needs (the key, the scope and the page order always)', async () => {
+    const token = await s.token('district_officer', '620102');
+    // In process (yoga.fetch), so the statements are counted in this test's scope, with their text.
+    const sqlOf = async (query: string) => {
+      const { result, log } = await s.countStatements(async () => {
+        const r = await s.app.yoga.fetch('http://test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-safecity-client': 'test' },
+          body: JSON.stringify({ query, variables: { j: '620102' } }),
+        });
+        return (await r.json()) as { errors?: unknown };
+      }, true);
+      expect(result.errors).toBeUndefined();
+      return log.find((q) => q.includes('"dwellings"')) ?? '';
+    };
+    const q1 = await sqlOf(Q1);
+    // Selected: address, jurisdictionCode, person.name, person.idNumber (needs idNumberMasked and
+    // idNumberCipher); not selected: the dwelling's capacity, the person's phone and birth date.
+    expect(q1).toContain('"address"');
+    expect(q1).toContain('"id_number_masked"');
+    expect(q1).toContain('"id_number_cipher"');
+    expect(q1).not.toContain('"capacity"');
+    expect(q1).not.toContain('"phone_cipher"');
+    expect(q1).not.toContain('"birth_date"');
+    // A field the planner cannot map to columns (none here) would make it read the whole row:
+    // `daysOverdue` is computed, so asking for it reads every column of the person.
+    expect(await sqlOf(`query($j: DivisionCode!) { dwellings(first: 2, filter: { jurisdictionCode: $j }) { edges { node { currentTenants { person { daysOverdue } } } } } }`)).toContain(
+      '"birth_date"',
+    );
+  });
+
   it('shows another district nothing of 城关区', async () => {
     const token = await s.token('district_officer', '620103');
     const page = await s.gql(Q1, { j: '620102' }, { token });

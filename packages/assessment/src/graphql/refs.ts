@@ -1,4 +1,5 @@
-import { idOfType, type Builder, type Ctx, describedValues } from '@safecity/core';
+import { declarePlannedNode, idOfType, type Builder, type Ctx, describedValues } from '@safecity/core';
+import { unitReads } from '../reads.js';
 import { CATEGORIES, CATEGORY_KEYS, EVENT_KIND_LABELS, MAJOR_EVENT_KINDS } from '../rules/categories.js';
 import { assessmentLoader, type AssessmentRow, type MajorEventRow } from '../service/assessments.js';
 import { unitLoader, type UnitRow } from '../service/common.js';
@@ -20,6 +21,8 @@ export function rawId(globalId: string, typename: string, field = 'id'): string 
 
 /** The module's GraphQL types used by more than one subdomain file, created once per schema. */
 export function createRefs(builder: Builder) {
+  // An auditor's `node(id:) { ... on SafeUnit { assessments { … } } }` (the unit's history): one statement.
+  declarePlannedNode(builder, 'SafeUnit', unitReads);
   return {
     CategoryEnum: builder.enumType('SafeUnitCategory', {
       description: 'The 11 safe-cell categories (平安细胞).',

@@ -65,6 +65,13 @@ export interface TableSpec<T extends PgTable = PgTable> {
   scopedThrough?: { owner: () => TableSpec; on: [string, string] };
   /** GraphQL field name → relation. */
   relations?: Record<string, RelationSpec>;
+  /**
+   * The columns (properties) a field's resolver reads, for a field whose name is not the one
+   * column it shows (`idNumber` shows `idNumberMasked`). The planner reads only the columns the
+   * selection needs: a selected field that is neither a column, a relation nor declared here makes
+   * it read every column of the level, so an undeclared field costs width, never correctness.
+   */
+  needs?: Record<string, string[]>;
 }
 
 /** Where planned relations of a row are kept, by response key (alias or field name). */
@@ -114,13 +121,18 @@ function selectedFields(plan: Plan, set: SelectionSetNode | undefined, type: Gra
       const key = sel.alias?.value ?? sel.name.value;
       out.set(key, [...(out.get(key) ?? []), sel]);
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      if (!sel.typeCondition || sel.typeCondition.name.value === type.name) selectedFields(plan, sel.selectionSet, type, out);
+      if (!sel.typeCondition || appliesTo(sel.typeCondition.name.value, type)) selectedFields(plan, sel.selectionSet, type, out);
     } else {
       const f = plan.info.fragments[sel.name.value];
-      if (f && f.typeCondition.name.value === type.name) selectedFields(plan, f.selectionSet, type, out);
+      if (f && appliesTo(f.typeCondition.name.value, type)) selectedFields(plan, f.selectionSet, type, out);
     }
   }
   return out;
+}
+
+/** Whether a fragment on `condition` applies to rows of `type` (the type itself or an interface it implements). */
+function appliesTo(condition: string, type: GraphQLNamedType): boolean {
+  return condition === type.name || (isObjectType(type) && type.getInterfaces().some((i) => i.name === condition));
 }
 
 function fieldDef(type: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined {
@@ -151,10 +163,43 @@ function withinCondition(level: Level, within: string | null | undefined): SQL |
   return withinSql(ref(level.alias, columnName(level.spec, level.spec.jurisdiction)), within);
 }
 
-/** `json_build_object` of every column of the level and of each selected, declared relation. */
-function rowObject(plan: Plan, level: Level, set: SelectionSetNode | undefined, type: GraphQLNamedType): SQL {
-  const pairs: SQL[] = columns(level.spec.table).map(([prop, col]) => sql`${sql.raw(`'${prop}'`)}, ${ref(level.alias, col.name)}`);
-  for (const [key, nodes] of selectedFields(plan, set, type)) {
+/**
+ * The properties of `level` the selected fields need, or null for every column: a field named
+ * like a column (or exposing one) needs it, a declared relation is its own subquery, `needs`
+ * names the rest; anything else (a resolver of another module, a computed field) reads the whole
+ * row. The key, the jurisdiction and the page order (`keys`) always come: cursors, scope checks
+ * and loaders of fields not planned read them.
+ */
+function neededColumns(level: Level, fields: Map<string, FieldNode[]>, type: GraphQLNamedType, keys: readonly string[]): Set<string> | null {
+  const all = getTableColumns(level.spec.table);
+  const need = new Set<string>(keys);
+  if ('id' in all) need.add('id');
+  if (level.spec.jurisdiction) need.add(level.spec.jurisdiction);
+  for (const through of level.spec.scopedThrough ? [level.spec.scopedThrough.on[0]] : []) need.add(through);
+  for (const [, nodes] of fields) {
+    const name = nodes[0]!.name.value;
+    if (name === '__typename' || level.spec.relations?.[name]) continue;
+    const declared = level.spec.needs?.[name];
+    if (declared) {
+      for (const c of declared) need.add(c);
+      continue;
+    }
+    const exposed = (fieldDef(type, name)?.extensions as { pothosExposedField?: string } | undefined)?.pothosExposedField;
+    const column = exposed ?? name;
+    if (!(column in all)) return null;
+    need.add(column);
+  }
+  return need;
+}
+
+/** `json_build_object` of the needed columns of the level and of each selected, declared relation. */
+function rowObject(plan: Plan, level: Level, set: SelectionSetNode | undefined, type: GraphQLNamedType, keys: readonly string[] = []): SQL {
+  const fields = set ? selectedFields(plan, set, type) : new Map<string, FieldNode[]>();
+  const need = set ? neededColumns(level, fields, type, keys) : null;
+  const pairs: SQL[] = columns(level.spec.table)
+    .filter(([prop]) => !need || need.has(prop))
+    .map(([prop, col]) => sql`${sql.raw(`'${prop}'`)}, ${ref(level.alias, col.name)}`);
+  for (const [key, nodes] of fields) {
     const node = nodes[0]!;
     const rel = level.spec.relations?.[node.name.value];
     const def = fieldDef(type, node.name.value);
@@ -252,19 +297,49 @@ function relationSubquery(plan: Plan, parent: Level, rel: RelationSpec, node: Fi
   }
   const args = connectionArgsOf(plan, def, node);
   const nodeType = getNamedType(fieldDef(fieldType, 'edges') ? getNamedType(fieldDef(getNamedType(fieldDef(fieldType, 'edges')!.type), 'node')!.type) : fieldType);
-  const obj = rowObject(plan, target, nodeSelection(plan, node, fieldType, nodeType), nodeType);
+  const obj = rowObject(plan, target, nodeSelection(plan, node, fieldType, nodeType), nodeType, rel.orderBy);
   const ks = keyset(plan, target, rel.orderBy, rel.direction ?? 'asc', args, node.name.value);
   const where = [...conds, ks.where].filter((c): c is SQL => !!c);
   return sql`(select jsonb_build_object('rows', coalesce(jsonb_agg(x.j), '[]'::jsonb), 'backward', ${sql.raw(ks.backward ? 'true' : 'false')}, 'size', ${sql.raw(String(ks.size))}, 'hasCursor', ${sql.raw(args.after || args.before ? 'true' : 'false')}) from (select ${obj} as j from ${from} where ${sql.join(where, sql` and `)} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}) x)`;
 }
 
+/**
+ * Per table: the prototype of planned rows. A column the planner did not read is a getter that
+ * throws, so a resolver reading a column its field did not declare (`needs`) fails loudly in the
+ * tests instead of answering null; an assignment makes an own property as on a plain object.
+ */
+const unreadColumns = new WeakMap<PgTable, object>();
+function rowPrototype(table: PgTable): object {
+  let proto = unreadColumns.get(table);
+  if (!proto) {
+    proto = {};
+    for (const [prop] of columns(table)) {
+      Object.defineProperty(proto, prop, {
+        get() {
+          throw new Error(`the planner did not read ${getTableName(table)}.${prop}: declare it in the TableSpec's needs for the field that reads it`);
+        },
+        set(this: object, v: unknown) {
+          Object.defineProperty(this, prop, { value: v, writable: true, enumerable: true, configurable: true });
+        },
+        enumerable: false,
+        configurable: false,
+      });
+    }
+    unreadColumns.set(table, proto);
+  }
+  return proto;
+}
+
 /** A JSON row back into the shape drizzle gives (its own column mappings), with planned relations. */
-function hydrate(spec: TableSpec, json: Record<string, unknown>, keysOf: (spec: TableSpec) => string[]): Record<string, unknown> {
+export function hydrate(spec: TableSpec, json: Record<string, unknown>, keysOf: (spec: TableSpec) => string[]): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const [prop, col] of columns(spec.table)) {
+    if (!(prop in json)) continue;
     const v = json[prop];
     row[prop] = v == null ? null : col.mapFromDriverValue(v);
   }
+  // After the own properties are set (through the prototype they would hit its setters).
+  Object.setPrototypeOf(row, rowPrototype(spec.table));
   const planned: Planned = {};
   let any = false;
   for (const [k, v] of Object.entries(json)) {
@@ -342,10 +417,19 @@ function currentField(info: GraphQLResolveInfo): { node: FieldNode; type: GraphQ
 }
 
 /** One row of `spec` where `where` holds (inside the caller's jurisdiction), with the selected relations, in one statement. */
-export async function planOne<T = Record<string, unknown>>(ctx: Ctx, info: GraphQLResolveInfo, spec: TableSpec, where: (alias: SQL) => SQL): Promise<T | null> {
+export async function planOne<T = Record<string, unknown>>(
+  ctx: Ctx,
+  info: GraphQLResolveInfo,
+  spec: TableSpec,
+  where: (alias: SQL) => SQL,
+  /** The row's object type when the field returns an interface (`node(id:)`: the id's type). */
+  rowType?: GraphQLNamedType,
+): Promise<T | null> {
   const plan = newPlan(ctx, info);
   const level = rootLevel(spec);
-  const { node, type } = currentField(info);
+  const field = currentField(info);
+  const node = field.node;
+  const type = rowType ?? field.type;
   const conds = [where(sql.raw(level.alias)), scopeCondition(plan, level)].filter((c): c is SQL => !!c);
   const rows = await rowsOf(ctx, sql`select ${rowObject(plan, level, node.selectionSet, type)} as j from ${ident(getTableName(spec.table))} where ${sql.join(conds, sql` and `)} limit 1`);
   return rows[0] ? (hydrate(spec, rows[0], () => []) as T) : null;
@@ -373,7 +457,7 @@ export async function planConnection<T = Record<string, unknown>>(
   const conds = [...(o.where ?? []), withinCondition(level, o.within), scopeCondition(plan, level), ks.where].filter((c): c is SQL => !!c);
   const rows = await rowsOf(
     ctx,
-    sql`select ${rowObject(plan, level, nodeSelection(plan, node, type, nodeType), nodeType)} as j from ${ident(getTableName(spec.table))} where ${conds.length ? sql.join(conds, sql` and `) : sql`true`} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}`,
+    sql`select ${rowObject(plan, level, nodeSelection(plan, node, type, nodeType), nodeType, o.orderBy)} as j from ${ident(getTableName(spec.table))} where ${conds.length ? sql.join(conds, sql` and `) : sql`true`} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}`,
   );
   return toPage(spec, rows, o.orderBy, ks.size, ks.backward, !!(o.args.after || o.args.before)) as Page<T>;
 }
