@@ -3,8 +3,9 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Jurisdiction scope on a plain read is applied by core (`scopedRead`, the planner), from each
- * table's declaration, never written out by a module. A module that calls `inScope` or
+ * Jurisdiction scope on a plain read is applied by core (`scopedRead`, the planner), and on a
+ * write's target row by core's `lockInScope`, from each table's declaration, never written out by
+ * a module. A module that calls `inScope` or
  * `withinSql` itself is either on a write path (it locks or checks what it is about to change,
  * inside the transaction) or a read that forgot the layer; the first kind is listed here by
  * function, with the reason, so a new read cannot slip in unnoticed.
@@ -19,26 +20,16 @@ const NOT_MODULES = new Set(['core', 'api', 'client']);
 
 /** `package/path#function` → why it may write the scope condition itself. */
 const ALLOWED: Record<string, string> = {
-  // Writes: the row is locked (`for update`) or checked inside the mutation's transaction.
+  // Writes that pick their rows by a condition of their own inside the transaction (a write's
+  // target row by id is core's `lockInScope`, which needs no entry here).
   'patrol/src/service/activation.ts#activateJointDutyIfDue': 'write: counts alerts and picks points within the rule’s jurisdiction (not the caller’s) inside the alert’s transaction',
-  'disputes/src/service/common.ts#lockDispute': 'write: locks the dispute for update',
   'disputes/src/service/escalation.ts#escalateOverdueDisputes': 'write: the sweep locks the overdue disputes it escalates (a system sweep sees all)',
-  'disputes/src/service/vetoes.ts#decideVetoProposal': 'write: locks the proposal for update',
-  'credit/src/service/entries.ts#lockEntry': 'write: locks the entry for update',
   'credit/src/service/records.ts#proposeEligibleRedListEntries': 'write: the subjects whose entries the transaction proposes',
-  'credit/src/service/repair.ts#decideCreditRepair': 'write: locks the repair request for update',
   'assessment/src/service/assessments.ts#eventsConcerning': 'write: the events a new assessment decides on, within the unit’s jurisdiction (not the caller’s), in its transaction',
-  'assessment/src/service/assessments.ts#correctAssessment': 'write: locks the assessment for update',
-  'assessment/src/service/common.ts#unitForWrite': 'write: locks the unit for update',
   'assessment/src/service/events.ts#unitOfIncident': 'write: the unit an incident is recorded against, in the subscriber’s transaction',
-  'assessment/src/service/rectification.ts#completeRectification': 'write: locks the order for update',
   'assessment/src/service/rectification.ts#openInvestigation': 'write: the event an investigation cites, in its transaction',
-  'assessment/src/service/rectification.ts#concludeInvestigation': 'write: locks the investigation for update',
-  'population/src/service/common.ts#lockPerson': 'write: locks the person for update',
-  'population/src/service/common.ts#lockDwelling': 'write: locks the dwelling for update',
   'population/src/service/registrations.ts#lockPersonAndDwelling':
     'write: locks the person and the dwelling of a new registration for update, in one built-once statement (the scope as its LIKE pattern)',
-  'population/src/service/registrations.ts#lockActiveRegistration': 'write: locks the registration it ends or changes for update',
   'population/src/service/registration-import.ts#verdictSql': 'write: the verdict of each staged row (which dwelling and person a registration may be written for), in the import’s transaction',
   'population/src/service/revisits.ts#sweepOverdueRevisits': 'write: each batch’s transaction picks the overdue subjects it records notices for (overdue_notices)',
   // Nested lists being turned into connections by the nested-list work (issue #12 item 3).

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import {
+  lockInScope,
   anyOf,
   assertVersion,
-  inScope,
   loader,
   notFound,
   relationPage,
@@ -218,12 +218,7 @@ export async function correctAssessment(
   const reason = input.reason?.trim();
   if (!reason) throw AssessmentErrors.error('CORRECTION_REASON_REQUIRED', undefined, { field: 'reason' });
   return runMutation(ctx, { operation: 'correctAssessment', idempotencyKey, input }, async (tx) => {
-    if (!isUuid(input.assessmentId)) throw notFound('assessment');
-    const [orig] = await tx.db
-      .select()
-      .from(unitAssessments)
-      .where(and(eq(unitAssessments.id, input.assessmentId), inScope(tx, unitAssessments.jurisdictionCode)));
-    if (!orig) throw notFound('assessment');
+    const orig = await lockInScope(tx, assessmentReads, input.assessmentId, 'assessment');
     const unit = await unitForWrite(tx, orig.unitId);
     const [latest] = await tx.db.select().from(unitAssessments).where(eq(unitAssessments.chainId, orig.chainId)).orderBy(desc(unitAssessments.version)).limit(1);
     if (latest.id !== orig.id)

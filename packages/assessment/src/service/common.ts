@@ -1,5 +1,4 @@
-import { and, eq } from 'drizzle-orm';
-import { anyOf, indexBy, inScope, loader, notFound, scopedRead, type Ctx, type TxCtx, isUuid } from '@safecity/core';
+import { anyOf, indexBy, loader, lockInScope, notFound, scopedRead, type Ctx, type TxCtx, isUuid } from '@safecity/core';
 import { unitReads } from '../reads.js';
 import { chinaDateOf, type IsoDate } from '../rules/dates.js';
 import type { FactKind } from '../rules/standing.js';
@@ -20,15 +19,8 @@ export function unitLoader(ctx: Ctx) {
 }
 
 /** Locks a unit in the caller's subtree for a write. */
-export async function unitForWrite(tx: TxCtx, id: string): Promise<UnitRow> {
-  if (!isUuid(id)) throw notFound('safe unit');
-  const [row] = await tx.db
-    .select()
-    .from(safeUnits)
-    .where(and(eq(safeUnits.id, id), inScope(tx, safeUnits.jurisdictionCode)))
-    .for('update');
-  if (!row) throw notFound('safe unit');
-  return row;
+export function unitForWrite(tx: TxCtx, id: string): Promise<UnitRow> {
+  return lockInScope(tx, unitReads, id, 'safe unit');
 }
 
 export interface FactInput {

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import {
+  lockInScope,
   anyOf,
   assertVersion,
   CoreErrors,
@@ -16,7 +17,7 @@ import {
   isUuid,
 } from '@safecity/core';
 import { AssessmentErrors } from '../errors.js';
-import { unitReads } from '../reads.js';
+import { investigationReads, orderReads, unitReads } from '../reads.js';
 import { addDays, type IsoDate } from '../rules/dates.js';
 import { movesToNextBatch } from '../rules/rectification.js';
 import { addWorkingDays } from '../rules/working-days.js';
@@ -122,13 +123,7 @@ export async function issueRectificationOrder(
 
 export async function completeRectification(ctx: Ctx, input: { orderId: string; version: number; completedOn?: IsoDate | null }, idempotencyKey?: string | null) {
   return runMutation(ctx, { operation: 'completeRectification', idempotencyKey, input }, async (tx) => {
-    if (!isUuid(input.orderId)) throw notFound('rectification order');
-    const [before] = await tx.db
-      .select()
-      .from(rectificationOrders)
-      .where(and(eq(rectificationOrders.id, input.orderId), inScope(tx, rectificationOrders.jurisdictionCode)))
-      .for('update');
-    if (!before) throw notFound('rectification order');
+    const before = await lockInScope(tx, orderReads, input.orderId, 'rectification order');
     if (before.completedOn) throw AssessmentErrors.error('RECTIFICATION_ALREADY_COMPLETED', undefined, { field: 'orderId' });
     assertVersion(before.version, input.version, 'rectification order');
     const completedOn = input.completedOn ?? today(tx);
@@ -250,13 +245,7 @@ export async function openInvestigation(ctx: Ctx, input: { unitId: string; subje
 /** The outcome of an investigation; a yellow-card outcome issues the card under the rule set in force. */
 export async function concludeInvestigation(ctx: Ctx, input: { investigationId: string; version: number; outcome: InvestigationOutcome; note?: string | null }, idempotencyKey?: string | null) {
   return runMutation(ctx, { operation: 'concludeInvestigation', idempotencyKey, input }, async (tx) => {
-    if (!isUuid(input.investigationId)) throw notFound('investigation');
-    const [before] = await tx.db
-      .select()
-      .from(investigations)
-      .where(and(eq(investigations.id, input.investigationId), inScope(tx, investigations.jurisdictionCode)))
-      .for('update');
-    if (!before) throw notFound('investigation');
+    const before = await lockInScope(tx, investigationReads, input.investigationId, 'investigation');
     if (before.outcome) throw AssessmentErrors.error('INVESTIGATION_ALREADY_CONCLUDED', undefined, { field: 'investigationId' });
     assertVersion(before.version, input.version, 'investigation');
     const [after] = await tx.db

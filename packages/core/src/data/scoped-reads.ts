@@ -1,6 +1,8 @@
-import { and, getTableColumns, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { inScope, type Ctx } from '../context.js';
+import { notFound } from '../errors.js';
+import { isUuid } from '../global-id.js';
 import { withinSql } from '../jurisdiction.js';
 import { paginate, type ConnectionArgs, type Page } from '../pagination.js';
 import type { TableSpec } from './planner.js';
@@ -105,10 +107,11 @@ function everyColumn<R>(ctx: Ctx, table: PgTable) {
  * gives only its own conditions and order. Rows outside the caller's subtree do not exist for the
  * caller, so a lookup of one is simply absent (the loader says NOT_FOUND, leaking nothing).
  *
- * Writes do not come here: a mutation locks the row it changes (`for update`) and checks the
- * scope of what it is about to write (`assertInScope`, `requireWritableJurisdiction`) inside its
- * transaction, next to the write, where a reviewer of the write path expects to read it; those
- * call sites are listed in the api's read-scope check.
+ * Writes do not come here: a mutation locks the row it changes with `lockInScope` (the same
+ * declaration, `for update`) and checks the scope of what it is about to write (`assertInScope`,
+ * `requireWritableJurisdiction`) inside its transaction, next to the write; the few writes that
+ * still write a scope condition themselves (sweeps, set-based checks) are listed in the api's
+ * read-scope check.
  */
 export function scopedRead<T extends PgTable, R = RowOf<T>>(ctx: Ctx, spec: ScopedTable<T>, o: ScopedReadOptions<T, R> & { page: ScopedPageOrder<T> }): Promise<Page<R>>;
 export function scopedRead<T extends PgTable, R = RowOf<T>>(ctx: Ctx, spec: ScopedTable<T>, o?: ScopedReadOptions<T, R>): Promise<R[]>;
@@ -127,4 +130,21 @@ export function scopedRead<T extends PgTable, R = RowOf<T>>(ctx: Ctx, spec: Scop
     keys,
     fetch: (cursor, orderBy, limit) => from(and(...base, cursor), orderBy, limit),
   });
+}
+
+/**
+ * The row of a declared table with this id inside the caller's jurisdiction, locked for the
+ * write about to change it (`for update`, in the mutation's transaction), or NOT_FOUND naming
+ * `what`: a malformed id, a row that does not exist and one outside the subtree answer the same,
+ * leaking nothing. The one way a write finds its target row by id.
+ */
+export async function lockInScope<T extends PgTable>(ctx: Ctx, spec: ScopedTable<T>, id: string, what: string): Promise<RowOf<T>> {
+  if (!isUuid(id)) throw notFound(what);
+  const [row] = (await ctx.db
+    .select()
+    .from(spec.table as PgTable)
+    .where(and(eq(columnOf(spec as ScopedTable, 'id'), id), inScope(ctx, columnOf(spec as ScopedTable, spec.jurisdiction))))
+    .for('update')) as RowOf<T>[];
+  if (!row) throw notFound(what);
+  return row;
 }

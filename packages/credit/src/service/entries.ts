@@ -1,9 +1,9 @@
 import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import {
+  lockInScope,
   anyOf,
   indexBy,
-  inScope,
   loader,
   notFound,
   relationPage,
@@ -232,13 +232,7 @@ export async function proposeListEntry(ctx: Ctx, input: ProposeInput, idempotenc
 
 /** Locks an entry in the caller's scope for a decision and reads its decisions. */
 export async function lockEntry(tx: TxCtx, entryId: string): Promise<{ entry: EntryRow; decisions: DecisionRow[] }> {
-  if (!isUuid(entryId)) throw notFound('credit list entry');
-  const [entry] = await tx.db
-    .select()
-    .from(creditListEntries)
-    .where(and(eq(creditListEntries.id, entryId), inScope(tx, creditListEntries.jurisdictionCode)))
-    .for('update');
-  if (!entry) throw notFound('credit list entry');
+  const entry = await lockInScope(tx, entryReads, entryId, 'credit list entry');
   const decisions = await tx.db.select().from(creditListDecisions).where(eq(creditListDecisions.entryId, entryId));
   return { entry, decisions };
 }

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { anyOf, indexBy, inScope, loader, notFound, relationPage, runMutation, scopedRead, type ConnectionArgs, type Ctx, type Page, isUuid } from '@safecity/core';
-import { entryReads, entryRepairs } from '../reads.js';
+import { anyOf, indexBy, loader, lockInScope, relationPage, runMutation, scopedRead, type ConnectionArgs, type Ctx, type Page } from '@safecity/core';
+import { entryReads, entryRepairs, repairReads } from '../reads.js';
 import { CreditErrors } from '../errors.js';
 import { isSelfDecision, repairRefusal, type ListType, type ReasonCategory, type RepairCondition } from '../rules.js';
 import { creditListDecisions, creditListEntries, creditRepairRequests, type DecisionRow, type RepairRow } from '../tables.js';
@@ -75,12 +75,7 @@ export async function requestCreditRepair(ctx: Ctx, input: RepairInput, idempote
 /** Approving a repair lifts the entry from today (a new decision row; the entry and its reason stay as they were). */
 export async function decideCreditRepair(ctx: Ctx, input: { requestId: string; approve: boolean; reason: string }, idempotencyKey?: string | null): Promise<RepairView> {
   return runMutation(ctx, { operation: 'decideCreditRepair', idempotencyKey, input }, async (tx) => {
-    if (!isUuid(input.requestId)) throw notFound('repair request');
-    const [request] = await tx.db
-      .select()
-      .from(creditRepairRequests)
-      .where(and(eq(creditRepairRequests.id, input.requestId), inScope(tx, creditRepairRequests.jurisdictionCode)));
-    if (!request) throw notFound('repair request');
+    const request = await lockInScope(tx, repairReads, input.requestId, 'repair request');
     const { entry, decisions } = await lockEntry(tx, request.entryId);
     if (decisions.some((d) => d.repairRequestId === request.id)) throw CreditErrors.error('ALREADY_DECIDED', undefined, { field: 'requestId' });
     if (isSelfDecision(request.requestedBy, tx.actor!.id)) throw CreditErrors.error('SELF_DECISION_FORBIDDEN', undefined, { field: 'requestId' });

@@ -1,5 +1,5 @@
-import { and, eq, lte } from 'drizzle-orm';
-import { anyOf, groupBy, indexBy, inScope, loader, notFound, relationPage, scopedRead, type ConnectionArgs, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
+import { lte } from 'drizzle-orm';
+import { anyOf, groupBy, indexBy, loader, lockInScope, notFound, relationPage, scopedRead, type ConnectionArgs, type Ctx, isUuid, chinaDateOf } from '@safecity/core';
 import { disputeReads, partyReads, proposalReads, roundReads } from '../reads.js';
 import { MAX_PARTIES } from '../rules/vocabulary.js';
 import {
@@ -88,13 +88,6 @@ export function stepPages(ctx: Ctx, args: ConnectionArgs) {
 }
 
 /** Locks a dispute in the caller's subtree for a write, or NOT_FOUND. */
-export async function lockDispute(ctx: Ctx, id: string): Promise<DisputeRow> {
-  if (!isUuid(id)) throw notFound('dispute');
-  const [row] = await ctx.db
-    .select()
-    .from(disputes)
-    .where(and(eq(disputes.id, id), inScope(ctx, disputes.jurisdictionCode)))
-    .for('update');
-  if (!row) throw notFound('dispute');
-  return row;
+export function lockDispute(ctx: Ctx, id: string): Promise<DisputeRow> {
+  return lockInScope(ctx, disputeReads, id, 'dispute');
 }

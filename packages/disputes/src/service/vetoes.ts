@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { assertVersion, requireWritableJurisdiction, inScope, isWithin, notFound, runMutation, scopedRead, type ConnectionArgs, type Ctx, isUuid } from '@safecity/core';
+import { eq } from 'drizzle-orm';
+import { assertVersion, lockInScope, requireWritableJurisdiction, isWithin, runMutation, scopedRead, type ConnectionArgs, type Ctx } from '@safecity/core';
 import { DisputesErrors } from '../errors.js';
 import { proposalReads } from '../reads.js';
 import { mayProposeVeto } from '../rules/levels.js';
@@ -51,13 +51,7 @@ export async function proposeVeto(
 /** The assessor's decision on a proposal: accepted or rejected with a reason, never by the proposer. */
 export async function decideVetoProposal(ctx: Ctx, input: { proposalId: string; accept: boolean; reason: string; version?: number | null }, idempotencyKey?: string | null): Promise<ProposalRow> {
   return runMutation(ctx, { operation: 'decideVetoProposal', idempotencyKey, input }, async (tx) => {
-    if (!isUuid(input.proposalId)) throw notFound('veto proposal');
-    const [before] = await tx.db
-      .select()
-      .from(vetoProposals)
-      .where(and(eq(vetoProposals.id, input.proposalId), inScope(tx, vetoProposals.jurisdictionCode)))
-      .for('update');
-    if (!before) throw notFound('veto proposal');
+    const before = await lockInScope(tx, proposalReads, input.proposalId, 'veto proposal');
     assertVersion(before.version, input.version, 'veto proposal');
     if (before.status !== 'pending') throw DisputesErrors.error('PROPOSAL_DECIDED', undefined, { field: 'proposalId' });
     if (before.proposedBy === actorId(tx)) throw DisputesErrors.error('OWN_PROPOSAL', undefined, { field: 'proposalId' });

@@ -1,8 +1,8 @@
-import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import { count, desc, isNull } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { anyOf, inScope, indexBy, loader, notFound, relationList, relationPage, scopedRead, type ConnectionArgs, type Ctx, type ScopedTable, isUuid, chinaDateOf } from '@safecity/core';
+import { anyOf, indexBy, loader, lockInScope, notFound, relationList, relationPage, scopedRead, type ConnectionArgs, type Ctx, type ScopedTable, isUuid, chinaDateOf } from '@safecity/core';
 import { dwellingReads, personReads, registrationReads, revisitReads } from '../reads.js';
-import { dwellings, persons, residenceRegistrations, revisits, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
+import { residenceRegistrations, revisits, type DwellingRow, type PersonRow, type RegistrationRow, type RevisitRow } from '../tables.js';
 
 /** Today in the city (Asia/Shanghai), from the request clock. */
 export const today = (ctx: Ctx) => chinaDateOf(ctx.now());
@@ -84,23 +84,9 @@ export function lastVisitLoader(ctx: Ctx) {
 }
 
 /** Locks a row in scope for a write, or NOT_FOUND. */
-export async function lockPerson(ctx: Ctx, id: string): Promise<PersonRow> {
-  if (!isUuid(id)) throw notFound('person');
-  const [row] = await ctx.db
-    .select()
-    .from(persons)
-    .where(and(eq(persons.id, id), inScope(ctx, persons.jurisdictionCode)))
-    .for('update');
-  if (!row) throw notFound('person');
-  return row;
+export function lockPerson(ctx: Ctx, id: string): Promise<PersonRow> {
+  return lockInScope(ctx, personReads, id, 'person');
 }
-export async function lockDwelling(ctx: Ctx, id: string): Promise<DwellingRow> {
-  if (!isUuid(id)) throw notFound('dwelling');
-  const [row] = await ctx.db
-    .select()
-    .from(dwellings)
-    .where(and(eq(dwellings.id, id), inScope(ctx, dwellings.jurisdictionCode)))
-    .for('update');
-  if (!row) throw notFound('dwelling');
-  return row;
+export function lockDwelling(ctx: Ctx, id: string): Promise<DwellingRow> {
+  return lockInScope(ctx, dwellingReads, id, 'dwelling');
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { builtOnce, notFound, requireActor, runMutation, inScope, scopeOf, withinPattern, type Ctx, type TxCtx, isUuid } from '@safecity/core';
+import { builtOnce, lockInScope, notFound, requireActor, runMutation, scopeOf, withinPattern, type Ctx, type TxCtx, isUuid } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { checkRegistrationDate, tenantRevisitDue, type TenantTier } from '../rules.js';
 import { dwellings, persons, residenceRegistrations, type DwellingRow, type PersonRow, type RegistrationRow } from '../tables.js';
+import { registrationReads } from '../reads.js';
 import { lockDwelling, lockPerson, today } from './common.js';
 
 /** isOverCapacity (rules.ts) as SQL, for the insert that counts the tenants where they are: keep the two together. */
@@ -117,13 +118,7 @@ export async function registerResidence(ctx: Ctx, input: { personId: string; dwe
 }
 
 async function lockActiveRegistration(tx: TxCtx, id: string): Promise<RegistrationRow> {
-  if (!isUuid(id)) throw notFound('registration');
-  const [reg] = await tx.db
-    .select()
-    .from(residenceRegistrations)
-    .where(and(eq(residenceRegistrations.id, id), inScope(tx, residenceRegistrations.jurisdictionCode)))
-    .for('update');
-  if (!reg) throw notFound('registration');
+  const reg = await lockInScope(tx, registrationReads, id, 'registration');
   if (reg.endedOn) throw PopulationErrors.error('REGISTRATION_ENDED', undefined, { field: 'input.registrationId' });
   return reg;
 }
