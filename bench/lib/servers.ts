@@ -111,6 +111,8 @@ function probe(port: number): Promise<boolean> {
 /** Starts one server as its own node process, pinned to `cpu` with taskset when available. */
 export async function startServer(id: ServerId, o: ServerOptions): Promise<RunningServer> {
   const c = command(id, o);
+  // A server already answering there is someone else's: measuring it would measure the wrong thing.
+  if (await probe(o.port)) throw new Error(`${c.label}: port ${o.port} is already in use by another process`);
   const pin = o.cpu != null && hasTaskset();
   const node = c.node ?? process.execPath;
   const [cmd, args] = pin ? ['taskset', ['-c', String(o.cpu), node, ...c.args]] : [node, c.args];
