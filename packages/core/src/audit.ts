@@ -298,12 +298,15 @@ export async function appendAuditRows(tx: Db, actor: AuditActor, requestId: stri
     ['purpose', sql`'null'::text`],
     ['requestId', jsonTextSql(sql`${requestId}::text`)],
   ]);
+  // One sort by `ord` feeds every array (an ordered aggregate each would sort the entries, `after`
+  // included, once per array); the arrays stay aligned whatever the order, as one aggregation pass
+  // appends each entry to all of them.
   const res = await tx.execute(sql`
     select safecity_append_audit_rows(${at}::timestamptz, ${actor.id}::text, ${`{${actor.roles.map((r) => JSON.stringify(r)).join(',')}}`}::text[], ${operation}::text, ${requestId}::text,
-             coalesce(array_agg(e.id order by e.ord), '{}'), coalesce(array_agg(e.entity_type order by e.ord), '{}'), coalesce(array_agg(e.entity_id order by e.ord), '{}'),
-             coalesce(array_agg(e.jurisdiction_code order by e.ord), '{}'), coalesce(array_agg((${chains}::jsonb ->> coalesce(e.jurisdiction_code, '')) order by e.ord), '{}'), coalesce(array_agg(e.after order by e.ord), '{}'),
-             coalesce(array_agg(encode(sha256(convert_to(${body}, 'UTF8')), 'hex') order by e.ord), '{}')) as n
-      from (select s.*, gen_random_uuid() as id from (${source}) s offset 0) e`);
+             coalesce(array_agg(e.id), '{}'), coalesce(array_agg(e.entity_type), '{}'), coalesce(array_agg(e.entity_id), '{}'),
+             coalesce(array_agg(e.jurisdiction_code), '{}'), coalesce(array_agg(${chains}::jsonb ->> coalesce(e.jurisdiction_code, '')), '{}'), coalesce(array_agg(e.after), '{}'),
+             coalesce(array_agg(encode(sha256(convert_to(${body}, 'UTF8')), 'hex')), '{}')) as n
+      from (select s.*, gen_random_uuid() as id from (${source}) s order by s.ord) e`);
   return Number(rowsOf(res)[0]?.n ?? 0);
 }
 
