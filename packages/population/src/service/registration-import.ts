@@ -7,7 +7,7 @@ import { parse as parseSync } from 'csv-parse/sync';
 import { sql, type SQL } from 'drizzle-orm';
 import { appendAuditRows, appendOutboxRows, auditObjectSql, inScope, requireActor, rowsOf, runMutation, withinSql, scopeOf, type Ctx, type TxCtx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { protectPhone, protectResidentId, residentIdHashes } from '../identity.js';
+import { protectPhone, protectResidentIdForBulk } from '../identity.js';
 import { IMPORT_COLUMNS, parseImportRow, REQUIRED_IMPORT_COLUMNS, tenantRevisitDue, type ImportRow, type RowError, type TenantTier } from '../rules.js';
 import { today } from './common.js';
 
@@ -222,14 +222,13 @@ export function checkImportText(text: string, maxBytes = 2_000_000): void {
 const malformed = (e: Error) => PopulationErrors.error('CSV_MALFORMED', `The CSV text cannot be parsed: ${e.message}`.slice(0, 300), { field: 'csv' });
 
 function stagedRow(row: number, value: ImportRow): StagedRow {
-  const id = protectResidentId(value.idNumber);
-  const hashes = residentIdHashes(value.idNumber);
+  const id = protectResidentIdForBulk(value.idNumber);
   const phone = protectPhone(value.phone);
   return {
     row,
     value,
     idHash: id.idNumberHash,
-    idHashPrevious: hashes.find((h) => h !== id.idNumberHash) ?? null,
+    idHashPrevious: id.idNumberHashPrevious,
     idMasked: id.idNumberMasked,
     idCipher: id.idNumberCipher,
     phoneMasked: phone.phoneMasked,
@@ -286,7 +285,9 @@ const stageValues = (r: StagedRow): (string | number | null)[] => [
 ];
 
 /** COPY's text format: tab-separated, \N for null, backslash escapes. */
-const copyCell = (v: string | number | null) => (v === null ? '\\N' : String(v).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')));
+const COPY_ESCAPED = /[\\\t\n\r]/;
+const copyCell = (v: string | number | null) =>
+  v === null ? '\\N' : typeof v === 'number' || !COPY_ESCAPED.test(v) ? String(v) : v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 export const copyText = (rows: readonly (readonly (string | number | null)[])[]) => rows.map((r) => `${r.map(copyCell).join('\t')}\n`).join('');
 
 /**
@@ -328,7 +329,10 @@ function verdictSql(tx: TxCtx, inFlight: ReadonlyMap<string, number>): SQL {
   return sql`
     create temp table import_verdict on commit drop as
     with base as materialized (
-      select s.*, d.id as dwelling_id, d.jurisdiction_code as dwelling_jur, d.capacity,
+      -- The row's own columns the verdict needs (the rest stays staged: the window sorts and the
+      -- verdict table carry less).
+      select s.row_no, s.id_hash, s.inflow_date, s.registered_on, s.address, s.person_id, s.reg_id,
+             d.id as dwelling_id, d.jurisdiction_code as dwelling_jur, d.capacity,
              p.id as p_id, p.inflow_date::text as p_inflow, p.last_visited_on::text as p_last_visited, p.tier as p_tier,
              (p.id is not null and ${personInScope}) as p_in_scope,
              k.import_key,
@@ -554,9 +558,10 @@ function writeChunk(ctx: Ctx, chunk: StagedRow[], read: { rows: number; rowError
       await tx.db.execute(sql`
         insert into persons (id, name, id_number_hash, id_number_masked, id_number_cipher, birth_date, gender, kind, inflow_reason, inflow_date,
                              hukou_place_code, phone, phone_masked, phone_cipher, tier, jurisdiction_code, last_visited_on, revisit_due_on)
-        select person_id, name, id_hash, id_masked, id_cipher, birth_date::date, gender, kind, inflow_reason, inflow_date::date,
-               hukou, null, phone_masked, phone_cipher, 'stable', dwelling_jur, null, due_if_new::date
-          from import_verdict where verdict = 'ACCEPTED' and p_id is null order by row_no
+        select s.person_id, s.name, s.id_hash, s.id_masked, s.id_cipher, s.birth_date::date, s.gender, s.kind, s.inflow_reason, s.inflow_date::date,
+               s.hukou, null, s.phone_masked, s.phone_cipher, 'stable', v.dwelling_jur, null, s.due_if_new::date
+          from import_verdict v join import_stage s on s.row_no = v.row_no
+         where v.verdict = 'ACCEPTED' and v.p_id is null order by v.row_no
         on conflict do nothing
         returning id`),
     );
