@@ -531,8 +531,8 @@ function writeChunk(ctx: Ctx, chunk: StagedRow[], read: { rows: number; rowError
     // A chunk's plan is big enough to trigger JIT compilation, which costs more than it saves here.
     // Its lookups are index probes, row by row, into indexes the chunk before has just read: at the
     // default random_page_cost (4, for disks that seek) the planner prefers reading whole tables,
-    // e.g. every person in the rate-fact trigger of the registrations insert (0.2 s a chunk at a
-    // tenth of the city's persons, growing with the register) instead of 10k probes (0.04 s).
+    // e.g. every person in the rate-fact trigger of the registrations insert (0.2 s a chunk with
+    // 600k persons, growing with the register) instead of 10k probes (0.04 s).
     await tx.db.execute(sql`select set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true)`);
     await stage(tx, chunk);
     // Tenants of the chunk before, not committed yet (none once it has committed).
