@@ -248,11 +248,10 @@ export function auditObjectSql(fields: readonly AuditSqlField[]): { json: SQL; c
   for (const [k] of fields) {
     if (SECRET_KEYS.test(k) || personalKindOf(k)) throw new Error(`audit field ${k} holds a personal identifier: give its masked form instead`);
   }
-  const json = sql`jsonb_build_object(${sql.join(
-    fields.map(([k, v]) => sql`${k}::text, ${v}`),
-    sql`, `,
-  )})`;
-  return { json, canonical: canonicalObjectSql(fields.map(([k, v]) => [k, jsonTextSql(v)] as const)) };
+  // The stored jsonb is the canonical text parsed: the same value as building it field by field,
+  // at half the cost (bulk appends build 20k of them a statement).
+  const canonical = canonicalObjectSql(fields.map(([k, v]) => [k, jsonTextSql(v)] as const));
+  return { json: sql`(${canonical})::jsonb`, canonical };
 }
 
 /** The canonical text of an object from the canonical texts of its values (keys sorted as canonicalJson sorts them). */

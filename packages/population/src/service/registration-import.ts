@@ -17,8 +17,10 @@ import { today } from './common.js';
  * each chunk is one transaction: COPY into a temporary staging table, one set-based verdict per
  * row in SQL (dwelling by address in the caller's subtree, duplicates of the file and the
  * register, persons on file, dates, capacity), INSERT … SELECT into the register, and the audit
- * entries and events of every written row in the same transaction. A failure loses one chunk at
- * most; a rerun finds the rows it already wrote by their import keys and writes nothing twice.
+ * entries and events of every written row in the same transaction. On a server two chunks are in
+ * flight at once (see ChunkTurn), committing in file order. A failure loses the chunks in flight
+ * (two at most); a rerun finds the rows it already wrote by their import keys and writes nothing
+ * twice.
  */
 
 export interface ImportResult {
