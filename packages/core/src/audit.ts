@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db.js';
+import { batchIdSql } from './batch-ids.js';
 // Masking lives in masking.ts: one policy for answers, audit entries and logs.
 import { maskPersonal, personalKindOf, SECRET_KEYS } from './masking.js';
 import { auditLog } from './tables.js';
@@ -297,7 +298,8 @@ export async function appendAuditRows(tx: Db, actor: AuditActor, requestId: stri
     ['purpose', sql`'null'::text`],
     ['requestId', jsonTextSql(sql`${requestId}::text`)],
   ]);
-  // One sort by `ord` feeds every array (an ordered aggregate each would sort the entries, `after`
+  // The entries' ids are numbered in order under one random prefix (batchIds: side by side in the
+  // id and entity indexes). One sort by `ord` feeds every array (an ordered aggregate each would sort the entries, `after`
   // included, once per array); the arrays stay aligned whatever the order, as one aggregation pass
   // appends each entry to all of them.
   const res = await tx.execute(sql`
@@ -305,7 +307,7 @@ export async function appendAuditRows(tx: Db, actor: AuditActor, requestId: stri
              coalesce(array_agg(e.id), '{}'), coalesce(array_agg(e.entity_type), '{}'), coalesce(array_agg(e.entity_id), '{}'),
              coalesce(array_agg(e.jurisdiction_code), '{}'), coalesce(array_agg(${chains}::jsonb ->> coalesce(e.jurisdiction_code, '')), '{}'), coalesce(array_agg(e.after), '{}'),
              coalesce(array_agg(encode(sha256(convert_to(${body}, 'UTF8')), 'hex')), '{}')) as n
-      from (select s.*, gen_random_uuid() as id from (${source}) s order by s.ord) e`);
+      from (select s.*, ${batchIdSql(sql`row_number() over (order by s.ord) - 1`)} as id from (${source}) s order by s.ord) e`);
   return Number(rowsOf(res)[0]?.n ?? 0);
 }
 

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { sql, type SQL } from 'drizzle-orm';
-import { appendAuditRows, appendOutboxRows, auditObjectSql, inScope, requireActor, rowsOf, runMutation, withinSql, scopeOf, type Ctx, type TxCtx } from '@safecity/core';
+import { appendAuditRows, appendOutboxRows, auditObjectSql, batchIds, batchIdSql, inScope, requireActor, rowsOf, runMutation, withinSql, scopeOf, type Ctx, type TxCtx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { protectPhone, protectResidentIdForBulk } from '../identity.js';
 import { IMPORT_COLUMNS, parseImportRow, REQUIRED_IMPORT_COLUMNS, tenantRevisitDue, type ImportRow, type RowError, type TenantTier } from '../rules.js';
@@ -130,6 +129,9 @@ export async function importRegistrations(ctx: Ctx, input: string | Readable | A
   let undecided = 0;
   const progress = () => opts.onProgress?.(result.rows - undecided, Math.max(opts.totalHint ?? 0, result.rows));
   let pending: StagedRow[] = [];
+  // The ids of the chunk being gathered: numbered under one random prefix, so that a chunk's new
+  // persons and registrations sit side by side in their indexes (see batchIds).
+  let nextId = batchIds();
   // Row errors already handed to a chunk (its result so far, which its transaction records).
   let handedErrors = 0;
   // The chunk written last and the one before it: on a server two chunks are in flight (see
@@ -145,6 +147,7 @@ export async function importRegistrations(ctx: Ctx, input: string | Readable | A
     if (!pending.length) return;
     const chunk = pending;
     pending = [];
+    nextId = batchIds();
     const read = { rows: result.rows, rowErrors: rowErrors.slice(handedErrors) };
     handedErrors = rowErrors.length;
     const turn = writeChunk(ctx, chunk, read, last, opts.onChunk);
@@ -175,7 +178,7 @@ export async function importRegistrations(ctx: Ctx, input: string | Readable | A
         rowErrors.push(...r.errors);
         continue;
       }
-      pending.push(stagedRow(info.lines, r.value));
+      pending.push(stagedRow(info.lines, r.value, nextId));
       if (pending.length >= size) await flush();
     }
   } catch (e) {
@@ -223,7 +226,8 @@ export function checkImportText(text: string, maxBytes = 2_000_000): void {
 
 const malformed = (e: Error) => PopulationErrors.error('CSV_MALFORMED', `The CSV text cannot be parsed: ${e.message}`.slice(0, 300), { field: 'csv' });
 
-function stagedRow(row: number, value: ImportRow): StagedRow {
+/** A row's stored forms; `nextId` draws its person's and registration's ids (its chunk's batchIds). */
+function stagedRow(row: number, value: ImportRow, nextId: () => string): StagedRow {
   const id = protectResidentIdForBulk(value.idNumber);
   const phone = protectPhone(value.phone);
   return {
@@ -235,8 +239,8 @@ function stagedRow(row: number, value: ImportRow): StagedRow {
     idCipher: id.idNumberCipher,
     phoneMasked: phone.phoneMasked,
     phoneCipher: phone.phoneCipher,
-    personId: randomUUID(),
-    registrationId: randomUUID(),
+    personId: nextId(),
+    registrationId: nextId(),
     dueIfNew: tenantRevisitDue({ lastVisitedOn: null, registeredOn: value.registeredOn, tier: 'stable' }),
   };
 }
@@ -582,7 +586,7 @@ function writeChunk(ctx: Ctx, chunk: StagedRow[], read: { rows: number; rowError
     if (created.length)
       await tx.db.execute(sql`
         insert into person_tier_history (id, person_id, tier, set_by, set_at, reason, jurisdiction_code)
-        select gen_random_uuid(), v.person_id, 'stable', ${actor.id}, ${tx.now().toISOString()}::timestamptz, 'initial (import)', v.dwelling_jur
+        select ${batchIdSql(sql`row_number() over (order by v.row_no) - 1`)}, v.person_id, 'stable', ${actor.id}, ${tx.now().toISOString()}::timestamptz, 'initial (import)', v.dwelling_jur
           from import_verdict v
          where v.verdict = 'ACCEPTED' and v.p_id is null`);
     if (dues.length)
