@@ -483,8 +483,9 @@ const noop = () => {};
 /**
  * A chunk being written, as the chunk after it sees it. On a server two chunks are in flight: the
  * next one stages, decides and inserts its rows while this one appends its audit entries and
- * commits (the chunk's work in PostgreSQL is one backend's; the other core is otherwise idle). The
- * next one still gives the verdicts and writes it would give after this one's commit:
+ * commits (a chunk's work in PostgreSQL runs on one backend, so one core, while the import's own
+ * CPU work is small beside it). The next one still gives the verdicts and writes it would give
+ * after this one's commit:
  * - it decides only once this one has decided, and counts this one's accepted rows into its
  *   dwellings' tenants (they are not committed yet, so its own count cannot see them);
  * - a person named in both chunks (either id hash) makes it wait for this one's commit first;
