@@ -1,6 +1,6 @@
 // Import at scale (issue #13): N registrations of new persons through our import (the
 // `population:import` command of the production bundle, which runs importRegistrationsCsv: rules,
-// audit, events, batches of 500), timed against a bare COPY of the same rows into the same
+// audit, events, chunks of 10,000, two in flight), timed against a bare COPY of the same rows into the same
 // tables, in the same run and database. The COPY side takes exactly the rows the import wrote
 // (persons, residence_registrations, person_tier_history), copies them out and COPYs them in
 // foreign-key order into fresh copies of those tables (`like … including all` plus the same

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db.js';
+import { batchIdSql } from './batch-ids.js';
 // Masking lives in masking.ts: one policy for answers, audit entries and logs.
 import { maskPersonal, personalKindOf, SECRET_KEYS } from './masking.js';
 import { auditLog } from './tables.js';
@@ -248,11 +249,10 @@ export function auditObjectSql(fields: readonly AuditSqlField[]): { json: SQL; c
   for (const [k] of fields) {
     if (SECRET_KEYS.test(k) || personalKindOf(k)) throw new Error(`audit field ${k} holds a personal identifier: give its masked form instead`);
   }
-  const json = sql`jsonb_build_object(${sql.join(
-    fields.map(([k, v]) => sql`${k}::text, ${v}`),
-    sql`, `,
-  )})`;
-  return { json, canonical: canonicalObjectSql(fields.map(([k, v]) => [k, jsonTextSql(v)] as const)) };
+  // The stored jsonb is the canonical text parsed: the same value as building it field by field,
+  // at half the cost (bulk appends build 20k of them a statement).
+  const canonical = canonicalObjectSql(fields.map(([k, v]) => [k, jsonTextSql(v)] as const));
+  return { json: sql`(${canonical})::jsonb`, canonical };
 }
 
 /** The canonical text of an object from the canonical texts of its values (keys sorted as canonicalJson sorts them). */
@@ -298,12 +298,16 @@ export async function appendAuditRows(tx: Db, actor: AuditActor, requestId: stri
     ['purpose', sql`'null'::text`],
     ['requestId', jsonTextSql(sql`${requestId}::text`)],
   ]);
+  // The entries' ids are numbered in order under one random prefix (batchIds: side by side in the
+  // id and entity indexes). One sort by `ord` feeds every array (an ordered aggregate each would sort the entries, `after`
+  // included, once per array); the arrays stay aligned whatever the order, as one aggregation pass
+  // appends each entry to all of them.
   const res = await tx.execute(sql`
     select safecity_append_audit_rows(${at}::timestamptz, ${actor.id}::text, ${`{${actor.roles.map((r) => JSON.stringify(r)).join(',')}}`}::text[], ${operation}::text, ${requestId}::text,
-             coalesce(array_agg(e.id order by e.ord), '{}'), coalesce(array_agg(e.entity_type order by e.ord), '{}'), coalesce(array_agg(e.entity_id order by e.ord), '{}'),
-             coalesce(array_agg(e.jurisdiction_code order by e.ord), '{}'), coalesce(array_agg((${chains}::jsonb ->> coalesce(e.jurisdiction_code, '')) order by e.ord), '{}'), coalesce(array_agg(e.after order by e.ord), '{}'),
-             coalesce(array_agg(encode(sha256(convert_to(${body}, 'UTF8')), 'hex') order by e.ord), '{}')) as n
-      from (select s.*, gen_random_uuid() as id from (${source}) s offset 0) e`);
+             coalesce(array_agg(e.id), '{}'), coalesce(array_agg(e.entity_type), '{}'), coalesce(array_agg(e.entity_id), '{}'),
+             coalesce(array_agg(e.jurisdiction_code), '{}'), coalesce(array_agg(${chains}::jsonb ->> coalesce(e.jurisdiction_code, '')), '{}'), coalesce(array_agg(e.after), '{}'),
+             coalesce(array_agg(encode(sha256(convert_to(${body}, 'UTF8')), 'hex')), '{}')) as n
+      from (select s.*, ${batchIdSql(sql`row_number() over (order by s.ord) - 1`)} as id from (${source}) s order by s.ord) e`);
   return Number(rowsOf(res)[0]?.n ?? 0);
 }
 

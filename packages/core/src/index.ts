@@ -7,6 +7,7 @@ export * from './query-limits.js';
 export * from './http-server.js';
 export { requestIdOf, requestContextFactory, useRequestFacts } from './request-context.js';
 export * from './audit.js';
+export * from './batch-ids.js';
 export * from './audit-service.js';
 export * from './auth.js';
 export * from './builder.js';

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomFillSync } from 'node:crypto';
 import type { SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { anyOf, maskPhone, maskResidentId } from '@safecity/core';
@@ -74,8 +74,21 @@ export function idNumberMatches(column: PgColumn, idNumber: string): SQL {
 
 type Purpose = 'enc' | 'phone';
 
+// IVs are drawn from the CSPRNG in bulk: one call per encryption cost more than the encryption
+// itself in a bulk write (the import: 100k rows, 0.6 s of randomBytes(12) alone).
+const ivPool = Buffer.alloc(12 * 4096);
+let ivNext = ivPool.length;
+function freshIv(): Buffer {
+  if (ivNext + 12 > ivPool.length) {
+    randomFillSync(ivPool);
+    ivNext = 0;
+  }
+  ivNext += 12;
+  return Buffer.from(ivPool.subarray(ivNext - 12, ivNext));
+}
+
 function encryptWith(key: DataKey, text: string, purpose: Purpose = 'enc'): string {
-  const iv = randomBytes(12);
+  const iv = freshIv();
   const c = createCipheriv('aes-256-gcm', key[purpose], iv);
   const ct = Buffer.concat([c.update(text, 'utf8'), c.final()]);
   return `v2.${key.id}.${Buffer.concat([iv, c.getAuthTag(), ct]).toString('base64url')}`;
@@ -146,4 +159,20 @@ export function isUnderCurrentKey(cipher: string): boolean {
 export function protectResidentId(idNumber: string) {
   const id = normalizeResidentId(idNumber);
   return { idNumberHash: hashResidentId(id), idNumberMasked: maskResidentId(id), idNumberCipher: encryptResidentId(id) };
+}
+
+/**
+ * The three stored forms of a number and its hash under the previous key (null outside a
+ * rotation), with the keys looked up once and each hash computed once: what a bulk write (the
+ * import) needs per row.
+ */
+export function protectResidentIdForBulk(idNumber: string) {
+  const ring = dataKeyRing();
+  const id = normalizeResidentId(idNumber);
+  return {
+    idNumberHash: hmacWith(ring.current, id),
+    idNumberHashPrevious: ring.previous ? hmacWith(ring.previous, id) : null,
+    idNumberMasked: maskResidentId(id),
+    idNumberCipher: encryptWith(ring.current, id),
+  };
 }

@@ -161,6 +161,53 @@ describe('the import', () => {
       [5, 'POPULATION_DWELLING_UNKNOWN'],
     ]);
   });
+
+  it('gives chunks written two at a time the verdicts, flags and order of writing them one after the other', async () => {
+    // On a server the next chunk is decided while the one before it is still uncommitted: the
+    // tenants it cannot see yet count all the same, and a person in both waits for the commit.
+    for (const i of [6, 7]) await recordDwelling(admin, { address: addr(i), jurisdictionCode: grid, rooms: 1, capacity: 1, listedOn: '2024-12-01' });
+    const [a, b, c] = [id(), id(), id()];
+    const lines = [
+      HEADER,
+      row('庚', a, addr(6), '2025-06-01'), // 2: imported
+      row('辛', b, addr(6), '2025-06-02'), // 3: imported, the second tenant of a dwelling for 1: flagged
+      row('壬', c, addr(7), '2025-06-01'), // 4: imported
+      row('壬', c, addr(7), '2025-06-01'), // 5: the same registration again: duplicate
+      row('壬', c, addr(6), '2025-06-03'), // 6: the same person elsewhere: already registered
+      row('庚', a, addr(7), '2025-06-04'), // 7: already registered (row 2)
+    ];
+    const r = await importRegistrationsCsv(await s.ctxAs('grid_worker', community), lines.join('\n'), { batchSize: 1 });
+    expect(r).toMatchObject({ rows: 6, imported: 3, duplicates: 1, personsCreated: 3, batches: 6 });
+    expect(r.errors.map((e) => [e.row, e.code])).toEqual([
+      [6, 'POPULATION_ALREADY_REGISTERED'],
+      [7, 'POPULATION_ALREADY_REGISTERED'],
+    ]);
+    const flags = await rows<{ address: string; over: boolean }>(
+      s,
+      sql`select d.address, r.over_capacity as over from residence_registrations r join dwellings d on d.id = r.dwelling_id
+           where d.address in (${addr(6)}, ${addr(7)}) order by r.registered_on, d.address`,
+    );
+    expect(flags.map((f) => [f.address, f.over])).toEqual([
+      [addr(6), false],
+      [addr(7), false],
+      [addr(6), true],
+    ]);
+    // Entries and events of one chain in file order: each chunk appends after the one before it.
+    const inFileOrder = [`${addr(6)} 2025-06-01`, `${addr(6)} 2025-06-02`, `${addr(7)} 2025-06-01`];
+    const audit = await rows<{ reg: string }>(
+      s,
+      sql`select d.address || ' ' || r.registered_on::text as reg from audit_log a join residence_registrations r on r.id::text = a.entity_id
+           join dwellings d on d.id = r.dwelling_id where a.entity_type = 'ResidenceRegistration' and d.address in (${addr(6)}, ${addr(7)}) order by a.seq`,
+    );
+    const events = await rows<{ reg: string }>(
+      s,
+      sql`select d.address || ' ' || r.registered_on::text as reg from event_outbox o join residence_registrations r on r.id::text = o.payload->>'registrationId'
+           join dwellings d on d.id = r.dwelling_id where o.name = 'residenceRegistered' and d.address in (${addr(6)}, ${addr(7)}) order by o.id`,
+    );
+    expect(audit.map((e) => e.reg)).toEqual(inFileOrder);
+    expect(events.map((e) => e.reg)).toEqual(inFileOrder);
+    expect(await verifyAuditChain(admin.platform.database.db)).toMatchObject({ ok: true });
+  });
 });
 
 describe('an import started through the API', () => {

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { sql, type SQL } from 'drizzle-orm';
-import { appendAuditRows, appendOutboxRows, auditObjectSql, inScope, requireActor, rowsOf, runMutation, withinSql, scopeOf, type Ctx, type TxCtx } from '@safecity/core';
+import { appendAuditRows, appendOutboxRows, auditObjectSql, batchIds, batchIdSql, inScope, requireActor, rowsOf, runMutation, withinSql, scopeOf, type Ctx, type TxCtx } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
-import { protectPhone, protectResidentId, residentIdHashes } from '../identity.js';
+import { protectPhone, protectResidentIdForBulk } from '../identity.js';
 import { IMPORT_COLUMNS, parseImportRow, REQUIRED_IMPORT_COLUMNS, tenantRevisitDue, type ImportRow, type RowError, type TenantTier } from '../rules.js';
 import { today } from './common.js';
 
@@ -17,8 +16,10 @@ import { today } from './common.js';
  * each chunk is one transaction: COPY into a temporary staging table, one set-based verdict per
  * row in SQL (dwelling by address in the caller's subtree, duplicates of the file and the
  * register, persons on file, dates, capacity), INSERT … SELECT into the register, and the audit
- * entries and events of every written row in the same transaction. A failure loses one chunk at
- * most; a rerun finds the rows it already wrote by their import keys and writes nothing twice.
+ * entries and events of every written row in the same transaction. On a server two chunks are in
+ * flight at once (see ChunkTurn), committing in file order. A failure loses the chunks in flight
+ * (two at most); a rerun finds the rows it already wrote by their import keys and writes nothing
+ * twice.
  */
 
 export interface ImportResult {
@@ -124,33 +125,46 @@ export async function importRegistrations(ctx: Ctx, input: string | Readable | A
   source.on('error', (e) => parser.destroy(e));
   source.pipe(parser);
 
-  // Rows parsed but not yet committed: the chunk being written and the one being gathered.
+  // Rows parsed but not yet committed: the chunks being written and the one being gathered.
   let undecided = 0;
   const progress = () => opts.onProgress?.(result.rows - undecided, Math.max(opts.totalHint ?? 0, result.rows));
   let pending: StagedRow[] = [];
-  // One chunk is written while the next is parsed and protected (the file's CPU work overlaps the
-  // database's); chunks still commit one after the other, each seeing the ones before it.
-  let writing: Promise<void> = Promise.resolve();
+  // The ids of the chunk being gathered: numbered under one random prefix, so that a chunk's new
+  // persons and registrations sit side by side in their indexes (see batchIds).
+  let nextId = batchIds();
+  // Row errors already handed to a chunk (its result so far, which its transaction records).
+  let handedErrors = 0;
+  // The chunk written last and the one before it: on a server two chunks are in flight (see
+  // ChunkTurn); on PGlite (one connection) one, as each chunk's transaction holds it.
+  const overlap = ctx.platform.database.kind === 'postgres';
+  let last: ChunkTurn | null = null;
+  let beforeLast: ChunkTurn | null = null;
   let writeFailed: { error: unknown } | null = null;
+  const settled = (t: ChunkTurn | null) => t?.done.then(noop, noop);
   const flush = async () => {
-    await writing;
+    await settled(overlap ? beforeLast : last);
     if (writeFailed) throw writeFailed.error;
     if (!pending.length) return;
     const chunk = pending;
     pending = [];
-    // What the chunk's transaction sees as the result so far: every row read up to its last one.
-    const soFar: ImportResult = { ...result, errors: [...result.errors, ...rowErrors] };
-    writing = importChunk(ctx, chunk, soFar, opts.onChunk).then(
-      (next) => {
+    nextId = batchIds();
+    const read = { rows: result.rows, rowErrors: rowErrors.slice(handedErrors) };
+    handedErrors = rowErrors.length;
+    const turn = writeChunk(ctx, chunk, read, last, opts.onChunk);
+    [beforeLast, last] = [last, turn];
+    // Chunks commit in file order (each waits for the one before it), so these run in order.
+    turn.done.then(
+      ({ next, errors }) => {
         undecided -= chunk.length;
         result.imported = next.imported;
         result.duplicates = next.duplicates;
         result.personsCreated = next.personsCreated;
         result.batches = next.batches;
-        result.errors.push(...next.errors.slice(soFar.errors.length));
+        result.errors.push(...errors);
+        ctx.platform.outbox?.kick();
         progress();
       },
-      (e) => void (writeFailed = { error: e }),
+      (e) => void (writeFailed ??= { error: e }),
     );
   };
   opts.onProgress?.(0, opts.totalHint ?? 0);
@@ -164,7 +178,7 @@ export async function importRegistrations(ctx: Ctx, input: string | Readable | A
         rowErrors.push(...r.errors);
         continue;
       }
-      pending.push(stagedRow(info.lines, r.value));
+      pending.push(stagedRow(info.lines, r.value, nextId));
       if (pending.length >= size) await flush();
     }
   } catch (e) {
@@ -174,10 +188,12 @@ export async function importRegistrations(ctx: Ctx, input: string | Readable | A
     throw e;
   } finally {
     // A failure of the file never leaves a chunk's transaction running behind it.
-    await writing;
+    await settled(beforeLast);
+    await settled(last);
   }
   await flush();
-  await writing;
+  await settled(beforeLast);
+  await settled(last);
   if (writeFailed) throw (writeFailed as { error: unknown }).error;
   result.errors.push(...rowErrors);
   if (result.batches === 0) progress();
@@ -210,21 +226,21 @@ export function checkImportText(text: string, maxBytes = 2_000_000): void {
 
 const malformed = (e: Error) => PopulationErrors.error('CSV_MALFORMED', `The CSV text cannot be parsed: ${e.message}`.slice(0, 300), { field: 'csv' });
 
-function stagedRow(row: number, value: ImportRow): StagedRow {
-  const id = protectResidentId(value.idNumber);
-  const hashes = residentIdHashes(value.idNumber);
+/** A row's stored forms; `nextId` draws its person's and registration's ids (its chunk's batchIds). */
+function stagedRow(row: number, value: ImportRow, nextId: () => string): StagedRow {
+  const id = protectResidentIdForBulk(value.idNumber);
   const phone = protectPhone(value.phone);
   return {
     row,
     value,
     idHash: id.idNumberHash,
-    idHashPrevious: hashes.find((h) => h !== id.idNumberHash) ?? null,
+    idHashPrevious: id.idNumberHashPrevious,
     idMasked: id.idNumberMasked,
     idCipher: id.idNumberCipher,
     phoneMasked: phone.phoneMasked,
     phoneCipher: phone.phoneCipher,
-    personId: randomUUID(),
-    registrationId: randomUUID(),
+    personId: nextId(),
+    registrationId: nextId(),
     dueIfNew: tenantRevisitDue({ lastVisitedOn: null, registeredOn: value.registeredOn, tier: 'stable' }),
   };
 }
@@ -275,7 +291,9 @@ const stageValues = (r: StagedRow): (string | number | null)[] => [
 ];
 
 /** COPY's text format: tab-separated, \N for null, backslash escapes. */
-const copyCell = (v: string | number | null) => (v === null ? '\\N' : String(v).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')));
+const COPY_ESCAPED = /[\\\t\n\r]/;
+const copyCell = (v: string | number | null) =>
+  v === null ? '\\N' : typeof v === 'number' || !COPY_ESCAPED.test(v) ? String(v) : v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 export const copyText = (rows: readonly (readonly (string | number | null)[])[]) => rows.map((r) => `${r.map(copyCell).join('\t')}\n`).join('');
 
 /**
@@ -305,8 +323,11 @@ async function stage(tx: TxCtx, rows: StagedRow[]): Promise<void> {
   );
 }
 
-/** The verdict of each staged row, in SQL: the same checks, in the same order, as registering one by one. */
-function verdictSql(tx: TxCtx): SQL {
+/**
+ * The verdict of each staged row, in SQL: the same checks, in the same order, as registering one
+ * by one. `inFlight`: tenants of the chunk before, per dwelling address, not committed yet.
+ */
+function verdictSql(tx: TxCtx, inFlight: ReadonlyMap<string, number>): SQL {
   const dwellingInScope = inScope(tx, sql.raw('d.jurisdiction_code'));
   const personInScope = withinSql(sql.raw('p.jurisdiction_code'), scopeOf(tx));
   // import_key = sha256(idHash|dwellingId|registeredOn), as importKeyOf; under either accepted key.
@@ -314,20 +335,25 @@ function verdictSql(tx: TxCtx): SQL {
   return sql`
     create temp table import_verdict on commit drop as
     with base as materialized (
-      select s.*, d.id as dwelling_id, d.jurisdiction_code as dwelling_jur, d.capacity,
+      -- The row's own columns the verdict needs (the rest stays staged: the window sorts and the
+      -- verdict table carry less).
+      select s.row_no, s.id_hash, s.inflow_date, s.registered_on, s.address, s.person_id, s.reg_id,
+             d.id as dwelling_id, d.jurisdiction_code as dwelling_jur, d.capacity,
              p.id as p_id, p.inflow_date::text as p_inflow, p.last_visited_on::text as p_last_visited, p.tier as p_tier,
              (p.id is not null and ${personInScope}) as p_in_scope,
-             ${key('s.id_hash')} as import_key,
+             k.import_key,
              -- Counted with a filter so that the person's (or dwelling's) own index is used whatever
              -- the statistics say about open registrations.
              (p.id is not null and (select count(*) filter (where r.ended_on is null) from residence_registrations r where r.person_id = p.id) > 0) as p_active,
              exists (select 1 from residence_registrations r
-                      where d.id is not null
-                        and r.import_key in (${key('s.id_hash')}, ${key('coalesce(s.id_hash_prev, s.id_hash)')})) as on_file
+                      where d.id is not null and r.import_key in (k.import_key, k.import_key_previous)) as on_file
         from import_stage s
-        left join dwellings d on d.address = s.address and ${dwellingInScope}
+        -- One index probe per row (the address is unique): a hash join would read every dwelling.
+        left join lateral (select d.* from dwellings d where d.address = s.address and ${dwellingInScope} limit 1) d on true
         left join lateral (select p.* from persons p where p.id_number_hash in (s.id_hash, s.id_hash_prev)
                             order by p.id_number_hash = s.id_hash desc limit 1) p on true
+        -- Each key hashed once.
+        cross join lateral (select ${key('s.id_hash')} as import_key, case when s.id_hash_prev is not null then ${key('s.id_hash_prev')} end as import_key_previous) k
     ),
     checked as (
       select b.*,
@@ -368,10 +394,11 @@ function verdictSql(tx: TxCtx): SQL {
     )
     select d.*, coalesce(d.p_id, d.person_id) as final_person_id,
            case when d.verdict = 'ACCEPTED' then
-             t.tenants + row_number() over (partition by d.dwelling_id, d.verdict = 'ACCEPTED' order by d.row_no) > d.capacity
+             t.tenants + coalesce(f.tenants, 0) + row_number() over (partition by d.dwelling_id, d.verdict = 'ACCEPTED' order by d.row_no) > d.capacity
            end as over_capacity
       from decided d
-      left join tenants t on t.dwelling_id = d.dwelling_id`;
+      left join tenants t on t.dwelling_id = d.dwelling_id
+      left join (select key as address, value::int as tenants from jsonb_each_text(${JSON.stringify(Object.fromEntries(inFlight))}::jsonb)) f on f.address = d.address`;
 }
 
 const COLUMN_OF: Record<string, string> = {
@@ -443,23 +470,90 @@ function registeredEventsSource(): SQL {
       from ${WRITTEN}`;
 }
 
-async function importChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, onChunk: ImportOptions['onChunk']) {
-  const next = await writeChunk(ctx, chunk, total, onChunk);
-  // The events went to the outbox in SQL, not through tx.emit: the relay is told here, after commit.
-  ctx.platform.outbox?.kick();
-  return next;
+/** A promise with its settling functions outside it (Promise.withResolvers, which Node 20 lacks). */
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  promise.catch(noop);
+  return { promise, resolve, reject };
+}
+const noop = () => {};
+
+/**
+ * A chunk being written, as the chunk after it sees it. On a server two chunks are in flight: the
+ * next one stages, decides and inserts its rows while this one appends its audit entries and
+ * commits (a chunk's work in PostgreSQL runs on one backend, so one core, while the import's own
+ * CPU work is small beside it). The next one still gives the verdicts and writes it would give
+ * after this one's commit:
+ * - it decides only once this one has decided, and counts this one's accepted rows into its
+ *   dwellings' tenants (they are not committed yet, so its own count cannot see them);
+ * - a person named in both chunks (either id hash) makes it wait for this one's commit first;
+ * - it asks for its audit chains' locks only once this one holds its own (held to COMMIT, so the
+ *   entries and events of a chain stay in file order, and the next one, which waits for this
+ *   one's commit holding its locks, never holds one this one still needs);
+ * - it commits only after this one committed, and not at all when this one failed.
+ */
+interface ChunkTurn {
+  /** The id hashes (under either key) of the chunk's rows. */
+  idHashes: Set<string>;
+  /** Once its verdict is known: its accepted rows per dwelling address. */
+  decided: Promise<Map<string, number>>;
+  /** Once it holds its audit chains' locks (or knows it takes none). */
+  locked: Promise<void>;
+  /** Its result so far (every row read up to its last) once committed, with its own row errors. */
+  done: Promise<{ next: ImportResult; errors: RowError[] }>;
 }
 
-function writeChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, onChunk: ImportOptions['onChunk']) {
-  return runMutation(ctx, { operation: 'importRegistrations' }, async (tx) => {
+const EMPTY_RESULT: ImportResult = { rows: 0, imported: 0, duplicates: 0, personsCreated: 0, batches: 0, errors: [] };
+
+/** Whether two chunks name a person in common: the later one must then see the earlier one committed. */
+function sharesPerson(chunk: readonly StagedRow[], before: ChunkTurn): boolean {
+  return chunk.some((r) => before.idHashes.has(r.idHash) || (r.idHashPrevious !== null && before.idHashes.has(r.idHashPrevious)));
+}
+
+/** The accepted rows of a chunk per dwelling address (its tenants-to-be, for the next chunk's capacity count). */
+function acceptedPerAddress(chunk: readonly StagedRow[], notAccepted: ReadonlySet<number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of chunk) if (!notAccepted.has(r.row)) out.set(r.value.dwellingAddress, (out.get(r.value.dwellingAddress) ?? 0) + 1);
+  return out;
+}
+
+/** An earlier chunk failed: this one, written after it, rolls back (a rerun writes both). */
+async function afterCommitOf(before: ChunkTurn | null): Promise<ImportResult> {
+  if (!before) return EMPTY_RESULT;
+  try {
+    return (await before.done).next;
+  } catch {
+    throw new Error('registration import: an earlier chunk failed; this one is rolled back with it');
+  }
+}
+
+function writeChunk(ctx: Ctx, chunk: StagedRow[], read: { rows: number; rowErrors: RowError[] }, before: ChunkTurn | null, onChunk: ImportOptions['onChunk']): ChunkTurn {
+  const decided = deferred<Map<string, number>>();
+  const locked = deferred<void>();
+  const idHashes = new Set(chunk.flatMap((r) => (r.idHashPrevious ? [r.idHash, r.idHashPrevious] : [r.idHash])));
+  const done = runMutation(ctx, { operation: 'importRegistrations' }, async (tx) => {
     const actor = requireActor(tx);
     // A chunk's plan is big enough to trigger JIT compilation, which costs more than it saves here.
-    await tx.db.execute(sql`set local jit = off`);
+    // Its lookups are index probes, row by row, into indexes the chunk before has just read: at the
+    // default random_page_cost (4, for disks that seek) the planner prefers reading whole tables,
+    // e.g. every person in the rate-fact trigger of the registrations insert (0.2 s a chunk with
+    // 600k persons, growing with the register) instead of 10k probes (0.04 s).
+    await tx.db.execute(sql`select set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true)`);
     await stage(tx, chunk);
-    await tx.db.execute(verdictSql(tx));
+    // Tenants of the chunk before, not committed yet (none once it has committed).
+    let inFlight = new Map<string, number>();
+    if (before && sharesPerson(chunk, before)) await afterCommitOf(before);
+    else if (before) {
+      const addresses = new Set(chunk.map((r) => r.value.dwellingAddress));
+      inFlight = new Map([...(await before.decided)].filter(([a]) => addresses.has(a)));
+    }
+    await tx.db.execute(verdictSql(tx, inFlight));
     const verdicts = rowsOf<{ row_no: number; verdict: string; p_id: string | null; p_last_visited: string | null; p_tier: string | null; registered_on: string }>(
       await tx.db.execute(sql.raw(`select row_no, verdict, p_id, p_last_visited, p_tier, registered_on from import_verdict where verdict <> 'ACCEPTED' or p_id is not null order by row_no`)),
     );
+    decided.resolve(acceptedPerAddress(chunk, new Set(verdicts.filter((v) => v.verdict !== 'ACCEPTED').map((v) => Number(v.row_no)))));
     const errors: RowError[] = [];
     let duplicates = 0;
     const dues: { id: string; due: string }[] = [];
@@ -475,9 +569,10 @@ function writeChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, onChunk: 
       await tx.db.execute(sql`
         insert into persons (id, name, id_number_hash, id_number_masked, id_number_cipher, birth_date, gender, kind, inflow_reason, inflow_date,
                              hukou_place_code, phone, phone_masked, phone_cipher, tier, jurisdiction_code, last_visited_on, revisit_due_on)
-        select person_id, name, id_hash, id_masked, id_cipher, birth_date::date, gender, kind, inflow_reason, inflow_date::date,
-               hukou, null, phone_masked, phone_cipher, 'stable', dwelling_jur, null, due_if_new::date
-          from import_verdict where verdict = 'ACCEPTED' and p_id is null order by row_no
+        select s.person_id, s.name, s.id_hash, s.id_masked, s.id_cipher, s.birth_date::date, s.gender, s.kind, s.inflow_reason, s.inflow_date::date,
+               s.hukou, null, s.phone_masked, s.phone_cipher, 'stable', v.dwelling_jur, null, s.due_if_new::date
+          from import_verdict v join import_stage s on s.row_no = v.row_no
+         where v.verdict = 'ACCEPTED' and v.p_id is null order by v.row_no
         on conflict do nothing
         returning id`),
     );
@@ -492,7 +587,7 @@ function writeChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, onChunk: 
     if (created.length)
       await tx.db.execute(sql`
         insert into person_tier_history (id, person_id, tier, set_by, set_at, reason, jurisdiction_code)
-        select gen_random_uuid(), v.person_id, 'stable', ${actor.id}, ${tx.now().toISOString()}::timestamptz, 'initial (import)', v.dwelling_jur
+        select ${batchIdSql(sql`row_number() over (order by v.row_no) - 1`)}, v.person_id, 'stable', ${actor.id}, ${tx.now().toISOString()}::timestamptz, 'initial (import)', v.dwelling_jur
           from import_verdict v
          where v.verdict = 'ACCEPTED' and v.p_id is null`);
     if (dues.length)
@@ -513,26 +608,35 @@ function writeChunk(ctx: Ctx, chunk: StagedRow[], total: ImportResult, onChunk: 
     // rows as stored (no round trip of 2 entries a row through the application).
     // Every written row (and person) is in its dwelling's jurisdiction.
     const codes = rowsOf<{ code: string }>(await tx.db.execute(sql.raw(`select distinct dwelling_jur as code from import_verdict where verdict = 'ACCEPTED'`))).map((c) => c.code);
+    await before?.locked;
     await appendAuditRows(tx.db, { id: actor.id, roles: [...actor.roles] }, ctx.requestId, 'importRegistrations', importAuditSource(), codes);
     if (ctx.platform.subscribers.get('residenceRegistered')?.length) {
       // A subscriber runs in this transaction for each event: the events go one by one.
       const events = rowsOf<{ payload: EventPayload }>(await tx.db.execute(sql`select payload from (${registeredEventsSource()}) s order by ord`));
       for (const e of events) await tx.emit('residenceRegistered', e.payload);
     } else await appendOutboxRows(tx.db, ctx.requestId, 'residenceRegistered', registeredEventsSource(), codes);
+    locked.resolve();
     // A concurrent import of the same rows won the race for a key: those rows are its duplicates.
     const accepted = chunk.length - errors.length - duplicates;
     duplicates += accepted - inserted.n;
     if (inserted.n === 0 && created.length === 0) tx.audit({ entityType: 'RegistrationImport', entityId: ctx.requestId, after: { rows: chunk.length, duplicates, errors: errors.length } });
-    // The totals change only once the chunk commits (runMutation returns).
+    // The totals change only once the chunk commits (runMutation returns), after the one before.
+    const total = await afterCommitOf(before);
     const next: ImportResult = {
-      rows: total.rows,
+      rows: read.rows,
       imported: total.imported + inserted.n,
       duplicates: total.duplicates + duplicates,
       personsCreated: total.personsCreated + created.length,
       batches: total.batches + 1,
-      errors: [...total.errors, ...errors],
+      errors: [...total.errors, ...read.rowErrors, ...errors],
     };
     await onChunk?.(tx, next, errors);
-    return next;
+    return { next, errors };
   });
+  // A chunk that fails before deciding or locking lets the next one go on to fail with it.
+  done.catch((e) => {
+    decided.reject(e);
+    locked.resolve();
+  });
+  return { idHashes, decided: decided.promise, locked: locked.promise, done };
 }
