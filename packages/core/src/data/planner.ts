@@ -176,7 +176,7 @@ function neededColumns(level: Level, fields: Map<string, FieldNode[]>, type: Gra
   const need = new Set<string>(keys);
   if ('id' in all) need.add('id');
   if (level.spec.jurisdiction) need.add(level.spec.jurisdiction);
-  for (const through of level.spec.scopedThrough ? [level.spec.scopedThrough.on[0]] : []) need.add(through);
+  if (level.spec.scopedThrough) need.add(level.spec.scopedThrough.on[0]);
   for (const [, nodes] of fields) {
     const name = nodes[0]!.name.value;
     if (name === '__typename' || level.spec.relations?.[name]) continue;
