@@ -1,3 +1,4 @@
+import { SERVER_NODE_FLAGS } from '../packages/api/src/node-flags.js';
 import type { Sizes } from './data.js';
 import type { ImportMeasurement } from './import.js';
 
@@ -121,10 +122,10 @@ export function renderReport(r: Report): string {
     `- PostGraphile relations: by real foreign key: ${r.relations.realForeignKeys.join(', ') || 'none'}; by \`@foreignKey\` smart comment (no real key): ${r.relations.smartComments.join(', ') || 'none'}`,
   );
   L.push(
-    `- load: ${r.loadTool}; warm-up ${r.timing.warmup} s, ${r.timing.runs} run(s) of ${r.timing.duration} s each, median; closed model at c=${cs.join(', c=')}; open model at 70% of the slowest peak of A/B4/B5/C; PostgreSQL idle before every run (queries cancelled because still running 30 s later: ${r.quiescedCancels}); D measured first`,
+    `- load: ${r.loadTool}; warm-up ${r.timing.warmup} s, ${r.timing.runs} run(s) of ${r.timing.duration} s each, median; closed model at c=${cs.join(', c=')}; open model at 70% of the slowest peak of A/B4/B5/C, after a warm-up at that rate (since 2026-11-29); PostgreSQL idle before every run (queries cancelled because still running 30 s later: ${r.quiescedCancels}); D measured first`,
   );
   L.push(
-    `- peers: A = our API (NODE_ENV=production, ES256 tokens, jurisdiction scoping, masking); B4 = ${r.peers.B4}; B5 = ${r.peers.B5}; both no auth; C = node:http + postgres.js, one hand-written SQL per request, no auth; D = Yoga \`{ hello }\` (no database)`,
+    `- peers: A = our API (\`node ${SERVER_NODE_FLAGS.join(' ')} packages/api/dist/cli.mjs serve\`, NODE_ENV=production, ES256 tokens, jurisdiction scoping, masking); B4 = ${r.peers.B4}; B5 = ${r.peers.B5}; both no auth; C = node:http + postgres.js, one hand-written SQL per request, no auth; D = Yoga \`{ hello }\` (no database)`,
   );
   L.push(`- SQL statements per request: ${r.statementsSource}`);
   L.push(`- equality checks (A = B4 = B5 = C, normalized; writes: each server wrote once): ${r.equality.length ? r.equality.map((e) => `${e.op} ${e.ok ? 'ok' : 'FAILED'}`).join(', ') : 'none'}`);

@@ -510,6 +510,13 @@ async function main() {
       for (const id of Object.keys(specs) as PeerId[]) {
         log(`${op.id} ${id}: open model at ${rate} rps`);
         const rs: LoadResult[] = [];
+        // A warm-up at the same rate first, as the closed model has one: the server has been idle
+        // while the others were measured, and a Node server's first seconds after an idle spell
+        // are slower (its young generation shrinks when idle; A's serving flags, node-flags.ts,
+        // keep a floor under it, PostGraphile runs without). The measured runs then show the
+        // steady state at this rate, which is what the open model is for.
+        await quiesce(`${op.id} ${id} open warm-up`);
+        await loadRun(op, () => runNodeOpen(specs[id]!, rate, timing.warmup));
         for (let r = 0; r < timing.runs; r++) {
           await quiesce(`${op.id} ${id} open`);
           rs.push(await loadRun(op, () => runNodeOpen(specs[id]!, rate, timing.duration)));

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../packages/api/src/node-flags.js';
 import type { Pg5 } from './pg5.js';
 import { hasTaskset, procUsage, sleep } from './util.js';
 import http from 'node:http';
@@ -39,7 +40,8 @@ function command(id: ServerId, o: ServerOptions): { label: string; args: string[
       return {
         label: id === 'A' ? 'A SafeCity API (production)' : 'A SafeCity API (development, statement counts)',
         // The production build (`npm run build`, an esbuild bundle), as the API would be deployed.
-        args: [join(o.root, 'packages/api/dist/cli.mjs'), 'serve'],
+        // With the serving flags the README's production command carries (node-flags.ts).
+        args: [...SERVER_NODE_FLAGS, join(o.root, 'packages/api/dist/cli.mjs'), 'serve'],
         // The rate limiter runs (its cost is measured) with budgets the load generator never exhausts.
         env: {
           ...base,

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
+import { withServerNodeFlags } from './node-flags.js';
 
 /**
  * `serve --workers [N]`: N (default: one per core) processes share the port; the primary
@@ -30,6 +31,8 @@ export function runPrimary(workers: number, log: Logger, shutdownLimitMs: number
   // the primary accepts them and hands them on, and during a drain it hands connections to a
   // worker that has just stopped listening, which resets them.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
+  // Workers get the serving flags (node-flags.ts) whatever the primary was started with.
+  cluster.setupPrimary({ execArgv: withServerNodeFlags(process.execArgv) });
   let stopping = false;
   const crashes: number[] = [];
   const spawn = () => {

@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { missingServerNodeFlags, SERVER_NODE_FLAGS, withServerNodeFlags } from '../src/node-flags.js';
+
+describe('withServerNodeFlags: the serving flags are added once, and a flag given already wins', () => {
+  it.each([
+    { given: [], out: ['--min-semi-space-size=16'] },
+    { given: ['--enable-source-maps'], out: ['--enable-source-maps', '--min-semi-space-size=16'] },
+    { given: ['--min-semi-space-size=32'], out: ['--min-semi-space-size=32'] },
+    { given: ['--min_semi_space_size=8'], out: ['--min_semi_space_size=8'] },
+  ])('$given', ({ given, out }) => {
+    expect(withServerNodeFlags(given)).toEqual(out);
+    expect(missingServerNodeFlags(given)).toEqual(out.slice(given.length));
+  });
+});
+
+describe('the flags do what node-flags.ts says', () => {
+  it('a process started with them has a young generation of at least 16 MiB from the start (without: less)', () => {
+    const probe = `console.log(require('node:v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size)`;
+    const size = (flags: readonly string[]) => Number(spawnSync(process.execPath, [...flags, '-e', probe], { encoding: 'utf8' }).stdout.trim());
+    expect(size(SERVER_NODE_FLAGS)).toBeGreaterThanOrEqual(16 * 1048576);
+    expect(size([])).toBeLessThan(16 * 1048576);
+  });
+});
