@@ -3,6 +3,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { type Authenticator, createAuthenticator } from './auth.js';
+import { useCompiledExecution } from './compiled-execution.js';
 import type { Ctx, Platform } from './context.js';
 import { logMaskedCauses, maskError, useErrorCodes, yogaLogging } from './error-masking.js';
 import { createGraphiQLRenderer } from './graphiql.js';
@@ -64,6 +65,8 @@ export function createApp(o: AppOptions): App {
     maskedErrors: { maskError },
     context: requestContextFactory(platform, auth),
     plugins: [
+      // First: it sets the executor that the plugins below wrap (compiled-execution.ts).
+      useCompiledExecution(),
       ...operability.first,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-safecity-client'] }),
       ...[useTrustedDocuments(config.trustedDocuments)].filter((p) => p !== null),
