@@ -1,11 +1,41 @@
 import { sql } from 'drizzle-orm';
+import type { Sql } from 'postgres';
 import { withCore } from './schema.js';
 import type { Database } from './db.js';
 import { rowSecuritySql } from './data/row-security.js';
 import type { ModuleDescriptor } from './module.js';
 
-/** Applies the committed drizzle migrations, then each module's idempotent post-migrate SQL and data migration. */
+/**
+ * Held while one process migrates a PostgreSQL database (`pg_advisory_lock` takes a bigint: the
+ * first eight bytes of sha256('safecity:migrate')).
+ */
+export const MIGRATION_LOCK_KEY = 4473047710006049395n;
+
+/**
+ * Applies the committed drizzle migrations, then each module's idempotent post-migrate SQL and
+ * data migration. On a server, under a session advisory lock held on a connection of its own:
+ * every API node migrates as it starts, and two nodes starting together (a deploy of several
+ * replicas) ran the same DDL at once; one of them died at start-up on "tuple concurrently
+ * updated" (seen 2026-11-29 with two servers started a second apart). The second waits, then
+ * finds everything applied. A process that dies while migrating ends its session, and the lock
+ * with it.
+ */
 export async function migrate(database: Database, migrationsFolder: string, modules: ModuleDescriptor[]): Promise<void> {
+  if (database.kind !== 'postgres') return migrateNow(database, migrationsFolder, modules);
+  const conn = await (database.raw as Sql).reserve();
+  try {
+    await conn`select pg_advisory_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
+    try {
+      await migrateNow(database, migrationsFolder, modules);
+    } finally {
+      await conn`select pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`.catch(() => {});
+    }
+  } finally {
+    conn.release();
+  }
+}
+
+async function migrateNow(database: Database, migrationsFolder: string, modules: ModuleDescriptor[]): Promise<void> {
   if (database.kind === 'pglite') {
     const { migrate: run } = await import('drizzle-orm/pglite/migrator');
     await run(database.db as never, { migrationsFolder });
