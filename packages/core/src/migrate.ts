@@ -6,12 +6,6 @@ import { rowSecuritySql } from './data/row-security.js';
 import type { ModuleDescriptor } from './module.js';
 
 /**
- * Held while one process migrates a PostgreSQL database (`pg_advisory_lock` takes a bigint: the
- * first eight bytes of sha256('safecity:migrate')).
- */
-export const MIGRATION_LOCK_KEY = 4473047710006049395n;
-
-/**
  * Applies the committed drizzle migrations, then each module's idempotent post-migrate SQL and
  * data migration. On a server, under a session advisory lock held on a connection of its own:
  * every API node migrates as it starts, and two nodes starting together (a deploy of several
@@ -24,11 +18,11 @@ export async function migrate(database: Database, migrationsFolder: string, modu
   if (database.kind !== 'postgres') return migrateNow(database, migrationsFolder, modules);
   const conn = await (database.raw as Sql).reserve();
   try {
-    await conn`select pg_advisory_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
+    await conn`select pg_advisory_lock(hashtext('safecity:migrate'))`;
     try {
       await migrateNow(database, migrationsFolder, modules);
     } finally {
-      await conn`select pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`.catch(() => {});
+      await conn`select pg_advisory_unlock(hashtext('safecity:migrate'))`.catch(() => {});
     }
   } finally {
     conn.release();
