@@ -411,9 +411,11 @@ describe('finding 6: bad text and bad ids get coded errors, not INTERNAL_SERVER_
     expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['CORE_INPUT_INVALID']);
     expect(await count('dwellings')).toBe(before);
   });
-  it('a NUL escape inside a query literal is refused too', async () => {
-    const r = await s.gql(`{ persons(filter: { name: "a\\u0000b" }) { edges { node { id } } } }`, {}, { token: grid });
-    expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['CORE_INPUT_INVALID']);
+  it('a NUL escape inside a query literal is refused too, every time the same document comes (the check is remembered per document)', async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await s.gql(`{ persons(filter: { name: "a\\u0000b" }) { edges { node { id } } } }`, {}, { token: grid });
+      expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['CORE_INPUT_INVALID']);
+    }
   });
 
   const TIER = `mutation($p: ID!) { r: setTenantTier(personId: $p, tier: key, reason: "复核", version: 1) { __typename ... on DomainError { code } } }`;

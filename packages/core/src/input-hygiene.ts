@@ -44,13 +44,19 @@ export function findBadText(value: unknown, path: string[] = [], depth = 0): { p
   return null;
 }
 
+/** Per parsed document (Yoga's parse cache hands the same one back for the same text): its literals' problem, once. */
+const documentProblems = new WeakMap<DocumentNode, keyof typeof MESSAGES | null>();
+
 function badTextInDocument(document: DocumentNode): keyof typeof MESSAGES | null {
+  const known = documentProblems.get(document);
+  if (known !== undefined) return known;
   let found: keyof typeof MESSAGES | null = null;
   visit(document, {
     StringValue(node) {
       found ??= textProblem(node.value);
     },
   });
+  documentProblems.set(document, found);
   return found;
 }
 

@@ -1,4 +1,6 @@
+import { LocalDateResolver } from 'graphql-scalars';
 import { describe, expect, it } from 'vitest';
+import { boundedDateScalar } from '../src/scalars.js';
 import {
   actorFromClaims,
   decodeGlobalId,
@@ -157,4 +159,18 @@ describe('durationSeconds', () => {
     [undefined, 5],
   ])('%j → %d', (v, n) => expect(durationSeconds(v, 5)).toBe(n));
   it('refuses nonsense', () => expect(() => durationSeconds('12 hours', 5)).toThrow(/duration/));
+});
+
+describe('Date answers: serialized through the calendar check, remembered once valid', () => {
+  const date = boundedDateScalar(LocalDateResolver);
+  it.each([
+    ['a valid day', '2024-02-29', '2024-02-29'],
+    ['a valid day again (remembered)', '2024-02-29', '2024-02-29'],
+    ['a day that does not exist', '2023-02-29', null],
+    ['the same invalid day again (never remembered)', '2023-02-29', null],
+    ['not a date', 'yesterday', null],
+  ])('%s', (_what, value, out) => {
+    if (out === null) expect(() => date.serialize(value)).toThrow();
+    else expect(date.serialize(value)).toBe(out);
+  });
 });

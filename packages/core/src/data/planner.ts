@@ -1,4 +1,5 @@
 import { Column, getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
+import { type Frag, ident, join, q, raw, toSql } from './plan-sql.js';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
   getArgumentValues,
@@ -110,8 +111,7 @@ function columnName(spec: TableSpec, prop: string): string {
   if (!col) throw new Error(`${getTableName(spec.table)} has no property ${prop}`);
   return col.name;
 }
-const ident = (s: string) => sql.raw(`"${s.replace(/"/g, '""')}"`);
-const ref = (alias: string, col: string) => sql.raw(`${alias}."${col.replace(/"/g, '""')}"`);
+const ref = (alias: string, col: string) => `${alias}.${ident(col)}`;
 // Nested levels are t1, t2, …; the root is its table's quoted name (rootLevel).
 
 /** The fields selected on an object type, through fragments (same response key merged). */
@@ -141,27 +141,27 @@ function fieldDef(type: GraphQLNamedType, name: string): GraphQLField<unknown, u
 }
 
 /** The jurisdiction condition of one level: the caller's range, as the policy writes it. */
-function scopeCondition(plan: Plan, level: Level): SQL | undefined {
+function scopeCondition(plan: Plan, level: Level): Frag | undefined {
   const through = level.spec.scopedThrough;
   if (through) {
     // [own property, owner property]: the owner row this one belongs to must be in scope.
     const owner: Level = { spec: through.owner(), alias: `s${++plan.aliasSeq}` };
     const [own, ownerProp] = through.on;
     const inner = scopeCondition(plan, owner);
-    const join = sql`${ref(owner.alias, columnName(owner.spec, ownerProp))} = ${ref(level.alias, columnName(level.spec, own))}`;
-    return sql`exists (select 1 from ${ident(getTableName(owner.spec.table))} ${sql.raw(owner.alias)} where ${inner ? sql`${join} and ${inner}` : join})`;
+    const on = `${ref(owner.alias, columnName(owner.spec, ownerProp))} = ${ref(level.alias, columnName(level.spec, own))}`;
+    return q`exists (select 1 from ${raw(`${ident(getTableName(owner.spec.table))} ${owner.alias}`)} where ${raw(on)}${inner ? q` and ${inner}` : raw('')})`;
   }
   if (!level.spec.jurisdiction) return undefined;
   const { lo, hi } = rangeOf(plan.ctx);
-  const col = ref(level.alias, columnName(level.spec, level.spec.jurisdiction));
-  return sql`${col} ~>=~ ${lo} and ${col} ~<~ ${hi}`;
+  const col = raw(ref(level.alias, columnName(level.spec, level.spec.jurisdiction)));
+  return q`${col} ~>=~ ${lo} and ${col} ~<~ ${hi}`;
 }
 
 /** The optional division filter on the level's jurisdiction column (a table without one cannot take it). */
 function withinCondition(level: Level, within: string | null | undefined): SQL | undefined {
   if (!within) return undefined;
   if (!level.spec.jurisdiction) throw new Error(`${getTableName(level.spec.table)}: the table has no jurisdiction to filter within`);
-  return withinSql(ref(level.alias, columnName(level.spec, level.spec.jurisdiction)), within);
+  return withinSql(sql.raw(ref(level.alias, columnName(level.spec, level.spec.jurisdiction))), within);
 }
 
 /**
@@ -194,18 +194,18 @@ function neededColumns(level: Level, fields: Map<string, FieldNode[]>, type: Gra
 }
 
 /** `json_build_object` of the needed columns of the level and of each selected, declared relation. */
-function rowObject(plan: Plan, level: Level, set: SelectionSetNode | undefined, type: GraphQLNamedType, keys: readonly string[] = []): SQL {
+function rowObject(plan: Plan, level: Level, set: SelectionSetNode | undefined, type: GraphQLNamedType, keys: readonly string[] = []): Frag {
   const fields = set ? selectedFields(plan, set, type) : new Map<string, FieldNode[]>();
   const need = set ? neededColumns(level, fields, type, keys) : null;
-  const pairs: SQL[] = columns(level.spec.table)
+  const pairs: Frag[] = columns(level.spec.table)
     .filter(([prop]) => !need || need.has(prop))
-    .map(([prop, col]) => sql`${sql.raw(`'${prop}'`)}, ${ref(level.alias, col.name)}`);
+    .map(([prop, col]) => raw(`'${prop}', ${ref(level.alias, col.name)}`));
   for (const [key, nodes] of fields) {
     const node = nodes[0]!;
     const rel = level.spec.relations?.[node.name.value];
     const def = fieldDef(type, node.name.value);
     if (!rel || !def) continue;
-    pairs.push(sql`${sql.raw(`'@${key.replace(/'/g, '')}'`)}, ${relationSubquery(plan, level, rel, node, def)}`);
+    pairs.push(q`${raw(`'@${key.replace(/'/g, '')}'`)}, ${relationSubquery(plan, level, rel, node, def)}`);
   }
   return objectOf(pairs);
 }
@@ -215,11 +215,11 @@ function rowObject(plan: Plan, level: Level, set: SelectionSetNode | undefined, 
  * jsonb converts every value and sorts the keys (Q1 at city size: 4.3 -> 3.7 ms in PostgreSQL).
  * json_build_object takes at most 100 arguments: a wider row is merged from jsonb chunks.
  */
-function objectOf(pairs: SQL[]): SQL {
-  if (pairs.length <= 50) return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
-  const chunks: SQL[] = [];
-  for (let i = 0; i < pairs.length; i += 50) chunks.push(sql`jsonb_build_object(${sql.join(pairs.slice(i, i + 50), sql`, `)})`);
-  return sql.join(chunks, sql` || `);
+function objectOf(pairs: Frag[]): Frag {
+  if (pairs.length <= 50) return q`json_build_object(${join(pairs, ', ')})`;
+  const chunks: Frag[] = [];
+  for (let i = 0; i < pairs.length; i += 50) chunks.push(q`jsonb_build_object(${join(pairs.slice(i, i + 50), ', ')})`);
+  return join(chunks, ' || ');
 }
 
 function connectionArgsOf(plan: Plan, def: GraphQLField<unknown, unknown>, node: FieldNode): ConnectionArgs {
@@ -233,18 +233,15 @@ function keyset(plan: Plan, level: Level, keys: string[], direction: Direction, 
   const asc = (direction === 'asc') !== backward;
   const cols = keys.map((k) => ref(level.alias, columnName(level.spec, k)));
   const cursor = backward ? args.before : args.after;
-  let where: SQL | undefined;
+  let where: Frag | undefined;
   if (cursor) {
     const values = decodeCursor(cursor, keys.length, field);
-    where = sql`(${sql.join(cols, sql`, `)}) ${sql.raw(asc ? '>' : '<')} (${sql.join(
-      values.map((v) => sql`${v}`),
-      sql`, `,
+    where = q`(${raw(cols.join(', '))}) ${raw(asc ? '>' : '<')} (${join(
+      values.map((v) => q`${v}`),
+      ', ',
     )})`;
   }
-  const orderBy = sql.join(
-    cols.map((c) => sql`${c} ${sql.raw(asc ? 'asc' : 'desc')}`),
-    sql`, `,
-  );
+  const orderBy = raw(cols.map((c) => `${c} ${asc ? 'asc' : 'desc'}`).join(', '));
   return { size, backward, where, orderBy };
 }
 
@@ -270,47 +267,47 @@ function nodeSelection(plan: Plan, node: FieldNode, connectionType: GraphQLNamed
  * parent, column it is compared with)` gives the parent's value (a parent column, or a key bound
  * by `pagesByParent`). Through `via`, an `exists` on the table between, scoped like the target.
  */
-function joinCondition(plan: Plan, rel: RelationSpec, target: Level, parentSide: (parentProp: string) => SQL): SQL[] {
-  if (!rel.via) return rel.on.map(([p, t]) => sql`${ref(target.alias, columnName(target.spec, t))} = ${parentSide(p)}`);
+function joinCondition(plan: Plan, rel: RelationSpec, target: Level, parentSide: (parentProp: string) => string): Frag[] {
+  if (!rel.via) return rel.on.map(([p, t]) => raw(`${ref(target.alias, columnName(target.spec, t))} = ${parentSide(p)}`));
   const via: Level = { spec: rel.via.spec(), alias: `v${++plan.aliasSeq}` };
   const [viaProp, targetProp] = rel.via.on;
   const conds = [
-    ...rel.on.map(([p, v]) => sql`${ref(via.alias, columnName(via.spec, v))} = ${parentSide(p)}`),
-    sql`${ref(via.alias, columnName(via.spec, viaProp))} = ${ref(target.alias, columnName(target.spec, targetProp))}`,
+    ...rel.on.map(([p, v]) => raw(`${ref(via.alias, columnName(via.spec, v))} = ${parentSide(p)}`)),
+    raw(`${ref(via.alias, columnName(via.spec, viaProp))} = ${ref(target.alias, columnName(target.spec, targetProp))}`),
     scopeCondition(plan, via),
-  ].filter((c): c is SQL => !!c);
-  return [sql`exists (select 1 from ${ident(getTableName(via.spec.table))} ${sql.raw(via.alias)} where ${sql.join(conds, sql` and `)})`];
+  ].filter((c): c is Frag => !!c);
+  return [q`exists (select 1 from ${raw(`${ident(getTableName(via.spec.table))} ${via.alias}`)} where ${join(conds, ' and ')})`];
 }
 
-function relationSubquery(plan: Plan, parent: Level, rel: RelationSpec, node: FieldNode, def: GraphQLField<unknown, unknown>): SQL {
+/** A relation's fixed order over the target level (no cursor). */
+function relationOrder(rel: RelationSpec, target: Level): Frag {
+  return raw(rel.orderBy.map((k) => `${ref(target.alias, columnName(target.spec, k))} ${rel.direction ?? 'asc'}`).join(', '));
+}
+
+/** A condition of the planner or of a module, when present. */
+const present = (c: Frag | SQL | undefined): c is Frag | SQL => !!c;
+
+function relationSubquery(plan: Plan, parent: Level, rel: RelationSpec, node: FieldNode, def: GraphQLField<unknown, unknown>): Frag {
   const target: Level = { spec: rel.target(), alias: `t${++plan.aliasSeq}` };
-  const join = joinCondition(plan, rel, target, (p) => ref(parent.alias, columnName(parent.spec, p)));
-  const conds = [...join, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter((c): c is SQL => !!c);
-  const from = sql`${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)}`;
+  const joined = joinCondition(plan, rel, target, (p) => ref(parent.alias, columnName(parent.spec, p)));
+  const conds = [...joined, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter(present);
+  const from = raw(`${ident(getTableName(target.spec.table))} ${target.alias}`);
   const fieldType = getNamedType(def.type);
   if (rel.kind === 'one') {
     const obj = rowObject(plan, target, node.selectionSet, fieldType);
-    const order = sql.join(
-      rel.orderBy.map((k) => sql`${ref(target.alias, columnName(target.spec, k))} ${sql.raw(rel.direction ?? 'asc')}`),
-      sql`, `,
-    );
-    return sql`(select ${obj} from ${from} where ${sql.join(conds, sql` and `)} order by ${order} limit 1)`;
+    return q`(select ${obj} from ${from} where ${join(conds, ' and ')} order by ${relationOrder(rel, target)} limit 1)`;
   }
   if (rel.kind === 'many') {
     const obj = rowObject(plan, target, node.selectionSet, fieldType);
-    const order = sql.join(
-      rel.orderBy.map((k) => sql`${ref(target.alias, columnName(target.spec, k))} ${sql.raw(rel.direction ?? 'asc')}`),
-      sql`, `,
-    );
     const cap = rel.cap ?? plan.maxPageSize;
-    return sql`(select coalesce(json_agg(x.j), '[]'::json) from (select ${obj} as j from ${from} where ${sql.join(conds, sql` and `)} order by ${order} limit ${sql.raw(String(cap))}) x)`;
+    return q`(select coalesce(json_agg(x.j), '[]'::json) from (select ${obj} as j from ${from} where ${join(conds, ' and ')} order by ${relationOrder(rel, target)} limit ${raw(String(cap))}) x)`;
   }
   const args = connectionArgsOf(plan, def, node);
   const nodeType = getNamedType(fieldDef(fieldType, 'edges') ? getNamedType(fieldDef(getNamedType(fieldDef(fieldType, 'edges')!.type), 'node')!.type) : fieldType);
   const obj = rowObject(plan, target, nodeSelection(plan, node, fieldType, nodeType), nodeType, rel.orderBy);
   const ks = keyset(plan, target, rel.orderBy, rel.direction ?? 'asc', args, node.name.value);
-  const where = [...conds, ks.where].filter((c): c is SQL => !!c);
-  return sql`(select json_build_object('rows', coalesce(json_agg(x.j), '[]'::json), 'backward', ${sql.raw(ks.backward ? 'true' : 'false')}, 'size', ${sql.raw(String(ks.size))}, 'hasCursor', ${sql.raw(args.after || args.before ? 'true' : 'false')}) from (select ${obj} as j from ${from} where ${sql.join(where, sql` and `)} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}) x)`;
+  const where = [...conds, ks.where].filter(present);
+  return q`(select json_build_object('rows', coalesce(json_agg(x.j), '[]'::json), 'backward', ${raw(ks.backward ? 'true' : 'false')}, 'size', ${raw(String(ks.size))}, 'hasCursor', ${raw(args.after || args.before ? 'true' : 'false')}) from (select ${obj} as j from ${from} where ${join(where, ' and ')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}) x)`;
 }
 
 /** The spec a planned row was read by (on its prototype): the relations its fields may find planned. */
@@ -416,8 +413,8 @@ function newPlan(ctx: Ctx, info: GraphQLResolveInfo): Plan {
   return { ctx, info, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
 }
 
-async function rowsOf(ctx: Ctx, query: SQL): Promise<Record<string, unknown>[]> {
-  const r = await ctx.db.execute(query);
+async function rowsOf(ctx: Ctx, query: Frag): Promise<Record<string, unknown>[]> {
+  const r = await ctx.db.execute(toSql(query));
   const rows = ((r as unknown as { rows?: { j: unknown }[] }).rows ?? (r as unknown as { j: unknown }[])) as { j: unknown }[];
   return rows.map((x) => (typeof x.j === 'string' ? JSON.parse(x.j) : x.j) as Record<string, unknown>);
 }
@@ -443,8 +440,8 @@ export async function planOne<T = Record<string, unknown>>(
   const field = currentField(info);
   const node = field.node;
   const type = rowType ?? field.type;
-  const conds = [where(sql.raw(level.alias)), scopeCondition(plan, level)].filter((c): c is SQL => !!c);
-  const rows = await rowsOf(ctx, sql`select ${rowObject(plan, level, node.selectionSet, type)} as j from ${ident(getTableName(spec.table))} where ${sql.join(conds, sql` and `)} limit 1`);
+  const conds = [where(sql.raw(level.alias)), scopeCondition(plan, level)].filter(present);
+  const rows = await rowsOf(ctx, q`select ${rowObject(plan, level, node.selectionSet, type)} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit 1`);
   return rows[0] ? (hydrate(spec, rows[0]) as T) : null;
 }
 
@@ -467,10 +464,10 @@ export async function planConnection<T = Record<string, unknown>>(
   const { node, type } = currentField(info);
   const nodeType = getNamedType(fieldDef(getNamedType(fieldDef(type, 'edges')!.type), 'node')!.type);
   const ks = keyset(plan, level, o.orderBy, o.direction ?? 'asc', o.args, info.fieldName);
-  const conds = [...(o.where ?? []), withinCondition(level, o.within), scopeCondition(plan, level), ks.where].filter((c): c is SQL => !!c);
+  const conds = [...(o.where ?? []), withinCondition(level, o.within), scopeCondition(plan, level), ks.where].filter(present);
   const rows = await rowsOf(
     ctx,
-    sql`select ${rowObject(plan, level, nodeSelection(plan, node, type, nodeType), nodeType, o.orderBy)} as j from ${ident(getTableName(spec.table))} where ${conds.length ? sql.join(conds, sql` and `) : sql`true`} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}`,
+    q`select ${rowObject(plan, level, nodeSelection(plan, node, type, nodeType), nodeType, o.orderBy)} as j from ${raw(ident(getTableName(spec.table)))} where ${conds.length ? join(conds, ' and ') : raw('true')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}`,
   );
   return toPage(spec, rows, o.orderBy, ks.size, ks.backward, !!(o.args.after || o.args.before)) as Page<T>;
 }
@@ -483,20 +480,17 @@ export interface PlannedRow<T> {
 }
 
 /** A `many` or `one` relation of plain rows (its target's columns), whatever the GraphQL selection. */
-function includedSubquery(plan: Plan, parent: Level, rel: RelationSpec): SQL {
+function includedSubquery(plan: Plan, parent: Level, rel: RelationSpec): Frag {
   const target: Level = { spec: rel.target(), alias: `t${++plan.aliasSeq}` };
-  const join = joinCondition(plan, rel, target, (p) => ref(parent.alias, columnName(parent.spec, p)));
-  const conds = [...join, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter((c): c is SQL => !!c);
-  const from = sql`${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)}`;
+  const joined = joinCondition(plan, rel, target, (p) => ref(parent.alias, columnName(parent.spec, p)));
+  const conds = [...joined, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter(present);
+  const from = raw(`${ident(getTableName(target.spec.table))} ${target.alias}`);
   const obj = rowObject(plan, target, undefined, null as never);
-  const order = sql.join(
-    rel.orderBy.map((k) => sql`${ref(target.alias, columnName(target.spec, k))} ${sql.raw(rel.direction ?? 'asc')}`),
-    sql`, `,
-  );
-  if (rel.kind === 'one') return sql`(select ${obj} from ${from} where ${sql.join(conds, sql` and `)} order by ${order} limit 1)`;
+  const order = relationOrder(rel, target);
+  if (rel.kind === 'one') return q`(select ${obj} from ${from} where ${join(conds, ' and ')} order by ${order} limit 1)`;
   if (rel.kind !== 'many') throw new Error('planRows includes lists and single rows, not connections');
   const cap = rel.cap ?? plan.maxPageSize;
-  return sql`(select coalesce(json_agg(x.j), '[]'::json) from (select ${obj} as j from ${from} where ${sql.join(conds, sql` and `)} order by ${order} limit ${sql.raw(String(cap))}) x)`;
+  return q`(select coalesce(json_agg(x.j), '[]'::json) from (select ${obj} as j from ${from} where ${join(conds, ' and ')} order by ${order} limit ${raw(String(cap))}) x)`;
 }
 
 /**
@@ -513,11 +507,11 @@ export async function planRows<T = Record<string, unknown>>(
   const plan: Plan = { ctx, info: null as never, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
   const level = rootLevel(spec);
   const include = Object.entries(o.include ?? {});
-  const pairs: SQL[] = columns(spec.table).map(([prop, col]) => sql`${sql.raw(`'${prop}'`)}, ${ref(level.alias, col.name)}`);
-  for (const [name, rel] of include) pairs.push(sql`${sql.raw(`'@${name.replace(/'/g, '')}'`)}, ${includedSubquery(plan, level, rel)}`);
-  const conds = [o.where(sql.raw(level.alias)), scopeCondition(plan, level)].filter((c): c is SQL => !!c);
+  const pairs: Frag[] = columns(spec.table).map(([prop, col]) => raw(`'${prop}', ${ref(level.alias, col.name)}`));
+  for (const [name, rel] of include) pairs.push(q`${raw(`'@${name.replace(/'/g, '')}'`)}, ${includedSubquery(plan, level, rel)}`);
+  const conds = [o.where(sql.raw(level.alias)), scopeCondition(plan, level)].filter(present);
   const limit = o.limit ?? plan.maxPageSize;
-  const rows = await rowsOf(ctx, sql`select ${objectOf(pairs)} as j from ${ident(getTableName(spec.table))} where ${sql.join(conds, sql` and `)} limit ${sql.raw(String(limit))}`);
+  const rows = await rowsOf(ctx, q`select ${objectOf(pairs)} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit ${raw(String(limit))}`);
   return rows.map((json) => {
     const included: PlannedRow<T>['included'] = {};
     for (const [name, rel] of include) {
@@ -544,10 +538,12 @@ export async function pagesByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   const [, joinedKey] = rel.on[0]!;
   const keyColumn = getTableColumns((rel.via ? rel.via.spec() : target.spec).table)[joinedKey] as PgColumn;
   const ks = keyset(plan, target, rel.orderBy, rel.direction ?? 'asc', args, field);
-  const conds = [...joinCondition(plan, rel, target, () => sql`p.k`), scopeCondition(plan, target), rel.where?.(sql.raw(target.alias)), ks.where].filter((c): c is SQL => !!c);
+  const conds = [...joinCondition(plan, rel, target, () => 'p.k'), scopeCondition(plan, target), rel.where?.(sql.raw(target.alias)), ks.where].filter(present);
   const keys = [...new Set(parentKeys)];
   const rows = (await ctx.db.execute(
-    sql`select p.k as k, x.j as j from unnest(${sql.param(keys)}::${sql.raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)} where ${sql.join(conds, sql` and `)} order by ${ks.orderBy} limit ${sql.raw(String(ks.size + 1))}) x`,
+    toSql(
+      q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)} where ${join(conds, ' and ')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}) x`,
+    ),
   )) as unknown;
   const list = ((rows as { rows?: unknown[] }).rows ?? rows) as { k: string; j: unknown }[];
   const byKey = new Map<string, Record<string, unknown>[]>();
@@ -573,15 +569,14 @@ export async function listsByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   const target: Level = { spec: rel.target(), alias: 't1' };
   const [, joinedKey] = rel.on[0]!;
   const keyColumn = getTableColumns((rel.via ? rel.via.spec() : target.spec).table)[joinedKey] as PgColumn;
-  const conds = [...joinCondition(plan, rel, target, () => sql`p.k`), scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter((c): c is SQL => !!c);
-  const order = sql.join(
-    rel.orderBy.map((k) => sql`${ref(target.alias, columnName(target.spec, k))} ${sql.raw(rel.direction ?? 'asc')}`),
-    sql`, `,
-  );
+  const conds = [...joinCondition(plan, rel, target, () => 'p.k'), scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter(present);
+  const order = relationOrder(rel, target);
   const cap = rel.cap ?? plan.maxPageSize;
   const keys = [...new Set(parentKeys)];
   const rows = (await ctx.db.execute(
-    sql`select p.k as k, x.j as j from unnest(${sql.param(keys)}::${sql.raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${ident(getTableName(target.spec.table))} ${sql.raw(target.alias)} where ${sql.join(conds, sql` and `)} order by ${order} limit ${sql.raw(String(cap))}) x`,
+    toSql(
+      q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)} where ${join(conds, ' and ')} order by ${order} limit ${raw(String(cap))}) x`,
+    ),
   )) as unknown;
   const list = ((rows as { rows?: unknown[] }).rows ?? rows) as { k: string; j: unknown }[];
   const byKey = new Map<string, T[]>();
