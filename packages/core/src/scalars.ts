@@ -107,20 +107,24 @@ export function boundedDateScalar(base: GraphQLScalarType): GraphQLScalarType {
   // Serializing validates the calendar of every date of every answer (a page of 50 rows with
   // dates: 1% of a read's CPU). The values an answer holds are few and repeat, so a string once
   // found valid is remembered (a bounded set; its shape and calendar were checked once).
-  const serialized = new Set<string>();
-  const serialize = (v: unknown) => {
-    if (typeof v === 'string' && serialized.has(v)) return v;
-    const out = config.serialize!(v);
-    if (typeof v === 'string' && out === v) {
-      if (serialized.size >= 100_000) serialized.clear();
-      serialized.add(v);
-    }
-    return out;
+  // Variables the same: a date argument is checked once per distinct value (then its bounds).
+  const remembered = (check: (v: unknown) => unknown) => {
+    const valid = new Set<string>();
+    return (v: unknown) => {
+      if (typeof v === 'string' && valid.has(v)) return v;
+      const out = check(v);
+      if (typeof v === 'string' && out === v) {
+        if (valid.size >= 100_000) valid.clear();
+        valid.add(v);
+      }
+      return out;
+    };
   };
+  const serialize = remembered((v) => config.serialize!(v));
   return new GraphQLScalarType({
     ...config,
     serialize,
-    parseValue: (v) => bounded(config.parseValue!(v)),
+    parseValue: remembered((v) => bounded(config.parseValue!(v))),
     parseLiteral: (ast, vars) => {
       const v = config.parseLiteral!(ast, vars);
       try {

@@ -173,4 +173,15 @@ describe('Date answers: serialized through the calendar check, remembered once v
     if (out === null) expect(() => date.serialize(value)).toThrow();
     else expect(date.serialize(value)).toBe(out);
   });
+  it.each([
+    ['a day inside the bounds', '2024-02-29', '2024-02-29'],
+    ['the same day again (remembered)', '2024-02-29', '2024-02-29'],
+    ['a day that does not exist', '2023-02-29', null],
+    ['the same invalid day again', '2023-02-29', null],
+    ['a real day before 1900', '1899-12-31', null],
+    ['the same day again (never remembered)', '1899-12-31', null],
+  ])('as a variable: %s', (_what, value, out) => {
+    if (out === null) expect(() => date.parseValue(value)).toThrow();
+    else expect(date.parseValue(value)).toBe(out);
+  });
 });
