@@ -43,6 +43,29 @@ describe('read planner: jurisdiction { children } in one statement', () => {
     expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['CORE_NOT_FOUND']);
   });
 
+  it('keeps one plan per document and fills in each caller its own range: the same text, callers of different subtrees, alternating', async () => {
+    const city = await s.token('city_admin', '620100');
+    const other = await s.token('district_officer', '620103');
+    const Q = `{ jurisdiction(code: "620102001") { code children(first: 2) { edges { node { code children(first: 1) { edges { node { code } } } } } } } }`;
+    const seen = {
+      code: '620102001',
+      children: {
+        edges: [
+          { node: { code: '620102001001', children: { edges: [{ node: { code: '620102001001001' } }] } } },
+          { node: { code: '620102001002', children: { edges: [{ node: { code: '620102001002001' } }] } } },
+        ],
+      },
+    };
+    for (let i = 0; i < 3; i++) {
+      const a = await s.gql(Q, {}, { token: city });
+      expect(a.errors).toBeUndefined();
+      expect(a.data.jurisdiction).toEqual(seen);
+      const b = await s.gql(Q, {}, { token: other });
+      expect(b.data.jurisdiction).toBeNull();
+      expect(b.errors?.map((e) => e.extensions?.code)).toEqual(['CORE_NOT_FOUND']);
+    }
+  });
+
   it("limits nested pages to the caller's subtree: a grid worker sees only its own grid below its community", async () => {
     const token = await s.token('grid_worker', '620102001001001');
     const r = await s.gql(`{ jurisdiction(code: "620102001001001") { code children(first: 5) { edges { node { code } } } } }`, {}, { token });

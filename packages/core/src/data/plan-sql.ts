@@ -1,4 +1,5 @@
 import { Param, SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 
 /**
  * The planner's SQL text, built as plain strings and bound values and handed to drizzle as one
@@ -14,7 +15,23 @@ class Bound {
   constructor(readonly value: unknown) {}
 }
 
-type Part = string | Bound | SQL | Frag;
+/**
+ * A value of the request, not of the plan: the caller's range. A plan refers to it by slot, so the
+ * same plan (cached per document, see `frozen`) serves every caller, each with their own range.
+ */
+export class Slot {
+  constructor(readonly name: 'lo' | 'hi') {}
+}
+export const RANGE_LO = new Slot('lo');
+export const RANGE_HI = new Slot('hi');
+
+/** The request's values of the slots. */
+export interface SlotValues {
+  lo: string;
+  hi: string;
+}
+
+type Part = string | Bound | Slot | SQL | Frag;
 
 /** A fragment of planner SQL: text, bound values, drizzle conditions of a module, fragments. */
 export class Frag {
@@ -31,7 +48,7 @@ export function q(strings: TemplateStringsArray, ...values: unknown[]): Frag {
     if (strings[i]) parts.push(strings[i]!);
     if (i < values.length) {
       const v = values[i];
-      parts.push(v instanceof Frag || v instanceof SQL ? v : new Bound(v));
+      parts.push(v instanceof Frag || v instanceof SQL || v instanceof Slot ? v : new Bound(v));
     }
   }
   return new Frag(parts);
@@ -55,8 +72,8 @@ export function join(frags: readonly (Frag | SQL)[], sep: string): Frag {
 /** A quoted identifier. */
 export const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-/** The statement as drizzle SQL: the text flattened, each bound value a parameter, module conditions in place. */
-export function toSql(frag: Frag): SQL {
+/** The statement as drizzle SQL: the text flattened, each bound value a parameter, slots the request's values, module conditions in place. */
+export function toSql(frag: Frag, slots: SlotValues): SQL {
   const strings: string[] = [''];
   const values: unknown[] = [];
   const walk = (f: Frag) => {
@@ -65,11 +82,38 @@ export function toSql(frag: Frag): SQL {
       else if (p instanceof Frag) walk(p);
       else {
         // A Param, so an array is one parameter (a list of keys), not drizzle's `(a, b, …)`.
-        values.push(p instanceof Bound ? new Param(p.value) : p);
+        values.push(p instanceof Bound ? new Param(p.value) : p instanceof Slot ? new Param(slots[p.name]) : p);
         strings.push('');
       }
     }
   };
   walk(frag);
   return sql(strings as unknown as TemplateStringsArray, ...values);
+}
+
+const dialect = new PgDialect();
+
+/**
+ * The fragment flattened once, to be kept and embedded again in later statements: its text
+ * joined, its slots and bound values kept, a module's drizzle condition inlined as its text. Null
+ * when it cannot be kept: a module's condition with a parameter of its own (a date of the
+ * request, say) belongs to one request only.
+ */
+export function frozen(frag: Frag): Frag | null {
+  const parts: Part[] = [''];
+  let keepable = true;
+  const walk = (f: Frag) => {
+    for (const p of f.parts) {
+      if (!keepable) return;
+      if (typeof p === 'string') parts[parts.length - 1] += p;
+      else if (p instanceof Frag) walk(p);
+      else if (p instanceof SQL) {
+        const r = dialect.sqlToQuery(p);
+        if (r.params.length) keepable = false;
+        else parts[parts.length - 1] += r.sql;
+      } else parts.push(p, '');
+    }
+  };
+  walk(frag);
+  return keepable ? new Frag(parts) : null;
 }

@@ -1,5 +1,5 @@
 import { Column, getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
-import { type Frag, ident, join, q, raw, toSql } from './plan-sql.js';
+import { type Frag, frozen, ident, join, q, RANGE_HI, RANGE_LO, raw, toSql } from './plan-sql.js';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
   getArgumentValues,
@@ -9,6 +9,7 @@ import {
   Kind,
   type FieldNode,
   type GraphQLField,
+  type GraphQLSchema,
   type GraphQLNamedType,
   type GraphQLResolveInfo,
   type SelectionSetNode,
@@ -152,9 +153,9 @@ function scopeCondition(plan: Plan, level: Level): Frag | undefined {
     return q`exists (select 1 from ${raw(`${ident(getTableName(owner.spec.table))} ${owner.alias}`)} where ${raw(on)}${inner ? q` and ${inner}` : raw('')})`;
   }
   if (!level.spec.jurisdiction) return undefined;
-  const { lo, hi } = rangeOf(plan.ctx);
+  // The range by slot: filled with the caller's at execution (kept plans serve every caller).
   const col = raw(ref(level.alias, columnName(level.spec, level.spec.jurisdiction)));
-  return q`${col} ~>=~ ${lo} and ${col} ~<~ ${hi}`;
+  return q`${col} ~>=~ ${RANGE_LO} and ${col} ~<~ ${RANGE_HI}`;
 }
 
 /** The optional division filter on the level's jurisdiction column (a table without one cannot take it). */
@@ -404,6 +405,64 @@ function toPage(spec: TableSpec, rows: Record<string, unknown>[], keys: string[]
   };
 }
 
+/**
+ * Plans kept per document. The JSON object of a root field's rows (its columns, its relations'
+ * subqueries at every level, their scope conditions) depends only on the selection, the schema and
+ * the configuration when nothing under the field reads a variable, so it is built once per
+ * document (Yoga's parse cache hands back the same nodes for the same text) and the caller's range
+ * is filled in per request by slot. A selection reading a variable (a nested page size, a cursor)
+ * is planned per request, as is one whose module condition binds a value of its own (`frozen`).
+ */
+type KeptPlan = { frag: Frag; aliases: number } | null;
+const keptPlans = new WeakMap<GraphQLSchema, WeakMap<FieldNode, Map<string, KeptPlan>>>();
+const variableReaders = new WeakMap<FieldNode, boolean>();
+
+/** Whether the selection under `field` (through its fragments, arguments and directives) reads a variable. */
+function selectionReadsVariables(plan: Plan, field: FieldNode): boolean {
+  let known = variableReaders.get(field);
+  if (known === undefined) {
+    const seen = new Set<string>();
+    const reads = (node: unknown): boolean => {
+      if (!node || typeof node !== 'object') return false;
+      if (Array.isArray(node)) return node.some(reads);
+      const n = node as { kind?: string; name?: { value: string } };
+      if (n.kind === Kind.VARIABLE) return true;
+      if (n.kind === Kind.FRAGMENT_SPREAD) {
+        const name = n.name!.value;
+        if (seen.has(name)) return false;
+        seen.add(name);
+        return reads(plan.info.fragments[name]);
+      }
+      for (const [k, v] of Object.entries(n)) if (k !== 'loc' && typeof v === 'object' && reads(v)) return true;
+      return false;
+    };
+    known = reads(field.selectionSet);
+    variableReaders.set(field, known);
+  }
+  return known;
+}
+
+/** `build()`'s fragment, or the one kept for this field, shape and alias position. */
+function keptRowObject(plan: Plan, field: FieldNode, shape: string, build: () => Frag): Frag {
+  if (selectionReadsVariables(plan, field)) return build();
+  let bySchema = keptPlans.get(plan.info.schema);
+  if (!bySchema) keptPlans.set(plan.info.schema, (bySchema = new WeakMap()));
+  let byShape = bySchema.get(field);
+  if (!byShape) bySchema.set(field, (byShape = new Map()));
+  const key = `${shape}|${plan.aliasSeq}|${plan.maxPageSize}`;
+  const kept = byShape.get(key);
+  if (kept) {
+    plan.aliasSeq += kept.aliases;
+    return kept.frag;
+  }
+  if (kept === null) return build();
+  const start = plan.aliasSeq;
+  const frag = build();
+  const frozenFrag = frozen(frag);
+  byShape.set(key, frozenFrag && { frag: frozenFrag, aliases: plan.aliasSeq - start });
+  return frag;
+}
+
 /** The root level goes by its table's name: conditions a module writes with drizzle columns bind to it. */
 function rootLevel(spec: TableSpec): Level {
   return { spec, alias: `"${getTableName(spec.table)}"` };
@@ -414,7 +473,7 @@ function newPlan(ctx: Ctx, info: GraphQLResolveInfo): Plan {
 }
 
 async function rowsOf(ctx: Ctx, query: Frag): Promise<Record<string, unknown>[]> {
-  const r = await ctx.db.execute(toSql(query));
+  const r = await ctx.db.execute(toSql(query, rangeOf(ctx)));
   const rows = ((r as unknown as { rows?: { j: unknown }[] }).rows ?? (r as unknown as { j: unknown }[])) as { j: unknown }[];
   return rows.map((x) => (typeof x.j === 'string' ? JSON.parse(x.j) : x.j) as Record<string, unknown>);
 }
@@ -441,7 +500,8 @@ export async function planOne<T = Record<string, unknown>>(
   const node = field.node;
   const type = rowType ?? field.type;
   const conds = [where(sql.raw(level.alias)), scopeCondition(plan, level)].filter(present);
-  const rows = await rowsOf(ctx, q`select ${rowObject(plan, level, node.selectionSet, type)} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit 1`);
+  const obj = keptRowObject(plan, node, `one|${type.name}|${getTableName(spec.table)}`, () => rowObject(plan, level, node.selectionSet, type));
+  const rows = await rowsOf(ctx, q`select ${obj} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit 1`);
   return rows[0] ? (hydrate(spec, rows[0]) as T) : null;
 }
 
@@ -467,7 +527,7 @@ export async function planConnection<T = Record<string, unknown>>(
   const conds = [...(o.where ?? []), withinCondition(level, o.within), scopeCondition(plan, level), ks.where].filter(present);
   const rows = await rowsOf(
     ctx,
-    q`select ${rowObject(plan, level, nodeSelection(plan, node, type, nodeType), nodeType, o.orderBy)} as j from ${raw(ident(getTableName(spec.table)))} where ${conds.length ? join(conds, ' and ') : raw('true')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}`,
+    q`select ${keptRowObject(plan, node, `page|${nodeType.name}|${getTableName(spec.table)}|${o.orderBy.join(',')}`, () => rowObject(plan, level, nodeSelection(plan, node, type, nodeType), nodeType, o.orderBy))} as j from ${raw(ident(getTableName(spec.table)))} where ${conds.length ? join(conds, ' and ') : raw('true')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}`,
   );
   return toPage(spec, rows, o.orderBy, ks.size, ks.backward, !!(o.args.after || o.args.before)) as Page<T>;
 }
@@ -543,6 +603,7 @@ export async function pagesByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   const rows = (await ctx.db.execute(
     toSql(
       q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)} where ${join(conds, ' and ')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}) x`,
+      rangeOf(ctx),
     ),
   )) as unknown;
   const list = ((rows as { rows?: unknown[] }).rows ?? rows) as { k: string; j: unknown }[];
@@ -576,6 +637,7 @@ export async function listsByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   const rows = (await ctx.db.execute(
     toSql(
       q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)} where ${join(conds, ' and ')} order by ${order} limit ${raw(String(cap))}) x`,
+      rangeOf(ctx),
     ),
   )) as unknown;
   const list = ((rows as { rows?: unknown[] }).rows ?? rows) as { k: string; j: unknown }[];
