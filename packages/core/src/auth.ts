@@ -55,6 +55,11 @@ export interface TokenClaims {
 export interface Authenticator {
   /** Null for an anonymous request; throws UNAUTHENTICATED (401) for a bad token. */
   authenticate(authorization: string | null | undefined): Promise<Actor | null>;
+  /**
+   * The same for one HTTP request, settled once however many plugins ask (the rate limiter, the
+   * introspection policy, the context): the revocation check and the cache lookup run once.
+   */
+  authenticateRequest(request: Request): Promise<Actor | null>;
 }
 
 export interface AuthenticatorOptions {
@@ -84,7 +89,18 @@ export function createAuthenticator(config: Config['auth'], rolePermissions: Rea
     if (opts.revocations && (await opts.revocations.isRevoked(identity))) throw unauthenticated('Invalid token: revoked.');
   };
 
-  return {
+  const byRequest = new WeakMap<Request, Promise<Actor | null>>();
+  const authenticator: Authenticator = {
+    authenticateRequest(request) {
+      let p = byRequest.get(request);
+      if (!p) {
+        p = authenticator.authenticate(request.headers.get('authorization'));
+        // Callers that only peek (the rate limiter) catch; the context rethrows the 401.
+        p.catch(() => {});
+        byRequest.set(request, p);
+      }
+      return p;
+    },
     async authenticate(header) {
       if (!header) return null;
       const m = /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/.exec(header.trim());
@@ -123,6 +139,7 @@ export function createAuthenticator(config: Config['auth'], rolePermissions: Rea
       return actor;
     },
   };
+  return authenticator;
 }
 
 /**

@@ -20,7 +20,7 @@ export function requestContextFactory(platform: Platform, auth: Authenticator) {
     requestIds.set(request, requestId);
     const store = statementCounter.getStore();
     if (store) store.requestId = requestId;
-    const actor = await auth.authenticate(request.headers.get('authorization'));
+    const actor = await auth.authenticateRequest(request);
     const signal = requestSignal(request);
     // The request's logger is made when something logs: most requests never do, and a pino
     // child serializes its bindings when made.

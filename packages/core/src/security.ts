@@ -103,7 +103,7 @@ export function useIntrospectionPolicy(policy: SecurityConfig['introspection'], 
     if (policy === 'everyone') return true;
     if (policy === 'nobody') return false;
     try {
-      return !!(await auth.authenticate(request.headers.get('authorization')));
+      return !!(await auth.authenticateRequest(request));
     } catch {
       return false;
     }
@@ -160,9 +160,6 @@ export interface InputLimits {
  * `maxListLength`, or a String/ID longer than its explicit maximum or else `maxStringLength`.
  */
 export function findOversizedInput(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, limits: InputLimits): { path: string; message: string; code?: string } | null {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-
   const literal = (v: ValueNode): unknown => {
     switch (v.kind) {
       case Kind.VARIABLE:
@@ -214,36 +211,59 @@ export function findOversizedInput(schema: GraphQLSchema, document: DocumentNode
     }
     return null;
   };
-  const walk = (set: SelectionSetNode | undefined, type: GraphQLNamedType | null | undefined, depth: number): { path: string; message: string; code?: string } | null => {
-    if (!set || !type || depth > 40) return null;
+  for (const u of argumentUsages(schema, document)) {
+    const found = check(literal(u.value), u.type, u.path, u.max, 0);
+    if (found) return found;
+  }
+  return null;
+}
+
+interface ArgumentUsage {
+  value: ValueNode;
+  type: GraphQLInputType;
+  path: string;
+  max: number | undefined;
+}
+
+/**
+ * Every argument of every field of a document, in the order of the document, with its type and
+ * maximum: the part of the check that depends on the document alone, made once per parsed
+ * document (Yoga's parse cache hands back the same one for the same text) and schema.
+ */
+const usagesOf = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, ArgumentUsage[]>>();
+function argumentUsages(schema: GraphQLSchema, document: DocumentNode): ArgumentUsage[] {
+  let bySchema = usagesOf.get(schema);
+  if (!bySchema) usagesOf.set(schema, (bySchema = new WeakMap()));
+  const known = bySchema.get(document);
+  if (known) return known;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const usages: ArgumentUsage[] = [];
+  const walk = (set: SelectionSetNode | undefined, type: GraphQLNamedType | null | undefined, depth: number): void => {
+    if (!set || !type || depth > 40) return;
     for (const sel of set.selections) {
-      let found: { path: string; message: string; code?: string } | null = null;
-      if (sel.kind === Kind.INLINE_FRAGMENT) found = walk(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type, depth + 1);
+      if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type, depth + 1);
       else if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const f = fragments.get(sel.name.value);
-        if (f) found = walk(f.selectionSet, schema.getType(f.typeCondition.name.value), depth + 1);
+        if (f) walk(f.selectionSet, schema.getType(f.typeCondition.name.value), depth + 1);
       } else if (isObjectType(type) || isInterfaceType(type)) {
         const def = type.getFields()[sel.name.value];
         if (!def) continue;
         for (const a of sel.arguments ?? []) {
           const argDef = def.args.find((x) => x.name === a.name.value);
-          if (!argDef) continue;
-          found = check(literal(a.value), argDef.type, `${sel.name.value}.${a.name.value}`, explicitMaxLength(argDef), 0);
-          if (found) break;
+          if (argDef) usages.push({ value: a.value, type: argDef.type, path: `${sel.name.value}.${a.name.value}`, max: explicitMaxLength(argDef) });
         }
-        found ??= walk(sel.selectionSet, getNamedType(def.type), depth + 1);
+        walk(sel.selectionSet, getNamedType(def.type), depth + 1);
       }
-      if (found) return found;
     }
-    return null;
   };
   for (const d of document.definitions) {
     if (d.kind !== Kind.OPERATION_DEFINITION) continue;
     const root = d.operation === 'query' ? schema.getQueryType() : d.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-    const found = walk(d.selectionSet, root, 0);
-    if (found) return found;
+    walk(d.selectionSet, root, 0);
   }
-  return null;
+  bySchema.set(document, usages);
+  return usages;
 }
 
 /** Refuses, before any resolver runs, an operation with an oversized list or string (CORE_INPUT_TOO_LONG) or an empty id (CORE_ID_MALFORMED). */

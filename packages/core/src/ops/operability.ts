@@ -211,7 +211,7 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
       if (!rl.enabled) return;
       // The token is verified here (not merely decoded): forged claims must not choose a budget.
       // An invalid token is limited by address; the context answers it with 401 afterwards.
-      const actor = await auth.authenticate(request.headers.get('authorization')).catch(() => null);
+      const actor = await auth.authenticateRequest(request).catch(() => null);
       const req = (serverContext as { req?: IncomingMessage }).req;
       const address = clientAddress(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), rl.trustedProxyHops);
       const key = actor ? `actor:${actor.id}` : `addr:${address}`;
