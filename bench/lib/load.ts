@@ -153,7 +153,11 @@ export async function runWrk(spec: RequestSpec, concurrency: number, seconds: nu
 
 function sender(spec: RequestSpec, connections = 4096) {
   const u = new URL(spec.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  // `timeout` makes the agent honour a server's `Keep-Alive: timeout=N` hint: an idle connection is
+  // closed a second before the server would close it. Without it a connection idle for the server's
+  // whole keep-alive time (Node's default 5 s: PostGraphile, C, D) could be reused at the instant the
+  // server closed it, an ECONNRESET counted against the server (B4, Q1's open model, 2026-11-29).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections, timeout: 60_000 });
   const runId = randomBytes(4).toString('hex');
   let counter = 0;
   const samples: Record<string, string> = {};
