@@ -1,6 +1,7 @@
 import { type DocumentNode, type ExecutionArgs, type ExecutionResult, getOperationAST } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
+import { memoPerObject } from './memo.js';
 
 /**
  * Queries and mutations run as code compiled from their document (graphql-jit) instead of
@@ -17,10 +18,9 @@ import type { Plugin } from 'graphql-yoga';
  * replica router), and a plugin before it that wrapped the executor would be replaced.
  */
 export function useCompiledExecution(o: { onCompile?: (operationName: string | null, compiled: boolean) => void } = {}): Plugin {
-  const byDocument = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+  const byDocument = memoPerObject((_document: DocumentNode) => new Map<string, CompiledQuery | null>());
   const compiled = (args: ExecutionArgs): CompiledQuery | null => {
-    let byName = byDocument.get(args.document);
-    if (!byName) byDocument.set(args.document, (byName = new Map()));
+    const byName = byDocument(args.document);
     const name = args.operationName ?? '';
     let c = byName.get(name);
     if (c === undefined) {

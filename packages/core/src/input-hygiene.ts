@@ -1,5 +1,6 @@
 import { GraphQLError, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { memoPerObject } from './memo.js';
 
 /**
  * Text PostgreSQL cannot store or that is not text at all. A NUL byte makes PostgreSQL refuse the
@@ -44,21 +45,16 @@ export function findBadText(value: unknown, path: string[] = [], depth = 0): { p
   return null;
 }
 
-/** Per parsed document (Yoga's parse cache hands the same one back for the same text): its literals' problem, once. */
-const documentProblems = new WeakMap<DocumentNode, keyof typeof MESSAGES | null>();
-
-function badTextInDocument(document: DocumentNode): keyof typeof MESSAGES | null {
-  const known = documentProblems.get(document);
-  if (known !== undefined) return known;
+/** A document's literals' problem, once per parsed document. */
+const badTextInDocument = memoPerObject((document: DocumentNode): keyof typeof MESSAGES | null => {
   let found: keyof typeof MESSAGES | null = null;
   visit(document, {
     StringValue(node) {
       found ??= textProblem(node.value);
     },
   });
-  documentProblems.set(document, found);
   return found;
-}
+});
 
 function refusal(problem: keyof typeof MESSAGES, path: string | null): GraphQLError {
   return new GraphQLError(path ? `$${path}: ${MESSAGES[problem]}` : MESSAGES[problem], { extensions: { code: 'CORE_INPUT_INVALID', field: path } });

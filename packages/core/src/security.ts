@@ -23,6 +23,7 @@ import { GraphQLError } from 'graphql';
 import type { CORSOptions, Plugin } from 'graphql-yoga';
 import type { Authenticator } from './auth.js';
 import type { SecurityConfig } from './config.js';
+import { memoPerObject } from './memo.js';
 
 /**
  * Gateway security: what every request meets before any resolver runs. One place for each rule:
@@ -230,12 +231,10 @@ interface ArgumentUsage {
  * maximum: the part of the check that depends on the document alone, made once per parsed
  * document (Yoga's parse cache hands back the same one for the same text) and schema.
  */
-const usagesOf = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, ArgumentUsage[]>>();
-function argumentUsages(schema: GraphQLSchema, document: DocumentNode): ArgumentUsage[] {
-  let bySchema = usagesOf.get(schema);
-  if (!bySchema) usagesOf.set(schema, (bySchema = new WeakMap()));
-  const known = bySchema.get(document);
-  if (known) return known;
+const usagesOf = memoPerObject((schema: GraphQLSchema) => memoPerObject((document: DocumentNode) => collectArgumentUsages(schema, document)));
+const argumentUsages = (schema: GraphQLSchema, document: DocumentNode) => usagesOf(schema)(document);
+
+function collectArgumentUsages(schema: GraphQLSchema, document: DocumentNode): ArgumentUsage[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const usages: ArgumentUsage[] = [];
@@ -262,7 +261,6 @@ function argumentUsages(schema: GraphQLSchema, document: DocumentNode): Argument
     const root = d.operation === 'query' ? schema.getQueryType() : d.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
     walk(d.selectionSet, root, 0);
   }
-  bySchema.set(document, usages);
   return usages;
 }
 

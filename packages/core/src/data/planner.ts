@@ -18,6 +18,7 @@ import { loader, type Ctx } from '../context.js';
 import { CoreErrors } from '../errors.js';
 import { withinSql } from '../jurisdiction.js';
 import { decodeCursor, encodeCursor, pageSizeOf, type ConnectionArgs, type Page } from '../pagination.js';
+import { memoPerObject } from '../memo.js';
 import { rangeOf } from './row-security.js';
 
 /**
@@ -414,41 +415,33 @@ function toPage(spec: TableSpec, rows: Record<string, unknown>[], keys: string[]
  * is planned per request, as is one whose module condition binds a value of its own (`frozen`).
  */
 type KeptPlan = { frag: Frag; aliases: number } | null;
-const keptPlans = new WeakMap<GraphQLSchema, WeakMap<FieldNode, Map<string, KeptPlan>>>();
-const variableReaders = new WeakMap<FieldNode, boolean>();
+/** Per schema and root field node: the kept plans by shape. */
+const keptPlans = memoPerObject((_schema: GraphQLSchema) => memoPerObject((_field: FieldNode) => new Map<string, KeptPlan>()));
 
 /** Whether the selection under `field` (through its fragments, arguments and directives) reads a variable. */
-function selectionReadsVariables(plan: Plan, field: FieldNode): boolean {
-  let known = variableReaders.get(field);
-  if (known === undefined) {
-    const seen = new Set<string>();
-    const reads = (node: unknown): boolean => {
-      if (!node || typeof node !== 'object') return false;
-      if (Array.isArray(node)) return node.some(reads);
-      const n = node as { kind?: string; name?: { value: string } };
-      if (n.kind === Kind.VARIABLE) return true;
-      if (n.kind === Kind.FRAGMENT_SPREAD) {
-        const name = n.name!.value;
-        if (seen.has(name)) return false;
-        seen.add(name);
-        return reads(plan.info.fragments[name]);
-      }
-      for (const [k, v] of Object.entries(n)) if (k !== 'loc' && typeof v === 'object' && reads(v)) return true;
-      return false;
-    };
-    known = reads(field.selectionSet);
-    variableReaders.set(field, known);
-  }
-  return known;
-}
+const selectionReadsVariables = memoPerObject((field: FieldNode, fragments: GraphQLResolveInfo['fragments']): boolean => {
+  const seen = new Set<string>();
+  const reads = (node: unknown): boolean => {
+    if (!node || typeof node !== 'object') return false;
+    if (Array.isArray(node)) return node.some(reads);
+    const n = node as { kind?: string; name?: { value: string } };
+    if (n.kind === Kind.VARIABLE) return true;
+    if (n.kind === Kind.FRAGMENT_SPREAD) {
+      const name = n.name!.value;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      return reads(fragments[name]);
+    }
+    for (const [k, v] of Object.entries(n)) if (k !== 'loc' && typeof v === 'object' && reads(v)) return true;
+    return false;
+  };
+  return reads(field.selectionSet);
+});
 
 /** `build()`'s fragment, or the one kept for this field, shape and alias position. */
 function keptRowObject(plan: Plan, field: FieldNode, shape: string, build: () => Frag): Frag {
-  if (selectionReadsVariables(plan, field)) return build();
-  let bySchema = keptPlans.get(plan.info.schema);
-  if (!bySchema) keptPlans.set(plan.info.schema, (bySchema = new WeakMap()));
-  let byShape = bySchema.get(field);
-  if (!byShape) bySchema.set(field, (byShape = new Map()));
+  if (selectionReadsVariables(field, plan.info.fragments)) return build();
+  const byShape = keptPlans(plan.info.schema)(field);
   const key = `${shape}|${plan.aliasSeq}|${plan.maxPageSize}`;
   const kept = byShape.get(key);
   if (kept) {
