@@ -235,7 +235,9 @@ export function renderReport(r: Report): string {
   }
   if (r.results.some((o) => o.kind === 'write')) {
     L.push('');
-    L.push('Writes: every load run starts from the same data (the writes of the previous run are deleted); a request whose write did not take counts as an error whatever its HTTP status.');
+    L.push(
+      'Writes: every load run starts from the same data (the writes of the previous run are deleted and the written tables vacuumed: the bench cluster runs without autovacuum); a request whose write did not take counts as an error whatever its HTTP status.',
+    );
   }
   if (r.skipped.length) {
     L.push('');

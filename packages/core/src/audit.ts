@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { batchIdSql } from './batch-ids.js';
+import { executeFixed } from './statement.js';
 // Masking lives in masking.ts: one policy for answers, audit entries and logs.
 import { maskPersonal, personalKindOf, SECRET_KEYS } from './masking.js';
 import { auditLog } from './tables.js';
@@ -22,6 +23,8 @@ export interface AuditActor {
 }
 
 const GENESIS = '0'.repeat(64);
+/** The SQLSTATE the write tail raises when its idempotency key was stored before (a retry, or a concurrent twin that won). */
+export const IDEMPOTENCY_KEY_TAKEN = 'SCI01';
 /**
  * The first key of a chain's advisory lock (the second is hashtext(chain)): it serializes appends
  * to one chain and the outbox ids of its events, held only for the end of the writing transaction.
@@ -207,17 +210,19 @@ function rowsOf(res: unknown): Record<string, unknown>[] {
  * The end of every writing transaction in one statement (one round trip): the locks of the
  * chains it appends to (districts, or city), the audit entries linked to their chains' heads, the
  * outbox rows, and the idempotency record. The locks are taken in this last statement before
- * COMMIT, so they are held for one round trip instead of four. Returns false when the idempotency key was already stored (a concurrent
- * request with the same key won): the caller rolls back and answers with the first result.
+ * COMMIT, so they are held for one round trip instead of four. Fails with SQLSTATE
+ * IDEMPOTENCY_KEY_TAKEN when the idempotency key was already stored (a concurrent request with
+ * the same key won): the transaction is then aborted and the caller answers with the first result.
+ * Prepared (executeFixed): the text never changes.
  */
-export async function writeTail(tx: Db, tail: { audit?: AuditRecord[]; events?: OutboxRecord[]; idempotency?: IdempotencyRecord | null }): Promise<boolean> {
+export async function writeTail(tx: Db, tail: { audit?: AuditRecord[]; events?: OutboxRecord[]; idempotency?: IdempotencyRecord | null }): Promise<void> {
   const audit = tail.audit ?? [];
   const events = tail.events ?? [];
-  if (audit.length === 0 && events.length === 0 && !tail.idempotency) return true;
-  const res = await tx.execute(
+  if (audit.length === 0 && events.length === 0 && !tail.idempotency) return;
+  await executeFixed(
+    tx,
     sql`select safecity_write_tail(${JSON.stringify(audit)}::jsonb, ${JSON.stringify(events)}::jsonb, ${tail.idempotency ? JSON.stringify(tail.idempotency) : null}::jsonb) as stored`,
   );
-  return rowsOf(res)[0]?.stored === true;
 }
 
 /**
@@ -533,8 +538,13 @@ begin
     values (p_idem->>'actor_id', p_idem->>'key', p_idem->>'operation', p_idem->>'request_hash', nullif(p_idem->'result', 'null'::jsonb))
     on conflict do nothing;
     get diagnostics stored = row_count;
+    -- The key was stored before: an error, not a false, so that a COMMIT sent right behind this
+    -- statement (pipelined, see runMutation) finds the transaction aborted and rolls it back.
+    if stored = 0 then
+      raise exception 'idempotency key % already stored', p_idem->>'key' using errcode = '${IDEMPOTENCY_KEY_TAKEN}';
+    end if;
   end if;
-  return stored > 0;
+  return true;
 end $$`,
   ];
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { appendAudit, auditRecords, canonicalJson, writeTail, type AuditInput } from './audit.js';
+import { appendAudit, auditRecords, canonicalJson, IDEMPOTENCY_KEY_TAKEN, writeTail, type AuditInput } from './audit.js';
 import { requireActor, type Ctx, type TxCtx } from './context.js';
 import type { Db } from './db.js';
 import { inScopedTransaction, widenedForSystem } from './data/row-security.js';
@@ -20,8 +20,6 @@ export interface MutationOptions {
   /** Run as this actor (seeds and sweeps run as `system`). */
   system?: boolean;
 }
-
-class IdempotentReplay extends Error {}
 
 /**
  * The one way to write: a transaction holding the writes, their audit entries and the
@@ -44,17 +42,28 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
   try {
     // Inside a scoped read (an access record on a read) the write joins the request's transaction.
     const scoped = inScopedTransaction(ctx);
-    const attempt = () =>
-      (scoped ? ctx.db : ctx.platform.database.db).transaction(async (db) => {
+    // On a server, a transaction of its own sends its COMMIT right behind the write tail, without
+    // waiting for the tail's answer (one round trip instead of two): a tail that fails (its
+    // idempotency key taken, a deadlock) has aborted the transaction, so that COMMIT rolls it
+    // back, and the tail's error is thrown once the transaction has ended. Inside a request's
+    // transaction (a savepoint) and on PGlite (no pipeline) the tail is awaited in place.
+    const pipelined = !scoped && ctx.platform.database.kind === 'postgres';
+    const attempt = async () => {
+      const done = await (scoped ? ctx.db : ctx.platform.database.db).transaction(async (db) => {
         const txDb = db as unknown as Db;
-        if (scoped && opts.system) return widenedForSystem(ctx, txDb, () => body(txDb));
-        return body(txDb);
+        if (scoped && opts.system) return widenedForSystem(ctx, txDb, () => body(txDb, false));
+        return body(txDb, pipelined);
       });
+      await done.tail;
+      return done;
+    };
     // A deadlock or serialization failure aborted the whole transaction (nothing was written):
     // run it again. Not inside a request's transaction: that one is aborted with it.
     for (let n = 1; ; n++) {
       try {
-        result = await attempt();
+        const done = await attempt();
+        result = done.value;
+        emitted = done.events;
         break;
       } catch (e) {
         if (scoped || n >= WRITE_ATTEMPTS || !isRetryableConflict(e)) throw e;
@@ -68,7 +77,7 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
     // refuse (already registered…) lands here too, and is answered with the first result as well.
     const prior = await findKey(ctx.platform.database.db, actor.id, opts.idempotencyKey);
     if (!prior) {
-      if (e instanceof IdempotentReplay) throw new Error('idempotency key conflict without a stored key');
+      if (sqlStateOf(e) === IDEMPOTENCY_KEY_TAKEN) throw new Error('idempotency key conflict without a stored key');
       throw e;
     }
     return replay<T>(prior, opts.operation, requestHash);
@@ -76,7 +85,8 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
   if (emitted.length) ctx.platform.outbox?.kick();
   return result;
 
-  async function body(txDb: Db): Promise<T> {
+  /** The work and the write tail; `tail` is the tail still under way when `deferTail` (see `pipelined`). */
+  async function body(txDb: Db, deferTail: boolean): Promise<{ value: T; events: EmittedEvent[]; tail?: Promise<void> }> {
     const audits: AuditInput[] = [];
     const events: EmittedEvent[] = [];
     const tx: TxCtx = {
@@ -95,16 +105,24 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
     const value = await fn(tx);
     // One statement: audit entries, outbox rows and the idempotency record, under the locks of
     // their districts' chains taken last, so they are held only until the COMMIT that follows.
-    const stored = await writeTail(txDb, {
+    // The key was stored before (a retry, or a concurrent request that won): the tail fails with
+    // IDEMPOTENCY_KEY_TAKEN, ours is rolled back, and the first result answers (see the catch above).
+    const tail = writeTail(txDb, {
       audit: auditRecords({ id: actor.id, roles: [...actor.roles] }, ctx.requestId, opts.operation, audits),
       events: outboxRecords(events),
       idempotency: opts.idempotencyKey ? { actor_id: actor.id, key: opts.idempotencyKey, operation: opts.operation, request_hash: requestHash, result: toJson(value) } : null,
     });
-    // The key was stored before (a retry, or a concurrent request that won): roll back ours and answer with the first.
-    if (!stored) throw new IdempotentReplay();
-    emitted = events;
-    return value;
+    if (!deferTail) await tail;
+    // Awaited by attempt() once the transaction has ended; if that ended in an error of its own
+    // (COMMIT failed, the connection was lost), that error is the one thrown.
+    else tail.catch(() => {});
+    // Not a thenable: the transaction's callback resolves at once and the driver sends COMMIT.
+    return { value, events, tail: deferTail ? tail : undefined };
   }
+}
+
+function sqlStateOf(e: unknown): string | undefined {
+  return (e as { code?: string } | null)?.code;
 }
 
 export function isTx(ctx: Ctx): ctx is TxCtx {

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Db } from './db.js';
 
 /** What drizzle's `.prepare()` returns on both drivers (postgres.js and PGlite): the SQL text, built. */
@@ -31,4 +32,18 @@ function sessionClient(db: Db): unknown {
   const client = (db as unknown as { session?: { client?: unknown } }).session?.client;
   if (!client) throw new Error('builtOnce: the database handle has no driver session (drizzle internals changed?)');
   return client;
+}
+
+/**
+ * Runs a statement whose SQL text never changes as a named prepared statement of the connection:
+ * drizzle sends an unnamed `execute` unprepared, and postgres.js then asks the server for the
+ * parameter types first (Parse + Describe, a round trip of its own) before it binds. The write
+ * tail of every mutation went that way: one round trip of five. Only for fixed texts: each
+ * distinct text stays prepared on its connection for the connection's life.
+ */
+export function executeFixed(db: Db, query: SQL): Promise<unknown> {
+  const d = db as unknown as { dialect: { sqlToQuery(q: SQL): unknown }; session: { prepareQuery(q: unknown, fields: undefined, name: string, arrayMode: boolean): { execute(): Promise<unknown> } } };
+  if (!d.session?.prepareQuery || !d.dialect) throw new Error('executeFixed: the database handle has no driver session (drizzle internals changed?)');
+  // A name makes drizzle's postgres.js query prepared (`prepare: name !== undefined`); PGlite ignores it.
+  return d.session.prepareQuery(d.dialect.sqlToQuery(query), undefined, 'fixed', false).execute();
 }

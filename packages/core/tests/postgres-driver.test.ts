@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
 import { postgresReachable } from '@safecity/core/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -22,5 +25,60 @@ describe.skipIf(!(await postgresReachable(url)))('postgres.js when a backend die
     // The terminated backend's socket either closes or resets, depending on timing.
     const lost = expect.stringMatching(/^(CONNECTION_CLOSED|ECONNRESET)$/);
     expect(outcomes).toEqual({ reservedFirst: lost, reservedSecond: lost, transaction: lost, after: 'ok' });
+  });
+});
+
+// The patched postgres.js pipelines a plain BEGIN: the transaction's first statement is written
+// before BEGIN's answer is read (one round trip less per transaction). Seen on the socket: the
+// writes before the first read hold both. A BEGIN with options may fail on its own (the statements
+// behind it would then run outside a transaction), so it is still awaited first.
+describe.skipIf(!(await postgresReachable(url)))('postgres.js transactions', () => {
+  const traced = () => {
+    const events: string[] = [];
+    const { hostname, port } = new URL(url);
+    const client = postgres(url, {
+      max: 1,
+      onnotice: () => {},
+      socket: async () => {
+        const socket = net.connect(Number(port || 5432), hostname);
+        await once(socket, 'connect');
+        const write = socket.write.bind(socket) as (...a: unknown[]) => boolean;
+        socket.write = ((chunk: Uint8Array, ...rest: unknown[]) => {
+          events.push(`write ${Buffer.from(chunk).toString('latin1')}`);
+          return write(chunk, ...rest);
+        }) as typeof socket.write;
+        socket.on('data', () => events.push('read'));
+        return socket;
+      },
+    });
+    return { client, events, beforeFirstRead: () => events.slice(0, events.indexOf('read')).join(' ') };
+  };
+
+  it('writes the first statement behind a plain BEGIN, before reading its answer', async () => {
+    const { client, events, beforeFirstRead } = traced();
+    try {
+      await client`select 1`;
+      events.length = 0;
+      const [row] = await client.begin(async (tx) => tx`select 'first statement' as x`);
+      expect(row.x).toBe('first statement');
+      expect(beforeFirstRead()).toMatch(/begin.*first statement/s);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('waits for a BEGIN with options, and a BEGIN that fails runs nothing behind it', async () => {
+    const { client, events, beforeFirstRead } = traced();
+    try {
+      await client`create temporary table pipelined_probe (x int)`;
+      events.length = 0;
+      await client.begin('isolation level serializable', async (tx) => tx`select 'first statement' as x`);
+      expect(beforeFirstRead()).toMatch(/begin isolation level serializable/);
+      expect(beforeFirstRead()).not.toMatch(/first statement/);
+      await expect(client.begin('bogus', async (tx) => tx`insert into pipelined_probe values (1)`)).rejects.toMatchObject({ code: '42601' });
+      expect((await client`select count(*)::int as n from pipelined_probe`)[0].n).toBe(0);
+    } finally {
+      await client.end();
+    }
   });
 });
