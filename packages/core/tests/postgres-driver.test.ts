@@ -50,7 +50,8 @@ describe.skipIf(!(await postgresReachable(url)))('postgres.js transactions', () 
         socket.on('data', () => events.push('read'));
         return socket;
       },
-    });
+      // postgres.js takes a socket factory (documented, not in its types).
+    } as postgres.Options<Record<string, never>>);
     return { client, events, beforeFirstRead: () => events.slice(0, events.indexOf('read')).join(' ') };
   };
 

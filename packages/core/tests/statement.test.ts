@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { builtOnce, jurisdictions, sql, type Database, type Db } from '@safecity/core';
+import { builtOnce, executeFixed, jurisdictions, rowsOf, sql, type Database, type Db } from '@safecity/core';
 import { createTestDatabase } from '@safecity/core/testing';
 
 let d: Database;
@@ -56,5 +56,23 @@ describe('builtOnce (a statement built once, run in each transaction)', () => {
 
   it('refuses a handle without a driver session instead of running elsewhere', () => {
     expect(() => gridByCode({} as Db, { code: 'x' })).toThrow(/driver session/);
+  });
+});
+
+describe('executeFixed (a fixed SQL text, prepared on its connection)', () => {
+  const probe = (n: number) => sql`select ${n}::int + 1 as next, 'executeFixed probe' as tag`;
+  it.each([1, 41])('answers like execute (%i), and on a server the text is a prepared statement of the connection', async (n) => {
+    await inTransaction(async (tx) => {
+      expect(rowsOf(await executeFixed(tx, probe(n)))).toEqual([{ next: n + 1, tag: 'executeFixed probe' }]);
+      if (d.kind === 'postgres') {
+        // drizzle's own execute sends the text unnamed: no prepared statement is left behind.
+        const prepared = await tx.execute(sql`select count(*)::int as n from pg_prepared_statements where statement like '%executeFixed probe%'`);
+        expect(rowsOf(prepared)[0]).toEqual({ n: 1 });
+      }
+    }, false);
+  });
+
+  it('refuses a handle without a driver session', () => {
+    expect(() => executeFixed({} as Db, probe(1))).toThrow(/driver session/);
   });
 });
