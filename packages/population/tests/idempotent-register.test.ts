@@ -65,6 +65,16 @@ describe('registerResidence with an idempotency key', () => {
     expect(await registrationsOf(p)).toEqual({ n: 1, audits: 1 });
   });
 
+  // The work succeeds and only the write tail finds the key taken: on a server the COMMIT went out
+  // behind that tail without waiting for it, and must have rolled the registration back.
+  it('a key reused for another person is refused and that person is not registered', async () => {
+    const [p1, p2, d] = [await person(), await person(), await dwelling()];
+    ok(await s.gql(REGISTER_KEYED, { p: p1, d, on: '2025-02-01', k: 'reg-reuse-2' }, { token }));
+    expect(failed(await s.gql(REGISTER_KEYED, { p: p2, d, on: '2025-02-01', k: 'reg-reuse-2' }, { token }))).toMatchObject({ code: 'CORE_IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
+    expect(await registrationsOf(p2)).toEqual({ n: 0, audits: 0 });
+    expect(await registrationsOf(p1)).toEqual({ n: 1, audits: 1 });
+  });
+
   it('five concurrent requests with one key: one registration, five equal answers', async () => {
     const [p, d] = [await person(), await dwelling()];
     const answers = await Promise.all(Array.from({ length: 5 }, () => s.gql(REGISTER_KEYED, { p, d, on: '2025-02-01', k: 'reg-race-1' }, { token })));
