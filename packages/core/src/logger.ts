@@ -116,3 +116,26 @@ export function createLogger(opts: { level: string; destination?: DestinationStr
   };
   return opts.destination ? pino(options, opts.destination) : pino(options);
 }
+
+/**
+ * A logger made on its first use. A request's logger (a pino child, which serializes its bindings
+ * when made) is rarely used, but a getter on the context did not keep it lazy: envelop extends the
+ * context by spreading it, and so does every transaction's context (runMutation), and a spread
+ * reads every getter. Spreading this object copies a reference and makes nothing.
+ */
+export function lazyLogger(make: () => Logger): Logger {
+  let real: Logger | null = null;
+  const target = () => (real ??= make());
+  return new Proxy({} as Logger, {
+    get(_t, key) {
+      const value = Reflect.get(target(), key);
+      return typeof value === 'function' ? value.bind(real) : value;
+    },
+    set(_t, key, value) {
+      return Reflect.set(target(), key, value);
+    },
+    has(_t, key) {
+      return Reflect.has(target(), key);
+    },
+  });
+}

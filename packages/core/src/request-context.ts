@@ -3,6 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Authenticator } from './auth.js';
 import type { Ctx, Platform } from './context.js';
 import { statementCounter } from './db.js';
+import { lazyLogger } from './logger.js';
 import { requestSignal } from './request-budget.js';
 
 /** A request's context: its id (kept per Request for plugins that run outside the context), actor, signal. */
@@ -22,19 +23,14 @@ export function requestContextFactory(platform: Platform, auth: Authenticator) {
     if (store) store.requestId = requestId;
     const actor = await auth.authenticateRequest(request);
     const signal = requestSignal(request);
-    // The request's logger is made when something logs: most requests never do, and a pino
-    // child serializes its bindings when made.
-    let log: Ctx['log'] | null = null;
     return {
       platform,
       db: platform.database.forRequest?.(signal) ?? platform.database.db,
       signal,
       requestId,
       actor,
-      get log() {
-        log ??= platform.log.child({ requestId });
-        return log;
-      },
+      // Made when something logs (most requests never do); see lazyLogger.
+      log: lazyLogger(() => platform.log.child({ requestId })),
       loaders: new Map(),
       now: () => new Date(),
     } satisfies Ctx;
