@@ -105,12 +105,13 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
     const value = await fn(tx);
     // One statement: audit entries, outbox rows and the idempotency record, under the locks of
     // their districts' chains taken last, so they are held only until the COMMIT that follows.
+    // The result is stored as the JSON the tail's parameter is written as (instants as ISO text).
     // The key was stored before (a retry, or a concurrent request that won): the tail fails with
     // IDEMPOTENCY_KEY_TAKEN, ours is rolled back, and the first result answers (see the catch above).
     const tail = writeTail(txDb, {
       audit: auditRecords({ id: actor.id, roles: [...actor.roles] }, ctx.requestId, opts.operation, audits),
       events: outboxRecords(events),
-      idempotency: opts.idempotencyKey ? { actor_id: actor.id, key: opts.idempotencyKey, operation: opts.operation, request_hash: requestHash, result: toJson(value) } : null,
+      idempotency: opts.idempotencyKey ? { actor_id: actor.id, key: opts.idempotencyKey, operation: opts.operation, request_hash: requestHash, result: value ?? null } : null,
     });
     if (!deferTail) await tail;
     // Awaited by attempt() once the transaction has ended; if that ended in an error of its own
@@ -146,9 +147,6 @@ function replay<T>(prior: { operation: string; requestHash: string; result: unkn
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-function toJson(v: unknown): unknown {
-  return v === undefined ? null : JSON.parse(JSON.stringify(v));
-}
 /** Instants come back as Dates so resolvers see the same shapes as on the first call. */
 function fromJson(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v), (_k, val) => (typeof val === 'string' && ISO_INSTANT.test(val) ? new Date(val) : val));
