@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anchorAuditChains, anchorNeeded, appendAudit, auditChainOf, auditLog, bodyHash, hashEntry, linkHash, sql, verifyAuditChain, type Db } from '@safecity/core';
+import { anchorAuditChains, anchorNeeded, appendAudit, auditChainOf, auditLaneChain, auditLog, bodyHash, hashEntry, linkHash, sql, verifyAuditChain, type Db } from '@safecity/core';
 import { createTestDatabase } from '@safecity/core/testing';
 import type { Database } from '@safecity/core';
 
@@ -100,6 +100,28 @@ describe('the chain of an entry', () => {
     const res = await database.db.execute(sql`select safecity_chain_of('620102001001') as a, safecity_chain_of(null) as b`);
     const row = ((res as unknown as { rows?: unknown[] }).rows ?? (res as unknown as unknown[]))[0];
     expect(row).toEqual({ a: auditChainOf('620102001001'), b: auditChainOf(null) });
+  });
+
+  // The write tail names a lane for every lane it tries: these must be inlined by the planner
+  // (an expression of the caller), not run as SQL functions of their own on each call.
+  it.each([
+    ['safecity_lane_chain', sql`safecity_lane_chain('620102', k)`],
+    ['safecity_chain_of', sql`safecity_chain_of('620102' || k::text)`],
+  ])('%s is inlined where it is called', async (name, call) => {
+    const res = await database.db.execute(sql`explain (verbose, costs off) select ${call} from generate_series(0, 2) k`);
+    const plan = ((res as unknown as { rows?: Record<string, string>[] }).rows ?? (res as unknown as Record<string, string>[])).map((r) => Object.values(r)[0]).join('\n');
+    expect(plan).toMatch(/CASE/);
+    expect(plan).not.toMatch(new RegExp(name));
+  });
+
+  it.each([
+    [0, '620102'],
+    [3, '620102.3'],
+  ])('lane %i of 620102 is named %s in the database as in auditLaneChain', async (lane, named) => {
+    const res = await database.db.execute(sql`select safecity_lane_chain('620102', ${lane}::int) as n`);
+    const row = ((res as unknown as { rows?: unknown[] }).rows ?? (res as unknown as unknown[]))[0];
+    expect(row).toEqual({ n: named });
+    expect(auditLaneChain('620102', lane)).toBe(named);
   });
 });
 

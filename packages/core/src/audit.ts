@@ -466,8 +466,11 @@ export function writeTailSql(lanes = auditChainLanes()): string[] {
   return [
     `create or replace function safecity_chain_of(code text) returns text language sql immutable as $$
      select case when code ~ '^[0-9]{6}' then left(code, 6) else '${CITY_CHAIN}' end $$`,
+    // lane::text, not `|| lane`: text || integer is a stable operator, and PostgreSQL does not
+    // inline an immutable SQL function whose body is not immutable: the tail then ran this
+    // function as a query of its own for every lane it tried.
     `create or replace function safecity_lane_chain(chain text, lane int) returns text language sql immutable as $$
-     select case when lane = 0 then chain else chain || '.' || lane end $$`,
+     select case when lane = 0 then chain else chain || '.' || lane::text end $$`,
     `create or replace function safecity_write_tail(p_audit jsonb, p_events jsonb, p_idem jsonb) returns boolean language plpgsql as $$
 declare
   ch text;
