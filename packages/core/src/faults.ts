@@ -102,10 +102,12 @@ export function faultError(fault: Fault, at?: { nodes?: GraphQLError['nodes']; p
  * the whole transaction again is safe and is what the client would otherwise have to do.
  */
 export function isRetryableConflict(e: unknown): boolean {
-  return causeChain(e).some((c) => {
-    const code = (c as { code?: unknown }).code;
-    return code === '40P01' || code === '40001';
-  });
+  return hasSqlState(e, '40P01', '40001');
+}
+
+/** Whether PostgreSQL answered one of these SQLSTATEs, however the driver and drizzle wrapped it. */
+export function hasSqlState(e: unknown, ...states: string[]): boolean {
+  return causeChain(e).some((c) => states.includes((c as { code?: unknown }).code as string));
 }
 
 /** How many times a write transaction runs at most when PostgreSQL aborts it for a conflict. */

@@ -5,7 +5,7 @@ import { requireActor, type Ctx, type TxCtx } from './context.js';
 import type { Db } from './db.js';
 import { inScopedTransaction, widenedForSystem } from './data/row-security.js';
 import { CoreErrors } from './errors.js';
-import { isRetryableConflict, WRITE_ATTEMPTS } from './faults.js';
+import { hasSqlState, isRetryableConflict, WRITE_ATTEMPTS } from './faults.js';
 import type { DomainEvents, EmittedEvent, EventName } from './events.js';
 import { outboxRecords } from './outbox.js';
 import { idempotencyKeys } from './tables.js';
@@ -77,7 +77,7 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
     // refuse (already registered…) lands here too, and is answered with the first result as well.
     const prior = await findKey(ctx.platform.database.db, actor.id, opts.idempotencyKey);
     if (!prior) {
-      if (sqlStateOf(e) === IDEMPOTENCY_KEY_TAKEN) throw new Error('idempotency key conflict without a stored key');
+      if (hasSqlState(e, IDEMPOTENCY_KEY_TAKEN)) throw new Error('idempotency key conflict without a stored key');
       throw e;
     }
     return replay<T>(prior, opts.operation, requestHash);
@@ -120,10 +120,6 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
     // Not a thenable: the transaction's callback resolves at once and the driver sends COMMIT.
     return { value, events, tail: deferTail ? tail : undefined };
   }
-}
-
-function sqlStateOf(e: unknown): string | undefined {
-  return (e as { code?: string } | null)?.code;
 }
 
 export function isTx(ctx: Ctx): ctx is TxCtx {

@@ -38,7 +38,7 @@ function sessionClient(db: Db): unknown {
  * Runs a statement whose SQL text never changes as a named prepared statement of the connection:
  * drizzle sends an unnamed `execute` unprepared, and postgres.js then asks the server for the
  * parameter types first (Parse + Describe, a round trip of its own) before it binds. The write
- * tail of every mutation went that way: one round trip of five. Only for fixed texts: each
+ * tail of every mutation went that way: one round trip of six. Only for fixed texts: each
  * distinct text stays prepared on its connection for the connection's life.
  */
 export function executeFixed(db: Db, query: SQL): Promise<unknown> {

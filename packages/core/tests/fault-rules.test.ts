@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { judgeOwner, relayBackoff, throttledLog, type LockVerdict } from '../src/index.js';
+import { hasSqlState, judgeOwner, relayBackoff, throttledLog, type LockVerdict } from '../src/index.js';
 
 describe('relayBackoff', () => {
   it.each([
@@ -44,5 +44,21 @@ describe('throttledLog', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatchObject({ msg: 'Redis back', suppressed: 99 });
     expect(t.active('redis')).toBe(false);
+  });
+});
+
+describe('hasSqlState (a PostgreSQL error however it was wrapped)', () => {
+  const pg = (code: string) => Object.assign(new Error('from the server'), { code });
+  // drizzle wraps a driver error as `Failed query: …` with the driver's error as its cause.
+  const wrapped = (e: Error) => new Error('Failed query: select …', { cause: e });
+  it.each([
+    { what: 'the error itself', e: pg('SCI01'), states: ['SCI01'], has: true },
+    { what: 'a wrapped error', e: wrapped(pg('SCI01')), states: ['SCI01'], has: true },
+    { what: 'one of several', e: wrapped(pg('40001')), states: ['40P01', '40001'], has: true },
+    { what: 'another state', e: wrapped(pg('23505')), states: ['SCI01'], has: false },
+    { what: 'no state at all', e: new Error('socket closed'), states: ['SCI01'], has: false },
+    { what: 'not an error', e: null, states: ['SCI01'], has: false },
+  ])('$what: $has', ({ e, states, has }) => {
+    expect(hasSqlState(e, ...states)).toBe(has);
   });
 });
