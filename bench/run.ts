@@ -571,8 +571,9 @@ async function main() {
       loadTool: useWrk ? 'wrk 4 (closed), Node fixed-rate schedule (open)' : 'Node (closed and open)',
       timing,
       peers: {
-        B4: `PostGraphile 4.14.1 on Node ${process.version} with postgraphile-plugin-connection-filter 2.3.0 (--simple-collections both, pool 10)`,
-        B5: `PostGraphile ${pg5.versions.postgraphile} (Grafast) on Node ${pg5.versions.node} with postgraphile-plugin-connection-filter ${pg5.versions.filter} (Amber + V4 preset: B4's names and options, pool 10; bench/pg5/server.mjs)`,
+        node: pg5.versions.node,
+        B4: `PostGraphile 4.14.1 on Node ${pg5.versions.node} with postgraphile-plugin-connection-filter 2.3.0 (--simple-collections both, pool 10)`,
+        B5: `PostGraphile ${pg5.versions.postgraphile} (Grafast) with postgraphile-plugin-connection-filter ${pg5.versions.filter} (Amber + V4 preset: B4's names and options, pool 10; bench/pg5/server.mjs)`,
       },
       postgres: clusterNote,
       statementsSource: stats.available

@@ -27,11 +27,11 @@ export interface ServerOptions {
   port: number;
   cpu: number | null;
   publicKeyPem: string;
-  /** PostGraphile 5 and its Node 22 (B5 only). */
+  /** PostGraphile 5 (B5) and the Node every server runs on (bench/lib/pg5.ts); without it, this process's Node (B5 cannot run). */
   pg5?: Pg5;
 }
 
-function command(id: ServerId, o: ServerOptions): { label: string; args: string[]; env: Record<string, string>; path: string; node?: string } {
+function command(id: ServerId, o: ServerOptions): { label: string; args: string[]; env: Record<string, string>; path: string } {
   const tsx = ['--import', 'tsx'];
   const base = { DATABASE_URL: o.databaseUrl, PORT: String(o.port), LOG_LEVEL: 'warn' };
   switch (id) {
@@ -86,7 +86,6 @@ function command(id: ServerId, o: ServerOptions): { label: string; args: string[
         args: [o.pg5.server],
         env: { DATABASE_URL: o.databaseUrl, PORT: String(o.port), NODE_ENV: 'production' },
         path: '/graphql',
-        node: o.pg5.node,
       };
     }
     case 'C':
@@ -116,7 +115,7 @@ export async function startServer(id: ServerId, o: ServerOptions): Promise<Runni
   // A server already answering there is someone else's: measuring it would measure the wrong thing.
   if (await probe(o.port)) throw new Error(`${c.label}: port ${o.port} is already in use by another process`);
   const pin = o.cpu != null && hasTaskset();
-  const node = c.node ?? process.execPath;
+  const node = o.pg5?.node ?? process.execPath;
   const [cmd, args] = pin ? ['taskset', ['-c', String(o.cpu), node, ...c.args]] : [node, c.args];
   const proc = spawn(cmd, args, { cwd: o.root, env: { ...process.env, ...c.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -1,4 +1,4 @@
-// B5: PostGraphile 5 (Grafast planner) on the bench database. Run with the Node 22 of this folder
+// B5: PostGraphile 5 (Grafast planner) on the bench database. Run with the Node 24 of this folder
 // (bench/lib/pg5.ts installs it). The V4 preset over Amber keeps B4's names (allDwellings,
 // residenceRegistrationsByDwellingId, ...) and B4's command-line options (simple collections
 // both, indexes ignored, RBAC not ignored), so A, B4 and B5 answer the same queries; the
