@@ -37,7 +37,7 @@ import { printedSchema, checkedSchema } from './schema.js';
 import { generateMigration, pendingMigration } from './generate-migrations.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { isClusterWorker, runPrimary, workersOption } from './cluster.js';
-import { missingServerNodeFlags, SERVER_NODE_FLAGS } from './node-flags.js';
+import { missingServerNodeFlags, SERVER_NODE_FLAGS, servingRuntimeProblem } from './node-flags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const MIGRATIONS = join(here, '../migrations');
@@ -119,6 +119,8 @@ async function main() {
           { missing: missingFlags },
           `started without ${missingFlags.join(' ')}: after an idle spell the first seconds of traffic run at a third of the speed (node-flags.ts); start with \`node ${SERVER_NODE_FLAGS.join(' ')} packages/api/dist/cli.mjs serve\``,
         );
+      const runtimeProblem = servingRuntimeProblem(process.version, new Date().toISOString().slice(0, 10));
+      if (config.production && runtimeProblem) platform.log.warn({ node: process.version }, runtimeProblem);
       if (devSecret && !embedToken) platform.log.warn({ host: config.host }, 'GraphiQL carries no ready token: the server listens beyond this machine.');
       if (devSecret) platform.log.warn('LOCAL DEVELOPMENT AUTH MODE: HS256 tokens from `npm run cli -- token <role>` are accepted. Set AUTH_JWKS_URL or AUTH_PUBLIC_KEY for real use.');
       shutdownGracefully(

@@ -20,3 +20,20 @@ export function withServerNodeFlags(execArgv: readonly string[]): string[] {
 
 /** The serving flags missing from `execArgv` (the process's own command line), to name at start-up. */
 export const missingServerNodeFlags = (execArgv: readonly string[]): string[] => withServerNodeFlags(execArgv).slice(execArgv.length);
+
+/**
+ * End of upstream support of the Node release lines the project runs on (nodejs.org release
+ * schedule). A production server on a line past its end gets no security fixes; the serving line
+ * is 24, also the fastest here: on the benchmark's reads (small size, one core, alternating
+ * rounds, 2026-11-29) Node 24 took 20–25% less CPU per request than 20 (bench/lib/pg5.ts).
+ */
+export const NODE_END_OF_LIFE: Readonly<Record<number, string>> = { 20: '2026-04-30', 22: '2027-04-30', 24: '2028-04-30' };
+
+/** Pure rule: why `version` (`v20.20.2`) should not serve in production on `today` (YYYY-MM-DD), or null. */
+export function servingRuntimeProblem(version: string, today: string): string | null {
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
+  const end = NODE_END_OF_LIFE[major];
+  if (!end) return major > 24 ? null : `Node ${version} is not a release line this project runs on (20, 22, 24)`;
+  if (today > end) return `Node ${version} is out of upstream support since ${end}: no security fixes; serve on Node 24`;
+  return null;
+}

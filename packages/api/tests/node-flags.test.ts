@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { missingServerNodeFlags, SERVER_NODE_FLAGS, withServerNodeFlags } from '../src/node-flags.js';
+import { missingServerNodeFlags, SERVER_NODE_FLAGS, servingRuntimeProblem, withServerNodeFlags } from '../src/node-flags.js';
 
 describe('withServerNodeFlags: the serving flags are added once, and a flag given already wins', () => {
   it.each([
@@ -20,5 +20,23 @@ describe('the flags do what node-flags.ts says', () => {
     const size = (flags: readonly string[]) => Number(spawnSync(process.execPath, [...flags, '-e', probe], { encoding: 'utf8' }).stdout.trim());
     expect(size(SERVER_NODE_FLAGS)).toBeGreaterThanOrEqual(16 * 1048576);
     expect(size([])).toBeLessThan(16 * 1048576);
+  });
+});
+
+describe('servingRuntimeProblem: a production server names a Node line past its upstream support', () => {
+  it.each([
+    { version: 'v20.20.2', today: '2026-04-30', problem: null },
+    { version: 'v20.20.2', today: '2026-05-01', problem: /out of upstream support since 2026-04-30/ },
+    { version: 'v22.23.3', today: '2026-11-29', problem: null },
+    { version: 'v22.23.3', today: '2027-05-01', problem: /since 2027-04-30/ },
+    { version: 'v24.21.0', today: '2026-11-29', problem: null },
+    { version: 'v24.21.0', today: '2028-05-01', problem: /since 2028-04-30/ },
+    { version: 'v26.1.0', today: '2026-11-29', problem: null },
+    { version: 'v18.20.0', today: '2026-11-29', problem: /not a release line this project runs on/ },
+    { version: 'v23.0.0', today: '2026-11-29', problem: /not a release line/ },
+  ])('$version on $today', ({ version, today, problem }) => {
+    const p = servingRuntimeProblem(version, today);
+    if (problem === null) expect(p).toBeNull();
+    else expect(p).toMatch(problem);
   });
 });
