@@ -60,6 +60,8 @@ export interface Report {
   pinned: string;
   loadTool: string;
   timing: { warmup: number; duration: number; runs: number; concurrency: number[] };
+  /** The Node every server ran on (bench/lib/pg5.ts); absent in reports before 2026-11-29, when the servers ran on the orchestrator's Node (B5 on 22). */
+  serverNode?: string;
   peers: Record<string, string>;
   postgres: string;
   statementsSource: string;
@@ -125,7 +127,7 @@ export function renderReport(r: Report): string {
     `- load: ${r.loadTool}; warm-up ${r.timing.warmup} s, ${r.timing.runs} run(s) of ${r.timing.duration} s each, median; closed model at c=${cs.join(', c=')}; open model at 70% of the slowest peak of A/B4/B5/C, after a warm-up at that rate (since 2026-11-29); PostgreSQL idle before every run (queries cancelled because still running 30 s later: ${r.quiescedCancels}); D measured first`,
   );
   L.push(
-    `- runtime: ${r.peers.node ? `every server on Node ${r.peers.node} (the npm package \`node\`, bench/pg5's lockfile); the orchestrator and load generator on Node ${r.machine.node}` : `Node ${r.machine.node}`}`,
+    `- runtime: ${r.serverNode ? `every server on Node ${r.serverNode} (the npm package \`node\`, bench/pg5's lockfile); the orchestrator and load generator on Node ${r.machine.node}` : `Node ${r.machine.node}`}`,
   );
   L.push(
     `- peers: A = our API (\`node ${SERVER_NODE_FLAGS.join(' ')} packages/api/dist/cli.mjs serve\`, NODE_ENV=production, ES256 tokens, jurisdiction scoping, masking); B4 = ${r.peers.B4}; B5 = ${r.peers.B5}; both no auth; C = node:http + postgres.js, one hand-written SQL per request, no auth; D = Yoga \`{ hello }\` (no database)`,

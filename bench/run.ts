@@ -570,8 +570,8 @@ async function main() {
       pinned: pin ? 'servers on cpu 1, load generators on cpu 0 (taskset); PostgreSQL unpinned' : 'no taskset: unpinned',
       loadTool: useWrk ? 'wrk 4 (closed), Node fixed-rate schedule (open)' : 'Node (closed and open)',
       timing,
+      serverNode: pg5.versions.node,
       peers: {
-        node: pg5.versions.node,
         B4: `PostGraphile 4.14.1 on Node ${pg5.versions.node} with postgraphile-plugin-connection-filter 2.3.0 (--simple-collections both, pool 10)`,
         B5: `PostGraphile ${pg5.versions.postgraphile} (Grafast) with postgraphile-plugin-connection-filter ${pg5.versions.filter} (Amber + V4 preset: B4's names and options, pool 10; bench/pg5/server.mjs)`,
       },
