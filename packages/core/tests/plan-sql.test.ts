@@ -1,10 +1,10 @@
-import { sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { and, eq, inArray, Param, SQL, sql } from 'drizzle-orm';
+import { date, PgDialect, pgTable, text } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
-import { frozen, join, q, RANGE_HI, RANGE_LO, raw, toSql } from '../src/data/plan-sql.js';
+import { Frag, frozen, join, q, RANGE_HI, RANGE_LO, raw, toQuery } from '../src/data/plan-sql.js';
 
 const dialect = new PgDialect();
-const render = (f: Parameters<typeof toSql>[0], slots = { lo: '6201', hi: '6202' }) => dialect.sqlToQuery(toSql(f, slots));
+const render = (f: Parameters<typeof toQuery>[0], slots = { lo: '6201', hi: '6202' }) => toQuery(f, slots);
 
 describe('planner SQL text', () => {
   it.each([
@@ -15,11 +15,49 @@ describe('planner SQL text', () => {
     ['an array is one parameter', q`unnest(${['a', 'b']}::uuid[])`, 'unnest($1::uuid[])', [['a', 'b']]],
     ['null is a parameter', q`x = ${null}`, 'x = $1', [null]],
     ['a drizzle condition is embedded with its own parameters, numbered in place', q`${1} and ${sql`m = ${'v'}`} and ${2}`, '$1 and m = $2 and $3', [1, 'v', 2]],
+    [
+      'a drizzle condition on a column binds through the column (its own numbering, quoting)',
+      q`${1} and ${sql`${sql.identifier('t')}.${sql.identifier('d')} = ${'2026-11-29'} and ${"o'k"} = ${sql.raw("'o''k'")}`}`,
+      '$1 and "t"."d" = $2 and $3 = \'o\'\'k\'',
+      [1, '2026-11-29', "o'k"],
+    ],
     ['the range slots take the request values', q`c >= ${RANGE_LO} and c < ${RANGE_HI} and d >= ${RANGE_LO}`, 'c >= $1 and c < $2 and d >= $3', ['6201', '6202', '6201']],
   ])('%s', (_name, frag, text, params) => {
     const r = render(frag);
     expect(r.sql).toBe(text);
     expect(r.params).toEqual(params);
+  });
+});
+
+describe('rendered here as drizzle renders it', () => {
+  // The oracle: the fragment handed to drizzle whole (each value a Param, slots their values), as
+  // the planner did before it rendered statements itself.
+  const viaDrizzle = (frag: Frag, slots: { lo: string; hi: string }) => {
+    const strings: string[] = [''];
+    const values: unknown[] = [];
+    const walk = (f: Frag) => {
+      for (const p of f.parts) {
+        if (typeof p === 'string') strings[strings.length - 1] += p;
+        else if (p instanceof Frag) walk(p);
+        else {
+          values.push(p instanceof SQL ? p : new Param(p === RANGE_LO ? slots.lo : p === RANGE_HI ? slots.hi : (p as unknown as { value: unknown }).value));
+          strings.push('');
+        }
+      }
+    };
+    walk(frag);
+    return dialect.sqlToQuery(sql(strings as unknown as TemplateStringsArray, ...values));
+  };
+  const t = pgTable('t', { d: date('d'), n: text('n') });
+  it.each([
+    ['plain', q`select ${1}, ${'a'}`],
+    ['nested with drizzle conditions', q`select ${q`x ${2}`} where ${sql`y = ${'b'} and ${sql`z = any(${['c', 'd']})`}`} and ${3}`],
+    ['a condition on table columns', q`select 1 from t where ${and(eq(t.d, '2026-11-29'), inArray(t.n, ['a', 'b']))} and c >= ${RANGE_LO}`],
+    ['slots', q`c >= ${RANGE_LO} and c < ${RANGE_HI}`],
+  ])('%s', (_name, frag) => {
+    const slots = { lo: '6201', hi: '6202' };
+    const d = viaDrizzle(frag, slots);
+    expect(toQuery(frag, slots)).toEqual({ sql: d.sql, params: d.params });
   });
 });
 

@@ -1,5 +1,5 @@
 import { Column, getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
-import { type Frag, frozen, ident, join, q, RANGE_HI, RANGE_LO, raw, toSql } from './plan-sql.js';
+import { executePlanned, type Frag, frozen, ident, join, q, RANGE_HI, RANGE_LO, raw, toQuery } from './plan-sql.js';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
   getArgumentValues,
@@ -466,7 +466,7 @@ function newPlan(ctx: Ctx, info: GraphQLResolveInfo): Plan {
 }
 
 async function rowsOf(ctx: Ctx, query: Frag): Promise<Record<string, unknown>[]> {
-  const r = await ctx.db.execute(toSql(query, rangeOf(ctx)));
+  const r = await executePlanned(ctx.db, toQuery(query, rangeOf(ctx)));
   const rows = ((r as unknown as { rows?: { j: unknown }[] }).rows ?? (r as unknown as { j: unknown }[])) as { j: unknown }[];
   return rows.map((x) => (typeof x.j === 'string' ? JSON.parse(x.j) : x.j) as Record<string, unknown>);
 }
@@ -593,8 +593,9 @@ export async function pagesByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   const ks = keyset(plan, target, rel.orderBy, rel.direction ?? 'asc', args, field);
   const conds = [...joinCondition(plan, rel, target, () => 'p.k'), scopeCondition(plan, target), rel.where?.(sql.raw(target.alias)), ks.where].filter(present);
   const keys = [...new Set(parentKeys)];
-  const rows = (await ctx.db.execute(
-    toSql(
+  const rows = (await executePlanned(
+    ctx.db,
+    toQuery(
       q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)} where ${join(conds, ' and ')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}) x`,
       rangeOf(ctx),
     ),
@@ -627,8 +628,9 @@ export async function listsByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   const order = relationOrder(rel, target);
   const cap = rel.cap ?? plan.maxPageSize;
   const keys = [...new Set(parentKeys)];
-  const rows = (await ctx.db.execute(
-    toSql(
+  const rows = (await executePlanned(
+    ctx.db,
+    toQuery(
       q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)} where ${join(conds, ' and ')} order by ${order} limit ${raw(String(cap))}) x`,
       rangeOf(ctx),
     ),
