@@ -4,11 +4,11 @@ import type { Db } from '../db.js';
 
 /**
  * The planner's SQL text, built as plain strings and bound values and rendered here into one
- * statement's text and parameters (`toQuery`). A planned read is hundreds of fragments (a `json_build_object` pair per
- * column, a subquery per relation); as drizzle `sql` objects each is a chunk that drizzle walks
- * and type-checks when it renders (about 8% of the CPU of a planned read at scale 0.1, Q2). Here
- * the fragments are flattened once, adjacent text joined, and drizzle renders only the modules'
- * own conditions (drizzle `SQL`, embedded as they are).
+ * statement's text and parameters (`toQuery`). A planned read is hundreds of fragments (a
+ * `json_build_object` pair per column, a subquery per relation); as drizzle `sql` objects each is
+ * a chunk that drizzle walks and type-checks when it renders (about 8% of the CPU of a planned
+ * read at scale 0.1, Q2). Here the fragments are flattened once, adjacent text joined, and drizzle
+ * renders only the modules' own conditions (drizzle `SQL`, embedded as they are).
  */
 
 /** A value bound as a parameter. */

@@ -19,6 +19,7 @@ import { CoreErrors } from '../errors.js';
 import { withinSql } from '../jurisdiction.js';
 import { decodeCursor, encodeCursor, pageSizeOf, type ConnectionArgs, type Page } from '../pagination.js';
 import { memoPerObject } from '../memo.js';
+import { rowsOf as driverRows } from '../sql-helpers.js';
 import { rangeOf } from './row-security.js';
 
 /**
@@ -466,8 +467,7 @@ function newPlan(ctx: Ctx, info: GraphQLResolveInfo): Plan {
 }
 
 async function rowsOf(ctx: Ctx, query: Frag): Promise<Record<string, unknown>[]> {
-  const r = await executePlanned(ctx.db, toQuery(query, rangeOf(ctx)));
-  const rows = ((r as unknown as { rows?: { j: unknown }[] }).rows ?? (r as unknown as { j: unknown }[])) as { j: unknown }[];
+  const rows = driverRows<{ j: unknown }>(await executePlanned(ctx.db, toQuery(query, rangeOf(ctx))));
   return rows.map((x) => (typeof x.j === 'string' ? JSON.parse(x.j) : x.j) as Record<string, unknown>);
 }
 
@@ -600,7 +600,7 @@ export async function pagesByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
       rangeOf(ctx),
     ),
   )) as unknown;
-  const list = ((rows as { rows?: unknown[] }).rows ?? rows) as { k: string; j: unknown }[];
+  const list = driverRows<{ k: string; j: unknown }>(rows);
   const byKey = new Map<string, Record<string, unknown>[]>();
   for (const r of list) {
     const j = (typeof r.j === 'string' ? JSON.parse(r.j) : r.j) as Record<string, unknown>;
@@ -635,7 +635,7 @@ export async function listsByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
       rangeOf(ctx),
     ),
   )) as unknown;
-  const list = ((rows as { rows?: unknown[] }).rows ?? rows) as { k: string; j: unknown }[];
+  const list = driverRows<{ k: string; j: unknown }>(rows);
   const byKey = new Map<string, T[]>();
   for (const r of list) {
     const j = (typeof r.j === 'string' ? JSON.parse(r.j) : r.j) as Record<string, unknown>;
