@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { unauthenticated } from './errors.js';
 import { isDivisionCode } from './jurisdiction.js';
 import type { RevocationList } from './revocation.js';
+import { requestSlot } from './request-slot.js';
 
 /** The seeded roles. Modules grant permissions to them in their descriptors. */
 export const ROLES = {
@@ -89,7 +90,7 @@ export function createAuthenticator(config: Config['auth'], rolePermissions: Rea
     if (opts.revocations && (await opts.revocations.isRevoked(identity))) throw unauthenticated('Invalid token: revoked.');
   };
 
-  const byRequest = new WeakMap<Request, Promise<Actor | null>>();
+  const byRequest = requestSlot<Request, Promise<Actor | null>>('actor');
   const authenticator: Authenticator = {
     authenticateRequest(request) {
       let p = byRequest.get(request);

@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pino, { type Logger as PinoLogger } from 'pino';
 import { createDatabaseHealth, DatabaseUnavailableError } from './db-health.js';
 import { createScopedSessionPool, requestSession, sessionClient, type ScopedSessionPool, type ScopeRangeValue, type SessionConnection } from './data/scoped-sessions.js';
+import { requestSlot } from './request-slot.js';
 
 /** Either backend: drizzle on PGlite (embedded) or on postgres.js (server). */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -33,7 +34,7 @@ export interface ScopedSessionDb {
 }
 
 /** The scoped-session opener of a request database (server only; absent on PGlite). */
-const scopedOpeners = new WeakMap<Db, (range: ScopeRangeValue) => ScopedSessionDb>();
+const scopedOpeners = requestSlot<Db, (range: ScopeRangeValue) => ScopedSessionDb>('scopedOpener');
 
 /** Opens `range`'s scoped reads on the server behind a request database, or null (PGlite, a plain db). */
 export function openScopedSession(db: Db, range: ScopeRangeValue): ScopedSessionDb | null {

@@ -63,3 +63,4 @@ export * from './data/planner.js';
 export * from './data/scoped-reads.js';
 export { loadTrustedDocuments, sha256 as trustedDocumentHash, trustedDocumentsConfigOf, TRUSTED_DOCUMENT_MODES, type TrustedDocumentsConfig, type TrustedDocumentsMode } from './trusted-documents.js';
 export { rng, type Rng } from './seeded-random.js';
+export { requestSlot, type RequestSlot } from './request-slot.js';

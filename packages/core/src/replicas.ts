@@ -6,6 +6,7 @@ import type { Ctx, Platform } from './context.js';
 import { createDatabase, statementCounter, type Database, type Db } from './db.js';
 import { classifyFault } from './faults.js';
 import type { ReadinessCheck } from './readiness.js';
+import { requestSlot } from './request-slot.js';
 
 /**
  * Read replicas (PostgreSQL streaming replication). Query operations read from a healthy
@@ -242,7 +243,7 @@ export function replicaReadiness(router: ReadRouter): ReadinessCheck[] {
   }));
 }
 
-const readNodes = new WeakMap<Request, { node?: string; token?: string }>();
+const readNodes = requestSlot<Request, { node?: string; token?: string }>('readNode');
 
 function invalidReadAfter(): ExecutionResult {
   return {

@@ -2,8 +2,9 @@ import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Ctx } from './context.js';
 import { worstCaseNodes } from './node-limit.js';
+import { requestSlot } from './request-slot.js';
 
-const budgets = new WeakMap<AbortSignal, AbortController>();
+const budgets = requestSlot<AbortSignal, AbortController>('budget');
 
 /**
  * The request's signal: aborts when the client hangs up, or when the execution's time budget
@@ -63,7 +64,7 @@ export function useHeavyAdmission(o: { heavyNodes: number; concurrency: number; 
     if (next) next();
   };
   // The slot of each admitted request, so that however the request ends its slot is freed once.
-  const held = new WeakMap<Request, () => void>();
+  const held = requestSlot<Request, () => void>('heavySlot');
   return {
     async onExecute({ args, executeFn, setExecuteFn }) {
       const document = args.document as DocumentNode;

@@ -5,10 +5,11 @@ import type { Ctx, Platform } from './context.js';
 import { statementCounter } from './db.js';
 import { lazyLogger } from './logger.js';
 import { requestSignal } from './request-budget.js';
+import { requestSlot } from './request-slot.js';
 
 /** A request's context: its id (kept per Request for plugins that run outside the context), actor, signal. */
 
-const requestIds = new WeakMap<Request, string>();
+const requestIds = requestSlot<Request, string>('requestId');
 
 export function requestIdOf(request: Request): string | undefined {
   return requestIds.get(request);

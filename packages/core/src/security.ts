@@ -24,6 +24,7 @@ import type { CORSOptions, Plugin } from 'graphql-yoga';
 import type { Authenticator } from './auth.js';
 import type { SecurityConfig } from './config.js';
 import { memoPerObject } from './memo.js';
+import { requestSlot } from './request-slot.js';
 
 /**
  * Gateway security: what every request meets before any resolver runs. One place for each rule:
@@ -99,7 +100,7 @@ const DID_YOU_MEAN = / ?Did you mean [^?]*\?/g;
  * and gets its 401 from the context as before.
  */
 export function useIntrospectionPolicy(policy: SecurityConfig['introspection'], auth: Authenticator): Plugin {
-  const allowed = new WeakMap<Request, boolean>();
+  const allowed = requestSlot<Request, boolean>('introspectionAllowed');
   const decide = async (request: Request) => {
     if (policy === 'everyone') return true;
     if (policy === 'nobody') return false;

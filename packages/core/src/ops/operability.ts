@@ -14,6 +14,7 @@ import { sql } from 'drizzle-orm';
 import { metrics, metricsRegistry, operationLabel, registerGauge } from './metrics.js';
 import { inSpan, instrumentSql, sqlStatementsInFlight, tracingEnabled } from './tracing.js';
 import { bucketRuleFor, clientAddress, memoryBucketStore, redisBucketStore, type BucketStore } from './rate-limit.js';
+import { requestSlot } from '../request-slot.js';
 
 /** What the gateway learns about one request along the way: the access log line and the metrics. */
 interface RequestFacts {
@@ -28,8 +29,8 @@ interface RequestFacts {
   role?: string;
 }
 
-const factsByRequest = new WeakMap<Request, RequestFacts>();
-const factsByContext = new WeakMap<object, RequestFacts>();
+const factsByRequest = requestSlot<Request, RequestFacts>('requestFacts');
+const factsByContext = requestSlot<object, RequestFacts>('contextFacts');
 
 /**
  * Records an expected failure that is answered as a `DomainError` union member (not a top-level

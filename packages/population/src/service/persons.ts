@@ -10,6 +10,7 @@ import {
   maskPhone,
   relationPage,
   requireActor,
+  requestSlot,
   runMutation,
   scopedRead,
   type ConnectionArgs,
@@ -227,7 +228,7 @@ export function maskedPhoneOf(p: PersonRow): string | null {
   return p.phoneMasked ?? (p.phone ? maskPhone(p.phone) : null);
 }
 
-const personsById = new WeakMap<Ctx, Map<string, PersonRow>>();
+const personsById = requestSlot<Ctx, Map<string, PersonRow>>('personsById');
 function rememberPerson(ctx: Ctx, p: PersonRow): string {
   let m = personsById.get(ctx);
   if (!m) personsById.set(ctx, (m = new Map()));
