@@ -65,32 +65,6 @@ const countingLogger: Logger = {
   },
 };
 
-/**
- * The text of a statement as one string per distinct text, kept. drizzle and the read planner
- * build a statement's text afresh for every execution, a tree of hundreds of concatenated pieces;
- * handed to postgres.js, each such text survived the young-generation GCs that followed and was
- * reclaimed only by a mark-compact (why inside V8 is not pinned down). Measured 2026-11-30 on
- * Node 24: a postgres.js loop of one 90-pair statement, 7 KB survived a statement, 1.3 KB with
- * the text looked up here; the API's Q3a on the small city, 17 -> 2.7 KB survived a request. The
- * distinct texts are the statement shapes (postgres.js keeps one prepared statement per text and
- * connection already); past the cap the table starts over.
- */
-const statementTexts = new Map<string, string>();
-const STATEMENT_TEXTS_KEPT = 2000;
-export function sharedStatementText(text: string): string {
-  const kept = statementTexts.get(text);
-  if (kept !== undefined) return kept;
-  if (statementTexts.size >= STATEMENT_TEXTS_KEPT) statementTexts.clear();
-  // Reading a character flattens the tree into one string, so the kept text holds no pieces.
-  text.charCodeAt(0);
-  statementTexts.set(text, text);
-  return text;
-}
-/** How many texts are kept (tests). */
-export const statementTextsKept = () => statementTexts.size;
-/** The cap of the table (tests). */
-export const STATEMENT_TEXTS_CAP = STATEMENT_TEXTS_KEPT;
-
 export interface DatabaseOptions {
   /** postgres:// URL of a server; otherwise PGlite. */
   url?: string | null;
@@ -166,7 +140,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
           if (prop === 'unsafe') {
             return (query: string, params?: unknown[], options?: Record<string, unknown>) => {
               if (health.down) throw new DatabaseUnavailableError();
-              const q = target.unsafe(sharedStatementText(query), params as never, { ...options, prepare: opts.prepareStatements ?? true });
+              const q = target.unsafe(query, params as never, { ...options, prepare: opts.prepareStatements ?? true });
               track?.(q);
               return q;
             };
@@ -222,7 +196,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
           if (i >= 0) clients.splice(i, 1);
           return c.end(o);
         };
-        return { unsafe: (q: string, p?: unknown[], o?: Record<string, unknown>) => c.unsafe(sharedStatementText(q), p as never, o), end } as unknown as SessionConnection;
+        return { unsafe: c.unsafe.bind(c), end } as unknown as SessionConnection;
       }, opts.maxConnections ?? 10);
       sessions = { clients, pool, parsers: template };
       return sessions;
