@@ -5,7 +5,7 @@ import { lockDataDirectory } from './data-dir-lock.js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pino, { type Logger as PinoLogger } from 'pino';
 import { createDatabaseHealth, DatabaseUnavailableError } from './db-health.js';
-import { createScopedSessionPool, requestSession, sessionClient, type ScopedSessionPool, type ScopeRangeValue, type SessionConnection } from './data/scoped-sessions.js';
+import { createScopedSessionPool, requestSession, SESSION_START_PLAN_MODE, sessionClient, type ScopedSessionPool, type ScopeRangeValue, type SessionConnection } from './data/scoped-sessions.js';
 import { requestSlot } from './request-slot.js';
 
 /** Either backend: drizzle on PGlite (embedded) or on postgres.js (server). */
@@ -163,12 +163,14 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
         application_name: `${opts.applicationName ?? 'safecity-api'}-reads`,
         statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS || process.env.REQUEST_TIMEOUT_MS || 15000),
         role: API_ROLE_NAME,
-        // A plan per execution, never the generic plan of a prepared statement: the caller's range
-        // is a parameter, and the range of a city (every row) and of a grid (a few) want different
-        // plans. After five runs PostgreSQL may settle on a generic one that estimates the range
-        // blindly: a page of 50 dwellings at a tenth of the city then ANDed the district's whole
-        // registrations index into each dwelling's tenants (856 ms against 10 ms custom).
-        plan_cache_mode: 'force_custom_plan',
+        // By default a plan per execution, never the generic plan of a prepared statement: the
+        // caller's range is a parameter, and the range of a city (every row) and of a grid (a few)
+        // want different plans. After five runs PostgreSQL may settle on a generic one that
+        // estimates the range blindly: a page of 50 dwellings at a tenth of the city then ANDed the
+        // district's whole registrations index into each dwelling's tenants (856 ms against 10 ms
+        // custom). Statements that find their rows by key switch the session to generic plans
+        // (plan-sql.ts, GENERIC_PLAN_MARK; scoped-sessions.ts).
+        plan_cache_mode: SESSION_START_PLAN_MODE,
       },
       types: {},
     };

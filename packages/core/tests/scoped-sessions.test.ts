@@ -2,6 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScoped, scopePolicyCondition, scopeRangeOf, sql, type Ctx, type Database, type Db } from '@safecity/core';
 import { createTestDatabase } from '@safecity/core/testing';
 import { sessionHoldsRange } from '../src/data/scoped-sessions.js';
+import { GENERIC_PLAN_MARK, planModeOf } from '../src/data/plan-sql.js';
+
+describe('planModeOf', () => {
+  it.each([
+    ['a statement marked as found by key', `${GENERIC_PLAN_MARK}select 1`, 'auto'],
+    ['an unmarked statement (a page by range)', 'select 1', 'force_custom_plan'],
+    ['the mark later in the text does not count', `select 1 ${GENERIC_PLAN_MARK}`, 'force_custom_plan'],
+  ] as const)('%s', (_n, text, expected) => {
+    expect(planModeOf(text)).toBe(expected);
+  });
+});
 
 describe('sessionHoldsRange', () => {
   const a = { lo: '620102', hi: '620103' };
@@ -66,6 +77,19 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('scoped reads on sessions that k
     const ctx = ctxFor();
     const r = await runScoped(ctx, () => ctx.db.execute(sql`select current_setting('plan_cache_mode') as m`), scopeRangeOf('620102'));
     expect(((r as unknown as { rows?: { m: string }[] }).rows ?? (r as unknown as { m: string }[]))[0]!.m).toBe('force_custom_plan');
+  });
+
+  it('switches the session to generic plans for a statement found by key, and back for the next one', async () => {
+    const modeOf = async (text: string) => {
+      const ctx = ctxFor();
+      const r = await runScoped(ctx, () => ctx.db.execute(sql.raw(text)), scopeRangeOf('620102'));
+      return ((r as unknown as { rows?: { m: string }[] }).rows ?? (r as unknown as { m: string }[]))[0]!.m;
+    };
+    const probe = "select current_setting('plan_cache_mode') as m";
+    expect(await modeOf(GENERIC_PLAN_MARK + probe)).toBe('auto');
+    expect(await modeOf(GENERIC_PLAN_MARK + probe)).toBe('auto');
+    expect(await modeOf(probe)).toBe('force_custom_plan');
+    expect(await read('620103')).toEqual(['620103001001']);
   });
 
   it('refuses a statement sent after the request let its session go', async () => {

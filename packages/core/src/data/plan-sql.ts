@@ -73,6 +73,25 @@ export function join(frags: readonly (Frag | SQL)[], sep: string): Frag {
 /** A quoted identifier. */
 export const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
+/**
+ * The first text of a statement that may run on a generic plan (`planModeOf`): one whose rows are
+ * found by key (a row by its id or code, rows by a list of codes, and their relations joined on
+ * those rows), so a plan made without the parameters' values is as good as one made with them,
+ * and PostgreSQL may keep it instead of planning every execution (a standing check: 0.40 ms of
+ * planning against 0.04 of execution, small city, 2026-11-30). Every other statement is planned per
+ * execution (`force_custom_plan`): a page selected by the caller's range wants a plan for that
+ * range (with a generic one, a page of 50 dwellings and their tenants ran 65 ms against 10).
+ * A comment, so it travels with the text through drizzle to the session that runs it.
+ */
+export const GENERIC_PLAN_MARK = '/* plan: generic */ ';
+
+export type PlanMode = 'auto' | 'force_custom_plan';
+
+/** Pure rule: the plan mode a statement's text asks for (the session's `plan_cache_mode`). */
+export function planModeOf(text: string): PlanMode {
+  return text.startsWith(GENERIC_PLAN_MARK) ? 'auto' : 'force_custom_plan';
+}
+
 /** A statement ready for the driver: its text with `$n` placeholders and the values they stand for. */
 export interface PlannedQuery {
   sql: string;

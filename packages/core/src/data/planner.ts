@@ -1,5 +1,5 @@
 import { Column, getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
-import { executePlanned, type Frag, frozen, ident, join, q, RANGE_HI, RANGE_LO, raw, toQuery } from './plan-sql.js';
+import { executePlanned, type Frag, frozen, GENERIC_PLAN_MARK, ident, join, q, RANGE_HI, RANGE_LO, raw, toQuery } from './plan-sql.js';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
   getArgumentValues,
@@ -466,8 +466,11 @@ function newPlan(ctx: Ctx, info: GraphQLResolveInfo): Plan {
   return { ctx, info, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
 }
 
-async function rowsOf(ctx: Ctx, query: Frag): Promise<Record<string, unknown>[]> {
-  const rows = driverRows<{ j: unknown }>(await executePlanned(ctx.db, toQuery(query, rangeOf(ctx))));
+/** Rows of a planned statement; `byKey`: its root rows are found by key, so it may run on a generic plan (GENERIC_PLAN_MARK). */
+async function rowsOf(ctx: Ctx, query: Frag, o: { byKey?: boolean } = {}): Promise<Record<string, unknown>[]> {
+  const rendered = toQuery(query, rangeOf(ctx));
+  if (o.byKey) rendered.sql = GENERIC_PLAN_MARK + rendered.sql;
+  const rows = driverRows<{ j: unknown }>(await executePlanned(ctx.db, rendered));
   return rows.map((x) => (typeof x.j === 'string' ? JSON.parse(x.j) : x.j) as Record<string, unknown>);
 }
 
@@ -494,7 +497,8 @@ export async function planOne<T = Record<string, unknown>>(
   const type = rowType ?? field.type;
   const conds = [where(sql.raw(level.alias)), scopeCondition(plan, level)].filter(present);
   const obj = keptRowObject(plan, node, `one|${type.name}|${getTableName(spec.table)}`, () => rowObject(plan, level, node.selectionSet, type));
-  const rows = await rowsOf(ctx, q`select ${obj} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit 1`);
+  // `where` picks one row (by id or code): a generic plan serves it.
+  const rows = await rowsOf(ctx, q`select ${obj} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit 1`, { byKey: true });
   return rows[0] ? (hydrate(spec, rows[0]) as T) : null;
 }
 
@@ -555,7 +559,13 @@ function includedSubquery(plan: Plan, parent: Level, rel: RelationSpec): Frag {
 export async function planRows<T = Record<string, unknown>>(
   ctx: Ctx,
   spec: TableSpec,
-  o: { where: (alias: SQL) => SQL; include?: Record<string, RelationSpec>; limit?: number },
+  o: {
+    where: (alias: SQL) => SQL;
+    include?: Record<string, RelationSpec>;
+    limit?: number;
+    /** `where` finds the rows by a key (codes, ids), not by a range: the statement may run on a generic plan. */
+    byKey?: boolean;
+  },
 ): Promise<PlannedRow<T>[]> {
   const plan: Plan = { ctx, info: null as never, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
   const level = rootLevel(spec);
@@ -564,7 +574,7 @@ export async function planRows<T = Record<string, unknown>>(
   for (const [name, rel] of include) pairs.push(q`${raw(`'@${name.replace(/'/g, '')}'`)}, ${includedSubquery(plan, level, rel)}`);
   const conds = [o.where(sql.raw(level.alias)), scopeCondition(plan, level)].filter(present);
   const limit = o.limit ?? plan.maxPageSize;
-  const rows = await rowsOf(ctx, q`select ${objectOf(pairs)} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit ${raw(String(limit))}`);
+  const rows = await rowsOf(ctx, q`select ${objectOf(pairs)} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit ${raw(String(limit))}`, { byKey: o.byKey });
   return rows.map((json) => {
     const included: PlannedRow<T>['included'] = {};
     for (const [name, rel] of include) {

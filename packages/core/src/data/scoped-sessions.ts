@@ -14,7 +14,13 @@
  *   forget its range, so it is set again before the next use; a reconnected session starts
  *   with an empty range, which sees nothing;
  * - a transaction a read opens (an access record) is local: its settings end with it.
+ *
+ * A session also holds its plan mode (`plan_cache_mode`), set the same way when a statement asks
+ * for another (plan-sql.ts, `planModeOf`): the setting is sent right before the statement, on the
+ * same connection, without waiting for its answer. A wrong belief about it costs speed, never a
+ * row: the plan mode does not change what a statement answers.
  */
+import { type PlanMode, planModeOf } from './plan-sql.js';
 
 export interface ScopeRangeValue {
   lo: string;
@@ -40,6 +46,8 @@ interface Session {
   range: ScopeRangeValue | null;
   /** Left in an unknown transaction state by a failed rollback: rolled back before reuse. */
   suspect: boolean;
+  /** The session's `plan_cache_mode`, or null when unknown. */
+  planMode: PlanMode | null;
   /**
    * A statement of its request was cancelled. PostgreSQL's cancel request travels on a
    * connection of its own and hits whatever the backend runs when it arrives: had the session
@@ -60,6 +68,12 @@ export interface ScopedSessionPool {
 /** The statement setting a session's range (session-wide: `false`). */
 export const SET_SESSION_RANGE = `select set_config('safecity.scope_lo', $1, false), set_config('safecity.scope_hi', $2, false)`;
 
+/** The statement setting a session's plan mode (session-wide). */
+export const SET_SESSION_PLAN_MODE = `select set_config('plan_cache_mode', $1, false)`;
+
+/** The plan mode a session starts with (its connection's startup parameter, see db.ts). */
+export const SESSION_START_PLAN_MODE: PlanMode = 'force_custom_plan';
+
 /** Pure rule: whether a session holding `held` may serve a request of `wanted` without setting it again. */
 export function sessionHoldsRange(held: ScopeRangeValue | null, wanted: ScopeRangeValue): boolean {
   return held !== null && held.lo === wanted.lo && held.hi === wanted.hi;
@@ -79,9 +93,11 @@ export function createScopedSessionPool(open: (lost: () => void) => SessionConne
     if (idle) return Promise.resolve(idle);
     if (made < max) {
       made++;
-      const s: Session = { conn: null as never, range: null, suspect: false };
+      const s: Session = { conn: null as never, range: null, suspect: false, planMode: SESSION_START_PLAN_MODE };
       s.conn = open(() => {
         s.range = null;
+        // A reconnect starts with the startup parameters again.
+        s.planMode = SESSION_START_PLAN_MODE;
       });
       return Promise.resolve(s);
     }
@@ -132,7 +148,7 @@ export function createScopedSessionPool(open: (lost: () => void) => SessionConne
 /** What a request's statements run on: its session, or a refusal once the request let it go. */
 export interface RequestSession {
   /** The session, taken (and its range set) at the first statement. */
-  connection(): Promise<SessionConnection & { failed(): void; suspect(): void; retire(): void }>;
+  connection(): Promise<SessionConnection & { planFor(query: string): void; failed(): void; suspect(): void; retire(): void }>;
   /** Gives the session back; later statements of the request are refused. */
   release(): void;
 }
@@ -148,12 +164,21 @@ export function requestSession(pool: ScopedSessionPool, range: ScopeRangeValue):
       if (released) throw new Error('scoped read: a statement after the request finished');
       return {
         unsafe: (q, p, o) => s.conn.unsafe(q, p, o),
+        planFor: (query) => {
+          const mode = planModeOf(query);
+          if (s.planMode === mode) return;
+          s.planMode = mode;
+          s.conn.unsafe(SET_SESSION_PLAN_MODE, [mode], { prepare: true }).then(undefined, () => {
+            s.planMode = null;
+          });
+        },
         failed: () => {
           s.range = null;
         },
         suspect: () => {
           s.suspect = true;
           s.range = null;
+          s.planMode = null;
         },
         retire: () => {
           s.retired = true;
@@ -193,6 +218,7 @@ export function sessionClient(pool: Client, session: RequestSession, o: { track?
       if (refused) throw refused;
       const c = await session.connection();
       if (cancelled) throw Object.assign(new Error('canceling statement due to user request'), { code: '57014' });
+      c.planFor(query);
       const q = c.unsafe(query, params, o.prepare === undefined ? options : { ...options, prepare: o.prepare });
       real = q;
       on = c;

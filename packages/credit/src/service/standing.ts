@@ -26,7 +26,7 @@ export async function creditStandings(ctx: Ctx, codes: string[], asOf?: string |
   const day = asOf ?? today(ctx);
   const unique = [...new Set(codes)];
   const found = unique.length
-    ? await planRows<SubjectRow>(ctx, subjectReads, { where: () => anyOf(creditSubjects.creditCode, unique), include: { activeEntries: activeEntriesOn(day) }, limit: unique.length })
+    ? await planRows<SubjectRow>(ctx, subjectReads, { where: () => anyOf(creditSubjects.creditCode, unique), include: { activeEntries: activeEntriesOn(day) }, limit: unique.length, byKey: true })
     : [];
   const byCode = new Map(
     found.map(({ row, included }) => [row.creditCode, { subject: row, entries: (included.activeEntries as EntryRow[]).map((e): EntryView => ({ ...e, status: 'active', asOf: day })) }]),
