@@ -94,6 +94,8 @@ export function planned<T>(parent: unknown, info: Pick<GraphQLResolveInfo, 'path
 interface Level {
   spec: TableSpec;
   alias: string;
+  /** The statement's root level (its rows are what the statement selects); every other level hangs off a parent's key. */
+  root?: boolean;
 }
 
 interface Plan {
@@ -156,7 +158,12 @@ function scopeCondition(plan: Plan, level: Level): Frag | undefined {
   }
   if (!level.spec.jurisdiction) return undefined;
   // The range by slot: filled with the caller's at execution (kept plans serve every caller).
-  const col = raw(ref(level.alias, columnName(level.spec, level.spec.jurisdiction)));
+  // Below the root a level hangs off its parent's key and the range only filters it, so there it
+  // is written on `code || ''`, which no index matches: a generic plan (GENERIC_PLAN_MARK) does
+  // not know the range and would AND the jurisdiction index into every nested lookup (Q0's
+  // children, Q1's tenants: a district's 3,600 registrations read for each dwelling).
+  const code = ref(level.alias, columnName(level.spec, level.spec.jurisdiction));
+  const col = raw(level.root ? code : `(${code} || '')`);
   return q`${col} ~>=~ ${RANGE_LO} and ${col} ~<~ ${RANGE_HI}`;
 }
 
@@ -459,7 +466,7 @@ function keptRowObject(plan: Plan, field: FieldNode, shape: string, build: () =>
 
 /** The root level goes by its table's name: conditions a module writes with drizzle columns bind to it. */
 function rootLevel(spec: TableSpec): Level {
-  return { spec, alias: `"${getTableName(spec.table)}"` };
+  return { spec, alias: `"${getTableName(spec.table)}"`, root: true };
 }
 
 function newPlan(ctx: Ctx, info: GraphQLResolveInfo): Plan {
