@@ -488,7 +488,11 @@ function currentField(info: GraphQLResolveInfo): { node: FieldNode; type: GraphQ
   return { node, type: getNamedType(info.returnType), def };
 }
 
-/** One row of `spec` where `where` holds (inside the caller's jurisdiction), with the selected relations, in one statement. */
+/**
+ * One row of `spec` where `where` holds (inside the caller's jurisdiction), with the selected
+ * relations, in one statement. `where` picks the row by a key (an id, a code): the statement runs
+ * on a generic plan (GENERIC_PLAN_MARK); a read selected by a range is a page (`planConnection`).
+ */
 export async function planOne<T = Record<string, unknown>>(
   ctx: Ctx,
   info: GraphQLResolveInfo,
@@ -504,7 +508,6 @@ export async function planOne<T = Record<string, unknown>>(
   const type = rowType ?? field.type;
   const conds = [where(sql.raw(level.alias)), scopeCondition(plan, level)].filter(present);
   const obj = keptRowObject(plan, node, `one|${type.name}|${getTableName(spec.table)}`, () => rowObject(plan, level, node.selectionSet, type));
-  // `where` picks one row (by id or code): a generic plan serves it.
   const rows = await rowsOf(ctx, q`select ${obj} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit 1`, { byKey: true });
   return rows[0] ? (hydrate(spec, rows[0]) as T) : null;
 }
