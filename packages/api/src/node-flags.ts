@@ -1,16 +1,27 @@
 /**
- * The Node flags a serving process should start with. V8 sizes its young generation by recent
- * allocation: a server left idle (a quiet minute, a night) gets it shrunk to 1 MiB by the memory
- * reducer, and when traffic returns every few requests trigger a scavenge that promotes
- * short-lived request objects into the old generation. Measured on the benchmark's Q0 at
- * --scale 0.1 (2026-11-29, one core): after 60 s idle A served 157 rps at 5.6 ms CPU a request in
- * its first second and needed ten seconds to get back to 550 rps at 1.6 ms; with a 16 MiB floor
- * it was back within a second. Under a fixed arrival rate those ten seconds are a queue that
- * takes the p50 to seconds. Heap sizes are fixed when the isolate is made, so this cannot be set
- * from inside the process (v8.setFlagsFromString had no effect): the command line carries it,
- * and `serve --workers` passes it to its workers.
+ * The Node flags a serving process should start with. Neither can be set from inside the process
+ * (heap sizes and the platform's threads are fixed when the isolate is made; v8.setFlagsFromString
+ * had no effect): the command line carries them, and `serve --workers` passes them to its workers.
+ *
+ * `--min-semi-space-size=16`: V8 sizes its young generation by recent allocation: a server left
+ * idle (a quiet minute, a night) gets it shrunk to 1 MiB by the memory reducer, and when traffic
+ * returns every few requests trigger a scavenge that promotes short-lived request objects into the
+ * old generation. Measured on the benchmark's Q0 at --scale 0.1 (2026-11-29, one core): after
+ * 60 s idle A served 157 rps at 5.6 ms CPU a request in its first second and needed ten seconds
+ * to get back to 550 rps at 1.6 ms; with a 16 MiB floor it was back within a second. Under a
+ * fixed arrival rate those ten seconds are a queue that takes the p50 to seconds.
+ *
+ * `--v8-pool-size=1`: one V8 helper thread (optimizing compiler, concurrent marking) instead of
+ * one per core. A serving process gets a core of its own (one process per core, `--workers`,
+ * or pinned): V8's helpers then run on the request thread's core, and when a burst of hot
+ * functions is optimized again (a "wrong map" deoptimization of the resolvers, the planner and
+ * the HTTP layer together, a few times a minute) three or four helpers took two thirds of that
+ * core for 200–500 ms; at a fixed arrival rate that is a queue of hundreds of requests. Measured
+ * at small size (2026-11-30, the server on one core, 600 rps, 25–40 s): Q3a p99 36–92 ms without,
+ * 8.6–9.0 ms with; Q2 172–190 ms without, 7.2–10.8 ms with; peaks unchanged or higher (Q3a
+ * 1,135–1,637 against 1,621–1,856 rps).
  */
-export const SERVER_NODE_FLAGS = ['--min-semi-space-size=16'] as const;
+export const SERVER_NODE_FLAGS = ['--min-semi-space-size=16', '--v8-pool-size=1'] as const;
 
 /** `execArgv` with the serving flags added where the same flag is not given already. */
 export function withServerNodeFlags(execArgv: readonly string[]): string[] {

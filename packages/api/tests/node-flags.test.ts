@@ -4,10 +4,10 @@ import { missingServerNodeFlags, SERVER_NODE_FLAGS, servingRuntimeProblem, withS
 
 describe('withServerNodeFlags: the serving flags are added once, and a flag given already wins', () => {
   it.each([
-    { given: [], out: ['--min-semi-space-size=16'] },
-    { given: ['--enable-source-maps'], out: ['--enable-source-maps', '--min-semi-space-size=16'] },
-    { given: ['--min-semi-space-size=32'], out: ['--min-semi-space-size=32'] },
-    { given: ['--min_semi_space_size=8'], out: ['--min_semi_space_size=8'] },
+    { given: [], out: ['--min-semi-space-size=16', '--v8-pool-size=1'] },
+    { given: ['--enable-source-maps'], out: ['--enable-source-maps', '--min-semi-space-size=16', '--v8-pool-size=1'] },
+    { given: ['--min-semi-space-size=32'], out: ['--min-semi-space-size=32', '--v8-pool-size=1'] },
+    { given: ['--min_semi_space_size=8', '--v8-pool-size=4'], out: ['--min_semi_space_size=8', '--v8-pool-size=4'] },
   ])('$given', ({ given, out }) => {
     expect(withServerNodeFlags(given)).toEqual(out);
     expect(missingServerNodeFlags(given)).toEqual(out.slice(given.length));
@@ -20,6 +20,12 @@ describe('the flags do what node-flags.ts says', () => {
     const size = (flags: readonly string[]) => Number(spawnSync(process.execPath, [...flags, '-e', probe], { encoding: 'utf8' }).stdout.trim());
     expect(size(SERVER_NODE_FLAGS)).toBeGreaterThanOrEqual(16 * 1048576);
     expect(size([])).toBeLessThan(16 * 1048576);
+  });
+
+  it.runIf(process.platform === 'linux')('a process started with them has one V8 helper thread: three threads fewer than without (the default pool is four)', () => {
+    const probe = `console.log(require('node:fs').readdirSync('/proc/self/task').length)`;
+    const threads = (flags: readonly string[]) => Number(spawnSync(process.execPath, [...flags, '-e', probe], { encoding: 'utf8' }).stdout.trim());
+    expect(threads([]) - threads(SERVER_NODE_FLAGS)).toBe(3);
   });
 });
 
