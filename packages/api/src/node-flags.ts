@@ -1,5 +1,5 @@
 /**
- * The Node flags a serving process should start with. Neither can be set from inside the process
+ * The Node flags a serving process should start with. None can be set from inside the process
  * (heap sizes and the platform's threads are fixed when the isolate is made; v8.setFlagsFromString
  * had no effect): the command line carries them, and `serve --workers` passes them to its workers.
  *
@@ -20,8 +20,18 @@
  * at small size (2026-11-30, the server on one core, 600 rps, 25–40 s): Q3a p99 36–92 ms without,
  * 8.6–9.0 ms with; Q2 172–190 ms without, 7.2–10.8 ms with; peaks unchanged or higher (Q3a
  * 1,135–1,637 against 1,621–1,856 rps).
+ *
+ * `--no-allocation-site-pretenuring`: V8 watches what survives young GCs per allocation site and,
+ * when much of a site's objects survive, allocates that site's objects in the old generation
+ * from then on. Under a burst (50 concurrent requests queueing for the database) most request
+ * objects outlive a scavenge, V8 tenured their sites, and the decision outlasted the burst:
+ * afterwards, at two thirds of the peak, every request's objects went to the old generation (3 MB
+ * promoted a young GC against 5–10 KB, a mark-compact every 3–4 s, each a 100–300 ms stall on a
+ * core). It cleared only after ~10 s without any request. Measured at small size (2026-11-30,
+ * Q3a, 20 s at c=50, then 1,150 rps for 15 s, the server on one core): p99 131 ms with
+ * pretenuring, 20 ms without; 8 mark-compacts against 1; the closed-model peaks within noise.
  */
-export const SERVER_NODE_FLAGS = ['--min-semi-space-size=16', '--v8-pool-size=1'] as const;
+export const SERVER_NODE_FLAGS = ['--min-semi-space-size=16', '--v8-pool-size=1', '--no-allocation-site-pretenuring'] as const;
 
 /** `execArgv` with the serving flags added where the same flag is not given already. */
 export function withServerNodeFlags(execArgv: readonly string[]): string[] {

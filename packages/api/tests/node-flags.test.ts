@@ -4,10 +4,13 @@ import { missingServerNodeFlags, SERVER_NODE_FLAGS, servingRuntimeProblem, withS
 
 describe('withServerNodeFlags: the serving flags are added once, and a flag given already wins', () => {
   it.each([
-    { given: [], out: ['--min-semi-space-size=16', '--v8-pool-size=1'] },
-    { given: ['--enable-source-maps'], out: ['--enable-source-maps', '--min-semi-space-size=16', '--v8-pool-size=1'] },
-    { given: ['--min-semi-space-size=32'], out: ['--min-semi-space-size=32', '--v8-pool-size=1'] },
-    { given: ['--min_semi_space_size=8', '--v8-pool-size=4'], out: ['--min_semi_space_size=8', '--v8-pool-size=4'] },
+    { given: [], out: ['--min-semi-space-size=16', '--v8-pool-size=1', '--no-allocation-site-pretenuring'] },
+    { given: ['--enable-source-maps'], out: ['--enable-source-maps', '--min-semi-space-size=16', '--v8-pool-size=1', '--no-allocation-site-pretenuring'] },
+    { given: ['--min-semi-space-size=32'], out: ['--min-semi-space-size=32', '--v8-pool-size=1', '--no-allocation-site-pretenuring'] },
+    {
+      given: ['--min_semi_space_size=8', '--v8-pool-size=4', '--no-allocation-site-pretenuring'],
+      out: ['--min_semi_space_size=8', '--v8-pool-size=4', '--no-allocation-site-pretenuring'],
+    },
   ])('$given', ({ given, out }) => {
     expect(withServerNodeFlags(given)).toEqual(out);
     expect(missingServerNodeFlags(given)).toEqual(out.slice(given.length));
@@ -15,6 +18,11 @@ describe('withServerNodeFlags: the serving flags are added once, and a flag give
 });
 
 describe('the flags do what node-flags.ts says', () => {
+  it('this Node takes every one of them (a misspelt V8 flag would fail the start)', () => {
+    const run = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, '-e', 'console.log("ok")'], { encoding: 'utf8' });
+    expect({ status: run.status, out: run.stdout.trim(), err: run.stderr.trim() }).toEqual({ status: 0, out: 'ok', err: '' });
+  });
+
   it('a process started with them has a young generation of at least 16 MiB from the start (without: less)', () => {
     const probe = `console.log(require('node:v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size)`;
     const size = (flags: readonly string[]) => Number(spawnSync(process.execPath, [...flags, '-e', probe], { encoding: 'utf8' }).stdout.trim());
