@@ -117,7 +117,7 @@ async function main() {
       if (config.production && missingFlags.length)
         platform.log.warn(
           { missing: missingFlags },
-          `started without ${missingFlags.join(' ')}: after an idle spell the first seconds of traffic run at a third of the speed, and V8's helper threads take the request thread's core in bursts (node-flags.ts); start with \`node ${SERVER_NODE_FLAGS.join(' ')} packages/api/dist/cli.mjs serve\``,
+          `started without ${missingFlags.join(' ')}: slow seconds after an idle spell, V8's helpers taking the request thread's core in bursts, mark-compact stalls after a burst (node-flags.ts); start with \`node ${SERVER_NODE_FLAGS.join(' ')} packages/api/dist/cli.mjs serve\``,
         );
       const runtimeProblem = servingRuntimeProblem(process.version, new Date().toISOString().slice(0, 10));
       if (config.production && runtimeProblem) platform.log.warn({ node: process.version }, runtimeProblem);

@@ -33,10 +33,17 @@
  */
 export const SERVER_NODE_FLAGS = ['--min-semi-space-size=16', '--v8-pool-size=1', '--no-allocation-site-pretenuring'] as const;
 
-/** `execArgv` with the serving flags added where the same flag is not given already. */
+/** The V8 flag a command-line flag sets, whatever its spelling: `--no-x`, `--x=…` and `--x_y` all name `x`/`x-y`. */
+const flagName = (arg: string): string =>
+  arg
+    .split('=')[0]!
+    .replaceAll('_', '-')
+    .replace(/^--(no-)?/, '');
+
+/** `execArgv` with the serving flags added where the same flag is not given already (either way). */
 export function withServerNodeFlags(execArgv: readonly string[]): string[] {
-  const given = new Set(execArgv.map((a) => a.split('=')[0]!.replaceAll('_', '-')));
-  return [...execArgv, ...SERVER_NODE_FLAGS.filter((f) => !given.has(f.split('=')[0]!))];
+  const given = new Set(execArgv.map(flagName));
+  return [...execArgv, ...SERVER_NODE_FLAGS.filter((f) => !given.has(flagName(f)))];
 }
 
 /** The serving flags missing from `execArgv` (the process's own command line), to name at start-up. */

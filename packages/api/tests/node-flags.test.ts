@@ -11,6 +11,10 @@ describe('withServerNodeFlags: the serving flags are added once, and a flag give
       given: ['--min_semi_space_size=8', '--v8-pool-size=4', '--no-allocation-site-pretenuring'],
       out: ['--min_semi_space_size=8', '--v8-pool-size=4', '--no-allocation-site-pretenuring'],
     },
+    {
+      given: ['--allocation-site-pretenuring'],
+      out: ['--allocation-site-pretenuring', '--min-semi-space-size=16', '--v8-pool-size=1'],
+    },
   ])('$given', ({ given, out }) => {
     expect(withServerNodeFlags(given)).toEqual(out);
     expect(missingServerNodeFlags(given)).toEqual(out.slice(given.length));
