@@ -31,6 +31,17 @@ export interface ServerResult {
   rssMiB: number;
   /** CPU time of the server process per wall second during the closed runs (1.0 = one core busy). */
   cpuCores: number;
+  /** CPU milliseconds a request in the closed model at the first concurrency (median of the runs). */
+  cpuMsPerRequest?: CpuPerRequest;
+}
+/**
+ * Where a request's CPU goes on the machine: the server's process, the PostgreSQL cluster's
+ * processes (null on a server the bench did not start), and the load generator (this process).
+ */
+export interface CpuPerRequest {
+  server: number;
+  postgres: number | null;
+  load: number;
 }
 export interface OpResult {
   id: string;
@@ -192,6 +203,7 @@ export function renderReport(r: Report): string {
     );
   }
   L.push('');
+  L.push(...cpuTable(r));
   const errorLines: string[] = [];
   for (const op of r.results) {
     for (const [id, s] of Object.entries(op.servers)) {
@@ -258,4 +270,39 @@ export function renderReport(r: Report): string {
   L.push('');
   L.push(`Whole run: ${Math.round(r.elapsedSeconds)} s.`);
   return L.join('\n');
+}
+
+/**
+ * CPU a request by where it runs. On a machine where the load generator, the servers and
+ * PostgreSQL share the cores, a server's peak follows the sum, not its own column alone.
+ */
+function cpuTable(r: Report): string[] {
+  const rows: string[] = [];
+  const c = r.timing.concurrency[0];
+  const ms = (x: number | null | undefined) => (x == null ? '–' : x.toFixed(3));
+  const total = (x: CpuPerRequest | undefined) => (x && x.postgres !== null ? x.server + x.postgres + x.load : undefined);
+  for (const op of r.results) {
+    if (op.note) continue;
+    const sv = op.servers;
+    const best = ['B4', 'B5']
+      .map((id) => sv[id])
+      .filter((s): s is ServerResult => !!s)
+      .sort((a, b) => b.peakRps - a.peakRps)[0];
+    for (const [id, s] of Object.entries(sv)) {
+      const x = s?.cpuMsPerRequest;
+      if (!x) continue;
+      const t = total(x);
+      const vsBest = id === 'A' && best ? ratio(t, total(best.cpuMsPerRequest)) : '';
+      rows.push(`| ${op.id} | ${id} | ${ms(x.server)} | ${ms(x.postgres)} | ${ms(x.load)} | ${ms(t)} | ${vsBest} |`);
+    }
+  }
+  if (!rows.length) return [];
+  return [
+    `CPU milliseconds a request (closed model, c=${c}; /proc): the server's process (its threads), the PostgreSQL cluster's processes (every backend, the WAL writer and the rest, so another server's idle connections count too) and the load generator; A's sum against the sum of the B with the higher peak. The machine's cores are shared by all three.`,
+    '',
+    '| op | server | server ms | PostgreSQL ms | load generator ms | sum ms | A sum / best B sum |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
 }

@@ -22,8 +22,8 @@ import { startServer, type RunningServer, type ServerId } from './lib/servers.js
 import { freePort, sharedServerTuning, startCluster, type Cluster } from './lib/cluster.js';
 import { ensurePg5 } from './lib/pg5.js';
 import { measureImport, type ImportMeasurement } from './import.js';
-import { arg, flag, gitCommit, hasTaskset, machine, median, post, sleep } from './lib/util.js';
-import { renderReport, type OpResult, type Point, type Report, type ServerResult, type StatementCounts } from './report.js';
+import { arg, flag, gitCommit, hasTaskset, machine, median, post, selfCpuSeconds, sleep } from './lib/util.js';
+import { renderReport, type CpuPerRequest, type OpResult, type Point, type Report, type ServerResult, type StatementCounts } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -458,12 +458,26 @@ async function main() {
       let rssPeak = 0;
       const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, server.usage().rssMiB)), 500);
       const byC: Record<number, LoadResult[]> = {};
+      const cpuRuns: CpuPerRequest[] = [];
       try {
         for (const c of timing.concurrency) {
           byC[c] = [];
           for (let r = 0; r < timing.runs; r++) {
             await quiesce(`${op?.id ?? 'D'} ${server.id} c=${c}`);
-            byC[c].push(await loadRun(op, () => closed(spec, c, timing.duration)));
+            // CPU a request on the first concurrency: the server's process, the cluster's
+            // processes and this one (the load generator), read around the run itself.
+            const first = c === timing.concurrency[0];
+            const before = first ? { server: server.usage().cpuSeconds, pg: cluster?.cpuSeconds() ?? null, load: selfCpuSeconds() } : null;
+            const res = await loadRun(op, () => closed(spec, c, timing.duration));
+            if (before && res.requests > 0) {
+              const pgNow = cluster?.cpuSeconds() ?? null;
+              cpuRuns.push({
+                server: ((server.usage().cpuSeconds - before.server) * 1000) / res.requests,
+                postgres: pgNow !== null && before.pg !== null ? ((pgNow - before.pg) * 1000) / res.requests : null,
+                load: ((selfCpuSeconds() - before.load) * 1000) / res.requests,
+              });
+            }
+            byC[c].push(res);
           }
         }
       } finally {
@@ -473,7 +487,14 @@ async function main() {
       const cpuUtil = (server.usage().cpuSeconds - cpu0) / ((Date.now() - t0) / 1000);
       const closedSummary = Object.fromEntries(Object.entries(byC).map(([c, rs]) => [c, point(rs)]));
       const peak = Math.max(...Object.values(closedSummary).map((x) => x.rps));
-      return { server: server.id, label: server.label, closed: closedSummary, peakRps: peak, rssMiB: rssPeak, cpuCores: cpuUtil };
+      const cpuMsPerRequest: CpuPerRequest | undefined = cpuRuns.length
+        ? {
+            server: median(cpuRuns.map((x) => x.server)),
+            postgres: cpuRuns.every((x) => x.postgres !== null) ? median(cpuRuns.map((x) => x.postgres!)) : null,
+            load: median(cpuRuns.map((x) => x.load)),
+          }
+        : undefined;
+      return { server: server.id, label: server.label, closed: closedSummary, peakRps: peak, rssMiB: rssPeak, cpuCores: cpuUtil, cpuMsPerRequest };
     };
     // D first, on an idle machine: the GraphQL-over-HTTP floor (Yoga `{ hello }`, no database),
     // with the same load generator, connections and pinning as every other server.

@@ -2,11 +2,12 @@
 // pg_stat_statements preloaded, so statements per request are counted by PostgreSQL for every
 // server (the shared server does not preload it, and restarting it is not ours to do).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { treeCpuSeconds } from './util.js';
 
 const BIN = process.env.PG_BIN ?? '/usr/local/bin';
 
@@ -16,6 +17,8 @@ export interface Cluster {
   port: number;
   /** The settings it runs with, for the report. */
   settings: Record<string, string>;
+  /** CPU seconds used so far by the cluster's processes (postmaster, backends, walwriter, …). */
+  cpuSeconds: () => number;
   stop: () => void;
 }
 
@@ -101,5 +104,7 @@ export async function startCluster(tuning: Record<string, string>): Promise<Clus
     stop();
     throw e;
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, settings, stop };
+  // The postmaster's pid is the first line of postmaster.pid; its descendants are the cluster.
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, settings, cpuSeconds: () => treeCpuSeconds(postmaster), stop };
 }

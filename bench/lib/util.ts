@@ -83,6 +83,36 @@ export function procTree(root: number): number[] {
 }
 
 const TICKS = 100;
+/** utime, stime, cutime, cstime of one process in seconds (children: the exited ones it has reaped). */
+function cpuFields(pid: number | 'self'): [number, number, number, number] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return [Number(f[11]) / TICKS, Number(f[12]) / TICKS, Number(f[13]) / TICKS, Number(f[14]) / TICKS];
+}
+
+/**
+ * CPU seconds of a process and every descendant, those that exited included (a PostgreSQL
+ * backend that ended during a run is in its postmaster's reaped-children time): for the cluster.
+ */
+export function treeCpuSeconds(root: number): number {
+  let cpu = 0;
+  for (const pid of procTree(root)) {
+    try {
+      const [u, s, cu, cs] = cpuFields(pid);
+      cpu += u + s + cu + cs;
+    } catch {
+      /* exited: its parent reaps it into its own children's time */
+    }
+  }
+  return cpu;
+}
+
+/** CPU seconds of this process (the load generator runs here) and of the children it has reaped (wrk). */
+export function selfCpuSeconds(): number {
+  const [u, s, cu, cs] = cpuFields('self');
+  return u + s + cu + cs;
+}
+
 export function procUsage(root: number): { rssMiB: number; cpuSeconds: number } {
   let rss = 0;
   let cpu = 0;
