@@ -120,9 +120,8 @@ export function procUsage(root: number): { rssMiB: number; cpuSeconds: number } 
     try {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      cpu += (Number(f[11]) + Number(f[12])) / TICKS;
+      const [u, s] = cpuFields(pid);
+      cpu += u + s;
     } catch {
       /* exited */
     }

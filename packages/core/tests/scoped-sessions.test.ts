@@ -3,6 +3,7 @@ import { runScoped, scopePolicyCondition, scopeRangeOf, sql, type Ctx, type Data
 import { createTestDatabase } from '@safecity/core/testing';
 import { sessionHoldsRange } from '../src/data/scoped-sessions.js';
 import { GENERIC_PLAN_MARK, planModeOf } from '../src/data/plan-sql.js';
+import { rowsOf } from '../src/sql-helpers.js';
 
 describe('planModeOf', () => {
   it.each([
@@ -96,7 +97,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('scoped reads on sessions that k
     // `auto` would plan the first five calls and then every call whose generic estimate (a list of
     // unknown length) looked dearer than the custom plans: at city size the standing check spent
     // 0.54 ms planning against 0.06 executing.
-    const rowsOf = <T>(r: unknown) => ((r as { rows?: T[] }).rows ?? (r as T[])) as T[];
     for (const codes of [['620102001001'], ['620102002001', '620103001001'], ['620102001001'], ['620102002001'], ['620102001001'], ['620102002001'], ['620102001001']]) {
       const ctx = ctxFor();
       const seen = rowsOf<{ code: string }>(
