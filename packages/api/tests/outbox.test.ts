@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventOutbox, jurisdictions, relayPassSql, rowsOf, sql, writeTail, type Db } from '@safecity/core';
+import { createLogger, createOutboxRelay, eventOutbox, jurisdictions, relayPassSql, rowsOf, sql, writeTail, type Db, type EventEnvelope } from '@safecity/core';
 import { createTestDatabase, freePort, hasRedisServer, startRedisServer, startTestServer, type RedisProcess, type TestServer } from '@safecity/core/testing';
 import { emitterModule } from './fixtures/probe-modules.js';
 
@@ -301,6 +301,34 @@ describe.runIf(hasRedisServer())('the outbox through a Redis outage', () => {
       await waitFor('readiness ok', async () => (await redisCheck(a)).status === 'ok');
     } finally {
       sub.close();
+    }
+  }, 60_000);
+
+  it('a backlog of a bulk write drains in growing batches: 2,000 events in one flush of at most 100 passes that start at 10 a pass', async () => {
+    const database = await createTestDatabase();
+    const delivered: EventEnvelope[] = [];
+    const relay = createOutboxRelay(
+      { database, log: createLogger({ level: 'silent' }) },
+      { kind: 'memory', ready: () => true, deliver: async (e) => void delivered.push(e) },
+      { batchSize: 10, maxBatchSize: 640, pollMs: 60_000 },
+    );
+    try {
+      const db = database.db as unknown as Db;
+      await db.transaction(async (tx) =>
+        writeTail(tx as unknown as Db, {
+          events: Array.from({ length: 2000 }, (_, n) => ({ name: 'alertRecorded', payload: { n }, request_id: `r-${n}`, jurisdiction_code: '620102001001' })),
+        }),
+      );
+      // At 10 a pass, flush's 100 passes would deliver 1,000: the batch doubles after each full one.
+      await relay.flush();
+      expect(delivered.length).toBe(2000);
+      expect(delivered.map((e) => (e.payload as { n: number }).n)).toEqual(Array.from({ length: 2000 }, (_, n) => n));
+      await relay.flush();
+      expect((await db.select().from(eventOutbox)).every((r) => r.publishedAt)).toBe(true);
+      expect(delivered.length).toBe(2000);
+    } finally {
+      await relay.stop();
+      await database.close();
     }
   }, 60_000);
 });
