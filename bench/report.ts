@@ -297,6 +297,12 @@ function cpuTable(r: Report): string[] {
     for (const [id, s] of Object.entries(sv)) {
       const x = s?.cpuMsPerRequest;
       if (!x) continue;
+      // Requests that failed or timed out leave work running past the window (and cancelled
+      // afterwards): per request, the figures mean nothing (they even came out negative).
+      if (s.closed[String(c)]?.errors) {
+        rows.push(`| ${op.id} | ${id} | – | – | – | – | errors at c=${c} |`);
+        continue;
+      }
       const t = total(x);
       const vsBest = id === 'A' && best ? ratio(t, total(best.cpuMsPerRequest)) : '';
       rows.push(`| ${op.id} | ${id} | ${ms(x.server)} | ${ms(x.postgres)} | ${ms(x.load)} | ${ms(t)} | ${vsBest} |`);
