@@ -1,6 +1,21 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anchorAuditChains, anchorNeeded, appendAudit, auditChainOf, auditLaneChain, auditLog, bodyHash, hashEntry, linkHash, sql, verifyAuditChain, type Db } from '@safecity/core';
+import {
+  anchorAuditChains,
+  anchorNeeded,
+  appendAudit,
+  auditChainOf,
+  auditLaneChain,
+  auditLog,
+  bodyHash,
+  chainNewestSql,
+  hashEntry,
+  linkHash,
+  rowsOf,
+  sql,
+  verifyAuditChain,
+  type Db,
+} from '@safecity/core';
 import { createTestDatabase } from '@safecity/core/testing';
 import type { Database } from '@safecity/core';
 
@@ -218,4 +233,35 @@ describe('one write of many entries across chains', () => {
       });
     expect(checked).toBe(true);
   });
+});
+
+describe('the newest entry of a chain', () => {
+  it('is found through the (chain, seq) index in a plan made for any chain, not by walking the log back from its end, when a rare lane sits beside a district lane holding most of the log', async () => {
+    // After a bulk import into a district's first lane and an ANALYZE, the write tail's head
+    // lookup on a lane of a few entries took the primary key backwards and filtered: the whole log.
+    const own = await createTestDatabase();
+    try {
+      await own.db.transaction(async (txAny) => {
+        const tx = txAny as unknown as Db;
+        // Lane 7's 20 entries first, then 20,000 of lane 0: the backward walk would pass them all.
+        await tx.execute(sql`insert into audit_log (id, at, actor_id, actor_roles, operation, entity_type, entity_id, request_id, prev_hash, hash, chain)
+          select gen_random_uuid(), now(), 'bulk', '{city_admin}', 'bulkWrite', 'Thing', n::text, 'r-bulk', '', md5(n::text), case when n <= 20 then '620102.7' else '620102' end
+            from generate_series(1, 20020) n`);
+        await tx.execute(sql`analyze audit_log`);
+        await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
+        await tx.execute(sql.raw(`prepare chain_newest(text) as ${chainNewestSql('$1', 'a.seq, a.hash')}`));
+        try {
+          const plan = JSON.stringify(rowsOf(await tx.execute(sql`explain (format json) execute chain_newest('620102.7')`)));
+          expect(plan).toContain('audit_log_chain_idx');
+          expect(plan).not.toContain('audit_log_pkey');
+          expect(rowsOf<{ hash: string }>(await tx.execute(sql`execute chain_newest('620102.7')`))[0]?.hash).toBe(createHash('md5').update('20').digest('hex'));
+          expect(rowsOf<{ hash: string }>(await tx.execute(sql`execute chain_newest('620102')`))[0]?.hash).toBe(createHash('md5').update('20020').digest('hex'));
+        } finally {
+          await tx.execute(sql`deallocate chain_newest`);
+        }
+      });
+    } finally {
+      await own.close();
+    }
+  }, 120_000);
 });

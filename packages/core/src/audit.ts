@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { batchIdSql } from './batch-ids.js';
 import { executeFixed } from './statement.js';
@@ -65,6 +65,20 @@ export function auditChainLanes(env: NodeJS.ProcessEnv = process.env): number {
  */
 export function auditLaneChain(chain: string, lane: number): string {
   return lane === 0 ? chain : `${chain}.${lane}`;
+}
+
+/**
+ * The newest entry of one chain (`columns` of it; `chain` an SQL expression). Written as a range
+ * (x <= chain <= x) ordered by (chain, seq), not `chain = x order by seq desc`: with an
+ * equality the planner may take the primary key backwards and filter for the chain, which is
+ * cheap for a chain holding most of the log and a scan of all of it for a rare one; a plan made
+ * for any chain (a plpgsql statement, a lateral) estimates every chain at the average. After a
+ * 600k-row import into one district's first lane and an ANALYZE, the write tail's head lookup on a
+ * lane of a few hundred entries ran into the 10 s statement timeout. Ordered by (chain, seq), only
+ * the (chain, seq) index gives the order.
+ */
+export function chainNewestSql(chain: string, columns: string): string {
+  return `select ${columns} from audit_log a where a.chain >= ${chain} and a.chain <= ${chain} order by a.chain desc, a.seq desc limit 1`;
 }
 
 /** Canonical JSON: sorted keys, so jsonb's reordering cannot change a hash. */
@@ -412,7 +426,7 @@ export async function chainHeads(db: Db): Promise<Record<string, ChainHead>> {
         (select chain from audit_log where chain is not null order by chain limit 1)
         union all
         select (select a.chain from audit_log a where a.chain > c.chain order by a.chain limit 1) from c where c.chain is not null)
-      select c.chain, h.seq, h.hash from c cross join lateral (select seq, hash from audit_log a where a.chain = c.chain order by seq desc limit 1) h where c.chain is not null
+      select c.chain, h.seq, h.hash from c cross join lateral (${sql.raw(chainNewestSql('c.chain', 'a.seq, a.hash'))}) h where c.chain is not null
       union all
       select ${LEGACY_CHAIN}, seq, hash from (select seq, hash from audit_log where chain is null order by seq desc limit 1) l`),
   );
@@ -438,8 +452,9 @@ export async function anchorAuditChains(db: Db, requestId: string): Promise<Reco
   const [last] = await db
     .select({ after: auditLog.after })
     .from(auditLog)
-    .where(and(eq(auditLog.chain, CITY_CHAIN), eq(auditLog.entityType, ANCHOR_ENTITY)))
-    .orderBy(desc(auditLog.seq))
+    // The city chain's newest anchor, walked back in (chain, seq) order (see chainNewestSql).
+    .where(and(gte(auditLog.chain, CITY_CHAIN), lte(auditLog.chain, CITY_CHAIN), eq(auditLog.entityType, ANCHOR_ENTITY)))
+    .orderBy(desc(auditLog.chain), desc(auditLog.seq))
     .limit(1);
   const lastHeads = (last?.after as { heads?: Record<string, ChainHead> } | undefined)?.heads ?? null;
   if (!anchorNeeded(now, lastHeads)) return null;
@@ -511,7 +526,7 @@ begin
   for i in 1 .. coalesce(array_length(bodies, 1), 0) loop
     prev := heads->>chains[i];
     if prev is null then
-      select a.hash into prev from audit_log a where a.chain = chains[i] order by a.seq desc limit 1;
+      ${chainNewestSql('chains[i]', 'a.hash into prev')};
       prev := coalesce(prev, '${GENESIS}');
     end if;
     h := encode(sha256(convert_to(prev || E'\\n' || bodies[i], 'UTF8')), 'hex');
@@ -576,7 +591,7 @@ begin
   for i in 1 .. coalesce(array_length(p_bodies, 1), 0) loop
     prev := heads->>p_chains[i];
     if prev is null then
-      select a.hash into prev from audit_log a where a.chain = p_chains[i] order by a.seq desc limit 1;
+      ${chainNewestSql('p_chains[i]', 'a.hash into prev')};
       prev := coalesce(prev, '${GENESIS}');
     end if;
     h := encode(sha256(convert_to(prev || E'\\n' || p_bodies[i], 'UTF8')), 'hex');
