@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { batchIdSql } from './batch-ids.js';
 import { executeFixed } from './statement.js';
+import { rowsOf } from './sql-helpers.js';
 // Masking lives in masking.ts: one policy for answers, audit entries and logs.
 import { maskPersonal, personalKindOf, SECRET_KEYS } from './masking.js';
 import { auditLog } from './tables.js';
@@ -68,7 +69,8 @@ export function auditLaneChain(chain: string, lane: number): string {
 }
 
 /**
- * The newest entry of one chain (`columns` of it; `chain` an SQL expression). Written as a range
+ * The newest entry of one chain (`columns` of it; `chain` an SQL expression; `also`, a further
+ * condition on the entry). Written as a range
  * (x <= chain <= x) ordered by (chain, seq), not `chain = x order by seq desc`: with an
  * equality the planner may take the primary key backwards and filter for the chain, which is
  * cheap for a chain holding most of the log and a scan of all of it for a rare one; a plan made
@@ -77,8 +79,8 @@ export function auditLaneChain(chain: string, lane: number): string {
  * lane of a few hundred entries ran into the 10 s statement timeout. Ordered by (chain, seq), only
  * the (chain, seq) index gives the order.
  */
-export function chainNewestSql(chain: string, columns: string): string {
-  return `select ${columns} from audit_log a where a.chain >= ${chain} and a.chain <= ${chain} order by a.chain desc, a.seq desc limit 1`;
+export function chainNewestSql(chain: string, columns: string, also = ''): string {
+  return `select ${columns} from audit_log a where a.chain >= ${chain} and a.chain <= ${chain}${also ? ` and ${also}` : ''} order by a.chain desc, a.seq desc limit 1`;
 }
 
 /** Canonical JSON: sorted keys, so jsonb's reordering cannot change a hash. */
@@ -214,10 +216,6 @@ export interface IdempotencyRecord {
   operation: string;
   request_hash: string;
   result: unknown;
-}
-
-function rowsOf(res: unknown): Record<string, unknown>[] {
-  return Array.isArray(res) ? (res as Record<string, unknown>[]) : ((res as { rows?: Record<string, unknown>[] }).rows ?? []);
 }
 
 /**
@@ -449,13 +447,8 @@ export function anchorNeeded(now: Record<string, ChainHead>, last: Record<string
  */
 export async function anchorAuditChains(db: Db, requestId: string): Promise<Record<string, ChainHead> | null> {
   const now = await chainHeads(db);
-  const [last] = await db
-    .select({ after: auditLog.after })
-    .from(auditLog)
-    // The city chain's newest anchor, walked back in (chain, seq) order (see chainNewestSql).
-    .where(and(gte(auditLog.chain, CITY_CHAIN), lte(auditLog.chain, CITY_CHAIN), eq(auditLog.entityType, ANCHOR_ENTITY)))
-    .orderBy(desc(auditLog.chain), desc(auditLog.seq))
-    .limit(1);
+  // The city chain's newest anchor (its chain and entity type are constants of this module).
+  const [last] = rowsOf<{ after: unknown }>(await db.execute(sql.raw(chainNewestSql(`'${CITY_CHAIN}'`, 'a.after', `a.entity_type = '${ANCHOR_ENTITY}'`))));
   const lastHeads = (last?.after as { heads?: Record<string, ChainHead> } | undefined)?.heads ?? null;
   if (!anchorNeeded(now, lastHeads)) return null;
   const heads = Object.fromEntries(Object.entries(now).filter(([c]) => c !== CITY_CHAIN));

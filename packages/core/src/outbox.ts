@@ -176,11 +176,12 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  * `held` is false when another live relay holds the lease (then no rows).
  */
 export function relayPassSql(holder: string, leaseMs: number, marks: readonly number[], batchSize: number) {
-  // The batch is read first and the lease's length follows from it (one scan of the unpublished
-  // rows, not two). The marks are excluded through a hashed subplan: `id <> all(array)` compared
-  // every row read with every mark, and a bulk import's backlog is read in batches of thousands.
+  // The batch's ids are read first and the lease's length follows from them (one scan of the
+  // unpublished rows' index, not two); the rows themselves are read only when the lease is ours.
+  // The marks are excluded through a hashed subplan: `id <> all(array)` compared every row read
+  // with every mark, and a bulk import's backlog is read in batches of thousands.
   return sql`with batch as materialized (
-      select * from event_outbox
+      select id from event_outbox
        where ${batchSize}::int > 0 and published_at is null and id not in (select unnest(${sql.param(marks)}::bigint[]))
        order by id limit ${batchSize}),
     lease as (
@@ -192,7 +193,7 @@ export function relayPassSql(holder: string, leaseMs: number, marks: readonly nu
     marked as (update event_outbox set published_at = now() where id = any(${sql.param(marks)}::bigint[]) and published_at is null returning 1)
     select l.held, o.id, o.name, o.payload, o.request_id, o.jurisdiction_code, o.chain, o.created_at
       from (select exists (select 1 from lease) as held, (select count(*) from marked) as marked) l
-      left join lateral (select * from batch where l.held order by id) o on true`;
+      left join lateral (select e.* from batch b join event_outbox e on e.id = b.id where l.held order by b.id) o on true`;
 }
 
 /**
@@ -242,7 +243,11 @@ export function createOutboxRelay(platform: Pick<Platform, 'database' | 'log'>, 
     const rows = rowsOf(await platform.database.db.execute(relayPassSql(holder, leaseMs, marks, ready ? size : 0)));
     pending = pending.slice(marks.length);
     if (!ready) return 'failed';
-    if (!rows[0]?.held) return 'busy';
+    if (!rows[0]?.held) {
+      // Another instance relays: this one's next pass starts small again.
+      size = batchSize;
+      return 'busy';
+    }
     const batch = rows.filter((r) => r.id !== null && r.id !== undefined);
     lastBacklog = batch.length;
     let failed: unknown = null;
