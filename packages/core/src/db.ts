@@ -45,22 +45,24 @@ export function openScopedSession(db: Db, range: ScopeRangeValue): ScopedSession
 const API_ROLE_NAME = 'safecity_api';
 
 /** Counts SQL statements per request (or per test scope) without touching call sites. */
-export const statementCounter = new AsyncLocalStorage<{ count: number; log?: string[]; requestId?: string }>();
+export const statementCounter = new AsyncLocalStorage<{ count: number; log?: string[]; params?: unknown[][]; requestId?: string }>();
 
-export function countStatements<T>(fn: () => Promise<T>, keepLog = false): Promise<{ result: T; count: number; log: string[] }> {
-  const store = { count: 0, log: keepLog ? ([] as string[]) : undefined };
+/** `log`: each statement's text; `params`: its parameters, in the same order (both kept only with `keepLog`). */
+export function countStatements<T>(fn: () => Promise<T>, keepLog = false): Promise<{ result: T; count: number; log: string[]; params: unknown[][] }> {
+  const store = { count: 0, log: keepLog ? ([] as string[]) : undefined, params: keepLog ? ([] as unknown[][]) : undefined };
   return statementCounter.run(store, async () => {
     const result = await fn();
-    return { result, count: store.count, log: store.log ?? [] };
+    return { result, count: store.count, log: store.log ?? [], params: store.params ?? [] };
   });
 }
 
 const countingLogger: Logger = {
-  logQuery(query: string) {
+  logQuery(query: string, params: unknown[]) {
     const s = statementCounter.getStore();
     if (s) {
       s.count++;
       s.log?.push(query);
+      s.params?.push(params);
     }
   },
 };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asc, eq, like } from 'drizzle-orm';
-import { jurisdictions, scopedRead, type Ctx, type Page, type ScopedTable } from '@safecity/core';
+import { asc, eq, like, sql } from 'drizzle-orm';
+import { jurisdictions, rowsOf, scopedRead, withinSql, type Ctx, type Page, type ScopedTable } from '@safecity/core';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 
 // The jurisdiction tree has no row-level security policy (its key is `code`), so what these
@@ -52,5 +52,18 @@ describe('scopedRead: the caller’s scope and the division filter, from the tab
   it('a lookup of a row outside the scope finds nothing (the loader then says NOT_FOUND)', async () => {
     expect(await scopedRead(district, tree, { where: [eq(jurisdictions.code, '620103')] })).toEqual([]);
     expect(codes(await scopedRead(district, tree, { where: [eq(jurisdictions.code, '620102')] }))).toEqual(['620102']);
+  });
+});
+
+describe('withinSql: the subtree as a range says what a prefix says', () => {
+  // Codes are digits, but the range must not depend on it: its upper bound is the prefix with the
+  // last character moved on, and byte order puts exactly the prefix's strings in between.
+  const strings = ['620102', '620102999', '620102999001', '620103', '620102:', '62010299', '620101999', '620102/', '620102\u00ff', '620102\u4e00', '620102998', '62010300', 'x620102', '6201'];
+  it.each(['620102', '620102999', '620102998'])('within %s', async (code) => {
+    const rows = rowsOf<{ s: string; inside: boolean }>(
+      await s.database.db.execute(sql`select s, ${withinSql(sql.raw('s'), code)} as inside from jsonb_array_elements_text(${JSON.stringify(strings)}::jsonb) as t(s)`),
+    );
+    expect(rows.filter((r) => r.inside).map((r) => r.s)).toEqual(strings.filter((x) => x.startsWith(code)));
+    expect(rows.some((r) => r.inside)).toBe(true);
   });
 });

@@ -108,7 +108,9 @@ export const dwellings = pgTable(
   },
   (t) => [
     uniqueIndex('dwellings_address_key').on(t.address),
-    jurIndex('dwellings_jur_idx', t.jurisdictionCode),
+    // A subtree's range and its page order in one index: a page of dwellings led by the code is
+    // read in this index's order (the planner orders it with the pattern operators) and stops.
+    index('dwellings_jur_pattern_id_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`, t.id),
     index('dwellings_jur_id_idx').on(t.jurisdictionCode, t.id),
     index('dwellings_due_idx').on(t.revisitDueOn, t.id),
     index('dwellings_landlord_idx').on(t.landlordId),

@@ -115,6 +115,7 @@ async function setRange(db: Db, range: ScopeRange): Promise<void> {
   if (counted) {
     counted.count--;
     counted.log?.pop();
+    counted.params?.pop();
   }
 }
 
