@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import { assertInScope, inScope, relationPage, requireActor, runMutation, type ConnectionArgs, type Ctx, addDays, chinaDateOf } from '@safecity/core';
+import { assertInScope, inScope, withinSql, relationPage, requireActor, runMutation, type ConnectionArgs, type Ctx, addDays, chinaDateOf } from '@safecity/core';
 import { PopulationErrors } from '../errors.js';
 import { daysOverdue, dwellingRevisitDue, tenantRevisitDue, type DwellingClass, type TenantTier } from '../rules.js';
 import { dwellings, overdueNotices, persons, residenceRegistrations, revisitTenants, revisits } from '../tables.js';
@@ -99,8 +99,9 @@ export async function sweepOverdueRevisits(ctx: Ctx, input: { asOf?: string | nu
   if (input.jurisdictionCode) assertInScope(ctx, input.jurisdictionCode, 'jurisdiction');
   const asOf = input.asOf ?? today(ctx);
   const cutoff = addDays(asOf, -1);
-  const scopeD = and(inScope(ctx, dwellings.jurisdictionCode), input.jurisdictionCode ? sql`${dwellings.jurisdictionCode} like ${`${input.jurisdictionCode}%`}` : undefined);
-  const scopeP = and(inScope(ctx, persons.jurisdictionCode), input.jurisdictionCode ? sql`${persons.jurisdictionCode} like ${`${input.jurisdictionCode}%`}` : undefined);
+  // The division as a range (withinSql), as the scope is: a LIKE beside the range was estimated as a condition of its own.
+  const scopeD = and(inScope(ctx, dwellings.jurisdictionCode), input.jurisdictionCode ? withinSql(dwellings.jurisdictionCode, input.jurisdictionCode) : undefined);
+  const scopeP = and(inScope(ctx, persons.jurisdictionCode), input.jurisdictionCode ? withinSql(persons.jurisdictionCode, input.jurisdictionCode) : undefined);
   const totals = { dwellings: 0, tenants: 0 };
   for (const subjectType of ['dwelling', 'tenant'] as const) {
     for (;;) {
