@@ -18,7 +18,11 @@ export const personReads: ScopedTable<typeof persons> = {
   table: persons,
   jurisdiction: 'jurisdictionCode',
   // What the masked identifiers read (masked by default, decrypted when revealed with a purpose).
-  needs: { idNumber: ['idNumberMasked', 'idNumberCipher'], phone: ['phone', 'phoneMasked', 'phoneCipher'] },
+  // The ciphers only for a reveal (`purpose`): a masked page does not carry them.
+  needs: {
+    idNumber: (a) => (a.purpose ? ['idNumberMasked', 'idNumberCipher'] : ['idNumberMasked']),
+    phone: (a) => (a.purpose ? ['phone', 'phoneMasked', 'phoneCipher'] : ['phone', 'phoneMasked']),
+  },
   relations: {
     registrations: { target: () => registrationReads, kind: 'connection', on: [['id', 'personId']], orderBy: REGISTRATION_HISTORY_ORDER, direction: 'desc' },
     tierHistory: { target: () => tierChangeReads, kind: 'connection', on: [['id', 'personId']], orderBy: ['setAt', 'id'] },

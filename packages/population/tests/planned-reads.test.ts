@@ -55,11 +55,11 @@ describe('Q1 through the read planner', () => {
   it('reads only the columns the selection needs (the key, the scope and the page order always)', async () => {
     const token = await s.token('district_officer', '620102');
     // In process (yoga.fetch), so the statements are counted in this test's scope, with their text.
-    const sqlOf = async (query: string) => {
+    const sqlOf = async (query: string, as = token) => {
       const { result, log } = await s.countStatements(async () => {
         const r = await s.app.yoga.fetch('http://test/graphql', {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-safecity-client': 'test' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${as}`, 'x-safecity-client': 'test' },
           body: JSON.stringify({ query, variables: { j: '620102' } }),
         });
         return (await r.json()) as { errors?: unknown };
@@ -68,11 +68,19 @@ describe('Q1 through the read planner', () => {
       return log.find((q) => q.includes('"dwellings"')) ?? '';
     };
     const q1 = await sqlOf(Q1);
-    // Selected: address, jurisdictionCode, person.name, person.idNumber (needs idNumberMasked and
-    // idNumberCipher); not selected: the dwelling's capacity, the person's phone and birth date.
+    // Selected: address, jurisdictionCode, person.name, person.idNumber (masked: needs
+    // idNumberMasked, not the cipher); not selected: the dwelling's capacity, the person's phone and birth date.
     expect(q1).toContain('"address"');
     expect(q1).toContain('"id_number_masked"');
-    expect(q1).toContain('"id_number_cipher"');
+    expect(q1).not.toContain('"id_number_cipher"');
+    // Asked to reveal (`purpose`, by a caller who may), the cipher comes too: the numbers come back whole.
+    const REVEAL = `query($j: DivisionCode!) { dwellings(first: 5, filter: { jurisdictionCode: $j }) { edges { node { currentTenants { person { idNumber(purpose: "核查身份信息") } } } } } }`;
+    const admin = await s.token('city_admin');
+    expect(await sqlOf(REVEAL, admin)).toContain('"id_number_cipher"');
+    const revealed = await s.gql(REVEAL, { j: '620102' }, { token: admin });
+    const numbers = revealed.data.dwellings.edges.flatMap((e: any) => e.node.currentTenants.map((t: any) => t.person.idNumber));
+    expect(numbers.length).toBeGreaterThan(0);
+    expect(numbers.every((n: string) => /^\d{17}[\dX]$/.test(n))).toBe(true);
     expect(q1).not.toContain('"capacity"');
     expect(q1).not.toContain('"phone_cipher"');
     expect(q1).not.toContain('"birth_date"');

@@ -74,8 +74,10 @@ export interface TableSpec<T extends PgTable = PgTable> {
    * column it shows (`idNumber` shows `idNumberMasked`). The planner reads only the columns the
    * selection needs: a selected field that is neither a column, a relation nor declared here makes
    * it read every column of the level, so an undeclared field costs width, never correctness.
+   * A function gets the field's arguments: `idNumber` reads the cipher only when asked to reveal,
+   * so a page of masked numbers does not carry every person's ciphertext.
    */
-  needs?: Record<string, string[]>;
+  needs?: Record<string, readonly string[] | ((args: Record<string, unknown>) => readonly string[])>;
 }
 
 /**
@@ -181,7 +183,7 @@ function withinCondition(level: Level, within: string | null | undefined): SQL |
  * row. The key, the jurisdiction and the page order (`keys`) always come: cursors, scope checks
  * and loaders of fields not planned read them.
  */
-function neededColumns(level: Level, fields: Map<string, FieldNode[]>, type: GraphQLNamedType, keys: readonly string[]): Set<string> | null {
+function neededColumns(plan: Plan, level: Level, fields: Map<string, FieldNode[]>, type: GraphQLNamedType, keys: readonly string[]): Set<string> | null {
   const all = getTableColumns(level.spec.table);
   const need = new Set<string>(keys);
   if ('id' in all) need.add('id');
@@ -190,7 +192,8 @@ function neededColumns(level: Level, fields: Map<string, FieldNode[]>, type: Gra
   for (const [, nodes] of fields) {
     const name = nodes[0]!.name.value;
     if (name === '__typename' || level.spec.relations?.[name]) continue;
-    const declared = level.spec.needs?.[name];
+    const needs = level.spec.needs?.[name];
+    const declared = typeof needs === 'function' ? needs(fieldArgs(plan, type, nodes[0]!)) : needs;
     if (declared) {
       for (const c of declared) need.add(c);
       continue;
@@ -206,7 +209,7 @@ function neededColumns(level: Level, fields: Map<string, FieldNode[]>, type: Gra
 /** `json_build_object` of the needed columns of the level and of each selected, declared relation. */
 function rowObject(plan: Plan, level: Level, set: SelectionSetNode | undefined, type: GraphQLNamedType, keys: readonly string[] = []): Frag {
   const fields = set ? selectedFields(plan, set, type) : new Map<string, FieldNode[]>();
-  const need = set ? neededColumns(level, fields, type, keys) : null;
+  const need = set ? neededColumns(plan, level, fields, type, keys) : null;
   const pairs: Frag[] = columns(level.spec.table)
     .filter(([prop]) => !need || need.has(prop))
     .map(([prop, col]) => raw(`'${prop}', ${ref(level.alias, col.name)}`));
@@ -230,6 +233,12 @@ function objectOf(pairs: Frag[]): Frag {
   const chunks: Frag[] = [];
   for (let i = 0; i < pairs.length; i += 50) chunks.push(q`jsonb_build_object(${join(pairs.slice(i, i + 50), ', ')})`);
   return join(chunks, ' || ');
+}
+
+/** The argument values of a selected field (its variables filled in). */
+function fieldArgs(plan: Plan, type: GraphQLNamedType, node: FieldNode): Record<string, unknown> {
+  const def = fieldDef(type, node.name.value);
+  return def ? getArgumentValues(def as never, node, plan.info.variableValues) : {};
 }
 
 function connectionArgsOf(plan: Plan, def: GraphQLField<unknown, unknown>, node: FieldNode): ConnectionArgs {
