@@ -33,7 +33,39 @@ export interface KeysetOptions<Row> {
   /** Runs the query with the cursor condition (if any), the order and the limit. */
   fetch: (cursor: SQL | undefined, orderBy: SQL[], limit: number) => Promise<Row[]>;
   defaultPageSize?: number;
+  /** The first key is a division code, ordered in byte order (see keysetOrder). */
+  byteOrdered?: boolean;
 }
+
+/** How keyset SQL is written in one representation (drizzle's SQL, the planner's fragments). */
+export interface KeysetWriter<S> {
+  text(s: string): S;
+  concat(parts: S[]): S;
+}
+
+/**
+ * The rule of a keyset page's order and cursor condition, over the key columns and the cursor's
+ * (bound) values, for paginate and the read planner alike. `byteOrdered`: the first key is a
+ * division code, ordered and compared with the pattern operators (`~<~`, byte order), so the
+ * `(code text_pattern_ops, id)` index that the scope's range conditions use gives the page's order
+ * too and the page is read in order and stops, instead of read whole and sorted. Codes are ASCII
+ * digits, whose byte order is every collation's, so the rows and cursors are the same.
+ */
+export function keysetOrder<S>(w: KeysetWriter<S>, cols: S[], vals: S[] | null, asc: boolean, byteOrdered = false): { where?: S; orderBy: S[] } {
+  const list = (xs: S[]) => w.concat(xs.flatMap((x, i) => (i ? [w.text(', '), x] : [x])));
+  const after = (cs: S[], vs: S[]) => w.concat([w.text('('), list(cs), w.text(asc ? ') > (' : ') < ('), list(vs), w.text(')')]);
+  const orderBy = cols.map((c, i) => w.concat([c, w.text(byteOrdered && i === 0 ? (asc ? ' using ~<~' : ' using ~>~') : asc ? ' asc' : ' desc')]));
+  if (!vals) return { orderBy };
+  if (!byteOrdered) return { where: after(cols, vals), orderBy };
+  // (code, rest) after (v, vs) in byte order, with the code's own bound first, for the index.
+  const [c0, ...rest] = cols as [S, ...S[]];
+  const [v0, ...vs] = vals as [S, ...S[]];
+  const [past, from] = asc ? [' ~>~ ', ' ~>=~ '] : [' ~<~ ', ' ~<=~ '];
+  const tail = rest.length ? [w.text(' or ('), c0, w.text(' = '), v0, w.text(' and '), after(rest, vs), w.text(')')] : [];
+  return { where: w.concat([c0, w.text(from), v0, w.text(' and ('), c0, w.text(past), v0, ...tail, w.text(')')]), orderBy };
+}
+
+const sqlWriter: KeysetWriter<SQL> = { text: (s) => sql.raw(s), concat: (parts) => sql.join(parts) };
 
 const encode = (values: KeyValue[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
 function decode(cursor: string, n: number, field = 'after'): KeyValue[] {
@@ -76,21 +108,15 @@ export async function paginate<Row>(ctx: PageCtx, o: KeysetOptions<Row>): Promis
   // A negative page size is a client bug: answering an empty page would hide it.
   const size = pageSizeOf(args, max, o.defaultPageSize ?? 20);
   const asc = (o.direction ?? 'asc') === 'asc' ? !backward : backward;
-  const cols = sql.join(
-    o.keys.map((k) => sql`${k.column}`),
-    sql`, `,
-  );
   const cursor = backward ? args.before : args.after;
-  let where: SQL | undefined;
-  if (cursor) {
-    const values = decode(cursor, o.keys.length);
-    const vals = sql.join(
-      values.map((v) => sql`${v}`),
-      sql`, `,
-    );
-    where = asc ? sql`(${cols}) > (${vals})` : sql`(${cols}) < (${vals})`;
-  }
-  const orderBy = o.keys.map((k) => (asc ? sql`${k.column} asc` : sql`${k.column} desc`));
+  const values = cursor ? decode(cursor, o.keys.length).map((v) => sql`${v}`) : null;
+  const { where, orderBy } = keysetOrder(
+    sqlWriter,
+    o.keys.map((k) => sql`${k.column}`),
+    values,
+    asc,
+    o.byteOrdered,
+  );
   const rows = await o.fetch(where, orderBy, size + 1);
   const hasMore = rows.length > size;
   const pageRows = rows.slice(0, size);

@@ -27,7 +27,8 @@ export const mediationOrganisations = pgTable(
   },
   (t) => [
     uniqueIndex('mediation_organisations_name_uq').on(t.jurisdictionCode, t.name),
-    jurIdx('mediation_organisations_jur_idx', t.jurisdictionCode),
+    // A subtree's range and its page order (organisations are listed by (jurisdiction, id)) in one index.
+    index('mediation_organisations_jur_pattern_id_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`, t.id),
     oneOf('mediation_organisations_kind_check', t.kind, keys(ORGANISATION_KINDS)),
     oneOf('mediation_organisations_specialty_check', t.specialty, keys(DISPUTE_KINDS)),
   ],

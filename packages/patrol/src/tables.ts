@@ -21,7 +21,8 @@ export const checkpoints = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
-    jurIdx('patrol_checkpoints_jur_idx', t.jurisdictionCode),
+    // A subtree's range and its page order (checkpoints are listed by (jurisdiction, id)) in one index.
+    index('patrol_checkpoints_jur_pattern_id_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`, t.id),
     index('patrol_checkpoints_kind_idx').on(t.kind, t.jurisdictionCode),
     oneOf('patrol_checkpoints_kind_check', t.kind, CHECKPOINT_KINDS),
   ],

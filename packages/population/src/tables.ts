@@ -55,7 +55,8 @@ export const persons = pgTable(
   },
   (t) => [
     uniqueIndex('persons_id_number_hash_key').on(t.idNumberHash),
-    jurIndex('persons_jur_idx', t.jurisdictionCode),
+    // A subtree's range and its page order in one index (see dwellings).
+    index('persons_jur_pattern_id_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`, t.id),
     index('persons_jur_id_idx').on(t.jurisdictionCode, t.id),
     index('persons_due_idx').on(t.revisitDueOn, t.id),
     index('persons_name_idx').on(t.name),

@@ -17,7 +17,7 @@ import {
 import { loader, type Ctx } from '../context.js';
 import { CoreErrors } from '../errors.js';
 import { withinSql } from '../jurisdiction.js';
-import { decodeCursor, encodeCursor, pageSizeOf, type ConnectionArgs, type Page } from '../pagination.js';
+import { decodeCursor, encodeCursor, keysetOrder, pageSizeOf, type ConnectionArgs, type KeysetWriter, type Page } from '../pagination.js';
 import { memoPerObject } from '../memo.js';
 import { rowsOf as driverRows } from '../sql-helpers.js';
 import { rangeOf } from './row-security.js';
@@ -246,41 +246,21 @@ function connectionArgsOf(plan: Plan, def: GraphQLField<unknown, unknown>, node:
 }
 
 /**
- * The order, limit and cursor condition of a keyset page over `keys` of `level`. `byteOrdered`:
- * the first key is the level's division code, ordered by the pattern operators (`~<~`, byte
- * order) so the `(code text_pattern_ops, id)` index the range conditions use also gives the
- * page's order: PostgreSQL reads the page's rows and stops, instead of reading every row in range
- * and sorting them (the row-security policy's pattern bounds cannot match a default-order index:
- * Q1 at city size read a community's 1,245 dwellings for a page of 50). Codes are ASCII digits,
- * whose byte order is the default collation's order, so pages and cursors are the same.
+ * The order, limit and cursor condition of a keyset page over `keys` of `level` (keysetOrder's
+ * rule; `byteOrdered`: the first key is the level's division code, read in its index's order).
  */
 function keyset(plan: Plan, level: Level, keys: string[], direction: Direction, args: ConnectionArgs, field: string, byteOrdered = false) {
   const size = pageSizeOf(args, plan.maxPageSize);
   const backward = args.last != null && args.first == null;
   const asc = (direction === 'asc') !== backward;
-  const cols = keys.map((k) => ref(level.alias, columnName(level.spec, k)));
+  const cols = keys.map((k) => raw(ref(level.alias, columnName(level.spec, k))));
   const cursor = backward ? args.before : args.after;
-  let where: Frag | undefined;
-  if (cursor) {
-    const values = decodeCursor(cursor, keys.length, field);
-    const after = (cs: string[], vs: unknown[]) =>
-      q`(${raw(cs.join(', '))}) ${raw(asc ? '>' : '<')} (${join(
-        vs.map((v) => q`${v}`),
-        ', ',
-      )})`;
-    if (!byteOrdered) where = after(cols, values);
-    else {
-      // (code, rest) after (v, vs) in byte order, with the code's own bound first for the index.
-      const [c0, ...rest] = cols;
-      const [v0, ...vs] = values;
-      const [past, from] = asc ? ['~>~', '~>=~'] : ['~<~', '~<=~'];
-      const tail = rest.length ? q` or (${raw(c0!)} = ${v0} and ${after(rest, vs)})` : raw('');
-      where = q`${raw(c0!)} ${raw(from)} ${v0} and (${raw(c0!)} ${raw(past)} ${v0}${tail})`;
-    }
-  }
-  const orderBy = raw(cols.map((c, i) => (byteOrdered && i === 0 ? `${c} using ${asc ? '~<~' : '~>~'}` : `${c} ${asc ? 'asc' : 'desc'}`)).join(', '));
-  return { size, backward, where, orderBy };
+  const values = cursor ? decodeCursor(cursor, keys.length, field).map((v) => q`${v}`) : null;
+  const { where, orderBy } = keysetOrder(fragWriter, cols, values, asc, byteOrdered);
+  return { size, backward, where, orderBy: join(orderBy, ', ') };
 }
+
+const fragWriter: KeysetWriter<Frag> = { text: raw, concat: (parts) => join(parts, '') };
 
 /** What a connection field selects on its nodes (`edges { node }` and `nodes`), merged. */
 function nodeSelection(plan: Plan, node: FieldNode, connectionType: GraphQLNamedType, nodeType: GraphQLNamedType): SelectionSetNode {

@@ -128,6 +128,8 @@ export function scopedRead<T extends PgTable, R = RowOf<T>>(ctx: Ctx, spec: Scop
     direction: o.page.direction,
     defaultPageSize: o.page.defaultPageSize,
     keys,
+    // A page led by the division code is read in its (code text_pattern_ops, id) index's order.
+    byteOrdered: o.page.keys[0] === spec.jurisdiction,
     fetch: (cursor, orderBy, limit) => from(and(...base, cursor), orderBy, limit),
   });
 }
