@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { jurisdictionCode, oneOf } from '@safecity/core';
+import { jurisdictionCode, jurisdictionIndex, oneOf } from '@safecity/core';
 import { bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { CATEGORY_KEYS, MAJOR_EVENT_KINDS, type Category } from './rules/categories.js';
 import { GRADES } from './rules/grade.js';
@@ -12,7 +12,6 @@ import type { GradePolicy } from './rules/grade.js';
 const id = () => uuid('id').primaryKey().defaultRandom();
 const day = (name: string) => date(name, { mode: 'string' });
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const jurIdx = (name: string, col: any) => index(name).using('btree', sql`${col} text_pattern_ops`);
 const category = () => text('category', { enum: CATEGORY_KEYS as [Category, ...Category[]] });
 /** Where a major event came from: patrol's majorIncidentRecorded, recorded here, or a disputes mass incident. */
 export const MAJOR_EVENT_SOURCES = ['patrol', 'assessment', 'disputes'] as const;
@@ -35,7 +34,7 @@ export const creationBatches = pgTable(
     targetDate: day('target_date').notNull(),
     createdAt: instant('created_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('creation_batches_project_seq_uq').on(t.projectName, t.seq), jurIdx('creation_batches_jur_idx', t.jurisdictionCode)],
+  (t) => [uniqueIndex('creation_batches_project_seq_uq').on(t.projectName, t.seq), jurisdictionIndex('creation_batches_jur_idx', t.jurisdictionCode)],
 );
 
 /** A unit under safe creation (平安细胞). `batchId` is the current batch; moves are facts in unit_batch_moves. */
@@ -55,7 +54,7 @@ export const safeUnits = pgTable(
     createdAt: instant('created_at').notNull().defaultNow(),
   },
   (t) => [
-    jurIdx('safe_units_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('safe_units_jur_idx', t.jurisdictionCode),
     uniqueIndex('safe_units_credit_code_uq').on(t.creditCode),
     index('safe_units_name_idx').on(t.name),
     index('safe_units_category_idx').on(t.category, t.jurisdictionCode),
@@ -167,7 +166,7 @@ export const unitAssessments = pgTable(
     uniqueIndex('unit_assessments_chain_version_uq').on(t.chainId, t.version),
     uniqueIndex('unit_assessments_unit_period_uq').on(t.unitId, t.periodStart, t.periodEnd).where(sql`version = 1`),
     index('unit_assessments_unit_idx').on(t.unitId, t.periodEnd),
-    jurIdx('unit_assessments_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('unit_assessments_jur_idx', t.jurisdictionCode),
     index('unit_assessments_standard_idx').on(t.standardId),
     index('unit_assessments_rule_set_idx').on(t.ruleSetId),
     oneOf('unit_assessments_category_check', t.category, CATEGORY_KEYS),
@@ -195,7 +194,7 @@ export const majorEvents = pgTable(
   (t) => [
     uniqueIndex('major_events_source_uq').on(t.source, t.sourceRef),
     index('major_events_unit_idx').on(t.unitId, t.occurredOn),
-    jurIdx('major_events_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('major_events_jur_idx', t.jurisdictionCode),
     index('major_events_on_idx').on(t.occurredOn),
     oneOf('major_events_kind_check', t.kind, MAJOR_EVENT_KINDS),
     oneOf('major_events_source_check', t.source, MAJOR_EVENT_SOURCES),
@@ -220,7 +219,11 @@ export const yellowCards = pgTable(
     issuedBy: text('issued_by').notNull(),
     recordedAt: instant('recorded_at').notNull(),
   },
-  (t) => [index('yellow_cards_unit_idx').on(t.unitId, t.issuedOn), jurIdx('yellow_cards_jur_idx', t.jurisdictionCode), oneOf('yellow_cards_escalation_check', t.escalation, CARD_ESCALATIONS)],
+  (t) => [
+    index('yellow_cards_unit_idx').on(t.unitId, t.issuedOn),
+    jurisdictionIndex('yellow_cards_jur_idx', t.jurisdictionCode),
+    oneOf('yellow_cards_escalation_check', t.escalation, CARD_ESCALATIONS),
+  ],
 );
 
 /** Plaques (授牌). Revocation fills the revoked columns once; the fact also goes to unit_history. */
@@ -266,7 +269,7 @@ export const rectificationOrders = pgTable(
   (t) => [
     index('rectification_orders_unit_idx').on(t.unitId),
     index('rectification_orders_open_idx').on(t.deadline).where(sql`completed_on is null`),
-    jurIdx('rectification_orders_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('rectification_orders_jur_idx', t.jurisdictionCode),
   ],
 );
 
@@ -312,7 +315,7 @@ export const investigations = pgTable(
     recordedBy: text('recorded_by').notNull(),
     recordedAt: instant('recorded_at').notNull(),
   },
-  (t) => [index('investigations_unit_idx').on(t.unitId), jurIdx('investigations_jur_idx', t.jurisdictionCode), oneOf('investigations_outcome_check', t.outcome, INVESTIGATION_OUTCOMES)],
+  (t) => [index('investigations_unit_idx').on(t.unitId), jurisdictionIndex('investigations_jur_idx', t.jurisdictionCode), oneOf('investigations_outcome_check', t.outcome, INVESTIGATION_OUTCOMES)],
 );
 
 export const evaluationWeightVersions = pgTable(
@@ -347,7 +350,7 @@ export const jurisdictionEvaluations = pgTable(
     evaluatedBy: text('evaluated_by').notNull(),
     recordedAt: instant('recorded_at').notNull(),
   },
-  (t) => [jurIdx('jurisdiction_evaluations_jur_idx', t.jurisdictionCode)],
+  (t) => [jurisdictionIndex('jurisdiction_evaluations_jur_idx', t.jurisdictionCode)],
 );
 
 /**

@@ -15,11 +15,7 @@ export const jurisdictions = pgTable(
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [
-    index('jurisdictions_code_prefix_idx').using('btree', sql`${t.code} text_pattern_ops`),
-    index('jurisdictions_parent_idx').on(t.parentCode, t.code),
-    oneOf('jurisdictions_level_check', t.level, LEVELS),
-  ],
+  (t) => [jurisdictionIndex('jurisdictions_code_prefix_idx', t.code), index('jurisdictions_parent_idx').on(t.parentCode, t.code), oneOf('jurisdictions_level_check', t.level, LEVELS)],
 );
 
 /**
@@ -27,6 +23,15 @@ export const jurisdictions = pgTable(
  * code that does not exist. Every module's tables use it (core is a dependency of every module).
  */
 export const jurisdictionCode = (name = 'jurisdiction_code') => text(name).references(() => jurisdictions.code);
+
+/**
+ * The index a subtree read uses: the division code under the pattern operators, which the scope's
+ * range conditions bound (withinSql, the row-security policy). With `id`, for a table listed in
+ * (jurisdiction, id) pages: the page is read in the index's order and stops (keysetOrder).
+ */
+export function jurisdictionIndex(name: string, code: AnyPgColumn, id?: AnyPgColumn) {
+  return id ? index(name).using('btree', sql`${code} text_pattern_ops`, id) : index(name).using('btree', sql`${code} text_pattern_ops`);
+}
 
 /**
  * Append-only audit log, chained by hash: hash = sha256(prevHash || canonical(entry)).
@@ -69,7 +74,7 @@ export const auditLog = pgTable(
     index('audit_log_entity_idx').on(t.entityType, t.entityId, t.seq),
     index('audit_log_actor_idx').on(t.actorId, t.seq),
     index('audit_log_at_idx').on(t.at),
-    index('audit_log_jurisdiction_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`),
+    jurisdictionIndex('audit_log_jurisdiction_idx', t.jurisdictionCode),
   ],
 );
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { jurisdictionCode, oneOf } from '@safecity/core';
+import { jurisdictionCode, jurisdictionIndex, oneOf } from '@safecity/core';
 import { date, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { LIST_TYPES, POLARITIES, SEVERITIES, SUBJECT_KINDS } from './rules.js';
 
@@ -19,7 +19,7 @@ export const creditSubjects = pgTable(
     onFileSince: date('on_file_since', { mode: 'string' }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('credit_subjects_jur_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`), oneOf('credit_subjects_kind_check', t.kind, SUBJECT_KINDS)],
+  (t) => [jurisdictionIndex('credit_subjects_jur_idx', t.jurisdictionCode), oneOf('credit_subjects_kind_check', t.kind, SUBJECT_KINDS)],
 );
 
 /** A positive or negative credit record (信用记录). Facts: never updated. */
@@ -49,7 +49,7 @@ export const creditRecords = pgTable(
   },
   (t) => [
     index('credit_records_subject_idx').on(t.subjectId, t.date),
-    index('credit_records_jur_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`),
+    jurisdictionIndex('credit_records_jur_idx', t.jurisdictionCode),
     oneOf('credit_records_polarity_check', t.polarity, POLARITIES),
     oneOf('credit_records_severity_check', t.severity, SEVERITIES),
   ],
@@ -88,7 +88,7 @@ export const creditListEntries = pgTable(
   (t) => [
     index('credit_list_entries_subject_idx').on(t.subjectId, t.listType),
     index('credit_list_entries_order_idx').on(t.listType, t.startDate, t.id),
-    index('credit_list_entries_jur_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`),
+    jurisdictionIndex('credit_list_entries_jur_idx', t.jurisdictionCode),
     oneOf('credit_list_entries_list_type_check', t.listType, LIST_TYPES),
   ],
 );

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { jurisdictionCode, oneOf } from '@safecity/core';
+import { jurisdictionCode, jurisdictionIndex, oneOf } from '@safecity/core';
 import { bigserial, boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { HANDLING_LEVELS } from './rules/levels.js';
 import { DISPUTE_KINDS, DISPUTE_SOURCES, DISPUTE_STATUSES, MEDIATION_KINDS, ORGANISATION_KINDS, PARTY_ROLES, RISK_LEVELS, STEP_KINDS } from './rules/vocabulary.js';
@@ -7,7 +7,6 @@ import { DISPUTE_KINDS, DISPUTE_SOURCES, DISPUTE_STATUSES, MEDIATION_KINDS, ORGA
 const id = () => uuid('id').primaryKey().defaultRandom();
 const day = (name: string) => date(name, { mode: 'string' });
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const jurIdx = (name: string, col: any) => index(name).using('btree', sql`${col} text_pattern_ops`);
 /** The keys of a labelled vocabulary ({ key: '中文' }), as the non-empty tuple drizzle's text enum takes. */
 const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 export const VETO_PROPOSAL_STATUSES = ['pending', 'accepted', 'rejected'] as const;
@@ -28,7 +27,7 @@ export const mediationOrganisations = pgTable(
   (t) => [
     uniqueIndex('mediation_organisations_name_uq').on(t.jurisdictionCode, t.name),
     // A subtree's range and its page order (organisations are listed by (jurisdiction, id)) in one index.
-    index('mediation_organisations_jur_pattern_id_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`, t.id),
+    jurisdictionIndex('mediation_organisations_jur_pattern_id_idx', t.jurisdictionCode, t.id),
     oneOf('mediation_organisations_kind_check', t.kind, keys(ORGANISATION_KINDS)),
     oneOf('mediation_organisations_specialty_check', t.specialty, keys(DISPUTE_KINDS)),
   ],
@@ -50,7 +49,7 @@ export const screeningRounds = pgTable(
     conductedBy: text('conducted_by').notNull(),
     recordedAt: instant('recorded_at').notNull(),
   },
-  (t) => [jurIdx('screening_rounds_jur_idx', t.jurisdictionCode), index('screening_rounds_period_idx').on(t.period)],
+  (t) => [jurisdictionIndex('screening_rounds_jur_idx', t.jurisdictionCode), index('screening_rounds_period_idx').on(t.period)],
 );
 
 /**
@@ -91,7 +90,7 @@ export const disputes = pgTable(
     createdAt: instant('created_at').notNull(),
   },
   (t) => [
-    jurIdx('disputes_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('disputes_jur_idx', t.jurisdictionCode),
     index('disputes_registered_idx').on(t.registeredOn),
     index('disputes_open_deadline_idx').on(t.deadline).where(sql`status in ('registered', 'mediating', 'escalated')`),
     index('disputes_follow_up_idx').on(t.followUpDueOn).where(sql`follow_up_due_on is not null`),
@@ -176,7 +175,7 @@ export const vetoProposals = pgTable(
     version: integer('version').notNull().default(1),
   },
   (t) => [
-    jurIdx('veto_proposals_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('veto_proposals_jur_idx', t.jurisdictionCode),
     index('veto_proposals_pending_idx').on(t.proposedAt).where(sql`status = 'pending'`),
     oneOf('veto_proposals_status_check', t.status, VETO_PROPOSAL_STATUSES),
   ],

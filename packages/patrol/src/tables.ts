@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { allOf, jurisdictionCode, MAJOR_EVENT_KINDS, oneOf } from '@safecity/core';
-import { boolean, check, date, doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { allOf, jurisdictionCode, jurisdictionIndex, MAJOR_EVENT_KINDS, oneOf } from '@safecity/core';
+import { boolean, check, date, doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ALERT_TYPES } from './rules/activation.js';
 import { TASKS } from './rules/compliance.js';
 import { CHECKPOINT_KINDS, TEAM_LEVELS } from './rules/vocabulary.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const jurIdx = (name: string, col: AnyPgColumn) => index(name).using('btree', sql`${col} text_pattern_ops`);
 
 /** Checkpoints (警务执勤点/卡口): city ring, inter-city entrance, temporary duty point. */
 export const checkpoints = pgTable(
@@ -22,7 +21,7 @@ export const checkpoints = pgTable(
   },
   (t) => [
     // A subtree's range and its page order (checkpoints are listed by (jurisdiction, id)) in one index.
-    index('patrol_checkpoints_jur_pattern_id_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`, t.id),
+    jurisdictionIndex('patrol_checkpoints_jur_pattern_id_idx', t.jurisdictionCode, t.id),
     index('patrol_checkpoints_kind_idx').on(t.kind, t.jurisdictionCode),
     oneOf('patrol_checkpoints_kind_check', t.kind, CHECKPOINT_KINDS),
   ],
@@ -40,7 +39,7 @@ export const patrolBlocks = pgTable(
     weeklyPatrolHours: integer('weekly_patrol_hours').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [jurIdx('patrol_blocks_jur_idx', t.jurisdictionCode)],
+  (t) => [jurisdictionIndex('patrol_blocks_jur_idx', t.jurisdictionCode)],
 );
 
 /** Patrol teams, at one of the four levels of patrol control (四级巡控). */
@@ -57,7 +56,7 @@ export const patrolTeams = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
-    jurIdx('patrol_teams_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('patrol_teams_jur_idx', t.jurisdictionCode),
     index('patrol_teams_checkpoint_idx').on(t.checkpointId),
     index('patrol_teams_block_idx').on(t.blockId),
     oneOf('patrol_teams_level_check', t.level, TEAM_LEVELS),
@@ -76,7 +75,7 @@ export const patrolMembers = pgTable(
     jurisdictionCode: jurisdictionCode().notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('patrol_members_team_idx').on(t.teamId), jurIdx('patrol_members_jur_idx', t.jurisdictionCode)],
+  (t) => [index('patrol_members_team_idx').on(t.teamId), jurisdictionIndex('patrol_members_jur_idx', t.jurisdictionCode)],
 );
 
 /** Who did which task when. Append-only; overlaps per person are refused under a row lock on the member. */
@@ -102,7 +101,7 @@ export const dutyLogs = pgTable(
     index('patrol_duty_logs_member_idx').on(t.memberId, t.startAt),
     index('patrol_duty_logs_checkpoint_idx').on(t.checkpointId, t.startAt),
     index('patrol_duty_logs_order_idx').on(t.startAt, t.id),
-    jurIdx('patrol_duty_logs_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('patrol_duty_logs_jur_idx', t.jurisdictionCode),
     check('patrol_duty_logs_interval', sql`${t.endAt} > ${t.startAt}`),
     oneOf('patrol_duty_logs_task_check', t.task, TASKS),
   ],
@@ -134,7 +133,7 @@ export const alerts = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
-    jurIdx('patrol_alerts_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('patrol_alerts_jur_idx', t.jurisdictionCode),
     index('patrol_alerts_day_idx').on(t.day, t.type),
     index('patrol_alerts_order_idx').on(t.occurredAt, t.id),
     oneOf('patrol_alerts_type_check', t.type, ALERT_TYPES),
@@ -173,7 +172,7 @@ export const activations = pgTable(
   },
   (t) => [
     uniqueIndex('patrol_activations_jur_day_uq').on(t.jurisdictionCode, t.day),
-    jurIdx('patrol_activations_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('patrol_activations_jur_idx', t.jurisdictionCode),
     index('patrol_activations_order_idx').on(t.activatedAt, t.id),
     allOf('patrol_activations_types_check', t.types, ALERT_TYPES),
   ],

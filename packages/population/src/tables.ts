@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { jurisdictionCode, oneOf } from '@safecity/core';
+import { jurisdictionCode, jurisdictionIndex, oneOf } from '@safecity/core';
 import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import {
   DWELLING_CLASSES,
@@ -18,7 +18,6 @@ import {
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const day = (name: string) => date(name, { mode: 'string' });
-const jurIndex = (name: string, col: any) => index(name).using('btree', sql`${col} text_pattern_ops`);
 
 /**
  * 实有人口. The identity number is never stored readable: `id_number_hash` (HMAC-SHA256 of the
@@ -56,7 +55,7 @@ export const persons = pgTable(
   (t) => [
     uniqueIndex('persons_id_number_hash_key').on(t.idNumberHash),
     // A subtree's range and its page order in one index (see dwellings).
-    index('persons_jur_pattern_id_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`, t.id),
+    jurisdictionIndex('persons_jur_pattern_id_idx', t.jurisdictionCode, t.id),
     index('persons_jur_id_idx').on(t.jurisdictionCode, t.id),
     index('persons_due_idx').on(t.revisitDueOn, t.id),
     index('persons_name_idx').on(t.name),
@@ -111,7 +110,7 @@ export const dwellings = pgTable(
     uniqueIndex('dwellings_address_key').on(t.address),
     // A subtree's range and its page order in one index: a page of dwellings led by the code is
     // read in this index's order (the planner orders it with the pattern operators) and stops.
-    index('dwellings_jur_pattern_id_idx').using('btree', sql`${t.jurisdictionCode} text_pattern_ops`, t.id),
+    jurisdictionIndex('dwellings_jur_pattern_id_idx', t.jurisdictionCode, t.id),
     index('dwellings_jur_id_idx').on(t.jurisdictionCode, t.id),
     index('dwellings_due_idx').on(t.revisitDueOn, t.id),
     index('dwellings_landlord_idx').on(t.landlordId),
@@ -170,7 +169,7 @@ export const residenceRegistrations = pgTable(
     uniqueIndex('residence_registrations_import_key').on(t.importKey),
     index('residence_registrations_person_idx').on(t.personId, t.registeredOn),
     index('residence_registrations_dwelling_idx').on(t.dwellingId, t.registeredOn),
-    jurIndex('residence_registrations_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('residence_registrations_jur_idx', t.jurisdictionCode),
     // The deregistration rate looks departures up by date (see service/rates.ts).
     index('residence_registrations_deregistered_idx').on(t.endedOn).where(sql`${t.endKind} = 'deregistered'`),
     index('residence_registrations_moved_out_idx').on(t.endedOn).where(sql`${t.endKind} = 'moved_out'`),
@@ -208,7 +207,7 @@ export const personDepartures = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
-    jurIndex('person_departures_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('person_departures_jur_idx', t.jurisdictionCode),
     index('person_departures_jur_id_idx').on(t.jurisdictionCode, t.movedOn, t.id),
     index('person_departures_person_idx').on(t.personId),
     index('person_departures_registration_idx').on(t.registrationId),
@@ -232,7 +231,7 @@ export const revisits = pgTable(
     notes: text('notes'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('revisits_dwelling_idx').on(t.dwellingId, t.visitedAt, t.id), jurIndex('revisits_jur_idx', t.jurisdictionCode), index('revisits_on_idx').on(t.visitedOn)],
+  (t) => [index('revisits_dwelling_idx').on(t.dwellingId, t.visitedAt, t.id), jurisdictionIndex('revisits_jur_idx', t.jurisdictionCode), index('revisits_on_idx').on(t.visitedOn)],
 );
 
 /** The tenants a visit saw (their revisit clock restarts) or found gone (a known departure). */
@@ -255,7 +254,7 @@ export const revisitTenants = pgTable(
   (t) => [
     primaryKey({ columns: [t.revisitId, t.personId] }),
     index('revisit_tenants_registration_idx').on(t.registrationId),
-    jurIndex('revisit_tenants_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('revisit_tenants_jur_idx', t.jurisdictionCode),
     index('revisit_tenants_departed_idx').on(t.visitedOn).where(sql`${t.outcome} = 'departed'`),
     index('revisit_tenants_person_idx').on(t.personId),
     oneOf('revisit_tenants_outcome_check', t.outcome, REVISIT_OUTCOMES),
@@ -278,7 +277,7 @@ export const floatingPopulationEstimates = pgTable(
   },
   (t) => [
     uniqueIndex('floating_population_estimates_current').on(t.jurisdictionCode, t.period).where(sql`${t.supersededAt} is null`),
-    jurIndex('floating_population_estimates_jur_idx', t.jurisdictionCode),
+    jurisdictionIndex('floating_population_estimates_jur_idx', t.jurisdictionCode),
   ],
 );
 
@@ -299,7 +298,7 @@ export const fiveOnesChecks = pgTable(
     checkedBy: text('checked_by').notNull(),
     checkedAt: ts('checked_at').notNull(),
   },
-  (t) => [index('five_ones_checks_dwelling_idx').on(t.dwellingId, t.checkedAt), jurIndex('five_ones_checks_jur_idx', t.jurisdictionCode)],
+  (t) => [index('five_ones_checks_dwelling_idx').on(t.dwellingId, t.checkedAt), jurisdictionIndex('five_ones_checks_jur_idx', t.jurisdictionCode)],
 );
 
 /** One revisitOverdue notice per subject and due date: the sweep is idempotent. */
@@ -421,7 +420,7 @@ export const registrationImports = pgTable(
     startedAt: ts('started_at').notNull(),
     finishedAt: ts('finished_at'),
   },
-  (t) => [jurIndex('registration_imports_jur_idx', t.jurisdictionCode), oneOf('registration_imports_state_check', t.state, IMPORT_STATES)],
+  (t) => [jurisdictionIndex('registration_imports_jur_idx', t.jurisdictionCode), oneOf('registration_imports_state_check', t.state, IMPORT_STATES)],
 );
 
 export const tables = {
