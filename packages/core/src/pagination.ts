@@ -65,6 +65,11 @@ export function keysetOrder<S>(w: KeysetWriter<S>, cols: S[], vals: S[] | null, 
   return { where: w.concat([c0, w.text(from), v0, w.text(' and ('), c0, w.text(past), v0, ...tail, w.text(')')]), orderBy };
 }
 
+/** Pure rule: a page over `keys` is byte-ordered (keysetOrder) when its first key is the table's division code. */
+export function ledByDivisionCode(keys: readonly string[], jurisdiction: string | undefined): boolean {
+  return !!jurisdiction && keys[0] === jurisdiction;
+}
+
 const sqlWriter: KeysetWriter<SQL> = { text: (s) => sql.raw(s), concat: (parts) => sql.join(parts) };
 
 const encode = (values: KeyValue[]) => Buffer.from(JSON.stringify(values)).toString('base64url');

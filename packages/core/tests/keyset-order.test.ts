@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keysetOrder, type KeysetWriter } from '../src/pagination.js';
+import { keysetOrder, ledByDivisionCode, type KeysetWriter } from '../src/pagination.js';
 
 // Written as plain text, so the rule reads as the SQL it makes.
 const text: KeysetWriter<string> = { text: (s) => s, concat: (parts) => parts.join('') };
@@ -25,5 +25,17 @@ describe('keysetOrder: a keyset page’s order and cursor condition', () => {
     const r = keysetOrder(text, [...cols], vals ? [...vals] : null, asc, byteOrdered);
     expect(r.where).toBe(where);
     expect(r.orderBy).toEqual(orderBy);
+  });
+});
+
+describe('ledByDivisionCode: which pages are byte-ordered', () => {
+  it.each([
+    [['jurisdictionCode', 'id'], 'jurisdictionCode', true],
+    [['code'], 'code', true],
+    [['name', 'jurisdictionCode', 'id'], 'jurisdictionCode', false],
+    [['jurisdictionCode', 'id'], undefined, false],
+    [[], 'jurisdictionCode', false],
+  ] as const)('%j with the division code %s: %s', (keys, jurisdiction, expected) => {
+    expect(ledByDivisionCode(keys, jurisdiction)).toBe(expected);
   });
 });

@@ -17,7 +17,7 @@ import {
 import { loader, type Ctx } from '../context.js';
 import { CoreErrors } from '../errors.js';
 import { withinSql } from '../jurisdiction.js';
-import { decodeCursor, encodeCursor, keysetOrder, pageSizeOf, type ConnectionArgs, type KeysetWriter, type Page } from '../pagination.js';
+import { decodeCursor, encodeCursor, keysetOrder, ledByDivisionCode, pageSizeOf, type ConnectionArgs, type KeysetWriter, type Page } from '../pagination.js';
 import { memoPerObject } from '../memo.js';
 import { rowsOf as driverRows } from '../sql-helpers.js';
 import { rangeOf } from './row-security.js';
@@ -538,7 +538,7 @@ export async function planConnection<T = Record<string, unknown>>(
   const { node, type } = currentField(info);
   const nodeType = getNamedType(fieldDef(getNamedType(fieldDef(type, 'edges')!.type), 'node')!.type);
   // At the root the range conditions bound the code's pattern index: a page led by the code is read in its order.
-  const ks = keyset(plan, level, o.orderBy, o.direction ?? 'asc', o.args, info.fieldName, o.orderBy[0] === spec.jurisdiction);
+  const ks = keyset(plan, level, o.orderBy, o.direction ?? 'asc', o.args, info.fieldName, ledByDivisionCode(o.orderBy, spec.jurisdiction));
   const conds = [...(o.where ?? []), withinCondition(level, o.within), scopeCondition(plan, level), ks.where].filter(present);
   const rows = await rowsOf(
     ctx,

@@ -4,7 +4,7 @@ import { inScope, type Ctx } from '../context.js';
 import { notFound } from '../errors.js';
 import { isUuid } from '../global-id.js';
 import { withinSql } from '../jurisdiction.js';
-import { paginate, type ConnectionArgs, type Page } from '../pagination.js';
+import { ledByDivisionCode, paginate, type ConnectionArgs, type Page } from '../pagination.js';
 import type { TableSpec } from './planner.js';
 
 /**
@@ -129,7 +129,7 @@ export function scopedRead<T extends PgTable, R = RowOf<T>>(ctx: Ctx, spec: Scop
     defaultPageSize: o.page.defaultPageSize,
     keys,
     // A page led by the division code is read in its (code text_pattern_ops, id) index's order.
-    byteOrdered: o.page.keys[0] === spec.jurisdiction,
+    byteOrdered: ledByDivisionCode(o.page.keys, spec.jurisdiction),
     fetch: (cursor, orderBy, limit) => from(and(...base, cursor), orderBy, limit),
   });
 }
