@@ -526,6 +526,32 @@ describe('credit module through the GraphQL API', () => {
       expect(d.b).toEqual({ known: false, standing: 'unknown', measures: [] });
     });
 
+    // A standing answers with whether the subject is known and its name: its statement reads those
+    // columns of the subject, not the row (kind, jurisdiction, dates), and still answers whole.
+    it("reads only the subject's columns the standing answers with", async () => {
+      const { code } = await activeBlack();
+      const { result, log } = await s.countStatements(async () => {
+        const r = await s.app.yoga.fetch('http://test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tok.service}`, 'x-safecity-client': 'test' },
+          body: JSON.stringify({
+            query: `query($c: [String!]!) { creditStandings(codes: $c) { code status standing { creditCode known name standing activeEntries { listType } } } }`,
+            variables: { c: [code] },
+          }),
+        });
+        return (await r.json()) as { data?: any; errors?: unknown };
+      }, true);
+      expect(result.errors).toBeUndefined();
+      expect(result.data.creditStandings[0]).toMatchObject({
+        status: 'OK',
+        standing: { creditCode: code, known: true, name: '兰州测试商贸有限公司', standing: 'black', activeEntries: [{ listType: 'black' }] },
+      });
+      const standing = log.find((q) => q.includes('from "credit_subjects"'));
+      expect(standing).toBeDefined();
+      expect(standing).toContain('"credit_subjects"."name"');
+      for (const col of ['kind', 'on_file_since', 'created_at']) expect(standing).not.toContain(`"credit_subjects"."${col}"`);
+    });
+
     it('a subject of another district is unknown to the standing check, with no entry of it', async () => {
       const { code } = await activeBlack(today, addDays(today, 100), '620102', '620102001001');
       const q = `query($c: CreditCode!) { creditStanding(code: $c) { known name standing activeEntries { id } } }`;

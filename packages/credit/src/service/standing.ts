@@ -8,9 +8,13 @@ import { today } from './subjects.js';
 
 export const MAX_STANDING_CODES = 1000;
 
+/** What a standing needs of its subject: the answer says whether it is known and its name. */
+export type StandingSubject = Pick<SubjectRow, 'id' | 'creditCode' | 'name'>;
+const STANDING_SUBJECT_COLUMNS = ['id', 'creditCode', 'name'] as const satisfies readonly (keyof StandingSubject)[];
+
 export interface CreditStandingView {
   creditCode: string;
-  subject: SubjectRow | null;
+  subject: StandingSubject | null;
   standing: Standing;
   activeEntries: EntryView[];
   measures: Measure[];
@@ -26,7 +30,13 @@ export async function creditStandings(ctx: Ctx, codes: string[], asOf?: string |
   const day = asOf ?? today(ctx);
   const unique = [...new Set(codes)];
   const found = unique.length
-    ? await planRows<SubjectRow>(ctx, subjectReads, { where: () => anyOf(creditSubjects.creditCode, unique), include: { activeEntries: activeEntriesOn(day) }, limit: unique.length, byKey: true })
+    ? await planRows<StandingSubject>(ctx, subjectReads, {
+        where: () => anyOf(creditSubjects.creditCode, unique),
+        include: { activeEntries: activeEntriesOn(day) },
+        columns: STANDING_SUBJECT_COLUMNS,
+        limit: unique.length,
+        byKey: true,
+      })
     : [];
   const byCode = new Map(
     found.map(({ row, included }) => [row.creditCode, { subject: row, entries: (included.activeEntries as EntryRow[]).map((e): EntryView => ({ ...e, status: 'active', asOf: day })) }]),
