@@ -89,14 +89,7 @@ describe('read planner: rows of the columns it read', () => {
 describe.skipIf(!process.env.TEST_DATABASE_URL)('read planner: statements found by key on generic plans', () => {
   /** The planner's statements of one request, in process (yoga.fetch), so they are logged in this scope. */
   const statementsOf = async (query: string, token: string) => {
-    const { result, log } = await s.countStatements(async () => {
-      const r = await s.app.yoga.fetch('http://test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-safecity-client': 'test' },
-        body: JSON.stringify({ query }),
-      });
-      return (await r.json()) as { errors?: unknown };
-    }, true);
+    const { result, log } = await s.gqlStatements(query, {}, token);
     expect(result.errors).toBeUndefined();
     return log;
   };

@@ -530,17 +530,11 @@ describe('credit module through the GraphQL API', () => {
     // columns of the subject, not the row (kind, jurisdiction, dates), and still answers whole.
     it("reads only the subject's columns the standing answers with", async () => {
       const { code } = await activeBlack();
-      const { result, log } = await s.countStatements(async () => {
-        const r = await s.app.yoga.fetch('http://test/graphql', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${tok.service}`, 'x-safecity-client': 'test' },
-          body: JSON.stringify({
-            query: `query($c: [String!]!) { creditStandings(codes: $c) { code status standing { creditCode known name standing activeEntries { listType } } } }`,
-            variables: { c: [code] },
-          }),
-        });
-        return (await r.json()) as { data?: any; errors?: unknown };
-      }, true);
+      const { result, log } = await s.gqlStatements(
+        `query($c: [String!]!) { creditStandings(codes: $c) { code status standing { creditCode known name standing activeEntries { listType } } } }`,
+        { c: [code] },
+        tok.service,
+      );
       expect(result.errors).toBeUndefined();
       expect(result.data.creditStandings[0]).toMatchObject({
         status: 'OK',

@@ -56,14 +56,7 @@ describe('Q1 through the read planner', () => {
     const token = await s.token('district_officer', '620102');
     // In process (yoga.fetch), so the statements are counted in this test's scope, with their text.
     const sqlOf = async (query: string, as = token) => {
-      const { result, log } = await s.countStatements(async () => {
-        const r = await s.app.yoga.fetch('http://test/graphql', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${as}`, 'x-safecity-client': 'test' },
-          body: JSON.stringify({ query, variables: { j: '620102' } }),
-        });
-        return (await r.json()) as { errors?: unknown };
-      }, true);
+      const { result, log } = await s.gqlStatements(query, { j: '620102' }, as);
       expect(result.errors).toBeUndefined();
       return log.find((q) => q.includes('"dwellings"')) ?? '';
     };
@@ -126,17 +119,12 @@ describe('Q1 through the read planner', () => {
   it.each(LISTS)('reads a page of %s led by the code in the code index’s order and stops there: the range bounds the index, no sort', async (field, table, column) => {
     const token = await s.token('district_officer', '620102');
     const first = await s.gql(`{ ${field}(first: 3, filter: { jurisdictionCode: "620102" }) { pageInfo { endCursor } } }`, {}, { token });
-    const { log, params } = await s.countStatements(async () => {
-      const r = await s.app.yoga.fetch('http://test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-safecity-client': 'test' },
-        body: JSON.stringify({
-          query: `query($after: String) { ${field}(first: 5, after: $after, filter: { jurisdictionCode: "620102" }) { edges { node { ${column} } } } }`,
-          variables: { after: first.data[field].pageInfo.endCursor },
-        }),
-      });
-      expect(((await r.json()) as { errors?: unknown }).errors).toBeUndefined();
-    }, true);
+    const { result, log, params } = await s.gqlStatements(
+      `query($after: String) { ${field}(first: 5, after: $after, filter: { jurisdictionCode: "620102" }) { edges { node { ${column} } } } }`,
+      { after: first.data[field].pageInfo.endCursor },
+      token,
+    );
+    expect(result.errors).toBeUndefined();
     const i = log.findIndex((q) => q.includes(`from "${table}"`));
     // The statement with its values written in (text and numbers here), planned with sorting
     // priced out: an order the index cannot give would still show a Sort.

@@ -153,6 +153,11 @@ export interface TestServer {
   ctxAs(role: Role | null, jurisdiction?: string): Promise<Ctx>;
   /** Counts SQL statements run by `fn` (through drizzle). */
   countStatements: typeof countStatements;
+  /**
+   * One GraphQL request served in process (the app's fetch, not HTTP), so the statements it runs
+   * are counted in the caller's scope: the answer with the statements' text and parameters.
+   */
+  gqlStatements(query: string, variables: Record<string, unknown>, token: string): Promise<{ result: { data?: any; errors?: unknown }; log: string[]; params: unknown[][] }>;
   /** Opens a GraphQL-over-SSE subscription; resolves once the stream is open. */
   subscribe(query: string, variables: Record<string, unknown>, token: string): Promise<{ next(timeoutMs?: number): Promise<any>; close(): void }>;
   close(): Promise<void>;
@@ -266,6 +271,17 @@ export async function startTestServer(opts: {
       if (!role) return systemContext(platform, null);
       const actor = await app.auth.authenticate(`Bearer ${await token(role, jurisdiction)}`);
       return systemContext(platform, actor);
+    },
+    async gqlStatements(query, variables, tok) {
+      const { result, log, params } = await countStatements(async () => {
+        const r = await app.yoga.fetch('http://test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}`, 'x-safecity-client': 'test' },
+          body: JSON.stringify({ query, variables }),
+        });
+        return (await r.json()) as { data?: any; errors?: unknown };
+      }, true);
+      return { result, log, params };
     },
     async gql(query, variables, o = {}) {
       const res = await fetch(url, {
