@@ -30,6 +30,8 @@ const ALLOWED: Record<string, string> = {
   'assessment/src/service/rectification.ts#openInvestigation': 'write: the event an investigation cites, in its transaction',
   'population/src/service/registrations.ts#lockPersonAndDwelling':
     'write: locks the person and the dwelling of a new registration for update, in one built-once statement (the scope as its LIKE pattern)',
+  'population/src/service/registrations.ts#registerGroup':
+    'write: locks the persons and dwellings of a group of new registrations for update, in one built-once statement (each member’s scope as its LIKE pattern)',
   'population/src/service/registration-import.ts#verdictSql': 'write: the verdict of each staged row (which dwelling and person a registration may be written for), in the import’s transaction',
   'population/src/service/revisits.ts#sweepOverdueRevisits': 'write: each batch’s transaction picks the overdue subjects it records notices for (overdue_notices)',
   // Nested lists being turned into connections by the nested-list work (issue #12 item 3).

@@ -227,14 +227,13 @@ export interface IdempotencyRecord {
  * the same key won): the transaction is then aborted and the caller answers with the first result.
  * Prepared (executeFixed): the text never changes.
  */
-export async function writeTail(tx: Db, tail: { audit?: AuditRecord[]; events?: OutboxRecord[]; idempotency?: IdempotencyRecord | null }): Promise<void> {
+export async function writeTail(tx: Db, tail: { audit?: AuditRecord[]; events?: OutboxRecord[]; idempotency?: IdempotencyRecord | IdempotencyRecord[] | null }): Promise<void> {
   const audit = tail.audit ?? [];
   const events = tail.events ?? [];
-  if (audit.length === 0 && events.length === 0 && !tail.idempotency) return;
-  await executeFixed(
-    tx,
-    sql`select safecity_write_tail(${JSON.stringify(audit)}::jsonb, ${JSON.stringify(events)}::jsonb, ${tail.idempotency ? JSON.stringify(tail.idempotency) : null}::jsonb) as stored`,
-  );
+  // Several records: the requests of a group commit (group-commit.ts); any key stored before fails them all.
+  const idem = Array.isArray(tail.idempotency) && tail.idempotency.length === 0 ? null : tail.idempotency;
+  if (audit.length === 0 && events.length === 0 && !idem) return;
+  await executeFixed(tx, sql`select safecity_write_tail(${JSON.stringify(audit)}::jsonb, ${JSON.stringify(events)}::jsonb, ${idem ? JSON.stringify(idem) : null}::jsonb) as stored`);
 }
 
 /**
@@ -544,7 +543,7 @@ begin
       from jsonb_array_elements(p_events) with ordinality as t(x, n)
      order by t.n;
   end if;
-  if p_idem is not null then
+  if jsonb_typeof(p_idem) = 'object' then
     insert into idempotency_keys (actor_id, key, operation, request_hash, result)
     values (p_idem->>'actor_id', p_idem->>'key', p_idem->>'operation', p_idem->>'request_hash', nullif(p_idem->'result', 'null'::jsonb))
     on conflict do nothing;
@@ -553,6 +552,16 @@ begin
     -- statement (pipelined, see runMutation) finds the transaction aborted and rolls it back.
     if stored = 0 then
       raise exception 'idempotency key % already stored', p_idem->>'key' using errcode = '${IDEMPOTENCY_KEY_TAKEN}';
+    end if;
+  elsif jsonb_typeof(p_idem) = 'array' then
+    -- A group commit's records: one key stored before (or twice in the group) fails the group.
+    insert into idempotency_keys (actor_id, key, operation, request_hash, result)
+    select i->>'actor_id', i->>'key', i->>'operation', i->>'request_hash', nullif(i->'result', 'null'::jsonb)
+      from jsonb_array_elements(p_idem) i
+    on conflict do nothing;
+    get diagnostics stored = row_count;
+    if stored < jsonb_array_length(p_idem) then
+      raise exception 'an idempotency key of the group was already stored' using errcode = '${IDEMPOTENCY_KEY_TAKEN}';
     end if;
   end if;
   return true;

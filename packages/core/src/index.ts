@@ -27,6 +27,7 @@ export * from './input-hygiene.js';
 export * from './migrate.js';
 export * from './module.js';
 export * from './mutation.js';
+export * from './group-commit.js';
 export * from './node-limit.js';
 export * from './pagination.js';
 export * from './scalars.js';

@@ -31,12 +31,7 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
   // Called from a subscriber or another service inside a transaction: join it.
   if (isTx(ctx)) return fn(ctx);
   const actor = opts.system ? { id: 'system', roles: ['system'] } : requireActor(ctx);
-  const requestHash = opts.idempotencyKey
-    ? createHash('sha256')
-        .update(opts.operation)
-        .update(canonicalJson(opts.input ?? null))
-        .digest('hex')
-    : '';
+  const requestHash = opts.idempotencyKey ? requestHashOf(opts.operation, opts.input) : '';
   let emitted: EmittedEvent[] = [];
   let result: T;
   try {
@@ -87,21 +82,7 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
 
   /** The work and the write tail; `tail` is the tail still under way when `deferTail` (see `pipelined`). */
   async function body(txDb: Db, deferTail: boolean): Promise<{ value: T; events: EmittedEvent[]; tail?: Promise<void> }> {
-    const audits: AuditInput[] = [];
-    const events: EmittedEvent[] = [];
-    const tx: TxCtx = {
-      ...ctx,
-      db: txDb,
-      loaders: new Map(), // loaders must not serve rows read before this transaction's writes
-      audit: (entry) => void audits.push(entry),
-      emitted: events,
-      async emit<N extends EventName>(name: N, payload: DomainEvents[N]) {
-        events.push({ name, payload, requestId: ctx.requestId });
-        for (const s of ctx.platform.subscribers.get(name) ?? []) {
-          await s.handle(tx, payload);
-        }
-      },
-    };
+    const { tx, audits, events } = transactionContext(ctx, txDb);
     const value = await fn(tx);
     // One statement: audit entries, outbox rows and the idempotency record, under the locks of
     // their districts' chains taken last, so they are held only until the COMMIT that follows.
@@ -120,6 +101,38 @@ export async function runMutation<T>(ctx: Ctx, opts: MutationOptions, fn: (tx: T
     // Not a thenable: the transaction's callback resolves at once and the driver sends COMMIT.
     return { value, events, tail: deferTail ? tail : undefined };
   }
+}
+
+/**
+ * The context of one request's work inside a write transaction: the transaction as its database,
+ * and the audit entries and events it makes, collected for the write tail. Subscribers of an
+ * event run at once, in the same transaction.
+ */
+export function transactionContext(ctx: Ctx, txDb: Db): { tx: TxCtx; audits: AuditInput[]; events: EmittedEvent[] } {
+  const audits: AuditInput[] = [];
+  const events: EmittedEvent[] = [];
+  const tx: TxCtx = {
+    ...ctx,
+    db: txDb,
+    loaders: new Map(), // loaders must not serve rows read before this transaction's writes
+    audit: (entry) => void audits.push(entry),
+    emitted: events,
+    async emit<N extends EventName>(name: N, payload: DomainEvents[N]) {
+      events.push({ name, payload, requestId: ctx.requestId });
+      for (const s of ctx.platform.subscribers.get(name) ?? []) {
+        await s.handle(tx, payload);
+      }
+    },
+  };
+  return { tx, audits, events };
+}
+
+/** What an idempotency key is stored with: a retry with the same key and another request is refused (IDEMPOTENCY_KEY_REUSED). */
+export function requestHashOf(operation: string, input: unknown): string {
+  return createHash('sha256')
+    .update(operation)
+    .update(canonicalJson(input ?? null))
+    .digest('hex');
 }
 
 export function isTx(ctx: Ctx): ctx is TxCtx {

@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { startTestServer, type TestServer } from '@safecity/core/testing';
+import { populationModule } from '@safecity/population';
+import { residentIdNumber } from '../src/seed.js';
+import { failed, ok, RECORD_DWELLING, RECORD_PERSON, RESULT, rows } from './helpers.js';
+
+/**
+ * Concurrent registerResidence requests commit in groups (core groupCommitted): whatever rides
+ * with whom, every request must get the answer it gets alone, write exactly what it writes alone
+ * (its row, its audit entry under its own actor and request, its event, its idempotency record)
+ * and nothing when refused. On PGlite and on the PostgreSQL server.
+ */
+const GRID = '620102001001001';
+const OTHER_DISTRICT = '620103001001';
+const REGISTER_KEYED = `mutation($p: ID!, $d: ID!, $on: Date!, $k: IdempotencyKey) {
+  r: registerResidence(personId: $p, dwellingId: $d, registeredOn: $on, idempotencyKey: $k) {
+    ${RESULT('RegisterResidenceSuccess', 'id registeredOn overCapacity person { id } dwelling { id }')}
+  }
+}`;
+
+let s: TestServer;
+let tokenA: string;
+let tokenB: string;
+let seq = 0;
+
+async function person() {
+  return ok(
+    await s.gql(
+      RECORD_PERSON,
+      { name: '王五', idNumber: residentIdNumber('410102', `1986-04-0${(seq % 9) + 1}`, 300 + seq++), kind: 'floating', inflowReason: 'work', inflowDate: '2024-12-01', hukou: '410102', j: GRID },
+      { token: tokenA },
+    ),
+  ).id as string;
+}
+async function dwelling(capacity: number, j = GRID, token = tokenA) {
+  return ok(await s.gql(RECORD_DWELLING, { address: `甘肃省兰州市城关区天水路${seq++}号`, j, rooms: 2, capacity }, { token })).id as string;
+}
+const rawId = (gid: string) => Buffer.from(gid, 'base64url').toString().split(':')[1]!;
+
+beforeAll(async () => {
+  s = await startTestServer({ modules: [populationModule] });
+  tokenA = await s.token('grid_worker', '620102001001', { sub: 'grid-worker-a' });
+  tokenB = await s.token('grid_worker', '620102001001', { sub: 'grid-worker-b' });
+});
+afterAll(() => s?.close());
+
+describe('registerResidence in groups', () => {
+  it('every member answers and writes as it would alone: accepted, refused, repeated and replayed ones mixed', async () => {
+    const home = await dwelling(2);
+    const elsewhere = await s.gql(RECORD_DWELLING, { address: '甘肃省兰州市七里河区西津路1号', j: OTHER_DISTRICT, rooms: 2, capacity: 2 }, { token: await s.token('district_officer', '620103') });
+    const foreign = ok(elsewhere).id as string;
+    const [p1, p2, p3, p4, p5, p6, p7, p8] = [await person(), await person(), await person(), await person(), await person(), await person(), await person(), await person()];
+    // Before: p6 registered, and p8 registered under a key its retry below uses.
+    ok(await s.gql(REGISTER_KEYED, { p: p6, d: await dwelling(4), on: '2025-01-10' }, { token: tokenA }));
+    const earlier = ok(await s.gql(REGISTER_KEYED, { p: p8, d: await dwelling(4), on: '2025-01-11', k: 'group-earlier' }, { token: tokenA }));
+    const nobody = Buffer.from('Person:00000000-0000-4000-8000-0000000000aa').toString('base64url');
+    const asked = [
+      { p: p1, d: home, on: '2025-02-01', token: tokenA },
+      { p: p2, d: home, on: '2025-02-01', token: tokenB },
+      { p: p3, d: home, on: '2025-02-02', token: tokenA },
+      { p: p1, d: home, on: '2025-02-03', token: tokenB }, // p1 twice: one of the two is refused
+      { p: p4, d: foreign, on: '2025-02-01', token: tokenA }, // another district's dwelling
+      { p: p5, d: home, on: '2099-01-01', token: tokenA }, // a date in the future
+      { p: p6, d: home, on: '2025-02-01', token: tokenB }, // already registered
+      { p: p7, d: home, on: '2025-02-04', token: tokenA, k: 'group-same' },
+      { p: p7, d: home, on: '2025-02-04', token: tokenA, k: 'group-same' }, // the same request twice: one row, the same answer
+      { p: p8, d: (earlier.dwelling as { id: string }).id, on: '2025-01-11', token: tokenA, k: 'group-earlier' }, // a retry of a stored key
+      { p: nobody, d: home, on: '2025-02-01', token: tokenB },
+    ];
+    // The first request's group is held (a transaction of the test holds the home's row, and on
+    // PGlite its one connection) until the others have arrived: they queue and commit as one group.
+    const send = (a: (typeof asked)[number]) => s.gql(REGISTER_KEYED, { p: a.p, d: a.d, on: a.on, k: a.k ?? null }, { token: a.token });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    const holder = s.database.db.transaction(async (tx) => {
+      await tx.execute(sql`select id from dwellings where id = ${rawId(home)} for update`);
+      holding();
+      await released;
+    });
+    await held;
+    const first = send(asked[0]!);
+    await new Promise((r) => setTimeout(r, 300));
+    const rest = asked.slice(1).map(send);
+    await new Promise((r) => setTimeout(r, 500));
+    release();
+    await holder;
+    const answers = await Promise.all([first, ...rest]);
+    const outcome = answers.map((r) => (r.data?.r?.__typename === 'RegisterResidenceSuccess' ? 'ok' : failed(r).code));
+    expect(outcome.slice(0, 3)).toEqual(['ok', 'ok', 'ok']);
+    expect([outcome[0], outcome[3]].sort()).toEqual(['ok', 'POPULATION_ALREADY_REGISTERED'].sort());
+    expect(outcome.slice(4)).toEqual(['CORE_NOT_FOUND', 'POPULATION_REGISTRATION_DATE_IN_FUTURE', 'POPULATION_ALREADY_REGISTERED', 'ok', 'ok', 'ok', 'CORE_NOT_FOUND']);
+    expect(ok(answers[8]!)).toEqual(ok(answers[7]!));
+    expect(ok(answers[9]!)).toEqual(earlier);
+    // The requests did ride together: the registrations of p2, p3 and p7 were written by one transaction.
+    const xmins = await rows<{ x: string }>(s, sql`select distinct xmin::text as x from residence_registrations where person_id::text in (${sql.join([p2, p3, p7].map(rawId), sql`, `)})`);
+    expect(xmins).toHaveLength(1);
+
+    // What was written: one open registration for each accepted person, none for the refused.
+    const regs = await rows<{ person_id: string; n: number; flagged: number }>(
+      s,
+      sql`select person_id::text, count(*)::int as n, count(*) filter (where over_capacity)::int as flagged from residence_registrations
+           where person_id::text in (${sql.join([p1, p2, p3, p4, p5, p6, p7, p8].map(rawId), sql`, `)}) group by person_id`,
+    );
+    const n = Object.fromEntries(regs.map((r) => [r.person_id, Number(r.n)]));
+    expect([p1, p2, p3, p4, p5, p6, p7, p8].map((p) => n[rawId(p)] ?? 0)).toEqual([1, 1, 1, 0, 0, 1, 1, 1]);
+    // The home holds two: of p1, p2, p3 and p7 (four tenants), exactly the two that came last are flagged.
+    const flagged = regs.filter((r) => [p1, p2, p3, p7].map(rawId).includes(r.person_id)).reduce((a, r) => a + Number(r.flagged), 0);
+    expect(flagged).toBe(2);
+
+    // One audit entry and one event per registration written here, each under its own actor and request.
+    const written = answers.flatMap((r, i) =>
+      r.data?.r?.__typename === 'RegisterResidenceSuccess' && i !== 8 && i !== 9
+        ? [{ id: ok(r).id as string, request: r.extensions?.requestId as string, actor: asked[i]!.token === tokenA ? 'grid-worker-a' : 'grid-worker-b' }]
+        : [],
+    );
+    expect(written).toHaveLength(4);
+    for (const w of written) {
+      const id = rawId(w.id);
+      const audits = await rows<{ actor_id: string; request_id: string }>(s, sql`select actor_id, request_id from audit_log where operation = 'registerResidence' and entity_id = ${id}`);
+      expect(audits).toEqual([{ actor_id: w.actor, request_id: w.request }]);
+      const events = await rows<{ request_id: string }>(s, sql`select request_id from event_outbox where name = 'residenceRegistered' and payload->>'registrationId' = ${id}`);
+      expect(events).toEqual([{ request_id: w.request }]);
+    }
+    // The refused wrote no audit entry: entries of this operation = registrations written by it.
+    const [{ entries }] = await rows<{ entries: number }>(
+      s,
+      sql`select count(*)::int as entries from audit_log where operation = 'registerResidence' and after->>'personId' in (${sql.join([p1, p2, p3, p4, p5, p7].map(rawId), sql`, `)})`,
+    );
+    expect(Number(entries)).toBe(4);
+    const keys = await rows<{ key: string }>(s, sql`select key from idempotency_keys where key like 'group-%' order by key`);
+    expect(keys.map((k) => k.key)).toEqual(['group-earlier', 'group-same']);
+  });
+
+  it('the same idempotency key for another request is refused in a group as alone', async () => {
+    const [pa, pb, home] = [await person(), await person(), await dwelling(4)];
+    ok(await s.gql(REGISTER_KEYED, { p: pa, d: home, on: '2025-03-01', k: 'group-reused' }, { token: tokenA }));
+    const [reused, fresh] = await Promise.all([
+      s.gql(REGISTER_KEYED, { p: pb, d: home, on: '2025-03-01', k: 'group-reused' }, { token: tokenA }),
+      s.gql(REGISTER_KEYED, { p: pb, d: home, on: '2025-03-02', k: 'group-fresh' }, { token: tokenB }),
+    ]);
+    expect(failed(reused).code).toBe('CORE_IDEMPOTENCY_KEY_REUSED');
+    expect(ok(fresh).registeredOn).toBe('2025-03-02');
+  });
+});
