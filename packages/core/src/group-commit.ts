@@ -93,7 +93,13 @@ export function groupCommitted<I, T>(opts: GroupCommitOptions<I, T>): (ctx: Ctx,
       while (q.waiting.length) {
         const members = q.waiting.splice(0, max);
         const first = members[0]!;
-        await first.scope.runInAsyncScope(() => commitGroup(members));
+        try {
+          await first.scope.runInAsyncScope(() => commitGroup(members));
+        } catch (e) {
+          // commitGroup answers every member itself; this is for a defect of its own, so that no
+          // request is left waiting (a member already answered ignores it).
+          for (const m of members) m.reject(e);
+        }
       }
     } finally {
       q.running = false;
@@ -106,7 +112,11 @@ export function groupCommitted<I, T>(opts: GroupCommitOptions<I, T>): (ctx: Ctx,
     let kick = false;
     try {
       const ctx = members[0]!.ctx;
-      answers = await ctx.platform.database.db.transaction(async (txDb) => {
+      // As runMutation: on a server COMMIT goes right behind the write tail (one round trip); a
+      // tail that failed aborted the transaction, that COMMIT rolls it back, and its error is
+      // thrown once the transaction has ended. PGlite has no pipeline: the tail is awaited in place.
+      const pipelined = ctx.platform.database.kind === 'postgres';
+      const done = await ctx.platform.database.db.transaction(async (txDb) => {
         const db = txDb as unknown as Db;
         const contexts = members.map((m) => transactionContext(m.ctx, db));
         const out = await opts.group(
@@ -128,9 +138,14 @@ export function groupCommitted<I, T>(opts: GroupCommitOptions<I, T>): (ctx: Ctx,
           }
         });
         kick = events.length > 0;
-        await writeTail(db, { audit, events, idempotency });
-        return out;
+        const tail = writeTail(db, { audit, events, idempotency });
+        if (!pipelined) await tail;
+        else tail.catch(() => {});
+        // Not a thenable: the callback resolves at once and the driver sends COMMIT.
+        return { out, tail };
       });
+      await done.tail;
+      answers = done.out;
     } catch (e) {
       // The group rolled back whole: every member on its own (its refusal, retries and replay are
       // runMutation's). Not an error of any request yet, so logged at debug.

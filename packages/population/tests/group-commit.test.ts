@@ -45,6 +45,40 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
+interface Asked {
+  p: string;
+  d: string;
+  on: string;
+  token: string;
+  k?: string;
+}
+
+/**
+ * Sends the first request, holds its group (a transaction of the test locks `home`, the first
+ * request's dwelling, and on PGlite holds its one connection) until the others have arrived, so
+ * that they queue and go as one group; returns the answers in order.
+ */
+async function asOneGroup(home: string, asked: Asked[]) {
+  const send = (a: Asked) => s.gql(REGISTER_KEYED, { p: a.p, d: a.d, on: a.on, k: a.k ?? null }, { token: a.token });
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let holding!: () => void;
+  const held = new Promise<void>((r) => (holding = r));
+  const holder = s.database.db.transaction(async (tx) => {
+    await tx.execute(sql`select id from dwellings where id = ${rawId(home)} for update`);
+    holding();
+    await released;
+  });
+  await held;
+  const first = send(asked[0]!);
+  await new Promise((r) => setTimeout(r, 300));
+  const rest = asked.slice(1).map(send);
+  await new Promise((r) => setTimeout(r, 500));
+  release();
+  await holder;
+  return Promise.all([first, ...rest]);
+}
+
 describe('registerResidence in groups', () => {
   it('every member answers and writes as it would alone: accepted, refused, repeated and replayed ones mixed', async () => {
     const home = await dwelling(2);
@@ -68,26 +102,7 @@ describe('registerResidence in groups', () => {
       { p: p8, d: (earlier.dwelling as { id: string }).id, on: '2025-01-11', token: tokenA, k: 'group-earlier' }, // a retry of a stored key
       { p: nobody, d: home, on: '2025-02-01', token: tokenB },
     ];
-    // The first request's group is held (a transaction of the test holds the home's row, and on
-    // PGlite its one connection) until the others have arrived: they queue and commit as one group.
-    const send = (a: (typeof asked)[number]) => s.gql(REGISTER_KEYED, { p: a.p, d: a.d, on: a.on, k: a.k ?? null }, { token: a.token });
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    let holding!: () => void;
-    const held = new Promise<void>((r) => (holding = r));
-    const holder = s.database.db.transaction(async (tx) => {
-      await tx.execute(sql`select id from dwellings where id = ${rawId(home)} for update`);
-      holding();
-      await released;
-    });
-    await held;
-    const first = send(asked[0]!);
-    await new Promise((r) => setTimeout(r, 300));
-    const rest = asked.slice(1).map(send);
-    await new Promise((r) => setTimeout(r, 500));
-    release();
-    await holder;
-    const answers = await Promise.all([first, ...rest]);
+    const answers = await asOneGroup(home, asked);
     const outcome = answers.map((r) => (r.data?.r?.__typename === 'RegisterResidenceSuccess' ? 'ok' : failed(r).code));
     expect(outcome.slice(0, 3)).toEqual(['ok', 'ok', 'ok']);
     expect([outcome[0], outcome[3]].sort()).toEqual(['ok', 'POPULATION_ALREADY_REGISTERED'].sort());
@@ -134,14 +149,24 @@ describe('registerResidence in groups', () => {
     expect(keys.map((k) => k.key)).toEqual(['group-earlier', 'group-same']);
   });
 
-  it('the same idempotency key for another request is refused in a group as alone', async () => {
-    const [pa, pb, home] = [await person(), await person(), await dwelling(4)];
+  it('a group whose write tail finds a key stored before rolls back whole; each member then answers as alone', async () => {
+    const [pa, pb, pc, pd, home] = [await person(), await person(), await person(), await person(), await dwelling(4)];
     ok(await s.gql(REGISTER_KEYED, { p: pa, d: home, on: '2025-03-01', k: 'group-reused' }, { token: tokenA }));
-    const [reused, fresh] = await Promise.all([
-      s.gql(REGISTER_KEYED, { p: pb, d: home, on: '2025-03-01', k: 'group-reused' }, { token: tokenA }),
-      s.gql(REGISTER_KEYED, { p: pb, d: home, on: '2025-03-02', k: 'group-fresh' }, { token: tokenB }),
+    // pc's request reuses pa's key for another registration: the rules pass, the tail refuses it.
+    const [first, reused, fresh] = await asOneGroup(home, [
+      { p: pb, d: home, on: '2025-03-02', token: tokenB },
+      { p: pc, d: home, on: '2025-03-01', token: tokenA, k: 'group-reused' },
+      { p: pd, d: home, on: '2025-03-02', token: tokenB, k: 'group-fresh' },
     ]);
-    expect(failed(reused).code).toBe('CORE_IDEMPOTENCY_KEY_REUSED');
-    expect(ok(fresh).registeredOn).toBe('2025-03-02');
+    expect(ok(first!).registeredOn).toBe('2025-03-02');
+    expect(failed(reused!).code).toBe('CORE_IDEMPOTENCY_KEY_REUSED');
+    expect(ok(fresh!).registeredOn).toBe('2025-03-02');
+    const n = await rows<{ person_id: string }>(s, sql`select person_id::text from residence_registrations where person_id::text in (${sql.join([pb, pc, pd].map(rawId), sql`, `)})`);
+    expect(n.map((r) => r.person_id).sort()).toEqual([pb, pd].map(rawId).sort());
+    const keys = await rows<{ actor_id: string; key: string }>(s, sql`select actor_id, key from idempotency_keys where key in ('group-reused', 'group-fresh') order by key`);
+    expect(keys).toEqual([
+      { actor_id: 'grid-worker-b', key: 'group-fresh' },
+      { actor_id: 'grid-worker-a', key: 'group-reused' },
+    ]);
   });
 });
