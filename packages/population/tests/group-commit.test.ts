@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { populationModule } from '@safecity/population';
-import { residentIdNumber } from '../src/seed.js';
-import { failed, ok, RECORD_DWELLING, RECORD_PERSON, RESULT, rows } from './helpers.js';
+import { dwellingAt, failed, floatingPerson, ok, registerKeyed, RECORD_DWELLING, rows } from './helpers.js';
 
 /**
  * Concurrent registerResidence requests commit in groups (core groupCommitted): whatever rides
@@ -13,29 +12,15 @@ import { failed, ok, RECORD_DWELLING, RECORD_PERSON, RESULT, rows } from './help
  */
 const GRID = '620102001001001';
 const OTHER_DISTRICT = '620103001001';
-const REGISTER_KEYED = `mutation($p: ID!, $d: ID!, $on: Date!, $k: IdempotencyKey) {
-  r: registerResidence(personId: $p, dwellingId: $d, registeredOn: $on, idempotencyKey: $k) {
-    ${RESULT('RegisterResidenceSuccess', 'id registeredOn overCapacity person { id } dwelling { id }')}
-  }
-}`;
+const REGISTER_KEYED = registerKeyed('id registeredOn overCapacity person { id } dwelling { id }');
 
 let s: TestServer;
 let tokenA: string;
 let tokenB: string;
 let seq = 0;
 
-async function person() {
-  return ok(
-    await s.gql(
-      RECORD_PERSON,
-      { name: '王五', idNumber: residentIdNumber('410102', `1986-04-0${(seq % 9) + 1}`, 300 + seq++), kind: 'floating', inflowReason: 'work', inflowDate: '2024-12-01', hukou: '410102', j: GRID },
-      { token: tokenA },
-    ),
-  ).id as string;
-}
-async function dwelling(capacity: number, j = GRID, token = tokenA) {
-  return ok(await s.gql(RECORD_DWELLING, { address: `甘肃省兰州市城关区天水路${seq++}号`, j, rooms: 2, capacity }, { token })).id as string;
-}
+const person = () => floatingPerson(s, tokenA, GRID, 300 + seq++, '王五');
+const dwelling = (capacity: number) => dwellingAt(s, tokenA, GRID, `甘肃省兰州市城关区天水路${seq++}号`, capacity);
 const rawId = (gid: string) => Buffer.from(gid, 'base64url').toString().split(':')[1]!;
 
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { failed, ok, RESULT, rows, type TestServer } from '@safecity/core/testing';
+import { residentIdNumber } from '../src/seed.js';
 
 export { failed, ok, RESULT, rows };
 
@@ -38,5 +39,24 @@ export const REVISIT = `mutation($d: ID!, $at: DateTime!, $matched: Boolean!, $d
 export const DEREGISTER = `mutation($id: ID!, $on: Date!, $reason: String!) {
   r: deregisterResidence(registrationId: $id, deregisteredOn: $on, reason: $reason) {
     ${RESULT('DeregisterResidenceSuccess', 'id active endedOn endKind endReason')}
+  }
+}`;
+
+/** A floating person of `grid`, the n-th of a test file (its identity number is unique by n); returns the global id. */
+export async function floatingPerson(s: TestServer, token: string, grid: string, n: number, name = '李四'): Promise<string> {
+  const idNumber = residentIdNumber('410102', `1985-03-0${(n % 9) + 1}`, n);
+  const vars = { name, idNumber, kind: 'floating', inflowReason: 'work', inflowDate: '2024-12-01', hukou: '410102', j: grid };
+  return ok(await s.gql(RECORD_PERSON, vars, { token })).id as string;
+}
+
+/** A dwelling of `grid` at a street number of its own; returns the global id. */
+export async function dwellingAt(s: TestServer, token: string, grid: string, address: string, capacity: number): Promise<string> {
+  return ok(await s.gql(RECORD_DWELLING, { address, j: grid, rooms: 2, capacity }, { token })).id as string;
+}
+
+/** registerResidence with an idempotency key (`$k`), answering `fields` of the registration. */
+export const registerKeyed = (fields: string) => `mutation($p: ID!, $d: ID!, $on: Date!, $k: IdempotencyKey) {
+  r: registerResidence(personId: $p, dwellingId: $d, registeredOn: $on, idempotencyKey: $k) {
+    ${RESULT('RegisterResidenceSuccess', fields)}
   }
 }`;

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { populationModule } from '@safecity/population';
-import { residentIdNumber } from '../src/seed.js';
-import { failed, ok, RECORD_DWELLING, RECORD_PERSON, RESULT, rows } from './helpers.js';
+import { dwellingAt, failed, floatingPerson, ok, registerKeyed, RESULT, rows } from './helpers.js';
 
 /**
  * The write path reads no idempotency key before the work (one round trip less on every write):
@@ -11,28 +10,14 @@ import { failed, ok, RECORD_DWELLING, RECORD_PERSON, RESULT, rows } from './help
  * These are the cases that must still hold, through the real server.
  */
 const GRID = '620102001001001';
-const REGISTER_KEYED = `mutation($p: ID!, $d: ID!, $on: Date!, $k: IdempotencyKey) {
-  r: registerResidence(personId: $p, dwellingId: $d, registeredOn: $on, idempotencyKey: $k) {
-    ${RESULT('RegisterResidenceSuccess', 'id registeredOn overCapacity')}
-  }
-}`;
+const REGISTER_KEYED = registerKeyed('id registeredOn overCapacity');
 
 let s: TestServer;
 let token: string;
 let seq = 0;
 
-async function person() {
-  return ok(
-    await s.gql(
-      RECORD_PERSON,
-      { name: '李四', idNumber: residentIdNumber('410102', `1985-03-0${(seq % 9) + 1}`, 100 + seq++), kind: 'floating', inflowReason: 'work', inflowDate: '2024-12-01', hukou: '410102', j: GRID },
-      { token },
-    ),
-  ).id as string;
-}
-async function dwelling(capacity = 3) {
-  return ok(await s.gql(RECORD_DWELLING, { address: `甘肃省兰州市城关区静宁路${seq++}号`, j: GRID, rooms: 2, capacity }, { token })).id as string;
-}
+const person = () => floatingPerson(s, token, GRID, 100 + seq++);
+const dwelling = (capacity = 3) => dwellingAt(s, token, GRID, `甘肃省兰州市城关区静宁路${seq++}号`, capacity);
 async function registrationsOf(personGid: string) {
   const id = Buffer.from(personGid, 'base64url').toString().split(':')[1];
   const [r] = await rows<{ n: number; audits: number }>(
