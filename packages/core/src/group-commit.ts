@@ -1,5 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
-import { auditRecords, writeTail, type AuditRecord, type IdempotencyRecord, type OutboxRecord } from './audit.js';
+import { auditChainOf, auditRecords, writeTail, type AuditRecord, type IdempotencyRecord, type OutboxRecord } from './audit.js';
 import { requireActor, type Ctx, type TxCtx } from './context.js';
 import type { Db } from './db.js';
 import { inScopedTransaction } from './data/row-security.js';
@@ -69,8 +69,10 @@ interface Queue<I, T> {
  */
 export function groupCommitted<I, T>(opts: GroupCommitOptions<I, T>): (ctx: Ctx, input: I, idempotencyKey?: string | null) => Promise<T> {
   const max = opts.maxGroup ?? 64;
-  // One queue per database: a process may serve several (tests do).
-  const queues = new WeakMap<object, Queue<I, T>>();
+  // A queue per database (a process may serve several: tests do) and per district of the caller
+  // (its audit chain): a group that waits on a lock (a dwelling another transaction holds) holds up
+  // the next group of its district in this process, not the city's.
+  const queues = new WeakMap<object, Map<string, Queue<I, T>>>();
   const alone = (w: Pick<Waiting<I, T>, 'ctx' | 'input' | 'idempotencyKey'>) =>
     runMutation(w.ctx, { operation: opts.operation, idempotencyKey: w.idempotencyKey, input: w.input }, (tx) => opts.alone(tx, w.input));
 
@@ -78,8 +80,11 @@ export function groupCommitted<I, T>(opts: GroupCommitOptions<I, T>): (ctx: Ctx,
     // Joined to a transaction under way, or without an actor (refused by runMutation): alone.
     if (isTx(ctx) || inScopedTransaction(ctx) || !ctx.actor) return alone({ ctx, input, idempotencyKey });
     const database = ctx.platform.database;
-    let queue = queues.get(database);
-    if (!queue) queues.set(database, (queue = { waiting: [], running: false }));
+    let byDistrict = queues.get(database);
+    if (!byDistrict) queues.set(database, (byDistrict = new Map()));
+    const district = auditChainOf(ctx.actor.jurisdictionCode);
+    let queue = byDistrict.get(district);
+    if (!queue) byDistrict.set(district, (queue = { waiting: [], running: false }));
     const q = queue;
     return new Promise<T>((resolve, reject) => {
       q.waiting.push({ ctx, input, idempotencyKey, scope: new AsyncResource('safecity.groupCommit'), resolve, reject });

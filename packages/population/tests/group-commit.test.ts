@@ -44,24 +44,34 @@ interface Asked {
  * that they queue and go as one group; returns the answers in order.
  */
 async function asOneGroup(home: string, asked: Asked[]) {
-  const send = (a: Asked) => s.gql(REGISTER_KEYED, { p: a.p, d: a.d, on: a.on, k: a.k ?? null }, { token: a.token });
+  const release = await holdDwelling(home);
+  const first = send(asked[0]!);
+  await sleep(300);
+  const rest = asked.slice(1).map(send);
+  await sleep(500);
+  await release();
+  return Promise.all([first, ...rest]);
+}
+
+const send = (a: Asked) => s.gql(REGISTER_KEYED, { p: a.p, d: a.d, on: a.on, k: a.k ?? null }, { token: a.token });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Locks a dwelling in a transaction of the test (on PGlite: holds its one connection) until the returned function is called. */
+async function holdDwelling(id: string): Promise<() => Promise<void>> {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   let holding!: () => void;
   const held = new Promise<void>((r) => (holding = r));
   const holder = s.database.db.transaction(async (tx) => {
-    await tx.execute(sql`select id from dwellings where id = ${rawId(home)} for update`);
+    await tx.execute(sql`select id from dwellings where id = ${rawId(id)} for update`);
     holding();
     await released;
   });
   await held;
-  const first = send(asked[0]!);
-  await new Promise((r) => setTimeout(r, 300));
-  const rest = asked.slice(1).map(send);
-  await new Promise((r) => setTimeout(r, 500));
-  release();
-  await holder;
-  return Promise.all([first, ...rest]);
+  return async () => {
+    release();
+    await holder;
+  };
 }
 
 describe('registerResidence in groups', () => {
@@ -153,5 +163,21 @@ describe('registerResidence in groups', () => {
       { actor_id: 'grid-worker-b', key: 'group-fresh' },
       { actor_id: 'grid-worker-a', key: 'group-reused' },
     ]);
+  });
+
+  // PGlite has one connection: a held transaction holds up every statement, whatever the district.
+  it.skipIf(!process.env.TEST_DATABASE_URL)('a group waiting on a lock holds up its own district, not another', async () => {
+    const [p, home] = [await person(), await dwelling(4)];
+    const officer = await s.token('district_officer', '620103');
+    const there = await dwellingAt(s, officer, OTHER_DISTRICT, '甘肃省兰州市七里河区西津路9号', 2);
+    const tenant = await floatingPerson(s, officer, OTHER_DISTRICT, 900, '赵六');
+    const release = await holdDwelling(home);
+    const held = send({ p, d: home, on: '2025-04-01', token: tokenA });
+    await sleep(300);
+    // 620103's registration goes while 620102's group waits for the home's lock.
+    const elsewhere = await Promise.race([send({ p: tenant, d: there, on: '2025-04-01', token: officer }), sleep(5000).then(() => 'held up' as const)]);
+    await release();
+    expect(elsewhere === 'held up' ? elsewhere : ok(elsewhere).registeredOn).toBe('2025-04-01');
+    expect(ok(await held).registeredOn).toBe('2025-04-01');
   });
 });
