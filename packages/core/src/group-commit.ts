@@ -155,26 +155,19 @@ export function groupCommitted<I, T>(opts: GroupCommitOptions<I, T>): (ctx: Ctx,
       // The group rolled back whole: every member on its own (its refusal, retries and replay are
       // runMutation's). Not an error of any request yet, so logged at debug.
       members[0]!.ctx.platform.log.debug({ operation: opts.operation, members: members.length, problem: String((e as Error)?.message ?? e) }, 'group commit rolled back; its members run one by one');
-      for (const m of members)
-        settle(
-          m,
-          m.scope.runInAsyncScope(() => alone(m)),
-        );
+      for (const m of members) runAlone(m);
       return;
     }
     if (kick) members[0]!.ctx.platform.outbox?.kick();
     answers.forEach((answer, i) => {
       const m = members[i]!;
-      if (answer === ALONE)
-        settle(
-          m,
-          m.scope.runInAsyncScope(() => alone(m)),
-        );
+      if (answer === ALONE) runAlone(m);
       else m.resolve(answer);
     });
   }
 
-  function settle(m: Waiting<I, T>, p: Promise<T>) {
-    p.then(m.resolve, m.reject);
+  /** A member on the single path, in its own request's async context; answered when that ends. */
+  function runAlone(m: Waiting<I, T>) {
+    m.scope.runInAsyncScope(() => alone(m)).then(m.resolve, m.reject);
   }
 }

@@ -92,9 +92,14 @@ export async function openRegistration(
     createdBy: requireActor(tx).id,
   });
   if (!row) throw PopulationErrors.error('ALREADY_REGISTERED', undefined, { field: 'input.personId' });
-  tx.audit({ entityType: 'ResidenceRegistration', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
-  await tx.emit('residenceRegistered', { registrationId: row.id, personId: person.id, dwellingId: dwelling.id, jurisdictionCode: row.jurisdictionCode, date: registeredOn });
+  await recordOpened(tx, row);
   return row;
+}
+
+/** The audit entry and the event of an opened registration (alone or in a group). */
+async function recordOpened(tx: TxCtx, row: RegistrationRow): Promise<void> {
+  tx.audit({ entityType: 'ResidenceRegistration', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
+  await tx.emit('residenceRegistered', { registrationId: row.id, personId: row.personId, dwellingId: row.dwellingId, jurisdictionCode: row.jurisdictionCode, date: row.registeredOn });
 }
 
 /** The person and the dwelling, both in scope, locked: one statement, its SQL text built once (builtOnce). */
@@ -236,23 +241,17 @@ async function registerGroup(db: Db, members: GroupMember<RegisterInput>[]): Pro
   const byId = new Map(inserted.map((r) => [r.id, r]));
   for (const o of opening) {
     const row = byId.get(o.id)!;
-    const { tx } = members[o.n]!;
-    tx.audit({ entityType: 'ResidenceRegistration', entityId: row.id, jurisdictionCode: row.jurisdictionCode, after: row });
-    await tx.emit('residenceRegistered', { registrationId: row.id, personId: row.personId, dwellingId: row.dwellingId, jurisdictionCode: row.jurisdictionCode, date: row.registeredOn });
+    await recordOpened(members[o.n]!.tx, row);
     answers[o.n] = row;
   }
   return answers;
 }
 
-const registerGrouped = groupCommitted<RegisterInput, RegistrationRow>({ operation: 'registerResidence', group: registerGroup, alone: registerAlone });
-
 /**
- * New registration (新办登记): a person living at a dwelling from a date. Concurrent registrations
- * commit in groups (groupCommitted): 3 statements + BEGIN and COMMIT for the whole group.
+ * New registration (新办登记): a person living at a dwelling from a date, `(ctx, input, idempotencyKey)`.
+ * Concurrent registrations commit in groups (groupCommitted): 3 statements + BEGIN and COMMIT for the whole group.
  */
-export async function registerResidence(ctx: Ctx, input: RegisterInput, idempotencyKey?: string | null): Promise<RegistrationRow> {
-  return registerGrouped(ctx, input, idempotencyKey);
-}
+export const registerResidence = groupCommitted<RegisterInput, RegistrationRow>({ operation: 'registerResidence', group: registerGroup, alone: registerAlone });
 
 async function lockActiveRegistration(tx: TxCtx, id: string): Promise<RegistrationRow> {
   const reg = await lockInScope(tx, registrationReads, id, 'registration');
