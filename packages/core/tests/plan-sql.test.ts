@@ -75,4 +75,20 @@ describe('a kept (frozen) plan', () => {
   it('is refused when a module condition binds a value of its own (a value of one request)', () => {
     expect(frozen(q`select 1 where ${sql`t.day <= ${'2026-11-29'}`}`)).toBeNull();
   });
+  it("keeps a module condition's placeholders as slots, each request filling its own values", () => {
+    const condition = sql`t.start <= ${sql.placeholder('day')}::date and t.code = any(${sql.placeholder('codes')}::text[]) and t.kind = 'x''$1'`;
+    const kept = frozen(q`select 1 where ${condition} and c >= ${RANGE_LO} limit ${2}`)!;
+    expect(kept).not.toBeNull();
+    const a = toQuery(kept, { lo: '6201', hi: '6202', values: { day: '2026-11-29', codes: ['A', 'B'] } });
+    const b = toQuery(kept, { lo: '6202', hi: '6203', values: { day: '2025-01-01', codes: [] } });
+    expect(a.sql).toBe("select 1 where t.start <= $1::date and t.code = any($2::text[]) and t.kind = 'x''$1' and c >= $3 limit $4");
+    expect(a.params).toEqual(['2026-11-29', ['A', 'B'], '6201', 2]);
+    expect(b.sql).toBe(a.sql);
+    expect(b.params).toEqual(['2025-01-01', [], '6202', 2]);
+  });
+  it('renders placeholders of a condition planned per request from the same values, and refuses a missing one', () => {
+    const f = q`select ${1} where ${sql`d = ${sql.placeholder('day')} and e = ${'e'}`}`;
+    expect(toQuery(f, { lo: '', hi: '', values: { day: '2026-01-02' } })).toEqual({ sql: 'select $1 where d = $2 and e = $3', params: [1, '2026-01-02', 'e'] });
+    expect(() => toQuery(f, { lo: '', hi: '' })).toThrow(/no value for the placeholder day/);
+  });
 });

@@ -40,23 +40,25 @@ export const subjectEntries: RelationSpec = { target: () => entryReads, kind: 'c
 export const ACTIVE_ENTRIES_CAP = 100;
 
 /**
- * The entries of a subject in force on `asOf` (rules.entryStatus = active): approved on or before
- * the day (an entry has at most one verdict, so no rejection), not lifted by then, started, and not
- * yet ended. The decisions only decide which entries count; the entries are what is returned.
+ * The entries of a subject in force on the day given as the placeholder `asOf` (rules.entryStatus
+ * = active): approved on or before the day (an entry has at most one verdict, so no rejection), not
+ * lifted by then, started, and not yet ended. The decisions only decide which entries count; the
+ * entries are what is returned. The day is a placeholder, so the planner keeps one statement for
+ * every day (planRows' `values`).
  */
-export function activeEntriesOn(asOf: string): RelationSpec {
-  const day = sql`${asOf}::date`;
-  return {
-    target: () => entryReads,
-    kind: 'many',
-    on: [['id', 'subjectId']],
-    orderBy: ['startDate', 'id'],
-    cap: ACTIVE_ENTRIES_CAP,
-    where: (e) => sql`${e}.start_date <= ${day} and (${e}.end_date is null or ${e}.end_date > ${day})
+export const activeEntries: RelationSpec = {
+  target: () => entryReads,
+  kind: 'many',
+  on: [['id', 'subjectId']],
+  orderBy: ['startDate', 'id'],
+  cap: ACTIVE_ENTRIES_CAP,
+  where: (e) => {
+    const day = sql`${sql.placeholder('asOf')}::date`;
+    return sql`${e}.start_date <= ${day} and (${e}.end_date is null or ${e}.end_date > ${day})
       and exists (select 1 from credit_list_decisions d where d.entry_id = ${e}.id and d.action = 'approve' and d.effective_date <= ${day})
-      and not exists (select 1 from credit_list_decisions d where d.entry_id = ${e}.id and d.action = 'lift' and d.effective_date <= ${day})`,
-  };
-}
+      and not exists (select 1 from credit_list_decisions d where d.entry_id = ${e}.id and d.action = 'lift' and d.effective_date <= ${day})`;
+  },
+};
 
 /**
  * A subject's records are read as its own, whatever jurisdiction each was recorded in (the subject

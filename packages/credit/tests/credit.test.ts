@@ -350,6 +350,17 @@ describe('credit module through the GraphQL API', () => {
       expect(await s.database.db.select({ n: count() }).from(creditListDecisions)).toEqual(decisions);
     });
 
+    it('a standing is of its day: one kept statement answers each day its own (the day is a parameter, not part of the plan)', async () => {
+      const { code } = await activeBlack(addDays(today, -10), addDays(today, 2));
+      const q = `query($c: CreditCode!, $asOf: Date) { creditStanding(code: $c, asOf: $asOf) { standing activeEntries { status } } }`;
+      const on = async (asOf: string) => (await ok(q, { c: code, asOf })).creditStanding;
+      // In force, ended, not yet started (nor approved), in force again: alternating days over the same statement.
+      expect(await on(addDays(today, 1))).toEqual({ standing: 'black', activeEntries: [{ status: 'active' }] });
+      expect(await on(addDays(today, 2))).toEqual({ standing: 'clear', activeEntries: [] });
+      expect(await on(addDays(today, -11))).toEqual({ standing: 'clear', activeEntries: [] });
+      expect(await on(today)).toEqual({ standing: 'black', activeEntries: [{ status: 'active' }] });
+    });
+
     it('an entry whose end date is today reads expired today', async () => {
       const { code } = await activeBlack(addDays(today, -30), today);
       expect((await ok(listQuery, { c: code })).creditListEntries.edges.map((e: any) => e.node.status)).toEqual(['expired']);

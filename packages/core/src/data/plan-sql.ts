@@ -1,4 +1,4 @@
-import { SQL } from 'drizzle-orm';
+import { is, Placeholder, SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from '../db.js';
 
@@ -17,11 +17,17 @@ class Bound {
 }
 
 /**
- * A value of the request, not of the plan: the caller's range. A plan refers to it by slot, so the
- * same plan (cached per document, see `frozen`) serves every caller, each with their own range.
+ * A value of the request, not of the plan: the caller's range, or a value a module's condition
+ * names with drizzle's `sql.placeholder(name)` (a day, a list of codes). A plan refers to it by
+ * slot, so the same plan (kept per document or per shape, see `frozen`) serves every request,
+ * each with its own values.
  */
 export class Slot {
-  constructor(readonly name: 'lo' | 'hi') {}
+  constructor(
+    readonly name: string,
+    /** range: the caller's `lo` / `hi`; value: a placeholder's value (`SlotValues.values`). */
+    readonly kind: 'range' | 'value' = 'range',
+  ) {}
 }
 export const RANGE_LO = new Slot('lo');
 export const RANGE_HI = new Slot('hi');
@@ -30,6 +36,15 @@ export const RANGE_HI = new Slot('hi');
 export interface SlotValues {
   lo: string;
   hi: string;
+  /** By placeholder name: the values of a module condition's `sql.placeholder`s. */
+  values?: Readonly<Record<string, unknown>>;
+}
+
+/** A slot's value; a placeholder without a value is a defect of the caller, not a NULL. */
+function slotValue(slots: SlotValues, slot: Slot): unknown {
+  if (slot.kind === 'range') return slots[slot.name as 'lo' | 'hi'];
+  if (!slots.values || !Object.hasOwn(slots.values, slot.name)) throw new Error(`planner: no value for the placeholder ${slot.name}`);
+  return slots.values[slot.name];
 }
 
 type Part = string | Bound | Slot | SQL | Frag;
@@ -126,12 +141,12 @@ export function toQuery(frag: Frag, slots: SlotValues): PlannedQuery {
         params.push(p.value);
         text += `$${params.length}`;
       } else if (p instanceof Slot) {
-        params.push(slots[p.name]);
+        params.push(slotValue(slots, p));
         text += `$${params.length}`;
       } else {
         const r = renderCondition(p, params.length);
         text += r.sql;
-        for (const v of r.params) params.push(v);
+        for (const v of r.params) params.push(is(v, Placeholder) ? slotValue(slots, new Slot(v.name, 'value')) : v);
       }
     }
   };
@@ -142,12 +157,12 @@ export function toQuery(frag: Frag, slots: SlotValues): PlannedQuery {
 const dialect = new PgDialect();
 
 /** A module's drizzle condition as drizzle renders it for PostgreSQL, its parameters numbered after the first `offset`. */
-function renderCondition(condition: SQL, offset: number): PlannedQuery {
+function renderCondition(condition: SQL, offset: number, escapeParam = (n: number) => dialect.escapeParam(n)): PlannedQuery {
   const d = dialect as unknown as { casing: unknown };
   return condition.toQuery({
     casing: d.casing as never,
     escapeName: (n) => dialect.escapeName(n),
-    escapeParam: (n) => dialect.escapeParam(n),
+    escapeParam,
     escapeString: (s) => dialect.escapeString(s),
     paramStartIndex: { value: offset },
   });
@@ -166,11 +181,16 @@ export function executePlanned(db: Db, query: PlannedQuery): Promise<unknown> {
   return (db as unknown as { session: SessionLike }).session.prepareQuery(query, undefined, undefined, false).execute();
 }
 
+/** Stands for a parameter while a condition is rendered to be kept (`frozen`): a character no SQL text of ours holds. */
+const PARAM_MARK = '\u0000';
+const PARAM_MARKS = /\u0000(\d+)\u0000/;
+
 /**
  * The fragment flattened once, to be kept and embedded again in later statements: its text
- * joined, its slots and bound values kept, a module's drizzle condition inlined as its text. Null
- * when it cannot be kept: a module's condition with a parameter of its own (a date of the
- * request, say) belongs to one request only.
+ * joined, its slots and bound values kept, a module's drizzle condition inlined as its text with
+ * each `sql.placeholder` a slot filled per request (`SlotValues.values`). Null when it cannot be
+ * kept: a module's condition with a bound value of its own (a date of the request written into
+ * the condition) belongs to one request only.
  */
 export function frozen(frag: Frag): Frag | null {
   const parts: Part[] = [''];
@@ -181,9 +201,16 @@ export function frozen(frag: Frag): Frag | null {
       if (typeof p === 'string') parts[parts.length - 1] += p;
       else if (p instanceof Frag) walk(p);
       else if (p instanceof SQL) {
-        const r = dialect.sqlToQuery(p);
-        if (r.params.length) keepable = false;
-        else parts[parts.length - 1] += r.sql;
+        const r = renderCondition(p, 0, (n) => `${PARAM_MARK}${n}${PARAM_MARK}`);
+        if (!r.params.every((v) => is(v, Placeholder))) {
+          keepable = false;
+          return;
+        }
+        // Text and marks alternate: text, index, text, index, ..., text.
+        r.sql.split(PARAM_MARKS).forEach((piece, i) => {
+          if (i % 2 === 0) parts[parts.length - 1] += piece;
+          else parts.push(new Slot((r.params[Number(piece)] as Placeholder).name, 'value'), '');
+        });
       } else parts.push(p, '');
     }
   };

@@ -1,5 +1,5 @@
 import { Column, getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
-import { executePlanned, type Frag, frozen, GENERIC_PLAN_MARK, ident, join, q, RANGE_HI, RANGE_LO, raw, toQuery } from './plan-sql.js';
+import { executePlanned, type Frag, frozen, GENERIC_PLAN_MARK, ident, join, q, RANGE_HI, RANGE_LO, raw, Slot, toQuery } from './plan-sql.js';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
   getArgumentValues,
@@ -481,8 +481,8 @@ function newPlan(ctx: Ctx, info: GraphQLResolveInfo): Plan {
 }
 
 /** Rows of a planned statement; `byKey`: its root rows are found by key, so it may run on a generic plan (GENERIC_PLAN_MARK). */
-async function rowsOf(ctx: Ctx, query: Frag, o: { byKey?: boolean } = {}): Promise<Record<string, unknown>[]> {
-  const rendered = toQuery(query, rangeOf(ctx));
+async function rowsOf(ctx: Ctx, query: Frag, o: { byKey?: boolean; values?: Readonly<Record<string, unknown>> } = {}): Promise<Record<string, unknown>[]> {
+  const rendered = toQuery(query, o.values ? { ...rangeOf(ctx), values: o.values } : rangeOf(ctx));
   if (o.byKey) rendered.sql = GENERIC_PLAN_MARK + rendered.sql;
   const rows = driverRows<{ j: unknown }>(await executePlanned(ctx.db, rendered));
   return rows.map((x) => (typeof x.j === 'string' ? JSON.parse(x.j) : x.j) as Record<string, unknown>);
@@ -547,6 +547,22 @@ export async function planConnection<T = Record<string, unknown>>(
   return toPage(spec, rows, o.orderBy, ks.size, ks.backward, !!(o.args.after || o.args.before)) as Page<T>;
 }
 
+/**
+ * planRows' kept statements, per configuration of limits (the page maximum caps included lists)
+ * and `where` function, by shape; null: a shape whose conditions bind values of their own.
+ */
+const keptRowPlans = memoPerObject((_limits: object) => memoPerObject((_where: object) => new Map<string, Frag | null>()));
+/** planRows' limit, a parameter: one kept statement whatever the number of keys asked. */
+const LIMIT_SLOT = new Slot('planRows.limit', 'value');
+/** A number per object for a cache key: the relation specs a kept statement was made of. */
+const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
+function identityOf(o: object): number {
+  let n = identities.get(o);
+  if (n === undefined) identities.set(o, (n = ++nextIdentity));
+  return n;
+}
+
 /** One row of `planRows`: the root row and its included relations, shaped like drizzle's rows. */
 export interface PlannedRow<T> {
   row: T;
@@ -589,18 +605,37 @@ export async function planRows<T = Record<string, unknown>>(
      * less JSON). Reading any other property of the row throws, naming the column.
      */
     columns?: readonly string[];
+    /**
+     * The values of the `sql.placeholder`s that `where` and the included relations' conditions
+     * name. Given, the statement is kept per shape (this `where` function, the included relations,
+     * the columns) and only the values change per request: `where` and the relations must
+     * then be constants that bind nothing of their own (a condition with a bound value is planned
+     * per request, as without `values`).
+     */
+    values?: Readonly<Record<string, unknown>>;
   },
 ): Promise<PlannedRow<T>[]> {
-  const plan: Plan = { ctx, info: null as never, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
-  const level = rootLevel(spec);
   const include = Object.entries(o.include ?? {});
-  const pairs: Frag[] = columns(spec.table)
-    .filter(([prop]) => !o.columns || o.columns.includes(prop))
-    .map(([prop, col]) => raw(`'${prop}', ${ref(level.alias, col.name)}`));
-  for (const [name, rel] of include) pairs.push(q`${raw(`'@${name.replace(/'/g, '')}'`)}, ${includedSubquery(plan, level, rel)}`);
-  const conds = [o.where(sql.raw(level.alias)), scopeCondition(plan, level)].filter(present);
-  const limit = o.limit ?? plan.maxPageSize;
-  const rows = await rowsOf(ctx, q`select ${objectOf(pairs)} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit ${raw(String(limit))}`, { byKey: o.byKey });
+  const limit = o.limit ?? ctx.platform.config.limits.maxPageSize;
+  const build = () => {
+    const plan: Plan = { ctx, info: null as never, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
+    const level = rootLevel(spec);
+    const pairs: Frag[] = columns(spec.table)
+      .filter(([prop]) => !o.columns || o.columns.includes(prop))
+      .map(([prop, col]) => raw(`'${prop}', ${ref(level.alias, col.name)}`));
+    for (const [name, rel] of include) pairs.push(q`${raw(`'@${name.replace(/'/g, '')}'`)}, ${includedSubquery(plan, level, rel)}`);
+    const conds = [o.where(sql.raw(level.alias)), scopeCondition(plan, level)].filter(present);
+    return q`select ${objectOf(pairs)} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit ${LIMIT_SLOT}`;
+  };
+  let statement: Frag;
+  if (o.values) {
+    const byShape = keptRowPlans(ctx.platform.config.limits)(o.where);
+    const key = `${getTableName(spec.table)}|${include.map(([name, rel]) => `${name}=${identityOf(rel)}`).join(',')}|${o.columns?.join(',') ?? '*'}`;
+    let kept = byShape.get(key);
+    if (kept === undefined) byShape.set(key, (kept = frozen(build())));
+    statement = kept ?? build();
+  } else statement = build();
+  const rows = await rowsOf(ctx, statement, { byKey: o.byKey, values: { ...o.values, [LIMIT_SLOT.name]: limit } });
   return rows.map((json) => {
     const included: PlannedRow<T>['included'] = {};
     for (const [name, rel] of include) {

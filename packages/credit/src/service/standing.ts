@@ -1,7 +1,7 @@
-import { anyOf, isValidCreditCode, planRows, type Ctx } from '@safecity/core';
+import { isValidCreditCode, planRows, sql, type Ctx } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
 import { standingOf, type ListType, type Measure, type Standing } from '../rules.js';
-import { activeEntriesOn, subjectReads } from '../reads.js';
+import { activeEntries, subjectReads } from '../reads.js';
 import { creditSubjects, type EntryRow, type SubjectRow } from '../tables.js';
 import type { EntryView } from './entries.js';
 import { today } from './subjects.js';
@@ -11,6 +11,8 @@ export const MAX_STANDING_CODES = 1000;
 /** What a standing needs of its subject: the answer says whether it is known and its name. */
 export type StandingSubject = Pick<SubjectRow, 'id' | 'creditCode' | 'name'>;
 const STANDING_SUBJECT_COLUMNS = ['id', 'creditCode', 'name'] as const satisfies readonly (keyof StandingSubject)[];
+/** The subjects of the codes given as the placeholder `codes`: a constant, so the standing's statement is kept (planRows' `values`). */
+const byCodes = () => sql`${creditSubjects.creditCode} = any(${sql.placeholder('codes')}::text[])`;
 
 export interface CreditStandingView {
   creditCode: string;
@@ -31,8 +33,9 @@ export async function creditStandings(ctx: Ctx, codes: string[], asOf?: string |
   const unique = [...new Set(codes)];
   const found = unique.length
     ? await planRows<StandingSubject>(ctx, subjectReads, {
-        where: () => anyOf(creditSubjects.creditCode, unique),
-        include: { activeEntries: activeEntriesOn(day) },
+        where: byCodes,
+        include: { activeEntries },
+        values: { codes: unique, asOf: day },
         columns: STANDING_SUBJECT_COLUMNS,
         limit: unique.length,
         byKey: true,
