@@ -8,7 +8,7 @@ import { PothosValidationError } from '@pothos/core';
 import { DateTimeResolver, JSONResolver, LatitudeResolver, LocalDateResolver, LongitudeResolver } from 'graphql-scalars';
 import type { Ctx } from './context.js';
 import { CoreErrors, DomainError, errorCodeDescription, forbidden, unauthenticated } from './errors.js';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { planOne, type TableSpec } from './data/planner.js';
 import { decodeGlobalId, encodeGlobalId, isUuid } from './global-id.js';
 import { noteDomainErrorCode } from './ops/operability.js';
@@ -94,6 +94,8 @@ function payloadStem(parentTypeName: string, fieldName: string): string {
 
 /** Per builder: node types whose `node(id:)` the read planner answers (declarePlannedNode). */
 const plannedNodes = new WeakMap<object, Map<string, TableSpec>>();
+/** `node(id:)`'s row: the id a placeholder, so the planned statement is kept per document (planOne's `values`). */
+const byId = (t: SQL) => sql`${t}.id = ${sql.placeholder('id')}`;
 
 /**
  * `node(id:)` of this type is planned: one statement for the row and the relations the query
@@ -169,7 +171,7 @@ export function createBuilder(opts: { errorCodes: string[] }) {
           const { typename, id } = args.id as { typename: string; id: string };
           const spec = planned.get(typename);
           if (!spec || !ctx.actor || !isUuid(id)) return byLoader(args.id);
-          const row = await planOne(ctx, info, spec, (t) => sql`${t}.id = ${id}`, info.schema.getType(typename) ?? undefined);
+          const row = await planOne(ctx, info, spec, byId, info.schema.getType(typename) ?? undefined, { id });
           if (!row) return byLoader(args.id);
           brandWithType(row, typename as never);
           return row;
