@@ -66,13 +66,41 @@ export function useHeavyAdmission(o: { heavyNodes: number; concurrency: number; 
   // The slot of each admitted request, so that however the request ends its slot is freed once.
   const held = requestSlot<Request, () => void>('heavySlot');
   return {
-    async onExecute({ args, executeFn, setExecuteFn }) {
+    // Not an async hook: a light request (nearly all) goes on without a promise and a turn of
+    // the microtask queue through envelop; only a heavy one that must wait returns a promise.
+    onExecute({ args, executeFn, setExecuteFn }) {
       const document = args.document as DocumentNode;
       const nodes = worstCaseNodes(args.schema, document, (args.variableValues ?? {}) as Record<string, unknown>, o);
       if (nodes < o.heavyNodes) return;
       const signal = (args as { signal?: AbortSignal }).signal;
-      if (running >= o.concurrency) {
-        await new Promise<void>((resolve) => {
+      const admit = () => {
+        running++;
+        let released = false;
+        const free = () => {
+          if (released) return;
+          released = true;
+          signal?.removeEventListener('abort', free);
+          release();
+        };
+        // envelop calls onExecuteDone only when execution succeeds: an execution that throws, or a
+        // client that hangs up mid-execution, would otherwise keep its slot for good, and after
+        // `concurrency` such requests every heavy query waits forever. So the slot is freed on
+        // whichever comes first: the execution settling, the request's abort, or its response.
+        signal?.addEventListener('abort', free, { once: true });
+        const request = (args.contextValue as { request?: Request } | undefined)?.request;
+        if (request) held.set(request, free);
+        setExecuteFn(async (a) => {
+          try {
+            return await executeFn(a);
+          } finally {
+            free();
+          }
+        });
+        return { onExecuteDone: free };
+      };
+      if (running < o.concurrency) return admit();
+      return (
+        new Promise<void>((resolve) => {
           const turn = () => {
             signal?.removeEventListener('abort', leave);
             resolve();
@@ -84,33 +112,10 @@ export function useHeavyAdmission(o: { heavyNodes: number; concurrency: number; 
           };
           waiting.push(turn);
           signal?.addEventListener('abort', leave, { once: true });
-        });
-        // Left the queue because the client hung up or the budget ran out: the executor stops at once.
-        if (signal?.aborted) return;
-      }
-      running++;
-      let released = false;
-      const free = () => {
-        if (released) return;
-        released = true;
-        signal?.removeEventListener('abort', free);
-        release();
-      };
-      // envelop calls onExecuteDone only when execution succeeds: an execution that throws, or a
-      // client that hangs up mid-execution, would otherwise keep its slot for good, and after
-      // `concurrency` such requests every heavy query waits forever. So the slot is freed on
-      // whichever comes first: the execution settling, the request's abort, or its response.
-      signal?.addEventListener('abort', free, { once: true });
-      const request = (args.contextValue as { request?: Request } | undefined)?.request;
-      if (request) held.set(request, free);
-      setExecuteFn(async (a) => {
-        try {
-          return await executeFn(a);
-        } finally {
-          free();
-        }
-      });
-      return { onExecuteDone: free };
+        })
+          // Left the queue because the client hung up or the budget ran out: the executor stops at once.
+          .then(() => (signal?.aborted ? undefined : admit()))
+      );
     },
     onResponse({ request }) {
       held.get(request)?.();

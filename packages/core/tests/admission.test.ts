@@ -13,9 +13,10 @@ const LIGHT = parse('{ hello }');
 
 type Hooks = { onExecuteDone?: () => void } | void;
 function admission(concurrency: number) {
-  const plugin = useHeavyAdmission({ heavyNodes: 50, concurrency, defaultPageSize: 20, maxPageSize: 100 }) as { onExecute(x: unknown): Promise<Hooks> };
+  const plugin = useHeavyAdmission({ heavyNodes: 50, concurrency, defaultPageSize: 20, maxPageSize: 100 }) as { onExecute(x: unknown): Promise<Hooks> | Hooks };
+  // The hook answers a light operation, and a heavy one admitted at once, without a promise (envelop takes either).
   return (document: ReturnType<typeof parse>, signal?: AbortSignal) =>
-    plugin.onExecute({ args: { schema, document, variableValues: {}, signal }, executeFn: async () => ({ data: {} }), setExecuteFn: () => {} });
+    Promise.resolve(plugin.onExecute({ args: { schema, document, variableValues: {}, signal }, executeFn: async () => ({ data: {} }), setExecuteFn: () => {} }));
 }
 const settled = async (p: Promise<unknown>) => Promise.race([p.then(() => true), new Promise((r) => setTimeout(() => r(false), 20))]);
 
@@ -32,6 +33,11 @@ describe('heavy admission: a bounded number of heavy operations run at once', ()
     expect(await settled(c)).toBe(false);
     ((await b) as { onExecuteDone(): void }).onExecuteDone();
     expect(await settled(c)).toBe(true);
+  });
+
+  it('answers a light operation synchronously (no promise through envelop for nearly every request)', () => {
+    const plugin = useHeavyAdmission({ heavyNodes: 50, concurrency: 1, defaultPageSize: 20, maxPageSize: 100 }) as { onExecute(x: unknown): unknown };
+    expect(plugin.onExecute({ args: { schema, document: LIGHT, variableValues: {} }, executeFn: async () => ({ data: {} }), setExecuteFn: () => {} })).toBeUndefined();
   });
 
   it('a waiting operation whose client hangs up leaves the queue without taking a slot', async () => {
