@@ -181,9 +181,9 @@ export function executePlanned(db: Db, query: PlannedQuery): Promise<unknown> {
   return (db as unknown as { session: SessionLike }).session.prepareQuery(query, undefined, undefined, false).execute();
 }
 
-/** Stands for a parameter while a condition is rendered to be kept (`frozen`): a character no SQL text of ours holds. */
-const PARAM_MARK = '\u0000';
-const PARAM_MARKS = /\u0000(\d+)\u0000/;
+/** Stands for a parameter while a condition is rendered to be kept (`frozen`): a private-use character no SQL text of ours holds. */
+const PARAM_MARK = '\uE000';
+const PARAM_MARKS = /\uE000(\d+)\uE000/;
 
 /**
  * The fragment flattened once, to be kept and embedded again in later statements: its text
