@@ -1,4 +1,4 @@
-import { getTableColumns, getTableName, is, sql, SQL, Table } from 'drizzle-orm';
+import { getTableColumns, getTableName, is, Placeholder, sql, SQL, Table } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 /** Escapes LIKE's metacharacters (\, %, _) so that user text matches only itself (PostgreSQL's default escape is \). */
@@ -22,10 +22,12 @@ export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
 /**
  * `column = any($1::type[])`: one array parameter instead of `in ($1, …, $n)`. The statement text
  * stays the same whatever the number of keys (so prepared statements are reused), and building
- * it costs the same for 1 key as for 1,000 (drizzle's `inArray` walks every value).
+ * it costs the same for 1 key as for 1,000 (drizzle's `inArray` walks every value). The keys may be
+ * a `sql.placeholder`, filled per request where the planner keeps the statement (planRows' `values`).
  */
-export function anyOf(column: PgColumn, values: readonly unknown[]): SQL {
-  return sql`${column} = any(${sql.param([...values])}::${sql.raw(column.getSQLType())}[])`;
+export function anyOf(column: PgColumn, values: readonly unknown[] | Placeholder): SQL {
+  const keys = is(values, Placeholder) ? values : sql.param([...(values as readonly unknown[])]);
+  return sql`${column} = any(${keys}::${sql.raw(column.getSQLType())}[])`;
 }
 
 /**

@@ -57,4 +57,14 @@ describe('anyOf (one array parameter)', () => {
     const none = await d.db.select({ n: sql<number>`count(*)::int` }).from(jurisdictions).where(anyOf(jurisdictions.code, []));
     expect(none[0].n).toBe(0);
   });
+  it('takes a placeholder for the keys, filled when the prepared query runs', async () => {
+    const q = d.db
+      .select({ code: jurisdictions.code })
+      .from(jurisdictions)
+      .where(anyOf(jurisdictions.code, sql.placeholder('codes')))
+      .orderBy(jurisdictions.code)
+      .prepare('any_of_placeholder');
+    expect((await q.execute({ codes: ['620103', '620102', '999999'] })).map((h) => h.code)).toEqual(['620102', '620103']);
+    expect(await q.execute({ codes: ['620104'] })).toEqual([{ code: '620104' }]);
+  });
 });

@@ -547,17 +547,10 @@ export async function planOne<T = Record<string, unknown>>(
     const obj = keptRowObject(plan, node, shape, () => rowObject(plan, level, node.selectionSet, type));
     return q`select ${obj} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit 1`;
   };
-  let statement: Frag;
-  if (values && !selectionReadsVariables(node, info.fragments)) {
-    const byShape = keptPlans(info.schema)(node);
-    const key = `statement|${shape}|${ctx.platform.config.limits.maxPageSize}|${identityOf(where)}`;
-    let kept = byShape.get(key);
-    if (kept === undefined) {
-      const frag = frozen(build());
-      byShape.set(key, (kept = frag && { frag, aliases: 0 }));
-    }
-    statement = kept ? kept.frag : build();
-  } else statement = build();
+  const statement =
+    values && !selectionReadsVariables(node, info.fragments)
+      ? keptStatement(keptOneStatements(info.schema)(node), `${shape}|${ctx.platform.config.limits.maxPageSize}|${identityOf(where)}`, build)
+      : build();
   const rows = await rowsOf(ctx, statement, { byKey: true, values });
   return rows[0] ? (hydrate(spec, rows[0]) as T) : null;
 }
@@ -591,10 +584,23 @@ export async function planConnection<T = Record<string, unknown>>(
 }
 
 /**
- * planRows' kept statements, per configuration of limits (the page maximum caps included lists)
- * and `where` function, by shape; null: a shape whose conditions bind values of their own.
+ * Whole statements kept by shape, their request values in slots (`frozen`); null: a shape whose
+ * conditions bind values of their own, built per request.
  */
-const keptRowPlans = memoPerObject((_limits: object) => memoPerObject((_where: object) => new Map<string, Frag | null>()));
+type KeptStatements = Map<string, Frag | null>;
+/** The statement kept for `key`, made and kept on first use; `build()`'s own when it cannot be kept. */
+function keptStatement(byShape: KeptStatements, key: string, build: () => Frag): Frag {
+  const kept = byShape.get(key);
+  if (kept !== undefined) return kept ?? build();
+  const built = build();
+  const frag = frozen(built);
+  byShape.set(key, frag);
+  return frag ?? built;
+}
+/** planOne's, per schema and root field node (the document). */
+const keptOneStatements = memoPerObject((_schema: GraphQLSchema) => memoPerObject((_field: FieldNode): KeptStatements => new Map()));
+/** planRows', per configuration of limits (the page maximum caps included lists) and `where` function. */
+const keptRowStatements = memoPerObject((_limits: object) => memoPerObject((_where: object): KeptStatements => new Map()));
 /** planRows' limit, a parameter: one kept statement whatever the number of keys asked. */
 const LIMIT_SLOT = new Slot('planRows.limit', 'value');
 /** A number per object for a cache key: the relation specs a kept statement was made of. */
@@ -670,14 +676,13 @@ export async function planRows<T = Record<string, unknown>>(
     const conds = [o.where(sql.raw(level.alias)), scopeCondition(plan, level)].filter(present);
     return q`select ${objectOf(pairs)} as j from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit ${LIMIT_SLOT}`;
   };
-  let statement: Frag;
-  if (o.values) {
-    const byShape = keptRowPlans(ctx.platform.config.limits)(o.where);
-    const key = `${getTableName(spec.table)}|${include.map(([name, rel]) => `${name}=${identityOf(rel)}`).join(',')}|${o.columns?.join(',') ?? '*'}`;
-    let kept = byShape.get(key);
-    if (kept === undefined) byShape.set(key, (kept = frozen(build())));
-    statement = kept ?? build();
-  } else statement = build();
+  const statement = o.values
+    ? keptStatement(
+        keptRowStatements(ctx.platform.config.limits)(o.where),
+        `${identityOf(spec)}|${include.map(([name, rel]) => `${name}=${identityOf(rel)}`).join(',')}|${o.columns?.join(',') ?? '*'}`,
+        build,
+      )
+    : build();
   const rows = await rowsOf(ctx, statement, { byKey: o.byKey, values: { ...o.values, [LIMIT_SLOT.name]: limit } });
   return rows.map((json) => {
     const included: PlannedRow<T>['included'] = {};

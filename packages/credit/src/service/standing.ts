@@ -1,4 +1,4 @@
-import { isValidCreditCode, planRows, sql, type Ctx } from '@safecity/core';
+import { anyOf, isValidCreditCode, planRows, sql, type Ctx } from '@safecity/core';
 import { CreditErrors } from '../errors.js';
 import { standingOf, type ListType, type Measure, type Standing } from '../rules.js';
 import { activeEntries, subjectReads } from '../reads.js';
@@ -12,7 +12,7 @@ export const MAX_STANDING_CODES = 1000;
 export type StandingSubject = Pick<SubjectRow, 'id' | 'creditCode' | 'name'>;
 const STANDING_SUBJECT_COLUMNS = ['id', 'creditCode', 'name'] as const satisfies readonly (keyof StandingSubject)[];
 /** The subjects of the codes given as the placeholder `codes`: a constant, so the standing's statement is kept (planRows' `values`). */
-const byCodes = () => sql`${creditSubjects.creditCode} = any(${sql.placeholder('codes')}::text[])`;
+const byCodes = () => anyOf(creditSubjects.creditCode, sql.placeholder('codes'));
 
 export interface CreditStandingView {
   creditCode: string;
