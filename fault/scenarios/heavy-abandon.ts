@@ -6,7 +6,11 @@ import type { World } from '../lib/world.js';
 import { READ_QUERY } from '../lib/world.js';
 
 /** The legal but heavy query of issue #10: 100 persons, their registrations, the dwellings' current tenants. */
-export const HEAVY_QUERY = `{ persons(first: 100) { edges { node { id name registrations { registeredOn dwelling { address currentTenants { registeredOn person { name } } } } } } } }`;
+// Person.registrations is a page (20 by default): 100 persons × 20 = 2,100 worst-case nodes, heavy
+// under the default HEAVY_QUERY_NODES (1,000). Until 2026-12-01 this text still selected
+// registrations as a plain list, so every request failed validation and the scenario measured
+// abandoned validation errors, not abandoned heavy queries: the answer alone is now required.
+export const HEAVY_QUERY = `{ persons(first: 100) { edges { node { id name registrations { edges { node { registeredOn dwelling { address currentTenants { registeredOn person { name } } } } } } } } } }`;
 
 /**
  * 20 clients send the heavy query and hang up after 50 ms, again and again, while one client's
@@ -56,6 +60,7 @@ export async function heavyAbandon(w: World, abandoners = 20, seconds = 8) {
     'heavy query alone, ms (answer kind)',
     `${Math.round(alone.ms)} (${alone.kind}${alone.kind === 'ok' ? `, ${Math.round(JSON.stringify(alone.body).length / 1024)} kB` : alone.kind === 'error' ? ` ${alone.code}` : ''})`,
   );
+  r.add(S, 'heavy query alone answered', alone.kind, { pass: alone.kind === 'ok', bound: 'ok (a query that fails validation would test nothing)' });
   r.add(S, 'heavy requests sent and abandoned', sent);
   r.add(S, 'normal request alone p50 / p95, ms', `${percentile(baseline, 50).toFixed(1)} / ${percentile(baseline, 95).toFixed(1)}`);
   const p95 = percentile(under, 95);

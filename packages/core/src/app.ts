@@ -14,7 +14,7 @@ import { useNodeLimit } from './node-limit.js';
 import { useTrustedDocuments } from './trusted-documents.js';
 import { createOperability, type Operability } from './ops/operability.js';
 import { queryLimitPlugins } from './query-limits.js';
-import { useHeavyAdmission, useRequestBudget } from './request-budget.js';
+import { HEAVY_DEFAULTS, useHeavyAdmission, useRequestBudget } from './request-budget.js';
 import { requestContextFactory, requestIdOf, useRequestFacts } from './request-context.js';
 import { useReadReplicas } from './replicas.js';
 import { useScopedReads } from './data/row-security.js';
@@ -83,8 +83,8 @@ export function createApp(o: AppOptions): App {
       useErrorCodes(requestIdOf, logMaskedCauses(log)),
       useRequestBudget(config.requestTimeoutMs),
       useHeavyAdmission({
-        heavyNodes: Number(process.env.HEAVY_QUERY_NODES || 100),
-        concurrency: Number(process.env.HEAVY_QUERY_CONCURRENCY || 2),
+        heavyNodes: Number(process.env.HEAVY_QUERY_NODES || HEAVY_DEFAULTS.nodes),
+        concurrency: Number(process.env.HEAVY_QUERY_CONCURRENCY || HEAVY_DEFAULTS.concurrency),
         defaultPageSize: 20,
         maxPageSize: config.limits.maxPageSize,
       }),

@@ -50,6 +50,20 @@ export function useRequestBudget(timeoutMs: number): Plugin {
 }
 
 /**
+ * What counts as heavy by default, and how many heavy operations run at once per process
+ * (`HEAVY_QUERY_NODES`, `HEAVY_QUERY_CONCURRENCY`). Heavy means pages within pages: one page is
+ * bounded by the page maximum (100 nodes), so a worst case of 1,000 takes at least a page nested in
+ * a page, like issue #10's 100 persons with 20 registrations each (2,100). Until 2026-12-01 the
+ * threshold was 100, which made every single page of 100 heavy: the benchmark's Q2 (a unit's
+ * assessments, `first: 100`, five rows) and Q3b (100 credit codes) then ran two at a time, and
+ * with ten clients A's CPU a Q2 request was 0.34 against 0.26 ms with the threshold at 1,000
+ * (--scale 0.1, three alternating rounds; docs/request-path.md): the eight parked requests
+ * cost the loop its batching, and nothing was protected, as such a page reads a bounded number
+ * of rows through one statement.
+ */
+export const HEAVY_DEFAULTS = { nodes: 1000, concurrency: 2 } as const;
+
+/**
  * Admission control for heavy operations (worst-case nodes at or above `heavyNodes`): at most
  * `concurrency` of them execute at once in this process; the others wait their turn in order,
  * under their budget, and one whose client hung up while waiting leaves without costing

@@ -1,12 +1,12 @@
 import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { useHeavyAdmission } from '../src/request-budget.js';
+import { HEAVY_DEFAULTS, useHeavyAdmission } from '../src/request-budget.js';
 
 const schema = buildSchema(`
   type Query { items(first: Int): ItemConnection, hello: String }
   type ItemConnection { edges: [ItemEdge] }
   type ItemEdge { node: Item }
-  type Item { name: String }
+  type Item { name: String, children(first: Int): ItemConnection }
 `);
 const HEAVY = parse('{ items(first: 50) { edges { node { name } } } }');
 const LIGHT = parse('{ hello }');
@@ -52,6 +52,21 @@ describe('heavy admission: a bounded number of heavy operations run at once', ()
     expect(await settled(c)).toBe(false);
     (a as { onExecuteDone(): void }).onExecuteDone();
     expect(await settled(c)).toBe(true);
+  });
+});
+
+describe('heavy admission: what counts as heavy by default', () => {
+  // With the defaults of the app (HEAVY_QUERY_NODES unset): one page, however large, is light;
+  // pages within pages are heavy (issue #10's 100 persons with their registrations).
+  const plugin = useHeavyAdmission({ heavyNodes: HEAVY_DEFAULTS.nodes, concurrency: 1, defaultPageSize: 20, maxPageSize: 100 }) as { onExecute(x: unknown): unknown };
+  const isHeavy = (query: string) => plugin.onExecute({ args: { schema, document: parse(query), variableValues: {} }, executeFn: async () => ({ data: {} }), setExecuteFn: () => {} }) !== undefined;
+  it.each([
+    ['a page of the maximum size', '{ items(first: 100) { edges { node { name } } } }', false],
+    ['a page of 100 with a nested page of 5 each', '{ items(first: 100) { edges { node { children(first: 5) { edges { node { name } } } } } } }', false],
+    ['a page of 100 with a nested page of the default size each', '{ items(first: 100) { edges { node { children { edges { node { name } } } } } } }', true],
+    ['two levels of pages of 20', '{ items { edges { node { children { edges { node { children { edges { node { name } } } } } } } } } }', true],
+  ])('%s: heavy %s', (_what, query, heavy) => {
+    expect(isHeavy(query)).toBe(heavy);
   });
 });
 
