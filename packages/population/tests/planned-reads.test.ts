@@ -52,6 +52,23 @@ describe('Q1 through the read planner', () => {
     expect(codes.every((c: string) => c.startsWith(B))).toBe(true);
   });
 
+  it('writes a nested level’s two scope bounds on two expressions, so PostgreSQL does not price them as one narrow range', async () => {
+    // On one expression the pair is estimated at 0.5% of the rows; the last visit of a dwelling was
+    // then read by a bitmap scan of all its visits and a sort instead of an ordered index scan
+    // that stops at the first (docs/request-path.md, 2026-12-01).
+    const token = await s.token('district_officer', '620102');
+    const { result, log } = await s.gqlStatements(Q1, { j: '620102' }, token);
+    expect(result.errors).toBeUndefined();
+    const text = log.find((q) => q.includes('"dwellings"')) ?? '';
+    const bounds = [...text.matchAll(/(\S+ \|\| \S+|\(?"?\w+"?\.?"\w+"\)?) (~>=~|~<~) \$\d+/g)].map((m) => ({ expr: m[1]!, op: m[2]! }));
+    const nested = (alias: string) => bounds.filter((b) => b.expr.includes(`${alias}."jurisdiction_code"`));
+    for (const alias of ['t1', 't2', 't3']) {
+      const b = nested(alias);
+      expect(b.map((x) => x.op).sort()).toEqual(['~<~', '~>=~']);
+      expect(b[0]!.expr).not.toBe(b[1]!.expr);
+    }
+  });
+
   it('reads only the columns the selection needs (the key, the scope and the page order always)', async () => {
     const token = await s.token('district_officer', '620102');
     // In process (yoga.fetch), so the statements are counted in this test's scope, with their text.
