@@ -60,13 +60,12 @@ describe('Q1 through the read planner', () => {
     const { result, log } = await s.gqlStatements(Q1, { j: '620102' }, token);
     expect(result.errors).toBeUndefined();
     const text = log.find((q) => q.includes('"dwellings"')) ?? '';
-    const bounds = [...text.matchAll(/(\S+ \|\| \S+|\(?"?\w+"?\.?"\w+"\)?) (~>=~|~<~) \$\d+/g)].map((m) => ({ expr: m[1]!, op: m[2]! }));
-    const nested = (alias: string) => bounds.filter((b) => b.expr.includes(`${alias}."jurisdiction_code"`));
+    // t1 the tenants' registrations, t2 their persons, t3 the visits.
     for (const alias of ['t1', 't2', 't3']) {
-      const b = nested(alias);
-      expect(b.map((x) => x.op).sort()).toEqual(['~<~', '~>=~']);
-      expect(b[0]!.expr).not.toBe(b[1]!.expr);
+      expect(text).toContain(`(${alias}."jurisdiction_code" || '') ~>=~`);
+      expect(text).toContain(`('' || ${alias}."jurisdiction_code") ~<~`);
     }
+    expect(text).not.toContain(`|| '') ~<~`);
   });
 
   it('reads only the columns the selection needs (the key, the scope and the page order always)', async () => {
