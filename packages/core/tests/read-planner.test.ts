@@ -84,6 +84,20 @@ describe('read planner: rows of the columns it read', () => {
     expect(row.level).toBe('district');
     expect(Object.keys(row)).toEqual(['code', 'name', 'updatedAt', 'level']);
   });
+
+  it('selects the root rows as columns named by property, and only the nested rows as JSON objects', async () => {
+    const token = await s.token('district_officer', '620102');
+    const { result, log } = await s.gqlStatements(`{ jurisdiction(code: "620102001") { code name children(first: 2) { edges { node { code } } } } }`, {}, token);
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toMatchObject({ jurisdiction: { code: '620102001', children: { edges: [{ node: { code: '620102001001' } }, { node: { code: '620102001002' } }] } } });
+    const [text] = log;
+    // Without a JSON object a root row, PostgreSQL builds one per nested row only (Q3b: 0.32 -> 0.22 ms).
+    const root = text!.slice(0, text!.indexOf('(select'));
+    expect(root).toMatch(/"jurisdictions"\."code" as "code", "jurisdictions"\."name" as "name"/);
+    expect(root).not.toMatch(/json_build_object/);
+    expect(text).toMatch(/as "@children"/);
+    expect(text!.match(/json_build_object\(/g)?.length).toBeGreaterThan(0);
+  });
 });
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('read planner: statements found by key on generic plans', () => {
