@@ -65,7 +65,12 @@ export async function heavyAbandon(w: World, abandoners = 20, seconds = 8) {
   r.add(S, 'normal request alone p50 / p95, ms', `${percentile(baseline, 50).toFixed(1)} / ${percentile(baseline, 95).toFixed(1)}`);
   const p95 = percentile(under, 95);
   r.add(S, 'normal request meanwhile p50 / p95 / max, ms', `${percentile(under, 50).toFixed(1)} / ${p95.toFixed(1)} / ${Math.max(...under).toFixed(1)}`);
-  r.add(S, 'normal request meanwhile p95, ms', p95, { pass: p95 < 1000, bound: '< 1000 (was a stall of 8,700)' });
+  // A stall is hung-up heavy queries still running, one after another, ahead of the normal request
+  // (8,700 ms before the fix). Waiting about as long as one heavy query takes alone is the two cores
+  // shared with 200 heavy requests a second, not a stall: on a slower machine (2026-12-01) the p95
+  // was 740-1,010 ms with the heavy query alone at 205-670 ms, before and after that day's change.
+  const bound = Math.max(1000, 3 * alone.ms);
+  r.add(S, 'normal request meanwhile p95, ms', p95, { pass: p95 < bound, bound: `< ${Math.round(bound)}, the larger of 1,000 and 3x the heavy query alone (was a stall of 8,700)` });
   r.add(S, 'normal requests failed meanwhile', failures, { pass: failures === 0, bound: '0' });
   if (failures) console.log('    failures:', failureKinds.slice(0, 5));
   r.add(S, 'statements PostgreSQL cancelled for hung-up clients', cancelledSql);
