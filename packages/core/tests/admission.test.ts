@@ -1,6 +1,8 @@
 import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { HEAVY_DEFAULTS, useHeavyAdmission } from '../src/request-budget.js';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { useCompiledExecution } from '../src/compiled-execution.js';
+import { HEAVY_DEFAULTS, requestSignal, useHeavyAdmission, useRequestBudget } from '../src/request-budget.js';
 
 const schema = buildSchema(`
   type Query { items(first: Int): ItemConnection, hello: String }
@@ -125,5 +127,53 @@ describe('heavy admission: a slot is freed however the request ends', () => {
     expect(await settled(b)).toBe(false);
     plugin.onResponse({ request });
     expect(await settled(b)).toBe(true);
+  });
+});
+
+describe('the request budget: what a stopped execution answers', () => {
+  const ITEMS = 30;
+  const served = (budgetMs: number) => {
+    const results: { errors?: { extensions?: { code?: string } }[] }[] = [];
+    const yoga = createYoga({
+      schema: createSchema({
+        typeDefs: 'type Query { items: [Item] } type Item { name: String }',
+        resolvers: {
+          Query: { items: () => Array.from({ length: ITEMS }, (_, i) => i) },
+          // Each field waits for the request's signal, as a loader's statement does.
+          Item: { name: (_p: unknown, _a: unknown, ctx: { signal: AbortSignal }) => new Promise((_, fail) => ctx.signal.addEventListener('abort', () => fail(ctx.signal.reason), { once: true })) },
+        },
+      }),
+      context: ({ request }) => ({ request, signal: requestSignal(request) }),
+      // The app's executor (compiled-execution.ts) answers a stopped execution field by field.
+      plugins: [useCompiledExecution(), useRequestBudget(budgetMs), { onExecute: () => ({ onExecuteDone: ({ result }: { result: unknown }) => void results.push(result as never) }) }],
+      logging: false,
+    });
+    const post = (signal?: AbortSignal) =>
+      Promise.resolve(yoga.fetch('http://localhost/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ items { name } }' }), signal })).then(
+        (r) => r.json(),
+        () => null,
+      );
+    return { results, post };
+  };
+  const executed = async (results: unknown[]) => {
+    for (let i = 0; i < 100 && !results.length; i++) await new Promise((r) => setTimeout(r, 10));
+    return results[0] as { errors?: { extensions?: { code?: string } }[] };
+  };
+
+  it('a client that hung up gets one error, not one per unresolved field (nobody reads it)', async () => {
+    const { results, post } = served(10_000);
+    const ac = new AbortController();
+    const answer = post(ac.signal);
+    setTimeout(() => ac.abort(), 30);
+    await answer;
+    const result = await executed(results);
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['CORE_REQUEST_CANCELLED']);
+  });
+
+  it('a client still waiting when the budget runs out gets the partial answer with each field error', async () => {
+    const { results, post } = served(30);
+    await post();
+    const result = await executed(results);
+    expect(result.errors).toHaveLength(ITEMS);
   });
 });

@@ -83,3 +83,70 @@ describe.skipIf(!(await postgresReachable(url)))('postgres.js transactions', () 
     }
   });
 });
+
+// The patched postgres.js cancels and fails statements without breaking the connection for the
+// statements behind them (one connection, `max: 1`, so everything is pipelined on it). A request
+// that hangs up cancels its statements and its session serves the next caller (scoped-sessions.ts).
+describe.skipIf(!(await postgresReachable(url)))('postgres.js after a cancel or a failed statement', () => {
+  const client = () => postgres(url, { max: 1, onnotice: () => {} });
+  const outcome = (q: PromiseLike<unknown>) =>
+    Promise.resolve(q).then(
+      (rows) => ({ rows: [...(rows as object[])] }),
+      (e: { code?: string }) => ({ error: e.code }),
+    );
+
+  it('gives each statement its own answer when one waiting in the pipeline is cancelled', async () => {
+    const sql = client();
+    try {
+      // Connected first: statements sent while connecting wait in the pool's queue, not the pipeline.
+      await sql`select 1`;
+      const first = sql`select pg_sleep(0.2), 'first' as v`.execute();
+      // Long enough for its cancel request, sent once it runs, to find it running (a cancel that
+      // arrives after its statement ended hits the next one: scoped-sessions.ts retires such a session).
+      const cancelled = sql`select pg_sleep(1), 'cancelled' as v`.execute();
+      const after = sql`select 'after' as v`.execute();
+      const answers = [outcome(first), outcome(cancelled), outcome(after)];
+      await new Promise((r) => setTimeout(r, 50));
+      void cancelled.cancel();
+      // Unpatched, the answer to the cancelled statement went to the one after it, and the last
+      // statement on the connection waited for an answer that never came.
+      const [a, c, b] = await Promise.race([Promise.all(answers), new Promise<never>((_, no) => setTimeout(() => no(new Error('waited 3 s')), 3000))]);
+      expect(a).toEqual({ rows: [{ pg_sleep: '', v: 'first' }] });
+      expect(c).toEqual({ error: '57014' });
+      expect(b).toEqual({ rows: [{ v: 'after' }] });
+      expect(await outcome(sql`select 'next' as v`)).toEqual({ rows: [{ v: 'next' }] });
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+
+  it('keeps taking statements after one cancelled before it reached the connection', async () => {
+    const sql = client();
+    try {
+      await sql`select 1`;
+      const q = sql`select 'never sent' as v`;
+      void q.cancel();
+      expect(await outcome(q)).toEqual({ error: '57014' });
+      // Unpatched, the pool took the connection for a full pipeline and this waited forever.
+      const next = await Promise.race([outcome(sql`select 'next' as v`), new Promise((r) => setTimeout(() => r('waited 2 s'), 2000))]);
+      expect(next).toEqual({ rows: [{ v: 'next' }] });
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+
+  it('starts the next statement at its first row after one that failed midway through its rows (porsager/postgres#1181)', async () => {
+    const sql = client();
+    try {
+      const failing = sql`select i, 1 / (4 - i) as boom from generate_series(1, 10) i`.execute();
+      const next = sql`select x from generate_series(1, 3) x`.execute();
+      expect(await outcome(failing)).toEqual({ error: '22012' });
+      const rows = ((await outcome(next)) as { rows: unknown[] }).rows;
+      // Unpatched: three holes, then the rows (a sparse array of six).
+      expect(rows).toHaveLength(3);
+      expect(rows).toEqual([{ x: 1 }, { x: 2 }, { x: 3 }]);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+});

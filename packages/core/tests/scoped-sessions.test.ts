@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScoped, scopePolicyCondition, scopeRangeOf, sql, type Ctx, type Database, type Db } from '@safecity/core';
 import { createTestDatabase } from '@safecity/core/testing';
-import { sessionHoldsRange } from '../src/data/scoped-sessions.js';
+import { sessionHoldsRange, sessionReusableAfterCancel } from '../src/data/scoped-sessions.js';
 import { GENERIC_PLAN_MARK, planModeOf } from '../src/data/plan-sql.js';
 import { rowsOf } from '../src/sql-helpers.js';
 
@@ -25,6 +25,24 @@ describe('sessionHoldsRange', () => {
     ['the same low end, another high end', { lo: '620102', hi: '620102:' }, a, false],
   ] as const)('%s', (_n, held, wanted, expected) => {
     expect(sessionHoldsRange(held, wanted)).toBe(expected);
+  });
+});
+
+describe('sessionReusableAfterCancel', () => {
+  const byCancel = { code: '57014', message: 'canceling statement due to user request' };
+  const byTimeout = { code: '57014', message: 'canceling statement due to statement timeout' };
+  const other = { code: '22012', message: 'division by zero' };
+  it.each([
+    ['no cancel sent, answered', 'none', null, true],
+    ['no cancel sent, failed', 'none', other, true],
+    ['cancel taken by the server, statement answered first', 'delivered', null, true],
+    ['cancel taken by the server, statement cancelled', 'delivered', byCancel, true],
+    ['cancel lost, statement cancelled by it', 'lost', byCancel, true],
+    ['cancel lost, statement answered first: it may still come', 'lost', null, false],
+    ['cancel lost, statement failed otherwise', 'lost', other, false],
+    ['cancel lost, statement ended by the statement timeout (also 57014)', 'lost', byTimeout, false],
+  ] as const)('%s', (_n, cancel, error, expected) => {
+    expect(sessionReusableAfterCancel(cancel, error)).toBe(expected);
   });
 });
 
@@ -113,6 +131,65 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('scoped reads on sessions that k
       ),
     );
     expect(plans).toEqual([{ generic: 7, custom: 0 }]);
+  });
+
+  /** A read of the session's backend pid by a request the test can hang up. */
+  const pidOf = (ac: AbortController, before = 'select') => {
+    const ctx = { db: database.forRequest!(ac.signal) } as unknown as Ctx;
+    return runScoped(ctx, async () => rowsOf<{ pid: number }>(await ctx.db.execute(sql.raw(`${before} pg_backend_pid() as pid`)))[0]!.pid, scopeRangeOf('620102'));
+  };
+
+  it('keeps the session when the client hangs up after its statements were answered', async () => {
+    // Until 2026-12-02 any hang-up closed the request's session, and a flood of abandoned requests
+    // made PostgreSQL start ~26 backends a second; the normal request waited 0.6-1.5 s.
+    const first = await pidOf(new AbortController());
+    const ac = new AbortController();
+    const ctx = { db: database.forRequest!(ac.signal) } as unknown as Ctx;
+    await runScoped(
+      ctx,
+      async () => {
+        await ctx.db.execute(sql`select 1`);
+        ac.abort(new DOMException('client went away', 'AbortError'));
+      },
+      scopeRangeOf('620102'),
+    );
+    expect(await pidOf(new AbortController())).toBe(first);
+    expect(await read('620102')).toEqual(['620102001001', '620102002001']);
+  });
+
+  it('a hang-up mid-statement cancels it, and the next caller is served on the session once the cancel is spent', async () => {
+    const first = await pidOf(new AbortController());
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new DOMException('client went away', 'AbortError')), 100);
+    const t0 = performance.now();
+    const err = await pidOf(ac, 'select pg_sleep(5),').then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(String((err?.cause as Error | undefined)?.message ?? err?.message)).toMatch(/user request/);
+    // The statement ended by the cancel: no cancel is left on its way, so the session stays.
+    expect(await pidOf(new AbortController())).toBe(first);
+    expect(await read('620103')).toEqual(['620103001001']);
+  });
+
+  it('a flood of hang-ups at every moment of a request leaves no session held and no other caller failed', async () => {
+    // Hang-ups before the session is taken, while the range is set, mid-statement, after the
+    // answer: every session comes back, and a request that did not hang up is never cancelled.
+    const hungUp = Array.from({ length: 40 }, (_, i) => {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(new DOMException('client went away', 'AbortError')), i % 8);
+      return pidOf(ac, 'select pg_sleep(0.002),').then(
+        () => 'answered',
+        () => 'cancelled',
+      );
+    });
+    const kept = Array.from({ length: 10 }, () => read('620102'));
+    await Promise.all(hungUp);
+    for (const seen of await Promise.all(kept)) expect(seen).toEqual(['620102001001', '620102002001']);
+    const t0 = performance.now();
+    expect(await read('620104')).toEqual(['620104001001']);
+    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it('refuses a statement sent after the request let its session go', async () => {

@@ -49,12 +49,15 @@ interface Session {
   /** The session's `plan_cache_mode`, or null when unknown. */
   planMode: PlanMode | null;
   /**
-   * A statement of its request was cancelled. PostgreSQL's cancel request travels on a
-   * connection of its own and hits whatever the backend runs when it arrives: had the session
-   * gone back to the pool, a late cancel could kill the next caller's statement. Such a session
-   * is closed at release instead of being reused.
+   * A cancel request was sent for a statement of its request and may still arrive.
+   * PostgreSQL's cancel request travels on a connection of its own and hits whatever the backend
+   * runs when it arrives: had the session gone back to the pool, a late cancel could kill the next
+   * caller's statement. Such a session is closed at release instead of being reused
+   * (`sessionReusableAfterCancel`).
    */
   retired?: boolean;
+  /** Statements sent and not yet answered: the session goes back to the pool once they are. */
+  inFlight: Set<Promise<unknown>>;
 }
 
 export interface ScopedSessionPool {
@@ -73,6 +76,37 @@ export const SET_SESSION_PLAN_MODE = `select set_config('plan_cache_mode', $1, f
 
 /** The plan mode a session starts with (its connection's startup parameter, see db.ts). */
 export const SESSION_START_PLAN_MODE: PlanMode = 'force_custom_plan';
+
+/** What became of the cancel request of a request's statement. */
+export type CancelRequestOutcome =
+  /** None was sent: the statement was answered first, or postgres.js dropped it unsent. */
+  | 'none'
+  /** The server took it: it signals the backend before it closes the request's connection. */
+  | 'delivered'
+  /** Not known to have reached the server (the connection for it failed or took too long). */
+  | 'lost';
+
+/**
+ * Pure rule: whether a session may serve the next caller after a statement of its request was
+ * cancelled. A cancel request is one signal to the backend, spent on the statement running when
+ * it arrives; one arriving while the backend waits for a command is ignored. So the session is
+ * safe once the statement ended cancelled "due to user request" (postgres.js drops a statement
+ * not yet sent with the same error) or once the server has taken the request, which it acts on
+ * before closing the request's connection; the next caller's statements are sent after that. A
+ * request that may still be on its way (lost) could kill the next caller's statement.
+ */
+export function sessionReusableAfterCancel(cancel: CancelRequestOutcome, statementError: unknown): boolean {
+  return cancel !== 'lost' || statementEndedByCancel(statementError);
+}
+
+/** Pure rule: the statement ended because a cancel request reached it (not the statement timeout, also 57014). */
+export function statementEndedByCancel(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null | undefined;
+  return !!e && e.code === '57014' && typeof e.message === 'string' && e.message.includes('user request');
+}
+
+/** How long a session waits for its cancel request to be taken before it is closed instead. */
+const CANCEL_DELIVERY_WAIT_MS = 2000;
 
 /** Pure rule: whether a session holding `held` may serve a request of `wanted` without setting it again. */
 export function sessionHoldsRange(held: ScopeRangeValue | null, wanted: ScopeRangeValue): boolean {
@@ -93,7 +127,7 @@ export function createScopedSessionPool(open: (lost: () => void) => SessionConne
     if (idle) return Promise.resolve(idle);
     if (made < max) {
       made++;
-      const s: Session = { conn: null as never, range: null, suspect: false, planMode: SESSION_START_PLAN_MODE };
+      const s: Session = { conn: null as never, range: null, suspect: false, planMode: SESSION_START_PLAN_MODE, inFlight: new Set() };
       s.conn = open(() => {
         s.range = null;
         // A reconnect starts with the startup parameters again.
@@ -148,8 +182,8 @@ export function createScopedSessionPool(open: (lost: () => void) => SessionConne
 /** What a request's statements run on: its session, or a refusal once the request let it go. */
 export interface RequestSession {
   /** The session, taken (and its range set) at the first statement. */
-  connection(): Promise<SessionConnection & { planFor(query: string): void; failed(): void; suspect(): void; retire(): void }>;
-  /** Gives the session back; later statements of the request are refused. */
+  connection(): Promise<SessionConnection & { planFor(query: string): void; failed(): void; suspect(): void; retire(): void; inFlight(settled: Promise<unknown>): void }>;
+  /** Gives the session back once its statements are answered; later statements of the request are refused. */
   release(): void;
 }
 
@@ -184,6 +218,10 @@ export function requestSession(pool: ScopedSessionPool, range: ScopeRangeValue):
           s.retired = true;
           s.range = null;
         },
+        inFlight: (settled) => {
+          s.inFlight.add(settled);
+          void settled.then(() => s.inFlight.delete(settled));
+        },
       };
     },
     release() {
@@ -191,7 +229,9 @@ export function requestSession(pool: ScopedSessionPool, range: ScopeRangeValue):
       released = true;
       if (taken)
         taken.then(
-          (s) => pool.release(s),
+          // A request that ends early (its client hung up) leaves statements being cancelled: the
+          // session waits for their answers, which decide whether it may serve the next caller.
+          (s) => (s.inFlight.size === 0 ? pool.release(s) : void Promise.all(s.inFlight).then(() => pool.release(s))),
           () => {},
         );
     },
@@ -199,6 +239,16 @@ export function requestSession(pool: ScopedSessionPool, range: ScopeRangeValue):
 }
 
 type Client = object;
+
+/** `p`'s value, or false when it takes longer than `ms`. */
+function withinMs(p: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref?.();
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 type Tx = (client: unknown) => Promise<unknown>;
 
 /**
@@ -210,9 +260,9 @@ type Tx = (client: unknown) => Promise<unknown>;
 export function sessionClient(pool: Client, session: RequestSession, o: { track?: (q: { cancel(): unknown }) => void; prepare?: boolean; guard?: () => Error | false } = {}): Client {
   const { track } = o;
   const deferred = (query: string, params?: unknown[], options?: Record<string, unknown>): PendingQueryLike => {
-    let real: PendingQueryLike | null = null;
-    let on: Awaited<ReturnType<RequestSession['connection']>> | null = null;
     let cancelled = false;
+    // Cancels the statement once it is sent; a statement already answered has nothing to cancel.
+    let cancelSent: (() => unknown) | null = null;
     const run = async (values: boolean) => {
       const refused = o.guard?.();
       if (refused) throw refused;
@@ -220,21 +270,39 @@ export function sessionClient(pool: Client, session: RequestSession, o: { track?
       if (cancelled) throw Object.assign(new Error('canceling statement due to user request'), { code: '57014' });
       c.planFor(query);
       const q = c.unsafe(query, params, o.prepare === undefined ? options : { ...options, prepare: o.prepare });
-      real = q;
-      on = c;
-      // The request's abort cancels through here too: the session is retired, not reused.
-      track?.({
-        cancel: () => {
-          c.retire();
-          return q.cancel();
-        },
-      });
-      try {
-        return await (values ? q.values() : q);
-      } catch (e) {
-        c.failed();
-        throw e;
-      }
+      let answered = false;
+      // Settles once the server has taken the cancel request (true) or it failed (false).
+      let cancelRequest: Promise<boolean> | null = null;
+      cancelSent = () => {
+        if (answered || cancelRequest) return;
+        cancelRequest = Promise.resolve(q.cancel()).then(
+          () => true,
+          () => false,
+        );
+        return cancelRequest;
+      };
+      // The request's abort cancels through here too.
+      track?.({ cancel: () => cancelSent?.() });
+      const answer = Promise.resolve(values ? q.values() : q);
+      // Whether the session may serve the next caller is known once the statement is answered and
+      // its cancel request, if any, has reached the server; until then the session stays with this
+      // request (released after, see `release`).
+      const settle = async (error: unknown) => {
+        answered = true;
+        if (!cancelRequest || statementEndedByCancel(error)) return;
+        const delivered = await withinMs(cancelRequest, CANCEL_DELIVERY_WAIT_MS);
+        if (!sessionReusableAfterCancel(delivered ? 'delivered' : 'lost', error)) c.retire();
+      };
+      c.inFlight(
+        answer.then(
+          () => settle(null),
+          (e) => {
+            c.failed();
+            return settle(e);
+          },
+        ),
+      );
+      return answer;
     };
     return {
       // biome-ignore lint/suspicious/noThenProperty: drizzle awaits postgres.js queries; this stands in for one.
@@ -242,9 +310,7 @@ export function sessionClient(pool: Client, session: RequestSession, o: { track?
       values: () => run(true),
       cancel: () => {
         cancelled = true;
-        // A cancel sent to the server may arrive late: the session must not serve anyone else.
-        if (real) on?.retire();
-        return real?.cancel();
+        return cancelSent?.();
       },
     };
   };
