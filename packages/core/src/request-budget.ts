@@ -1,8 +1,8 @@
-import type { DocumentNode } from 'graphql';
+import { type DocumentNode, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Ctx } from './context.js';
 import { worstCaseNodes } from './node-limit.js';
-import { faultError } from './faults.js';
+import { classifyFault, faultError } from './faults.js';
 import { requestSlot } from './request-slot.js';
 
 const budgets = requestSlot<AbortSignal, AbortController>('budget');
@@ -39,13 +39,14 @@ export function useRequestBudget(timeoutMs: number): Plugin {
       const timer = setTimeout(() => budget.abort(new DOMException(`The request exceeded its ${timeoutMs} ms budget.`, 'TimeoutError')), timeoutMs);
       const client = (args.contextValue as { request?: Request }).request?.signal;
       return {
-        onExecuteDone({ setResult }) {
+        onExecuteDone({ result, setResult }) {
           clearTimeout(timer);
           // Nobody reads the answer to a client that hung up: one error, not one per unresolved
           // field. A heavy page stopped midway had 78, each built three times over by masking and
           // serialization: 16% of the CPU under a flood of abandoned heavy queries (fault suite,
           // heavy-abandon, 2026-12-02). Runs before the masking plugin, which Yoga adds last.
           if (client?.aborted) setResult({ data: null, errors: [faultError('request_cancelled')] });
+          else if (budget.signal.aborted) setResult(timedOut(result, budget.signal.reason));
         },
       };
     },
@@ -54,6 +55,21 @@ export function useRequestBudget(timeoutMs: number): Plugin {
       if (ctx.signal) (args as { signal?: AbortSignal }).signal = ctx.signal;
     },
   };
+}
+
+/**
+ * The answer of an execution its budget stopped. A statement the budget cancelled fails as
+ * "cancelled due to user request", as if the client had gone; its field error is given the
+ * budget's reason instead, so that masking codes it REQUEST_TIMEOUT (a 503 with Retry-After),
+ * which is what happened.
+ */
+function timedOut(result: unknown, reason: unknown): never {
+  const r = result as { errors?: readonly GraphQLError[] } | null;
+  if (!r?.errors?.length || Symbol.asyncIterator in (r as object)) return result as never;
+  const errors = r.errors.map((e) =>
+    classifyFault(e) === 'request_cancelled' ? new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: reason as Error }) : e,
+  );
+  return { ...r, errors } as never;
 }
 
 /**

@@ -2,6 +2,7 @@ import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { useCompiledExecution } from '../src/compiled-execution.js';
+import { classifyFault } from '../src/faults.js';
 import { HEAVY_DEFAULTS, requestSignal, useHeavyAdmission, useRequestBudget } from '../src/request-budget.js';
 
 const schema = buildSchema(`
@@ -139,8 +140,12 @@ describe('the request budget: what a stopped execution answers', () => {
         typeDefs: 'type Query { items: [Item] } type Item { name: String }',
         resolvers: {
           Query: { items: () => Array.from({ length: ITEMS }, (_, i) => i) },
-          // Each field waits for the request's signal, as a loader's statement does.
-          Item: { name: (_p: unknown, _a: unknown, ctx: { signal: AbortSignal }) => new Promise((_, fail) => ctx.signal.addEventListener('abort', () => fail(ctx.signal.reason), { once: true })) },
+          // Each field waits for the request's signal and then fails as its statement does when
+          // the request's abort cancels it in PostgreSQL.
+          Item: {
+            name: (_p: unknown, _a: unknown, ctx: { signal: AbortSignal }) =>
+              new Promise((_, fail) => ctx.signal.addEventListener('abort', () => fail(Object.assign(new Error('canceling statement due to user request'), { code: '57014' })), { once: true })),
+          },
         },
       }),
       context: ({ request }) => ({ request, signal: requestSignal(request) }),
@@ -170,10 +175,12 @@ describe('the request budget: what a stopped execution answers', () => {
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['CORE_REQUEST_CANCELLED']);
   });
 
-  it('a client still waiting when the budget runs out gets the partial answer with each field error', async () => {
+  it('a client still waiting when the budget runs out gets the partial answer with each field error, coded as a timeout', async () => {
     const { results, post } = served(30);
     await post();
     const result = await executed(results);
     expect(result.errors).toHaveLength(ITEMS);
+    // The statements' errors say "user request"; what happened is the budget (REQUEST_TIMEOUT once masked).
+    expect(new Set(result.errors?.map((e) => classifyFault(e)))).toEqual(new Set(['request_timeout']));
   });
 });
