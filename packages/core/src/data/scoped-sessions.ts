@@ -77,36 +77,21 @@ export const SET_SESSION_PLAN_MODE = `select set_config('plan_cache_mode', $1, f
 /** The plan mode a session starts with (its connection's startup parameter, see db.ts). */
 export const SESSION_START_PLAN_MODE: PlanMode = 'force_custom_plan';
 
-/** What became of the cancel request of a request's statement. */
-export type CancelRequestOutcome =
-  /** None was sent: the statement was answered first, or postgres.js dropped it unsent. */
-  | 'none'
-  /** The server took it: it signals the backend before it closes the request's connection. */
-  | 'delivered'
-  /** Not known to have reached the server (the connection for it failed or took too long). */
-  | 'lost';
+/** What a hang-up did to a statement of the request: nothing, dropped it unsent, or sent a cancel request. */
+export type StatementCancel = 'none' | 'dropped' | 'sent';
 
 /**
- * Pure rule: whether a session may serve the next caller after a statement of its request was
- * cancelled. A cancel request is one signal to the backend, spent on the statement running when
- * it arrives; one arriving while the backend waits for a command is ignored. So the session is
- * safe once the statement ended cancelled "due to user request" (postgres.js drops a statement
- * not yet sent with the same error) or once the server has taken the request, which it acts on
- * before closing the request's connection; the next caller's statements are sent after that. A
- * request that may still be on its way (lost) could kill the next caller's statement.
+ * Pure rule: whether a session may serve the next caller once its request's statements were
+ * answered. A cancel request travels on a connection of its own and is a signal to the backend,
+ * spent on whatever statement runs when it is acted on; once one was sent, the session is closed:
+ * it could kill the next caller's statement. Waiting until the server had closed the cancel
+ * request's connection was not enough: with hang-ups while two statements were in flight, the
+ * next caller's read was still cancelled in 2 runs of 5 (scoped-sessions.test.ts). A statement
+ * answered before the hang-up, or dropped by postgres.js before it was sent, leaves nothing behind.
  */
-export function sessionReusableAfterCancel(cancel: CancelRequestOutcome, statementError: unknown): boolean {
-  return cancel !== 'lost' || statementEndedByCancel(statementError);
+export function sessionReusableAfterCancel(cancel: StatementCancel): boolean {
+  return cancel !== 'sent';
 }
-
-/** Pure rule: the statement ended because a cancel request reached it (not the statement timeout, also 57014). */
-export function statementEndedByCancel(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown } | null | undefined;
-  return !!e && e.code === '57014' && typeof e.message === 'string' && e.message.includes('user request');
-}
-
-/** How long a session waits for its cancel request to be taken before it is closed instead. */
-const CANCEL_DELIVERY_WAIT_MS = 2000;
 
 /** Pure rule: whether a session holding `held` may serve a request of `wanted` without setting it again. */
 export function sessionHoldsRange(held: ScopeRangeValue | null, wanted: ScopeRangeValue): boolean {
@@ -187,18 +172,27 @@ export interface RequestSession {
   release(): void;
 }
 
+const afterRelease = () => new Error('scoped read: a statement after the request finished');
+
 export function requestSession(pool: ScopedSessionPool, range: ScopeRangeValue): RequestSession {
   let taken: Promise<Session> | null = null;
   let released = false;
   return {
     async connection() {
-      if (released) throw new Error('scoped read: a statement after the request finished');
+      if (released) throw afterRelease();
       taken ??= pool.acquire(range);
       const s = await taken;
-      if (released) throw new Error('scoped read: a statement after the request finished');
+      if (released) throw afterRelease();
+      // The handle is checked again at each statement: a caller resuming after `release` (its
+      // continuation queued behind the release's) would otherwise send on a session that may
+      // already serve the next request, and a cancel of its statement could hit theirs.
       return {
-        unsafe: (q, p, o) => s.conn.unsafe(q, p, o),
+        unsafe: (q, p, o) => {
+          if (released) throw afterRelease();
+          return s.conn.unsafe(q, p, o);
+        },
         planFor: (query) => {
+          if (released) return;
           const mode = planModeOf(query);
           if (s.planMode === mode) return;
           s.planMode = mode;
@@ -240,15 +234,6 @@ export function requestSession(pool: ScopedSessionPool, range: ScopeRangeValue):
 
 type Client = object;
 
-/** `p`'s value, or false when it takes longer than `ms`. */
-function withinMs(p: Promise<boolean>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-    timer.unref?.();
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}
 type Tx = (client: unknown) => Promise<unknown>;
 
 /**
@@ -271,36 +256,28 @@ export function sessionClient(pool: Client, session: RequestSession, o: { track?
       c.planFor(query);
       const q = c.unsafe(query, params, o.prepare === undefined ? options : { ...options, prepare: o.prepare });
       let answered = false;
-      // Settles once the server has taken the cancel request (true) or it failed (false).
-      let cancelRequest: Promise<boolean> | null = null;
+      let cancel: StatementCancel = 'none';
       cancelSent = () => {
-        if (answered || cancelRequest) return;
-        cancelRequest = Promise.resolve(q.cancel()).then(
-          () => true,
-          () => false,
-        );
-        return cancelRequest;
+        if (answered || cancel !== 'none') return;
+        // postgres.js drops a statement not yet handed to the connection (no state yet) and sends
+        // a cancel request for one that is.
+        cancel = (q as unknown as { state?: unknown }).state != null ? 'sent' : 'dropped';
+        return q.cancel();
       };
       // The request's abort cancels through here too.
       track?.({ cancel: () => cancelSent?.() });
       const answer = Promise.resolve(values ? q.values() : q);
-      // Whether the session may serve the next caller is known once the statement is answered and
-      // its cancel request, if any, has reached the server; until then the session stays with this
-      // request (released after, see `release`).
-      const settle = async (error: unknown) => {
+      // The session stays with this request until the statement is answered (released after, see
+      // `release`); then it serves the next caller unless a cancel request may still reach it.
+      const settle = () => {
         answered = true;
-        if (!cancelRequest || statementEndedByCancel(error)) return;
-        const delivered = await withinMs(cancelRequest, CANCEL_DELIVERY_WAIT_MS);
-        if (!sessionReusableAfterCancel(delivered ? 'delivered' : 'lost', error)) c.retire();
+        if (!sessionReusableAfterCancel(cancel)) c.retire();
       };
       c.inFlight(
-        answer.then(
-          () => settle(null),
-          (e) => {
-            c.failed();
-            return settle(e);
-          },
-        ),
+        answer.then(settle, () => {
+          c.failed();
+          settle();
+        }),
       );
       return answer;
     };
