@@ -233,7 +233,6 @@ export function requestSession(pool: ScopedSessionPool, range: ScopeRangeValue):
 }
 
 type Client = object;
-
 type Tx = (client: unknown) => Promise<unknown>;
 
 /**
