@@ -150,3 +150,29 @@ describe.skipIf(!(await postgresReachable(url)))('postgres.js after a cancel or 
     }
   });
 });
+
+// The patched postgres.js reads an array's unquoted NULL element as null (porsager/postgres#1124);
+// unpatched it was the text 'NULL', and for a number array the element parser's NaN (#1049).
+describe.skipIf(!(await postgresReachable(url)))('postgres.js arrays', () => {
+  it.each([
+    ['text', `array['a', null, 'NULL', '']::text[]`, ['a', null, 'NULL', '']],
+    ['integer', `array[1, null, 3]::int[]`, [1, null, 3]],
+    [
+      'two dimensions',
+      `array[array['x', null], array[null, 'y']]::text[]`,
+      [
+        ['x', null],
+        [null, 'y'],
+      ],
+    ],
+    ['only null', `array[null]::text[]`, [null]],
+  ])('reads a %s array with NULL elements as nulls, a quoted NULL as its text', async (_name, literal, expected) => {
+    const sql = postgres(url, { max: 1 });
+    try {
+      const [row] = await sql.unsafe(`select ${literal} as v`);
+      expect(row!.v).toEqual(expected);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+});

@@ -21,12 +21,13 @@ import { decodeCursor, encodeCursor, keysetOrder, ledByDivisionCode, pageSizeOf,
 import { memoPerObject } from '../memo.js';
 import { rowsOf as driverRows } from '../sql-helpers.js';
 import { rangeOf } from './row-security.js';
+import { columnElement, parsedJson, rowDecoder, type RowDecoder } from './row-text.js';
 
 /**
  * The read planner: one SQL statement per root field for the part of the selection a module has
- * declared. The root rows are the statement's columns and every nested row a `json_build_object`
- * of its columns (both keyed like drizzle's rows, so the existing field resolvers read them
- * unchanged); each declared relation the query
+ * declared. The root rows are the statement's columns and every nested row a JSON array of its
+ * columns' text (row-text.ts; both read back keyed like drizzle's rows, so the existing field
+ * resolvers read them unchanged); each declared relation the query
  * selects becomes a correlated subquery in the same statement, ordered and limited in PostgreSQL
  * (connections with keyset cursors, one-rows with `limit 1`, lists capped). The caller's
  * jurisdiction is applied to every declared table that has one, at every level, here and only
@@ -215,8 +216,24 @@ function neededColumns(plan: Plan, level: Level, fields: Map<string, FieldNode[]
   return need;
 }
 
-/** A value of a planned row under its key (a property, or `@` and a relation's response key). */
-type RowPair = [key: string, value: Frag];
+/**
+ * A value of a planned row under its key: a column (its property and reference), or a planned
+ * relation (`@` and its response key) with the decoder of what its subquery gives.
+ */
+interface RowPair {
+  key: string;
+  value: Frag;
+  /** A column: its reference and drizzle column (how it travels in a nested row). */
+  column?: { ref: string; col: PgColumn };
+  /** A relation: its JSON as the driver gives it (or as text, nested) made the planned value. */
+  decode?: (v: unknown) => unknown;
+}
+
+/** A relation's subquery (a JSON value) and the decoder of that value. */
+interface Shaped {
+  value: Frag;
+  decode: (v: unknown) => unknown;
+}
 
 /** The needed columns of the level and a subquery for each selected, declared relation, by key. */
 function rowPairs(plan: Plan, level: Level, set: SelectionSetNode | undefined, type: GraphQLNamedType, keys: readonly string[] = []): RowPair[] {
@@ -224,49 +241,61 @@ function rowPairs(plan: Plan, level: Level, set: SelectionSetNode | undefined, t
   const need = set ? neededColumns(plan, level, fields, type, keys) : null;
   const pairs: RowPair[] = columns(level.spec.table)
     .filter(([prop]) => !need || need.has(prop))
-    .map(([prop, col]) => [prop, raw(ref(level.alias, col.name))]);
+    .map(([prop, col]) => {
+      const r = ref(level.alias, col.name);
+      return { key: prop, value: raw(r), column: { ref: r, col } };
+    });
   for (const [key, nodes] of fields) {
     const node = nodes[0]!;
     const rel = level.spec.relations?.[node.name.value];
     const def = fieldDef(type, node.name.value);
     if (!rel || !def) continue;
-    pairs.push([PLANNED_PREFIX + key, relationSubquery(plan, level, rel, node, def)]);
+    pairs.push({ key: PLANNED_PREFIX + key, ...relationSubquery(plan, level, rel, node, def) });
   }
   return pairs;
 }
 
-/** A nested level's row: `json_build_object` of its pairs. */
-function rowObject(plan: Plan, level: Level, set: SelectionSetNode | undefined, type: GraphQLNamedType, keys: readonly string[] = []): Frag {
-  return objectOf(rowPairs(plan, level, set, type, keys));
+/** A nested level's row: a text array of its pairs (row-text.ts), and the decoder of its elements. */
+function nestedRow(pairs: RowPair[]): { array: Frag; decode: RowDecoder } {
+  const elements = pairs.map((p) => (p.column ? raw(columnElement(p.column.col).sql(p.column.ref)) : q`${p.value}::text`));
+  const decoders = pairs.map((p) => {
+    if (p.column) return columnElement(p.column.col).decode;
+    const decode = p.decode!;
+    return (text: string) => decode(JSON.parse(text));
+  });
+  return {
+    array: q`array[${join(elements, ', ')}]`,
+    decode: rowDecoder(
+      pairs.map((p) => p.key),
+      decoders,
+    ),
+  };
 }
+
+function rowOf(plan: Plan, level: Level, set: SelectionSetNode | undefined, type: GraphQLNamedType, keys: readonly string[] = []) {
+  return nestedRow(rowPairs(plan, level, set, type, keys));
+}
+
+/** The decoders of a root select list's relation columns, by column name. */
+type RootDecoders = readonly (readonly [key: string, decode: (v: unknown) => unknown])[];
 
 /**
  * A root level's row: its pairs as the statement's columns, named by key. The driver parses each
  * column by its type, as for drizzle's own selects, and `hydrate` maps them as drizzle does; the
- * relations' JSON comes as one column each. PostgreSQL no longer builds a JSON object per root
- * row: Q3b's statement (100 subjects, their entries) executed in 0.22 against 0.32 ms with
- * `json_build_object` a row (docs/request-path.md). A response key longer than PostgreSQL's 63
- * bytes of a name is cut short there, so its field finds nothing planned and reads by its loader.
+ * relations' JSON comes as one column each, made the planned value by its decoder (`decoders`).
+ * PostgreSQL no longer builds a JSON object per root row: Q3b's statement (100 subjects, their
+ * entries) executed in 0.22 against 0.32 ms with `json_build_object` a row
+ * (docs/request-path.md). A response key longer than PostgreSQL's 63 bytes of a name is cut
+ * short there, so its field finds nothing planned and reads by its loader.
  */
-function rowColumns(pairs: RowPair[]): Frag {
-  return join(
-    pairs.map(([key, value]) => q`${value} as ${raw(ident(key))}`),
-    ', ',
-  );
-}
-
-/**
- * The JSON object of key/value pairs. `json`, not `jsonb`: the text is built as it goes, where
- * jsonb converts every value and sorts the keys (Q1 at city size: 4.3 -> 3.7 ms in PostgreSQL).
- * json_build_object takes at most 100 arguments: a wider row is merged from jsonb chunks.
- */
-function objectOf(pairs: RowPair[]): Frag {
-  // Keys are properties and response keys (GraphQL names: letters, digits, underscores).
-  const args = pairs.map(([key, value]) => q`${raw(`'${key.replace(/'/g, '')}'`)}, ${value}`);
-  if (args.length <= 50) return q`json_build_object(${join(args, ', ')})`;
-  const chunks: Frag[] = [];
-  for (let i = 0; i < args.length; i += 50) chunks.push(q`jsonb_build_object(${join(args.slice(i, i + 50), ', ')})`);
-  return join(chunks, ' || ');
+function rootColumns(pairs: RowPair[]): { frag: Frag; decoders: RootDecoders } {
+  return {
+    frag: join(
+      pairs.map((p) => q`${p.value} as ${raw(ident(p.key))}`),
+      ', ',
+    ),
+    decoders: pairs.filter((p) => p.decode).map((p) => [p.key, p.decode!] as const),
+  };
 }
 
 /** The argument values of a selected field (its variables filled in). */
@@ -338,27 +367,43 @@ function relationOrder(rel: RelationSpec, target: Level): Frag {
 /** A condition of the planner or of a module, when present. */
 const present = (c: Frag | SQL | undefined): c is Frag | SQL => !!c;
 
-function relationSubquery(plan: Plan, parent: Level, rel: RelationSpec, node: FieldNode, def: GraphQLField<unknown, unknown>): Frag {
+/** A `one` relation's value: the row, or null. */
+const oneOf = (decode: RowDecoder) => (v: unknown) => {
+  const els = parsedJson(v) as unknown[] | null;
+  return els == null ? null : decode(els);
+};
+/** A `many` relation's value: the rows. */
+const manyOf = (decode: RowDecoder) => (v: unknown) => (parsedJson(v) as unknown[][]).map(decode);
+
+function relationSubquery(plan: Plan, parent: Level, rel: RelationSpec, node: FieldNode, def: GraphQLField<unknown, unknown>): Shaped {
   const target: Level = { spec: rel.target(), alias: `t${++plan.aliasSeq}` };
   const joined = joinCondition(plan, rel, target, (p) => ref(parent.alias, columnName(parent.spec, p)));
   const conds = [...joined, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter(present);
   const from = raw(`${ident(getTableName(target.spec.table))} ${target.alias}`);
   const fieldType = getNamedType(def.type);
   if (rel.kind === 'one') {
-    const obj = rowObject(plan, target, node.selectionSet, fieldType);
-    return q`(select ${obj} from ${from} where ${join(conds, ' and ')} order by ${relationOrder(rel, target)} limit 1)`;
+    const row = rowOf(plan, target, node.selectionSet, fieldType);
+    return { value: q`(select to_json(${row.array}) from ${from} where ${join(conds, ' and ')} order by ${relationOrder(rel, target)} limit 1)`, decode: oneOf(row.decode) };
   }
   if (rel.kind === 'many') {
-    const obj = rowObject(plan, target, node.selectionSet, fieldType);
+    const row = rowOf(plan, target, node.selectionSet, fieldType);
     const cap = rel.cap ?? plan.maxPageSize;
-    return q`(select coalesce(json_agg(x.j), '[]'::json) from (select ${obj} as j from ${from} where ${join(conds, ' and ')} order by ${relationOrder(rel, target)} limit ${raw(String(cap))}) x)`;
+    return { value: q`to_json(array(select ${row.array} from ${from} where ${join(conds, ' and ')} order by ${relationOrder(rel, target)} limit ${raw(String(cap))}))`, decode: manyOf(row.decode) };
   }
   const args = connectionArgsOf(plan, def, node);
   const nodeType = getNamedType(fieldDef(fieldType, 'edges') ? getNamedType(fieldDef(getNamedType(fieldDef(fieldType, 'edges')!.type), 'node')!.type) : fieldType);
-  const obj = rowObject(plan, target, nodeSelection(plan, node, fieldType, nodeType), nodeType, rel.orderBy);
+  const row = rowOf(plan, target, nodeSelection(plan, node, fieldType, nodeType), nodeType, rel.orderBy);
   const ks = keyset(plan, target, rel.orderBy, rel.direction ?? 'asc', args, node.name.value);
   const where = [...conds, ks.where].filter(present);
-  return q`(select json_build_object('rows', coalesce(json_agg(x.j), '[]'::json), 'backward', ${raw(ks.backward ? 'true' : 'false')}, 'size', ${raw(String(ks.size))}, 'hasCursor', ${raw(args.after || args.before ? 'true' : 'false')}) from (select ${obj} as j from ${from} where ${join(where, ' and ')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}) x)`;
+  // The page's shape is the plan's (a plan reading a variable is not kept): only the rows travel.
+  const backward = ks.backward;
+  const size = ks.size;
+  const hasCursor = !!(args.after || args.before);
+  const rows = manyOf(row.decode);
+  return {
+    value: q`to_json(array(select ${row.array} from ${from} where ${join(where, ' and ')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}))`,
+    decode: (v) => ({ rows: rows(v), backward, size, hasCursor }),
+  };
 }
 
 /** The spec a planned row was read by (on its prototype): the relations its fields may find planned. */
@@ -478,14 +523,14 @@ function toPage(spec: TableSpec, rows: Record<string, unknown>[], keys: string[]
 }
 
 /**
- * Plans kept per document. The JSON object of a root field's rows (its columns, its relations'
+ * Plans kept per document. The select list of a root field's rows (its columns, its relations'
  * subqueries at every level, their scope conditions) depends only on the selection, the schema and
  * the configuration when nothing under the field reads a variable, so it is built once per
  * document (Yoga's parse cache hands back the same nodes for the same text) and the caller's range
  * is filled in per request by slot. A selection reading a variable (a nested page size, a cursor)
  * is planned per request, as is one whose module condition binds a value of its own (`frozen`).
  */
-type KeptPlan = { frag: Frag; aliases: number } | null;
+type KeptPlan = { frag: Frag; decoders: RootDecoders; aliases: number } | null;
 /** Per schema and root field node: the kept plans by shape. */
 const keptPlans = memoPerObject((_schema: GraphQLSchema) => memoPerObject((_field: FieldNode) => new Map<string, KeptPlan>()));
 
@@ -509,22 +554,28 @@ const selectionReadsVariables = memoPerObject((field: FieldNode, fragments: Grap
   return reads(field.selectionSet);
 });
 
-/** `build()`'s fragment, or the one kept for this field, shape and alias position. */
-function keptRowObject(plan: Plan, field: FieldNode, shape: string, build: () => Frag): Frag {
+/** A statement (or its select list) and the decoders of its relation columns. */
+interface Planned {
+  frag: Frag;
+  decoders: RootDecoders;
+}
+
+/** `build()`'s select list, or the one kept for this field, shape and alias position. */
+function keptRowColumns(plan: Plan, field: FieldNode, shape: string, build: () => Planned): Planned {
   if (selectionReadsVariables(field, plan.info.fragments)) return build();
   const byShape = keptPlans(plan.info.schema)(field);
   const key = `${shape}|${plan.aliasSeq}|${plan.maxPageSize}`;
   const kept = byShape.get(key);
   if (kept) {
     plan.aliasSeq += kept.aliases;
-    return kept.frag;
+    return kept;
   }
   if (kept === null) return build();
   const start = plan.aliasSeq;
-  const frag = build();
-  const frozenFrag = frozen(frag);
-  byShape.set(key, frozenFrag && { frag: frozenFrag, aliases: plan.aliasSeq - start });
-  return frag;
+  const built = build();
+  const frozenFrag = frozen(built.frag);
+  byShape.set(key, frozenFrag && { frag: frozenFrag, decoders: built.decoders, aliases: plan.aliasSeq - start });
+  return built;
 }
 
 /** The root level goes by its table's name: conditions a module writes with drizzle columns bind to it. */
@@ -536,11 +587,16 @@ function newPlan(ctx: Ctx, info: GraphQLResolveInfo): Plan {
   return { ctx, info, aliasSeq: 0, maxPageSize: ctx.platform.config.limits.maxPageSize };
 }
 
-/** Rows of a planned statement; `byKey`: its root rows are found by key, so it may run on a generic plan (GENERIC_PLAN_MARK). */
-async function rowsOf(ctx: Ctx, query: Frag, o: { byKey?: boolean; values?: Readonly<Record<string, unknown>> } = {}): Promise<Record<string, unknown>[]> {
-  const rendered = toQuery(query, o.values ? { ...rangeOf(ctx), values: o.values } : rangeOf(ctx));
+/**
+ * Rows of a planned statement, each relation column made its planned value (its decoder);
+ * `byKey`: its root rows are found by key, so it may run on a generic plan (GENERIC_PLAN_MARK).
+ */
+async function rowsOf(ctx: Ctx, query: Planned, o: { byKey?: boolean; values?: Readonly<Record<string, unknown>> } = {}): Promise<Record<string, unknown>[]> {
+  const rendered = toQuery(query.frag, o.values ? { ...rangeOf(ctx), values: o.values } : rangeOf(ctx));
   if (o.byKey) rendered.sql = GENERIC_PLAN_MARK + rendered.sql;
-  return driverRows<Record<string, unknown>>(await executePlanned(ctx.db, rendered));
+  const rows = driverRows<Record<string, unknown>>(await executePlanned(ctx.db, rendered));
+  if (query.decoders.length) for (const row of rows) for (const [key, decode] of query.decoders) row[key] = decode(row[key]);
+  return rows;
 }
 
 /** The current field's node and its return type, for a root (or any) resolver. */
@@ -577,8 +633,8 @@ export async function planOne<T = Record<string, unknown>>(
     const plan = newPlan(ctx, info);
     const level = rootLevel(spec);
     const conds = [where(sql.raw(level.alias)), scopeCondition(plan, level)].filter(present);
-    const cols = keptRowObject(plan, node, shape, () => rowColumns(rowPairs(plan, level, node.selectionSet, type)));
-    return q`select ${cols} from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit 1`;
+    const cols = keptRowColumns(plan, node, shape, () => rootColumns(rowPairs(plan, level, node.selectionSet, type)));
+    return { frag: q`select ${cols.frag} from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit 1`, decoders: cols.decoders };
   };
   const statement =
     values && !selectionReadsVariables(node, info.fragments)
@@ -609,10 +665,13 @@ export async function planConnection<T = Record<string, unknown>>(
   // At the root the range conditions bound the code's pattern index: a page led by the code is read in its order.
   const ks = keyset(plan, level, o.orderBy, o.direction ?? 'asc', o.args, info.fieldName, ledByDivisionCode(o.orderBy, spec.jurisdiction));
   const conds = [...(o.where ?? []), withinCondition(level, o.within), scopeCondition(plan, level), ks.where].filter(present);
-  const rows = await rowsOf(
-    ctx,
-    q`select ${keptRowObject(plan, node, `page|${nodeType.name}|${getTableName(spec.table)}|${o.orderBy.join(',')}`, () => rowColumns(rowPairs(plan, level, nodeSelection(plan, node, type, nodeType), nodeType, o.orderBy)))} from ${raw(ident(getTableName(spec.table)))} where ${conds.length ? join(conds, ' and ') : raw('true')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}`,
+  const cols = keptRowColumns(plan, node, `page|${nodeType.name}|${getTableName(spec.table)}|${o.orderBy.join(',')}`, () =>
+    rootColumns(rowPairs(plan, level, nodeSelection(plan, node, type, nodeType), nodeType, o.orderBy)),
   );
+  const rows = await rowsOf(ctx, {
+    frag: q`select ${cols.frag} from ${raw(ident(getTableName(spec.table)))} where ${conds.length ? join(conds, ' and ') : raw('true')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}`,
+    decoders: cols.decoders,
+  });
   return toPage(spec, rows, o.orderBy, ks.size, ks.backward, !!(o.args.after || o.args.before)) as Page<T>;
 }
 
@@ -620,15 +679,16 @@ export async function planConnection<T = Record<string, unknown>>(
  * Whole statements kept by shape, their request values in slots (`frozen`); null: a shape whose
  * conditions bind values of their own, built per request.
  */
-type KeptStatements = Map<string, Frag | null>;
+type KeptStatements = Map<string, Planned | null>;
 /** The statement kept for `key`, made and kept on first use; `build()`'s own when it cannot be kept. */
-function keptStatement(byShape: KeptStatements, key: string, build: () => Frag): Frag {
+function keptStatement(byShape: KeptStatements, key: string, build: () => Planned): Planned {
   const kept = byShape.get(key);
   if (kept !== undefined) return kept ?? build();
   const built = build();
-  const frag = frozen(built);
-  byShape.set(key, frag);
-  return frag ?? built;
+  const frag = frozen(built.frag);
+  const keep = frag && { frag, decoders: built.decoders };
+  byShape.set(key, keep);
+  return keep ?? built;
 }
 /** planOne's, per schema and root field node (the document). */
 const keptOneStatements = memoPerObject((_schema: GraphQLSchema) => memoPerObject((_field: FieldNode): KeptStatements => new Map()));
@@ -653,17 +713,17 @@ export interface PlannedRow<T> {
 }
 
 /** A `many` or `one` relation of plain rows (its target's columns), whatever the GraphQL selection. */
-function includedSubquery(plan: Plan, parent: Level, rel: RelationSpec): Frag {
+function includedSubquery(plan: Plan, parent: Level, rel: RelationSpec): Shaped {
   const target: Level = { spec: rel.target(), alias: `t${++plan.aliasSeq}` };
   const joined = joinCondition(plan, rel, target, (p) => ref(parent.alias, columnName(parent.spec, p)));
   const conds = [...joined, scopeCondition(plan, target), rel.where?.(sql.raw(target.alias))].filter(present);
   const from = raw(`${ident(getTableName(target.spec.table))} ${target.alias}`);
-  const obj = rowObject(plan, target, undefined, null as never);
+  const row = rowOf(plan, target, undefined, null as never);
   const order = relationOrder(rel, target);
-  if (rel.kind === 'one') return q`(select ${obj} from ${from} where ${join(conds, ' and ')} order by ${order} limit 1)`;
+  if (rel.kind === 'one') return { value: q`(select to_json(${row.array}) from ${from} where ${join(conds, ' and ')} order by ${order} limit 1)`, decode: oneOf(row.decode) };
   if (rel.kind !== 'many') throw new Error('planRows includes lists and single rows, not connections');
   const cap = rel.cap ?? plan.maxPageSize;
-  return q`(select coalesce(json_agg(x.j), '[]'::json) from (select ${obj} as j from ${from} where ${join(conds, ' and ')} order by ${order} limit ${raw(String(cap))}) x)`;
+  return { value: q`to_json(array(select ${row.array} from ${from} where ${join(conds, ' and ')} order by ${order} limit ${raw(String(cap))}))`, decode: manyOf(row.decode) };
 }
 
 /**
@@ -704,10 +764,11 @@ export async function planRows<T = Record<string, unknown>>(
     const level = rootLevel(spec);
     const pairs: RowPair[] = columns(spec.table)
       .filter(([prop]) => !o.columns || o.columns.includes(prop))
-      .map(([prop, col]) => [prop, raw(ref(level.alias, col.name))]);
-    for (const [name, rel] of include) pairs.push([PLANNED_PREFIX + name, includedSubquery(plan, level, rel)]);
+      .map(([prop, col]) => ({ key: prop, value: raw(ref(level.alias, col.name)) }));
+    for (const [name, rel] of include) pairs.push({ key: PLANNED_PREFIX + name, ...includedSubquery(plan, level, rel) });
     const conds = [o.where(sql.raw(level.alias)), scopeCondition(plan, level)].filter(present);
-    return q`select ${rowColumns(pairs)} from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit ${LIMIT_SLOT}`;
+    const cols = rootColumns(pairs);
+    return { frag: q`select ${cols.frag} from ${raw(ident(getTableName(spec.table)))} where ${join(conds, ' and ')} limit ${LIMIT_SLOT}`, decoders: cols.decoders };
   };
   const statement = o.values
     ? keptStatement(
@@ -745,17 +806,18 @@ export async function pagesByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   const ks = keyset(plan, target, rel.orderBy, rel.direction ?? 'asc', args, field);
   const conds = [...joinCondition(plan, rel, target, () => 'p.k'), scopeCondition(plan, target), rel.where?.(sql.raw(target.alias)), ks.where].filter(present);
   const keys = [...new Set(parentKeys)];
+  const row = rowOf(plan, target, undefined, null as never);
   const rows = (await executePlanned(
     ctx.db,
     toQuery(
-      q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)} where ${join(conds, ' and ')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}) x`,
+      q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select to_json(${row.array}) as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)} where ${join(conds, ' and ')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}) x`,
       rangeOf(ctx),
     ),
   )) as unknown;
   const list = driverRows<{ k: string; j: unknown }>(rows);
   const byKey = new Map<string, Record<string, unknown>[]>();
   for (const r of list) {
-    const j = (typeof r.j === 'string' ? JSON.parse(r.j) : r.j) as Record<string, unknown>;
+    const j = row.decode(parsedJson(r.j) as unknown[]);
     const k = String(r.k);
     const l = byKey.get(k);
     if (l) l.push(j);
@@ -780,22 +842,23 @@ export async function listsByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   const order = relationOrder(rel, target);
   const cap = rel.cap ?? plan.maxPageSize;
   const keys = [...new Set(parentKeys)];
+  const row = rowOf(plan, target, undefined, null as never);
   const rows = (await executePlanned(
     ctx.db,
     toQuery(
-      q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select ${rowObject(plan, target, undefined, null as never)} as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)} where ${join(conds, ' and ')} order by ${order} limit ${raw(String(cap))}) x`,
+      q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select to_json(${row.array}) as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)} where ${join(conds, ' and ')} order by ${order} limit ${raw(String(cap))}) x`,
       rangeOf(ctx),
     ),
   )) as unknown;
   const list = driverRows<{ k: string; j: unknown }>(rows);
   const byKey = new Map<string, T[]>();
   for (const r of list) {
-    const j = (typeof r.j === 'string' ? JSON.parse(r.j) : r.j) as Record<string, unknown>;
+    const j = row.decode(parsedJson(r.j) as unknown[]);
     const k = String(r.k);
-    const row = hydrate(target.spec, j) as T;
+    const hydrated = hydrate(target.spec, j) as T;
     const l = byKey.get(k);
-    if (l) l.push(row);
-    else byKey.set(k, [row]);
+    if (l) l.push(hydrated);
+    else byKey.set(k, [hydrated]);
   }
   return parentKeys.map((k) => byKey.get(k) ?? []);
 }
