@@ -79,8 +79,31 @@ describe('a nested row element reads back as the root column does', () => {
   });
 
   it('reads a row of elements by key, a null element as null whatever its column', () => {
-    const decode = rowDecoder(['id', 'matched', 'n', '@person'], [null, columnElement(col('bool')).decode, columnElement(col('int')).decode, (x) => JSON.parse(x)]);
+    const decode = rowDecoder([
+      { key: 'id', decode: null },
+      { key: 'matched', decode: columnElement(col('bool')).decode },
+      { key: 'n', decode: columnElement(col('int')).decode },
+      { key: '@person', decode: (x) => JSON.parse(x) },
+    ]);
     expect(decode(['a', 'true', '3', '["p"]'])).toEqual({ id: 'a', matched: true, n: 3, '@person': ['p'] });
     expect(decode(['a', null, null, null])).toEqual({ id: 'a', matched: null, n: null, '@person': null });
+  });
+
+  it.each([
+    ['a match', ['r1', 'p1', '张三', 'h1', 'x', '2024-01-01'], { id: 'r1', '@person': { id: 'p1', name: '张三', '@home': { id: 'h1', code: 'x' } }, on: '2024-01-01' }],
+    ['no match: the joined row is null, its own joined row with it', ['r1', null, null, null, null, '2024-01-01'], { id: 'r1', '@person': null, on: '2024-01-01' }],
+    ['a match whose own join has none', ['r1', 'p1', null, null, null, null], { id: 'r1', '@person': { id: 'p1', name: null, '@home': null }, on: null }],
+  ])('reads a joined row in place of its elements: %s', (_name, elements, row) => {
+    const home = {
+      key: '@home',
+      presentAt: 0,
+      joined: [
+        { key: 'id', decode: null },
+        { key: 'code', decode: null },
+      ],
+    };
+    const person = { key: '@person', presentAt: 0, joined: [{ key: 'id', decode: null }, { key: 'name', decode: null }, home] };
+    const decode = rowDecoder([{ key: 'id', decode: null }, person, { key: 'on', decode: null }]);
+    expect(decode(elements)).toEqual(row);
   });
 });

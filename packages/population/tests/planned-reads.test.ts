@@ -68,6 +68,38 @@ describe('Q1 through the read planner', () => {
     expect(text).not.toContain(`|| '') ~<~`);
   });
 
+  it('joins each tenant’s person into the tenants’ level (found by its key), and a person outside the caller’s scope is null, as through the loaders', async () => {
+    const token = await s.token('district_officer', '620102');
+    const { result, log } = await s.gqlStatements(Q1, { j: '620102' }, token);
+    expect(result.errors).toBeUndefined();
+    const text = log.find((q) => q.includes('"dwellings"')) ?? '';
+    // One left join a level instead of a subquery a tenant (docs/request-path.md, 2026-12-02).
+    expect(text).toMatch(/from "residence_registrations" t1 left join "persons" t2 on t2\."id" = t1\."person_id" and /);
+    expect(text).not.toContain('from "persons" t2 where');
+
+    // A tenant whose person moved to another district: the person is null, the other tenants are not.
+    const nodes = result.data.dwellings.edges.map((e: any) => e.node);
+    const dwelling = nodes.find((n: any) => n.currentTenants.length >= 2);
+    expect(dwelling).toBeDefined();
+    const [row] = rowsOf<{ person_id: string }>(
+      await s.database.db.execute(sql`select person_id from residence_registrations where dwelling_id = ${decodeGlobalId(dwelling.id).id}::uuid and ended_on is null order by registered_on, id limit 1`),
+    );
+    const [before] = rowsOf<{ jurisdiction_code: string }>(await s.database.db.execute(sql`select jurisdiction_code from persons where id = ${row!.person_id}::uuid`));
+    await s.database.db.execute(sql`update persons set jurisdiction_code = '620103001001001' where id = ${row!.person_id}::uuid`);
+    try {
+      const again = await s.gql(Q1, { j: '620102' }, { token });
+      expect(again.errors).toBeUndefined();
+      const moved = again.data.dwellings.edges.map((e: any) => e.node).find((n: any) => n.id === dwelling.id);
+      expect(moved.currentTenants).toHaveLength(dwelling.currentTenants.length);
+      expect(moved.currentTenants[0].person).toBeNull();
+      expect(moved.currentTenants.slice(1)).toEqual(dwelling.currentTenants.slice(1));
+      const viaLoaders = await s.gql(`query($id: ID!) { node(id: $id) { ... on Dwelling { ${FIELDS} } } }`, { id: dwelling.id }, { token });
+      expect(viaLoaders.data.node).toEqual(moved);
+    } finally {
+      await s.database.db.execute(sql`update persons set jurisdiction_code = ${before!.jurisdiction_code} where id = ${row!.person_id}::uuid`);
+    }
+  });
+
   it('reads only the columns the selection needs (the key, the scope and the page order always)', async () => {
     const token = await s.token('district_officer', '620102');
     // In process (yoga.fetch), so the statements are counted in this test's scope, with their text.

@@ -85,20 +85,48 @@ export function columnElement(column: PgColumn): ColumnElement {
 export type RowDecoder = (elements: readonly unknown[]) => Record<string, unknown>;
 
 /**
- * Pure rule: the decoder of rows whose elements are `keys` in order, each read by its decoder
- * (none: the text is the value). A null element is null whatever its column.
+ * A field of a nested row: one element read by its decoder (none: the text is the value), or a
+ * joined row (a `one` relation found by its target's key, joined into the level) whose elements
+ * follow in place; it is null when its key element (`presentAt`, counted from its first element)
+ * is null, as a left join without a match gives.
  */
-export function rowDecoder(keys: readonly string[], decoders: readonly (ElementDecoder | null)[]): RowDecoder {
-  const n = keys.length;
-  return (elements) => {
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < n; i++) {
-      const v = elements[i];
-      const decode = decoders[i];
-      row[keys[i]!] = v == null ? null : decode ? decode(v as string) : v;
-    }
-    return row;
+export type RowField = { key: string; decode: ElementDecoder | null } | { key: string; joined: readonly RowField[]; presentAt: number };
+
+interface RowReader {
+  width: number;
+  read: (elements: readonly unknown[], at: number) => Record<string, unknown>;
+}
+
+function rowReader(fields: readonly RowField[]): RowReader {
+  const parts = fields.map((f) => ('joined' in f ? { key: f.key, sub: rowReader(f.joined), presentAt: f.presentAt } : { key: f.key, decode: f.decode }));
+  const width = parts.reduce((n, p) => n + ('sub' in p ? p.sub!.width : 1), 0);
+  return {
+    width,
+    read: (elements, at) => {
+      const row: Record<string, unknown> = {};
+      let i = at;
+      for (const p of parts) {
+        if ('sub' in p) {
+          const sub = p.sub!;
+          row[p.key] = elements[i + p.presentAt!] == null ? null : sub.read(elements, i);
+          i += sub.width;
+        } else {
+          const v = elements[i++];
+          row[p.key] = v == null ? null : p.decode ? p.decode(v as string) : v;
+        }
+      }
+      return row;
+    },
   };
+}
+
+/**
+ * Pure rule: the decoder of rows whose elements are `fields` in order, a joined row's elements
+ * in place of it. A null element is null whatever its column.
+ */
+export function rowDecoder(fields: readonly RowField[]): RowDecoder {
+  const reader = rowReader(fields);
+  return (elements) => reader.read(elements, 0);
 }
 
 /** A JSON value as the driver gave it: parsed already (a json column), or its text (an element of a text array). */
