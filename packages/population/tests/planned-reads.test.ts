@@ -82,7 +82,9 @@ describe('Q1 through the read planner', () => {
     const dwelling = nodes.find((n: any) => n.currentTenants.length >= 2);
     expect(dwelling).toBeDefined();
     const [row] = rowsOf<{ person_id: string }>(
-      await s.database.db.execute(sql`select person_id from residence_registrations where dwelling_id = ${decodeGlobalId(dwelling.id).id}::uuid and ended_on is null order by registered_on, id limit 1`),
+      await s.database.db.execute(
+        sql`select person_id from residence_registrations where dwelling_id = ${decodeGlobalId(dwelling.id).id}::uuid and ended_on is null order by registered_on, id limit 1`,
+      ),
     );
     const [before] = rowsOf<{ jurisdiction_code: string }>(await s.database.db.execute(sql`select jurisdiction_code from persons where id = ${row!.person_id}::uuid`));
     await s.database.db.execute(sql`update persons set jurisdiction_code = '620103001001001' where id = ${row!.person_id}::uuid`);
