@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '@safecity/core/testing';
 import { jurisdictionReads } from '../src/data/core-reads.js';
-import { hydrate } from '../src/data/planner.js';
+import { hydrate, plannedRelation } from '../src/data/planner.js';
 import { GENERIC_PLAN_MARK } from '../src/data/plan-sql.js';
 
 let s: TestServer;
@@ -83,6 +83,26 @@ describe('read planner: rows of the columns it read', () => {
     row.level = 'district';
     expect(row.level).toBe('district');
     expect(Object.keys(row)).toEqual(['code', 'name', 'updatedAt', 'level']);
+  });
+
+  it('in production, leaves a row a plain object that carries its spec: its planned relations are found, a column it did not read is simply absent', () => {
+    const row = hydrate(
+      jurisdictionReads,
+      { code: '620102', updatedAt: '2026-01-02T03:04:05.123456+00:00', '@children': { rows: [{ code: '620102001' }], backward: false, size: 2, hasCursor: false } },
+      false,
+    );
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(row.updatedAt).toBeInstanceOf(Date);
+    expect(row.level).toBeUndefined();
+    expect(Object.keys(row)).toEqual(['code', 'updatedAt', '@children']);
+    expect(JSON.stringify(row)).not.toMatch(/plannedSpec/);
+    // The spec on the row is what plannedRelation reads the relation by: without it, undefined (not planned).
+    const children = plannedRelation(row, { path: { key: 'children', prev: undefined, typename: 'Jurisdiction' }, fieldName: 'children' }) as { edges: { node: { code: string } }[] } | undefined;
+    expect(children?.edges.map((e) => e.node.code)).toEqual(['620102001']);
+    expect(plannedRelation({ ...Object.fromEntries(Object.entries(row)) }, { path: { key: 'children', prev: undefined, typename: 'Jurisdiction' }, fieldName: 'children' })).toBeUndefined();
+    // Shaped once: a second call maps nothing again.
+    const at = row.updatedAt;
+    expect(hydrate(jurisdictionReads, row, false).updatedAt).toBe(at);
   });
 
   it('selects the root rows as columns named by property, and the nested rows as JSON arrays of their columns’ text, no JSON object anywhere', async () => {

@@ -454,8 +454,17 @@ function relationSubquery(plan: Plan, parent: Level, rel: RelationSpec, node: Fi
   };
 }
 
-/** The spec a planned row was read by (on its prototype): the relations its fields may find planned. */
+/** The spec a planned row was read by (on its prototype, or its own): the relations its fields may find planned. */
 const ROW_SPEC = Symbol('safecity.plannedSpec');
+
+/**
+ * Whether planned rows guard the columns the planner did not read (`rowPrototype`): outside
+ * production, where the tests run, which is where the guard can act. In production a row carries
+ * only its spec, as an own symbol property: `Object.setPrototypeOf` on every row was 6.9% of the
+ * server's busy time on Q1 (about 500 rows a request; `--cpu-prof` at a tenth of the city,
+ * 2026-12-02), a runtime call a row where a symbol property is a cached map transition.
+ */
+const GUARD_UNREAD_COLUMNS = process.env.NODE_ENV !== 'production';
 
 /**
  * Per spec: the prototype of planned rows. A column the planner did not read is a getter that
@@ -494,19 +503,22 @@ function mappedColumns(table: PgTable): [string, PgColumn][] {
 }
 
 /**
- * A JSON row of the planner, made the row drizzle gives (its own column mappings) in place: the
- * parsed JSON is the row, so a page is not copied once more. Its planned relations stay under
- * their `@` keys. Idempotent (a row shaped once is returned as it is).
+ * A row of the planner, made the row drizzle gives (its own column mappings) in place: the
+ * driver's or decoder's object is the row, so a page is not copied once more. Its planned
+ * relations stay under their `@` keys. Idempotent (a row shaped once is returned as it is).
+ * `guard`: reading a column the planner did not read throws (GUARD_UNREAD_COLUMNS).
  */
-export function hydrate(spec: TableSpec, json: Record<string, unknown>): Record<string, unknown> {
-  const proto = rowPrototype(spec);
-  if (Object.getPrototypeOf(json) === proto) return json;
+export function hydrate(spec: TableSpec, json: Record<string, unknown>, guard = GUARD_UNREAD_COLUMNS): Record<string, unknown> {
+  const tagged = json as Record<string | symbol, unknown>;
+  const proto = guard ? rowPrototype(spec) : null;
+  if (proto ? Object.getPrototypeOf(json) === proto : tagged[ROW_SPEC] === spec) return json;
   for (const [prop, col] of mappedColumns(spec.table)) {
     const v = json[prop];
     if (v != null) json[prop] = col.mapFromDriverValue(v);
   }
   // After the own properties are set (through the prototype they would hit its setters).
-  Object.setPrototypeOf(json, proto);
+  if (proto) Object.setPrototypeOf(json, proto);
+  else tagged[ROW_SPEC] = spec;
   return json;
 }
 
