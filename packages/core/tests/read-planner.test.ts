@@ -111,7 +111,7 @@ describe('read planner: rows of the columns it read', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data).toMatchObject({ jurisdiction: { code: '620102001', children: { edges: [{ node: { code: '620102001001' } }, { node: { code: '620102001002' } }] } } });
     const [text] = log;
-    // No JSON object a root row (Q3b: 0.32 -> 0.22 ms) nor a nested one (Q1: 1.84-1.89 -> 1.40-1.55 ms, row-text.ts).
+    // No JSON object a root row (Q3b: 0.32 -> 0.22 ms) nor a nested one (Q1: 1.83-1.89 -> 1.48-1.55 ms, row-text.ts).
     const root = text!.slice(0, text!.indexOf('(select'));
     expect(root).toMatch(/"jurisdictions"\."code" as "code", "jurisdictions"\."name" as "name"/);
     expect(text).not.toMatch(/json_build_object|json_agg/);

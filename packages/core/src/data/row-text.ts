@@ -6,7 +6,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
  * them), and are read back into rows keyed like drizzle's here. PostGraphile 5 sends text arrays
  * the same way. `json_build_object` looks up each argument's output function on every row and
  * writes every key: Q1's statement at a tenth of the city (50 dwellings, their tenants and
- * persons, their last visits) took 1.84-1.89 ms with JSON objects and 1.40-1.55 with JSON arrays
+ * persons, their last visits) took 1.83-1.89 ms with JSON objects and 1.48-1.55 with JSON arrays
  * of text (`pgbench -M prepared`, one client, three rounds of 4 s, 2026-12-02), and the page's
  * JSON is 43 KB instead of 69 KB, parsed and shaped in 162-170 µs against 178-183 for the
  * objects (docs/request-path.md).
