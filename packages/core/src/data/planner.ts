@@ -780,10 +780,10 @@ function includedSubquery(plan: Plan, parent: Level, rel: RelationSpec): Shaped 
   const from = raw(`${ident(getTableName(target.spec.table))} ${target.alias}`);
   const row = rowOf(plan, target, undefined, null as never);
   const order = relationOrder(rel, target);
-  if (rel.kind === 'one') return { value: q`(select to_json(${row.array}) from ${from} where ${join(conds, ' and ')} order by ${order} limit 1)`, decode: oneOf(row.decode) };
+  if (rel.kind === 'one') return { value: q`(select to_json(${row.array}) from ${from}${row.joins} where ${join(conds, ' and ')} order by ${order} limit 1)`, decode: oneOf(row.decode) };
   if (rel.kind !== 'many') throw new Error('planRows includes lists and single rows, not connections');
   const cap = rel.cap ?? plan.maxPageSize;
-  return { value: q`to_json(array(select ${row.array} from ${from} where ${join(conds, ' and ')} order by ${order} limit ${raw(String(cap))}))`, decode: manyOf(row.decode) };
+  return { value: q`to_json(array(select ${row.array} from ${from}${row.joins} where ${join(conds, ' and ')} order by ${order} limit ${raw(String(cap))}))`, decode: manyOf(row.decode) };
 }
 
 /**
@@ -870,7 +870,7 @@ export async function pagesByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   const rows = (await executePlanned(
     ctx.db,
     toQuery(
-      q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select to_json(${row.array}) as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)} where ${join(conds, ' and ')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}) x`,
+      q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select to_json(${row.array}) as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)}${row.joins} where ${join(conds, ' and ')} order by ${ks.orderBy} limit ${raw(String(ks.size + 1))}) x`,
       rangeOf(ctx),
     ),
   )) as unknown;
@@ -906,7 +906,7 @@ export async function listsByParent<T = Record<string, unknown>>(ctx: Ctx, rel: 
   const rows = (await executePlanned(
     ctx.db,
     toQuery(
-      q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select to_json(${row.array}) as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)} where ${join(conds, ' and ')} order by ${order} limit ${raw(String(cap))}) x`,
+      q`select p.k as k, x.j as j from unnest(${keys}::${raw(keyColumn.getSQLType())}[]) as p(k) cross join lateral (select to_json(${row.array}) as j from ${raw(`${ident(getTableName(target.spec.table))} ${target.alias}`)}${row.joins} where ${join(conds, ' and ')} order by ${order} limit ${raw(String(cap))}) x`,
       rangeOf(ctx),
     ),
   )) as unknown;
