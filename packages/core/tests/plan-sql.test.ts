@@ -1,7 +1,7 @@
 import { and, eq, inArray, Param, SQL, sql } from 'drizzle-orm';
 import { date, PgDialect, pgTable, text } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
-import { Frag, frozen, join, q, RANGE_HI, RANGE_LO, raw, toQuery } from '../src/data/plan-sql.js';
+import { Frag, frozen, GENERIC_PLAN_MARK, join, planModeOf, q, RANGE_HI, RANGE_LO, raw, toQuery } from '../src/data/plan-sql.js';
 
 const dialect = new PgDialect();
 const render = (f: Parameters<typeof toQuery>[0], slots = { lo: '6201', hi: '6202' }) => toQuery(f, slots);
@@ -85,6 +85,21 @@ describe('a kept (frozen) plan', () => {
     expect(a.params).toEqual(['2026-11-29', ['A', 'B'], '6201', 2]);
     expect(b.sql).toBe(a.sql);
     expect(b.params).toEqual(['2025-01-01', [], '6202', 2]);
+  });
+  it('gives a kept statement its text rendered once, with or without the generic-plan mark, and the same text a walk renders', () => {
+    const kept = frozen(plan)!;
+    const slots = { lo: '6201', hi: '6202' };
+    const walked = render(q`${kept}`, slots);
+    const once = toQuery(kept, slots);
+    expect(once).toEqual(walked);
+    const generic = toQuery(kept, slots, { generic: true });
+    expect(generic).toEqual({ sql: GENERIC_PLAN_MARK + walked.sql, params: walked.params });
+    expect(toQuery(kept, slots, { generic: true }).sql).toBe(generic.sql);
+    expect(planModeOf(generic.sql)).toBe('force_generic_plan');
+    expect(planModeOf(once.sql)).toBe('force_custom_plan');
+    expect(toQuery(q`select ${1}`, slots, { generic: true }).sql).toBe(`${GENERIC_PLAN_MARK}select $1`);
+    const withValue = frozen(q`select 1 where ${sql`d = ${sql.placeholder('day')}`}`)!;
+    expect(() => toQuery(withValue, slots)).toThrow(/no value for the placeholder day/);
   });
   it('renders placeholders of a condition planned per request from the same values, and refuses a missing one', () => {
     const f = q`select ${1} where ${sql`d = ${sql.placeholder('day')} and e = ${'e'}`}`;

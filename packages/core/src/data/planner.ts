@@ -1,5 +1,5 @@
 import { Column, getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
-import { executePlanned, type Frag, frozen, GENERIC_PLAN_MARK, ident, join, q, RANGE_HI, RANGE_LO, raw, Slot, toQuery } from './plan-sql.js';
+import { executePlanned, type Frag, frozen, ident, join, q, RANGE_HI, RANGE_LO, raw, Slot, toQuery } from './plan-sql.js';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
   getArgumentValues,
@@ -652,8 +652,7 @@ function newPlan(ctx: Ctx, info: GraphQLResolveInfo): Plan {
  * `byKey`: its root rows are found by key, so it may run on a generic plan (GENERIC_PLAN_MARK).
  */
 async function rowsOf(ctx: Ctx, query: Planned, o: { byKey?: boolean; values?: Readonly<Record<string, unknown>> } = {}): Promise<Record<string, unknown>[]> {
-  const rendered = toQuery(query.frag, o.values ? { ...rangeOf(ctx), values: o.values } : rangeOf(ctx));
-  if (o.byKey) rendered.sql = GENERIC_PLAN_MARK + rendered.sql;
+  const rendered = toQuery(query.frag, o.values ? { ...rangeOf(ctx), values: o.values } : rangeOf(ctx), { generic: o.byKey });
   const rows = driverRows<Record<string, unknown>>(await executePlanned(ctx.db, rendered));
   if (query.decoders.length) for (const row of rows) for (const [key, decode] of query.decoders) row[key] = decode(row[key]);
   return rows;
