@@ -130,71 +130,57 @@ export interface PlannedQuery {
  * 0.53 to 0.52 (its module conditions are still rendered by drizzle).
  */
 export function toQuery(frag: Frag, slots: SlotValues, o: { generic?: boolean } = {}): PlannedQuery {
-  if (frag instanceof KeptFrag) {
-    const params = frag.values.map((v) => (v instanceof Slot ? slotValue(slots, v) : v.value));
-    return { sql: o.generic ? frag.genericText() : frag.text, params };
-  }
+  const requestValue = (p: Bound | Slot) => (p instanceof Slot ? slotValue(slots, p) : p.value);
+  if (frag instanceof KeptFrag) return { sql: o.generic ? frag.genericText() : frag.text, params: frag.sources.map(requestValue) };
+  const r = render(frag, requestValue);
+  return o.generic ? { sql: GENERIC_PLAN_MARK + r.sql, params: r.params } : r;
+}
+
+/** The text of `frag` with a `$n` for each bound value and slot, and what `source` makes of each, in order. */
+function render<T>(frag: Frag, source: (p: Bound | Slot) => T): { sql: string; params: T[] } {
   let text = '';
-  const params: unknown[] = [];
+  const params: T[] = [];
   const walk = (f: Frag) => {
     for (const p of f.parts) {
       if (typeof p === 'string') text += p;
       else if (p instanceof Frag) walk(p);
-      else if (p instanceof Bound) {
-        // One parameter whatever the value, so an array is one parameter (a list of keys).
-        params.push(p.value);
-        text += `$${params.length}`;
-      } else if (p instanceof Slot) {
-        params.push(slotValue(slots, p));
+      // One parameter whatever the value, so an array is one parameter (a list of keys).
+      else if (p instanceof Bound || p instanceof Slot) {
+        params.push(source(p));
         text += `$${params.length}`;
       } else {
         const r = renderCondition(p, params.length);
         text += r.sql;
-        for (const v of r.params) params.push(is(v, Placeholder) ? slotValue(slots, new Slot(v.name, 'value')) : v);
+        for (const v of r.params) params.push(is(v, Placeholder) ? source(new Slot(v.name, 'value')) : source(new Bound(v)));
       }
     }
   };
   walk(frag);
-  return { sql: o.generic ? GENERIC_PLAN_MARK + text : text, params };
+  return { sql: text, params };
 }
 
 /**
- * A frozen fragment (text, slots and bound values only) with its text rendered once. A kept
- * statement then hands the driver the same string every request: not rebuilt piece by piece,
- * not flattened again, and hashed once for the driver's statement cache. Built per request, a
- * Q3a statement's 2.5 KB text was allocated three times over (the pieces joined, the generic
- * mark prefixed, the flattening for `planModeOf`'s `startsWith`).
+ * A frozen fragment with its text rendered once. A kept statement then hands the driver the same
+ * string every request instead of a text rebuilt piece by piece and prefixed again: built per
+ * request, a Q3a statement's 2.5 KB text was allocated three times over (the pieces joined, the
+ * generic mark prefixed, the flattening for `planModeOf`'s `startsWith`).
  */
 class KeptFrag extends Frag {
   readonly text: string;
   /** Each `$n`'s source, in order: a slot filled per request or a value bound when planned. */
-  readonly values: readonly (Bound | Slot)[];
+  readonly sources: readonly (Bound | Slot)[];
   #generic: string | null = null;
   constructor(parts: readonly Part[]) {
     super(parts);
-    let text = '';
-    const values: (Bound | Slot)[] = [];
-    for (const p of parts) {
-      if (typeof p === 'string') text += p;
-      else if (p instanceof Bound || p instanceof Slot) {
-        values.push(p);
-        text += `$${values.length}`;
-      } else throw new Error('a kept fragment holds text, slots and bound values only');
-    }
-    this.text = flat(text);
-    this.values = values;
+    const r = render(this, (p) => p);
+    this.text = r.sql;
+    this.sources = r.params;
   }
   genericText(): string {
-    this.#generic ??= flat(GENERIC_PLAN_MARK + this.text);
+    this.#generic ??= GENERIC_PLAN_MARK + this.text;
     return this.#generic;
   }
 }
-
-/** The string as one flat sequence (V8 keeps a `+=` result as a tree of pieces until first read). */
-const flat = (s: string): string => {
-  s.charCodeAt(s.length - 1);
-  return s;
-};
 
 const dialect = new PgDialect();
 
