@@ -17,12 +17,7 @@ export function requestIdOf(request: Request): string | undefined {
 
 /** Yoga's `context` factory: the caller's request id (or a new one), the authenticated actor, a database bound to the request's signal. */
 export function requestContextFactory(platform: Platform, auth: Authenticator) {
-  return async ({ request }: { request: Request }): Promise<Ctx> => {
-    const requestId = request.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
-    requestIds.set(request, requestId);
-    const store = statementCounter.getStore();
-    if (store) store.requestId = requestId;
-    const actor = await auth.authenticateRequest(request);
+  const build = (request: Request, requestId: string, actor: Ctx['actor']): Ctx => {
     const signal = requestSignal(request);
     return {
       platform,
@@ -35,6 +30,16 @@ export function requestContextFactory(platform: Platform, auth: Authenticator) {
       loaders: new Map(),
       now: () => new Date(),
     } satisfies Ctx;
+  };
+  return ({ request }: { request: Request }): Ctx | Promise<Ctx> => {
+    const requestId = request.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
+    requestIds.set(request, requestId);
+    const store = statementCounter.getStore();
+    if (store) store.requestId = requestId;
+    // Without a promise when the caller is known without waiting (a token verified before, or none).
+    const known = auth.peekRequest(request);
+    if (known !== undefined) return build(request, requestId, known);
+    return auth.authenticateRequest(request).then((actor) => build(request, requestId, actor));
   };
 }
 

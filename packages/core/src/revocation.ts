@@ -27,6 +27,8 @@ export function isTokenRevoked(t: TokenIdentity, byJti: ReadonlySet<string>, byS
 export interface RevocationList {
   /** Whether the token is revoked, by the list at most `refreshMs` old. */
   isRevoked(t: TokenIdentity): Promise<boolean>;
+  /** The same without waiting: undefined when the list is due a reload (the caller then awaits `isRevoked`). */
+  isRevokedNow(t: TokenIdentity): boolean | undefined;
   /** Reloads now (after a revocation made by this instance). */
   refresh(): Promise<void>;
 }
@@ -72,12 +74,16 @@ export function createRevocationList(db: Db, auth: Pick<Config['auth'], 'maxToke
         loading = null;
       }));
 
+  const due = () => {
+    const now = Date.now();
+    return now - loadedAt >= auth.revocationRefreshMs && now - failedAt >= 1000;
+  };
   return {
     async isRevoked(t) {
-      const now = Date.now();
-      if (now - loadedAt >= auth.revocationRefreshMs && now - failedAt >= 1000) await refresh();
+      if (due()) await refresh();
       return isTokenRevoked(t, byJti, bySub);
     },
+    isRevokedNow: (t) => (due() ? undefined : isTokenRevoked(t, byJti, bySub)),
     refresh,
   };
 }

@@ -102,8 +102,6 @@ const DID_YOU_MEAN = / ?Did you mean [^?]*\?/g;
 export function useIntrospectionPolicy(policy: SecurityConfig['introspection'], auth: Authenticator): Plugin {
   const allowed = requestSlot<Request, boolean>('introspectionAllowed');
   const decide = async (request: Request) => {
-    if (policy === 'everyone') return true;
-    if (policy === 'nobody') return false;
     try {
       return !!(await auth.authenticateRequest(request));
     } catch {
@@ -111,8 +109,13 @@ export function useIntrospectionPolicy(policy: SecurityConfig['introspection'], 
     }
   };
   return {
-    async onParams({ request }) {
-      allowed.set(request, await decide(request));
+    // Synchronous when the caller is known without waiting (nearly every request: a token seen
+    // before, or none): an async hook costs every request a promise and a turn of the queue.
+    onParams({ request }) {
+      if (policy !== 'authenticated') return void allowed.set(request, policy === 'everyone');
+      const known = auth.peekRequest(request);
+      if (known !== undefined) return void allowed.set(request, known !== null);
+      return decide(request).then((yes) => void allowed.set(request, yes));
     },
     onValidate({ addValidationRule, context }) {
       const request = (context as { request?: Request }).request;

@@ -54,7 +54,7 @@ describe('a request context', () => {
   it('makes the request logger only when something logs, however often the context is spread', async () => {
     const r = recordingLogger();
     const platform = { log: r.log, database: { db: {} } } as unknown as Platform;
-    const auth = { authenticateRequest: async () => null } as unknown as Authenticator;
+    const auth = { peekRequest: () => undefined, authenticateRequest: async () => null } as unknown as Authenticator;
     const ctx = await requestContextFactory(platform, auth)({ request: new Request('http://x/graphql', { headers: { 'x-request-id': 'req-7' } }) });
     const spread = { ...{ ...ctx, extra: 1 } };
     expect(r.children()).toBe(0);

@@ -1,6 +1,7 @@
 import { LocalDateResolver } from 'graphql-scalars';
 import { describe, expect, it } from 'vitest';
 import { boundedDateScalar } from '../src/scalars.js';
+import { useIntrospectionPolicy } from '../src/security.js';
 import {
   actorFromClaims,
   decodeGlobalId,
@@ -179,5 +180,37 @@ describe('Dates: answers and variables checked once per distinct valid value', (
     const check = () => date[direction](value);
     if (out === null) expect(check).toThrow();
     else expect(check()).toBe(out);
+  });
+});
+
+describe('the introspection policy decides without waiting when the caller is known', () => {
+  const actor = { id: 'u1', roles: ['auditor'], jurisdictionCode: '620100', permissions: new Set<string>() };
+  const run = (peek: unknown, settle: Promise<unknown>) => {
+    const auth = { peekRequest: () => peek, authenticateRequest: () => settle } as never;
+    const plugin = useIntrospectionPolicy('authenticated', auth) as {
+      onParams: (p: { request: Request }) => unknown;
+      onValidate: (p: { addValidationRule: (r: unknown) => void; context: { request: Request } }) => void;
+    };
+    const request = new Request('http://api/graphql', { method: 'POST' });
+    const returned = plugin.onParams({ request });
+    const rules: unknown[] = [];
+    const validate = () => plugin.onValidate({ addValidationRule: (r) => rules.push(r), context: { request } });
+    return { returned, rules, validate };
+  };
+  it.each([
+    ['a token verified before', actor, 0],
+    ['no token', null, 1],
+  ])('%s: no promise, and introspection %s', (_what, peek, refusals) => {
+    const r = run(peek, new Promise(() => {}));
+    expect(r.returned).toBeUndefined();
+    r.validate();
+    expect(r.rules).toHaveLength(refusals);
+  });
+  it('an unseen token is awaited before validation', async () => {
+    const r = run(undefined, Promise.resolve(actor));
+    expect(r.returned).toBeInstanceOf(Promise);
+    await r.returned;
+    r.validate();
+    expect(r.rules).toHaveLength(0);
   });
 });

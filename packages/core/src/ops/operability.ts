@@ -1,10 +1,11 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { getOperationAST, isObjectType, type DocumentNode, type GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { getOperationAST, isObjectType, type DocumentNode, type GraphQLError, type GraphQLFieldResolver, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { memoPerObject } from '../memo.js';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { Authenticator } from '../auth.js';
+import type { Actor, Authenticator } from '../auth.js';
 import type { Ctx, Platform } from '../context.js';
 import { statementCounter } from '../db.js';
 import { rowsOf } from '../sql-helpers.js';
@@ -13,7 +14,7 @@ import { chinaDateOf } from '../china-day.js';
 import { sql } from 'drizzle-orm';
 import { metrics, metricsRegistry, operationLabel, registerGauge } from './metrics.js';
 import { inSpan, instrumentSql, sqlStatementsInFlight, tracingEnabled } from './tracing.js';
-import { bucketRuleFor, clientAddress, memoryBucketStore, redisBucketStore, type BucketStore } from './rate-limit.js';
+import { bucketRuleFor, clientAddress, memoryBucketStore, redisBucketStore, type BucketDecision, type BucketStore } from './rate-limit.js';
 import { requestSlot } from '../request-slot.js';
 
 /** What the gateway learns about one request along the way: the access log line and the metrics. */
@@ -30,6 +31,18 @@ interface RequestFacts {
 }
 
 const factsByRequest = requestSlot<Request, RequestFacts>('requestFacts');
+/** The operation a request names in its document, found once per (document, name): Yoga's parse cache hands out one document per text. */
+const operationsOf = memoPerObject((_document: DocumentNode) => new Map<string, OperationDefinitionNode>());
+function operationOf(document: DocumentNode, name: unknown): OperationDefinitionNode | null {
+  const byName = operationsOf(document);
+  const key = typeof name === 'string' ? name : '';
+  const kept = byName.get(key);
+  if (kept) return kept;
+  const op = getOperationAST(document, typeof name === 'string' ? name : undefined) ?? null;
+  // Only names the document defines are kept: a client cannot grow the map with made-up names.
+  if (op) byName.set(key, op);
+  return op;
+}
 const factsByContext = requestSlot<object, RequestFacts>('contextFacts');
 
 /**
@@ -208,28 +221,35 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
   };
 
   const rateLimit: Plugin<Record<string, unknown>> = {
-    async onRequest({ request, serverContext, endResponse, fetchAPI }) {
+    onRequest({ request, serverContext, endResponse, fetchAPI }) {
       if (!rl.enabled) return;
+      const req = (serverContext as { req?: IncomingMessage }).req;
+      const decide = (actor: Actor | null, s: BucketStore): void | Promise<void> => {
+        const address = actor ? '' : clientAddress(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), rl.trustedProxyHops);
+        const d = s.take(actor ? `actor:${actor.id}` : `addr:${address}`, bucketRuleFor(actor ? actor.roles : null, rl.rules));
+        if (d instanceof Promise) return d.then((x) => refuse(x, actor));
+        refuse(d, actor);
+      };
+      const refuse = (d: BucketDecision, actor: Actor | null) => {
+        if (d.allowed) return;
+        const role = actor ? actor.roles.join('+') : 'anonymous';
+        metrics.rateLimited.inc({ kind: actor ? 'actor' : 'anonymous', role });
+        const f = factsByRequest.get(request);
+        if (f) {
+          f.outcome = 'rate_limited';
+          f.errorCodes.push('CORE_RATE_LIMITED');
+          if (actor) f.actor = { id: actor.id, roles: actor.roles, jurisdiction: actor.jurisdictionCode };
+        }
+        const body = { errors: [{ message: `Too many requests; retry in ${d.retryAfterSeconds} s.`, extensions: { code: 'CORE_RATE_LIMITED', retryAfterSeconds: d.retryAfterSeconds } }] };
+        endResponse(new fetchAPI.Response(JSON.stringify(body), { status: 429, headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(d.retryAfterSeconds) } }));
+      };
+      // Nearly every request: a caller known without waiting and the buckets ready, decided
+      // without a promise (an async hook costs every request a promise and a turn of the queue).
+      const known = auth.peekRequest(request);
+      if (known !== undefined && store) return decide(known, store);
       // The token is verified here (not merely decoded): forged claims must not choose a budget.
       // An invalid token is limited by address; the context answers it with 401 afterwards.
-      const actor = await auth.authenticateRequest(request).catch(() => null);
-      const req = (serverContext as { req?: IncomingMessage }).req;
-      const address = clientAddress(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), rl.trustedProxyHops);
-      const key = actor ? `actor:${actor.id}` : `addr:${address}`;
-      const rule = bucketRuleFor(actor ? actor.roles : null, rl.rules);
-      const s = await bucketStore();
-      const d = await s.take(key, rule);
-      if (d.allowed) return;
-      const role = actor ? actor.roles.join('+') : 'anonymous';
-      metrics.rateLimited.inc({ kind: actor ? 'actor' : 'anonymous', role });
-      const f = factsByRequest.get(request);
-      if (f) {
-        f.outcome = 'rate_limited';
-        f.errorCodes.push('CORE_RATE_LIMITED');
-        if (actor) f.actor = { id: actor.id, roles: actor.roles, jurisdiction: actor.jurisdictionCode };
-      }
-      const body = { errors: [{ message: `Too many requests; retry in ${d.retryAfterSeconds} s.`, extensions: { code: 'CORE_RATE_LIMITED', retryAfterSeconds: d.retryAfterSeconds } }] };
-      endResponse(new fetchAPI.Response(JSON.stringify(body), { status: 429, headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(d.retryAfterSeconds) } }));
+      return Promise.all([auth.authenticateRequest(request).catch(() => null), bucketStore()]).then(([actor, s]) => decide(actor, s));
     },
   };
 
@@ -257,6 +277,8 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
       }
       trace.getActiveSpan()?.setAttribute('http.response.status_code', response.status);
       // Never a variable's value, a query text or a token: names, ids, roles, codes and numbers.
+      // The line is built only when it is written (a deployment logging at warn builds nothing).
+      if (!accessLog.isLevelEnabled('info')) return;
       accessLog.info(
         {
           requestId,
@@ -283,7 +305,7 @@ export function createOperability(platform: Platform, auth: Authenticator): Oper
         const f = request && factsByRequest.get(request);
         if (!f || !result || result instanceof Error || !(result as DocumentNode).kind) return;
         const params = (context as { params?: { operationName?: string } }).params;
-        const op = getOperationAST(result as DocumentNode, params?.operationName);
+        const op = operationOf(result as DocumentNode, params?.operationName);
         f.operationType = op?.operation ?? null;
         f.operationName = op?.name?.value ?? (typeof params?.operationName === 'string' ? params.operationName.slice(0, 64) : null);
       };

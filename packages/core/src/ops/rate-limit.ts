@@ -46,7 +46,8 @@ export function clientAddress(socketAddress: string | undefined, forwardedFor: s
 }
 
 export interface BucketStore {
-  take(key: string, rule: BucketRule): Promise<BucketDecision>;
+  /** Synchronous where the buckets are in this process (no promise a request), a promise from Redis. */
+  take(key: string, rule: BucketRule): BucketDecision | Promise<BucketDecision>;
   close(): Promise<void>;
 }
 
@@ -56,7 +57,7 @@ const MAX_MEMORY_BUCKETS = 100_000;
 export function memoryBucketStore(now: () => number = () => performance.now()): BucketStore {
   const buckets = new Map<string, Bucket>();
   return {
-    async take(key, rule) {
+    take(key, rule) {
       const d = takeToken(buckets.get(key), rule, now());
       // Bounded memory under an address scan: drop the oldest entries (a dropped bucket is full again, the safe side for clients).
       if (!buckets.has(key) && buckets.size >= MAX_MEMORY_BUCKETS) {
