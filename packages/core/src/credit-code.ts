@@ -5,6 +5,9 @@
  */
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+/** Each character's value by its code unit (-1 outside the alphabet): a bulk check runs this 1,700 times a request. */
+const VALUE = new Int8Array(128).fill(-1);
+for (let v = 0; v < ALPHABET.length; v++) VALUE[ALPHABET.charCodeAt(v)] = v;
 
 /**
  * The check character of the first 17 characters, or null when they are not 17 characters of
@@ -16,7 +19,8 @@ export function creditCodeCheckCharacter(first17: string): string | null {
   if (first17.length !== 17) return null;
   let sum = 0;
   for (let i = 0; i < 17; i++) {
-    const v = ALPHABET.indexOf(first17[i]);
+    const c = first17.charCodeAt(i);
+    const v = c < 128 ? VALUE[c]! : -1;
     if (v < 0) return null;
     sum += v * WEIGHTS[i];
   }

@@ -78,6 +78,13 @@ describe('check characters (stdnum vectors)', () => {
     expect(zeros).toBeGreaterThan(0);
   });
 
+  it.each(['I', 'O', 'S', 'V', 'Z', 'a', ' ', '中', '\u0080', '\uFF11'])('refuses %j in the first 17 characters of a credit code', (bad) => {
+    const body = '91110108MA01AB23C';
+    expect(creditCodeCheckCharacter(body)).not.toBeNull();
+    expect(creditCodeCheckCharacter(bad + body.slice(1))).toBeNull();
+    expect(creditCodeCheckCharacter(body.slice(0, 16) + bad)).toBeNull();
+  });
+
   it('reads birth date, gender and area from an identity number', () => {
     expect(residentIdFacts('11010519491231002X')).toEqual({ birthDate: '1949-12-31', gender: 'female', areaCode: '110105' });
   });
