@@ -1,3 +1,5 @@
+import { getOperationAST, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+
 /**
  * `compute(key, …)` once per key object, kept as long as the key lives. For what depends only on
  * a parsed document, one of its nodes or a schema: Yoga's parse cache hands back the same
@@ -13,4 +15,22 @@ export function memoPerObject<K extends object, V, A extends unknown[] = []>(com
     kept.set(key, value);
     return value;
   };
+}
+
+const operationsOf = memoPerObject((_document: DocumentNode) => new Map<string, OperationDefinitionNode>());
+
+/**
+ * The operation a request names in its document (`getOperationAST`), found once per document and
+ * name: the plugins that need it on every request (the access log's facts, the replica router)
+ * share one lookup. Only names the document defines are kept, so a client cannot grow the map with
+ * made-up names.
+ */
+export function operationOf(document: DocumentNode, name: unknown): OperationDefinitionNode | null {
+  const byName = operationsOf(document);
+  const key = typeof name === 'string' ? name : '';
+  const kept = byName.get(key);
+  if (kept) return kept;
+  const op = getOperationAST(document, typeof name === 'string' ? name : undefined) ?? null;
+  if (op) byName.set(key, op);
+  return op;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
+import { operationOf } from './memo.js';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Ctx, Platform } from './context.js';
@@ -267,7 +268,7 @@ export function useReadReplicas(platform: Platform): Plugin<Record<string, unkno
       if (!router) return;
       const ctx = args.contextValue as unknown as Ctx & { request?: Request };
       const request = ctx.request;
-      const kind = getOperationAST(args.document as DocumentNode, args.operationName)?.operation;
+      const kind = operationOf(args.document as DocumentNode, args.operationName)?.operation;
       const facts = { node: 'primary' } as { node?: string; token?: string };
       if (request) readNodes.set(request, facts);
       if (kind === 'mutation') {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { memoPerObject } from '../src/memo.js';
+import { parse } from 'graphql';
+import { memoPerObject, operationOf } from '../src/memo.js';
 
 describe('memoPerObject', () => {
   it('computes once per key object (falsy results included), again for another key; nested per pair', () => {
@@ -16,5 +17,19 @@ describe('memoPerObject', () => {
     const [s1, s2, d] = [{}, {}, {}];
     expect(pair(s1)(d)).toBe(pair(s1)(d));
     expect(pair(s1)(d)).not.toBe(pair(s2)(d));
+  });
+});
+
+describe('operationOf', () => {
+  const doc = parse('query A { a } mutation B { b }');
+  it('finds the named operation once per document, the same node again; null for a name it does not define', () => {
+    const a = operationOf(doc, 'A');
+    expect(a?.operation).toBe('query');
+    expect(operationOf(doc, 'A')).toBe(a);
+    expect(operationOf(doc, 'B')?.operation).toBe('mutation');
+    expect(operationOf(doc, 'C')).toBeNull();
+    // Two operations and no name: none is meant.
+    expect(operationOf(doc, undefined)).toBeNull();
+    expect(operationOf(parse('{ a }'), null)?.operation).toBe('query');
   });
 });

@@ -1,8 +1,8 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { getOperationAST, isObjectType, type DocumentNode, type GraphQLError, type GraphQLFieldResolver, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { memoPerObject } from '../memo.js';
+import { isObjectType, type DocumentNode, type GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { operationOf } from '../memo.js';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Actor, Authenticator } from '../auth.js';
@@ -31,18 +31,6 @@ interface RequestFacts {
 }
 
 const factsByRequest = requestSlot<Request, RequestFacts>('requestFacts');
-/** The operation a request names in its document, found once per (document, name): Yoga's parse cache hands out one document per text. */
-const operationsOf = memoPerObject((_document: DocumentNode) => new Map<string, OperationDefinitionNode>());
-function operationOf(document: DocumentNode, name: unknown): OperationDefinitionNode | null {
-  const byName = operationsOf(document);
-  const key = typeof name === 'string' ? name : '';
-  const kept = byName.get(key);
-  if (kept) return kept;
-  const op = getOperationAST(document, typeof name === 'string' ? name : undefined) ?? null;
-  // Only names the document defines are kept: a client cannot grow the map with made-up names.
-  if (op) byName.set(key, op);
-  return op;
-}
 const factsByContext = requestSlot<object, RequestFacts>('contextFacts');
 
 /**
