@@ -176,11 +176,17 @@ async function main() {
       return tokenCache.get(k)!;
     };
 
-    // 3. Servers: each its own process on cpu 1 (load generators on cpu 0), all on the same database.
+    // 3. Servers: each its own process on cpu 1, all on the same database; the load generators
+    // and the bench's own PostgreSQL on cpu 0. PostgreSQL left free ran a third to a half of its
+    // backends' work on the server's core (woken there by the server's writes), so a server's
+    // peak depended on where the scheduler put its statements: on Q1 the server had 50-60% of
+    // its core with cpu 0 30% idle (2026-12-02). On its own core the server is measured alone, as
+    // against a database on a host of its own; the CPU table still sums every process.
     const pin = hasTaskset();
     const serverCpu = pin ? 1 : null;
     const loadCpu = pin ? 0 : null;
     if (pin) spawnSyncTaskset(process.pid, 0);
+    if (pin) cluster?.pin(0);
     const pg5 = ensurePg5(root, log);
     const opts = (port: number, id: ServerId) => ({
       root,
@@ -588,7 +594,9 @@ async function main() {
       ...gitCommit(root),
       machine: machine(),
       loadAverage: loads.length ? { min: Math.round(Math.min(...loads) * 10) / 10, max: Math.round(Math.max(...loads) * 10) / 10, samples: loads.length } : undefined,
-      pinned: pin ? 'servers on cpu 1, load generators on cpu 0 (taskset); PostgreSQL unpinned' : 'no taskset: unpinned',
+      pinned: pin
+        ? `servers on cpu 1, load generators on cpu 0 (taskset, checked on each server); PostgreSQL ${cluster ? 'on cpu 0 with the load generators' : 'unpinned (a server the bench did not start)'}`
+        : 'no taskset: unpinned',
       loadTool: useWrk ? 'wrk 4 (closed), Node fixed-rate schedule (open)' : 'Node (closed and open)',
       timing,
       serverNode: pg5.versions.node,

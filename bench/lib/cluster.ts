@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { treeCpuSeconds } from './util.js';
+import { procTree, treeCpuSeconds } from './util.js';
 
 const BIN = process.env.PG_BIN ?? '/usr/local/bin';
 
@@ -19,6 +19,11 @@ export interface Cluster {
   settings: Record<string, string>;
   /** CPU seconds used so far by the cluster's processes (postmaster, backends, walwriter, …). */
   cpuSeconds: () => number;
+  /**
+   * Confines the cluster to `cpu`: every process it has now (all threads), and the backends it
+   * forks later, which inherit the postmaster's affinity.
+   */
+  pin: (cpu: number) => void;
   stop: () => void;
 }
 
@@ -106,5 +111,8 @@ export async function startCluster(tuning: Record<string, string>): Promise<Clus
   }
   // The postmaster's pid is the first line of postmaster.pid; its descendants are the cluster.
   const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, settings, cpuSeconds: () => treeCpuSeconds(postmaster), stop };
+  const pin = (cpu: number) => {
+    for (const pid of procTree(postmaster)) spawnSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });
+  };
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, settings, cpuSeconds: () => treeCpuSeconds(postmaster), pin, stop };
 }

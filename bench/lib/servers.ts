@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { SERVER_NODE_FLAGS } from '../../packages/api/src/node-flags.js';
 import type { Pg5 } from './pg5.js';
-import { hasTaskset, procUsage, sleep } from './util.js';
+import { allowedCpus, hasTaskset, procUsage, sleep } from './util.js';
 import http from 'node:http';
 
 export type ServerId = 'A' | 'A-dev' | 'B4' | 'B5' | 'C' | 'D';
@@ -137,6 +137,13 @@ export async function startServer(id: ServerId, o: ServerOptions): Promise<Runni
     await sleep(200);
   }
   const pid = proc.pid!;
+  // The report says where each server ran: check it, so that a pin that silently did not happen
+  // (as until 2026-12-02, see readCpus) stops the run instead of measuring another arrangement.
+  const allowed = allowedCpus(pid);
+  if (pin && allowed && allowed.join(',') !== String(o.cpu)) {
+    proc.kill('SIGKILL');
+    throw new Error(`${c.label}: pinned to cpu ${o.cpu} but may run on ${allowed.join(',')}`);
+  }
   return {
     id,
     label: c.label + (pin ? ` [cpu ${o.cpu}]` : ''),

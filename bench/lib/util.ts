@@ -24,12 +24,43 @@ export function which(cmd: string): string | null {
 }
 
 export const hasTaskset = () => !!which('taskset') && readCpus().length >= 2;
+/**
+ * The CPUs the machine gives the bench, whatever this process's own affinity. It must not be
+ * `nproc`'s answer: the orchestrator pins itself to cpu 0 before it starts the servers (run.ts),
+ * and `nproc` answers the calling process's affinity, 1 from then on, so every later
+ * `hasTaskset()` said no and each server and wrk was started without taskset, inheriting cpu 0:
+ * from the first benchmark (c6de0a5) to 2026-12-02 the servers shared the load generator's core
+ * while the report said "servers on cpu 1". A container's cpuset (cgroup v2) when there is one,
+ * else every online CPU.
+ */
 export function readCpus(): number[] {
   try {
-    const out = execFileSync('sh', ['-c', 'nproc'], { encoding: 'utf8' }).trim();
-    return Array.from({ length: Number(out) }, (_, i) => i);
+    const effective = readFileSync('/sys/fs/cgroup/cpuset.cpus.effective', 'utf8').trim();
+    if (effective) return cpuList(effective);
   } catch {
-    return [0];
+    /* no cgroup v2 cpuset */
+  }
+  return cpus().map((_, i) => i);
+}
+
+/** A kernel CPU list (`0-3,6`) as numbers. */
+export function cpuList(s: string): number[] {
+  return s
+    .split(',')
+    .filter(Boolean)
+    .flatMap((part) => {
+      const [lo, hi = lo] = part.split('-').map(Number);
+      return Array.from({ length: hi! - lo! + 1 }, (_, i) => lo! + i);
+    });
+}
+
+/** The CPUs a running process may run on (`Cpus_allowed_list`), or null off Linux. */
+export function allowedCpus(pid: number): number[] | null {
+  try {
+    const m = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? cpuList(m[1]!) : null;
+  } catch {
+    return null;
   }
 }
 
